@@ -1,0 +1,123 @@
+//! Account balances: deposits, withdrawals and the margin check that gates withdrawals.
+
+use alloy_primitives::{Address, U256};
+use stylus_sdk::prelude::*;
+
+use crate::errors::{
+    overflow, DepositCapExceeded, EngineError, InsufficientBalance, InsufficientCollateral, NothingReceived,
+    Result, ZeroAddress, ZeroAmount,
+};
+use crate::events::{Deposited, Withdrawn};
+use crate::storage::Vault;
+
+impl Vault {
+    /// The account's margin requirement in USD with 18 decimals. Positions arrive with the margin
+    /// registry; until then an account owes nothing. This is the hook they plug into.
+    pub(crate) fn margin_requirement(&self, _account: Address) -> Result<U256> {
+        Ok(U256::ZERO)
+    }
+
+    /// Errors: `InsufficientCollateral` when the account's collateral value is below its
+    /// requirement. A zero requirement needs no prices, so it never fails on an oracle.
+    pub(crate) fn ensure_collateralised(&self, account: Address) -> Result<()> {
+        let requirement = self.margin_requirement(account)?;
+        if requirement.is_zero() {
+            return Ok(());
+        }
+        let value = self.account_collateral_value(account)?;
+        if value < requirement {
+            return Err(EngineError::InsufficientCollateral(InsufficientCollateral {
+                account,
+                collateralValue: value,
+                requirement,
+            }));
+        }
+        Ok(())
+    }
+
+    pub(crate) fn deposit_into(&mut self, account: Address, token: Address, amount: U256) -> Result<U256> {
+        self.when_not_paused()?;
+        if account.is_zero() {
+            return Err(EngineError::ZeroAddress(ZeroAddress {}));
+        }
+        if amount.is_zero() {
+            return Err(EngineError::ZeroAmount(ZeroAmount {}));
+        }
+        self.pricing(token)?;
+        let (cap, total) = {
+            let c = self.collaterals.getter(token);
+            (c.deposit_cap.get(), c.total_deposited.get())
+        };
+        let cap_check = |received: U256| -> Result<U256> {
+            let after = total.checked_add(received).ok_or_else(overflow)?;
+            if after > cap {
+                return Err(EngineError::DepositCapExceeded(DepositCapExceeded {
+                    token,
+                    cap,
+                    totalAfter: after,
+                }));
+            }
+            Ok(after)
+        };
+        cap_check(amount)?;
+
+        // Credit what arrived, not what was asked: fee-on-transfer tokens deliver less.
+        let this = self.vm().contract_address();
+        let before = self.token_balance(token, this)?;
+        let payer = self.vm().msg_sender();
+        self.pull_tokens(token, payer, amount)?;
+        let after = self.token_balance(token, this)?;
+        let received = after.saturating_sub(before);
+        if received.is_zero() {
+            return Err(EngineError::NothingReceived(NothingReceived { token }));
+        }
+        let total_after = cap_check(received)?;
+
+        let balance = self.balances.getter(account).get(token);
+        let new_balance = balance.checked_add(received).ok_or_else(overflow)?;
+        self.balances.setter(account).setter(token).set(new_balance);
+        self.collaterals.setter(token).total_deposited.set(total_after);
+        self.vm().log(Deposited {
+            account,
+            token,
+            from: payer,
+            amount: received,
+        });
+        Ok(received)
+    }
+
+    pub(crate) fn withdraw_to(&mut self, token: Address, amount: U256, to: Address) -> Result<()> {
+        if amount.is_zero() {
+            return Err(EngineError::ZeroAmount(ZeroAmount {}));
+        }
+        if to.is_zero() {
+            return Err(EngineError::ZeroAddress(ZeroAddress {}));
+        }
+        let account = self.vm().msg_sender();
+        let balance = self.balances.getter(account).get(token);
+        let Some(remaining) = balance.checked_sub(amount) else {
+            return Err(EngineError::InsufficientBalance(InsufficientBalance {
+                account,
+                token,
+                balance,
+                amount,
+            }));
+        };
+        let total = self.collaterals.getter(token).total_deposited.get();
+        let total_after = total.checked_sub(amount).ok_or_else(overflow)?;
+
+        // Effects before the transfer; the margin check sees the balance after the withdrawal.
+        self.balances.setter(account).setter(token).set(remaining);
+        self.collaterals.setter(token).total_deposited.set(total_after);
+        // A failure from here on reverts the transaction, which undoes the writes above.
+        self.ensure_collateralised(account)?;
+        self.push_tokens(token, to, amount)?;
+        self.vm().log(Withdrawn {
+            account,
+            token,
+            to,
+            amount,
+        });
+        Ok(())
+    }
+}

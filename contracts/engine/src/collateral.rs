@@ -1,0 +1,162 @@
+//! Collateral listing and valuation.
+
+use alloc::vec::Vec;
+
+use alloy_primitives::{Address, U16, U256, U32, U8};
+use stylus_sdk::prelude::*;
+
+use crate::errors::{
+    overflow, EngineError, InvalidGracePeriod, InvalidHaircut, InvalidHeartbeat, NotAContract, Result,
+    TooManyCollaterals, UnsupportedDecimals,
+};
+use crate::events::{CollateralConfigured, SequencerFeedSet};
+use crate::oracle::Pricing;
+use crate::storage::Vault;
+use crate::valuation::{haircut_value, BPS, MAX_DECIMALS};
+
+/// The most collateral tokens the vault lists (bounds the gas of a valuation).
+pub const MAX_COLLATERALS: u32 = 16;
+/// The longest oracle heartbeat accepted, in seconds (7 days).
+pub const MAX_HEARTBEAT: u32 = 7 * 24 * 3600;
+/// The longest sequencer grace period accepted, in seconds (1 day).
+pub const MAX_GRACE_PERIOD: u32 = 24 * 3600;
+
+impl Vault {
+    /// Errors: `NotAContract` when `account` has no code.
+    fn ensure_contract(&self, account: Address) -> Result<()> {
+        if self.vm().code_size(account) == 0 {
+            return Err(EngineError::NotAContract(NotAContract { account }));
+        }
+        Ok(())
+    }
+
+    pub(crate) fn configure_collateral(
+        &mut self,
+        token: Address,
+        oracle: Address,
+        haircut_bps: u16,
+        deposit_cap: U256,
+        heartbeat: u32,
+    ) -> Result<()> {
+        self.only_risk_admin()?;
+        if haircut_bps >= BPS {
+            return Err(EngineError::InvalidHaircut(InvalidHaircut {
+                haircutBps: U256::from(haircut_bps),
+                maxBps: U256::from(BPS),
+            }));
+        }
+        if heartbeat == 0 || heartbeat > MAX_HEARTBEAT {
+            return Err(EngineError::InvalidHeartbeat(InvalidHeartbeat {
+                heartbeat: U256::from(heartbeat),
+                maxSeconds: U256::from(MAX_HEARTBEAT),
+            }));
+        }
+        self.ensure_contract(token)?;
+        self.ensure_contract(oracle)?;
+        let token_decimals = self.token_decimals(token)?;
+        let oracle_decimals = self.feed_decimals(oracle)?;
+        for (source, decimals) in [(token, token_decimals), (oracle, oracle_decimals)] {
+            if decimals > MAX_DECIMALS {
+                return Err(EngineError::UnsupportedDecimals(UnsupportedDecimals {
+                    source,
+                    decimals: U256::from(decimals),
+                    maxDecimals: U256::from(MAX_DECIMALS),
+                }));
+            }
+        }
+        let listed = !self.collaterals.getter(token).oracle.get().is_zero();
+        if !listed {
+            let count = self.collateral_tokens.len();
+            if count >= MAX_COLLATERALS as usize {
+                return Err(EngineError::TooManyCollaterals(TooManyCollaterals {
+                    max: U256::from(MAX_COLLATERALS),
+                }));
+            }
+        }
+        // The feed must answer a usable price now: a listing never starts on a broken feed.
+        self.oracle_answer(&Pricing {
+            oracle,
+            heartbeat,
+            haircut_bps,
+            token_decimals,
+            oracle_decimals,
+        })?;
+        let mut entry = self.collaterals.setter(token);
+        entry.oracle.set(oracle);
+        entry.haircut_bps.set(U16::from(haircut_bps));
+        entry.heartbeat.set(U32::from(heartbeat));
+        entry.token_decimals.set(U8::from(token_decimals));
+        entry.oracle_decimals.set(U8::from(oracle_decimals));
+        entry.deposit_cap.set(deposit_cap);
+        if !listed {
+            self.collateral_tokens.push(token);
+        }
+        self.vm().log(CollateralConfigured {
+            token,
+            oracle,
+            haircutBps: haircut_bps,
+            depositCap: deposit_cap,
+            heartbeat,
+        });
+        Ok(())
+    }
+
+    pub(crate) fn configure_sequencer_feed(&mut self, feed: Address, grace_period: u32) -> Result<()> {
+        self.only_risk_admin()?;
+        if grace_period > MAX_GRACE_PERIOD {
+            return Err(EngineError::InvalidGracePeriod(InvalidGracePeriod {
+                gracePeriod: U256::from(grace_period),
+                maxSeconds: U256::from(MAX_GRACE_PERIOD),
+            }));
+        }
+        if !feed.is_zero() {
+            self.ensure_contract(feed)?;
+        }
+        self.sequencer_feed.set(feed);
+        self.sequencer_grace.set(U32::from(grace_period));
+        self.vm().log(SequencerFeedSet {
+            feed,
+            gracePeriod: grace_period,
+        });
+        Ok(())
+    }
+
+    pub(crate) fn listed_tokens(&self) -> Vec<Address> {
+        let count = self.collateral_tokens.len();
+        let mut tokens = Vec::with_capacity(count);
+        for i in 0..count {
+            if let Some(token) = self.collateral_tokens.get(i) {
+                tokens.push(token);
+            }
+        }
+        tokens
+    }
+
+    /// Sum of the haircut values of the account's balances, each rounded down.
+    pub(crate) fn account_collateral_value(&self, account: Address) -> Result<U256> {
+        let balances = self.balances.getter(account);
+        let mut total = U256::ZERO;
+        let mut sequencer_checked = false;
+        for token in self.listed_tokens() {
+            let amount = balances.get(token);
+            if amount.is_zero() {
+                continue;
+            }
+            if !sequencer_checked {
+                self.ensure_sequencer_up()?;
+                sequencer_checked = true;
+            }
+            let pricing = self.pricing(token)?;
+            let answer = self.oracle_answer(&pricing)?;
+            let value = haircut_value(
+                amount,
+                answer,
+                pricing.token_decimals,
+                pricing.oracle_decimals,
+                pricing.haircut_bps,
+            )?;
+            total = total.checked_add(value).ok_or_else(overflow)?;
+        }
+        Ok(total)
+    }
+}

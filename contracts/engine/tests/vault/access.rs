@@ -1,0 +1,155 @@
+//! Roles and pause.
+
+use alloy_primitives::Address;
+use pm_engine::errors::*;
+use pm_engine::events::*;
+
+use crate::support::*;
+
+#[test]
+fn constructor_sets_owner_and_emits() {
+    let chain = Chain::new();
+    let mut vault = chain.vault();
+    vault.constructor(OWNER).unwrap();
+    assert_eq!(vault.owner(), OWNER);
+    chain.assert_last_event(OwnershipTransferred {
+        previousOwner: Address::ZERO,
+        newOwner: OWNER,
+    });
+}
+
+#[test]
+fn constructor_rejects_zero_owner() {
+    let chain = Chain::new();
+    let before = chain.storage_snapshot();
+    assert_reverts(chain.vault().constructor(Address::ZERO), ZeroAddress {});
+    assert_eq!(chain.storage_snapshot(), before);
+}
+
+#[test]
+fn ownership_transfer_takes_two_steps() {
+    let chain = crate::listed_chain();
+    chain.as_(OWNER).vault().transfer_ownership(ALICE).unwrap();
+    chain.assert_last_event(OwnershipTransferStarted {
+        previousOwner: OWNER,
+        newOwner: ALICE,
+    });
+    assert_eq!(chain.vault().owner(), OWNER);
+    assert_eq!(chain.vault().pending_owner(), ALICE);
+
+    chain.as_(ALICE).vault().accept_ownership().unwrap();
+    chain.assert_last_event(OwnershipTransferred {
+        previousOwner: OWNER,
+        newOwner: ALICE,
+    });
+    assert_eq!(chain.vault().owner(), ALICE);
+    assert_eq!(chain.vault().pending_owner(), Address::ZERO);
+}
+
+#[test]
+fn transfer_ownership_reverts_when_caller_not_owner() {
+    let chain = crate::listed_chain();
+    let before = chain.storage_snapshot();
+    assert_reverts(
+        chain.as_(ALICE).vault().transfer_ownership(ALICE),
+        NotOwner { caller: ALICE },
+    );
+    assert_eq!(chain.storage_snapshot(), before);
+}
+
+#[test]
+fn accept_ownership_reverts_when_caller_not_pending() {
+    let chain = crate::listed_chain();
+    chain.as_(OWNER).vault().transfer_ownership(ALICE).unwrap();
+    let before = chain.storage_snapshot();
+    assert_reverts(
+        chain.as_(BOB).vault().accept_ownership(),
+        NotPendingOwner { caller: BOB },
+    );
+    assert_eq!(chain.storage_snapshot(), before);
+}
+
+#[test]
+fn accept_ownership_reverts_when_nothing_pending() {
+    let chain = crate::listed_chain();
+    assert_reverts(
+        chain.as_(Address::ZERO).vault().accept_ownership(),
+        NotPendingOwner {
+            caller: Address::ZERO,
+        },
+    );
+}
+
+#[test]
+fn set_risk_admin_and_guardian_by_owner_only() {
+    let chain = crate::listed_chain();
+    chain.as_(OWNER).vault().set_risk_admin(BOB).unwrap();
+    chain.assert_last_event(RiskAdminSet { riskAdmin: BOB });
+    assert_eq!(chain.vault().risk_admin(), BOB);
+    chain.as_(OWNER).vault().set_guardian(BOB).unwrap();
+    chain.assert_last_event(GuardianSet { guardian: BOB });
+    assert_eq!(chain.vault().guardian(), BOB);
+
+    let before = chain.storage_snapshot();
+    assert_reverts(
+        chain.as_(ALICE).vault().set_risk_admin(ALICE),
+        NotOwner { caller: ALICE },
+    );
+    assert_reverts(
+        chain.as_(ADMIN).vault().set_guardian(ALICE),
+        NotOwner { caller: ADMIN },
+    );
+    assert_eq!(chain.storage_snapshot(), before);
+}
+
+#[test]
+fn guardian_pauses_and_owner_unpauses() {
+    let chain = crate::listed_chain();
+    chain.as_(GUARDIAN).vault().pause().unwrap();
+    chain.assert_last_event(EnginePausedBy { account: GUARDIAN });
+    assert!(chain.vault().paused());
+
+    assert_reverts(
+        chain.as_(GUARDIAN).vault().unpause(),
+        NotOwner { caller: GUARDIAN },
+    );
+    chain.as_(OWNER).vault().unpause().unwrap();
+    chain.assert_last_event(EngineUnpausedBy { account: OWNER });
+    assert!(!chain.vault().paused());
+
+    chain.as_(OWNER).vault().pause().unwrap();
+    assert!(chain.vault().paused());
+}
+
+#[test]
+fn pause_reverts_when_caller_not_guardian_or_already_paused() {
+    let chain = crate::listed_chain();
+    let before = chain.storage_snapshot();
+    assert_reverts(chain.as_(ALICE).vault().pause(), NotGuardian { caller: ALICE });
+    assert_eq!(chain.storage_snapshot(), before);
+
+    chain.as_(GUARDIAN).vault().pause().unwrap();
+    let before = chain.storage_snapshot();
+    assert_reverts(chain.as_(GUARDIAN).vault().pause(), EnginePaused {});
+    assert_eq!(chain.storage_snapshot(), before);
+}
+
+#[test]
+fn pause_reverts_for_zero_caller_when_no_guardian() {
+    let chain = crate::listed_chain();
+    chain.as_(OWNER).vault().set_guardian(Address::ZERO).unwrap();
+    assert_reverts(
+        chain.as_(Address::ZERO).vault().pause(),
+        NotGuardian {
+            caller: Address::ZERO,
+        },
+    );
+}
+
+#[test]
+fn unpause_reverts_when_not_paused() {
+    let chain = crate::listed_chain();
+    let before = chain.storage_snapshot();
+    assert_reverts(chain.as_(OWNER).vault().unpause(), EngineNotPaused {});
+    assert_eq!(chain.storage_snapshot(), before);
+}

@@ -1,0 +1,42 @@
+//! Native tests of the vault on a TestVM-backed host (see `support`).
+#![allow(clippy::arithmetic_side_effects)]
+
+mod access;
+mod deposit;
+mod listing;
+mod pricing;
+mod support;
+mod withdraw;
+
+use alloy_primitives::U256;
+use support::*;
+
+/// A vault with roles set, USDC (6 decimals, $1.00, 2% haircut) and WETH (18 decimals, $3,000,
+/// 10% haircut) listed with 8-decimal feeds and a 1-hour heartbeat.
+pub fn listed_chain() -> Chain {
+    let chain = Chain::new();
+    let mut vault = chain.as_(OWNER).vault();
+    vault.constructor(OWNER).expect("constructor");
+    vault.set_risk_admin(ADMIN).expect("risk admin");
+    vault.set_guardian(GUARDIAN).expect("guardian");
+    chain.add_token(USDC, TokenKind::Standard, 6);
+    chain.add_token(WETH, TokenKind::Standard, 18);
+    chain.add_feed(USDC_FEED, 8, 100_000_000);
+    chain.add_feed(ETH_FEED, 8, 300_000_000_000);
+    let mut vault = chain.as_(ADMIN).vault();
+    vault
+        .set_collateral(USDC, USDC_FEED, 200, U256::from(10u128.pow(15)), 3600)
+        .expect("list USDC");
+    vault
+        .set_collateral(WETH, ETH_FEED, 1000, U256::from(10u128.pow(24)), 3600)
+        .expect("list WETH");
+    chain
+}
+
+/// `listed_chain` with ALICE holding 10,000 USDC and 10 WETH in her wallet.
+pub fn funded_chain() -> Chain {
+    let chain = listed_chain();
+    chain.mint(USDC, ALICE, 10_000 * 10u128.pow(6));
+    chain.mint(WETH, ALICE, 10 * 10u128.pow(18));
+    chain
+}

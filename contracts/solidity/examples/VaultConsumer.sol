@@ -1,0 +1,107 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+import {IPortfolioMargin} from "@pm/abi/IPortfolioMargin.sol";
+
+/// @title VaultConsumer
+/// @notice A Solidity protocol using the engine only through `IPortfolioMargin`: it reads every
+/// view, forwards every admin and account call, and decodes the engine's custom errors. It proves
+/// the committed interface compiles and encodes every function.
+contract VaultConsumer {
+    IPortfolioMargin public immutable engine;
+
+    /// Everything the engine's views say about one account and one token.
+    struct Snapshot {
+        address owner;
+        address pendingOwner;
+        address riskAdmin;
+        address guardian;
+        bool paused;
+        address sequencerFeed;
+        uint32 gracePeriod;
+        address[] tokens;
+        address oracle;
+        uint16 haircutBps;
+        uint256 depositCap;
+        uint32 heartbeat;
+        uint256 totalDeposited;
+        uint256 price;
+        uint256 balance;
+        uint256 collateralValue;
+    }
+
+    constructor(IPortfolioMargin engine_) {
+        engine = engine_;
+    }
+
+    /// @notice Reads every view of the engine for `account` and `token`.
+    function snapshot(address account, address token) external view returns (Snapshot memory s) {
+        s.owner = engine.owner();
+        s.pendingOwner = engine.pendingOwner();
+        s.riskAdmin = engine.riskAdmin();
+        s.guardian = engine.guardian();
+        s.paused = engine.paused();
+        (s.sequencerFeed, s.gracePeriod) = engine.sequencerFeed();
+        s.tokens = engine.collateralTokens();
+        (s.oracle, s.haircutBps, s.depositCap, s.heartbeat, s.totalDeposited) = engine.collateralConfig(token);
+        s.price = engine.price(token);
+        s.balance = engine.balanceOf(account, token);
+        s.collateralValue = engine.collateralValue(account);
+    }
+
+    /// @notice Forwards the owner's and guardian's calls (this contract holding the role).
+    function administer(address riskAdmin, address guardian, address newOwner) external {
+        engine.setRiskAdmin(riskAdmin);
+        engine.setGuardian(guardian);
+        engine.pause();
+        engine.unpause();
+        engine.transferOwnership(newOwner);
+    }
+
+    /// @notice Accepts a pending ownership transfer to this contract.
+    function acceptOwnership() external {
+        engine.acceptOwnership();
+    }
+
+    /// @notice Forwards the risk admin's calls (this contract holding the role).
+    function configure(address token, address oracle, uint16 haircutBps, uint256 cap, uint32 heartbeat, address feed)
+        external
+    {
+        engine.setCollateral(token, oracle, haircutBps, cap, heartbeat);
+        engine.setSequencerFeed(feed, 3600);
+    }
+
+    /// @notice Deposits for itself and for `account`, then withdraws `out` to `to`.
+    function moveFunds(address token, uint256 amount, address account, uint256 out, address to)
+        external
+        returns (uint256 credited, uint256 creditedFor)
+    {
+        credited = engine.deposit(token, amount);
+        creditedFor = engine.depositFor(account, token, amount);
+        engine.withdraw(token, out, to);
+    }
+
+    /// @notice Withdraws, turning the engine's `InsufficientBalance` into a return value.
+    /// @return ok whether the withdrawal went through; `shortfall` what was missing otherwise.
+    function tryWithdraw(address token, uint256 amount) external returns (bool ok, uint256 shortfall) {
+        try engine.withdraw(token, amount, msg.sender) {
+            return (true, 0);
+        } catch (bytes memory reason) {
+            // forge-lint: disable-next-line(unsafe-typecast)
+            if (reason.length < 4 || bytes4(reason) != IPortfolioMargin.InsufficientBalance.selector) {
+                assembly {
+                    revert(add(reason, 32), mload(reason))
+                }
+            }
+            (,, uint256 balance, uint256 wanted) = abi.decode(_args(reason), (address, address, uint256, uint256));
+            return (false, wanted - balance);
+        }
+    }
+
+    function _args(bytes memory reason) private pure returns (bytes memory args) {
+        args = new bytes(reason.length - 4);
+        for (uint256 i = 0; i < args.length; i++) {
+            args[i] = reason[i + 4];
+        }
+    }
+}

@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Packs every Stylus program as `cargo stylus deploy` would and prints raw and on-chain bytes;
+# fails when one is above 24,576 on-chain bytes. Run after script/build-wasm.sh.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+wasm_dir=target/wasm32-unknown-unknown/wasm
+programs=("$wasm_dir"/pm_engine.wasm)
+for p in "${programs[@]}"; do
+  [ -f "$p" ] || { echo "size: $p is missing; run script/build-wasm.sh" >&2; exit 1; }
+done
+cargo run -q -p pm-devnet --bin pm-pack -- --out target/stylus "${programs[@]}"
