@@ -1,0 +1,30 @@
+//! `pm-risk`: correlation-aware portfolio margin in integer fixed point.
+//!
+//! `no_std`, no floating point, no allocation, no panics: every failure is a [`RiskError`].
+//! Units: [`fixed::Wad`] (18 decimals) for prices, sizes, vols, fractions and years;
+//! [`fixed::Usd`] (6 decimals) for money.
+#![cfg_attr(not(test), no_std)]
+#![deny(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::arithmetic_side_effects,
+    clippy::float_arithmetic
+)]
+
+pub mod error;
+pub mod fixed;
+pub mod math;
+pub mod wide;
+
+pub use error::{Result, RiskError};
+pub mod black76;
+pub mod margin;
+pub mod params;
+pub mod portfolio;
+pub mod units;
+
+pub use margin::{liquidation, margin, Liquidation, MarginReport, Scenario, UnderlyingRisk, VolState};
+pub use params::{defaults, RiskParams, UnderlyingParams, MAX_POSITIONS, MAX_UNDERLYINGS};
+pub use portfolio::{Account, Instrument, Market, Position, Underlying};

@@ -1,0 +1,498 @@
+//! Portfolio margin: scenario revaluation per underlying, correlation-aware aggregation, and
+//! correlation stress. Formulas, units and rounding: contracts/risk/README.md.
+//!
+//! Invariants (tests in tests/properties.rs are named after them):
+//! 1. Portfolio requirement ≤ the sum of isolated requirements (each position alone).
+//! 2. A single-underlying book's requirement equals its worst scenario loss.
+//! 3. Raising a stress weight never lowers the requirement.
+//! 4. Every rounding goes against the account: losses and requirements up, equity down.
+
+use crate::black76::{check_price, check_vol, price_with, OptionKind};
+use crate::error::{Result, RiskError};
+use crate::fixed::{add, mul_div, sub, usd_of, wdiv, wmul, Rounding, Usd, Wad, WAD};
+use crate::math::{exp, ln, neg, sqrt};
+use crate::params::{
+    entry, RiskParams, MAX_GRID_LEVELS, MAX_POSITIONS, MAX_TENOR_MULTIPLIER, MAX_UNDERLYINGS,
+};
+use crate::portfolio::{Account, Instrument, Position, Underlying};
+use crate::units::{MAX_EXPIRY_SECONDS, MAX_SIZE, SECONDS_PER_YEAR};
+
+/// Scenarios per underlying: the grid × 3 vol states, plus 2 extreme moves.
+pub const MAX_SCENARIOS: usize = MAX_GRID_LEVELS as usize * 3 + 2;
+/// The vol-shock reference expiry: 30 days, in seconds.
+const TENOR_REFERENCE_SECONDS: i128 = 30 * 86_400;
+
+/// The vol state of a scenario.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum VolState {
+    /// Implied vol unchanged.
+    #[default]
+    Base,
+    /// Implied vol shocked up.
+    Up,
+    /// Implied vol shocked down.
+    Down,
+}
+
+/// One scenario of an underlying: a price move and a vol state.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Scenario {
+    /// Price move, a fraction of the price (−0.25 = down 25%).
+    pub price_move: Wad,
+    /// Vol state.
+    pub vol: VolState,
+    /// Whether this is a dampened extreme move.
+    pub extreme: bool,
+}
+
+/// The risk of one underlying of the account.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct UnderlyingRisk {
+    /// Scan range, a fraction of the price.
+    pub scan_range: Wad,
+    /// Worst scenario loss (≥ 0).
+    pub loss: Usd,
+    /// Directional part, signed: > 0 loses when the price falls, < 0 when it rises.
+    pub directional: Usd,
+    /// Non-directional part (loss whichever way the price moves, or from vol alone).
+    pub non_directional: Usd,
+    /// The worst scenario.
+    pub worst: Scenario,
+    /// Sum of each position's worst loss alone.
+    pub isolated: Usd,
+    /// Net delta, units of the underlying.
+    pub delta: Wad,
+    /// Net gamma, per USD of price.
+    pub gamma: Wad,
+    /// Net vega, USD per 1.00 of volatility.
+    pub vega: Usd,
+    /// IM add-ons of this underlying (concentration + oracle).
+    pub add_on: Usd,
+}
+
+/// The margin figures of an account.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct MarginReport {
+    /// Collateral + unrealised PnL.
+    pub equity: Usd,
+    /// Unrealised PnL of the positions at the current marks.
+    pub unrealised_pnl: Usd,
+    /// Requirement with the matrix trusted.
+    pub requirement_base: Usd,
+    /// Requirement with all correlations one.
+    pub requirement_one: Usd,
+    /// Requirement with hedging correlations broken.
+    pub requirement_broken: Usd,
+    /// The blended requirement (before the MM factor).
+    pub requirement: Usd,
+    /// Maintenance margin: below it the account is liquidatable.
+    pub maintenance: Usd,
+    /// Initial margin: needed to add risk or withdraw.
+    pub initial: Usd,
+    /// Sum of the underlyings' add-ons (in `initial`).
+    pub add_ons: Usd,
+    /// Each position margined alone: maintenance.
+    pub isolated_maintenance: Usd,
+    /// Each position margined alone: initial.
+    pub isolated_initial: Usd,
+    /// MM / equity (Wad); `i128::MAX` when equity ≤ 0 and MM > 0.
+    pub utilisation: Wad,
+    /// Equity − IM (negative: short of initial margin).
+    pub free_collateral: Usd,
+    /// Number of underlyings in `underlyings`.
+    pub count: u8,
+    /// Per underlying, in market-data order.
+    pub underlyings: [UnderlyingRisk; MAX_UNDERLYINGS],
+}
+
+/// What restores an unhealthy account.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Liquidation {
+    /// Equity < maintenance margin.
+    pub liquidatable: bool,
+    /// Collateral to add to reach initial margin (0 if already there).
+    pub collateral_to_initial: Usd,
+    /// Fraction of every position to close to reach initial margin (Wad, rounded up; requirements
+    /// scale at most linearly with size, so closing this fraction is enough).
+    pub reduction_to_initial: Wad,
+}
+
+/// Per-underlying scenario set.
+#[derive(Clone, Copy)]
+struct Grid {
+    count: usize,
+    scenarios: [Scenario; MAX_SCENARIOS],
+    /// ln(1 + move) per scenario.
+    ln_moves: [Wad; MAX_SCENARIOS],
+    /// Price after the move per scenario.
+    prices: [Wad; MAX_SCENARIOS],
+}
+
+fn at<T: Copy>(s: &[T], i: usize) -> Result<T> {
+    s.get(i).copied().ok_or(RiskError::TooManyUnderlyings)
+}
+
+fn at_mut<T>(s: &mut [T], i: usize) -> Result<&mut T> {
+    s.get_mut(i).ok_or(RiskError::TooManyUnderlyings)
+}
+
+fn build_grid(u: &Underlying, params: &RiskParams<'_>) -> Result<(Wad, Grid)> {
+    let p = &u.params;
+    // r = max(floor, k·σ·√horizon)
+    let vol_range = wmul(
+        wmul(p.vol_multiple, u.market.vol, Rounding::Up)?,
+        sqrt(p.horizon, Rounding::Up)?,
+        Rounding::Up,
+    )?;
+    let range = vol_range.max(p.scan_floor);
+    let mut grid = Grid {
+        count: 0,
+        scenarios: [Scenario::default(); MAX_SCENARIOS],
+        ln_moves: [0; MAX_SCENARIOS],
+        prices: [0; MAX_SCENARIOS],
+    };
+    let half = i128::from(params.grid_levels / 2);
+    let push = |grid: &mut Grid, price_move: Wad, vol: VolState, extreme: bool| -> Result<()> {
+        let price_move = price_move.max(neg(params.max_down_move)?);
+        let factor = add(WAD, price_move)?;
+        let i = grid.count;
+        *at_mut(&mut grid.scenarios, i)? = Scenario {
+            price_move,
+            vol,
+            extreme,
+        };
+        *at_mut(&mut grid.ln_moves, i)? = ln(factor)?;
+        *at_mut(&mut grid.prices, i)? = wmul(u.market.price, factor, Rounding::Down)?;
+        grid.count = add(i as i128, 1)? as usize;
+        Ok(())
+    };
+    let mut level = neg(half)?;
+    while level <= half {
+        let price_move = mul_div(range, level, half, Rounding::Down)?;
+        for vol in [VolState::Base, VolState::Up, VolState::Down] {
+            push(&mut grid, price_move, vol, false)?;
+        }
+        level = add(level, 1)?;
+    }
+    let extreme = wmul(range, params.extreme_multiple, Rounding::Up)?;
+    push(&mut grid, neg(extreme)?, VolState::Base, true)?;
+    push(&mut grid, extreme, VolState::Base, true)?;
+    Ok((range, grid))
+}
+
+/// How one position is repriced.
+struct Pricer {
+    option: Option<OptionKind>,
+    strike: Wad,
+    ln_fk: Wad,
+    /// σ√T per vol state: base, up, down.
+    s: [Wad; 3],
+    /// Value per unit at the current mark.
+    mark: Wad,
+}
+
+fn option_of(i: &Instrument) -> Option<(OptionKind, Wad, u64)> {
+    match *i {
+        Instrument::Call { strike, expiry } => Some((OptionKind::Call, strike, expiry)),
+        Instrument::Put { strike, expiry } => Some((OptionKind::Put, strike, expiry)),
+        _ => None,
+    }
+}
+
+fn pricer(pos: &Position, u: &Underlying, now: u64) -> Result<Pricer> {
+    let f = u.market.price;
+    let Some((kind, strike, expiry)) = option_of(&pos.instrument) else {
+        return Ok(Pricer {
+            option: None,
+            strike: 0,
+            ln_fk: 0,
+            s: [0; 3],
+            mark: f,
+        });
+    };
+    check_price(strike)?;
+    let seconds = expiry.saturating_sub(now);
+    if seconds > MAX_EXPIRY_SECONDS {
+        return Err(RiskError::ExpiryOutOfRange);
+    }
+    let years = wdiv(i128::from(seconds), i128::from(SECONDS_PER_YEAR), Rounding::Down)?;
+    let sqrt_t = sqrt(years, Rounding::Down)?;
+    let sigma = u.market.vol;
+    // Vol shocks shrink with expiry: m(T) = min((30 d / T)^p, 4).
+    let tenor = if seconds == 0 {
+        MAX_TENOR_MULTIPLIER
+    } else {
+        let ratio = wdiv(TENOR_REFERENCE_SECONDS, i128::from(seconds), Rounding::Down)?;
+        let log = wmul(u.params.vol_tenor_exponent, ln(ratio)?, Rounding::Down)?;
+        if log >= ln(MAX_TENOR_MULTIPLIER)? {
+            MAX_TENOR_MULTIPLIER
+        } else {
+            exp(log)?
+        }
+    };
+    let up = wmul(
+        sigma,
+        add(WAD, wmul(u.params.vol_up, tenor, Rounding::Up)?)?,
+        Rounding::Up,
+    )?;
+    let down_factor = sub(WAD, wmul(u.params.vol_down, tenor, Rounding::Up)?)?.max(WAD / 10);
+    let down = wmul(sigma, down_factor, Rounding::Down)?;
+    let ln_fk = ln(wdiv(f, strike, Rounding::Down)?)?;
+    let s = [
+        wmul(sigma, sqrt_t, Rounding::Down)?,
+        wmul(up, sqrt_t, Rounding::Down)?,
+        wmul(down, sqrt_t, Rounding::Down)?,
+    ];
+    let mark = price_with(kind, f, strike, ln_fk, s[0])?;
+    Ok(Pricer {
+        option: Some(kind),
+        strike,
+        ln_fk,
+        s,
+        mark,
+    })
+}
+
+impl Pricer {
+    fn value(&self, grid: &Grid, i: usize) -> Result<Wad> {
+        let price = at(&grid.prices, i)?;
+        let Some(kind) = self.option else { return Ok(price) };
+        let state = match at(&grid.scenarios, i)?.vol {
+            VolState::Base => 0,
+            VolState::Up => 1,
+            VolState::Down => 2,
+        };
+        price_with(
+            kind,
+            price,
+            self.strike,
+            add(self.ln_fk, at(&grid.ln_moves, i)?)?,
+            at(&self.s, state)?,
+        )
+    }
+}
+
+/// Greeks of one position, per unit: (delta, gamma, vega).
+fn unit_greeks(pos: &Position, u: &Underlying, now: u64) -> Result<(Wad, Wad, Wad)> {
+    let Some((kind, strike, expiry)) = option_of(&pos.instrument) else {
+        return Ok((WAD, 0, 0));
+    };
+    let seconds = expiry.saturating_sub(now);
+    let years = wdiv(i128::from(seconds), i128::from(SECONDS_PER_YEAR), Rounding::Down)?;
+    let g = crate::black76::greeks(kind, u.market.price, strike, u.market.vol, years)?;
+    Ok((g.delta, g.gamma, g.vega))
+}
+
+fn check_inputs(account: &Account<'_>, underlyings: &[Underlying], params: &RiskParams<'_>) -> Result<()> {
+    if underlyings.len() > MAX_UNDERLYINGS {
+        return Err(RiskError::TooManyUnderlyings);
+    }
+    if account.positions.len() > MAX_POSITIONS {
+        return Err(RiskError::TooManyPositions);
+    }
+    params.validate(underlyings.len())?;
+    for u in underlyings {
+        check_price(u.market.price)?;
+        check_vol(u.market.vol)?;
+        u.params.validate()?;
+        if !(0..=WAD).contains(&u.market.oracle_addon) {
+            return Err(RiskError::InvalidParameter);
+        }
+    }
+    for p in account.positions {
+        if usize::from(p.underlying) >= underlyings.len() {
+            return Err(RiskError::UnknownUnderlying);
+        }
+        if p.size.unsigned_abs() > MAX_SIZE.unsigned_abs() {
+            return Err(RiskError::SizeOutOfRange);
+        }
+        if p.entry < 0 || p.entry > crate::units::MAX_PRICE {
+            return Err(RiskError::PriceOutOfRange);
+        }
+    }
+    Ok(())
+}
+
+/// The margin report of `account`. Errors: any [`RiskError`] for an input outside its range.
+pub fn margin(
+    account: &Account<'_>,
+    underlyings: &[Underlying],
+    params: &RiskParams<'_>,
+) -> Result<MarginReport> {
+    check_inputs(account, underlyings, params)?;
+    let n = underlyings.len();
+    let mut report = MarginReport {
+        count: n as u8,
+        ..MarginReport::default()
+    };
+    let mut pnl = [[0 as Usd; MAX_SCENARIOS]; MAX_UNDERLYINGS];
+    let mut grids = [None; MAX_UNDERLYINGS];
+    let mut gross = [0 as Wad; MAX_UNDERLYINGS];
+    let mut upnl: Usd = 0;
+    let mut isolated_total: Usd = 0;
+
+    for (k, u) in underlyings.iter().enumerate() {
+        let (range, grid) = build_grid(u, params)?;
+        at_mut(&mut report.underlyings, k)?.scan_range = range;
+        *at_mut(&mut grids, k)? = Some(grid);
+    }
+
+    for pos in account.positions {
+        let k = usize::from(pos.underlying);
+        let u = underlyings.get(k).ok_or(RiskError::UnknownUnderlying)?;
+        let grid = at(&grids, k)?.ok_or(RiskError::UnknownUnderlying)?;
+        let pr = pricer(pos, u, account.now)?;
+        // Unrealised PnL at the mark (spot collateral is valued in `collateral`).
+        if pos.instrument != Instrument::Spot {
+            upnl = add(upnl, usd_of(pos.size, sub(pr.mark, pos.entry)?, Rounding::Down)?)?;
+        }
+        let row = at_mut(&mut pnl, k)?;
+        let mut worst: Usd = 0;
+        for i in 0..grid.count {
+            let mut p = usd_of(pos.size, sub(pr.value(&grid, i)?, pr.mark)?, Rounding::Down)?;
+            if at(&grid.scenarios, i)?.extreme {
+                p = wmul(p, params.extreme_fraction, Rounding::Down)?;
+            }
+            let cell = at_mut(row, i)?;
+            *cell = add(*cell, p)?;
+            worst = worst.min(p);
+        }
+        let r = at_mut(&mut report.underlyings, k)?;
+        r.isolated = add(r.isolated, neg(worst)?)?;
+        isolated_total = add(isolated_total, neg(worst)?)?;
+        let (d, g, v) = unit_greeks(pos, u, account.now)?;
+        r.delta = add(r.delta, wmul(pos.size, d, Rounding::Down)?)?;
+        r.gamma = add(r.gamma, wmul(pos.size, g, Rounding::Down)?)?;
+        r.vega = add(r.vega, usd_of(pos.size, v, Rounding::Down)?)?;
+        let g = at_mut(&mut gross, k)?;
+        *g = add(*g, wmul(pos.size.abs(), u.market.price, Rounding::Up)?)?;
+    }
+
+    // Per underlying: worst losses down, up and at zero move; directional split; add-ons.
+    let mut directional = [0 as Usd; MAX_UNDERLYINGS];
+    let mut non_directional_sum: Usd = 0;
+    let mut loss_sum: Usd = 0;
+    let mut add_ons: Usd = 0;
+    for (k, u) in underlyings.iter().enumerate() {
+        let grid = at(&grids, k)?.ok_or(RiskError::UnknownUnderlying)?;
+        let row = at(&pnl, k)?;
+        let (mut down, mut up, mut zero, mut worst_loss) = (0 as Usd, 0 as Usd, 0 as Usd, 0 as Usd);
+        let mut worst = Scenario::default();
+        for i in 0..grid.count {
+            let loss = neg(at(&row, i)?)?.max(0);
+            let s = at(&grid.scenarios, i)?;
+            let side = if s.price_move < 0 {
+                &mut down
+            } else if s.price_move > 0 {
+                &mut up
+            } else {
+                &mut zero
+            };
+            *side = (*side).max(loss);
+            if loss > worst_loss {
+                worst_loss = loss;
+                worst = s;
+            }
+        }
+        let nd = down.min(up).max(zero);
+        let dir = sub(down.max(up), nd)?.max(0);
+        let signed = if down >= up { dir } else { neg(dir)? };
+        *at_mut(&mut directional, k)? = signed;
+        non_directional_sum = add(non_directional_sum, nd)?;
+        loss_sum = add(loss_sum, worst_loss)?;
+        let r = at_mut(&mut report.underlyings, k)?;
+        r.loss = worst_loss;
+        r.directional = signed;
+        r.non_directional = nd;
+        r.worst = worst;
+        // Add-ons: concentration on net delta notional above liquidity, oracle on gross notional.
+        let net_notional = wmul(r.delta.abs(), u.market.price, Rounding::Up)?;
+        let excess = sub(net_notional, u.params.liquidity)?.max(0);
+        let concentration = wmul(excess, u.params.concentration_rate, Rounding::Up)?;
+        let oracle = wmul(at(&gross, k)?, u.market.oracle_addon, Rounding::Up)?;
+        // Wad notional -> Usd: divide by 1e12, rounding up.
+        r.add_on = mul_div(add(concentration, oracle)?, 1, 1_000_000_000_000, Rounding::Up)?;
+        add_ons = add(add_ons, r.add_on)?;
+    }
+
+    let dirs = directional.get(..n).ok_or(RiskError::TooManyUnderlyings)?;
+    let base = add(quadratic_root(dirs, params, false)?, non_directional_sum)?;
+    let one = add(
+        dirs.iter().try_fold(0 as Usd, |a, d| add(a, *d))?.abs(),
+        non_directional_sum,
+    )?;
+    let broken = add(quadratic_root(dirs, params, true)?, non_directional_sum)?;
+    let blend = |w: Wad, other: Usd| -> Result<Usd> { add(base, wmul(w, sub(other, base)?, Rounding::Up)?) };
+    // Rounding can push the root a few micro-dollars above the sum of parts; the exact value
+    // never exceeds it (|ρ| ≤ 1), so clamp (invariant 1).
+    let requirement = base
+        .max(blend(params.w_up, one)?)
+        .max(blend(params.w_down, broken)?)
+        .min(loss_sum);
+
+    report.requirement_base = base.min(loss_sum);
+    report.requirement_one = one;
+    report.requirement_broken = broken.min(loss_sum);
+    report.requirement = requirement;
+    report.maintenance = wmul(requirement, params.mm_factor, Rounding::Up)?;
+    report.initial = add(wmul(report.maintenance, params.im_ratio, Rounding::Up)?, add_ons)?;
+    report.add_ons = add_ons;
+    report.isolated_maintenance = wmul(isolated_total, params.mm_factor, Rounding::Up)?;
+    report.isolated_initial = add(
+        wmul(report.isolated_maintenance, params.im_ratio, Rounding::Up)?,
+        add_ons,
+    )?;
+    report.unrealised_pnl = upnl;
+    report.equity = add(account.collateral, upnl)?;
+    report.free_collateral = sub(report.equity, report.initial)?;
+    report.utilisation = if report.maintenance == 0 {
+        0
+    } else if report.equity <= 0 {
+        i128::MAX
+    } else {
+        wdiv(report.maintenance, report.equity, Rounding::Up)?
+    };
+    Ok(report)
+}
+
+/// `sqrt(Σ_k Σ_l ρ_kl·D_k·D_l)` rounded up, computed as `M·sqrt(Σ ρ d d)` with `d = D/M`,
+/// `M = max |D|`, so no square overflows. With `broken`, correlations of hedging pairs
+/// (`ρ_kl·D_k·D_l < 0`) shrink by `break_factor`.
+fn quadratic_root(d: &[Usd], params: &RiskParams<'_>, broken: bool) -> Result<Usd> {
+    let n = d.len();
+    let m = d.iter().map(|x| x.unsigned_abs()).max().unwrap_or(0);
+    if m == 0 {
+        return Ok(0);
+    }
+    let m = i128::try_from(m).map_err(|_| RiskError::Overflow)?;
+    let mut q: Wad = 0;
+    for k in 0..n {
+        let dk = wdiv(at(d, k)?, m, Rounding::Down)?;
+        for l in 0..n {
+            let dl = wdiv(at(d, l)?, m, Rounding::Down)?;
+            let mut rho = entry(params.correlation, n, k, l)?;
+            if broken && k != l && (rho > 0) != ((dk > 0) == (dl > 0)) && rho != 0 && dk != 0 && dl != 0 {
+                rho = wmul(rho, sub(WAD, params.break_factor)?, Rounding::Down)?;
+            }
+            q = add(q, wmul(wmul(rho, dk, Rounding::Up)?, dl, Rounding::Up)?)?;
+        }
+    }
+    wmul(m, sqrt(q.max(0), Rounding::Up)?, Rounding::Up)
+}
+
+/// What restores an account to initial margin, from its report.
+pub fn liquidation(report: &MarginReport) -> Result<Liquidation> {
+    let short = sub(report.initial, report.equity)?.max(0);
+    let reduction = if short == 0 {
+        0
+    } else if report.equity <= 0 {
+        WAD
+    } else {
+        sub(WAD, wdiv(report.equity, report.initial, Rounding::Down)?)?
+    };
+    Ok(Liquidation {
+        liquidatable: report.equity < report.maintenance,
+        collateral_to_initial: short,
+        reduction_to_initial: reduction,
+    })
+}

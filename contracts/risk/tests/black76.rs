@@ -1,0 +1,149 @@
+//! Black-76 against a 64-bit float reference over a dense grid, the edges, and textbook values.
+#![allow(clippy::arithmetic_side_effects, clippy::float_arithmetic)]
+
+use pm_risk::black76::*;
+use pm_risk::fixed::{Wad, WAD};
+use pm_risk::RiskError;
+
+fn to_f(x: Wad) -> f64 {
+    x as f64 / 1e18
+}
+fn from_f(x: f64) -> Wad {
+    (x * 1e18).round() as Wad
+}
+/// A price as a Wad, within the range (f64 1e9·1e18 lands a little above 1e27).
+fn price_wad(p: f64) -> Wad {
+    from_f(p).clamp(pm_risk::units::MIN_PRICE, pm_risk::units::MAX_PRICE)
+}
+fn phi(x: f64) -> f64 {
+    0.5 * libm::erfc(-x / std::f64::consts::SQRT_2)
+}
+fn reference(kind: OptionKind, f: f64, k: f64, v: f64, t: f64) -> f64 {
+    let s = v * t.sqrt();
+    let d1 = (f / k).ln() / s + s / 2.0;
+    let d2 = d1 - s;
+    match kind {
+        OptionKind::Call => f * phi(d1) - k * phi(d2),
+        OptionKind::Put => k * phi(-d2) - f * phi(-d1),
+    }
+}
+
+#[test]
+fn price_within_bound_on_dense_grid() {
+    let mut checked = 0;
+    for &f in &[1e-8f64, 3.7e-5, 0.02, 1.0, 97.3, 3_000.0, 65_000.0, 2.5e6, 1e9] {
+        for &m in &[0.2, 0.5, 0.8, 0.95, 1.0, 1.05, 1.25, 2.0, 5.0] {
+            let k = (f * m).clamp(1e-8, 1e9);
+            for &v in &[0.01, 0.05, 0.2, 0.8, 1.5, 3.0, 5.0] {
+                for &secs in &[
+                    1u64,
+                    60,
+                    3_600,
+                    86_400,
+                    604_800,
+                    2_592_000,
+                    31_536_000,
+                    157_680_000,
+                ] {
+                    let t = secs as f64 / 31_536_000.0;
+                    for kind in [OptionKind::Call, OptionKind::Put] {
+                        let (fw, kw, vw) = (price_wad(f), price_wad(k), from_f(v));
+                        let got_wad = price(kind, fw, kw, vw, years(secs).unwrap()).unwrap();
+                        assert!(got_wad >= intrinsic(kind, fw, kw).unwrap(), "below intrinsic");
+                        let got = to_f(got_wad);
+                        let want = reference(kind, to_f(fw), to_f(kw), to_f(vw), t);
+                        // The float reference cancels two terms of size F: its own error is ~1e-15·(F+K).
+                        let bound = 1e-13 * (f + k) + 1e-16;
+                        assert!(
+                            (got - want).abs() <= bound,
+                            "{kind:?} F={f} K={k} σ={v} T={secs}s: {got} vs {want}"
+                        );
+                        checked += 1;
+                    }
+                }
+            }
+        }
+    }
+    assert_eq!(checked, 9 * 9 * 7 * 8 * 2);
+}
+
+#[test]
+fn greeks_match_float_reference() {
+    let (f, k, v, t) = (3_000.0, 3_200.0, 0.65, 30.0 / 365.0);
+    let g = greeks(OptionKind::Call, from_f(f), from_f(k), from_f(v), from_f(t)).unwrap();
+    let s = v * t.sqrt();
+    let d1 = (f / k).ln() / s + s / 2.0;
+    let pdf = (-d1 * d1 / 2.0).exp() / (2.0 * std::f64::consts::PI).sqrt();
+    assert!((to_f(g.delta) - phi(d1)).abs() < 1e-12);
+    assert!((to_f(g.gamma) - pdf / (f * s)).abs() < 1e-12);
+    assert!((to_f(g.vega) - f * pdf * t.sqrt()).abs() < 1e-9);
+    let p = greeks(OptionKind::Put, from_f(f), from_f(k), from_f(v), from_f(t)).unwrap();
+    assert_eq!(p.delta, g.delta - WAD);
+    assert_eq!(p.gamma, g.gamma);
+    assert_eq!(p.vega, g.vega);
+}
+
+/// Hull, Options, Futures and Other Derivatives, Example 15.6: S = 42, K = 40, r = 10%, σ = 20%,
+/// T = 0.5: c = 4.76, p = 0.81. Black-76 on the forward F = S·e^(rT), discounted by e^(−rT).
+#[test]
+fn matches_hull_textbook_values() {
+    let (r, t) = (0.10f64, 0.5f64);
+    let f = 42.0 * (r * t).exp();
+    let disc = (-r * t).exp();
+    let c = to_f(price(OptionKind::Call, from_f(f), 40 * WAD, from_f(0.2), WAD / 2).unwrap()) * disc;
+    let p = to_f(price(OptionKind::Put, from_f(f), 40 * WAD, from_f(0.2), WAD / 2).unwrap()) * disc;
+    assert!((c - 4.7594).abs() < 1e-4, "call {c}");
+    assert!((p - 0.8086).abs() < 1e-4, "put {p}");
+}
+
+/// Black (1976) at the money: C = F·(2N(σ√T/2) − 1); with F = 100, σ = 20%, T = 1: 7.9656.
+#[test]
+fn matches_at_the_money_closed_form() {
+    let c = to_f(price(OptionKind::Call, 100 * WAD, 100 * WAD, WAD / 5, WAD).unwrap());
+    assert!((c - 7.965_567_455_405_804).abs() < 1e-12, "{c}");
+}
+
+#[test]
+fn expiry_gives_intrinsic_and_payoff_greeks() {
+    let g = greeks(OptionKind::Put, 90 * WAD, 100 * WAD, WAD, 0).unwrap();
+    assert_eq!(
+        g,
+        Greeks {
+            price: 10 * WAD,
+            delta: -WAD,
+            gamma: 0,
+            vega: 0
+        }
+    );
+    let g = greeks(OptionKind::Call, 90 * WAD, 100 * WAD, WAD, 0).unwrap();
+    assert_eq!(
+        g,
+        Greeks {
+            price: 0,
+            delta: 0,
+            gamma: 0,
+            vega: 0
+        }
+    );
+}
+
+#[test]
+fn out_of_range_inputs_are_typed_errors() {
+    use OptionKind::Call;
+    assert_eq!(price(Call, 0, WAD, WAD, WAD), Err(RiskError::PriceOutOfRange));
+    assert_eq!(
+        price(Call, WAD, 2 * 10i128.pow(27), WAD, WAD),
+        Err(RiskError::PriceOutOfRange)
+    );
+    assert_eq!(
+        price(Call, WAD, WAD, WAD / 1000, WAD),
+        Err(RiskError::VolOutOfRange)
+    );
+    assert_eq!(price(Call, WAD, WAD, 6 * WAD, WAD), Err(RiskError::VolOutOfRange));
+    assert_eq!(
+        price(Call, WAD, WAD, WAD, 6 * WAD),
+        Err(RiskError::ExpiryOutOfRange)
+    );
+    assert_eq!(price(Call, WAD, WAD, WAD, -1), Err(RiskError::ExpiryOutOfRange));
+    assert_eq!(years(5 * 31_536_000 + 1), Err(RiskError::ExpiryOutOfRange));
+}

@@ -1,0 +1,29 @@
+//! `pm`: the portfolio-margin simulator. `pm margin <portfolio.json> [--json]` prints an
+//! account's margin breakdown, computed by `pm-risk` exactly as on-chain.
+
+pub mod decimal;
+pub mod fixture;
+pub mod report;
+
+use pm_risk::{liquidation, margin, Account};
+
+/// `pm margin`: reads the portfolio file and renders its report (a table, or JSON).
+pub fn margin_command(path: &str, json: bool) -> Result<String, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))?;
+    let fixture: fixture::Fixture = serde_json::from_str(&text).map_err(|e| format!("{path}: {e}"))?;
+    let inputs = fixture.inputs().map_err(|e| format!("{path}: {e}"))?;
+    let params = inputs.params();
+    let account = Account {
+        collateral: inputs.collateral,
+        positions: &inputs.positions,
+        now: fixture.now,
+    };
+    let r =
+        margin(&account, &inputs.underlyings, &params).map_err(|e| format!("{path}: risk error {e:?}"))?;
+    let l = liquidation(&r).map_err(|e| format!("{path}: risk error {e:?}"))?;
+    Ok(if json {
+        report::json(&fixture, &inputs, &r, &l)
+    } else {
+        report::table(&fixture, &inputs, &r, &l)
+    })
+}
