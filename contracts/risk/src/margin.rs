@@ -62,7 +62,8 @@ pub struct UnderlyingRisk {
     pub isolated: Usd,
     /// Net delta, units of the underlying.
     pub delta: Wad,
-    /// Net gamma, per USD of price.
+    /// Net gamma as Γ·F: the change of net delta (units) for a 100% price move (÷100 for 1%).
+    /// (Γ per USD would overflow for 1e12 units of a 1e-8 USD asset.)
     pub gamma: Wad,
     /// Net vega, USD per 1.00 of volatility.
     pub vega: Usd,
@@ -327,7 +328,7 @@ pub fn margin(
     };
     let mut pnl = [[0 as Usd; MAX_SCENARIOS]; MAX_UNDERLYINGS];
     let mut grids = [None; MAX_UNDERLYINGS];
-    let mut gross = [0 as Wad; MAX_UNDERLYINGS];
+    let mut gross = [0 as Usd; MAX_UNDERLYINGS];
     let mut upnl: Usd = 0;
     let mut isolated_total: Usd = 0;
 
@@ -362,10 +363,11 @@ pub fn margin(
         isolated_total = add(isolated_total, neg(worst)?)?;
         let (d, g, v) = unit_greeks(pos, u, account.now)?;
         r.delta = add(r.delta, wmul(pos.size, d, Rounding::Down)?)?;
-        r.gamma = add(r.gamma, wmul(pos.size, g, Rounding::Down)?)?;
+        let gamma_f = wmul(g, u.market.price, Rounding::Down)?;
+        r.gamma = add(r.gamma, wmul(pos.size, gamma_f, Rounding::Down)?)?;
         r.vega = add(r.vega, usd_of(pos.size, v, Rounding::Down)?)?;
         let g = at_mut(&mut gross, k)?;
-        *g = add(*g, wmul(pos.size.abs(), u.market.price, Rounding::Up)?)?;
+        *g = add(*g, usd_of(pos.size.abs(), u.market.price, Rounding::Up)?)?;
     }
 
     // Per underlying: worst losses down, up and at zero move; directional split; add-ons.
@@ -406,12 +408,13 @@ pub fn margin(
         r.non_directional = nd;
         r.worst = worst;
         // Add-ons: concentration on net delta notional above liquidity, oracle on gross notional.
-        let net_notional = wmul(r.delta.abs(), u.market.price, Rounding::Up)?;
-        let excess = sub(net_notional, u.params.liquidity)?.max(0);
+        let net_notional = usd_of(r.delta.abs(), u.market.price, Rounding::Up)?;
+        // The liquidity threshold is a Wad of USD: to micro-dollars, rounded down (more excess).
+        let liquidity = mul_div(u.params.liquidity, 1, 1_000_000_000_000, Rounding::Down)?;
+        let excess = sub(net_notional, liquidity)?.max(0);
         let concentration = wmul(excess, u.params.concentration_rate, Rounding::Up)?;
         let oracle = wmul(at(&gross, k)?, u.market.oracle_addon, Rounding::Up)?;
-        // Wad notional -> Usd: divide by 1e12, rounding up.
-        r.add_on = mul_div(add(concentration, oracle)?, 1, 1_000_000_000_000, Rounding::Up)?;
+        r.add_on = add(concentration, oracle)?;
         add_ons = add(add_ons, r.add_on)?;
     }
 

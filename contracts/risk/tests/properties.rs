@@ -148,6 +148,24 @@ proptest! {
     }
 
     #[test]
+    fn permutation_of_underlyings_changes_nothing((us, ps) in book()) {
+        let n = us.len();
+        let c = rho(n);
+        // Reverse the underlyings; remap positions and the matrix to match.
+        let rev_us: Vec<_> = us.iter().rev().copied().collect();
+        let rev_ps: Vec<_> = ps.iter().map(|p| Position { underlying: (n - 1) as u8 - p.underlying, ..*p }).collect();
+        let rev_c: Vec<Wad> = (0..n).flat_map(|i| (0..n).map(move |j| RHO[n - 1 - i][n - 1 - j])).collect();
+        let a = run(&us, &ps, &defaults::risk(&c));
+        let b = run(&rev_us, &rev_ps, &defaults::risk(&rev_c));
+        prop_assert_eq!(a.requirement, b.requirement);
+        prop_assert_eq!(a.initial, b.initial);
+        prop_assert_eq!(a.isolated_initial, b.isolated_initial);
+        for k in 0..n {
+            prop_assert_eq!(a.underlyings[k], b.underlyings[n - 1 - k]);
+        }
+    }
+
+    #[test]
     fn single_underlying_requirement_is_its_worst_loss((us, ps) in book()) {
         let us = &us[..1];
         // Strikes stay those drawn for other underlyings: still valid prices, just far away.
@@ -364,4 +382,90 @@ fn liquidation_helper_restores_initial_margin() {
     )
     .unwrap();
     assert!(after.initial <= after.equity);
+}
+
+/// The documented extremes all at once: 256 positions of 1e12 units, prices at 1e9 and 1e-8,
+/// 16 underlyings, 5-year options, vols at 1% and 500%: a number, not an overflow.
+#[test]
+fn extreme_ranges_work_without_overflow() {
+    use pm_risk::units::{MAX_PRICE, MAX_SIZE, MAX_VOL, MIN_PRICE, MIN_VOL};
+    let us: Vec<_> = (0..16)
+        .map(|i| Underlying {
+            market: Market {
+                price: if i % 2 == 0 { MAX_PRICE } else { MIN_PRICE },
+                vol: if i % 3 == 0 { MAX_VOL } else { MIN_VOL },
+                oracle_addon: 0,
+            },
+            params: PRESETS[i % 4],
+        })
+        .collect();
+    let ps: Vec<_> = (0..256u32)
+        .map(|i| {
+            let u = (i % 16) as u8;
+            let price = us[u as usize].market.price;
+            let expiry = NOW + pm_risk::units::MAX_EXPIRY_SECONDS;
+            let instrument = match i % 4 {
+                0 => Instrument::Perp,
+                1 => Instrument::Call {
+                    strike: price,
+                    expiry,
+                },
+                2 => Instrument::Put {
+                    strike: price,
+                    expiry,
+                },
+                _ => Instrument::Future { expiry },
+            };
+            Position {
+                underlying: u,
+                instrument,
+                size: if i % 8 < 4 { MAX_SIZE } else { -MAX_SIZE / 3 },
+                entry: 0,
+            }
+        })
+        .collect();
+    let identity: Vec<Wad> = (0..16)
+        .flat_map(|i| (0..16).map(move |j| if i == j { WAD } else { 0 }))
+        .collect();
+    let r = margin(
+        &Account {
+            collateral: 0,
+            positions: &ps,
+            now: NOW,
+        },
+        &us,
+        &defaults::risk(&identity),
+    )
+    .unwrap();
+    assert!(r.initial > 0 && r.initial <= r.isolated_initial);
+    let mut too_many = ps.clone();
+    too_many.push(ps[0]);
+    assert_eq!(
+        margin(
+            &Account {
+                collateral: 0,
+                positions: &too_many,
+                now: NOW
+            },
+            &us,
+            &defaults::risk(&identity)
+        ),
+        Err(RiskError::TooManyPositions)
+    );
+    let big = Position {
+        size: MAX_SIZE + 1,
+        ..ps[0]
+    };
+    assert_eq!(
+        margin(
+            &Account {
+                collateral: 0,
+                positions: &[big],
+                now: NOW
+            },
+            &us,
+            &defaults::risk(&identity)
+        ),
+        Err(RiskError::SizeOutOfRange)
+    );
 }
