@@ -22,9 +22,9 @@ step "cargo fmt --check" cargo fmt --all --check
 step "cargo clippy" cargo clippy --workspace --all-targets -- -D warnings
 step "wasm release build" script/build-wasm.sh
 step "wasm size (limit 24,576 on-chain bytes)" script/size.sh
-step "cargo test" cargo test --workspace
 step "forge fmt --check" "$FORGE" fmt --check
 step "forge build" "$FORGE" build
+step "cargo test (the devnet tests use the wasm and Foundry's artifacts)" cargo test --workspace
 step "forge test" "$FORGE" test
 step "ABI drift check" script/abi.sh --check
 printf '\nAll checks passed.\n'

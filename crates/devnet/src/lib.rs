@@ -1,4 +1,15 @@
-//! `pm-devnet`: the project's in-process Arbitrum devnet. For now it holds [`pack`], which turns
-//! a contract's wasm into the exact bytes `cargo stylus deploy` publishes.
+//! `pm-devnet`: the project's in-process Arbitrum devnet: revm with a Stylus runtime (wasmi,
+//! ink metering by instrumentation, the `vm_hooks` host functions with Arbitrum's prices) and the
+//! ArbWasm precompile. [`pack`] turns a contract's wasm into the exact bytes `cargo stylus
+//! deploy` publishes. See README.md for what is faithful to Arbitrum and what is not yet.
 
+pub mod arbwasm;
+pub mod chain;
+pub mod evm;
+pub mod host;
+pub mod meter;
 pub mod pack;
+pub mod pricing;
+pub mod program;
+
+pub use chain::{Devnet, Receipt};

@@ -1,0 +1,290 @@
+//! The ArbWasm precompile at 0x71: `activateProgram` validates a program (§2) and records its
+//! version by code hash; the getters tools call answer. Calling a program whose code hash is not
+//! activated fails (see `program::run_frame`).
+
+use revm::context_interface::{ContextTr, JournalTr};
+use revm::handler::evm::ContextDbError;
+use revm::interpreter::{CallInputs, Gas, InstructionResult, InterpreterResult};
+use revm::primitives::{address, keccak256, Address, Bytes, Log, LogData, B256, U256};
+use wasmparser::{Parser, Payload, TypeRef};
+
+use crate::evm::Ctx;
+use crate::pack;
+use crate::pricing::INK_PER_GAS;
+use crate::program::{is_program, ProgramInfo};
+
+/// ArbWasm's address.
+pub const ADDRESS: Address = address!("0000000000000000000000000000000000000071");
+/// The Stylus version this runtime activates.
+pub const STYLUS_VERSION: u16 = 2;
+/// Fixed gas of an activation (§1); the per-microsecond compile part is not modelled.
+pub const ACTIVATION_GAS: u64 = 1_659_168;
+
+const ACTIVATE: [u8; 4] = [0x58, 0xc7, 0x80, 0xc2];
+const STYLUS_VERSION_SEL: [u8; 4] = [0xa9, 0x96, 0xe0, 0xc2];
+const CODEHASH_VERSION: [u8; 4] = [0xd7, 0x0c, 0x0c, 0xa7];
+const PROGRAM_VERSION: [u8; 4] = [0xcc, 0x8f, 0x4e, 0x88];
+const INK_PRICE: [u8; 4] = [0xd1, 0xc1, 0x7a, 0xbc];
+
+fn word(v: U256) -> Vec<u8> {
+    v.to_be_bytes::<32>().to_vec()
+}
+
+fn result(kind: InstructionResult, output: Vec<u8>, limit: u64, cost: u64) -> InterpreterResult {
+    let mut gas = Gas::new(limit);
+    if !gas.record_regular_cost(cost) {
+        gas.spend_all();
+        return InterpreterResult {
+            result: InstructionResult::PrecompileOOG,
+            output: Bytes::new(),
+            gas,
+        };
+    }
+    InterpreterResult {
+        result: kind,
+        output: output.into(),
+        gas,
+    }
+}
+
+fn revert(limit: u64, reason: &str) -> InterpreterResult {
+    // Error(string)
+    let mut out = vec![0x08, 0xc3, 0x79, 0xa0];
+    out.extend(word(U256::from(32)));
+    out.extend(word(U256::from(reason.len())));
+    let mut s = reason.as_bytes().to_vec();
+    s.resize(reason.len().div_ceil(32) * 32, 0);
+    out.extend(s);
+    result(InstructionResult::Revert, out, limit, 0)
+}
+
+/// The activation record of `code_hash`, if activated.
+pub fn program_info(ctx: &mut Ctx, code_hash: B256) -> Result<Option<ProgramInfo>, ContextDbError<Ctx>> {
+    ctx.journal_mut().load_account(ADDRESS)?;
+    let slot = ctx
+        .journal_mut()
+        .sload(ADDRESS, U256::from_be_bytes(code_hash.0))?
+        .data;
+    if slot.is_zero() {
+        return Ok(None);
+    }
+    let b = slot.to_be_bytes::<32>();
+    Ok(Some(ProgramInfo {
+        version: u16::from_be_bytes([b[0], b[1]]),
+        init_cost: u16::from_be_bytes([b[2], b[3]]),
+        footprint: u16::from_be_bytes([b[4], b[5]]),
+    }))
+}
+
+/// Checks a decompressed program against §2 and returns its initial memory pages.
+pub fn validate(wasm: &[u8]) -> Result<u16, String> {
+    pack::validate_stylus_features(wasm).map_err(|e| e.to_string())?;
+    let mut pages = 0u64;
+    let mut has_memory = false;
+    let mut has_entry = false;
+    let mut types: Vec<(Vec<wasmparser::ValType>, Vec<wasmparser::ValType>)> = Vec::new();
+    let mut func_types: Vec<u32> = Vec::new();
+    let mut imported_funcs = 0u32;
+    let mut entry_index = None;
+    for payload in Parser::new(0).parse_all(wasm) {
+        match payload.map_err(|e| e.to_string())? {
+            Payload::TypeSection(r) => {
+                for t in r.into_iter_err_on_gc_types() {
+                    let t = t.map_err(|e| e.to_string())?;
+                    types.push((t.params().to_vec(), t.results().to_vec()));
+                }
+            }
+            Payload::ImportSection(r) => {
+                for imp in r.into_imports() {
+                    let imp = imp.map_err(|e| e.to_string())?;
+                    if imp.module != "vm_hooks" && imp.module != "console" {
+                        return Err(format!("import from module {:?}", imp.module));
+                    }
+                    if let TypeRef::Func(t) = imp.ty {
+                        func_types.push(t);
+                        imported_funcs += 1;
+                    } else {
+                        return Err("only functions may be imported".into());
+                    }
+                }
+            }
+            Payload::FunctionSection(r) => {
+                for t in r {
+                    func_types.push(t.map_err(|e| e.to_string())?);
+                }
+                if func_types.len() > 4096 {
+                    return Err("more than 4096 functions".into());
+                }
+            }
+            Payload::MemorySection(r) => {
+                for m in r {
+                    let m = m.map_err(|e| e.to_string())?;
+                    pages = m.initial;
+                }
+            }
+            Payload::StartSection { .. } => return Err("a start function".into()),
+            Payload::DataSection(r) if r.count() > 128 => return Err("more than 128 data segments".into()),
+            Payload::ExportSection(r) => {
+                for e in r {
+                    let e = e.map_err(|e| e.to_string())?;
+                    match (e.name, e.kind) {
+                        ("memory", wasmparser::ExternalKind::Memory) => has_memory = true,
+                        ("user_entrypoint", wasmparser::ExternalKind::Func) => {
+                            has_entry = true;
+                            entry_index = Some(e.index);
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    let _ = imported_funcs;
+    if !has_memory || !has_entry {
+        return Err("exports must include `memory` and `user_entrypoint`".into());
+    }
+    let entry_ty = entry_index
+        .and_then(|i| func_types.get(i as usize))
+        .and_then(|t| types.get(*t as usize))
+        .ok_or("bad entrypoint")?;
+    if entry_ty.0 != [wasmparser::ValType::I32] || entry_ty.1 != [wasmparser::ValType::I32] {
+        return Err("user_entrypoint must be (i32) -> i32".into());
+    }
+    if pages > 128 {
+        return Err("more than 128 initial pages".into());
+    }
+    Ok(pages as u16)
+}
+
+fn address_arg(input: &[u8]) -> Option<Address> {
+    input.get(4..36).map(|w| Address::from_slice(&w[12..]))
+}
+
+/// Runs a call to 0x71.
+pub fn run(ctx: &mut Ctx, inputs: &CallInputs) -> Result<InterpreterResult, String> {
+    let limit = inputs.gas_limit;
+    if inputs.target_address != ADDRESS {
+        return Ok(revert(limit, "ArbWasm cannot be delegate-called"));
+    }
+    let input = inputs.input.bytes(ctx);
+    let selector: [u8; 4] = input.get(..4).and_then(|s| s.try_into().ok()).unwrap_or_default();
+    let db = |e: ContextDbError<Ctx>| format!("{e:?}");
+    match selector {
+        STYLUS_VERSION_SEL => Ok(result(
+            InstructionResult::Return,
+            word(U256::from(STYLUS_VERSION)),
+            limit,
+            0,
+        )),
+        INK_PRICE => Ok(result(
+            InstructionResult::Return,
+            word(U256::from(INK_PER_GAS)),
+            limit,
+            0,
+        )),
+        CODEHASH_VERSION | PROGRAM_VERSION => {
+            let hash = if selector == CODEHASH_VERSION {
+                match input.get(4..36) {
+                    Some(h) => B256::from_slice(h),
+                    None => return Ok(revert(limit, "bad arguments")),
+                }
+            } else {
+                let Some(a) = address_arg(&input) else {
+                    return Ok(revert(limit, "bad arguments"));
+                };
+                ctx.journal_mut()
+                    .load_account_with_code(a)
+                    .map_err(|e| format!("{e:?}"))?
+                    .data
+                    .info
+                    .code_hash
+            };
+            match program_info(ctx, hash).map_err(db)? {
+                Some(info) => Ok(result(
+                    InstructionResult::Return,
+                    word(U256::from(info.version)),
+                    limit,
+                    2_100,
+                )),
+                None => Ok(revert(limit, "ProgramNotActivated")),
+            }
+        }
+        ACTIVATE => {
+            if inputs.is_static {
+                return Ok(revert(limit, "activateProgram in a static call"));
+            }
+            let Some(program) = address_arg(&input) else {
+                return Ok(revert(limit, "bad arguments"));
+            };
+            let account = ctx
+                .journal_mut()
+                .load_account_with_code(program)
+                .map_err(|e| format!("{e:?}"))?;
+            let code = account
+                .data
+                .info
+                .code
+                .as_ref()
+                .map(|c| c.original_bytes())
+                .unwrap_or_default();
+            let code_hash = account.data.info.code_hash;
+            if !is_program(&code) {
+                return Ok(revert(limit, "ProgramNotWasm"));
+            }
+            let Some(wasm) = pack::unpack(&code) else {
+                return Ok(revert(limit, "ProgramNotWasm"));
+            };
+            if wasm.len() > pack::MAX_WASM_BYTES {
+                return Ok(revert(limit, "ProgramTooLarge"));
+            }
+            let footprint = match validate(&wasm) {
+                Ok(p) => p,
+                Err(e) => return Ok(revert(limit, &format!("ProgramInvalid: {e}"))),
+            };
+            if limit < ACTIVATION_GAS {
+                return Ok(result(
+                    InstructionResult::PrecompileOOG,
+                    Vec::new(),
+                    limit,
+                    limit.saturating_add(1),
+                ));
+            }
+            let info = ProgramInfo {
+                version: STYLUS_VERSION,
+                init_cost: 0,
+                footprint,
+            };
+            let mut packed = [0u8; 32];
+            packed[0..2].copy_from_slice(&info.version.to_be_bytes());
+            packed[2..4].copy_from_slice(&info.init_cost.to_be_bytes());
+            packed[4..6].copy_from_slice(&info.footprint.to_be_bytes());
+            ctx.journal_mut()
+                .load_account(ADDRESS)
+                .map_err(|e| format!("{e:?}"))?;
+            ctx.journal_mut()
+                .sstore(
+                    ADDRESS,
+                    U256::from_be_bytes(code_hash.0),
+                    U256::from_be_bytes(packed),
+                )
+                .map_err(|e| format!("{e:?}"))?;
+            // ProgramActivated(bytes32 indexed codehash, bytes32 moduleHash, address program,
+            //                  uint256 dataFee, uint16 version)
+            let topic0 = keccak256("ProgramActivated(bytes32,bytes32,address,uint256,uint16)");
+            let module_hash = keccak256(&wasm);
+            let mut data = module_hash.to_vec();
+            data.extend(word(U256::from_be_slice(program.as_slice())));
+            data.extend(word(U256::ZERO));
+            data.extend(word(U256::from(STYLUS_VERSION)));
+            ctx.journal_mut().log(Log {
+                address: ADDRESS,
+                data: LogData::new_unchecked(vec![topic0, code_hash], data.into()),
+            });
+            let mut out = word(U256::from(STYLUS_VERSION));
+            out.extend(word(U256::ZERO));
+            Ok(result(InstructionResult::Return, out, limit, ACTIVATION_GAS))
+        }
+        _ => Ok(revert(limit, "unknown ArbWasm method")),
+    }
+}

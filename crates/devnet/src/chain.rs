@@ -1,0 +1,362 @@
+//! The devnet's API: funded dev accounts, blocks you can advance, transactions and calls with
+//! receipts, EVM and Stylus deployment (`cargo stylus deploy`'s bytes, then `activateProgram`).
+
+use std::rc::Rc;
+
+use revm::context::result::{ExecutionResult, HaltReason, Output};
+use revm::context::{BlockEnv, TxEnv};
+use revm::context_interface::{ContextTr, JournalTr};
+use revm::database::{CacheDB, EmptyDB};
+use revm::primitives::hardfork::SpecId;
+use revm::primitives::{keccak256, Address, Bytes, Log, TxKind, B256, U256};
+use revm::state::{AccountInfo, Bytecode};
+use revm::{Context, Database, ExecuteCommitEvm, ExecuteEvm};
+
+use crate::arbwasm;
+use crate::evm::StylusEvm;
+use crate::pack;
+use crate::program::Runtime;
+
+/// Arbitrum's per-transaction gas limit.
+pub const TX_GAS_LIMIT: u64 = 32_000_000;
+/// The chain id of a Nitro dev node.
+pub const CHAIN_ID: u64 = 412_346;
+/// Intrinsic gas of a transaction (the L2 part; no L1 data fee is modelled).
+pub const TX_BASE_GAS: u64 = 21_000;
+
+/// What a transaction or call did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Receipt {
+    /// Succeeded (not reverted, not halted).
+    pub status: bool,
+    /// Gas used, as a receipt reports it (after refunds).
+    pub gas_used: u64,
+    /// Logs emitted (empty unless it succeeded).
+    pub logs: Vec<Log>,
+    /// Return data, or revert data.
+    pub output: Bytes,
+    /// The created contract, for a deployment.
+    pub contract_address: Option<Address>,
+    /// Why it halted, if it did (out of gas, ...).
+    pub halt: Option<HaltReason>,
+}
+
+/// Why a deployment failed.
+#[derive(Debug)]
+pub struct DeployError(pub String);
+
+impl std::fmt::Display for DeployError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for DeployError {}
+
+/// An in-process Arbitrum chain.
+pub struct Devnet {
+    evm: StylusEvm,
+    /// Funded dev accounts (1,000,000 ETH each).
+    pub accounts: Vec<Address>,
+    block_number: u64,
+    timestamp: u64,
+}
+
+impl Default for Devnet {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+fn receipt(result: ExecutionResult<HaltReason>) -> Receipt {
+    match result {
+        ExecutionResult::Success {
+            gas, logs, output, ..
+        } => {
+            let (output, contract_address) = match output {
+                Output::Call(b) => (b, None),
+                Output::Create(b, a) => (b, a),
+            };
+            Receipt {
+                status: true,
+                gas_used: gas.tx_gas_used(),
+                logs,
+                output,
+                contract_address,
+                halt: None,
+            }
+        }
+        ExecutionResult::Revert { gas, output, .. } => Receipt {
+            status: false,
+            gas_used: gas.tx_gas_used(),
+            logs: Vec::new(),
+            output,
+            contract_address: None,
+            halt: None,
+        },
+        ExecutionResult::Halt { reason, gas, .. } => Receipt {
+            status: false,
+            gas_used: gas.tx_gas_used(),
+            logs: Vec::new(),
+            output: Bytes::new(),
+            contract_address: None,
+            halt: Some(reason),
+        },
+    }
+}
+
+impl Devnet {
+    /// A new chain at block 1, time 1,800,000,000, with 10 funded accounts and ArbWasm at 0x71.
+    pub fn new() -> Self {
+        let mut db = CacheDB::new(EmptyDB::default());
+        let accounts: Vec<Address> = (1..=10u8)
+            .map(|i| Address::from_word(keccak256([b"pm-devnet account ".as_slice(), &[i]].concat())))
+            .collect();
+        for a in &accounts {
+            db.insert_account_info(
+                *a,
+                AccountInfo {
+                    balance: U256::from(10u128.pow(24)),
+                    ..Default::default()
+                },
+            );
+        }
+        // ArbWasm's account holds 0xFE so it is not empty, as on Nitro.
+        let fe = Bytecode::new_raw(Bytes::from_static(&[0xFE]));
+        db.insert_account_info(
+            arbwasm::ADDRESS,
+            AccountInfo {
+                code_hash: fe.hash_slow(),
+                code: Some(fe),
+                ..Default::default()
+            },
+        );
+        let mut ctx: crate::evm::Ctx = Context::new(db, SpecId::PRAGUE);
+        ctx.cfg.chain_id = CHAIN_ID;
+        ctx.cfg.tx_gas_limit_cap = Some(TX_GAS_LIMIT);
+        ctx.cfg.disable_eip3541 = true;
+        ctx.cfg.limit_contract_code_size = Some(usize::MAX / 2);
+        ctx.cfg.limit_contract_initcode_size = Some(usize::MAX / 2);
+        let mut chain = Self {
+            evm: StylusEvm::new(ctx, Runtime::new()),
+            accounts,
+            block_number: 1,
+            timestamp: 1_800_000_000,
+        };
+        chain.sync_block();
+        chain
+    }
+
+    fn sync_block(&mut self) {
+        self.evm.set_block(BlockEnv {
+            number: U256::from(self.block_number),
+            timestamp: U256::from(self.timestamp),
+            gas_limit: u64::MAX,
+            basefee: 0,
+            beneficiary: Address::ZERO,
+            ..Default::default()
+        });
+    }
+
+    /// Moves to a new block `seconds` later.
+    pub fn advance(&mut self, seconds: u64) {
+        self.block_number += 1;
+        self.timestamp += seconds;
+        self.sync_block();
+    }
+
+    /// The current block's timestamp.
+    pub fn timestamp(&self) -> u64 {
+        self.timestamp
+    }
+
+    fn nonce(&mut self, a: Address) -> u64 {
+        self.evm
+            .ctx()
+            .journal_mut()
+            .db_mut()
+            .load_account(a)
+            .map(|acc| acc.info.nonce)
+            .unwrap_or(0)
+    }
+
+    fn tx(&mut self, from: Address, kind: TxKind, data: Bytes, value: U256, gas_limit: u64) -> TxEnv {
+        TxEnv {
+            caller: from,
+            gas_limit,
+            gas_price: 0,
+            kind,
+            value,
+            data,
+            nonce: self.nonce(from),
+            chain_id: Some(CHAIN_ID),
+            ..Default::default()
+        }
+    }
+
+    /// Sends a transaction and commits it.
+    pub fn send(&mut self, from: Address, to: Address, data: impl Into<Bytes>, value: U256) -> Receipt {
+        self.send_with_gas(from, to, data, value, TX_GAS_LIMIT)
+    }
+
+    /// Sends a transaction with a gas limit and commits it. A transaction the chain refuses
+    /// (e.g. above the 32M cap) comes back as a failed receipt with no gas used.
+    pub fn send_with_gas(
+        &mut self,
+        from: Address,
+        to: Address,
+        data: impl Into<Bytes>,
+        value: U256,
+        gas: u64,
+    ) -> Receipt {
+        let tx = self.tx(from, TxKind::Call(to), data.into(), value, gas);
+        self.commit(tx)
+    }
+
+    fn commit(&mut self, tx: TxEnv) -> Receipt {
+        match self.evm.transact_commit(tx) {
+            Ok(r) => receipt(r),
+            Err(_) => Receipt {
+                status: false,
+                gas_used: 0,
+                logs: Vec::new(),
+                output: Bytes::new(),
+                contract_address: None,
+                halt: None,
+            },
+        }
+    }
+
+    /// An `eth_call`: runs without committing.
+    pub fn call(&mut self, from: Address, to: Address, data: impl Into<Bytes>) -> Receipt {
+        let tx = self.tx(from, TxKind::Call(to), data.into(), U256::ZERO, TX_GAS_LIMIT);
+        match self.evm.transact(tx) {
+            Ok(r) => receipt(r.result),
+            Err(_) => Receipt {
+                status: false,
+                gas_used: 0,
+                logs: Vec::new(),
+                output: Bytes::new(),
+                contract_address: None,
+                halt: None,
+            },
+        }
+    }
+
+    /// Deploys EVM init code (e.g. a Foundry artifact's `bytecode.object` + constructor args).
+    pub fn deploy(&mut self, from: Address, init_code: impl Into<Bytes>) -> Result<Address, DeployError> {
+        let tx = self.tx(from, TxKind::Create, init_code.into(), U256::ZERO, TX_GAS_LIMIT);
+        let r = self.commit(tx);
+        r.contract_address
+            .filter(|_| r.status)
+            .ok_or_else(|| DeployError(format!("deployment failed: {r:?}")))
+    }
+
+    /// Deploys a Foundry artifact (`out/<File>.sol/<Contract>.json`) with ABI-encoded constructor
+    /// arguments.
+    pub fn deploy_artifact(
+        &mut self,
+        from: Address,
+        artifact: &str,
+        args: &[u8],
+    ) -> Result<Address, DeployError> {
+        let text = std::fs::read_to_string(artifact).map_err(|e| DeployError(format!("{artifact}: {e}")))?;
+        let key = "\"bytecode\":{\"object\":\"0x";
+        let start = text
+            .find(key)
+            .ok_or_else(|| DeployError(format!("{artifact}: no bytecode")))?
+            + key.len();
+        let end = text[start..]
+            .find('"')
+            .ok_or_else(|| DeployError("bad artifact".into()))?
+            + start;
+        let mut code = hex::decode(&text[start..end]).map_err(|e| DeployError(e.to_string()))?;
+        code.extend_from_slice(args);
+        self.deploy(from, code)
+    }
+
+    /// Deploys a Stylus program exactly as `cargo stylus deploy` does (CREATE of the prelude +
+    /// prefixed brotli wasm) and activates it through ArbWasm. Returns the program's address and
+    /// the two receipts.
+    pub fn deploy_program(
+        &mut self,
+        from: Address,
+        wasm: &[u8],
+    ) -> Result<(Address, Receipt, Receipt), DeployError> {
+        let packed = pack::pack(wasm, keccak256(wasm).0).map_err(|e| DeployError(e.to_string()))?;
+        let tx = self.tx(
+            from,
+            TxKind::Create,
+            packed.init_code().into(),
+            U256::ZERO,
+            TX_GAS_LIMIT,
+        );
+        let deployed = self.commit(tx);
+        let address = deployed
+            .contract_address
+            .filter(|_| deployed.status)
+            .ok_or_else(|| DeployError(format!("program deployment failed: {deployed:?}")))?;
+        let activated = self.activate(from, address);
+        if !activated.status {
+            return Err(DeployError(format!("activation failed: {activated:?}")));
+        }
+        Ok((address, deployed, activated))
+    }
+
+    /// `ArbWasm.activateProgram(program)`.
+    pub fn activate(&mut self, from: Address, program: Address) -> Receipt {
+        let mut data = vec![0x58, 0xc7, 0x80, 0xc2];
+        data.extend_from_slice(&[0u8; 12]);
+        data.extend_from_slice(program.as_slice());
+        self.send(from, arbwasm::ADDRESS, data, U256::ZERO)
+    }
+
+    /// A storage slot.
+    pub fn storage(&mut self, address: Address, slot: U256) -> U256 {
+        self.evm
+            .ctx()
+            .journal_mut()
+            .db_mut()
+            .storage(address, slot)
+            .unwrap_or_default()
+    }
+
+    /// An account's balance.
+    pub fn balance(&mut self, address: Address) -> U256 {
+        self.evm
+            .ctx()
+            .journal_mut()
+            .db_mut()
+            .load_account(address)
+            .map(|a| a.info.balance)
+            .unwrap_or_default()
+    }
+
+    /// An account's code hash.
+    pub fn code_hash(&mut self, address: Address) -> B256 {
+        self.evm
+            .ctx()
+            .journal_mut()
+            .db_mut()
+            .load_account(address)
+            .map(|a| a.info.code_hash)
+            .unwrap_or_default()
+    }
+
+    /// Sets code directly (tests: e.g. a program that skipped activation).
+    pub fn set_code(&mut self, address: Address, code: Bytes) {
+        let b = Bytecode::new_raw(code);
+        let db = self.evm.ctx().journal_mut().db_mut();
+        let mut info = db
+            .load_account(address)
+            .map(|a| a.info.clone())
+            .unwrap_or_default();
+        info.code_hash = b.hash_slow();
+        info.code = Some(b);
+        db.insert_account_info(address, info);
+    }
+}
+
+/// Keeps `Rc` in scope for the runtime handle type.
+#[allow(dead_code)]
+type RuntimeHandle = Rc<Runtime>;

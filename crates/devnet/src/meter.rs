@@ -1,0 +1,299 @@
+//! Ink metering by instrumentation, as Arbitrum does it (`stylus-runtime.md` §3).
+//!
+//! The module gets two exported globals, `stylus_ink_left: i64` and `stylus_ink_status: i32`.
+//! Code is cut into basic blocks (a block ends at `end`, `else`, `return`, `loop`, `br`,
+//! `br_if`, `br_table`, `if`, `call`, `call_indirect`); before each block a check subtracts the
+//! sum of the block's operator prices plus [`BLOCK_HEADER_INK`], or sets the status to 1 and traps
+//! when the ink left is short. `memory.copy` / `memory.fill` also pay 100 ink per byte at run time.
+//! Because the count lives in the instrumented binary, it is exact and independent of the engine.
+
+use wasm_encoder::reencode::{Reencode, RoundtripReencoder};
+use wasm_encoder::{
+    BlockType, CodeSection, ConstExpr, ExportKind, ExportSection, Function, GlobalSection, GlobalType,
+    Instruction, Module, RawSection, ValType,
+};
+use wasmparser::{ExternalKind, FunctionBody, Operator, Parser, Payload, TypeRef};
+
+use crate::pricing::{op_ink, BLOCK_HEADER_INK, MEMORY_BYTE_INK};
+
+/// Name of the exported ink counter.
+pub const INK_LEFT: &str = "stylus_ink_left";
+/// Name of the exported status (1 = out of ink).
+pub const INK_STATUS: &str = "stylus_ink_status";
+
+/// Why instrumentation failed.
+#[derive(Debug)]
+pub struct MeterError(pub String);
+
+impl std::fmt::Display for MeterError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "instrumentation failed: {}", self.0)
+    }
+}
+
+impl std::error::Error for MeterError {}
+
+fn err(e: impl std::fmt::Display) -> MeterError {
+    MeterError(e.to_string())
+}
+
+fn ends_block(op: &Operator<'_>) -> bool {
+    use Operator::*;
+    matches!(
+        op,
+        End | Else
+            | Return
+            | Loop { .. }
+            | Br { .. }
+            | BrIf { .. }
+            | BrTable { .. }
+            | If { .. }
+            | Call { .. }
+            | CallIndirect { .. }
+    )
+}
+
+struct Globals {
+    ink: u32,
+    status: u32,
+}
+
+/// Instruments `wasm` with ink metering. Errors: [`MeterError`] for a module that does not parse.
+pub fn instrument(wasm: &[u8]) -> Result<Vec<u8>, MeterError> {
+    // First pass: counts and function types, to number the new globals and price call_indirect.
+    let mut imported_globals = 0u32;
+    let mut defined_globals = 0u32;
+    let mut type_params: Vec<u32> = Vec::new();
+    let mut func_types: Vec<u32> = Vec::new();
+    for payload in Parser::new(0).parse_all(wasm) {
+        match payload.map_err(err)? {
+            Payload::ImportSection(r) => {
+                for imp in r.into_imports() {
+                    if matches!(imp.map_err(err)?.ty, TypeRef::Global(_)) {
+                        imported_globals += 1;
+                    }
+                }
+            }
+            Payload::GlobalSection(r) => defined_globals = r.count(),
+            Payload::FunctionSection(r) => {
+                for t in r {
+                    func_types.push(t.map_err(err)?);
+                }
+            }
+            Payload::TypeSection(r) => {
+                for t in r.into_iter_err_on_gc_types() {
+                    type_params.push(t.map_err(err)?.params().len() as u32);
+                }
+            }
+            _ => {}
+        }
+    }
+    let globals = Globals {
+        ink: imported_globals + defined_globals,
+        status: imported_globals + defined_globals + 1,
+    };
+
+    let mut module = Module::new();
+    let mut globals_written = false;
+    let mut exports_written = false;
+    let mut code = CodeSection::new();
+    let mut in_code = false;
+    let mut body_index = 0usize;
+    let write_globals = |module: &mut Module, existing: Option<wasmparser::GlobalSectionReader<'_>>| {
+        let mut section = GlobalSection::new();
+        if let Some(r) = existing {
+            for g in r {
+                let g = g.map_err(err)?;
+                let ty = RoundtripReencoder.global_type(g.ty).map_err(err)?;
+                let init = RoundtripReencoder.const_expr(g.init_expr).map_err(err)?;
+                section.global(ty, &init);
+            }
+        }
+        section.global(
+            GlobalType {
+                val_type: ValType::I64,
+                mutable: true,
+                shared: false,
+            },
+            &ConstExpr::i64_const(0),
+        );
+        section.global(
+            GlobalType {
+                val_type: ValType::I32,
+                mutable: true,
+                shared: false,
+            },
+            &ConstExpr::i32_const(0),
+        );
+        module.section(&section);
+        Ok::<(), MeterError>(())
+    };
+    let write_exports = |module: &mut Module, existing: Option<wasmparser::ExportSectionReader<'_>>| {
+        let mut section = ExportSection::new();
+        if let Some(r) = existing {
+            for e in r {
+                let e = e.map_err(err)?;
+                let kind = match e.kind {
+                    ExternalKind::Func | ExternalKind::FuncExact => ExportKind::Func,
+                    ExternalKind::Table => ExportKind::Table,
+                    ExternalKind::Memory => ExportKind::Memory,
+                    ExternalKind::Global => ExportKind::Global,
+                    ExternalKind::Tag => ExportKind::Tag,
+                };
+                section.export(e.name, kind, e.index);
+            }
+        }
+        section.export(INK_LEFT, ExportKind::Global, globals.ink);
+        section.export(INK_STATUS, ExportKind::Global, globals.status);
+        module.section(&section);
+        Ok::<(), MeterError>(())
+    };
+
+    for payload in Parser::new(0).parse_all(wasm) {
+        let payload = payload.map_err(err)?;
+        // Sections after the globals' place (export, start, element, data count, code, data):
+        // emit the globals first when the module had none.
+        let id = payload.as_section().map(|(id, _)| id);
+        if !globals_written && matches!(id, Some(7..=12)) {
+            write_globals(&mut module, None)?;
+            globals_written = true;
+        }
+        if !exports_written && matches!(id, Some(8..=12)) {
+            write_exports(&mut module, None)?;
+            exports_written = true;
+        }
+        match payload {
+            Payload::GlobalSection(r) => {
+                write_globals(&mut module, Some(r))?;
+                globals_written = true;
+            }
+            Payload::ExportSection(r) => {
+                write_exports(&mut module, Some(r))?;
+                exports_written = true;
+            }
+            Payload::CodeSectionStart { .. } => in_code = true,
+            Payload::CodeSectionEntry(body) => {
+                let ty = func_types
+                    .get(body_index)
+                    .copied()
+                    .ok_or_else(|| err("body without function"))?;
+                let params = type_params
+                    .get(ty as usize)
+                    .copied()
+                    .ok_or_else(|| err("unknown type"))?;
+                code.function(&meter_function(body, params, &globals, &type_params)?);
+                body_index += 1;
+            }
+            Payload::CustomSection(_) => {}
+            other => {
+                if in_code {
+                    module.section(&code);
+                    in_code = false;
+                }
+                if let Some((id, range)) = other.as_section() {
+                    let data = wasm
+                        .get(range.start as usize..range.end as usize)
+                        .ok_or_else(|| err("section out of bounds"))?;
+                    module.section(&RawSection { id, data });
+                }
+            }
+        }
+    }
+    if in_code {
+        module.section(&code);
+    }
+    Ok(module.finish())
+}
+
+/// Emits the ink check for `cost`: trap with status 1 unless `ink_left >= cost`, then subtract.
+fn charge(f: &mut Function, g: &Globals, cost: u64) {
+    let cost = cost as i64; // u64::MAX becomes -1: compared unsigned, it is never affordable
+    f.instruction(&Instruction::GlobalGet(g.ink));
+    f.instruction(&Instruction::I64Const(cost));
+    f.instruction(&Instruction::I64LtU);
+    f.instruction(&Instruction::If(BlockType::Empty));
+    f.instruction(&Instruction::I32Const(1));
+    f.instruction(&Instruction::GlobalSet(g.status));
+    f.instruction(&Instruction::Unreachable);
+    f.instruction(&Instruction::End);
+    f.instruction(&Instruction::GlobalGet(g.ink));
+    f.instruction(&Instruction::I64Const(cost));
+    f.instruction(&Instruction::I64Sub);
+    f.instruction(&Instruction::GlobalSet(g.ink));
+}
+
+/// Charges 100 ink per byte for the length on top of the stack (kept there), using `scratch`.
+fn charge_bytes(f: &mut Function, g: &Globals, scratch: u32) {
+    f.instruction(&Instruction::LocalTee(scratch));
+    let per_byte = |f: &mut Function| {
+        f.instruction(&Instruction::LocalGet(scratch));
+        f.instruction(&Instruction::I64ExtendI32U);
+        f.instruction(&Instruction::I64Const(MEMORY_BYTE_INK as i64));
+        f.instruction(&Instruction::I64Mul);
+    };
+    f.instruction(&Instruction::GlobalGet(g.ink));
+    per_byte(f);
+    f.instruction(&Instruction::I64LtU);
+    f.instruction(&Instruction::If(BlockType::Empty));
+    f.instruction(&Instruction::I32Const(1));
+    f.instruction(&Instruction::GlobalSet(g.status));
+    f.instruction(&Instruction::Unreachable);
+    f.instruction(&Instruction::End);
+    f.instruction(&Instruction::GlobalGet(g.ink));
+    per_byte(f);
+    f.instruction(&Instruction::I64Sub);
+    f.instruction(&Instruction::GlobalSet(g.ink));
+}
+
+fn meter_function(
+    body: FunctionBody<'_>,
+    params: u32,
+    g: &Globals,
+    type_params: &[u32],
+) -> Result<Function, MeterError> {
+    let mut locals = Vec::new();
+    let mut declared = 0u32;
+    for l in body.get_locals_reader().map_err(err)? {
+        let (n, ty) = l.map_err(err)?;
+        declared += n;
+        locals.push((n, RoundtripReencoder.val_type(ty).map_err(err)?));
+    }
+    // One extra i32 local holds a memory.copy/fill length while it is charged.
+    let scratch = params + declared;
+    locals.push((1, ValType::I32));
+    let mut f = Function::new(locals);
+
+    // Buffer each basic block; emit its check, then its operators.
+    let mut ops = body.get_operators_reader().map_err(err)?;
+    let mut block: Vec<Operator<'_>> = Vec::new();
+    let mut cost = 0u64;
+    let flush = |f: &mut Function, block: &mut Vec<Operator<'_>>, cost: u64| -> Result<(), MeterError> {
+        charge(f, g, cost.saturating_add(BLOCK_HEADER_INK));
+        for op in block.drain(..) {
+            if matches!(op, Operator::MemoryCopy { .. } | Operator::MemoryFill { .. }) {
+                charge_bytes(f, g, scratch);
+            }
+            f.instruction(&RoundtripReencoder.instruction(op).map_err(err)?);
+        }
+        Ok(())
+    };
+    while !ops.eof() {
+        let op = ops.read().map_err(err)?;
+        let mut c = op_ink(&op);
+        if let Operator::CallIndirect { type_index, .. } = op {
+            let n = type_params.get(type_index as usize).copied().unwrap_or(0);
+            c = c.saturating_add(650 * u64::from(n));
+        }
+        cost = cost.saturating_add(c);
+        let end = ends_block(&op);
+        block.push(op);
+        if end {
+            flush(&mut f, &mut block, cost)?;
+            cost = 0;
+        }
+    }
+    if !block.is_empty() {
+        flush(&mut f, &mut block, cost)?;
+    }
+    Ok(f)
+}

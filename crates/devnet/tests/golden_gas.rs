@@ -1,0 +1,262 @@
+//! Golden gas: tiny WAT programs whose receipt gas is derived by hand from the documented prices
+//! (`../shared/docs/stylus-runtime.md`). Every derivation is written next to its test.
+//!
+//! Common terms:
+//! - a transaction with empty calldata: 21,000 intrinsic gas;
+//! - entering a program: init gas 69·128 = 8,832 (+ init cost 0, see README) plus the memory of
+//!   its initial page: the exponential term floor(31,874,000^(1/128)) = 1 (one page ≤ 2 free pages,
+//!   so no linear part) → ENTRY = 8,833;
+//! - ink: each basic block pays its operators + 2,450; host calls their ink; EVM gas × 10,000.
+//!   The frame's gas is ENTRY + ceil(total ink / 10,000).
+
+use pm_devnet::{Devnet, Receipt};
+use revm::context::result::{HaltReason, OutOfGasError};
+use revm::primitives::{Address, Bytes, U256};
+
+const TX: u64 = 21_000;
+const ENTRY: u64 = 8_832 + 1;
+
+fn ink_gas(ink: u64) -> u64 {
+    ink.div_ceil(10_000)
+}
+
+fn run(wat: &str, gas: u64) -> Receipt {
+    let mut chain = Devnet::new();
+    let from = chain.accounts[0];
+    let wasm = wat::parse_str(wat).expect("valid wat");
+    let (program, _, _) = chain.deploy_program(from, &wasm).expect("deploys");
+    chain.send_with_gas(from, program, Bytes::new(), U256::ZERO, gas)
+}
+
+#[test]
+fn empty_call() {
+    // One block: i32.const (1) + end (1) + 2,450 = 2,452 ink -> 1 gas.
+    let r = run(
+        r#"(module (memory (export "memory") 1)
+            (func (export "user_entrypoint") (param i32) (result i32) i32.const 0))"#,
+        1_000_000,
+    );
+    assert!(r.status, "{r:?}");
+    assert_eq!(r.gas_used, TX + ENTRY + ink_gas(2_452));
+    assert_eq!(r.gas_used, 29_834);
+}
+
+#[test]
+fn storage_write_cold() {
+    // Blocks: [const, const, call] 3,802 + 2,450; [const, call] 3,801 + 2,450; [const, end] 2 + 2,450
+    // = 14,955 ink. storage_cache_bytes32 18,480 ink; storage_flush_cache 68,073 ink.
+    // SSTORE of a cold slot 0 -> 1 (EIP-2929 + EIP-2200): 2,100 + 20,000 = 22,100 gas.
+    let r = run(
+        r#"(module
+            (import "vm_hooks" "storage_cache_bytes32" (func $cache (param i32 i32)))
+            (import "vm_hooks" "storage_flush_cache" (func $flush (param i32)))
+            (memory (export "memory") 1)
+            (data (i32.const 63) "\01")
+            (func (export "user_entrypoint") (param i32) (result i32)
+                i32.const 0 i32.const 32 call $cache
+                i32.const 0 call $flush
+                i32.const 0))"#,
+        1_000_000,
+    );
+    assert!(r.status, "{r:?}");
+    let ink = 14_955 + 18_480 + 68_073;
+    assert_eq!(r.gas_used, TX + ENTRY + 22_100 + ink_gas(ink));
+    assert_eq!(r.gas_used, 51_944);
+}
+
+#[test]
+fn storage_read_cold_then_cached_then_warm_write() {
+    // Blocks: [const, const, call] x2 = 2 × (3,802 + 2,450); [const, const, call] 6,252;
+    // [const, call] 6,251; [const, end] 2,452 → 3 × 6,252 + 6,251 + 2,452 = 27,459 ink.
+    // Two loads 2 × 18,480 (the first misses: SLOAD cold 2,100 gas; the second hits the cache: 0),
+    // one cache 18,480 and one flush 68,073 ink; SSTORE of the now-warm slot 0 -> 1: 20,000 gas.
+    let r = run(
+        r#"(module
+            (import "vm_hooks" "storage_load_bytes32" (func $load (param i32 i32)))
+            (import "vm_hooks" "storage_cache_bytes32" (func $cache (param i32 i32)))
+            (import "vm_hooks" "storage_flush_cache" (func $flush (param i32)))
+            (memory (export "memory") 1)
+            (data (i32.const 63) "\01")
+            (func (export "user_entrypoint") (param i32) (result i32)
+                i32.const 0 i32.const 96 call $load
+                i32.const 0 i32.const 96 call $load
+                i32.const 0 i32.const 32 call $cache
+                i32.const 0 call $flush
+                i32.const 0))"#,
+        1_000_000,
+    );
+    assert!(r.status, "{r:?}");
+    let ink = 27_459 + 2 * 18_480 + 18_480 + 68_073;
+    assert_eq!(r.gas_used, TX + ENTRY + 2_100 + 20_000 + ink_gas(ink));
+}
+
+#[test]
+fn keccak() {
+    // [const ×3, call] 3,803 + 2,450; [const, end] 2,452 → 8,705 ink; native_keccak256 of 64
+    // bytes (2 words): 121,800 ink. Total 130,505 ink → 14 gas.
+    let r = run(
+        r#"(module
+            (import "vm_hooks" "native_keccak256" (func $k (param i32 i32 i32)))
+            (memory (export "memory") 1)
+            (func (export "user_entrypoint") (param i32) (result i32)
+                i32.const 0 i32.const 64 i32.const 64 call $k
+                i32.const 0))"#,
+        1_000_000,
+    );
+    assert!(r.status, "{r:?}");
+    assert_eq!(r.gas_used, TX + ENTRY + ink_gas(8_705 + 121_800));
+    assert_eq!(r.gas_used, 29_847);
+}
+
+#[test]
+fn log_with_two_topics() {
+    // emit_log(0, 96, 2): 68,073 + read_price(96) = 68,073 + 16,381 + 55·64 = 87,974 ink, and
+    // 375·(1 + 2) + 8·32 = 1,381 gas. Blocks as for keccak: 8,705 ink. 96,679 ink → 10 gas.
+    let r = run(
+        r#"(module
+            (import "vm_hooks" "emit_log" (func $log (param i32 i32 i32)))
+            (memory (export "memory") 1)
+            (func (export "user_entrypoint") (param i32) (result i32)
+                i32.const 0 i32.const 96 i32.const 2 call $log
+                i32.const 0))"#,
+        1_000_000,
+    );
+    assert!(r.status, "{r:?}");
+    assert_eq!(r.logs.len(), 1);
+    assert_eq!(r.logs[0].topics().len(), 2);
+    assert_eq!(r.gas_used, TX + ENTRY + 1_381 + ink_gas(8_705 + 87_974));
+    assert_eq!(r.gas_used, 31_224);
+}
+
+#[test]
+fn call_into_an_empty_account() {
+    // call_contract(addr 0, data 0, len 0, value 32, gas i64::MAX, ret 64): ink 83,193 +
+    // 2·read_price(0) = 83,193 + 32,762 = 115,955; cold account 2,600 gas; the callee has no code,
+    // so all forwarded gas returns. Blocks: [const ×6, call] 3,806 + 2,450; [drop, const, end]
+    // 11 + 2,450 → 8,717 ink. 124,672 ink → 13 gas.
+    let r = run(
+        r#"(module
+            (import "vm_hooks" "call_contract" (func $call (param i32 i32 i32 i32 i64 i32) (result i32)))
+            (memory (export "memory") 1)
+            (data (i32.const 0) "\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\0b\ad")
+            (func (export "user_entrypoint") (param i32) (result i32)
+                i32.const 0 i32.const 0 i32.const 0 i32.const 32 i64.const 0x7fffffffffffffff i32.const 64
+                call $call
+                drop i32.const 0))"#,
+        1_000_000,
+    );
+    assert!(r.status, "{r:?}");
+    assert_eq!(r.gas_used, TX + ENTRY + 2_600 + ink_gas(8_717 + 115_955));
+    assert_eq!(r.gas_used, 32_446);
+}
+
+fn assert_all_gas_used(r: &Receipt, limit: u64) {
+    assert!(!r.status, "{r:?}");
+    assert_eq!(r.gas_used, limit, "{r:?}");
+}
+
+#[test]
+fn out_of_ink_loop_uses_all_gas() {
+    let r = run(
+        r#"(module (memory (export "memory") 1)
+            (func (export "user_entrypoint") (param i32) (result i32) (loop $l br $l) i32.const 0))"#,
+        200_000,
+    );
+    assert_all_gas_used(&r, 200_000);
+    assert_eq!(r.halt, Some(HaltReason::OutOfGas(OutOfGasError::Basic)));
+}
+
+#[test]
+fn a_float_op_can_never_be_paid() {
+    let r = run(
+        r#"(module (memory (export "memory") 1)
+            (func (export "user_entrypoint") (param i32) (result i32) f64.const 1 drop i32.const 0))"#,
+        200_000,
+    );
+    assert_all_gas_used(&r, 200_000);
+}
+
+#[test]
+fn too_deep_recursion_fails_using_all_gas() {
+    let r = run(
+        r#"(module (memory (export "memory") 1)
+            (func $f call $f)
+            (func (export "user_entrypoint") (param i32) (result i32) call $f i32.const 0))"#,
+        30_000_000,
+    );
+    assert_all_gas_used(&r, 30_000_000);
+}
+
+#[test]
+fn a_trap_reverts_with_empty_data_and_refunds() {
+    // [unreachable] 1 + 2,450 ink → 1 gas; the rest is refunded.
+    let r = run(
+        r#"(module (memory (export "memory") 1)
+            (func (export "user_entrypoint") (param i32) (result i32) unreachable))"#,
+        1_000_000,
+    );
+    assert!(!r.status && r.halt.is_none() && r.output.is_empty(), "{r:?}");
+    assert_eq!(r.gas_used, TX + ENTRY + 1);
+}
+
+#[test]
+fn a_non_zero_status_reverts_with_the_written_result() {
+    let r = run(
+        r#"(module
+            (import "vm_hooks" "write_result" (func $w (param i32 i32)))
+            (memory (export "memory") 1)
+            (data (i32.const 0) "nope")
+            (func (export "user_entrypoint") (param i32) (result i32)
+                i32.const 0 i32.const 4 call $w
+                i32.const 1))"#,
+        1_000_000,
+    );
+    assert!(!r.status && r.halt.is_none(), "{r:?}");
+    assert_eq!(r.output.as_ref(), b"nope");
+}
+
+#[test]
+fn a_program_that_is_not_activated_cannot_run() {
+    let mut chain = Devnet::new();
+    let from = chain.accounts[0];
+    let wasm = wat::parse_str(
+        r#"(module (memory (export "memory") 1)
+            (func (export "user_entrypoint") (param i32) (result i32) i32.const 0))"#,
+    )
+    .unwrap();
+    let packed = pm_devnet::pack::pack(&wasm, [0; 32]).unwrap();
+    let program = Address::repeat_byte(0x42);
+    chain.set_code(program, packed.code.into());
+    let r = chain.send_with_gas(from, program, Bytes::new(), U256::ZERO, 100_000);
+    assert_all_gas_used(&r, 100_000);
+    // Activation makes it callable.
+    assert!(chain.activate(from, program).status);
+    assert!(
+        chain
+            .send_with_gas(from, program, Bytes::new(), U256::ZERO, 100_000)
+            .status
+    );
+}
+
+#[test]
+fn activation_rejects_invalid_programs() {
+    let mut chain = Devnet::new();
+    let from = chain.accounts[0];
+    // No user_entrypoint export.
+    let wasm = wat::parse_str(r#"(module (memory (export "memory") 1) (func (export "main")))"#).unwrap();
+    let err = chain.deploy_program(from, &wasm).unwrap_err();
+    assert!(err.0.contains("activation failed"), "{err}");
+}
+
+#[test]
+fn transactions_are_capped_at_32m_gas() {
+    let mut chain = Devnet::new();
+    let (a, b) = (chain.accounts[0], chain.accounts[1]);
+    assert!(
+        chain
+            .send_with_gas(a, b, Bytes::new(), U256::from(1u8), 32_000_000)
+            .status
+    );
+    let r = chain.send_with_gas(a, b, Bytes::new(), U256::from(1u8), 32_000_001);
+    assert!(!r.status && r.gas_used == 0);
+}
