@@ -80,6 +80,9 @@ pub struct StylusEvm {
     pub(crate) runtime: Rc<Runtime>,
     /// Open program frames per address (not counting delegate calls): > 1 means re-entered.
     pub(crate) open_frames: HashMap<Address, u32>,
+    /// Memory pages open in this transaction's program frames, and the most ever open (§6).
+    pub(crate) pages_open: u16,
+    pub(crate) pages_ever: u16,
 }
 
 impl StylusEvm {
@@ -94,6 +97,8 @@ impl StylusEvm {
             ),
             runtime,
             open_frames: HashMap::new(),
+            pages_open: 0,
+            pages_ever: 0,
         }
     }
 
@@ -177,6 +182,13 @@ impl EvmTr for StylusEvm {
 }
 
 impl StylusEvm {
+    /// Per-transaction runtime state: open frames and the memory model's pages.
+    fn reset_tx(&mut self) {
+        self.open_frames.clear();
+        self.pages_open = 0;
+        self.pages_ever = 0;
+    }
+
     /// A create frame, with the EF F0 00 / EF F0 02 exception to EIP-3541 (revm-integration.md).
     fn run_create_frame(
         &mut self,
@@ -258,7 +270,7 @@ impl ExecuteEvm for StylusEvm {
     }
 
     fn transact_one(&mut self, tx: TxEnv) -> Result<ExecutionResult<HaltReason>, TxError> {
-        self.open_frames.clear();
+        self.reset_tx();
         self.inner.ctx.set_tx(tx);
         MainnetHandler::<Self, TxError, EthFrame<EthInterpreter>>::default().run(self)
     }
@@ -268,7 +280,7 @@ impl ExecuteEvm for StylusEvm {
     }
 
     fn replay(&mut self) -> Result<ResultAndState<HaltReason, EvmState>, TxError> {
-        self.open_frames.clear();
+        self.reset_tx();
         MainnetHandler::<Self, TxError, EthFrame<EthInterpreter>>::default()
             .run(self)
             .map(|result| {

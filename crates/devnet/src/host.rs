@@ -43,12 +43,12 @@ pub struct HostState {
     pub(crate) refund: i64,
     exit: Option<i32>,
     out_of_ink: bool,
-    /// Pages open in this call (for `pay_for_memory_grow`).
-    pages: u16,
+    /// Pages this call grew its memory by (`pay_for_memory_grow`).
+    pub(crate) grown: u16,
 }
 
 impl HostState {
-    pub(crate) fn new(evm: StylusEvm, inputs: &CallInputs, args: Bytes, reentrant: bool, pages: u16) -> Self {
+    pub(crate) fn new(evm: StylusEvm, inputs: &CallInputs, args: Bytes, reentrant: bool) -> Self {
         Self {
             evm,
             address: inputs.target_address,
@@ -64,7 +64,7 @@ impl HostState {
             refund: 0,
             exit: None,
             out_of_ink: false,
-            pages,
+            grown: 0,
         }
     }
 }
@@ -703,10 +703,13 @@ pub fn linker(engine: &Engine) -> Linker<HostState> {
         if pages == 0 {
             return Ok(());
         }
-        let open = c.data().pages;
         let new = u16::try_from(pages).map_err(|_| trap("too many pages"))?;
-        charge_gas(&mut c, memory_gas(open, new, open))?;
-        c.data_mut().pages = open.saturating_add(new);
+        let (open, ever) = (c.data().evm.pages_open, c.data().evm.pages_ever);
+        charge_gas(&mut c, memory_gas(open, new, ever))?;
+        let st = c.data_mut();
+        st.grown = st.grown.saturating_add(new);
+        st.evm.pages_open = open.saturating_add(new);
+        st.evm.pages_ever = ever.max(st.evm.pages_open);
         Ok(())
     });
     for (name, op) in [("math_div", 0u8), ("math_mod", 1), ("math_pow", 2)] {

@@ -105,9 +105,8 @@ pub(crate) fn run_frame(evm: &mut StylusEvm) -> Result<InterpreterResult, Contex
 
     // Entry: init gas and the memory of the initial pages (§6).
     let mut gas_left = gas.remaining();
-    let entry = info
-        .init_gas()
-        .saturating_add(host::memory_gas(0, info.footprint, 0));
+    let memory = host::memory_gas(evm.pages_open, info.footprint, evm.pages_ever);
+    let entry = info.init_gas().saturating_add(memory);
     if entry > gas_left {
         return Ok(halt(InstructionResult::OutOfGas, gas));
     }
@@ -120,10 +119,13 @@ pub(crate) fn run_frame(evm: &mut StylusEvm) -> Result<InterpreterResult, Contex
     }
     let reentrant = evm.open_frames.get(&address).copied().unwrap_or(0) > 1;
 
+    evm.pages_open = evm.pages_open.saturating_add(info.footprint);
+    evm.pages_ever = evm.pages_ever.max(evm.pages_open);
+
     // Lend the EVM to the program's host for the duration of the call.
     let runtime = evm.runtime.clone();
     let lent = std::mem::replace(evm, StylusEvm::placeholder(runtime.clone()));
-    let state = HostState::new(lent, &inputs, args, reentrant, info.footprint);
+    let state = HostState::new(lent, &inputs, args, reentrant);
     let store = Store::new(&runtime.engine, state);
     let ink = gas_left.saturating_mul(INK_PER_GAS);
     let (state, exit, ink_left) =

@@ -3,42 +3,53 @@
 //!
 //! Common terms:
 //! - a transaction with empty calldata: 21,000 intrinsic gas;
-//! - entering a program: init gas 69·128 = 8,832 (+ init cost 0, see README) plus the memory of
-//!   its initial page: the exponential term floor(31,874,000^(1/128)) = 1 (one page ≤ 2 free pages,
-//!   so no linear part) → ENTRY = 8,833;
+//! - entering a program: init gas 69·128 = 8,832, plus the module's init cost
+//!   funcs·8.252 + (params + results of its functions)·1.059 + (wasm bytes)·0.1286, each term
+//!   rounded down (Nitro's model; the wasm is the one activated: stripped, with its 45-byte
+//!   `project_hash` section), plus the memory of its initial page: the exponential term
+//!   floor(31,874,000^(1/128)) = 1 (one page ≤ 2 free pages, so no linear part);
 //! - ink: each basic block pays its operators + 2,450; host calls their ink; EVM gas × 10,000.
-//!   The frame's gas is ENTRY + ceil(total ink / 10,000).
+//!   The frame's gas is the entry gas + ceil(total ink / 10,000).
 
 use pm_devnet::{Devnet, Receipt};
 use revm::context::result::{HaltReason, OutOfGasError};
 use revm::primitives::{Address, Bytes, U256};
 
 const TX: u64 = 21_000;
-const ENTRY: u64 = 8_832 + 1;
+
+/// Entry gas of a one-page module with `funcs` functions whose types total `type_len` values.
+fn entry(wat: &str, funcs: u64, type_len: u64) -> u64 {
+    let wasm_len = pm_devnet::pack::pack(&wat::parse_str(wat).unwrap(), [0; 32])
+        .unwrap()
+        .wasm
+        .len() as u64;
+    8_832 + funcs * 8_252 / 1_000 + type_len * 1_059 / 1_000 + wasm_len * 1_286 / 10_000 + 1
+}
 
 fn ink_gas(ink: u64) -> u64 {
     ink.div_ceil(10_000)
 }
 
+/// Deploys the program and sends it an empty transaction; prints the receipt's gas.
 fn run(wat: &str, gas: u64) -> Receipt {
     let mut chain = Devnet::new();
     let from = chain.accounts[0];
     let wasm = wat::parse_str(wat).expect("valid wat");
     let (program, _, _) = chain.deploy_program(from, &wasm).expect("deploys");
-    chain.send_with_gas(from, program, Bytes::new(), U256::ZERO, gas)
+    let r = chain.send_with_gas(from, program, Bytes::new(), U256::ZERO, gas);
+    eprintln!("gas used: {}", r.gas_used);
+    r
 }
 
 #[test]
 fn empty_call() {
     // One block: i32.const (1) + end (1) + 2,450 = 2,452 ink -> 1 gas.
-    let r = run(
-        r#"(module (memory (export "memory") 1)
-            (func (export "user_entrypoint") (param i32) (result i32) i32.const 0))"#,
-        1_000_000,
-    );
+    // One function of type (i32) -> i32: init 8 + 2·1.059 → 2, plus the length term.
+    let wat = r#"(module (memory (export "memory") 1)
+            (func (export "user_entrypoint") (param i32) (result i32) i32.const 0))"#;
+    let r = run(wat, 1_000_000);
     assert!(r.status, "{r:?}");
-    assert_eq!(r.gas_used, TX + ENTRY + ink_gas(2_452));
-    assert_eq!(r.gas_used, 29_834);
+    assert_eq!(r.gas_used, TX + entry(wat, 1, 2) + ink_gas(2_452));
 }
 
 #[test]
@@ -46,8 +57,7 @@ fn storage_write_cold() {
     // Blocks: [const, const, call] 3,802 + 2,450; [const, call] 3,801 + 2,450; [const, end] 2 + 2,450
     // = 14,955 ink. storage_cache_bytes32 18,480 ink; storage_flush_cache 68,073 ink.
     // SSTORE of a cold slot 0 -> 1 (EIP-2929 + EIP-2200): 2,100 + 20,000 = 22,100 gas.
-    let r = run(
-        r#"(module
+    let wat = r#"(module
             (import "vm_hooks" "storage_cache_bytes32" (func $cache (param i32 i32)))
             (import "vm_hooks" "storage_flush_cache" (func $flush (param i32)))
             (memory (export "memory") 1)
@@ -55,13 +65,11 @@ fn storage_write_cold() {
             (func (export "user_entrypoint") (param i32) (result i32)
                 i32.const 0 i32.const 32 call $cache
                 i32.const 0 call $flush
-                i32.const 0))"#,
-        1_000_000,
-    );
+                i32.const 0))"#;
+    let r = run(wat, 1_000_000);
     assert!(r.status, "{r:?}");
     let ink = 14_955 + 18_480 + 68_073;
-    assert_eq!(r.gas_used, TX + ENTRY + 22_100 + ink_gas(ink));
-    assert_eq!(r.gas_used, 51_944);
+    assert_eq!(r.gas_used, TX + entry(wat, 1, 2) + 22_100 + ink_gas(ink));
 }
 
 #[test]
@@ -70,8 +78,7 @@ fn storage_read_cold_then_cached_then_warm_write() {
     // [const, call] 6,251; [const, end] 2,452 → 3 × 6,252 + 6,251 + 2,452 = 27,459 ink.
     // Two loads 2 × 18,480 (the first misses: SLOAD cold 2,100 gas; the second hits the cache: 0),
     // one cache 18,480 and one flush 68,073 ink; SSTORE of the now-warm slot 0 -> 1: 20,000 gas.
-    let r = run(
-        r#"(module
+    let wat = r#"(module
             (import "vm_hooks" "storage_load_bytes32" (func $load (param i32 i32)))
             (import "vm_hooks" "storage_cache_bytes32" (func $cache (param i32 i32)))
             (import "vm_hooks" "storage_flush_cache" (func $flush (param i32)))
@@ -82,50 +89,46 @@ fn storage_read_cold_then_cached_then_warm_write() {
                 i32.const 0 i32.const 96 call $load
                 i32.const 0 i32.const 32 call $cache
                 i32.const 0 call $flush
-                i32.const 0))"#,
-        1_000_000,
-    );
+                i32.const 0))"#;
+    let r = run(wat, 1_000_000);
     assert!(r.status, "{r:?}");
     let ink = 27_459 + 2 * 18_480 + 18_480 + 68_073;
-    assert_eq!(r.gas_used, TX + ENTRY + 2_100 + 20_000 + ink_gas(ink));
+    assert_eq!(r.gas_used, TX + entry(wat, 1, 2) + 2_100 + 20_000 + ink_gas(ink));
 }
 
 #[test]
 fn keccak() {
     // [const ×3, call] 3,803 + 2,450; [const, end] 2,452 → 8,705 ink; native_keccak256 of 64
     // bytes (2 words): 121,800 ink. Total 130,505 ink → 14 gas.
-    let r = run(
-        r#"(module
+    let wat = r#"(module
             (import "vm_hooks" "native_keccak256" (func $k (param i32 i32 i32)))
             (memory (export "memory") 1)
             (func (export "user_entrypoint") (param i32) (result i32)
                 i32.const 0 i32.const 64 i32.const 64 call $k
-                i32.const 0))"#,
-        1_000_000,
-    );
+                i32.const 0))"#;
+    let r = run(wat, 1_000_000);
     assert!(r.status, "{r:?}");
-    assert_eq!(r.gas_used, TX + ENTRY + ink_gas(8_705 + 121_800));
-    assert_eq!(r.gas_used, 29_847);
+    assert_eq!(r.gas_used, TX + entry(wat, 1, 2) + ink_gas(8_705 + 121_800));
 }
 
 #[test]
 fn log_with_two_topics() {
     // emit_log(0, 96, 2): 68,073 + read_price(96) = 68,073 + 16,381 + 55·64 = 87,974 ink, and
     // 375·(1 + 2) + 8·32 = 1,381 gas. Blocks as for keccak: 8,705 ink. 96,679 ink → 10 gas.
-    let r = run(
-        r#"(module
+    let wat = r#"(module
             (import "vm_hooks" "emit_log" (func $log (param i32 i32 i32)))
             (memory (export "memory") 1)
             (func (export "user_entrypoint") (param i32) (result i32)
                 i32.const 0 i32.const 96 i32.const 2 call $log
-                i32.const 0))"#,
-        1_000_000,
-    );
+                i32.const 0))"#;
+    let r = run(wat, 1_000_000);
     assert!(r.status, "{r:?}");
     assert_eq!(r.logs.len(), 1);
     assert_eq!(r.logs[0].topics().len(), 2);
-    assert_eq!(r.gas_used, TX + ENTRY + 1_381 + ink_gas(8_705 + 87_974));
-    assert_eq!(r.gas_used, 31_224);
+    assert_eq!(
+        r.gas_used,
+        TX + entry(wat, 1, 2) + 1_381 + ink_gas(8_705 + 87_974)
+    );
 }
 
 #[test]
@@ -134,20 +137,76 @@ fn call_into_an_empty_account() {
     // 2·read_price(0) = 83,193 + 32,762 = 115,955; cold account 2,600 gas; the callee has no code,
     // so all forwarded gas returns. Blocks: [const ×6, call] 3,806 + 2,450; [drop, const, end]
     // 11 + 2,450 → 8,717 ink. 124,672 ink → 13 gas.
-    let r = run(
-        r#"(module
+    let wat = r#"(module
             (import "vm_hooks" "call_contract" (func $call (param i32 i32 i32 i32 i64 i32) (result i32)))
             (memory (export "memory") 1)
             (data (i32.const 0) "\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\0b\ad")
             (func (export "user_entrypoint") (param i32) (result i32)
                 i32.const 0 i32.const 0 i32.const 0 i32.const 32 i64.const 0x7fffffffffffffff i32.const 64
                 call $call
-                drop i32.const 0))"#,
-        1_000_000,
-    );
+                drop i32.const 0))"#;
+    let r = run(wat, 1_000_000);
     assert!(r.status, "{r:?}");
-    assert_eq!(r.gas_used, TX + ENTRY + 2_600 + ink_gas(8_717 + 115_955));
-    assert_eq!(r.gas_used, 32_446);
+    assert_eq!(
+        r.gas_used,
+        TX + entry(wat, 1, 2) + 2_600 + ink_gas(8_717 + 115_955)
+    );
+}
+
+const EMPTY: &str = r#"(module (memory (export "memory") 1)
+    (func (export "user_entrypoint") (param i32) (result i32) i32.const 0))"#;
+
+/// An EVM contract calling a program: runtime code `PUSH0 ×5, PUSH20 program, GAS, CALL, STOP`.
+#[test]
+fn evm_contract_calls_a_program() {
+    let mut chain = Devnet::new();
+    let from = chain.accounts[0];
+    let (program, _, _) = chain
+        .deploy_program(from, &wat::parse_str(EMPTY).unwrap())
+        .unwrap();
+    let mut code = vec![0x5f, 0x5f, 0x5f, 0x5f, 0x5f, 0x73];
+    code.extend_from_slice(program.as_slice());
+    code.extend_from_slice(&[0x5a, 0xf1, 0x00]);
+    let forwarder = Address::repeat_byte(0xF0);
+    chain.set_code(forwarder, code.into());
+    let r = chain.send_with_gas(from, forwarder, Bytes::new(), U256::ZERO, 1_000_000);
+    assert!(r.status, "{r:?}");
+    // EVM: PUSH0 ×5 (2 each) + PUSH20 (3) + GAS (2) + CALL to a cold account (2,600) = 2,615;
+    // the program's frame as in `empty_call`: its entry + 1 gas of ink.
+    assert_eq!(r.gas_used, TX + 2_615 + entry(EMPTY, 1, 2) + ink_gas(2_452));
+}
+
+/// A program calling a program (the empty one): the callee enters with 1 more page open in the
+/// transaction (2 pages ≤ 2 free, and floor(31,874,000^(2/128)) − floor(31,874,000^(1/128)) = 0).
+#[test]
+fn program_calls_a_program() {
+    let mut chain = Devnet::new();
+    let from = chain.accounts[0];
+    let (callee, _, _) = chain
+        .deploy_program(from, &wat::parse_str(EMPTY).unwrap())
+        .unwrap();
+    let hex: String = callee.as_slice().iter().map(|b| format!("\\{b:02x}")).collect();
+    let caller_wat = format!(
+        r#"(module
+            (import "vm_hooks" "call_contract" (func $call (param i32 i32 i32 i32 i64 i32) (result i32)))
+            (memory (export "memory") 1)
+            (data (i32.const 0) "{hex}")
+            (func (export "user_entrypoint") (param i32) (result i32)
+                i32.const 0 i32.const 0 i32.const 0 i32.const 32 i64.const 0x7fffffffffffffff i32.const 64
+                call $call
+                drop i32.const 0))"#
+    );
+    let (caller, _, _) = chain
+        .deploy_program(from, &wat::parse_str(&caller_wat).unwrap())
+        .unwrap();
+    let r = chain.send_with_gas(from, caller, Bytes::new(), U256::ZERO, 1_000_000);
+    assert!(r.status, "{r:?}");
+    // Caller: as `call_into_an_empty_account` (8,717 + 115,955 ink, cold access 2,600);
+    // callee: its init gas without a memory term, + 1 gas of ink.
+    let callee_entry = entry(EMPTY, 1, 2) - 1;
+    let expected =
+        TX + entry(&caller_wat, 1, 2) + 2_600 + ink_gas(8_717 + 115_955) + callee_entry + ink_gas(2_452);
+    assert_eq!(r.gas_used, expected);
 }
 
 fn assert_all_gas_used(r: &Receipt, limit: u64) {
@@ -157,60 +216,50 @@ fn assert_all_gas_used(r: &Receipt, limit: u64) {
 
 #[test]
 fn out_of_ink_loop_uses_all_gas() {
-    let r = run(
-        r#"(module (memory (export "memory") 1)
-            (func (export "user_entrypoint") (param i32) (result i32) (loop $l br $l) i32.const 0))"#,
-        200_000,
-    );
+    let wat = r#"(module (memory (export "memory") 1)
+            (func (export "user_entrypoint") (param i32) (result i32) (loop $l br $l) i32.const 0))"#;
+    let r = run(wat, 200_000);
     assert_all_gas_used(&r, 200_000);
     assert_eq!(r.halt, Some(HaltReason::OutOfGas(OutOfGasError::Basic)));
 }
 
 #[test]
 fn a_float_op_can_never_be_paid() {
-    let r = run(
-        r#"(module (memory (export "memory") 1)
-            (func (export "user_entrypoint") (param i32) (result i32) f64.const 1 drop i32.const 0))"#,
-        200_000,
-    );
+    let wat = r#"(module (memory (export "memory") 1)
+            (func (export "user_entrypoint") (param i32) (result i32) f64.const 1 drop i32.const 0))"#;
+    let r = run(wat, 200_000);
     assert_all_gas_used(&r, 200_000);
 }
 
 #[test]
 fn too_deep_recursion_fails_using_all_gas() {
-    let r = run(
-        r#"(module (memory (export "memory") 1)
+    let wat = r#"(module (memory (export "memory") 1)
             (func $f call $f)
-            (func (export "user_entrypoint") (param i32) (result i32) call $f i32.const 0))"#,
-        30_000_000,
-    );
+            (func (export "user_entrypoint") (param i32) (result i32) call $f i32.const 0))"#;
+    let r = run(wat, 30_000_000);
     assert_all_gas_used(&r, 30_000_000);
 }
 
 #[test]
 fn a_trap_reverts_with_empty_data_and_refunds() {
     // [unreachable] 1 + 2,450 ink → 1 gas; the rest is refunded.
-    let r = run(
-        r#"(module (memory (export "memory") 1)
-            (func (export "user_entrypoint") (param i32) (result i32) unreachable))"#,
-        1_000_000,
-    );
+    let wat = r#"(module (memory (export "memory") 1)
+            (func (export "user_entrypoint") (param i32) (result i32) unreachable))"#;
+    let r = run(wat, 1_000_000);
     assert!(!r.status && r.halt.is_none() && r.output.is_empty(), "{r:?}");
-    assert_eq!(r.gas_used, TX + ENTRY + 1);
+    assert_eq!(r.gas_used, TX + entry(wat, 1, 2) + 1);
 }
 
 #[test]
 fn a_non_zero_status_reverts_with_the_written_result() {
-    let r = run(
-        r#"(module
+    let wat = r#"(module
             (import "vm_hooks" "write_result" (func $w (param i32 i32)))
             (memory (export "memory") 1)
             (data (i32.const 0) "nope")
             (func (export "user_entrypoint") (param i32) (result i32)
                 i32.const 0 i32.const 4 call $w
-                i32.const 1))"#,
-        1_000_000,
-    );
+                i32.const 1))"#;
+    let r = run(wat, 1_000_000);
     assert!(!r.status && r.halt.is_none(), "{r:?}");
     assert_eq!(r.output.as_ref(), b"nope");
 }

@@ -345,3 +345,100 @@ fn a_stale_feed_is_a_typed_error() {
     assert!(!r.status);
     assert_eq!(&r.output[..4], IPortfolioMargin::StalePrice::SELECTOR.as_slice());
 }
+
+sol! {
+    function setHook(address target, bytes calldata payload) external;
+    function reentryAttempted() external view returns (bool);
+    function reentrySucceeded() external view returns (bool);
+}
+
+/// A malicious token calls back into the vault from `transferFrom`: the SDK's reentrancy guard
+/// rejects the inner call and the account is credited once.
+#[test]
+fn reentrancy_through_a_malicious_token_is_rejected() {
+    let mut w = world();
+    let (vault, owner, alice, feed) = (w.vault, w.owner, w.alice, w.feed);
+    let evil = w
+        .chain
+        .deploy_artifact(
+            owner,
+            &artifact("MockReentrantERC20"),
+            &token_args("Evil", "EVIL", 18),
+        )
+        .unwrap();
+    let r = send(
+        &mut w,
+        owner,
+        vault,
+        IPortfolioMargin::setCollateralCall {
+            token: evil,
+            oracle: feed,
+            haircutBps: 0,
+            depositCap: U256::MAX,
+            heartbeat: 3600,
+        }
+        .abi_encode(),
+    );
+    expect_ok(&r, "list");
+    for r in [
+        send(
+            &mut w,
+            owner,
+            evil,
+            mintCall {
+                to: alice,
+                amount: U256::from(1_000u32),
+            }
+            .abi_encode(),
+        ),
+        send(
+            &mut w,
+            alice,
+            evil,
+            approveCall {
+                spender: vault,
+                amount: U256::MAX,
+            }
+            .abi_encode(),
+        ),
+        send(
+            &mut w,
+            owner,
+            evil,
+            setHookCall {
+                target: vault,
+                payload: IPortfolioMargin::depositCall {
+                    token: evil,
+                    amount: U256::from(1u8),
+                }
+                .abi_encode()
+                .into(),
+            }
+            .abi_encode(),
+        ),
+    ] {
+        expect_ok(&r, "setup");
+    }
+    let r = send(
+        &mut w,
+        alice,
+        vault,
+        IPortfolioMargin::depositCall {
+            token: evil,
+            amount: U256::from(100u8),
+        }
+        .abi_encode(),
+    );
+    expect_ok(&r, "outer deposit");
+    let attempted = w.chain.call(alice, evil, reentryAttemptedCall {}.abi_encode());
+    let succeeded = w.chain.call(alice, evil, reentrySucceededCall {}.abi_encode());
+    assert!(
+        bool::abi_decode(&attempted.output).unwrap(),
+        "the token did call back"
+    );
+    assert!(
+        !bool::abi_decode(&succeeded.output).unwrap(),
+        "the guard rejected it"
+    );
+    assert_eq!(vault_balance(&mut w, alice, evil), U256::from(100u8));
+}

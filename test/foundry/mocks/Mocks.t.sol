@@ -6,6 +6,13 @@ import {MockERC20} from "../../../contracts/solidity/mocks/MockERC20.sol";
 import {MockNoReturnERC20} from "../../../contracts/solidity/mocks/MockNoReturnERC20.sol";
 import {MockFeeOnTransferERC20} from "../../../contracts/solidity/mocks/MockFeeOnTransferERC20.sol";
 import {MockAggregatorV3} from "../../../contracts/solidity/mocks/MockAggregatorV3.sol";
+import {MockReentrantERC20} from "../../../contracts/solidity/mocks/MockReentrantERC20.sol";
+
+contract Echo {
+    function ping(uint256 x) external pure returns (uint256) {
+        return x + 1;
+    }
+}
 
 contract MocksTest is Test {
     address internal constant ALICE = address(0xA11CE);
@@ -69,5 +76,19 @@ contract MocksTest is Test {
         assertEq(answer, -1);
         assertEq(answeredIn, 8);
         assertEq(feed.decimals(), 8);
+    }
+
+    function test_reentrant_transferFromCallsTheHookThenTransfers() public {
+        MockReentrantERC20 t = new MockReentrantERC20("Evil", "EVIL", 18);
+        Echo echo = new Echo();
+        t.mint(ALICE, 10);
+        vm.prank(ALICE);
+        t.approve(address(this), 10);
+        t.setHook(address(echo), abi.encodeCall(Echo.ping, (41)));
+        assertTrue(t.transferFrom(ALICE, BOB, 10));
+        assertTrue(t.reentryAttempted());
+        assertTrue(t.reentrySucceeded());
+        assertEq(abi.decode(t.reentryReturn(), (uint256)), 42);
+        assertEq(t.balanceOf(BOB), 10);
     }
 }
