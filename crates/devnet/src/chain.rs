@@ -343,6 +343,15 @@ impl Devnet {
             .unwrap_or_default()
     }
 
+    /// An account's code (empty for none).
+    pub fn code(&mut self, address: Address) -> Bytes {
+        let db = self.evm.ctx().journal_mut().db_mut();
+        db.load_account(address)
+            .ok()
+            .and_then(|a| a.info.code.as_ref().map(|c| c.original_bytes()))
+            .unwrap_or_default()
+    }
+
     /// Sets code directly (tests: e.g. a program that skipped activation).
     pub fn set_code(&mut self, address: Address, code: Bytes) {
         let b = Bytecode::new_raw(code);

@@ -214,16 +214,16 @@ impl StylusEvm {
         })
     }
 
-    /// Runs a call from a program as a nested frame above the program's frame and returns its
+    /// Runs a call or create from a program as a nested frame above the program's frame and returns its
     /// result (revm-integration.md, "Nested calls").
-    pub(crate) fn run_nested(&mut self, inputs: CallInputs) -> Result<FrameResult, ContextDbError<Ctx>> {
+    pub(crate) fn run_nested(&mut self, frame_input: FrameInput) -> Result<FrameResult, ContextDbError<Ctx>> {
         let stack = &mut self.inner.frame_stack;
         let base = stack.index().unwrap_or(0);
         let parent = stack.get();
         let init = FrameInit {
             depth: parent.depth + 1,
             memory: parent.interpreter.memory.new_child_context(),
-            frame_input: FrameInput::Call(Box::new(inputs)),
+            frame_input,
         };
         let result = match self.frame_init(init)? {
             ItemOrResult::Result(r) => r,

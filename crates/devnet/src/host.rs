@@ -3,14 +3,15 @@
 
 use std::collections::HashMap;
 
+use revm::context_interface::CreateScheme;
 use revm::context_interface::{Cfg, ContextTr, JournalTr};
 use revm::handler::FrameResult;
-use revm::interpreter::{CallInput, CallInputs, CallScheme, CallValue};
+use revm::interpreter::{CallInput, CallInputs, CallScheme, CallValue, CreateInputs, FrameInput};
 use revm::primitives::{keccak256, Address, Bytes, Log, LogData, B256, U256};
 use wasmi::{Caller, Engine, Error, Extern, Global, Linker, Memory, Module, Store, Val};
 
 use crate::evm::StylusEvm;
-use crate::meter::{INK_LEFT, INK_STATUS};
+use crate::meter::{INK_LEFT, INK_STATUS, STACK_LEFT};
 use crate::pricing::*;
 
 /// How a program call ended.
@@ -297,7 +298,7 @@ fn call(c: &mut C, scheme: CallScheme, args: CallArgs) -> Result<i32, Error> {
         is_static: st.is_static || scheme == CallScheme::StaticCall,
         charged_new_account_state_gas: false,
     };
-    let result = match c.data_mut().evm.run_nested(inputs) {
+    let result = match c.data_mut().evm.run_nested(FrameInput::Call(Box::new(inputs))) {
         Ok(r) => r,
         Err(_) => return Err(db_err(c)),
     };
@@ -316,6 +317,72 @@ fn call(c: &mut C, scheme: CallScheme, args: CallArgs) -> Result<i32, Error> {
     write(c, ret_len, &(out.len() as u32).to_le_bytes())?;
     c.data_mut().return_data = out;
     Ok(if ok { 0 } else { 2 })
+}
+
+/// `create1` / `create2` from the program: EVM init code, an endowment, and for create2 a salt.
+/// Writes the new address (zero on failure) and the length of the revert data.
+fn create(
+    c: &mut C,
+    code: i32,
+    len: i32,
+    endowment: i32,
+    salt: Option<i32>,
+    contract: i32,
+    ret_len: i32,
+) -> Result<(), Error> {
+    let len = len as u32 as usize;
+    let base_ink = if salt.is_some() { 88_233 } else { 83_193 };
+    charge(c, base_ink + 2 * read_price(len as u64))?;
+    if c.data().is_static {
+        return Err(trap("create in a static call"));
+    }
+    let init_code = Bytes::from(read(c, code, len)?);
+    let value = read_word(c, endowment)?;
+    let scheme = match salt {
+        Some(p) => CreateScheme::Create2 {
+            salt: read_word(c, p)?,
+        },
+        None => CreateScheme::Create,
+    };
+    // 32,000 gas, plus 6 per word of init code hashed for create2.
+    let hash_gas = if salt.is_some() {
+        6 * (len as u64).div_ceil(32)
+    } else {
+        0
+    };
+    charge_gas(c, 32_000 + hash_gas)?;
+    let left = gas_left(c)?;
+    let limit = left - left / 64;
+    charge_gas(c, limit)?;
+    let caller = c.data().address;
+    let inputs = CreateInputs::new(caller, scheme, value, init_code, limit, 0);
+    let result = match c.data_mut().evm.run_nested(FrameInput::Create(Box::new(inputs))) {
+        Ok(r) => r,
+        Err(_) => return Err(db_err(c)),
+    };
+    let FrameResult::Create(outcome) = result else {
+        return Err(trap("unexpected frame result"));
+    };
+    let left = ink_left(c)?;
+    set_ink(
+        c,
+        left.saturating_add(outcome.result.gas.remaining().saturating_mul(INK_PER_GAS)),
+    )?;
+    let ok = outcome.result.result.is_ok();
+    if ok {
+        c.data_mut().refund += outcome.result.gas.refunded();
+    }
+    let address = if ok {
+        outcome.address.unwrap_or_default()
+    } else {
+        Address::ZERO
+    };
+    // On success there is no return data; on failure, the revert data.
+    let data = if ok { Bytes::new() } else { outcome.result.output };
+    write(c, contract, address.as_slice())?;
+    write(c, ret_len, &(data.len() as u32).to_le_bytes())?;
+    c.data_mut().return_data = data;
+    Ok(())
 }
 
 macro_rules! wrap {
@@ -478,27 +545,22 @@ pub fn linker(engine: &Engine) -> Linker<HostState> {
             )
         }
     );
-    // create1/create2 are not modelled yet: they fail (address zero, no revert data).
     wrap!(l, "create1", |mut c: C,
-                         _code: i32,
-                         _len: i32,
-                         _endowment: i32,
+                         code: i32,
+                         len: i32,
+                         endowment: i32,
                          contract: i32,
                          ret: i32| {
-        charge(&mut c, 83_193)?;
-        write(&mut c, contract, &[0u8; 20])?;
-        write(&mut c, ret, &0u32.to_le_bytes())
+        create(&mut c, code, len, endowment, None, contract, ret)
     });
     wrap!(l, "create2", |mut c: C,
-                         _code: i32,
-                         _len: i32,
-                         _endow: i32,
-                         _salt: i32,
+                         code: i32,
+                         len: i32,
+                         endowment: i32,
+                         salt: i32,
                          contract: i32,
                          ret: i32| {
-        charge(&mut c, 88_233)?;
-        write(&mut c, contract, &[0u8; 20])?;
-        write(&mut c, ret, &0u32.to_le_bytes())
+        create(&mut c, code, len, endowment, Some(salt), contract, ret)
     });
     wrap!(l, "read_return_data", |mut c: C,
                                   dest: i32,
@@ -769,6 +831,9 @@ pub(crate) fn call_entrypoint(
     if let Some(g) = instance.get_global(&store, INK_LEFT) {
         let _ = g.set(&mut store, Val::I64(ink as i64));
     }
+    if let Some(g) = instance.get_global(&store, STACK_LEFT) {
+        let _ = g.set(&mut store, Val::I32(STACK_DEPTH_WORDS as i32));
+    }
     let Ok(entry) = instance.get_typed_func::<i32, i32>(&store, "user_entrypoint") else {
         return (store.into_data(), Exit::Trap, ink);
     };
@@ -786,7 +851,7 @@ pub(crate) fn call_entrypoint(
                 Exit::Returned(s)
             } else if st.out_of_ink || status == 1 {
                 Exit::OutOfInk
-            } else if matches!(e.as_trap_code(), Some(wasmi::TrapCode::StackOverflow)) {
+            } else if status == 2 || matches!(e.as_trap_code(), Some(wasmi::TrapCode::StackOverflow)) {
                 Exit::OutOfStack
             } else {
                 Exit::Trap

@@ -18,8 +18,10 @@ use crate::pricing::{op_ink, BLOCK_HEADER_INK, MEMORY_BYTE_INK};
 
 /// Name of the exported ink counter.
 pub const INK_LEFT: &str = "stylus_ink_left";
-/// Name of the exported status (1 = out of ink).
+/// Name of the exported status (1 = out of ink, 2 = out of stack).
 pub const INK_STATUS: &str = "stylus_ink_status";
+/// Name of the exported stack budget left, in words.
+pub const STACK_LEFT: &str = "stylus_stack_left";
 
 /// Why instrumentation failed.
 #[derive(Debug)]
@@ -56,6 +58,13 @@ fn ends_block(op: &Operator<'_>) -> bool {
 struct Globals {
     ink: u32,
     status: u32,
+    depth: u32,
+}
+
+/// A function type: parameter count and result types.
+struct Sig {
+    params: u32,
+    results: Vec<ValType>,
 }
 
 /// Instruments `wasm` with ink metering. Errors: [`MeterError`] for a module that does not parse.
@@ -63,7 +72,7 @@ pub fn instrument(wasm: &[u8]) -> Result<Vec<u8>, MeterError> {
     // First pass: counts and function types, to number the new globals and price call_indirect.
     let mut imported_globals = 0u32;
     let mut defined_globals = 0u32;
-    let mut type_params: Vec<u32> = Vec::new();
+    let mut sigs: Vec<Sig> = Vec::new();
     let mut func_types: Vec<u32> = Vec::new();
     for payload in Parser::new(0).parse_all(wasm) {
         match payload.map_err(err)? {
@@ -82,7 +91,16 @@ pub fn instrument(wasm: &[u8]) -> Result<Vec<u8>, MeterError> {
             }
             Payload::TypeSection(r) => {
                 for t in r.into_iter_err_on_gc_types() {
-                    type_params.push(t.map_err(err)?.params().len() as u32);
+                    let t = t.map_err(err)?;
+                    let results = t
+                        .results()
+                        .iter()
+                        .map(|v| RoundtripReencoder.val_type(*v).map_err(err))
+                        .collect::<Result<Vec<_>, _>>()?;
+                    sigs.push(Sig {
+                        params: t.params().len() as u32,
+                        results,
+                    });
                 }
             }
             _ => {}
@@ -91,6 +109,7 @@ pub fn instrument(wasm: &[u8]) -> Result<Vec<u8>, MeterError> {
     let globals = Globals {
         ink: imported_globals + defined_globals,
         status: imported_globals + defined_globals + 1,
+        depth: imported_globals + defined_globals + 2,
     };
 
     let mut module = Module::new();
@@ -125,6 +144,14 @@ pub fn instrument(wasm: &[u8]) -> Result<Vec<u8>, MeterError> {
             },
             &ConstExpr::i32_const(0),
         );
+        section.global(
+            GlobalType {
+                val_type: ValType::I32,
+                mutable: true,
+                shared: false,
+            },
+            &ConstExpr::i32_const(0),
+        );
         module.section(&section);
         Ok::<(), MeterError>(())
     };
@@ -145,12 +172,15 @@ pub fn instrument(wasm: &[u8]) -> Result<Vec<u8>, MeterError> {
         }
         section.export(INK_LEFT, ExportKind::Global, globals.ink);
         section.export(INK_STATUS, ExportKind::Global, globals.status);
+        section.export(STACK_LEFT, ExportKind::Global, globals.depth);
         module.section(&section);
         Ok::<(), MeterError>(())
     };
 
+    let mut validator = wasmparser::Validator::new_with_features(crate::pack::stylus_features());
     for payload in Parser::new(0).parse_all(wasm) {
         let payload = payload.map_err(err)?;
+        let valid = validator.payload(&payload).map_err(err)?;
         // Sections after the globals' place (export, start, element, data count, code, data):
         // emit the globals first when the module had none.
         let id = payload.as_section().map(|(id, _)| id);
@@ -177,11 +207,12 @@ pub fn instrument(wasm: &[u8]) -> Result<Vec<u8>, MeterError> {
                     .get(body_index)
                     .copied()
                     .ok_or_else(|| err("body without function"))?;
-                let params = type_params
-                    .get(ty as usize)
-                    .copied()
-                    .ok_or_else(|| err("unknown type"))?;
-                code.function(&meter_function(body, params, &globals, &type_params)?);
+                let sig = sigs.get(ty as usize).ok_or_else(|| err("unknown type"))?;
+                let wasmparser::ValidPayload::Func(func, _) = valid else {
+                    return Err(err("code entry not validated"));
+                };
+                let mut fv = func.into_validator(Default::default());
+                code.function(&meter_function(body, sig, &globals, &sigs, &mut fv)?);
                 body_index += 1;
             }
             Payload::CustomSection(_) => {}
@@ -245,26 +276,72 @@ fn charge_bytes(f: &mut Function, g: &Globals, scratch: u32) {
     f.instruction(&Instruction::GlobalSet(g.ink));
 }
 
+/// Restores the stack budget a frame took (`size` words).
+fn release(f: &mut Function, g: &Globals, size: i32) {
+    f.instruction(&Instruction::GlobalGet(g.depth));
+    f.instruction(&Instruction::I32Const(size));
+    f.instruction(&Instruction::I32Add);
+    f.instruction(&Instruction::GlobalSet(g.depth));
+}
+
 fn meter_function(
     body: FunctionBody<'_>,
-    params: u32,
+    sig: &Sig,
     g: &Globals,
-    type_params: &[u32],
+    sigs: &[Sig],
+    fv: &mut wasmparser::FuncValidator<wasmparser::ValidatorResources>,
 ) -> Result<Function, MeterError> {
     let mut locals = Vec::new();
     let mut declared = 0u32;
-    for l in body.get_locals_reader().map_err(err)? {
-        let (n, ty) = l.map_err(err)?;
+    let mut reader = body.get_binary_reader();
+    for _ in 0..reader.read_var_u32().map_err(err)? {
+        let offset = reader.original_position();
+        let n = reader.read_var_u32().map_err(err)?;
+        let ty = reader.read().map_err(err)?;
+        fv.define_locals(offset, n, ty).map_err(err)?;
         declared += n;
         locals.push((n, RoundtripReencoder.val_type(ty).map_err(err)?));
     }
     // One extra i32 local holds a memory.copy/fill length while it is charged.
-    let scratch = params + declared;
+    let scratch = sig.params + declared;
     locals.push((1, ValType::I32));
+
+    // Read every operator once, validating it, to know the worst-case operand stack height.
+    let mut ops_reader = wasmparser::OperatorsReader::new(reader);
+    let mut ops: Vec<Operator<'_>> = Vec::new();
+    let mut max_height = 0u32;
+    while !ops_reader.eof() {
+        let (op, offset) = ops_reader.read_with_offset().map_err(err)?;
+        fv.op(offset, &op).map_err(err)?;
+        max_height = max_height.max(fv.operand_stack_height());
+        ops.push(op);
+    }
+    // A frame costs its worst-case operand stack + locals + 4 words (§3).
+    let size = i32::try_from(max_height + sig.params + declared + 4).map_err(err)?;
+
     let mut f = Function::new(locals);
+    // Take the frame's words from the budget, or fail with status 2 (out of stack).
+    f.instruction(&Instruction::GlobalGet(g.depth));
+    f.instruction(&Instruction::I32Const(size));
+    f.instruction(&Instruction::I32LtU);
+    f.instruction(&Instruction::If(BlockType::Empty));
+    f.instruction(&Instruction::I32Const(2));
+    f.instruction(&Instruction::GlobalSet(g.status));
+    f.instruction(&Instruction::Unreachable);
+    f.instruction(&Instruction::End);
+    f.instruction(&Instruction::GlobalGet(g.depth));
+    f.instruction(&Instruction::I32Const(size));
+    f.instruction(&Instruction::I32Sub);
+    f.instruction(&Instruction::GlobalSet(g.depth));
+    // Wrap the body in a block, so every way out of the function passes the release below.
+    let block_type = match sig.results.as_slice() {
+        [] => BlockType::Empty,
+        [one] => BlockType::Result(*one),
+        _ => return Err(err("functions with several results are not supported")),
+    };
+    f.instruction(&Instruction::Block(block_type));
 
     // Buffer each basic block; emit its check, then its operators.
-    let mut ops = body.get_operators_reader().map_err(err)?;
     let mut block: Vec<Operator<'_>> = Vec::new();
     let mut cost = 0u64;
     let flush = |f: &mut Function, block: &mut Vec<Operator<'_>>, cost: u64| -> Result<(), MeterError> {
@@ -273,15 +350,17 @@ fn meter_function(
             if matches!(op, Operator::MemoryCopy { .. } | Operator::MemoryFill { .. }) {
                 charge_bytes(f, g, scratch);
             }
+            if matches!(op, Operator::Return) {
+                release(f, g, size);
+            }
             f.instruction(&RoundtripReencoder.instruction(op).map_err(err)?);
         }
         Ok(())
     };
-    while !ops.eof() {
-        let op = ops.read().map_err(err)?;
+    for op in ops {
         let mut c = op_ink(&op);
         if let Operator::CallIndirect { type_index, .. } = op {
-            let n = type_params.get(type_index as usize).copied().unwrap_or(0);
+            let n = sigs.get(type_index as usize).map_or(0, |s| s.params);
             c = c.saturating_add(650 * u64::from(n));
         }
         cost = cost.saturating_add(c);
@@ -295,5 +374,7 @@ fn meter_function(
     if !block.is_empty() {
         flush(&mut f, &mut block, cost)?;
     }
+    release(&mut f, g, size);
+    f.instruction(&Instruction::End);
     Ok(f)
 }

@@ -209,6 +209,107 @@ fn program_calls_a_program() {
     assert_eq!(r.gas_used, expected);
 }
 
+/// A program calling an EVM contract whose runtime code is
+/// `PUSH1 42, PUSH0, MSTORE, PUSH1 32, PUSH0, RETURN`.
+#[test]
+fn program_calls_an_evm_contract() {
+    let mut chain = Devnet::new();
+    let from = chain.accounts[0];
+    let callee = Address::repeat_byte(0xC0);
+    chain.set_code(
+        callee,
+        vec![0x60, 0x2a, 0x5f, 0x52, 0x60, 0x20, 0x5f, 0xf3].into(),
+    );
+    let hex: String = callee.as_slice().iter().map(|b| format!("\\{b:02x}")).collect();
+    let wat = format!(
+        r#"(module
+            (import "vm_hooks" "call_contract" (func $call (param i32 i32 i32 i32 i64 i32) (result i32)))
+            (memory (export "memory") 1)
+            (data (i32.const 0) "{hex}")
+            (func (export "user_entrypoint") (param i32) (result i32)
+                i32.const 0 i32.const 0 i32.const 0 i32.const 32 i64.const 0x7fffffffffffffff i32.const 64
+                call $call
+                drop i32.const 0))"#
+    );
+    let (program, _, _) = chain
+        .deploy_program(from, &wat::parse_str(&wat).unwrap())
+        .unwrap();
+    let r = chain.send_with_gas(from, program, Bytes::new(), U256::ZERO, 1_000_000);
+    assert!(r.status, "{r:?}");
+    // Program: as `call_into_an_empty_account` (8,717 + 115,955 ink, cold access 2,600).
+    // Callee: PUSH1 3 + PUSH0 2 + MSTORE 3 + one word of memory 3 + PUSH1 3 + PUSH0 2 = 16 gas.
+    assert_eq!(
+        r.gas_used,
+        TX + entry(&wat, 1, 2) + 2_600 + 16 + ink_gas(8_717 + 115_955)
+    );
+}
+
+/// `create1` with init code `PUSH1 42, PUSH1 0, MSTORE8, PUSH1 1, PUSH1 0, RETURN`, which deploys
+/// the one-byte code 0x2a.
+#[test]
+fn program_creates_a_contract() {
+    let mut chain = Devnet::new();
+    let from = chain.accounts[0];
+    let wat = r#"(module
+        (import "vm_hooks" "create1" (func $create (param i32 i32 i32 i32 i32)))
+        (memory (export "memory") 1)
+        (data (i32.const 0) "\60\2a\60\00\53\60\01\60\00\f3")
+        (func (export "user_entrypoint") (param i32) (result i32)
+            i32.const 0 i32.const 10 i32.const 32 i32.const 64 i32.const 96 call $create
+            i32.const 0))"#;
+    let (program, _, _) = chain.deploy_program(from, &wat::parse_str(wat).unwrap()).unwrap();
+    let r = chain.send_with_gas(from, program, Bytes::new(), U256::ZERO, 1_000_000);
+    assert!(r.status, "{r:?}");
+    let created = program.create(1);
+    assert_eq!(chain.code(created).as_ref(), &[0x2a]);
+    // create1: 83,193 + 2·read_price(10) = 115,955 ink; 32,000 gas; the init code: PUSH1 ×4 (12)
+    // + MSTORE8 3 + one word of memory 3 = 18 gas, and 200 gas per deposited byte.
+    // Blocks: [const ×5, call] 3,805 + 2,450; [const, end] 2,452 → 8,707 ink.
+    assert_eq!(
+        r.gas_used,
+        TX + entry(wat, 1, 2) + 32_000 + 18 + 200 + ink_gas(8_707 + 115_955)
+    );
+}
+
+/// ArbWasm's getters and the ProgramActivated event.
+#[test]
+fn arbwasm_getters_answer() {
+    use revm::primitives::keccak256;
+    let mut chain = Devnet::new();
+    let from = chain.accounts[0];
+    let (program, _, activated) = chain
+        .deploy_program(from, &wat::parse_str(EMPTY).unwrap())
+        .unwrap();
+    let code_hash = chain.code_hash(program);
+    let log = &activated.logs[0];
+    assert_eq!(log.address, pm_devnet::arbwasm::ADDRESS);
+    assert_eq!(
+        log.topics()[0],
+        keccak256("ProgramActivated(bytes32,bytes32,address,uint256,uint16)")
+    );
+    assert_eq!(log.topics()[1], code_hash);
+    let word = |r: Receipt| U256::from_be_slice(&r.output);
+    let arb = pm_devnet::arbwasm::ADDRESS;
+    assert_eq!(
+        word(chain.call(from, arb, vec![0xa9, 0x96, 0xe0, 0xc2])),
+        U256::from(2u8)
+    );
+    assert_eq!(
+        word(chain.call(from, arb, vec![0xd1, 0xc1, 0x7a, 0xbc])),
+        U256::from(10_000u32)
+    );
+    let mut by_hash = vec![0xd7, 0x0c, 0x0c, 0xa7];
+    by_hash.extend_from_slice(code_hash.as_slice());
+    assert_eq!(word(chain.call(from, arb, by_hash)), U256::from(2u8));
+    let mut by_address = vec![0xcc, 0x8f, 0x4e, 0x88];
+    by_address.extend_from_slice(&[0; 12]);
+    by_address.extend_from_slice(program.as_slice());
+    assert_eq!(word(chain.call(from, arb, by_address)), U256::from(2u8));
+    let mut unknown = vec![0xd7, 0x0c, 0x0c, 0xa7];
+    unknown.extend_from_slice(&[7; 32]);
+    assert!(!chain.call(from, arb, unknown).status);
+}
+
 fn assert_all_gas_used(r: &Receipt, limit: u64) {
     assert!(!r.status, "{r:?}");
     assert_eq!(r.gas_used, limit, "{r:?}");
@@ -238,6 +339,25 @@ fn too_deep_recursion_fails_using_all_gas() {
             (func (export "user_entrypoint") (param i32) (result i32) call $f i32.const 0))"#;
     let r = run(wat, 30_000_000);
     assert_all_gas_used(&r, 30_000_000);
+}
+
+/// The stack budget is 22,000 words; a frame costs its worst-case operand stack + locals + 4.
+/// The entrypoint (1 param, stack height 1) takes 6 words; `$f` (1 param, height 2) takes 7, so
+/// floor(21,994 / 7) = 3,142 frames of `$f` fit: f(3141) recurses into 3,142 frames, f(3142) one
+/// frame too many.
+#[test]
+fn the_stack_budget_is_22000_words() {
+    let wat = |n: u32| {
+        format!(
+            r#"(module (memory (export "memory") 1)
+                (func $f (param i32)
+                    local.get 0 i32.eqz if return end
+                    local.get 0 i32.const 1 i32.sub call $f)
+                (func (export "user_entrypoint") (param i32) (result i32) i32.const {n} call $f i32.const 0))"#
+        )
+    };
+    assert!(run(&wat(3_141), 10_000_000).status);
+    assert_all_gas_used(&run(&wat(3_142), 10_000_000), 10_000_000);
 }
 
 #[test]
