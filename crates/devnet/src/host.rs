@@ -454,7 +454,13 @@ pub fn linker(engine: &Engine) -> Linker<HostState> {
         {
             st.dirty.push(key);
         }
-        Ok(())
+        // A small surcharge once the cache holds many dirty slots: 7 gas beyond 8, 10 beyond 64.
+        let surcharge = match c.data().dirty.len() {
+            0..=8 => 0,
+            9..=64 => 7,
+            _ => 10,
+        };
+        charge_gas(&mut c, surcharge)
     });
     wrap!(l, "storage_flush_cache", |mut c: C,
                                      clear: i32|
