@@ -4,7 +4,8 @@
 //! Code is cut into basic blocks (a block ends at `end`, `else`, `return`, `loop`, `br`,
 //! `br_if`, `br_table`, `if`, `call`, `call_indirect`); before each block a check subtracts the
 //! sum of the block's operator prices plus [`BLOCK_HEADER_INK`], or sets the status to 1 and traps
-//! when the ink left is short. `memory.copy` / `memory.fill` also pay 100 ink per byte at run time.
+//! when the ink left is short. `memory.copy` / `memory.fill` also pay 100 ink per byte at run time,
+//! and `memory.grow` first calls `pay_for_memory_grow` with the page count (the memory model).
 //! Because the count lives in the instrumented binary, it is exact and independent of the engine.
 
 use wasm_encoder::reencode::{Reencode, RoundtripReencoder};
@@ -59,6 +60,8 @@ struct Globals {
     ink: u32,
     status: u32,
     depth: u32,
+    /// Function index of the `vm_hooks.pay_for_memory_grow` import, if the module has one.
+    pay_for_memory_grow: Option<u32>,
 }
 
 /// A function type: parameter count and result types.
@@ -71,6 +74,8 @@ struct Sig {
 pub fn instrument(wasm: &[u8]) -> Result<Vec<u8>, MeterError> {
     // First pass: counts and function types, to number the new globals and price call_indirect.
     let mut imported_globals = 0u32;
+    let mut imported_funcs = 0u32;
+    let mut pay_for_memory_grow = None;
     let mut defined_globals = 0u32;
     let mut sigs: Vec<Sig> = Vec::new();
     let mut func_types: Vec<u32> = Vec::new();
@@ -78,8 +83,16 @@ pub fn instrument(wasm: &[u8]) -> Result<Vec<u8>, MeterError> {
         match payload.map_err(err)? {
             Payload::ImportSection(r) => {
                 for imp in r.into_imports() {
-                    if matches!(imp.map_err(err)?.ty, TypeRef::Global(_)) {
-                        imported_globals += 1;
+                    let imp = imp.map_err(err)?;
+                    match imp.ty {
+                        TypeRef::Global(_) => imported_globals += 1,
+                        TypeRef::Func(_) => {
+                            if imp.module == "vm_hooks" && imp.name == "pay_for_memory_grow" {
+                                pay_for_memory_grow = Some(imported_funcs);
+                            }
+                            imported_funcs += 1;
+                        }
+                        _ => {}
                     }
                 }
             }
@@ -110,6 +123,7 @@ pub fn instrument(wasm: &[u8]) -> Result<Vec<u8>, MeterError> {
         ink: imported_globals + defined_globals,
         status: imported_globals + defined_globals + 1,
         depth: imported_globals + defined_globals + 2,
+        pay_for_memory_grow,
     };
 
     let mut module = Module::new();
@@ -352,6 +366,12 @@ fn meter_function(
             }
             if matches!(op, Operator::Return) {
                 release(f, g, size);
+            }
+            // Growing memory pays for the new pages first, as Nitro's programs do.
+            if let (Operator::MemoryGrow { .. }, Some(pay)) = (&op, g.pay_for_memory_grow) {
+                f.instruction(&Instruction::LocalTee(scratch));
+                f.instruction(&Instruction::LocalGet(scratch));
+                f.instruction(&Instruction::Call(pay));
             }
             f.instruction(&RoundtripReencoder.instruction(op).map_err(err)?);
         }

@@ -310,6 +310,25 @@ fn arbwasm_getters_answer() {
     assert!(!chain.call(from, arb, unknown).status);
 }
 
+/// Growing memory pays the memory model first: from 1 page to 3, the third page is beyond the 2
+/// free pages (1,000 gas); the exponential term floor(31,874,000^(3/128)) = 1 equals the one already
+/// paid for 1 page. Ink: one block [const, memory.grow, drop, const, end] 8,062 + 2,450, and
+/// `pay_for_memory_grow` 8,400 → 18,912 ink → 2 gas.
+#[test]
+fn memory_growth_pays_for_pages() {
+    let wat = r#"(module
+        (import "vm_hooks" "pay_for_memory_grow" (func $pay (param i32)))
+        (memory (export "memory") 1)
+        (func (export "user_entrypoint") (param i32) (result i32)
+            i32.const 2 memory.grow drop i32.const 0))"#;
+    let r = run(wat, 1_000_000);
+    assert!(r.status, "{r:?}");
+    assert_eq!(
+        r.gas_used,
+        TX + entry(wat, 1, 2) + 1_000 + ink_gas(10_512 + 8_400)
+    );
+}
+
 fn assert_all_gas_used(r: &Receipt, limit: u64) {
     assert!(!r.status, "{r:?}");
     assert_eq!(r.gas_used, limit, "{r:?}");
