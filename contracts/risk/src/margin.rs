@@ -120,13 +120,50 @@ pub struct Liquidation {
 
 /// Per-underlying scenario set.
 #[derive(Clone, Copy)]
-struct Grid {
+pub struct Grid {
     count: usize,
     scenarios: [Scenario; MAX_SCENARIOS],
     /// ln(1 + move) per scenario.
     ln_moves: [Wad; MAX_SCENARIOS],
     /// Price after the move per scenario.
     prices: [Wad; MAX_SCENARIOS],
+}
+
+impl Grid {
+    const EMPTY: Grid = Grid {
+        count: 0,
+        scenarios: [Scenario {
+            price_move: 0,
+            vol: VolState::Base,
+            extreme: false,
+        }; MAX_SCENARIOS],
+        ln_moves: [0; MAX_SCENARIOS],
+        prices: [0; MAX_SCENARIOS],
+    };
+}
+
+/// Scratch memory of a margin computation: the scenario grids and the per-scenario PnL of every
+/// underlying, about 45 KB. [`margin_in`] takes it from the caller so that a Stylus program can
+/// keep it on the heap (its stack is one 32 KB page); [`margin`] keeps it on the stack.
+pub struct Workspace {
+    grids: [Grid; MAX_UNDERLYINGS],
+    pnl: [[Usd; MAX_SCENARIOS]; MAX_UNDERLYINGS],
+}
+
+impl Workspace {
+    /// An empty workspace. All-zero bytes are also a valid empty workspace.
+    pub const fn new() -> Self {
+        Self {
+            grids: [Grid::EMPTY; MAX_UNDERLYINGS],
+            pnl: [[0; MAX_SCENARIOS]; MAX_UNDERLYINGS],
+        }
+    }
+}
+
+impl Default for Workspace {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 
 fn at<T: Copy>(s: &[T], i: usize) -> Result<T> {
@@ -146,12 +183,7 @@ fn build_grid(u: &Underlying, params: &RiskParams<'_>) -> Result<(Wad, Grid)> {
         Rounding::Up,
     )?;
     let range = vol_range.max(p.scan_floor);
-    let mut grid = Grid {
-        count: 0,
-        scenarios: [Scenario::default(); MAX_SCENARIOS],
-        ln_moves: [0; MAX_SCENARIOS],
-        prices: [0; MAX_SCENARIOS],
-    };
+    let mut grid = Grid::EMPTY;
     let half = i128::from(params.grid_levels / 2);
     let push = |grid: &mut Grid, price_move: Wad, vol: VolState, extreme: bool| -> Result<()> {
         let price_move = price_move.max(neg(params.max_down_move)?);
@@ -320,14 +352,26 @@ pub fn margin(
     underlyings: &[Underlying],
     params: &RiskParams<'_>,
 ) -> Result<MarginReport> {
+    margin_in(&mut Workspace::new(), account, underlyings, params)
+}
+
+/// [`margin`] with the caller's scratch memory (any previous content is overwritten).
+pub fn margin_in(
+    ws: &mut Workspace,
+    account: &Account<'_>,
+    underlyings: &[Underlying],
+    params: &RiskParams<'_>,
+) -> Result<MarginReport> {
     check_inputs(account, underlyings, params)?;
     let n = underlyings.len();
     let mut report = MarginReport {
         count: n as u8,
         ..MarginReport::default()
     };
-    let mut pnl = [[0 as Usd; MAX_SCENARIOS]; MAX_UNDERLYINGS];
-    let mut grids = [None; MAX_UNDERLYINGS];
+    let Workspace { grids, pnl } = ws;
+    for row in pnl.iter_mut() {
+        *row = [0; MAX_SCENARIOS];
+    }
     let mut gross = [0 as Usd; MAX_UNDERLYINGS];
     let mut upnl: Usd = 0;
     let mut isolated_total: Usd = 0;
@@ -335,22 +379,22 @@ pub fn margin(
     for (k, u) in underlyings.iter().enumerate() {
         let (range, grid) = build_grid(u, params)?;
         at_mut(&mut report.underlyings, k)?.scan_range = range;
-        *at_mut(&mut grids, k)? = Some(grid);
+        *at_mut(grids, k)? = grid;
     }
 
     for pos in account.positions {
         let k = usize::from(pos.underlying);
         let u = underlyings.get(k).ok_or(RiskError::UnknownUnderlying)?;
-        let grid = at(&grids, k)?.ok_or(RiskError::UnknownUnderlying)?;
+        let grid = grids.get(k).ok_or(RiskError::UnknownUnderlying)?;
         let pr = pricer(pos, u, account.now)?;
         // Unrealised PnL at the mark (spot collateral is valued in `collateral`).
         if pos.instrument != Instrument::Spot {
             upnl = add(upnl, usd_of(pos.size, sub(pr.mark, pos.entry)?, Rounding::Down)?)?;
         }
-        let row = at_mut(&mut pnl, k)?;
+        let row = at_mut(pnl, k)?;
         let mut worst: Usd = 0;
         for i in 0..grid.count {
-            let mut p = usd_of(pos.size, sub(pr.value(&grid, i)?, pr.mark)?, Rounding::Down)?;
+            let mut p = usd_of(pos.size, sub(pr.value(grid, i)?, pr.mark)?, Rounding::Down)?;
             if at(&grid.scenarios, i)?.extreme {
                 p = wmul(p, params.extreme_fraction, Rounding::Down)?;
             }
@@ -376,12 +420,12 @@ pub fn margin(
     let mut loss_sum: Usd = 0;
     let mut add_ons: Usd = 0;
     for (k, u) in underlyings.iter().enumerate() {
-        let grid = at(&grids, k)?.ok_or(RiskError::UnknownUnderlying)?;
-        let row = at(&pnl, k)?;
+        let grid = grids.get(k).ok_or(RiskError::UnknownUnderlying)?;
+        let row = pnl.get(k).ok_or(RiskError::UnknownUnderlying)?;
         let (mut down, mut up, mut zero, mut worst_loss) = (0 as Usd, 0 as Usd, 0 as Usd, 0 as Usd);
         let mut worst = Scenario::default();
         for i in 0..grid.count {
-            let loss = neg(at(&row, i)?)?.max(0);
+            let loss = neg(at(row, i)?)?.max(0);
             let s = at(&grid.scenarios, i)?;
             let side = if s.price_move < 0 {
                 &mut down
