@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 wasm_dir=target/wasm32-unknown-unknown/wasm
-programs=("$wasm_dir"/pm_engine.wasm)
+programs=("$wasm_dir"/pm_engine.wasm "$wasm_dir"/pm_risk_program.wasm)
 for p in "${programs[@]}"; do
   [ -f "$p" ] || { echo "size: $p is missing; run script/build-wasm.sh" >&2; exit 1; }
 done

@@ -37,6 +37,8 @@ pub enum RiskError {
     CorrelationNotPsd,
     /// A risk parameter is outside its documented bounds.
     InvalidParameter,
+    /// Packed input (`wire`) is truncated, has trailing bytes, an unknown version or instrument.
+    BadEncoding,
 }
 
 /// The risk crate's result type.

@@ -13,6 +13,9 @@
     clippy::float_arithmetic
 )]
 
+#[cfg(feature = "alloc")]
+extern crate alloc;
+
 pub mod error;
 pub mod fixed;
 pub mod math;
@@ -24,7 +27,11 @@ pub mod margin;
 pub mod params;
 pub mod portfolio;
 pub mod units;
+#[cfg(feature = "alloc")]
+pub mod wire;
 
-pub use margin::{liquidation, margin, Liquidation, MarginReport, Scenario, UnderlyingRisk, VolState};
+pub use margin::{
+    liquidation, margin, margin_in, Liquidation, MarginReport, Scenario, UnderlyingRisk, VolState, Workspace,
+};
 pub use params::{defaults, RiskParams, UnderlyingParams, MAX_POSITIONS, MAX_UNDERLYINGS};
 pub use portfolio::{Account, Instrument, Market, Position, Underlying};

@@ -1,0 +1,249 @@
+//! The packed wire format of a margin request (the stateless risk program's input) and of its
+//! answer. Big-endian; every number a fixed width; no padding.
+//!
+//! Request:
+//! ```text
+//! u8 version (1) | u64 now | i128 collateral (Usd)
+//! u8 grid_levels | 8 × i128: extreme_multiple, extreme_fraction, max_down_move, w_up, w_down,
+//!                             break_factor, mm_factor, im_ratio
+//! u8 n | n × 11 × i128: price, vol, oracle_addon, scan_floor, vol_multiple, horizon, vol_up,
+//!                       vol_down, vol_tenor_exponent, liquidity, concentration_rate
+//! n(n−1)/2 × i128: correlations above the diagonal, row by row (unit diagonal, symmetric)
+//! u16 m | m × (u8 underlying | u8 kind | i128 size | i128 entry | kind-specific):
+//!         kind 0 perp, 4 spot: nothing; 1 future: u64 expiry; 2 call, 3 put: i128 strike, u64 expiry
+//! ```
+//! Answer: 10 ABI words (int256, sign-extended): equity, initial, maintenance, requirement,
+//! isolated initial, isolated maintenance, free collateral, utilisation, add-ons, liquidatable.
+
+use alloc::vec::Vec;
+
+use crate::error::{Result, RiskError};
+use crate::fixed::{Usd, Wad, WAD};
+use crate::margin::{Liquidation, MarginReport};
+use crate::params::{RiskParams, UnderlyingParams};
+use crate::portfolio::{Instrument, Market, Position, Underlying};
+
+/// The version byte this module reads and writes.
+pub const VERSION: u8 = 1;
+
+/// A decoded request: everything [`crate::margin`] needs, owned.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Request {
+    /// Valuation time, unix seconds.
+    pub now: u64,
+    /// Collateral after haircuts.
+    pub collateral: Usd,
+    /// Account-wide parameters except the matrix.
+    pub grid_levels: u8,
+    /// extreme_multiple, extreme_fraction, max_down_move, w_up, w_down, break_factor, mm_factor, im_ratio.
+    pub scalars: [Wad; 8],
+    /// Market data and parameters.
+    pub underlyings: Vec<Underlying>,
+    /// Full `n × n` matrix, row-major.
+    pub correlation: Vec<Wad>,
+    /// Positions.
+    pub positions: Vec<Position>,
+}
+
+impl Request {
+    /// The account-wide parameters, borrowing the matrix.
+    pub fn params(&self) -> RiskParams<'_> {
+        let [extreme_multiple, extreme_fraction, max_down_move, w_up, w_down, break_factor, mm_factor, im_ratio] =
+            self.scalars;
+        RiskParams {
+            grid_levels: self.grid_levels,
+            extreme_multiple,
+            extreme_fraction,
+            max_down_move,
+            correlation: &self.correlation,
+            w_up,
+            w_down,
+            break_factor,
+            mm_factor,
+            im_ratio,
+        }
+    }
+}
+
+struct Reader<'a> {
+    data: &'a [u8],
+}
+
+impl Reader<'_> {
+    fn take<const N: usize>(&mut self) -> Result<[u8; N]> {
+        let (head, rest) = self.data.split_first_chunk::<N>().ok_or(RiskError::BadEncoding)?;
+        self.data = rest;
+        Ok(*head)
+    }
+    fn u8(&mut self) -> Result<u8> {
+        Ok(u8::from_be_bytes(self.take()?))
+    }
+    fn u16(&mut self) -> Result<u16> {
+        Ok(u16::from_be_bytes(self.take()?))
+    }
+    fn u64(&mut self) -> Result<u64> {
+        Ok(u64::from_be_bytes(self.take()?))
+    }
+    fn i128(&mut self) -> Result<i128> {
+        Ok(i128::from_be_bytes(self.take()?))
+    }
+}
+
+/// Decodes a request. Errors: `BadEncoding`, `TooManyUnderlyings`, `TooManyPositions`.
+pub fn decode(data: &[u8]) -> Result<Request> {
+    let mut r = Reader { data };
+    if r.u8()? != VERSION {
+        return Err(RiskError::BadEncoding);
+    }
+    let now = r.u64()?;
+    let collateral = r.i128()?;
+    let grid_levels = r.u8()?;
+    let mut scalars = [0; 8];
+    for s in &mut scalars {
+        *s = r.i128()?;
+    }
+    let n = usize::from(r.u8()?);
+    if n > crate::params::MAX_UNDERLYINGS {
+        return Err(RiskError::TooManyUnderlyings);
+    }
+    let mut underlyings = Vec::with_capacity(n);
+    for _ in 0..n {
+        let market = Market { price: r.i128()?, vol: r.i128()?, oracle_addon: r.i128()? };
+        let params = UnderlyingParams {
+            scan_floor: r.i128()?,
+            vol_multiple: r.i128()?,
+            horizon: r.i128()?,
+            vol_up: r.i128()?,
+            vol_down: r.i128()?,
+            vol_tenor_exponent: r.i128()?,
+            liquidity: r.i128()?,
+            concentration_rate: r.i128()?,
+        };
+        underlyings.push(Underlying { market, params });
+    }
+    let mut correlation = alloc::vec![0; n.saturating_mul(n)];
+    for i in 0..n {
+        if let Some(d) = correlation.get_mut(i.saturating_mul(n).saturating_add(i)) {
+            *d = WAD;
+        }
+        for j in i.saturating_add(1)..n {
+            let v = r.i128()?;
+            for k in [i.saturating_mul(n).saturating_add(j), j.saturating_mul(n).saturating_add(i)] {
+                if let Some(c) = correlation.get_mut(k) {
+                    *c = v;
+                }
+            }
+        }
+    }
+    let m = usize::from(r.u16()?);
+    if m > crate::params::MAX_POSITIONS {
+        return Err(RiskError::TooManyPositions);
+    }
+    let mut positions = Vec::with_capacity(m);
+    for _ in 0..m {
+        let underlying = r.u8()?;
+        let kind = r.u8()?;
+        let size = r.i128()?;
+        let entry = r.i128()?;
+        let instrument = match kind {
+            0 => Instrument::Perp,
+            1 => Instrument::Future { expiry: r.u64()? },
+            2 => Instrument::Call { strike: r.i128()?, expiry: r.u64()? },
+            3 => Instrument::Put { strike: r.i128()?, expiry: r.u64()? },
+            4 => Instrument::Spot,
+            _ => return Err(RiskError::BadEncoding),
+        };
+        positions.push(Position { underlying, instrument, size, entry });
+    }
+    if !r.data.is_empty() {
+        return Err(RiskError::BadEncoding);
+    }
+    Ok(Request { now, collateral, grid_levels, scalars, underlyings, correlation, positions })
+}
+
+/// Encodes a request (the inverse of [`decode`]; the matrix's upper triangle is written).
+pub fn encode(req: &Request) -> Vec<u8> {
+    let mut out = Vec::new();
+    out.push(VERSION);
+    out.extend_from_slice(&req.now.to_be_bytes());
+    out.extend_from_slice(&req.collateral.to_be_bytes());
+    out.push(req.grid_levels);
+    for s in req.scalars {
+        out.extend_from_slice(&s.to_be_bytes());
+    }
+    let n = req.underlyings.len();
+    out.push(n as u8);
+    for u in &req.underlyings {
+        let p = &u.params;
+        for v in [
+            u.market.price,
+            u.market.vol,
+            u.market.oracle_addon,
+            p.scan_floor,
+            p.vol_multiple,
+            p.horizon,
+            p.vol_up,
+            p.vol_down,
+            p.vol_tenor_exponent,
+            p.liquidity,
+            p.concentration_rate,
+        ] {
+            out.extend_from_slice(&v.to_be_bytes());
+        }
+    }
+    for i in 0..n {
+        for j in i.saturating_add(1)..n {
+            let v = req.correlation.get(i.saturating_mul(n).saturating_add(j)).copied().unwrap_or(0);
+            out.extend_from_slice(&v.to_be_bytes());
+        }
+    }
+    out.extend_from_slice(&(req.positions.len() as u16).to_be_bytes());
+    for p in &req.positions {
+        out.push(p.underlying);
+        let (kind, strike, expiry) = match p.instrument {
+            Instrument::Perp => (0u8, None, None),
+            Instrument::Future { expiry } => (1, None, Some(expiry)),
+            Instrument::Call { strike, expiry } => (2, Some(strike), Some(expiry)),
+            Instrument::Put { strike, expiry } => (3, Some(strike), Some(expiry)),
+            Instrument::Spot => (4, None, None),
+        };
+        out.push(kind);
+        out.extend_from_slice(&p.size.to_be_bytes());
+        out.extend_from_slice(&p.entry.to_be_bytes());
+        if let Some(k) = strike {
+            out.extend_from_slice(&k.to_be_bytes());
+        }
+        if let Some(e) = expiry {
+            out.extend_from_slice(&e.to_be_bytes());
+        }
+    }
+    out
+}
+
+fn word(v: i128) -> [u8; 32] {
+    let mut w = if v < 0 { [0xFF; 32] } else { [0; 32] };
+    if let Some(tail) = w.get_mut(16..) {
+        tail.copy_from_slice(&v.to_be_bytes());
+    }
+    w
+}
+
+/// The answer: 10 ABI words (see the module docs).
+pub fn encode_answer(r: &MarginReport, l: &Liquidation) -> Vec<u8> {
+    let mut out = Vec::with_capacity(320);
+    for v in [
+        r.equity,
+        r.initial,
+        r.maintenance,
+        r.requirement,
+        r.isolated_initial,
+        r.isolated_maintenance,
+        r.free_collateral,
+        r.utilisation,
+        r.add_ons,
+        i128::from(l.liquidatable),
+    ] {
+        out.extend_from_slice(&word(v));
+    }
+    out
+}

@@ -1,0 +1,151 @@
+//! The stateless risk program's real wasm in the devnet: every fixture's figures match the native
+//! `pm-risk` to the micro-dollar, bad requests revert with a typed error, and the gas of a margin
+//! computation is measured for 1 to 128 positions over 1 to 4 underlyings
+//! (`test/results/risk-program-gas.json`; regenerate with `UPDATE_GAS=1`).
+
+use pm_devnet::Devnet;
+use pm_risk::fixed::WAD;
+use pm_risk::wire::{self, Request};
+use pm_risk::{defaults, liquidation, margin, Account, Instrument, Market, Position, Underlying};
+use revm::primitives::{Address, U256};
+
+const ROOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../..");
+
+fn deploy(chain: &mut Devnet) -> Address {
+    let path = format!("{ROOT}/target/wasm32-unknown-unknown/wasm/pm_risk_program.wasm");
+    let wasm = std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}; run script/build-wasm.sh"));
+    chain.deploy_program(chain.accounts[0], &wasm).expect("deploys").0
+}
+
+fn request_of(fixture: &pm_cli::fixture::Fixture) -> Request {
+    let inputs = fixture.inputs().unwrap();
+    let p = inputs.params();
+    Request {
+        now: fixture.now,
+        collateral: inputs.collateral,
+        grid_levels: p.grid_levels,
+        scalars: [p.extreme_multiple, p.extreme_fraction, p.max_down_move, p.w_up, p.w_down, p.break_factor, p.mm_factor, p.im_ratio],
+        underlyings: inputs.underlyings.clone(),
+        correlation: inputs.correlation.clone(),
+        positions: inputs.positions.clone(),
+    }
+}
+
+fn native_answer(req: &Request) -> Vec<u8> {
+    let account = Account { collateral: req.collateral, positions: &req.positions, now: req.now };
+    let r = margin(&account, &req.underlyings, &req.params()).unwrap();
+    wire::encode_answer(&r, &liquidation(&r).unwrap())
+}
+
+#[test]
+fn every_fixture_matches_the_native_math_to_the_micro_dollar() {
+    let mut chain = Devnet::new();
+    let program = deploy(&mut chain);
+    let from = chain.accounts[0];
+    let dir = format!("{ROOT}/test/fixtures/portfolios");
+    let mut n = 0;
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        let fixture: pm_cli::fixture::Fixture = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        let req = request_of(&fixture);
+        let r = chain.call(from, program, wire::encode(&req));
+        assert!(r.status, "{}: {r:?}", path.display());
+        assert_eq!(r.output.as_ref(), native_answer(&req).as_slice(), "{}", path.display());
+        n += 1;
+    }
+    assert!(n >= 9);
+}
+
+#[test]
+fn bad_requests_revert_with_the_error() {
+    let mut chain = Devnet::new();
+    let program = deploy(&mut chain);
+    let from = chain.accounts[0];
+    let r = chain.call(from, program, vec![9u8]);
+    assert!(!r.status && r.halt.is_none());
+    assert_eq!(r.output.as_ref(), &[pm_risk::RiskError::BadEncoding as u8]);
+    // A matrix that is not positive semi-definite.
+    let mut req = book(3, 3);
+    let c = 9 * WAD / 10;
+    req.correlation = vec![WAD, c, c, c, WAD, -c, c, -c, WAD];
+    let r = chain.call(from, program, wire::encode(&req));
+    assert_eq!(r.output.as_ref(), &[pm_risk::RiskError::CorrelationNotPsd as u8]);
+}
+
+const NOW: u64 = 1_795_000_000;
+
+/// `positions` options over `n` underlyings (calls and puts, four strikes, four expiries, long and
+/// short): the heaviest kind of book to margin.
+fn book(positions: usize, n: usize) -> Request {
+    let presets = [defaults::BTC, defaults::ETH, defaults::SOL, defaults::INDEX];
+    let prices = [65_000, 3_000, 150, 5_800];
+    let underlyings: Vec<Underlying> = (0..n)
+        .map(|i| Underlying {
+            market: Market { price: prices[i] * WAD, vol: 55 * WAD / 100, oracle_addon: 0 },
+            params: presets[i],
+        })
+        .collect();
+    let correlation = (0..n * n).map(|k| if k / n == k % n { WAD } else { WAD / 2 }).collect();
+    let positions = (0..positions)
+        .map(|i| {
+            let u = i % n;
+            let strike = prices[u] * WAD / 100 * [80, 90, 110, 120][(i / n) % 4];
+            let expiry = NOW + [7, 30, 90, 180][(i / (4 * n)) % 4] * 86_400;
+            let instrument =
+                if i % 2 == 0 { Instrument::Call { strike, expiry } } else { Instrument::Put { strike, expiry } };
+            let size = if (i / 2) % 2 == 0 { WAD } else { -WAD };
+            Position { underlying: u as u8, instrument, size, entry: 0 }
+        })
+        .collect();
+    Request {
+        now: NOW,
+        collateral: 1_000_000 * 1_000_000,
+        grid_levels: 7,
+        scalars: {
+            let p = defaults::risk(&[]);
+            [p.extreme_multiple, p.extreme_fraction, p.max_down_move, p.w_up, p.w_down, p.break_factor, p.mm_factor, p.im_ratio]
+        },
+        underlyings,
+        correlation,
+        positions,
+    }
+}
+
+fn calldata_gas(data: &[u8]) -> u64 {
+    data.iter().map(|b| if *b == 0 { 4 } else { 16 }).sum()
+}
+
+#[test]
+fn gas_of_a_margin_computation() {
+    let mut chain = Devnet::new();
+    let program = deploy(&mut chain);
+    let from = chain.accounts[0];
+    let mut rows = Vec::new();
+    println!("{:>10} {:>12} {:>14} {:>12}", "positions", "underlyings", "program gas", "tx gas");
+    for (positions, n) in [(1, 1), (16, 1), (16, 4), (32, 2), (32, 4), (128, 4)] {
+        let req = book(positions, n);
+        let data = wire::encode(&req);
+        let r = chain.send(from, program, data.clone(), U256::ZERO);
+        assert!(r.status, "{r:?}");
+        assert_eq!(r.output.as_ref(), native_answer(&req).as_slice());
+        let program_gas = r.gas_used - 21_000 - calldata_gas(&data);
+        println!("{positions:>10} {n:>12} {program_gas:>14} {:>12}", r.gas_used);
+        rows.push(serde_json::json!({ "positions": positions, "underlyings": n, "program_gas": program_gas, "tx_gas": r.gas_used }));
+    }
+    let path = format!("{ROOT}/test/results/risk-program-gas.json");
+    let got = serde_json::to_string_pretty(&serde_json::json!({
+        "what": "the stateless risk program alone, called directly: program gas = tx gas - 21,000 - calldata gas; options books (calls and puts, 4 strikes, 4 expiries)",
+        "rows": rows,
+    }))
+    .unwrap() + "\n";
+    if std::env::var_os("UPDATE_GAS").is_some() {
+        std::fs::write(&path, &got).unwrap();
+    }
+    let want: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path).expect("run with UPDATE_GAS=1")).unwrap();
+    // A regression of more than 2% fails; an improvement asks for the file to be regenerated.
+    for (g, w) in rows.iter().zip(want["rows"].as_array().unwrap()) {
+        let (g, w) = (g["program_gas"].as_u64().unwrap(), w["program_gas"].as_u64().unwrap());
+        assert!(g <= w + w / 50, "gas regressed: {g} > {w} + 2%");
+        assert!(g + g / 50 >= w, "gas improved: {g} < {w}; regenerate with UPDATE_GAS=1");
+    }
+}
