@@ -6,7 +6,12 @@
 //!
 //! It uses `vm_hooks` directly (no SDK router): the one entry point keeps the program small.
 #![cfg_attr(target_arch = "wasm32", no_std)]
-#![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![deny(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 extern crate alloc;
 
@@ -19,7 +24,11 @@ use pm_risk::{liquidation, margin_in, wire, Account, RiskError, Workspace};
 pub fn answer(request: &[u8]) -> Result<Vec<u8>, RiskError> {
     let req = wire::decode(request)?;
     let params = req.params();
-    let account = Account { collateral: req.collateral, positions: &req.positions, now: req.now };
+    let account = Account {
+        collateral: req.collateral,
+        positions: &req.positions,
+        now: req.now,
+    };
     // The scratch memory lives on the heap: the program's stack is one 32 KB page, too small
     // even to build it there first.
     let mut ws = zeroed_workspace();

@@ -84,4 +84,60 @@ mod tests {
         }
         assert_eq!(div_rem_wide(0, 5, 0), None);
     }
+
+    /// Shift-subtract long division: slow, obviously right; the reference for the fast one.
+    fn reference(hi: u128, lo: u128, d: u128) -> (u128, u128) {
+        let (mut rem, mut quo) = (hi, 0u128);
+        for i in (0..128).rev() {
+            let carry = rem >> 127;
+            rem = (rem << 1) | ((lo >> i) & 1);
+            quo <<= 1;
+            if carry == 1 || rem >= d {
+                rem = rem.wrapping_sub(d);
+                quo |= 1;
+            }
+        }
+        (quo, rem)
+    }
+
+    #[test]
+    fn div_rem_wide_matches_shift_subtract_on_every_digit_count() {
+        let mut x: u128 = 0x9E37_79B9_7F4A_7C15_F39C_C060_5CED_C834;
+        let mut next = || {
+            // xorshift128-style mixing: deterministic, covers all bit lengths below
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        for _ in 0..20_000 {
+            let d = next() >> (next() % 128);
+            let d = if d == 0 { 1 } else { d };
+            let hi = next() % d;
+            let lo = next();
+            assert_eq!(
+                div_rem_wide(hi, lo, d),
+                Some(reference(hi, lo, d)),
+                "{hi} {lo} {d}"
+            );
+        }
+        for d in [
+            1u128,
+            3,
+            u32::MAX as u128,
+            1 << 32,
+            (1 << 32) + 1,
+            u64::MAX as u128,
+            1 << 64,
+            u128::MAX,
+        ] {
+            for (hi, lo) in [(0, 0), (0, u128::MAX), (d - 1, u128::MAX), (d / 2, 12345)] {
+                assert_eq!(
+                    div_rem_wide(hi, lo, d),
+                    Some(reference(hi, lo, d)),
+                    "{hi} {lo} {d}"
+                );
+            }
+        }
+    }
 }

@@ -108,7 +108,11 @@ pub fn decode(data: &[u8]) -> Result<Request> {
     }
     let mut underlyings = Vec::with_capacity(n);
     for _ in 0..n {
-        let market = Market { price: r.i128()?, vol: r.i128()?, oracle_addon: r.i128()? };
+        let market = Market {
+            price: r.i128()?,
+            vol: r.i128()?,
+            oracle_addon: r.i128()?,
+        };
         let params = UnderlyingParams {
             scan_floor: r.i128()?,
             vol_multiple: r.i128()?,
@@ -128,7 +132,10 @@ pub fn decode(data: &[u8]) -> Result<Request> {
         }
         for j in i.saturating_add(1)..n {
             let v = r.i128()?;
-            for k in [i.saturating_mul(n).saturating_add(j), j.saturating_mul(n).saturating_add(i)] {
+            for k in [
+                i.saturating_mul(n).saturating_add(j),
+                j.saturating_mul(n).saturating_add(i),
+            ] {
                 if let Some(c) = correlation.get_mut(k) {
                     *c = v;
                 }
@@ -148,17 +155,36 @@ pub fn decode(data: &[u8]) -> Result<Request> {
         let instrument = match kind {
             0 => Instrument::Perp,
             1 => Instrument::Future { expiry: r.u64()? },
-            2 => Instrument::Call { strike: r.i128()?, expiry: r.u64()? },
-            3 => Instrument::Put { strike: r.i128()?, expiry: r.u64()? },
+            2 => Instrument::Call {
+                strike: r.i128()?,
+                expiry: r.u64()?,
+            },
+            3 => Instrument::Put {
+                strike: r.i128()?,
+                expiry: r.u64()?,
+            },
             4 => Instrument::Spot,
             _ => return Err(RiskError::BadEncoding),
         };
-        positions.push(Position { underlying, instrument, size, entry });
+        positions.push(Position {
+            underlying,
+            instrument,
+            size,
+            entry,
+        });
     }
     if !r.data.is_empty() {
         return Err(RiskError::BadEncoding);
     }
-    Ok(Request { now, collateral, grid_levels, scalars, underlyings, correlation, positions })
+    Ok(Request {
+        now,
+        collateral,
+        grid_levels,
+        scalars,
+        underlyings,
+        correlation,
+        positions,
+    })
 }
 
 /// Encodes a request (the inverse of [`decode`]; the matrix's upper triangle is written).
@@ -193,7 +219,11 @@ pub fn encode(req: &Request) -> Vec<u8> {
     }
     for i in 0..n {
         for j in i.saturating_add(1)..n {
-            let v = req.correlation.get(i.saturating_mul(n).saturating_add(j)).copied().unwrap_or(0);
+            let v = req
+                .correlation
+                .get(i.saturating_mul(n).saturating_add(j))
+                .copied()
+                .unwrap_or(0);
             out.extend_from_slice(&v.to_be_bytes());
         }
     }

@@ -24,7 +24,16 @@ fn request_of(fixture: &pm_cli::fixture::Fixture) -> Request {
         now: fixture.now,
         collateral: inputs.collateral,
         grid_levels: p.grid_levels,
-        scalars: [p.extreme_multiple, p.extreme_fraction, p.max_down_move, p.w_up, p.w_down, p.break_factor, p.mm_factor, p.im_ratio],
+        scalars: [
+            p.extreme_multiple,
+            p.extreme_fraction,
+            p.max_down_move,
+            p.w_up,
+            p.w_down,
+            p.break_factor,
+            p.mm_factor,
+            p.im_ratio,
+        ],
         underlyings: inputs.underlyings.clone(),
         correlation: inputs.correlation.clone(),
         positions: inputs.positions.clone(),
@@ -32,7 +41,11 @@ fn request_of(fixture: &pm_cli::fixture::Fixture) -> Request {
 }
 
 fn native_answer(req: &Request) -> Vec<u8> {
-    let account = Account { collateral: req.collateral, positions: &req.positions, now: req.now };
+    let account = Account {
+        collateral: req.collateral,
+        positions: &req.positions,
+        now: req.now,
+    };
     let r = margin(&account, &req.underlyings, &req.params()).unwrap();
     wire::encode_answer(&r, &liquidation(&r).unwrap())
 }
@@ -46,11 +59,17 @@ fn every_fixture_matches_the_native_math_to_the_micro_dollar() {
     let mut n = 0;
     for entry in std::fs::read_dir(dir).unwrap() {
         let path = entry.unwrap().path();
-        let fixture: pm_cli::fixture::Fixture = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        let fixture: pm_cli::fixture::Fixture =
+            serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
         let req = request_of(&fixture);
         let r = chain.call(from, program, wire::encode(&req));
         assert!(r.status, "{}: {r:?}", path.display());
-        assert_eq!(r.output.as_ref(), native_answer(&req).as_slice(), "{}", path.display());
+        assert_eq!(
+            r.output.as_ref(),
+            native_answer(&req).as_slice(),
+            "{}",
+            path.display()
+        );
         n += 1;
     }
     assert!(n >= 9);
@@ -81,20 +100,34 @@ fn book(positions: usize, n: usize) -> Request {
     let prices = [65_000, 3_000, 150, 5_800];
     let underlyings: Vec<Underlying> = (0..n)
         .map(|i| Underlying {
-            market: Market { price: prices[i] * WAD, vol: 55 * WAD / 100, oracle_addon: 0 },
+            market: Market {
+                price: prices[i] * WAD,
+                vol: 55 * WAD / 100,
+                oracle_addon: 0,
+            },
             params: presets[i],
         })
         .collect();
-    let correlation = (0..n * n).map(|k| if k / n == k % n { WAD } else { WAD / 2 }).collect();
+    let correlation = (0..n * n)
+        .map(|k| if k / n == k % n { WAD } else { WAD / 2 })
+        .collect();
     let positions = (0..positions)
         .map(|i| {
             let u = i % n;
             let strike = prices[u] * WAD / 100 * [80, 90, 110, 120][(i / n) % 4];
             let expiry = NOW + [7, 30, 90, 180][(i / (4 * n)) % 4] * 86_400;
-            let instrument =
-                if i % 2 == 0 { Instrument::Call { strike, expiry } } else { Instrument::Put { strike, expiry } };
+            let instrument = if i % 2 == 0 {
+                Instrument::Call { strike, expiry }
+            } else {
+                Instrument::Put { strike, expiry }
+            };
             let size = if (i / 2) % 2 == 0 { WAD } else { -WAD };
-            Position { underlying: u as u8, instrument, size, entry: 0 }
+            Position {
+                underlying: u as u8,
+                instrument,
+                size,
+                entry: 0,
+            }
         })
         .collect();
     Request {
@@ -103,7 +136,16 @@ fn book(positions: usize, n: usize) -> Request {
         grid_levels: 7,
         scalars: {
             let p = defaults::risk(&[]);
-            [p.extreme_multiple, p.extreme_fraction, p.max_down_move, p.w_up, p.w_down, p.break_factor, p.mm_factor, p.im_ratio]
+            [
+                p.extreme_multiple,
+                p.extreme_fraction,
+                p.max_down_move,
+                p.w_up,
+                p.w_down,
+                p.break_factor,
+                p.mm_factor,
+                p.im_ratio,
+            ]
         },
         underlyings,
         correlation,
@@ -121,7 +163,10 @@ fn gas_of_a_margin_computation() {
     let program = deploy(&mut chain);
     let from = chain.accounts[0];
     let mut rows = Vec::new();
-    println!("{:>10} {:>12} {:>14} {:>12}", "positions", "underlyings", "program gas", "tx gas");
+    println!(
+        "{:>10} {:>12} {:>14} {:>12}",
+        "positions", "underlyings", "program gas", "tx gas"
+    );
     for (positions, n) in [(1, 1), (16, 1), (16, 4), (32, 2), (32, 4), (128, 4)] {
         let req = book(positions, n);
         let data = wire::encode(&req);
@@ -141,11 +186,18 @@ fn gas_of_a_margin_computation() {
     if std::env::var_os("UPDATE_GAS").is_some() {
         std::fs::write(&path, &got).unwrap();
     }
-    let want: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path).expect("run with UPDATE_GAS=1")).unwrap();
+    let want: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).expect("run with UPDATE_GAS=1")).unwrap();
     // A regression of more than 2% fails; an improvement asks for the file to be regenerated.
     for (g, w) in rows.iter().zip(want["rows"].as_array().unwrap()) {
-        let (g, w) = (g["program_gas"].as_u64().unwrap(), w["program_gas"].as_u64().unwrap());
+        let (g, w) = (
+            g["program_gas"].as_u64().unwrap(),
+            w["program_gas"].as_u64().unwrap(),
+        );
         assert!(g <= w + w / 50, "gas regressed: {g} > {w} + 2%");
-        assert!(g + g / 50 >= w, "gas improved: {g} < {w}; regenerate with UPDATE_GAS=1");
+        assert!(
+            g + g / 50 >= w,
+            "gas improved: {g} < {w}; regenerate with UPDATE_GAS=1"
+        );
     }
 }
