@@ -3,8 +3,8 @@
 # fails when one is above 24,576 on-chain bytes. Run after script/build-wasm.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-wasm_dir=target/wasm32-unknown-unknown/wasm
-programs=("$wasm_dir"/pm_engine.wasm "$wasm_dir"/pm_risk_program.wasm)
+wasm_dir=target/wasm32-unknown-unknown
+programs=("$wasm_dir"/wasm/pm_engine.wasm "$wasm_dir"/wasm-speed/pm_risk_program.wasm)
 for p in "${programs[@]}"; do
   [ -f "$p" ] || { echo "size: $p is missing; run script/build-wasm.sh" >&2; exit 1; }
 done

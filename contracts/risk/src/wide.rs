@@ -24,16 +24,17 @@ pub fn div_rem_wide(hi: u128, lo: u128, d: u128) -> Option<(u128, u128)> {
     if d == 0 || hi >= d {
         return None;
     }
+    if d <= u64::MAX as u128 {
+        // Long division by a 64-bit divisor with 64-bit digits: hi < d, so each step divides a
+        // 128-bit value whose top half is below d. Done with 64-bit operations only: in wasm a
+        // 128-bit `/` is a software routine ~30 gas a call, this ~1 gas.
+        let d = d as u64;
+        let (q1, r) = div_128_by_64(hi as u64, (lo >> 64) as u64, d);
+        let (q0, r) = div_128_by_64(r, lo as u64, d);
+        return Some(((u128::from(q1) << 64) | u128::from(q0), u128::from(r)));
+    }
     if hi == 0 {
         return Some((lo / d, lo % d));
-    }
-    if d <= u64::MAX as u128 {
-        // Two schoolbook steps with 64-bit digits; each partial dividend is below d·2^64.
-        let top = (hi << 64) | (lo >> 64);
-        let (q1, r1) = (top / d, top % d);
-        let bottom = (r1 << 64) | (lo & u64::MAX as u128);
-        let (q0, r0) = (bottom / d, bottom % d);
-        return Some(((q1 << 64) | q0, r0));
     }
     // Shift-subtract, one quotient bit per step.
     let mut rem = hi;
@@ -50,6 +51,42 @@ pub fn div_rem_wide(hi: u128, lo: u128, d: u128) -> Option<(u128, u128)> {
         }
     }
     Some((quo, rem))
+}
+
+/// `(u1·2^64 + u0) / v` and the remainder, for `u1 < v` (the quotient fits 64 bits), with two
+/// 64-bit divisions on 32-bit digits (Hacker's Delight, `divlu`).
+#[allow(clippy::arithmetic_side_effects)] // u1 < v bounds every digit; wrapping where noted
+const fn div_128_by_64(u1: u64, u0: u64, v: u64) -> (u64, u64) {
+    const B: u64 = 1 << 32;
+    let s = v.leading_zeros();
+    let v = v << s;
+    let (vn1, vn0) = (v >> 32, v & (B - 1));
+    let un32 = if s == 0 { u1 } else { (u1 << s) | (u0 >> (64 - s)) };
+    let un10 = u0 << s;
+    let (un1, un0) = (un10 >> 32, un10 & (B - 1));
+
+    let mut q1 = un32 / vn1;
+    let mut rhat = un32 - q1 * vn1;
+    while q1 >= B || q1 * vn0 > (rhat << 32) + un1 {
+        q1 -= 1;
+        rhat += vn1;
+        if rhat >= B {
+            break;
+        }
+    }
+    let un21 = (un32 << 32).wrapping_add(un1).wrapping_sub(q1.wrapping_mul(v));
+
+    let mut q0 = un21 / vn1;
+    let mut rhat = un21 - q0 * vn1;
+    while q0 >= B || q0 * vn0 > (rhat << 32) + un0 {
+        q0 -= 1;
+        rhat += vn1;
+        if rhat >= B {
+            break;
+        }
+    }
+    let r = (un21 << 32).wrapping_add(un0).wrapping_sub(q0.wrapping_mul(v)) >> s;
+    ((q1 << 32) + q0, r)
 }
 
 #[cfg(test)]

@@ -12,7 +12,7 @@ use revm::primitives::{Address, U256};
 const ROOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../..");
 
 fn deploy(chain: &mut Devnet) -> Address {
-    let path = format!("{ROOT}/target/wasm32-unknown-unknown/wasm/pm_risk_program.wasm");
+    let path = format!("{ROOT}/target/wasm32-unknown-unknown/wasm-speed/pm_risk_program.wasm");
     let wasm = std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}; run script/build-wasm.sh"));
     chain.deploy_program(chain.accounts[0], &wasm).expect("deploys").0
 }
