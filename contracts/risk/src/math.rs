@@ -24,6 +24,46 @@ pub const EXP_MIN: Wad = -42 * WAD;
 /// 1 / sqrt(2π) as a [`Wad`].
 pub const INV_SQRT_2PI: Wad = 398_942_280_401_432_678;
 
+/// 2^(j/32) for j = 0..31, as Wads (rounded to nearest).
+const EXP2_32: [Wad; 32] = [
+    1_000_000_000_000_000_000,
+    1_021_897_148_654_116_678,
+    1_044_273_782_427_413_840,
+    1_067_140_400_676_823_618,
+    1_090_507_732_665_257_659,
+    1_114_386_742_595_892_536,
+    1_138_788_634_756_691_654,
+    1_163_724_858_777_577_514,
+    1_189_207_115_002_721_067,
+    1_215_247_359_980_468_878,
+    1_241_857_812_073_484_049,
+    1_269_050_957_191_733_223,
+    1_296_839_554_651_009_666,
+    1_325_236_643_159_741_295,
+    1_354_255_546_936_892_728,
+    1_383_909_881_963_831_955,
+    1_414_213_562_373_095_049,
+    1_445_180_806_977_046_620,
+    1_476_826_145_939_499_311,
+    1_509_164_427_593_422_740,
+    1_542_210_825_407_940_824,
+    1_575_980_845_107_886_486,
+    1_610_490_331_949_254_308,
+    1_645_755_478_153_964_845,
+    1_681_792_830_507_429_086,
+    1_718_619_298_122_477_916,
+    1_756_252_160_373_299_483,
+    1_794_709_075_003_107_186,
+    1_834_008_086_409_342_463,
+    1_874_167_634_110_299_901,
+    1_915_206_561_397_147_294,
+    1_957_144_124_175_400_269,
+];
+/// ln 2 with 30 decimals.
+const LN2_30: i128 = 693_147_180_559_945_309_417_232_121_458;
+/// 32 / ln 2 as a Wad.
+const LOG2E_32: Wad = 46_166_241_308_446_829_036;
+
 /// `e^x`. Errors: `ExpTooLarge` above [`EXP_MAX`].
 pub fn exp(x: Wad) -> Result<Wad> {
     if x > EXP_MAX {
@@ -32,19 +72,16 @@ pub fn exp(x: Wad) -> Result<Wad> {
     if x < EXP_MIN {
         return Ok(0);
     }
-    // x = k·ln2 + r with |r| ≤ ln2/2; r is computed with 36 decimals, then rounded to 18.
-    let k = mul_div(x, 1, LN2, Rounding::Down)?;
-    let k = if sub(x, k.checked_mul(LN2).ok_or(RiskError::Overflow)?)? > LN2 / 2 {
-        add(k, 1)?
-    } else {
-        k
-    };
-    let x36 = x.checked_mul(WAD).ok_or(RiskError::Overflow)?;
-    let r36 = sub(x36, k.checked_mul(LN2_36).ok_or(RiskError::Overflow)?)?;
-    let r = mul_div(r36, 1, WAD, Rounding::Down)?;
-    // e^r by Horner: 1 + r(1 + r/2(1 + r/3(...))), 16 terms (|r|^17/17! < 1e-21).
+    // x = (32k + j)·ln2/32 + r with 0 <= j < 32 and |r| <= ln2/64 ≈ 0.0108; r is computed with
+    // 30 decimals, then rounded to 18. e^x = 2^k · 2^(j/32) · e^r.
+    let t = mul_div(x, LOG2E_32, WAD, Rounding::Down)?;
+    let m = mul_div(add(t, WAD / 2)?, 1, WAD, Rounding::Down)?;
+    let x30 = x.checked_mul(1_000_000_000_000).ok_or(RiskError::Overflow)?;
+    let r30 = sub(x30, m.checked_mul(LN2_30).ok_or(RiskError::Overflow)? >> 5)?;
+    let r = mul_div(r30, 1, 1_000_000_000_000, Rounding::Down)?;
+    // e^r by Horner: 1 + r(1 + r/2(1 + r/3(...))), 8 terms (|r|^9/9! < 1e-23).
     let mut acc = WAD;
-    let mut n = 16i128;
+    let mut n = 8i128;
     while n > 0 {
         acc = add(
             WAD,
@@ -57,12 +94,19 @@ pub fn exp(x: Wad) -> Result<Wad> {
         )?;
         n = sub(n, 1)?;
     }
-    let k = u32::try_from(k.unsigned_abs()).map_err(|_| RiskError::Overflow)?;
-    if x >= 0 {
-        acc.checked_mul(1i128.checked_shl(k).ok_or(RiskError::Overflow)?)
+    let j = m & 31;
+    let k = m >> 5;
+    let acc = wmul(
+        acc,
+        *EXP2_32.get(j as usize).ok_or(RiskError::Overflow)?,
+        Rounding::Down,
+    )?;
+    let shift = u32::try_from(k.unsigned_abs()).map_err(|_| RiskError::Overflow)?;
+    if k >= 0 {
+        acc.checked_mul(1i128.checked_shl(shift).ok_or(RiskError::Overflow)?)
             .ok_or(RiskError::Overflow)
     } else {
-        Ok(acc.checked_shr(k).unwrap_or(0))
+        Ok(acc.checked_shr(shift).unwrap_or(0))
     }
 }
 
