@@ -217,25 +217,27 @@ pub fn norm_pdf(x: Wad) -> Result<Wad> {
 }
 
 // Hart's double-precision approximation of the normal CDF (West 2005, "Better approximations to
-// cumulative normal functions"), coefficients as Wads.
-const A: [Wad; 7] = [
-    220_206_867_912_376_000_000,
-    221_213_596_169_931_000_000,
-    112_079_291_497_871_000_000,
-    33_912_866_078_383_000_000,
-    6_373_962_203_531_650_000,
-    700_383_064_443_688_000,
-    35_262_496_599_891_100,
+// cumulative normal functions"), coefficients in binary fixed point with 50 fractional bits:
+// the polynomials are evaluated with 128-bit products and shifts, no divisions.
+const FRAC_BITS: u32 = 50;
+const A: [u128; 7] = [
+    247_930_892_068_650_147,
+    249_064_367_320_047_158,
+    126_190_063_856_440_259,
+    38_182_492_758_417_803,
+    7_176_443_451_174_691,
+    788_561_227_011_300,
+    39_702_041_636_856,
 ];
-const B: [Wad; 8] = [
-    440_413_735_824_752_000_000,
-    793_826_512_519_948_000_000,
-    637_333_633_378_831_000_000,
-    296_564_248_779_674_000_000,
-    86_780_732_202_946_100_000,
-    16_064_177_579_207_000_000,
-    1_755_667_163_182_640_000,
-    88_388_347_648_318_400,
+const B: [u128; 8] = [
+    495_861_784_137_300_293,
+    893_769_196_495_414_548,
+    717_573_878_448_896_901,
+    333_901_660_073_887_725,
+    97_706_418_303_031_715,
+    18_086_656_039_932_530,
+    1_976_705_495_473_988,
+    99_516_432_383_215,
 ];
 /// Where Hart's rational form hands over to the continued fraction: 10/√2.
 const CDF_SPLIT: Wad = 7_071_067_811_865_470_000;
@@ -244,10 +246,16 @@ const CDF_ZERO: Wad = 9_300_000_000_000_000_000;
 /// √(2π).
 const SQRT_2PI: Wad = 2_506_628_274_631_000_000;
 
-fn horner(coefficients: &[Wad], x: Wad) -> Result<Wad> {
-    let mut acc: Wad = 0;
+/// Σ c_i·x^i for non-negative binary fixed point (50 fractional bits), by Horner with 128-bit
+/// products and shifts. With x < 7.1 and coefficients below 800, every product stays below 2^113.
+fn horner(coefficients: &[u128], x: u128) -> Result<u128> {
+    let mut acc: u128 = 0;
     for c in coefficients.iter().rev() {
-        acc = add(wmul(acc, x, Rounding::Down)?, *c)?;
+        acc = acc
+            .checked_mul(x)
+            .map(|p| p >> FRAC_BITS)
+            .and_then(|p| p.checked_add(*c))
+            .ok_or(RiskError::Overflow)?;
     }
     Ok(acc)
 }
@@ -261,7 +269,13 @@ pub fn norm_cdf(x: Wad) -> Result<Wad> {
     } else {
         let e = exp(neg(wmul(ax, ax, Rounding::Down)? / 2)?)?;
         if ax < CDF_SPLIT {
-            mul_div(e, horner(&A, ax)?, horner(&B, ax)?, Rounding::Down)?
+            // |x| in binary fixed point, then tail = e · P(x) / Q(x).
+            let (xq, _) = div_rem_wide(0, ax.unsigned_abs() << FRAC_BITS, WAD.unsigned_abs())
+                .ok_or(RiskError::Overflow)?;
+            let (p, q) = (horner(&A, xq)?, horner(&B, xq)?);
+            let (ratio, _) = div_rem_wide(0, p << FRAC_BITS, q).ok_or(RiskError::DivisionByZero)?;
+            let tail = e.unsigned_abs().checked_mul(ratio).ok_or(RiskError::Overflow)? >> FRAC_BITS;
+            i128::try_from(tail).map_err(|_| RiskError::Overflow)?
         } else {
             // e / (|x| + 1/(|x| + 2/(|x| + 3/(|x| + 4/(|x| + 0.65))))) / √(2π)
             let mut cf = add(ax, 650_000_000_000_000_000)?;
