@@ -59,6 +59,18 @@ const EXP2_32: [Wad; 32] = [
     1_915_206_561_397_147_294,
     1_957_144_124_175_400_269,
 ];
+/// 1/i! for i = 0..8, binary fixed point with 60 fractional bits.
+const INV_FACTORIAL_Q60: [i128; 9] = [
+    1_152_921_504_606_846_976,
+    1_152_921_504_606_846_976,
+    576_460_752_303_423_488,
+    192_153_584_101_141_163,
+    48_038_396_025_285_291,
+    9_607_679_205_057_058,
+    1_601_279_867_509_510,
+    228_754_266_787_073,
+    28_594_283_348_384,
+];
 /// ln 2 with 30 decimals.
 const LN2_30: i128 = 693_147_180_559_945_309_417_232_121_458;
 /// 32 / ln 2 as a Wad.
@@ -79,28 +91,18 @@ pub fn exp(x: Wad) -> Result<Wad> {
     let x30 = x.checked_mul(1_000_000_000_000).ok_or(RiskError::Overflow)?;
     let r30 = sub(x30, m.checked_mul(LN2_30).ok_or(RiskError::Overflow)? >> 5)?;
     let r = mul_div(r30, 1, 1_000_000_000_000, Rounding::Down)?;
-    // e^r by Horner: 1 + r(1 + r/2(1 + r/3(...))), 8 terms (|r|^9/9! < 1e-23).
-    let mut acc = WAD;
-    let mut n = 8i128;
-    while n > 0 {
-        acc = add(
-            WAD,
-            mul_div(
-                acc,
-                r,
-                n.checked_mul(WAD).ok_or(RiskError::Overflow)?,
-                Rounding::Down,
-            )?,
-        )?;
-        n = sub(n, 1)?;
+    // e^r = Σ r^i/i!, i ≤ 8 (|r|^9/9! < 1e-23), by Horner in binary fixed point with 60 fractional
+    // bits: |acc| < 2^61 and |r| < 2^54, so each product stays below 2^115.
+    let r_q = mul_div(r, 1 << 60, WAD, Rounding::Down)?;
+    let mut acc: i128 = *INV_FACTORIAL_Q60.last().ok_or(RiskError::Overflow)?;
+    for c in INV_FACTORIAL_Q60.iter().rev().skip(1) {
+        acc = add(*c, acc.checked_mul(r_q).ok_or(RiskError::Overflow)? >> 60)?;
     }
     let j = m & 31;
     let k = m >> 5;
-    let acc = wmul(
-        acc,
-        *EXP2_32.get(j as usize).ok_or(RiskError::Overflow)?,
-        Rounding::Down,
-    )?;
+    // e^r (60 fractional bits) × 2^(j/32) (a Wad) → a Wad: the product stays below 2^122.
+    let two_j = *EXP2_32.get(j as usize).ok_or(RiskError::Overflow)?;
+    let acc = acc.checked_mul(two_j).ok_or(RiskError::Overflow)? >> 60;
     let shift = u32::try_from(k.unsigned_abs()).map_err(|_| RiskError::Overflow)?;
     if k >= 0 {
         acc.checked_mul(1i128.checked_shl(shift).ok_or(RiskError::Overflow)?)
