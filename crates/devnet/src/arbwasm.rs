@@ -73,6 +73,7 @@ pub fn program_info(ctx: &mut Ctx, code_hash: B256) -> Result<Option<ProgramInfo
         version: u16::from_be_bytes([b[0], b[1]]),
         init_cost: u16::from_be_bytes([b[2], b[3]]),
         footprint: u16::from_be_bytes([b[4], b[5]]),
+        cached_init_cost: u16::from_be_bytes([b[6], b[7]]),
     }))
 }
 
@@ -326,6 +327,7 @@ pub fn run(ctx: &mut Ctx, inputs: &CallInputs) -> Result<InterpreterResult, Stri
                 Err(e) => return Ok(revert(limit, &format!("ProgramInvalid: {e}"))),
             };
             let init_cost = u16::try_from(shape.init_cost()).unwrap_or(u16::MAX);
+            let cached_init_cost = u16::try_from(shape.cached_init_cost()).unwrap_or(u16::MAX);
             if limit < ACTIVATION_GAS {
                 return Ok(result(
                     InstructionResult::PrecompileOOG,
@@ -337,12 +339,14 @@ pub fn run(ctx: &mut Ctx, inputs: &CallInputs) -> Result<InterpreterResult, Stri
             let info = ProgramInfo {
                 version: STYLUS_VERSION,
                 init_cost,
+                cached_init_cost,
                 footprint: shape.pages,
             };
             let mut packed = [0u8; 32];
             packed[0..2].copy_from_slice(&info.version.to_be_bytes());
             packed[2..4].copy_from_slice(&info.init_cost.to_be_bytes());
             packed[4..6].copy_from_slice(&info.footprint.to_be_bytes());
+            packed[6..8].copy_from_slice(&info.cached_init_cost.to_be_bytes());
             ctx.journal_mut()
                 .load_account(ADDRESS)
                 .map_err(|e| format!("{e:?}"))?;

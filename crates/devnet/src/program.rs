@@ -206,14 +206,17 @@ pub struct ProgramInfo {
     pub version: u16,
     /// Modelled init cost (gas, before the base).
     pub init_cost: u16,
+    /// Modelled init cost of the cached part (gas, before the base), paid on every call.
+    pub cached_init_cost: u16,
     /// Initial memory pages.
     pub footprint: u16,
 }
 
 impl ProgramInfo {
-    /// Gas to enter the program uncached: 69·128 + init_cost (§6).
+    /// Gas to enter the program (§6): the cached part 11·32 + cached_init_cost, which every call
+    /// pays, plus the uncached part 69·128 + init_cost (programs are never in Arbitrum's cache here).
     pub fn init_gas(&self) -> u64 {
-        69 * 128 + u64::from(self.init_cost)
+        11 * 32 + u64::from(self.cached_init_cost) + 69 * 128 + u64::from(self.init_cost)
     }
 }
 

@@ -6,8 +6,11 @@
 //! - entering a program: init gas 69·128 = 8,832, plus the module's init cost
 //!   funcs·8.252 + (params + results of its functions)·1.059 + (wasm bytes)·0.1286, each term
 //!   rounded down (Nitro's model; the wasm is the one activated: stripped, with its 45-byte
-//!   `project_hash` section), plus the memory of its initial page: the exponential term
-//!   floor(31,874,000^(1/128)) = 1 (one page ≤ 2 free pages, so no linear part);
+//!   `project_hash` section); plus the cached part every call pays, 11·32 = 352 + funcs·0.1342 +
+//!   type·0.00089 + bytes·0.00122 + globals·1.628 + data·0.75244 + pages·5 (a one-function,
+//!   one-page module without globals or data: 3 instrumentation globals → 4, + 5 = 9, so 361);
+//!   plus the memory of its initial page: the exponential term floor(31,874,000^(1/128)) = 1
+//!   (one page ≤ 2 free pages, so no linear part);
 //! - ink: each basic block pays its operators + 2,450; host calls their ink; EVM gas × 10,000.
 //!   The frame's gas is the entry gas + ceil(total ink / 10,000).
 
@@ -17,13 +20,21 @@ use revm::primitives::{Address, Bytes, U256};
 
 const TX: u64 = 21_000;
 
+/// Entry gas of a one-page module with `funcs` functions whose types total `type_len` values and
+/// `data` bytes of data segments.
+fn entry_with_data(wat: &str, funcs: u64, type_len: u64, data: u64) -> u64 {
+    entry(wat, funcs, type_len) + data * 75_244 / 100_000
+}
+
 /// Entry gas of a one-page module with `funcs` functions whose types total `type_len` values.
 fn entry(wat: &str, funcs: u64, type_len: u64) -> u64 {
     let wasm_len = pm_devnet::pack::pack(&wat::parse_str(wat).unwrap(), [0; 32])
         .unwrap()
         .wasm
         .len() as u64;
-    8_832 + funcs * 8_252 / 1_000 + type_len * 1_059 / 1_000 + wasm_len * 1_286 / 10_000 + 1
+    let cached =
+        funcs * 13_420 / 100_000 + type_len * 89 / 100_000 + wasm_len * 122 / 100_000 + 3 * 1_628 / 1_000 + 5;
+    352 + cached + 8_832 + funcs * 8_252 / 1_000 + type_len * 1_059 / 1_000 + wasm_len * 1_286 / 10_000 + 1
 }
 
 fn ink_gas(ink: u64) -> u64 {
@@ -149,7 +160,7 @@ fn call_into_an_empty_account() {
     assert!(r.status, "{r:?}");
     assert_eq!(
         r.gas_used,
-        TX + entry(wat, 1, 2) + 2_600 + ink_gas(8_717 + 115_955)
+        TX + entry_with_data(wat, 1, 2, 20) + 2_600 + ink_gas(8_717 + 115_955)
     );
 }
 
@@ -204,8 +215,12 @@ fn program_calls_a_program() {
     // Caller: as `call_into_an_empty_account` (8,717 + 115,955 ink, cold access 2,600);
     // callee: its init gas without a memory term, + 1 gas of ink.
     let callee_entry = entry(EMPTY, 1, 2) - 1;
-    let expected =
-        TX + entry(&caller_wat, 1, 2) + 2_600 + ink_gas(8_717 + 115_955) + callee_entry + ink_gas(2_452);
+    let expected = TX
+        + entry_with_data(&caller_wat, 1, 2, 20)
+        + 2_600
+        + ink_gas(8_717 + 115_955)
+        + callee_entry
+        + ink_gas(2_452);
     assert_eq!(r.gas_used, expected);
 }
 
@@ -240,7 +255,7 @@ fn program_calls_an_evm_contract() {
     // Callee: PUSH1 3 + PUSH0 2 + MSTORE 3 + one word of memory 3 + PUSH1 3 + PUSH0 2 = 16 gas.
     assert_eq!(
         r.gas_used,
-        TX + entry(&wat, 1, 2) + 2_600 + 16 + ink_gas(8_717 + 115_955)
+        TX + entry_with_data(&wat, 1, 2, 20) + 2_600 + 16 + ink_gas(8_717 + 115_955)
     );
 }
 
@@ -267,7 +282,7 @@ fn program_creates_a_contract() {
     // Blocks: [const ×5, call] 3,805 + 2,450; [const, end] 2,452 → 8,707 ink.
     assert_eq!(
         r.gas_used,
-        TX + entry(wat, 1, 2) + 32_000 + 18 + 200 + ink_gas(8_707 + 115_955)
+        TX + entry_with_data(wat, 1, 2, 10) + 32_000 + 18 + 200 + ink_gas(8_707 + 115_955)
     );
 }
 
