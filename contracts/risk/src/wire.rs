@@ -45,6 +45,20 @@ pub struct Request {
     pub positions: Vec<Position>,
 }
 
+/// The eight scalar parameters of `p`, in wire order (the inverse of [`Request::params`]).
+pub fn scalars_of(p: &RiskParams<'_>) -> [Wad; 8] {
+    [
+        p.extreme_multiple,
+        p.extreme_fraction,
+        p.max_down_move,
+        p.w_up,
+        p.w_down,
+        p.break_factor,
+        p.mm_factor,
+        p.im_ratio,
+    ]
+}
+
 impl Request {
     /// The account-wide parameters, borrowing the matrix.
     pub fn params(&self) -> RiskParams<'_> {

@@ -41,6 +41,20 @@ pub struct Receipt {
     pub halt: Option<HaltReason>,
 }
 
+impl Receipt {
+    /// A transaction the chain refused before running it (e.g. above the 32M gas cap).
+    fn refused() -> Self {
+        Self {
+            status: false,
+            gas_used: 0,
+            logs: Vec::new(),
+            output: Bytes::new(),
+            contract_address: None,
+            halt: None,
+        }
+    }
+}
+
 /// Why a deployment failed.
 #[derive(Debug)]
 pub struct DeployError(pub String);
@@ -216,14 +230,7 @@ impl Devnet {
     fn commit(&mut self, tx: TxEnv) -> Receipt {
         match self.evm.transact_commit(tx) {
             Ok(r) => receipt(r),
-            Err(_) => Receipt {
-                status: false,
-                gas_used: 0,
-                logs: Vec::new(),
-                output: Bytes::new(),
-                contract_address: None,
-                halt: None,
-            },
+            Err(_) => Receipt::refused(),
         }
     }
 
@@ -232,14 +239,7 @@ impl Devnet {
         let tx = self.tx(from, TxKind::Call(to), data.into(), U256::ZERO, TX_GAS_LIMIT);
         match self.evm.transact(tx) {
             Ok(r) => receipt(r.result),
-            Err(_) => Receipt {
-                status: false,
-                gas_used: 0,
-                logs: Vec::new(),
-                output: Bytes::new(),
-                contract_address: None,
-                halt: None,
-            },
+            Err(_) => Receipt::refused(),
         }
     }
 

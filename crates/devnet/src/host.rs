@@ -186,6 +186,16 @@ fn access_account(c: &mut C, address: Address) -> Result<u64, Error> {
     }
 }
 
+/// An account-reading host call: charges `ink`, reads the address at `ptr` and pays its cold or
+/// warm access.
+fn touch_account(c: &mut C, ptr: i32, ink: u64) -> Result<Address, Error> {
+    charge(c, ink)?;
+    let a = read_address(c, ptr)?;
+    let gas = access_account(c, a)?;
+    charge_gas(c, gas)?;
+    Ok(a)
+}
+
 /// Writes the storage cache to the journal, charging EVM SSTORE gas per dirty slot.
 fn flush(c: &mut C, clear: bool) -> Result<(), Error> {
     let dirty = std::mem::take(&mut c.data_mut().dirty);
@@ -615,10 +625,7 @@ pub fn linker(engine: &Engine) -> Linker<HostState> {
                                  address: i32,
                                  dest: i32|
      -> Result<(), Error> {
-        charge(&mut c, HOSTIO_INK + 2 * PTR_INK + EVM_API_INK)?;
-        let a = read_address(&c, address)?;
-        let gas = access_account(&mut c, a)?;
-        charge_gas(&mut c, gas)?;
+        let a = touch_account(&mut c, address, HOSTIO_INK + 2 * PTR_INK + EVM_API_INK)?;
         let balance = match c.data_mut().evm.ctx().journal_mut().load_account(a) {
             Ok(l) => l.data.info.balance,
             Err(_) => return Err(db_err(&mut c)),
@@ -629,10 +636,7 @@ pub fn linker(engine: &Engine) -> Linker<HostState> {
                                   address: i32,
                                   dest: i32|
      -> Result<(), Error> {
-        charge(&mut c, HOSTIO_INK + 2 * PTR_INK + EVM_API_INK)?;
-        let a = read_address(&c, address)?;
-        let gas = access_account(&mut c, a)?;
-        charge_gas(&mut c, gas)?;
+        let a = touch_account(&mut c, address, HOSTIO_INK + 2 * PTR_INK + EVM_API_INK)?;
         let hash = match c.data_mut().evm.ctx().journal_mut().load_account_with_code(a) {
             Ok(l) if l.data.is_empty() => B256::ZERO,
             Ok(l) => l.data.info.code_hash,
@@ -643,10 +647,7 @@ pub fn linker(engine: &Engine) -> Linker<HostState> {
     wrap!(l, "account_code_size", |mut c: C,
                                    address: i32|
      -> Result<i32, Error> {
-        charge(&mut c, HOSTIO_INK + PTR_INK + EVM_API_INK)?;
-        let a = read_address(&c, address)?;
-        let gas = access_account(&mut c, a)?;
-        charge_gas(&mut c, gas)?;
+        let a = touch_account(&mut c, address, HOSTIO_INK + PTR_INK + EVM_API_INK)?;
         match c.data_mut().evm.ctx().journal_mut().load_account_with_code(a) {
             Ok(l) => Ok(l
                 .data
@@ -663,10 +664,7 @@ pub fn linker(engine: &Engine) -> Linker<HostState> {
                               size: i32,
                               dest: i32|
      -> Result<i32, Error> {
-        charge(&mut c, HOSTIO_INK + 2 * PTR_INK + EVM_API_INK)?;
-        let a = read_address(&c, address)?;
-        let gas = access_account(&mut c, a)?;
-        charge_gas(&mut c, gas)?;
+        let a = touch_account(&mut c, address, HOSTIO_INK + 2 * PTR_INK + EVM_API_INK)?;
         let code = match c.data_mut().evm.ctx().journal_mut().load_account_with_code(a) {
             Ok(l) => l
                 .data

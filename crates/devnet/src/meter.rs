@@ -250,21 +250,46 @@ pub fn instrument(wasm: &[u8]) -> Result<Vec<u8>, MeterError> {
     Ok(module.finish())
 }
 
+/// Emits `if counter < amount { status = code; unreachable } counter -= amount` for a 64-bit
+/// (ink) or 32-bit (stack words) counter global; `amount` pushes the amount.
+fn take_or_trap(
+    f: &mut Function,
+    counter: u32,
+    wide: bool,
+    amount: &dyn Fn(&mut Function),
+    status: (u32, i32),
+) {
+    let (lt, sub) = if wide {
+        (Instruction::I64LtU, Instruction::I64Sub)
+    } else {
+        (Instruction::I32LtU, Instruction::I32Sub)
+    };
+    f.instruction(&Instruction::GlobalGet(counter));
+    amount(f);
+    f.instruction(&lt);
+    f.instruction(&Instruction::If(BlockType::Empty));
+    f.instruction(&Instruction::I32Const(status.1));
+    f.instruction(&Instruction::GlobalSet(status.0));
+    f.instruction(&Instruction::Unreachable);
+    f.instruction(&Instruction::End);
+    f.instruction(&Instruction::GlobalGet(counter));
+    amount(f);
+    f.instruction(&sub);
+    f.instruction(&Instruction::GlobalSet(counter));
+}
+
 /// Emits the ink check for `cost`: trap with status 1 unless `ink_left >= cost`, then subtract.
 fn charge(f: &mut Function, g: &Globals, cost: u64) {
     let cost = cost as i64; // u64::MAX becomes -1: compared unsigned, it is never affordable
-    f.instruction(&Instruction::GlobalGet(g.ink));
-    f.instruction(&Instruction::I64Const(cost));
-    f.instruction(&Instruction::I64LtU);
-    f.instruction(&Instruction::If(BlockType::Empty));
-    f.instruction(&Instruction::I32Const(1));
-    f.instruction(&Instruction::GlobalSet(g.status));
-    f.instruction(&Instruction::Unreachable);
-    f.instruction(&Instruction::End);
-    f.instruction(&Instruction::GlobalGet(g.ink));
-    f.instruction(&Instruction::I64Const(cost));
-    f.instruction(&Instruction::I64Sub);
-    f.instruction(&Instruction::GlobalSet(g.ink));
+    take_or_trap(
+        f,
+        g.ink,
+        true,
+        &|f| {
+            f.instruction(&Instruction::I64Const(cost));
+        },
+        (g.status, 1),
+    );
 }
 
 /// Charges 100 ink per byte for the length on top of the stack (kept there), using `scratch`.
@@ -276,18 +301,7 @@ fn charge_bytes(f: &mut Function, g: &Globals, scratch: u32) {
         f.instruction(&Instruction::I64Const(MEMORY_BYTE_INK as i64));
         f.instruction(&Instruction::I64Mul);
     };
-    f.instruction(&Instruction::GlobalGet(g.ink));
-    per_byte(f);
-    f.instruction(&Instruction::I64LtU);
-    f.instruction(&Instruction::If(BlockType::Empty));
-    f.instruction(&Instruction::I32Const(1));
-    f.instruction(&Instruction::GlobalSet(g.status));
-    f.instruction(&Instruction::Unreachable);
-    f.instruction(&Instruction::End);
-    f.instruction(&Instruction::GlobalGet(g.ink));
-    per_byte(f);
-    f.instruction(&Instruction::I64Sub);
-    f.instruction(&Instruction::GlobalSet(g.ink));
+    take_or_trap(f, g.ink, true, &per_byte, (g.status, 1));
 }
 
 /// Restores the stack budget a frame took (`size` words).
@@ -335,18 +349,15 @@ fn meter_function(
 
     let mut f = Function::new(locals);
     // Take the frame's words from the budget, or fail with status 2 (out of stack).
-    f.instruction(&Instruction::GlobalGet(g.depth));
-    f.instruction(&Instruction::I32Const(size));
-    f.instruction(&Instruction::I32LtU);
-    f.instruction(&Instruction::If(BlockType::Empty));
-    f.instruction(&Instruction::I32Const(2));
-    f.instruction(&Instruction::GlobalSet(g.status));
-    f.instruction(&Instruction::Unreachable);
-    f.instruction(&Instruction::End);
-    f.instruction(&Instruction::GlobalGet(g.depth));
-    f.instruction(&Instruction::I32Const(size));
-    f.instruction(&Instruction::I32Sub);
-    f.instruction(&Instruction::GlobalSet(g.depth));
+    take_or_trap(
+        &mut f,
+        g.depth,
+        false,
+        &|f| {
+            f.instruction(&Instruction::I32Const(size));
+        },
+        (g.status, 2),
+    );
     // Wrap the body in a block, so every way out of the function passes the release below.
     let block_type = match sig.results.as_slice() {
         [] => BlockType::Empty,

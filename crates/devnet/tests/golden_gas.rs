@@ -164,6 +164,21 @@ fn call_into_an_empty_account() {
     );
 }
 
+/// A program that calls `callee` with no data, all gas and no value, and ignores the status.
+fn caller_of(callee: Address) -> String {
+    let hex: String = callee.as_slice().iter().map(|b| format!("\\{b:02x}")).collect();
+    format!(
+        r#"(module
+            (import "vm_hooks" "call_contract" (func $call (param i32 i32 i32 i32 i64 i32) (result i32)))
+            (memory (export "memory") 1)
+            (data (i32.const 0) "{hex}")
+            (func (export "user_entrypoint") (param i32) (result i32)
+                i32.const 0 i32.const 0 i32.const 0 i32.const 32 i64.const 0x7fffffffffffffff i32.const 64
+                call $call
+                drop i32.const 0))"#
+    )
+}
+
 const EMPTY: &str = r#"(module (memory (export "memory") 1)
     (func (export "user_entrypoint") (param i32) (result i32) i32.const 0))"#;
 
@@ -196,17 +211,7 @@ fn program_calls_a_program() {
     let (callee, _, _) = chain
         .deploy_program(from, &wat::parse_str(EMPTY).unwrap())
         .unwrap();
-    let hex: String = callee.as_slice().iter().map(|b| format!("\\{b:02x}")).collect();
-    let caller_wat = format!(
-        r#"(module
-            (import "vm_hooks" "call_contract" (func $call (param i32 i32 i32 i32 i64 i32) (result i32)))
-            (memory (export "memory") 1)
-            (data (i32.const 0) "{hex}")
-            (func (export "user_entrypoint") (param i32) (result i32)
-                i32.const 0 i32.const 0 i32.const 0 i32.const 32 i64.const 0x7fffffffffffffff i32.const 64
-                call $call
-                drop i32.const 0))"#
-    );
+    let caller_wat = caller_of(callee);
     let (caller, _, _) = chain
         .deploy_program(from, &wat::parse_str(&caller_wat).unwrap())
         .unwrap();
@@ -235,17 +240,7 @@ fn program_calls_an_evm_contract() {
         callee,
         vec![0x60, 0x2a, 0x5f, 0x52, 0x60, 0x20, 0x5f, 0xf3].into(),
     );
-    let hex: String = callee.as_slice().iter().map(|b| format!("\\{b:02x}")).collect();
-    let wat = format!(
-        r#"(module
-            (import "vm_hooks" "call_contract" (func $call (param i32 i32 i32 i32 i64 i32) (result i32)))
-            (memory (export "memory") 1)
-            (data (i32.const 0) "{hex}")
-            (func (export "user_entrypoint") (param i32) (result i32)
-                i32.const 0 i32.const 0 i32.const 0 i32.const 32 i64.const 0x7fffffffffffffff i32.const 64
-                call $call
-                drop i32.const 0))"#
-    );
+    let wat = caller_of(callee);
     let (program, _, _) = chain
         .deploy_program(from, &wat::parse_str(&wat).unwrap())
         .unwrap();

@@ -24,16 +24,7 @@ fn request_of(fixture: &pm_cli::fixture::Fixture) -> Request {
         now: fixture.now,
         collateral: inputs.collateral,
         grid_levels: p.grid_levels,
-        scalars: [
-            p.extreme_multiple,
-            p.extreme_fraction,
-            p.max_down_move,
-            p.w_up,
-            p.w_down,
-            p.break_factor,
-            p.mm_factor,
-            p.im_ratio,
-        ],
+        scalars: wire::scalars_of(&p),
         underlyings: inputs.underlyings.clone(),
         correlation: inputs.correlation.clone(),
         positions: inputs.positions.clone(),
@@ -134,19 +125,7 @@ fn book(positions: usize, n: usize) -> Request {
         now: NOW,
         collateral: 1_000_000 * 1_000_000,
         grid_levels: 7,
-        scalars: {
-            let p = defaults::risk(&[]);
-            [
-                p.extreme_multiple,
-                p.extreme_fraction,
-                p.max_down_move,
-                p.w_up,
-                p.w_down,
-                p.break_factor,
-                p.mm_factor,
-                p.im_ratio,
-            ]
-        },
+        scalars: wire::scalars_of(&defaults::risk(&[])),
         underlyings,
         correlation,
         positions,

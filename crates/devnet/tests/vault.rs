@@ -132,6 +132,30 @@ fn world() -> World {
     w
 }
 
+/// Lists `token` (no haircut, no cap, the USDC feed), mints 1,000 units to ALICE and has her
+/// approve the vault.
+fn list_and_fund(w: &mut World, token: Address) {
+    let (vault, owner, alice, feed) = (w.vault, w.owner, w.alice, w.feed);
+    let list = IPortfolioMargin::setCollateralCall {
+        token,
+        oracle: feed,
+        haircutBps: 0,
+        depositCap: U256::MAX,
+        heartbeat: 3600,
+    };
+    expect_ok(&send(w, owner, vault, list.abi_encode()), "list");
+    let mint = mintCall {
+        to: alice,
+        amount: U256::from(1_000u32),
+    };
+    expect_ok(&send(w, owner, token, mint.abi_encode()), "mint");
+    let approve = approveCall {
+        spender: vault,
+        amount: U256::MAX,
+    };
+    expect_ok(&send(w, alice, token, approve.abi_encode()), "approve");
+}
+
 fn vault_balance(w: &mut World, account: Address, token: Address) -> U256 {
     let r = w.chain.call(
         account,
@@ -245,7 +269,7 @@ fn a_revert_returns_the_custom_error_and_changes_nothing() {
 #[test]
 fn usdt_style_and_fee_on_transfer_tokens_are_credited_what_arrives() {
     let mut w = world();
-    let (vault, owner, alice, feed) = (w.vault, w.owner, w.alice, w.feed);
+    let (vault, owner, alice) = (w.vault, w.owner, w.alice);
     let usdt = w
         .chain
         .deploy_artifact(
@@ -268,42 +292,7 @@ fn usdt_style_and_fee_on_transfer_tokens_are_credited_what_arrives() {
         )
         .unwrap();
     for token in [usdt, fee] {
-        let r = send(
-            &mut w,
-            owner,
-            vault,
-            IPortfolioMargin::setCollateralCall {
-                token,
-                oracle: feed,
-                haircutBps: 0,
-                depositCap: U256::MAX,
-                heartbeat: 3600,
-            }
-            .abi_encode(),
-        );
-        expect_ok(&r, "list");
-        let r = send(
-            &mut w,
-            owner,
-            token,
-            mintCall {
-                to: alice,
-                amount: U256::from(1_000u32),
-            }
-            .abi_encode(),
-        );
-        expect_ok(&r, "mint");
-        let r = send(
-            &mut w,
-            alice,
-            token,
-            approveCall {
-                spender: vault,
-                amount: U256::MAX,
-            }
-            .abi_encode(),
-        );
-        expect_ok(&r, "approve");
+        list_and_fund(&mut w, token);
         let r = send(
             &mut w,
             alice,
@@ -357,7 +346,7 @@ sol! {
 #[test]
 fn reentrancy_through_a_malicious_token_is_rejected() {
     let mut w = world();
-    let (vault, owner, alice, feed) = (w.vault, w.owner, w.alice, w.feed);
+    let (vault, owner, alice) = (w.vault, w.owner, w.alice);
     let evil = w
         .chain
         .deploy_artifact(
@@ -366,59 +355,16 @@ fn reentrancy_through_a_malicious_token_is_rejected() {
             &token_args("Evil", "EVIL", 18),
         )
         .unwrap();
-    let r = send(
-        &mut w,
-        owner,
-        vault,
-        IPortfolioMargin::setCollateralCall {
-            token: evil,
-            oracle: feed,
-            haircutBps: 0,
-            depositCap: U256::MAX,
-            heartbeat: 3600,
-        }
-        .abi_encode(),
-    );
-    expect_ok(&r, "list");
-    for r in [
-        send(
-            &mut w,
-            owner,
-            evil,
-            mintCall {
-                to: alice,
-                amount: U256::from(1_000u32),
-            }
-            .abi_encode(),
-        ),
-        send(
-            &mut w,
-            alice,
-            evil,
-            approveCall {
-                spender: vault,
-                amount: U256::MAX,
-            }
-            .abi_encode(),
-        ),
-        send(
-            &mut w,
-            owner,
-            evil,
-            setHookCall {
-                target: vault,
-                payload: IPortfolioMargin::depositCall {
-                    token: evil,
-                    amount: U256::from(1u8),
-                }
-                .abi_encode()
-                .into(),
-            }
-            .abi_encode(),
-        ),
-    ] {
-        expect_ok(&r, "setup");
-    }
+    list_and_fund(&mut w, evil);
+    let reenter = IPortfolioMargin::depositCall {
+        token: evil,
+        amount: U256::from(1u8),
+    };
+    let hook = setHookCall {
+        target: vault,
+        payload: reenter.abi_encode().into(),
+    };
+    expect_ok(&send(&mut w, owner, evil, hook.abi_encode()), "set the hook");
     let r = send(
         &mut w,
         alice,
