@@ -142,30 +142,19 @@ pub fn instrument(wasm: &[u8]) -> Result<Vec<u8>, MeterError> {
                 section.global(ty, &init);
             }
         }
-        section.global(
-            GlobalType {
-                val_type: ValType::I64,
+        // ink left (i64), status (i32), stack words left (i32), in `Globals` order.
+        for (val_type, init) in [
+            (ValType::I64, ConstExpr::i64_const(0)),
+            (ValType::I32, ConstExpr::i32_const(0)),
+            (ValType::I32, ConstExpr::i32_const(0)),
+        ] {
+            let ty = GlobalType {
+                val_type,
                 mutable: true,
                 shared: false,
-            },
-            &ConstExpr::i64_const(0),
-        );
-        section.global(
-            GlobalType {
-                val_type: ValType::I32,
-                mutable: true,
-                shared: false,
-            },
-            &ConstExpr::i32_const(0),
-        );
-        section.global(
-            GlobalType {
-                val_type: ValType::I32,
-                mutable: true,
-                shared: false,
-            },
-            &ConstExpr::i32_const(0),
-        );
+            };
+            section.global(ty, &init);
+        }
         module.section(&section);
         Ok::<(), MeterError>(())
     };
