@@ -1,8 +1,6 @@
 //! The devnet's API: funded dev accounts, blocks you can advance, transactions and calls with
 //! receipts, EVM and Stylus deployment (`cargo stylus deploy`'s bytes, then `activateProgram`).
 
-use std::rc::Rc;
-
 use revm::context::result::{ExecutionResult, HaltReason, Output};
 use revm::context::{BlockEnv, TxEnv};
 use revm::context_interface::{ContextTr, JournalTr};
@@ -365,7 +363,3 @@ impl Devnet {
         db.insert_account_info(address, info);
     }
 }
-
-/// Keeps `Rc` in scope for the runtime handle type.
-#[allow(dead_code)]
-type RuntimeHandle = Rc<Runtime>;

@@ -5,7 +5,6 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use revm::context_interface::ContextTr;
 use revm::handler::evm::ContextDbError;
 use revm::interpreter::{CallScheme, FrameInput, InstructionResult, InterpreterResult};
 use revm::primitives::{keccak256, Bytes, B256};
@@ -219,7 +218,3 @@ impl ProgramInfo {
         11 * 32 + u64::from(self.cached_init_cost) + 69 * 128 + u64::from(self.init_cost)
     }
 }
-
-/// Keeps a `ContextTr` import used (journal access goes through it in `arbwasm`).
-#[allow(dead_code)]
-fn _ctx_tr<C: ContextTr>(_: &C) {}
