@@ -172,8 +172,8 @@ fn require_gas(c: &mut C, gas: u64) -> Result<(), Error> {
     Ok(())
 }
 
-fn db_err(c: &mut C) -> Error {
-    let _ = c;
+/// The in-memory database cannot fail; should it, the program traps.
+fn db_err() -> Error {
     trap("database error")
 }
 
@@ -182,7 +182,7 @@ fn access_account(c: &mut C, address: Address) -> Result<u64, Error> {
     let load = c.data_mut().evm.ctx().journal_mut().load_account(address);
     match load {
         Ok(l) => Ok(if l.is_cold { 2_600 } else { 100 }),
-        Err(_) => Err(db_err(c)),
+        Err(_) => Err(db_err()),
     }
 }
 
@@ -209,7 +209,7 @@ fn flush(c: &mut C, clear: bool) -> Result<(), Error> {
         let load = evm.ctx().journal_mut().sstore(address, key, value);
         let load = match load {
             Ok(l) => l,
-            Err(_) => return Err(db_err(c)),
+            Err(_) => return Err(db_err()),
         };
         let params = c.data_mut().evm.ctx().cfg().gas_params().clone();
         let cost = params
@@ -266,7 +266,7 @@ fn call(c: &mut C, scheme: CallScheme, args: CallArgs) -> Result<i32, Error> {
         cost += 9_000;
         let empty = match c.data_mut().evm.ctx().journal_mut().load_account(to) {
             Ok(a) => a.data.is_empty(),
-            Err(_) => return Err(db_err(c)),
+            Err(_) => return Err(db_err()),
         };
         if empty {
             cost += 25_000;
@@ -285,7 +285,7 @@ fn call(c: &mut C, scheme: CallScheme, args: CallArgs) -> Result<i32, Error> {
             a.data.info.code_hash,
             a.data.info.code.clone().unwrap_or_default(),
         ),
-        Err(_) => return Err(db_err(c)),
+        Err(_) => return Err(db_err()),
     };
     let st = c.data();
     let (target, caller, call_value) = match scheme {
@@ -310,7 +310,7 @@ fn call(c: &mut C, scheme: CallScheme, args: CallArgs) -> Result<i32, Error> {
     };
     let result = match c.data_mut().evm.run_nested(FrameInput::Call(Box::new(inputs))) {
         Ok(r) => r,
-        Err(_) => return Err(db_err(c)),
+        Err(_) => return Err(db_err()),
     };
     let FrameResult::Call(outcome) = result else {
         return Err(trap("unexpected frame result"));
@@ -368,7 +368,7 @@ fn create(
     let inputs = CreateInputs::new(caller, scheme, value, init_code, limit, 0);
     let result = match c.data_mut().evm.run_nested(FrameInput::Create(Box::new(inputs))) {
         Ok(r) => r,
-        Err(_) => return Err(db_err(c)),
+        Err(_) => return Err(db_err()),
     };
     let FrameResult::Create(outcome) = result else {
         return Err(trap("unexpected frame result"));
@@ -440,7 +440,7 @@ pub fn linker(engine: &Engine) -> Linker<HostState> {
             let load = c.data_mut().evm.ctx().journal_mut().sload(address, key);
             let load = match load {
                 Ok(l) => l,
-                Err(_) => return Err(db_err(&mut c)),
+                Err(_) => return Err(db_err()),
             };
             charge_gas(&mut c, if load.is_cold { 2_100 } else { 100 })?;
             c.data_mut().cache.insert(key, (load.data, false));
@@ -628,7 +628,7 @@ pub fn linker(engine: &Engine) -> Linker<HostState> {
         let a = touch_account(&mut c, address, HOSTIO_INK + 2 * PTR_INK + EVM_API_INK)?;
         let balance = match c.data_mut().evm.ctx().journal_mut().load_account(a) {
             Ok(l) => l.data.info.balance,
-            Err(_) => return Err(db_err(&mut c)),
+            Err(_) => return Err(db_err()),
         };
         write(&mut c, dest, &balance.to_be_bytes::<32>())
     });
@@ -640,7 +640,7 @@ pub fn linker(engine: &Engine) -> Linker<HostState> {
         let hash = match c.data_mut().evm.ctx().journal_mut().load_account_with_code(a) {
             Ok(l) if l.data.is_empty() => B256::ZERO,
             Ok(l) => l.data.info.code_hash,
-            Err(_) => return Err(db_err(&mut c)),
+            Err(_) => return Err(db_err()),
         };
         write(&mut c, dest, hash.as_slice())
     });
@@ -655,7 +655,7 @@ pub fn linker(engine: &Engine) -> Linker<HostState> {
                 .code
                 .as_ref()
                 .map_or(0, |b| b.original_byte_slice().len()) as i32),
-            Err(_) => Err(db_err(&mut c)),
+            Err(_) => Err(db_err()),
         }
     });
     wrap!(l, "account_code", |mut c: C,
@@ -673,7 +673,7 @@ pub fn linker(engine: &Engine) -> Linker<HostState> {
                 .as_ref()
                 .map(|b| b.original_bytes())
                 .unwrap_or_default(),
-            Err(_) => return Err(db_err(&mut c)),
+            Err(_) => return Err(db_err()),
         };
         let start = (offset as u32 as usize).min(code.len());
         let end = start.saturating_add(size as u32 as usize).min(code.len());
