@@ -223,16 +223,21 @@ proptest! {
     }
 }
 
-#[test]
-fn delta_hedged_call_needs_less_than_the_call_alone() {
-    let us = [Underlying {
+/// BTC at 65,000 USD with 55% implied vol.
+fn btc() -> [Underlying; 1] {
+    [Underlying {
         market: Market {
             price: 65_000 * WAD,
             vol: 55 * WAD / 100,
             oracle_addon: 0,
         },
         params: defaults::BTC,
-    }];
+    }]
+}
+
+#[test]
+fn delta_hedged_call_needs_less_than_the_call_alone() {
+    let us = btc();
     let call = Position {
         underlying: 0,
         instrument: Instrument::Call {
@@ -337,14 +342,7 @@ fn bad_correlation_matrices_are_typed_errors() {
 
 #[test]
 fn liquidation_helper_restores_initial_margin() {
-    let us = [Underlying {
-        market: Market {
-            price: 65_000 * WAD,
-            vol: 55 * WAD / 100,
-            oracle_addon: 0,
-        },
-        params: defaults::BTC,
-    }];
+    let us = btc();
     let ps = [Position {
         underlying: 0,
         instrument: Instrument::Perp,
