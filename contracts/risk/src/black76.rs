@@ -111,6 +111,19 @@ pub fn greeks(kind: OptionKind, forward: Wad, strike: Wad, vol: Wad, years: Wad)
     let ln_fk = ln(wdiv(forward, strike, Rounding::Down)?)?;
     let sqrt_t = sqrt(years, Rounding::Down)?;
     let s = wmul(vol, sqrt_t, Rounding::Down)?;
+    greeks_with(kind, forward, strike, ln_fk, sqrt_t, s)
+}
+
+/// Price and greeks from precomputed `ln(F/K)`, `√T` and `s = σ√T` (no range checks; the
+/// scenario engine has them already).
+pub fn greeks_with(
+    kind: OptionKind,
+    forward: Wad,
+    strike: Wad,
+    ln_fk: Wad,
+    sqrt_t: Wad,
+    s: Wad,
+) -> Result<Greeks> {
     let price = price_with(kind, forward, strike, ln_fk, s)?;
     if s == 0 {
         let itm = match kind {

@@ -7,7 +7,7 @@
 //! 3. Raising a stress weight never lowers the requirement.
 //! 4. Every rounding goes against the account: losses and requirements up, equity down.
 
-use crate::black76::{check_price, check_vol, price_with, OptionKind};
+use crate::black76::{check_price, check_vol, greeks_with, price_with, OptionKind};
 use crate::error::{Result, RiskError};
 use crate::fixed::{add, mul_div, sub, usd_of, wdiv, wmul, Rounding, Usd, Wad, WAD};
 use crate::math::{exp, ln, neg, sqrt};
@@ -222,6 +222,8 @@ struct Pricer {
     s: [Wad; 3],
     /// Value per unit at the current mark.
     mark: Wad,
+    /// Greeks per unit at the mark: delta, gamma, vega.
+    greeks: (Wad, Wad, Wad),
 }
 
 fn option_of(i: &Instrument) -> Option<(OptionKind, Wad, u64)> {
@@ -241,6 +243,7 @@ fn pricer(pos: &Position, u: &Underlying, now: u64) -> Result<Pricer> {
             ln_fk: 0,
             s: [0; 3],
             mark: f,
+            greeks: (WAD, 0, 0),
         });
     };
     check_price(strike)?;
@@ -276,13 +279,15 @@ fn pricer(pos: &Position, u: &Underlying, now: u64) -> Result<Pricer> {
         wmul(up, sqrt_t, Rounding::Down)?,
         wmul(down, sqrt_t, Rounding::Down)?,
     ];
-    let mark = price_with(kind, f, strike, ln_fk, s[0])?;
+    // The mark and the greeks share ln(F/K), √T and σ√T with the scenarios.
+    let g = greeks_with(kind, f, strike, ln_fk, sqrt_t, s[0])?;
     Ok(Pricer {
         option: Some(kind),
         strike,
         ln_fk,
         s,
-        mark,
+        mark: g.price,
+        greeks: (g.delta, g.gamma, g.vega),
     })
 }
 
@@ -303,17 +308,6 @@ impl Pricer {
             at(&self.s, state)?,
         )
     }
-}
-
-/// Greeks of one position, per unit: (delta, gamma, vega).
-fn unit_greeks(pos: &Position, u: &Underlying, now: u64) -> Result<(Wad, Wad, Wad)> {
-    let Some((kind, strike, expiry)) = option_of(&pos.instrument) else {
-        return Ok((WAD, 0, 0));
-    };
-    let seconds = expiry.saturating_sub(now);
-    let years = wdiv(i128::from(seconds), i128::from(SECONDS_PER_YEAR), Rounding::Down)?;
-    let g = crate::black76::greeks(kind, u.market.price, strike, u.market.vol, years)?;
-    Ok((g.delta, g.gamma, g.vega))
 }
 
 fn check_inputs(account: &Account<'_>, underlyings: &[Underlying], params: &RiskParams<'_>) -> Result<()> {
@@ -405,7 +399,7 @@ pub fn margin_in(
         let r = at_mut(&mut report.underlyings, k)?;
         r.isolated = add(r.isolated, neg(worst)?)?;
         isolated_total = add(isolated_total, neg(worst)?)?;
-        let (d, g, v) = unit_greeks(pos, u, account.now)?;
+        let (d, g, v) = pr.greeks;
         r.delta = add(r.delta, wmul(pos.size, d, Rounding::Down)?)?;
         let gamma_f = wmul(g, u.market.price, Rounding::Down)?;
         r.gamma = add(r.gamma, wmul(pos.size, gamma_f, Rounding::Down)?)?;
