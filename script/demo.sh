@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 script/setup.sh
-echo "==> building the Stylus programs (wasm, size-tuned)"
+echo "==> building the Stylus programs (wasm: the vault for size, the risk program for speed)"
 script/build-wasm.sh
 echo
 echo "==> packing them for deployment (target/stylus/<program>.code and .initcode)"
