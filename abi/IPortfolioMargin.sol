@@ -30,6 +30,11 @@ interface IPortfolioMargin {
     event Deposited(address indexed account, address indexed token, address indexed from, uint256 amount);
     /// `amount` of `token` left `account`'s balance and was sent to `to`.
     event Withdrawn(address indexed account, address indexed token, address indexed to, uint256 amount);
+    /// The owner connected the clearinghouse; `settlementToken` carries realised PnL, fees and debt.
+    event ClearinghouseSet(address indexed clearinghouse, address indexed settlementToken);
+    /// The clearinghouse moved `amount` settlement-token units from `counterparty` to `account`
+    /// (negative: from `account` to `counterparty`); a balance that runs out becomes debt.
+    event Settled(address indexed account, address indexed counterparty, int256 amount);
 
     // Errors
     /// The caller is not the owner.
@@ -83,8 +88,16 @@ interface IPortfolioMargin {
     error NothingReceived(address token);
     /// The account's balance of the token is below the amount.
     error InsufficientBalance(address account, address token, uint256 balance, uint256 amount);
-    /// The account's collateral value would fall below its margin requirement.
-    error InsufficientCollateral(address account, uint256 collateralValue, uint256 requirement);
+    /// The account's equity (collateral value, minus debt, plus its positions' value) would be below
+    /// its initial margin; `shortfall` is the difference. USD, 18 decimals.
+    error InsufficientMargin(address account, int256 equity, int256 initialMargin, uint256 shortfall);
+    /// Only the clearinghouse may settle.
+    error NotClearinghouse(address caller);
+    /// The clearinghouse is set once and cannot change.
+    error ClearinghouseAlreadySet(address clearinghouse);
+    /// The clearinghouse's margin check reverted (e.g. on a stale underlying price: call its
+    /// `marginFor` to see the error) or answered data that does not decode.
+    error MarginCheckFailed(address clearinghouse);
     /// A value does not fit the engine's 256-bit arithmetic.
     error ArithmeticOverflow();
 
@@ -121,8 +134,6 @@ interface IPortfolioMargin {
 
     function collateralConfig(address token) external view returns (address, uint16, uint256, uint32, uint256);
 
-    function price(address token) external view returns (uint256);
-
     function deposit(address token, uint256 amount) external returns (uint256);
 
     function depositFor(address account, address token, uint256 amount) external returns (uint256);
@@ -131,5 +142,13 @@ interface IPortfolioMargin {
 
     function balanceOf(address account, address token) external view returns (uint256);
 
-    function collateralValue(address account) external view returns (uint256);
+    function collateralValue(address account) external view returns (int256);
+
+    function setClearinghouse(address clearinghouse, address settlementToken) external;
+
+    function clearinghouse() external view returns (address, address);
+
+    function settle(address account, address counterparty, int256 amount) external;
+
+    function debtOf(address account) external view returns (uint256);
 }

@@ -4,32 +4,30 @@ use alloy_primitives::{Address, U256};
 use stylus_sdk::prelude::*;
 
 use crate::errors::{
-    overflow, DepositCapExceeded, EngineError, InsufficientBalance, InsufficientCollateral, NothingReceived,
+    overflow, DepositCapExceeded, EngineError, InsufficientBalance, InsufficientMargin, NothingReceived,
     Result, ZeroAddress, ZeroAmount,
 };
 use crate::events::{Deposited, Withdrawn};
 use crate::storage::Vault;
 
 impl Vault {
-    /// The account's margin requirement in USD with 18 decimals. Positions arrive with the margin
-    /// registry; until then an account owes nothing. This is the hook they plug into.
-    pub(crate) fn margin_requirement(&self, _account: Address) -> Result<U256> {
-        Ok(U256::ZERO)
-    }
-
-    /// Errors: `InsufficientCollateral` when the account's collateral value is below its
-    /// requirement. A zero requirement needs no prices, so it never fails on an oracle.
+    /// Errors: `InsufficientMargin` when the account's equity is below its initial margin, as the
+    /// clearinghouse computes them from this collateral value. Without a clearinghouse an account
+    /// has neither positions nor debt, so it owes nothing and no price is read.
     pub(crate) fn ensure_collateralised(&self, account: Address) -> Result<()> {
-        let requirement = self.margin_requirement(account)?;
-        if requirement.is_zero() {
+        let clearinghouse = self.clearinghouse.get();
+        if clearinghouse.is_zero() {
             return Ok(());
         }
         let value = self.account_collateral_value(account)?;
-        if value < requirement {
-            return Err(EngineError::InsufficientCollateral(InsufficientCollateral {
+        let (equity, initial) = self.margin_for(clearinghouse, account, value)?;
+        if equity < initial {
+            let shortfall = initial.checked_sub(equity).ok_or_else(overflow)?.into_raw();
+            return Err(EngineError::InsufficientMargin(InsufficientMargin {
                 account,
-                collateralValue: value,
-                requirement,
+                equity,
+                initialMargin: initial,
+                shortfall,
             }));
         }
         Ok(())

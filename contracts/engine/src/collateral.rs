@@ -2,7 +2,7 @@
 
 use alloc::vec::Vec;
 
-use alloy_primitives::{Address, U16, U256, U32, U8};
+use alloy_primitives::{Address, I256, U16, U256, U32, U8};
 use stylus_sdk::prelude::*;
 
 use crate::errors::{
@@ -12,7 +12,7 @@ use crate::errors::{
 use crate::events::{CollateralConfigured, SequencerFeedSet};
 use crate::oracle::Pricing;
 use crate::storage::Vault;
-use crate::valuation::{haircut_value, BPS, MAX_DECIMALS};
+use crate::valuation::{debt_value, haircut_value, BPS, MAX_DECIMALS};
 
 /// The most collateral tokens the vault lists (bounds the gas of a valuation).
 pub const MAX_COLLATERALS: u32 = 16;
@@ -23,7 +23,7 @@ pub const MAX_GRACE_PERIOD: u32 = 24 * 3600;
 
 impl Vault {
     /// Errors: `NotAContract` when `account` has no code.
-    fn ensure_contract(&self, account: Address) -> Result<()> {
+    pub(crate) fn ensure_contract(&self, account: Address) -> Result<()> {
         if self.vm().code_size(account) == 0 {
             return Err(EngineError::NotAContract(NotAContract { account }));
         }
@@ -132,14 +132,20 @@ impl Vault {
         tokens
     }
 
-    /// Sum of the haircut values of the account's balances, each rounded down.
-    pub(crate) fn account_collateral_value(&self, account: Address) -> Result<U256> {
+    /// The account's collateral value in USD (18 decimals): the haircut values of its balances,
+    /// each rounded down, minus its settlement-token debt at the oracle price, rounded up. The
+    /// settlement token carries no haircut: it is the unit PnL is paid in, owed and owned alike.
+    pub(crate) fn account_collateral_value(&self, account: Address) -> Result<I256> {
         let balances = self.balances.getter(account);
+        let settlement = self.settlement_token.get();
+        let debt = self.debts.get(account);
         let mut total = U256::ZERO;
+        let mut owed_value = U256::ZERO;
         let mut sequencer_checked = false;
         for token in self.listed_tokens() {
             let amount = balances.get(token);
-            if amount.is_zero() {
+            let owed = if token == settlement { debt } else { U256::ZERO };
+            if amount.is_zero() && owed.is_zero() {
                 continue;
             }
             if !sequencer_checked {
@@ -148,15 +154,27 @@ impl Vault {
             }
             let pricing = self.pricing(token)?;
             let answer = self.oracle_answer(&pricing)?;
-            let value = haircut_value(
-                amount,
-                answer,
-                pricing.token_decimals,
-                pricing.oracle_decimals,
-                pricing.haircut_bps,
-            )?;
+            let (td, od) = (pricing.token_decimals, pricing.oracle_decimals);
+            if !owed.is_zero() {
+                // Balance and debt are never both non-zero: the balance is used up first.
+                owed_value = debt_value(owed, answer, td, od)?;
+                continue;
+            }
+            let haircut = if token == settlement {
+                0
+            } else {
+                pricing.haircut_bps
+            };
+            let value = haircut_value(amount, answer, td, od, haircut)?;
             total = total.checked_add(value).ok_or_else(overflow)?;
         }
-        Ok(total)
+        signed(total)?
+            .checked_sub(signed(owed_value)?)
+            .ok_or_else(overflow)
     }
+}
+
+/// `value` as a signed 256-bit integer. Errors: `ArithmeticOverflow` above `I256::MAX`.
+fn signed(value: U256) -> Result<I256> {
+    I256::try_from(value).map_err(|_| overflow())
 }

@@ -38,7 +38,10 @@ pub enum EngineError {
     TokenCallFailed(TokenCallFailed),
     NothingReceived(NothingReceived),
     InsufficientBalance(InsufficientBalance),
-    InsufficientCollateral(InsufficientCollateral),
+    InsufficientMargin(InsufficientMargin),
+    NotClearinghouse(NotClearinghouse),
+    ClearinghouseAlreadySet(ClearinghouseAlreadySet),
+    MarginCheckFailed(MarginCheckFailed),
     ArithmeticOverflow(ArithmeticOverflow),
 }
 

@@ -1,4 +1,5 @@
-//! The interfaces the engine calls: ERC-20 tokens and Chainlink `AggregatorV3` feeds.
+//! The interfaces the vault calls: ERC-20 tokens, Chainlink `AggregatorV3` feeds and the
+//! clearinghouse's margin check.
 #![allow(missing_docs)]
 
 use alloy_sol_types::sol;
@@ -9,6 +10,11 @@ sol! {
         function transfer(address to, uint256 amount) external returns (bool);
         function transferFrom(address from, address to, uint256 amount) external returns (bool);
         function decimals() external view returns (uint8);
+    }
+
+    interface IClearinghouse {
+        function marginFor(address account, int256 collateralValue)
+            external view returns (int256 equity, int256 initialMargin);
     }
 
     interface IAggregatorV3 {

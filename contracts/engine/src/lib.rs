@@ -37,11 +37,12 @@ mod access;
 mod account;
 mod collateral;
 mod oracle;
+mod settlement;
 mod token;
 
 use alloc::vec::Vec;
 
-use alloy_primitives::{Address, U256};
+use alloy_primitives::{Address, I256, U256};
 use stylus_sdk::prelude::*;
 
 use crate::errors::EngineError;
@@ -161,13 +162,6 @@ impl Vault {
         )
     }
 
-    /// The token's oracle price in USD with 18 decimals, rounded down.
-    /// Errors: `CollateralNotListed`, `SequencerDown`, `SequencerGracePeriod`, `OracleCallFailed`,
-    /// `IncompleteRound`, `InvalidPrice`, `StalePrice`, `ArithmeticOverflow`.
-    pub fn price(&self, token: Address) -> Result<U256, EngineError> {
-        self.token_price(token)
-    }
-
     /// Deposits `amount` of `token` for the caller; returns the amount credited (what arrived).
     /// Errors: `EnginePaused`, `ZeroAmount`, `CollateralNotListed`, `DepositCapExceeded`,
     /// `TokenCallFailed`, `NothingReceived`, `ArithmeticOverflow`.
@@ -187,10 +181,11 @@ impl Vault {
         self.deposit_into(account, token, amount)
     }
 
-    /// Withdraws `amount` of `token` from the caller's balance to `to`. The account's collateral
-    /// value after it must stay at or above its margin requirement.
-    /// Errors: `ZeroAmount`, `ZeroAddress`, `InsufficientBalance`, `InsufficientCollateral`,
-    /// `TokenCallFailed`, and the price errors of `price` when a requirement is to be checked.
+    /// Withdraws `amount` of `token` from the caller's balance to `to`. Once a clearinghouse is
+    /// connected, the account's equity after it must stay at or above its initial margin.
+    /// Errors: `ZeroAmount`, `ZeroAddress`, `InsufficientBalance`, `InsufficientMargin`,
+    /// `MarginCheckFailed`, `TokenCallFailed`, and the price errors of `price` when a clearinghouse
+    /// is connected.
     pub fn withdraw(&mut self, token: Address, amount: U256, to: Address) -> Result<(), EngineError> {
         self.withdraw_to(token, amount, to)
     }
@@ -200,9 +195,54 @@ impl Vault {
         self.balances.getter(account).get(token)
     }
 
-    /// The account's collateral value in USD with 18 decimals, haircuts applied, rounded down.
-    /// Errors: the price errors of `price` for any token the account holds.
-    pub fn collateral_value(&self, account: Address) -> Result<U256, EngineError> {
+    /// The account's collateral value in USD with 18 decimals: balances after haircuts (none on
+    /// the settlement token), each rounded down, minus settlement-token debt, rounded up.
+    /// Errors: the price errors of `price` for any token the account holds or owes.
+    pub fn collateral_value(&self, account: Address) -> Result<I256, EngineError> {
         self.account_collateral_value(account)
+    }
+
+    /// Connects the clearinghouse (once): it may call `settle`, and withdrawals then need its
+    /// margin check. `settlement_token` must be listed. Errors: `NotOwner`, `ClearinghouseAlreadySet`,
+    /// `ZeroAddress`, `NotAContract`, `CollateralNotListed`.
+    pub fn set_clearinghouse(
+        &mut self,
+        clearinghouse: Address,
+        settlement_token: Address,
+    ) -> Result<(), EngineError> {
+        self.connect_clearinghouse(clearinghouse, settlement_token)
+    }
+
+    /// The clearinghouse and the settlement token (zero until connected).
+    pub fn clearinghouse(&self) -> (Address, Address) {
+        (self.clearinghouse.get(), self.settlement_token.get())
+    }
+
+    /// Moves `amount` settlement-token units from `counterparty` to `account` (negative: the other
+    /// way); a balance that runs out becomes debt. Errors: `NotClearinghouse`, `ZeroAddress`,
+    /// `ArithmeticOverflow`.
+    pub fn settle(
+        &mut self,
+        account: Address,
+        counterparty: Address,
+        amount: I256,
+    ) -> Result<(), EngineError> {
+        self.settle_between(account, counterparty, amount)
+    }
+
+    /// The account's settlement-token debt, in token units.
+    pub fn debt_of(&self, account: Address) -> U256 {
+        self.debts.get(account)
+    }
+}
+
+impl Vault {
+    /// The token's oracle price in USD with 18 decimals, rounded down: the checked price every
+    /// valuation uses. A Rust method, not exported on-chain (the program is at its size limit):
+    /// read the token's Chainlink feed directly.
+    /// Errors: `CollateralNotListed`, `SequencerDown`, `SequencerGracePeriod`, `OracleCallFailed`,
+    /// `IncompleteRound`, `InvalidPrice`, `StalePrice`, `ArithmeticOverflow`.
+    pub fn price(&self, token: Address) -> Result<U256, EngineError> {
+        self.token_price(token)
     }
 }

@@ -10,6 +10,9 @@
 //! | 5 | `collateral_tokens` (length; items at keccak(5)) |
 //! | 6 | `collaterals`: token => [`Collateral`] (3 slots) |
 //! | 7 | `balances`: account => token => amount |
+//! | 8 | `clearinghouse` (set once) |
+//! | 9 | `settlement_token` |
+//! | 10 | `debts`: account => settlement-token units owed |
 
 // The SDK's `#[entrypoint]` generates the undocumented `user_entrypoint` export here.
 #![allow(missing_docs)]
@@ -38,6 +41,9 @@ pub struct Vault {
     pub(crate) collateral_tokens: StorageVec<StorageAddress>,
     pub(crate) collaterals: StorageMap<Address, Collateral>,
     pub(crate) balances: StorageMap<Address, StorageMap<Address, StorageU256>>,
+    pub(crate) clearinghouse: StorageAddress,
+    pub(crate) settlement_token: StorageAddress,
+    pub(crate) debts: StorageMap<Address, StorageU256>,
 }
 
 /// One listed collateral token. Slot 0 packs what a valuation reads (29 bytes); a listed token

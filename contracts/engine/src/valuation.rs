@@ -120,6 +120,32 @@ pub fn haircut_value(
     oracle_decimals: u8,
     haircut_bps: u16,
 ) -> Result<U256> {
+    let (numerator, denominator) =
+        value_fraction(amount, answer, token_decimals, oracle_decimals, haircut_bps)?;
+    numerator.checked_div(denominator).ok_or_else(overflow)
+}
+
+/// USD value (18 decimals) of a debt of `amount` token units at the oracle price, no haircut,
+/// rounded **up** (a debt is never under-valued). Errors: `ArithmeticOverflow`.
+pub fn debt_value(amount: U256, answer: U256, token_decimals: u8, oracle_decimals: u8) -> Result<U256> {
+    let (numerator, denominator) = value_fraction(amount, answer, token_decimals, oracle_decimals, 0)?;
+    let floor = numerator.checked_div(denominator).ok_or_else(overflow)?;
+    let exact = numerator.checked_rem(denominator).ok_or_else(overflow)?.is_zero();
+    if exact {
+        Ok(floor)
+    } else {
+        floor.checked_add(U256::from(1u8)).ok_or_else(overflow)
+    }
+}
+
+/// The value of `amount` as one fraction, so that its only rounding is the caller's division.
+fn value_fraction(
+    amount: U256,
+    answer: U256,
+    token_decimals: u8,
+    oracle_decimals: u8,
+    haircut_bps: u16,
+) -> Result<(U256, U256)> {
     let kept_bps = U256::from(BPS.checked_sub(haircut_bps).ok_or_else(overflow)?);
     // Fold 10^18 / 10^oracle_decimals into whichever side keeps the integers exact.
     let (up, down) = if oracle_decimals <= USD_DECIMALS {
@@ -136,7 +162,7 @@ pub fn haircut_value(
     let denominator = pow10(token_decimals.checked_add(down).ok_or_else(overflow)?)?
         .checked_mul(U256::from(BPS))
         .ok_or_else(overflow)?;
-    numerator.checked_div(denominator).ok_or_else(overflow)
+    Ok((numerator, denominator))
 }
 
 #[cfg(test)]
@@ -188,6 +214,21 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn debt_value_rounds_up_and_is_exact_when_it_can_be() {
+        // 1 unit of a 6-decimal token at 0.99999999 (8 decimals): 0.99999999e12 exactly.
+        assert_eq!(
+            debt_value(U256::from(1u8), U256::from(99_999_999u64), 6, 8).unwrap(),
+            U256::from(999_999_990_000u64)
+        );
+        // 1 unit of a 20-decimal token at 1.0: 10^18 / 10^20 = 0.01 -> 1.
+        assert_eq!(
+            debt_value(U256::from(1u8), U256::from(100_000_000u64), 20, 8).unwrap(),
+            U256::from(1u8)
+        );
+        assert_eq!(debt_value(U256::ZERO, U256::from(5u8), 6, 8).unwrap(), U256::ZERO);
     }
 
     #[test]

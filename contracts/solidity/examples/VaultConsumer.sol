@@ -25,9 +25,8 @@ contract VaultConsumer {
         uint256 depositCap;
         uint32 heartbeat;
         uint256 totalDeposited;
-        uint256 price;
         uint256 balance;
-        uint256 collateralValue;
+        int256 collateralValue;
     }
 
     constructor(IPortfolioMargin engine_) {
@@ -44,7 +43,6 @@ contract VaultConsumer {
         (s.sequencerFeed, s.gracePeriod) = engine.sequencerFeed();
         s.tokens = engine.collateralTokens();
         (s.oracle, s.haircutBps, s.depositCap, s.heartbeat, s.totalDeposited) = engine.collateralConfig(token);
-        s.price = engine.price(token);
         s.balance = engine.balanceOf(account, token);
         s.collateralValue = engine.collateralValue(account);
     }

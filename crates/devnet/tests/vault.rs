@@ -325,11 +325,17 @@ fn usdt_style_and_fee_on_transfer_tokens_are_credited_what_arrives() {
 fn a_stale_feed_is_a_typed_error() {
     let mut w = world();
     let (vault, usdc, alice) = (w.vault, w.usdc, w.alice);
+    let deposit = IPortfolioMargin::depositCall {
+        token: usdc,
+        amount: U256::from(1_000_000u64),
+    };
+    let r = send(&mut w, alice, vault, deposit.abi_encode());
+    expect_ok(&r, "deposit");
     w.chain.advance(3_601);
     let r = w.chain.call(
         alice,
         vault,
-        IPortfolioMargin::priceCall { token: usdc }.abi_encode(),
+        IPortfolioMargin::collateralValueCall { account: alice }.abi_encode(),
     );
     assert!(!r.status);
     assert_eq!(&r.output[..4], IPortfolioMargin::StalePrice::SELECTOR.as_slice());

@@ -39,9 +39,8 @@ contract VaultConsumerTest is Test {
             abi.encodeCall(IPortfolioMargin.collateralConfig, (TOKEN)),
             abi.encode(ORACLE, uint16(200), uint256(1e24), uint32(86400), uint256(7))
         );
-        _mock(abi.encodeCall(IPortfolioMargin.price, (TOKEN)), abi.encode(uint256(3000e18)));
         _mock(abi.encodeCall(IPortfolioMargin.balanceOf, (ACCOUNT, TOKEN)), abi.encode(uint256(42)));
-        _mock(abi.encodeCall(IPortfolioMargin.collateralValue, (ACCOUNT)), abi.encode(uint256(6380e18)));
+        _mock(abi.encodeCall(IPortfolioMargin.collateralValue, (ACCOUNT)), abi.encode(int256(6380e18)));
 
         VaultConsumer.Snapshot memory s = consumer.snapshot(ACCOUNT, TOKEN);
         assertEq(s.owner, address(1));
@@ -58,7 +57,6 @@ contract VaultConsumerTest is Test {
         assertEq(s.depositCap, 1e24);
         assertEq(s.heartbeat, 86400);
         assertEq(s.totalDeposited, 7);
-        assertEq(s.price, 3000e18);
         assertEq(s.balance, 42);
         assertEq(s.collateralValue, 6380e18);
     }

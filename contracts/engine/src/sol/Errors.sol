@@ -49,7 +49,15 @@ error TokenCallFailed(address token, bytes4 selector);
 error NothingReceived(address token);
 /// The account's balance of the token is below the amount.
 error InsufficientBalance(address account, address token, uint256 balance, uint256 amount);
-/// The account's collateral value would fall below its margin requirement.
-error InsufficientCollateral(address account, uint256 collateralValue, uint256 requirement);
+/// The account's equity (collateral value, minus debt, plus its positions' value) would be below
+/// its initial margin; `shortfall` is the difference. USD, 18 decimals.
+error InsufficientMargin(address account, int256 equity, int256 initialMargin, uint256 shortfall);
+/// Only the clearinghouse may settle.
+error NotClearinghouse(address caller);
+/// The clearinghouse is set once and cannot change.
+error ClearinghouseAlreadySet(address clearinghouse);
+/// The clearinghouse's margin check reverted (e.g. on a stale underlying price: call its
+/// `marginFor` to see the error) or answered data that does not decode.
+error MarginCheckFailed(address clearinghouse);
 /// A value does not fit the engine's 256-bit arithmetic.
 error ArithmeticOverflow();

@@ -20,3 +20,8 @@ event SequencerFeedSet(address indexed feed, uint32 gracePeriod);
 event Deposited(address indexed account, address indexed token, address indexed from, uint256 amount);
 /// `amount` of `token` left `account`'s balance and was sent to `to`.
 event Withdrawn(address indexed account, address indexed token, address indexed to, uint256 amount);
+/// The owner connected the clearinghouse; `settlementToken` carries realised PnL, fees and debt.
+event ClearinghouseSet(address indexed clearinghouse, address indexed settlementToken);
+/// The clearinghouse moved `amount` settlement-token units from `counterparty` to `account`
+/// (negative: from `account` to `counterparty`); a balance that runs out becomes debt.
+event Settled(address indexed account, address indexed counterparty, int256 amount);

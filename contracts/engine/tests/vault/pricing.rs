@@ -162,9 +162,9 @@ fn collateral_value_applies_haircuts_and_sums_tokens() {
                                                        // 1,000 × $1 × 0.98 + 2 × $3,000 × 0.90 = 980 + 5,400
     assert_eq!(
         chain.vault().collateral_value(ALICE).unwrap(),
-        U256::from(6_380 * E18)
+        I256::from_raw(U256::from(6_380 * E18))
     );
-    assert_eq!(chain.vault().collateral_value(BOB).unwrap(), U256::ZERO);
+    assert_eq!(chain.vault().collateral_value(BOB).unwrap(), I256::ZERO);
 }
 
 #[test]
@@ -177,7 +177,7 @@ fn collateral_value_rounds_down() {
     // 1 wei × $3,000.12345678 × 0.9 = 2,700.111111102e-18 USD -> 2,700 (18-decimal units).
     assert_eq!(
         chain.vault().collateral_value(ALICE).unwrap(),
-        U256::from(2_700u32)
+        I256::from_raw(U256::from(2_700u32))
     );
 }
 
@@ -185,7 +185,7 @@ fn collateral_value_rounds_down() {
 fn collateral_value_needs_no_price_for_an_empty_account() {
     let chain = crate::listed_chain();
     chain.feed_mut(USDC_FEED, |f| f.reverts = true);
-    assert_eq!(chain.vault().collateral_value(ALICE).unwrap(), U256::ZERO);
+    assert_eq!(chain.vault().collateral_value(ALICE).unwrap(), I256::ZERO);
 }
 
 #[test]

@@ -1,0 +1,140 @@
+//! The link to the clearinghouse: its margin check on withdrawals, and settlement of realised
+//! PnL, premiums and fees in the settlement token, where a balance that runs out becomes debt.
+//!
+//! Invariant: an account never has both a settlement-token balance and a debt (credits pay the
+//! debt first, debits use the balance first).
+
+use alloy_primitives::{Address, I256, U256};
+use alloy_sol_types::SolCall;
+use stylus_sdk::{call::static_call, prelude::*, stylus_core::calls::Call};
+
+use crate::errors::{
+    overflow, ClearinghouseAlreadySet, EngineError, MarginCheckFailed, NotClearinghouse, Result, ZeroAddress,
+};
+use crate::events::{ClearinghouseSet, Settled};
+use crate::external::IClearinghouse;
+use crate::storage::Vault;
+
+impl Vault {
+    pub(crate) fn connect_clearinghouse(
+        &mut self,
+        clearinghouse: Address,
+        settlement_token: Address,
+    ) -> Result<()> {
+        self.only_owner()?;
+        let current = self.clearinghouse.get();
+        if !current.is_zero() {
+            return Err(EngineError::ClearinghouseAlreadySet(ClearinghouseAlreadySet {
+                clearinghouse: current,
+            }));
+        }
+        if clearinghouse.is_zero() {
+            return Err(EngineError::ZeroAddress(ZeroAddress {}));
+        }
+        self.ensure_contract(clearinghouse)?;
+        self.pricing(settlement_token)?;
+        self.clearinghouse.set(clearinghouse);
+        self.settlement_token.set(settlement_token);
+        self.vm().log(ClearinghouseSet {
+            clearinghouse,
+            settlementToken: settlement_token,
+        });
+        Ok(())
+    }
+
+    /// `clearinghouse.marginFor(account, value)`: (equity, initial margin), USD with 18 decimals.
+    /// Encoded and decoded by hand (two words each way) to keep the program small.
+    /// Errors: `MarginCheckFailed` when the call reverts or answers fewer than two words.
+    pub(crate) fn margin_for(
+        &self,
+        clearinghouse: Address,
+        account: Address,
+        value: I256,
+    ) -> Result<(I256, I256)> {
+        let mut data = [0u8; 68];
+        let (selector, args) = data.split_at_mut(4);
+        selector.copy_from_slice(&IClearinghouse::marginForCall::SELECTOR);
+        let (word0, word1) = args.split_at_mut(32);
+        if let Some(tail) = word0.get_mut(12..) {
+            tail.copy_from_slice(account.as_slice());
+        }
+        word1.copy_from_slice(&value.to_be_bytes::<32>());
+        let failed = || EngineError::MarginCheckFailed(MarginCheckFailed { clearinghouse });
+        let ret = static_call(self.vm(), Call::new(), clearinghouse, &data).map_err(|_| failed())?;
+        let word = |i: usize| -> Result<I256> {
+            let bytes: [u8; 32] = ret
+                .get(i..i.wrapping_add(32))
+                .and_then(|w| w.try_into().ok())
+                .ok_or_else(failed)?;
+            Ok(I256::from_be_bytes(bytes))
+        };
+        Ok((word(0)?, word(32)?))
+    }
+
+    pub(crate) fn settle_between(
+        &mut self,
+        account: Address,
+        counterparty: Address,
+        amount: I256,
+    ) -> Result<()> {
+        let caller = self.vm().msg_sender();
+        if caller.is_zero() || caller != self.clearinghouse.get() {
+            return Err(EngineError::NotClearinghouse(NotClearinghouse { caller }));
+        }
+        if account.is_zero() || counterparty.is_zero() {
+            return Err(EngineError::ZeroAddress(ZeroAddress {}));
+        }
+        let (payer, payee) = if amount.is_negative() {
+            (account, counterparty)
+        } else {
+            (counterparty, account)
+        };
+        let units = amount.unsigned_abs();
+        self.debit(payer, units)?;
+        self.credit(payee, units)?;
+        self.vm().log(Settled {
+            account,
+            counterparty,
+            amount,
+        });
+        Ok(())
+    }
+
+    /// Takes `units` from the balance, and what the balance lacks as debt.
+    fn debit(&mut self, who: Address, units: U256) -> Result<()> {
+        let token = self.settlement_token.get();
+        let balance = self.balances.getter(who).get(token);
+        if balance >= units {
+            self.balances
+                .setter(who)
+                .setter(token)
+                .set(balance.wrapping_sub(units));
+            return Ok(());
+        }
+        let missing = units.wrapping_sub(balance);
+        let debt = self.debts.get(who).checked_add(missing).ok_or_else(overflow)?;
+        self.balances.setter(who).setter(token).set(U256::ZERO);
+        self.debts.setter(who).set(debt);
+        Ok(())
+    }
+
+    /// Pays down debt with `units`, and credits the rest to the balance.
+    fn credit(&mut self, who: Address, units: U256) -> Result<()> {
+        let token = self.settlement_token.get();
+        let debt = self.debts.get(who);
+        if debt >= units {
+            self.debts.setter(who).set(debt.wrapping_sub(units));
+            return Ok(());
+        }
+        let rest = units.wrapping_sub(debt);
+        let balance = self
+            .balances
+            .getter(who)
+            .get(token)
+            .checked_add(rest)
+            .ok_or_else(overflow)?;
+        self.debts.setter(who).set(U256::ZERO);
+        self.balances.setter(who).setter(token).set(balance);
+        Ok(())
+    }
+}
