@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Generates abi/IPortfolioMargin.sol (from the contract) and abi/IPortfolioMargin.json (from the
-# compiled interface in out/, so run after `forge build`).
+# Generates abi/IPortfolioMargin.sol (the vault's and the clearinghouse's interfaces, from the
+# programs) and abi/IPortfolioMargin.json, abi/IClearinghouse.json (from the compiled interfaces
+# in out/, so run after `forge build`).
 #   script/abi.sh           regenerate both files
 #   script/abi.sh --check   fail when the committed files differ from what the contract exports
 set -euo pipefail
@@ -12,13 +13,15 @@ check=0
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-cargo run -q -p pm-engine --features export-abi -- abi > "$tmp/export.sol"
-node script/abi-gen.js < "$tmp/export.sol" > "$tmp/IPortfolioMargin.sol"
+cargo run -q -p pm-engine --features export-abi -- abi > "$tmp/vault.sol"
+for facet in "" ",admin" ",views"; do
+  cargo run -q -p pm-clearinghouse --features "export-abi$facet" -- abi
+done > "$tmp/clearinghouse.sol"
+node script/abi-gen.js "$tmp/vault.sol" "$tmp/clearinghouse.sol" > "$tmp/IPortfolioMargin.sol"
 
-artifact=out/IPortfolioMargin.sol/IPortfolioMargin.json
 json_from_artifact() {
   node -e 'const a = require(process.argv[1]); process.stdout.write(JSON.stringify(a.abi, null, 2) + "\n");' \
-    "$PWD/$artifact"
+    "$PWD/out/IPortfolioMargin.sol/$1.json"
 }
 
 if [ "$check" = 1 ]; then
@@ -26,19 +29,22 @@ if [ "$check" = 1 ]; then
     echo "ABI drift: abi/IPortfolioMargin.sol differs from the contract's interface; run script/abi.sh" >&2
     exit 1
   fi
-  if [ ! -f "$artifact" ]; then
-    echo "ABI check: $artifact is missing; run forge build first" >&2
-    exit 1
-  fi
-  json_from_artifact > "$tmp/IPortfolioMargin.json"
-  if ! diff -u abi/IPortfolioMargin.json "$tmp/IPortfolioMargin.json"; then
-    echo "ABI drift: abi/IPortfolioMargin.json differs from the compiled interface; run script/abi.sh" >&2
-    exit 1
-  fi
-  echo "ABI: abi/IPortfolioMargin.{sol,json} match the contract"
+  for name in IPortfolioMargin IClearinghouse; do
+    if [ ! -f "out/IPortfolioMargin.sol/$name.json" ]; then
+      echo "ABI check: out/IPortfolioMargin.sol/$name.json is missing; run forge build first" >&2
+      exit 1
+    fi
+    json_from_artifact "$name" > "$tmp/$name.json"
+    if ! diff -u "abi/$name.json" "$tmp/$name.json"; then
+      echo "ABI drift: abi/$name.json differs from the compiled interface; run script/abi.sh" >&2
+      exit 1
+    fi
+  done
+  echo "ABI: abi/IPortfolioMargin.sol, abi/IPortfolioMargin.json and abi/IClearinghouse.json match the programs"
 else
   cp "$tmp/IPortfolioMargin.sol" abi/IPortfolioMargin.sol
   node_modules/.bin/forge build --quiet
-  json_from_artifact > abi/IPortfolioMargin.json
-  echo "wrote abi/IPortfolioMargin.sol and abi/IPortfolioMargin.json"
+  json_from_artifact IPortfolioMargin > abi/IPortfolioMargin.json
+  json_from_artifact IClearinghouse > abi/IClearinghouse.json
+  echo "wrote abi/IPortfolioMargin.sol, abi/IPortfolioMargin.json and abi/IClearinghouse.json"
 fi

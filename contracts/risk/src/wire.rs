@@ -201,19 +201,37 @@ pub fn decode(data: &[u8]) -> Result<Request> {
     })
 }
 
-/// Encodes a request (the inverse of [`decode`]; the matrix's upper triangle is written).
-pub fn encode(req: &Request) -> Vec<u8> {
-    let mut out = Vec::new();
-    out.push(VERSION);
-    out.extend_from_slice(&req.now.to_be_bytes());
-    out.extend_from_slice(&req.collateral.to_be_bytes());
-    out.push(req.grid_levels);
-    for s in req.scalars {
-        out.extend_from_slice(&s.to_be_bytes());
+/// Writes a request piece by piece, in wire order: [`Writer::header`], one
+/// [`Writer::underlying`] per underlying, [`Writer::correlation`] for each entry above the
+/// diagonal (row by row), [`Writer::position_count`], then one [`Writer::position`] per position.
+/// A caller that has its inputs in another shape (e.g. storage) streams them without building a
+/// [`Request`].
+pub struct Writer {
+    out: Vec<u8>,
+}
+
+impl Writer {
+    /// Starts a request: version, valuation time, collateral, grid levels, scalars, and the number
+    /// of underlyings that follow.
+    pub fn header(now: u64, collateral: Usd, grid_levels: u8, scalars: &[Wad; 8], underlyings: u8) -> Self {
+        let mut out = Vec::with_capacity(512);
+        out.push(VERSION);
+        out.extend_from_slice(&now.to_be_bytes());
+        out.extend_from_slice(&collateral.to_be_bytes());
+        out.push(grid_levels);
+        for s in scalars {
+            out.extend_from_slice(&s.to_be_bytes());
+        }
+        out.push(underlyings);
+        Writer { out }
     }
-    let n = req.underlyings.len();
-    out.push(n as u8);
-    for u in &req.underlyings {
+
+    fn i128(&mut self, v: i128) {
+        self.out.extend_from_slice(&v.to_be_bytes());
+    }
+
+    /// One underlying's market data and parameters.
+    pub fn underlying(&mut self, u: &Underlying) {
         let p = &u.params;
         for v in [
             u.market.price,
@@ -228,8 +246,53 @@ pub fn encode(req: &Request) -> Vec<u8> {
             p.liquidity,
             p.concentration_rate,
         ] {
-            out.extend_from_slice(&v.to_be_bytes());
+            self.i128(v);
         }
+    }
+
+    /// One correlation above the diagonal.
+    pub fn correlation(&mut self, rho: Wad) {
+        self.i128(rho);
+    }
+
+    /// The number of positions that follow.
+    pub fn position_count(&mut self, m: u16) {
+        self.out.extend_from_slice(&m.to_be_bytes());
+    }
+
+    /// One position.
+    pub fn position(&mut self, p: &Position) {
+        self.out.push(p.underlying);
+        let (kind, strike, expiry) = match p.instrument {
+            Instrument::Perp => (0u8, None, None),
+            Instrument::Future { expiry } => (1, None, Some(expiry)),
+            Instrument::Call { strike, expiry } => (2, Some(strike), Some(expiry)),
+            Instrument::Put { strike, expiry } => (3, Some(strike), Some(expiry)),
+            Instrument::Spot => (4, None, None),
+        };
+        self.out.push(kind);
+        self.i128(p.size);
+        self.i128(p.entry);
+        if let Some(k) = strike {
+            self.i128(k);
+        }
+        if let Some(e) = expiry {
+            self.out.extend_from_slice(&e.to_be_bytes());
+        }
+    }
+
+    /// The bytes written.
+    pub fn finish(self) -> Vec<u8> {
+        self.out
+    }
+}
+
+/// Encodes a request (the inverse of [`decode`]; the matrix's upper triangle is written).
+pub fn encode(req: &Request) -> Vec<u8> {
+    let n = req.underlyings.len();
+    let mut w = Writer::header(req.now, req.collateral, req.grid_levels, &req.scalars, n as u8);
+    for u in &req.underlyings {
+        w.underlying(u);
     }
     for i in 0..n {
         for j in i.saturating_add(1)..n {
@@ -238,30 +301,14 @@ pub fn encode(req: &Request) -> Vec<u8> {
                 .get(i.saturating_mul(n).saturating_add(j))
                 .copied()
                 .unwrap_or(0);
-            out.extend_from_slice(&v.to_be_bytes());
+            w.correlation(v);
         }
     }
-    out.extend_from_slice(&(req.positions.len() as u16).to_be_bytes());
+    w.position_count(req.positions.len() as u16);
     for p in &req.positions {
-        out.push(p.underlying);
-        let (kind, strike, expiry) = match p.instrument {
-            Instrument::Perp => (0u8, None, None),
-            Instrument::Future { expiry } => (1, None, Some(expiry)),
-            Instrument::Call { strike, expiry } => (2, Some(strike), Some(expiry)),
-            Instrument::Put { strike, expiry } => (3, Some(strike), Some(expiry)),
-            Instrument::Spot => (4, None, None),
-        };
-        out.push(kind);
-        out.extend_from_slice(&p.size.to_be_bytes());
-        out.extend_from_slice(&p.entry.to_be_bytes());
-        if let Some(k) = strike {
-            out.extend_from_slice(&k.to_be_bytes());
-        }
-        if let Some(e) = expiry {
-            out.extend_from_slice(&e.to_be_bytes());
-        }
+        w.position(p);
     }
-    out
+    w.finish()
 }
 
 fn word(v: i128) -> [u8; 32] {

@@ -1,0 +1,52 @@
+//! Every error the clearinghouse reverts with, declared once in `sol/Errors.sol` (which the
+//! committed interface `abi/IPortfolioMargin.sol` also carries). Each carries the values that
+//! explain it.
+#![allow(missing_docs)]
+
+use alloy_sol_types::sol;
+use stylus_sdk::prelude::SolidityError;
+
+sol!(
+    #[sol(all_derives)]
+    "src/sol/Errors.sol"
+);
+
+/// The clearinghouse's revert reasons; each encodes as the Solidity custom error of the same name.
+#[derive(SolidityError, Debug, PartialEq)]
+pub enum ClearinghouseError {
+    NotOwner(NotOwner),
+    NotRiskAdmin(NotRiskAdmin),
+    NotVolOracle(NotVolOracle),
+    ZeroAddress(ZeroAddress),
+    NotAContract(NotAContract),
+    MarketNotAuthorised(MarketNotAuthorised),
+    MarketNotApproved(MarketNotApproved),
+    InvalidInstrument(InvalidInstrument),
+    InstrumentNotTradable(InstrumentNotTradable),
+    InvalidSize(InvalidSize),
+    InvalidTradePrice(InvalidTradePrice),
+    LengthMismatch(LengthMismatch),
+    TooManyUnderlyings(TooManyUnderlyings),
+    UnknownUnderlying(UnknownUnderlying),
+    TooManyPositions(TooManyPositions),
+    InvalidRiskParameters(InvalidRiskParameters),
+    InvalidHeartbeat(InvalidHeartbeat),
+    InvalidVolatility(InvalidVolatility),
+    StaleVolatility(StaleVolatility),
+    OracleCallFailed(OracleCallFailed),
+    InvalidPrice(InvalidPrice),
+    IncompleteRound(IncompleteRound),
+    StalePrice(StalePrice),
+    RiskCheckFailed(RiskCheckFailed),
+    VaultCallFailed(VaultCallFailed),
+    InsufficientMargin(InsufficientMargin),
+    ArithmeticOverflow(ArithmeticOverflow),
+}
+
+/// The clearinghouse's result type.
+pub type Result<T> = core::result::Result<T, ClearinghouseError>;
+
+/// Shorthand for `ClearinghouseError::ArithmeticOverflow`.
+pub(crate) fn overflow() -> ClearinghouseError {
+    ClearinghouseError::ArithmeticOverflow(ArithmeticOverflow {})
+}

@@ -1,0 +1,18 @@
+//! The interfaces the clearinghouse calls: the vault and Chainlink `AggregatorV3` feeds.
+#![allow(missing_docs)]
+
+use alloy_sol_types::sol;
+
+sol! {
+    interface IVault {
+        function collateralValue(address account) external view returns (int256);
+        function settle(address account, address counterparty, int256 amount) external;
+    }
+
+    interface IAggregatorV3 {
+        function decimals() external view returns (uint8);
+        function latestRoundData() external view returns (
+            uint80 roundId, int256 answer, uint256 startedAt, uint256 updatedAt, uint80 answeredInRound
+        );
+    }
+}

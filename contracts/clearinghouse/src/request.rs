@@ -1,0 +1,141 @@
+//! Builds the risk program's packed request (`pm_risk::wire`) from storage: the account's
+//! positions, the market data and parameters of the underlyings it holds, and the correlations
+//! between them. Underlyings the account does not hold are left out (they would cost gas and
+//! change nothing).
+
+use alloc::vec::Vec;
+
+use alloy_primitives::U256;
+use pm_risk::fixed::WAD;
+use pm_risk::wire::Writer;
+use pm_risk::{Market, Position, Underlying, UnderlyingParams, MAX_UNDERLYINGS};
+use stylus_sdk::prelude::*;
+
+use crate::config::unknown;
+use crate::errors::{ClearinghouseError, Result, StaleVolatility};
+use crate::instrument::{risk_instrument, spec_of};
+use crate::storage::Clearinghouse;
+use crate::words::halves;
+
+/// Which market data a request carries.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum MarketData {
+    /// Checked feed prices and posted vols, for the underlyings the positions hold.
+    Live,
+    /// Every listed underlying at price 1 and vol 50%: enough to validate the parameters.
+    Validation,
+}
+
+impl Clearinghouse {
+    /// The packed request for `positions` (instrument id, size) with `collateral` (USD, 6
+    /// decimals) at block time. Errors: `UnknownUnderlying`, `StaleVolatility`, and the price
+    /// errors of the underlyings' feeds.
+    pub(crate) fn build_request(
+        &self,
+        collateral: i128,
+        positions: &[(u128, i128)],
+        data: MarketData,
+    ) -> Result<Vec<u8>> {
+        let now = self.vm().block_timestamp();
+        let listed = self.underlyings.len();
+        let mut used = [data == MarketData::Validation; MAX_UNDERLYINGS];
+        for (id, _) in positions {
+            let k = usize::from(spec_of(*id).underlying);
+            *used.get_mut(k).ok_or_else(|| unknown(k))? = true;
+        }
+        let order: Vec<usize> = (0..listed)
+            .filter(|k| used.get(*k).copied().unwrap_or(false))
+            .collect();
+
+        let mut underlyings = Vec::with_capacity(order.len());
+        for &k in &order {
+            let u = self.underlyings.getter(k).ok_or_else(|| unknown(k))?;
+            let p: Vec<i128> = (0..5usize)
+                .flat_map(|w| {
+                    let (a, b) = halves(u.params.get(w).unwrap_or_default());
+                    [a, b]
+                })
+                .collect();
+            let param = |i: usize| p.get(i).copied().unwrap_or(0);
+            let market = match data {
+                MarketData::Validation => Market {
+                    price: WAD,
+                    vol: WAD / 2,
+                    oracle_addon: param(0),
+                },
+                MarketData::Live => {
+                    let (vol, posted) = halves(u.market.get());
+                    let max_age = u.vol_max_age.get().to::<u64>();
+                    let posted = u64::try_from(posted).unwrap_or(0);
+                    if vol == 0 || now.saturating_sub(posted) > max_age {
+                        return Err(ClearinghouseError::StaleVolatility(StaleVolatility {
+                            underlying: U256::from(k),
+                            updatedAt: U256::from(posted),
+                            maxAge: U256::from(max_age),
+                            timestamp: U256::from(now),
+                        }));
+                    }
+                    Market {
+                        price: self.underlying_price(k)?,
+                        vol,
+                        oracle_addon: param(0),
+                    }
+                }
+            };
+            let params = UnderlyingParams {
+                scan_floor: param(1),
+                vol_multiple: param(2),
+                horizon: param(3),
+                vol_up: param(4),
+                vol_down: param(5),
+                vol_tenor_exponent: param(6),
+                liquidity: param(7),
+                concentration_rate: param(8),
+            };
+            underlyings.push(Underlying { market, params });
+        }
+
+        let (grid_levels, scalars) = self.scalars();
+        let n = order.len();
+        let mut w = Writer::header(now, collateral, grid_levels, &scalars, n as u8);
+        for u in &underlyings {
+            w.underlying(u);
+        }
+        for (x, &a) in order.iter().enumerate() {
+            for &b in order.iter().skip(x.saturating_add(1)) {
+                w.correlation(self.correlation(a, b));
+            }
+        }
+        let mut compact = [0u8; MAX_UNDERLYINGS];
+        for (c, &k) in order.iter().enumerate() {
+            if let Some(slot) = compact.get_mut(k) {
+                *slot = c as u8;
+            }
+        }
+        w.position_count(positions.len() as u16);
+        for (id, size) in positions {
+            let spec = spec_of(*id);
+            w.position(&Position {
+                underlying: compact.get(usize::from(spec.underlying)).copied().unwrap_or(0),
+                instrument: risk_instrument(&spec),
+                size: *size,
+                entry: 0,
+            });
+        }
+        Ok(w.finish())
+    }
+
+    /// The grid levels and the eight account-wide scalars, in wire order.
+    pub(crate) fn scalars(&self) -> (u8, [i128; 8]) {
+        let grid_levels = self.params.get(0usize).unwrap_or_default().saturating_to::<u8>();
+        let mut scalars = [0i128; 8];
+        for (k, pair) in scalars.chunks_exact_mut(2).enumerate() {
+            let (a, b) = halves(self.params.get(k.saturating_add(1)).unwrap_or_default());
+            if let [x, y] = pair {
+                *x = a;
+                *y = b;
+            }
+        }
+        (grid_levels, scalars)
+    }
+}

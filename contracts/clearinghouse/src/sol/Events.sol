@@ -1,0 +1,20 @@
+/// The owner set the risk admin.
+event RiskAdminSet(address indexed riskAdmin);
+/// The owner set the volatility oracle.
+event VolOracleSet(address indexed volOracle);
+/// The owner authorised a market, or revoked it.
+event MarketSet(address indexed market, bool authorised);
+/// An account let a market trade for it, or revoked that.
+event MarketApproved(address indexed account, address indexed market, bool approved);
+/// The risk admin listed an underlying or changed its feed or parameters.
+event UnderlyingSet(uint256 indexed index, address indexed feed, uint32 heartbeat, uint32 volMaxAge);
+/// The risk admin set the account-wide risk parameters and the correlation matrix.
+event RiskParamsSet(uint8 gridLevels, int128[8] scalars, int128[] correlations);
+/// The volatility oracle posted an implied volatility (18 decimals).
+event VolatilityPosted(uint256 indexed underlying, int128 vol);
+/// A market changed an account's position at `price` per unit (USD, 18 decimals).
+event PositionUpdated(
+    address indexed account, address indexed market, uint128 indexed instrument, int128 sizeDelta, int128 price, int128 size
+);
+/// An expired position left the account: `size` units settled at `value` USD per unit (18 decimals).
+event ExpirySettled(address indexed account, uint128 indexed instrument, int128 size, int128 value);
