@@ -1,0 +1,19 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+import {IClearinghouse} from "@pm/abi/IPortfolioMargin.sol";
+import {BilateralMarket} from "./BilateralMarket.sol";
+
+/// @title PerpMarket
+/// @notice Perpetual futures between two accounts, margined by the portfolio-margin engine. A
+/// trade at price p moves size × p between the accounts' engine balances, so closing a position
+/// realises its PnL in the settlement token; open positions are valued at the oracle price in the
+/// engine's equity. Funding is not charged (a venue would add it with the engine's `settle`).
+contract PerpMarket is BilateralMarket {
+    constructor(IClearinghouse engine_, address owner_) BilateralMarket(engine_, owner_) {}
+
+    /// @notice Perps only.
+    function trades(uint128 instrument) public pure override returns (bool) {
+        return _kind(instrument) == 0;
+    }
+}
