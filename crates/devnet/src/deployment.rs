@@ -1,0 +1,569 @@
+//! Deploys the whole portfolio-margin engine on a [`Devnet`] from the built artifacts: the risk
+//! program, the vault, the clearinghouse (core, admin facet, views facet), a 6-decimal USDC with
+//! its Chainlink feed, four underlyings (BTC, ETH, SOL, SPX) with their feeds, posted vols, the
+//! default risk parameters and the fixtures' correlation matrix, and the two Solidity markets.
+//! Needs `script/build-wasm.sh` and `forge build` first.
+
+use alloy_primitives::{Address, Bytes, I256, U256};
+use alloy_sol_types::sol_data::{Address as SolAddress, Int, String as SolString, Uint};
+use alloy_sol_types::{sol, SolCall, SolType, SolValue};
+use pm_risk::wire::scalars_of;
+use pm_risk::{defaults, UnderlyingParams};
+use revm::primitives::keccak256;
+
+use crate::chain::{Devnet, Receipt};
+
+sol!("../../abi/IPortfolioMargin.sol");
+
+sol! {
+    /// The Solidity mocks and markets this module drives.
+    interface IHelpers {
+        function mint(address to, uint256 amount) external;
+        function approve(address spender, uint256 amount) external returns (bool);
+        function setAnswer(int256 answer) external;
+        function propose(address taker, uint128[] instruments, int128[] sizes, int128[] prices, uint64 deadline)
+            external returns (uint256);
+        function accept(uint256 id) external;
+        function listSeries(uint8 underlying, bool isCall, uint64 expiry, uint128 strike) external returns (uint128);
+    }
+}
+
+/// One USD (or one unit) with 18 decimals.
+pub const E18: i128 = 1_000_000_000_000_000_000;
+/// One USD with 8 decimals (a Chainlink price, an option strike).
+pub const E8: i64 = 100_000_000;
+/// One USDC (6 decimals).
+pub const USDC: u64 = 1_000_000;
+
+/// A listed underlying: symbol, price (USD, 8 decimals as its feed answers), implied vol (18
+/// decimals) and its default risk parameters.
+pub struct Listing {
+    /// Ticker.
+    pub symbol: &'static str,
+    /// Feed answer, USD with 8 decimals.
+    pub price: i64,
+    /// Implied vol, 18 decimals.
+    pub vol: i128,
+    /// Risk parameters.
+    pub params: UnderlyingParams,
+}
+
+/// The four underlyings, in index order (the fixtures' market data).
+pub fn listings() -> [Listing; 4] {
+    [
+        Listing {
+            symbol: "BTC",
+            price: 65_000 * E8,
+            vol: 55 * E18 / 100,
+            params: defaults::BTC,
+        },
+        Listing {
+            symbol: "ETH",
+            price: 3_000 * E8,
+            vol: 65 * E18 / 100,
+            params: defaults::ETH,
+        },
+        Listing {
+            symbol: "SOL",
+            price: 150 * E8,
+            vol: 85 * E18 / 100,
+            params: defaults::SOL,
+        },
+        Listing {
+            symbol: "SPX",
+            price: 5_800 * E8,
+            vol: 18 * E18 / 100,
+            params: defaults::INDEX,
+        },
+    ]
+}
+
+/// The correlations above the diagonal, row by row (BTC-ETH, BTC-SOL, BTC-SPX, ETH-SOL, ETH-SPX,
+/// SOL-SPX), as in `test/fixtures/portfolios/options-128.json`.
+pub const CORRELATIONS: [i128; 6] = [
+    85 * E18 / 100,
+    75 * E18 / 100,
+    30 * E18 / 100,
+    80 * E18 / 100,
+    30 * E18 / 100,
+    25 * E18 / 100,
+];
+
+/// A trade leg: instrument id, size from the maker's side, price per unit (18 decimals each).
+pub type Leg = (u128, i128, i128);
+
+/// An account's margin figures from `accountMargin` (USD with 18 decimals).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Margin {
+    /// Collateral (debt subtracted) plus positions at the marks.
+    pub equity: I256,
+    /// Initial margin.
+    pub initial: I256,
+    /// Maintenance margin.
+    pub maintenance: I256,
+    /// Sum of each position margined alone: initial.
+    pub isolated_initial: I256,
+    /// Sum of each position margined alone: maintenance.
+    pub isolated_maintenance: I256,
+    /// Equity − initial margin.
+    pub free_collateral: I256,
+    /// Maintenance / equity (18 decimals).
+    pub utilisation: I256,
+    /// Equity below maintenance.
+    pub liquidatable: bool,
+}
+
+/// The deployed engine and its chain.
+pub struct Engine {
+    /// The chain.
+    pub chain: Devnet,
+    /// Owner, risk admin and vol oracle of everything.
+    pub owner: Address,
+    /// The stateless risk program.
+    pub risk_program: Address,
+    /// The vault (`IPortfolioMargin`).
+    pub vault: Address,
+    /// The clearinghouse core (`IClearinghouse`; the facets answer at this address).
+    pub clearinghouse: Address,
+    /// The settlement token (6 decimals).
+    pub usdc: Address,
+    /// Its Chainlink feed (8 decimals, 1.00).
+    pub usdc_feed: Address,
+    /// The underlyings' feeds, in index order.
+    pub feeds: Vec<Address>,
+    /// The perp market.
+    pub perps: Address,
+    /// The options market.
+    pub options: Address,
+    /// Gas of each deployment and configuration step, in order.
+    pub setup_gas: Vec<(String, u64)>,
+}
+
+fn artifact(root: &str, name: &str) -> String {
+    format!("{root}/out/{name}.sol/{name}.json")
+}
+
+fn wasm(root: &str, profile: &str, name: &str) -> Result<Vec<u8>, String> {
+    let path = format!("{root}/target/wasm32-unknown-unknown/{profile}/{name}.wasm");
+    std::fs::read(&path).map_err(|e| format!("{path}: {e}; run script/build-wasm.sh"))
+}
+
+/// The SDK constructor's calldata: the selector of `stylus_constructor()`, then the arguments.
+fn constructor(args: Vec<u8>) -> Vec<u8> {
+    let mut data = keccak256("stylus_constructor()")[..4].to_vec();
+    data.extend(args);
+    data
+}
+
+/// The instrument id of `kind` (0 perp, 1 future, 2 call, 3 put) on `underlying`, `strike` in
+/// USD with 8 decimals: the encoding of the clearinghouse's `instrumentId`.
+pub fn instrument(underlying: u8, kind: u8, expiry: u64, strike: u128) -> u128 {
+    (u128::from(underlying) << 120) | (u128::from(kind) << 112) | (u128::from(expiry) << 72) | strike
+}
+
+fn i256(v: i128) -> I256 {
+    I256::try_from(v).unwrap_or_default()
+}
+
+impl Engine {
+    /// Deploys and configures everything; `root` is the repository root.
+    pub fn deploy(root: &str) -> Result<Self, String> {
+        let mut chain = Devnet::new();
+        let owner = chain.accounts[0];
+        let mut setup_gas = Vec::new();
+        let mut program = |chain: &mut Devnet, label: &str, code: Vec<u8>| -> Result<Address, String> {
+            let (address, deployed, activated) = chain
+                .deploy_program(owner, &code)
+                .map_err(|e| format!("{label}: {e:?}"))?;
+            setup_gas.push((format!("deploy {label}"), deployed.gas_used));
+            setup_gas.push((format!("activate {label}"), activated.gas_used));
+            Ok(address)
+        };
+        let risk_program = program(
+            &mut chain,
+            "risk program",
+            wasm(root, "wasm-speed", "pm_risk_program")?,
+        )?;
+        let vault = program(&mut chain, "vault", wasm(root, "wasm", "pm_engine")?)?;
+        let admin = program(
+            &mut chain,
+            "clearinghouse admin facet",
+            wasm(root, "wasm", "pm_clearinghouse_admin")?,
+        )?;
+        let views = program(
+            &mut chain,
+            "clearinghouse views facet",
+            wasm(root, "wasm", "pm_clearinghouse_views")?,
+        )?;
+        let clearinghouse = program(
+            &mut chain,
+            "clearinghouse core",
+            wasm(root, "wasm", "pm_clearinghouse")?,
+        )?;
+
+        let deploy = |chain: &mut Devnet, name: &str, args: Vec<u8>| {
+            chain
+                .deploy_artifact(owner, &artifact(root, name), &args)
+                .map_err(|e| format!("{name}: {e:?}; run forge build"))
+        };
+        let token_args = <(SolString, SolString, Uint<8>)>::abi_encode_params(&(
+            "USD Coin".to_string(),
+            "USDC".to_string(),
+            6u8,
+        ));
+        let usdc = deploy(&mut chain, "MockERC20", token_args)?;
+        let feed_args = |answer: i64| {
+            <(Uint<8>, Int<256>)>::abi_encode_params(&(8u8, I256::try_from(answer).unwrap_or_default()))
+        };
+        let usdc_feed = deploy(&mut chain, "MockAggregatorV3", feed_args(100_000_000))?;
+        let mut feeds = Vec::new();
+        for l in listings() {
+            feeds.push(deploy(&mut chain, "MockAggregatorV3", feed_args(l.price))?);
+        }
+        let market_args = (clearinghouse, owner).abi_encode_params();
+        let perps = deploy(&mut chain, "PerpMarket", market_args.clone())?;
+        let options = deploy(&mut chain, "OptionsMarket", market_args)?;
+
+        let mut engine = Engine {
+            chain,
+            owner,
+            risk_program,
+            vault,
+            clearinghouse,
+            usdc,
+            usdc_feed,
+            feeds,
+            perps,
+            options,
+            setup_gas,
+        };
+        engine.step("vault constructor", owner, vault, constructor(owner.abi_encode()))?;
+        engine.step(
+            "clearinghouse constructor",
+            owner,
+            clearinghouse,
+            constructor(<(
+                SolAddress,
+                SolAddress,
+                SolAddress,
+                SolAddress,
+                SolAddress,
+                Uint<8>,
+            )>::abi_encode_params(&(
+                owner,
+                vault,
+                risk_program,
+                admin,
+                views,
+                6u8,
+            ))),
+        )?;
+        engine.step(
+            "vault setRiskAdmin",
+            owner,
+            vault,
+            IPortfolioMargin::setRiskAdminCall { riskAdmin: owner }.abi_encode(),
+        )?;
+        engine.step(
+            "vault setCollateral USDC",
+            owner,
+            vault,
+            IPortfolioMargin::setCollateralCall {
+                token: usdc,
+                oracle: usdc_feed,
+                haircutBps: 0,
+                depositCap: U256::from(10u64.pow(18)),
+                heartbeat: 86_400,
+            }
+            .abi_encode(),
+        )?;
+        engine.step(
+            "vault setClearinghouse",
+            owner,
+            vault,
+            IPortfolioMargin::setClearinghouseCall {
+                clearinghouse,
+                settlementToken: usdc,
+            }
+            .abi_encode(),
+        )?;
+        engine.step(
+            "setRiskAdmin",
+            owner,
+            clearinghouse,
+            IClearinghouse::setRiskAdminCall { riskAdmin: owner }.abi_encode(),
+        )?;
+        engine.step(
+            "setVolOracle",
+            owner,
+            clearinghouse,
+            IClearinghouse::setVolOracleCall { volOracle: owner }.abi_encode(),
+        )?;
+        for (i, l) in listings().iter().enumerate() {
+            let p = &l.params;
+            let feed = engine.feeds[i];
+            engine.step(
+                &format!("setUnderlying {}", l.symbol),
+                owner,
+                clearinghouse,
+                IClearinghouse::setUnderlyingCall {
+                    index: i as u8,
+                    feed,
+                    heartbeat: 86_400,
+                    volMaxAge: 86_400,
+                    oracleAddon: 0,
+                    params: [
+                        p.scan_floor,
+                        p.vol_multiple,
+                        p.horizon,
+                        p.vol_up,
+                        p.vol_down,
+                        p.vol_tenor_exponent,
+                        p.liquidity,
+                        p.concentration_rate,
+                    ],
+                }
+                .abi_encode(),
+            )?;
+        }
+        let risk = defaults::risk(&[]);
+        engine.step(
+            "setRiskParams",
+            owner,
+            clearinghouse,
+            IClearinghouse::setRiskParamsCall {
+                gridLevels: risk.grid_levels,
+                scalars: scalars_of(&risk),
+                correlations: CORRELATIONS.to_vec(),
+            }
+            .abi_encode(),
+        )?;
+        engine.post_vols()?;
+        for market in [perps, options] {
+            engine.step(
+                "setMarket",
+                owner,
+                clearinghouse,
+                IClearinghouse::setMarketCall {
+                    market,
+                    authorised: true,
+                }
+                .abi_encode(),
+            )?;
+        }
+        Ok(engine)
+    }
+
+    /// Sends a transaction that must succeed; records its gas under `label`.
+    pub fn step(
+        &mut self,
+        label: &str,
+        from: Address,
+        to: Address,
+        data: Vec<u8>,
+    ) -> Result<Receipt, String> {
+        let r = self.chain.send(from, to, data, U256::ZERO);
+        if !r.status {
+            return Err(format!("{label} failed: {r:?}"));
+        }
+        self.setup_gas.push((label.to_string(), r.gas_used));
+        Ok(r)
+    }
+
+    /// Sends a transaction; the receipt, success or not.
+    pub fn send(&mut self, from: Address, to: Address, data: Vec<u8>) -> Receipt {
+        self.chain.send(from, to, data, U256::ZERO)
+    }
+
+    /// Posts every underlying's vol again (vols expire after a day).
+    pub fn post_vols(&mut self) -> Result<(), String> {
+        for (i, l) in listings().iter().enumerate() {
+            let data = IClearinghouse::postVolatilityCall {
+                underlying: i as u8,
+                vol: l.vol,
+            }
+            .abi_encode();
+            self.step(
+                &format!("postVolatility {}", l.symbol),
+                self.owner,
+                self.clearinghouse,
+                data,
+            )?;
+        }
+        Ok(())
+    }
+
+    /// Mints `usdc` whole USDC to `account`, deposits them in the vault and approves both markets.
+    pub fn open_account(&mut self, account: Address, usdc: u64) -> Result<(), String> {
+        let amount = U256::from(usdc) * U256::from(USDC);
+        let (owner, vault, token) = (self.owner, self.vault, self.usdc);
+        self.step(
+            "mint",
+            owner,
+            token,
+            IHelpers::mintCall { to: account, amount }.abi_encode(),
+        )?;
+        self.step(
+            "approve",
+            account,
+            token,
+            IHelpers::approveCall {
+                spender: vault,
+                amount,
+            }
+            .abi_encode(),
+        )?;
+        self.step(
+            "deposit",
+            account,
+            vault,
+            IPortfolioMargin::depositCall { token, amount }.abi_encode(),
+        )?;
+        for market in [self.perps, self.options] {
+            self.step(
+                "approveMarket",
+                account,
+                self.clearinghouse,
+                IClearinghouse::approveMarketCall {
+                    market,
+                    approved: true,
+                }
+                .abi_encode(),
+            )?;
+        }
+        Ok(())
+    }
+
+    /// Lists an option series on the options market; its instrument id.
+    pub fn list_option(
+        &mut self,
+        underlying: u8,
+        is_call: bool,
+        expiry: u64,
+        strike: u128,
+    ) -> Result<u128, String> {
+        let data = IHelpers::listSeriesCall {
+            underlying,
+            isCall: is_call,
+            expiry,
+            strike,
+        }
+        .abi_encode();
+        self.step("listSeries", self.owner, self.options, data)?;
+        Ok(instrument(
+            underlying,
+            if is_call { 2 } else { 3 },
+            expiry,
+            strike,
+        ))
+    }
+
+    /// `maker` proposes `legs` on `market` to `taker`, who accepts: the accept's receipt (which
+    /// fails with the engine's error if either side cannot take the trade).
+    pub fn trade(
+        &mut self,
+        market: Address,
+        maker: Address,
+        taker: Address,
+        legs: &[Leg],
+    ) -> Result<Receipt, String> {
+        let deadline = self.chain.timestamp() + 3_600;
+        let propose = IHelpers::proposeCall {
+            taker,
+            instruments: legs.iter().map(|l| l.0).collect(),
+            sizes: legs.iter().map(|l| l.1).collect(),
+            prices: legs.iter().map(|l| l.2).collect(),
+            deadline,
+        };
+        let r = self.step("propose", maker, market, propose.abi_encode())?;
+        let id = U256::from_be_slice(r.output.get(..32).ok_or("propose returned nothing")?);
+        Ok(self.send(taker, market, IHelpers::acceptCall { id }.abi_encode()))
+    }
+
+    /// `accountMargin(account)` (an eth_call) and its gas.
+    pub fn margin(&mut self, account: Address) -> Result<(Margin, u64), String> {
+        let r = self.chain.call(
+            account,
+            self.clearinghouse,
+            IClearinghouse::accountMarginCall { account }.abi_encode(),
+        );
+        if !r.status {
+            return Err(format!("accountMargin failed: {r:?}"));
+        }
+        let m =
+            IClearinghouse::accountMarginCall::abi_decode_returns(&r.output).map_err(|e| e.to_string())?;
+        Ok((
+            Margin {
+                equity: m._0,
+                initial: m._1,
+                maintenance: m._2,
+                isolated_initial: m._3,
+                isolated_maintenance: m._4,
+                free_collateral: m._5,
+                utilisation: m._6,
+                liquidatable: m._7,
+            },
+            r.gas_used,
+        ))
+    }
+
+    /// The packed risk request of `account`'s book, as the clearinghouse sends it.
+    pub fn risk_request(&mut self, account: Address) -> Result<Vec<u8>, String> {
+        let r = self.chain.call(
+            account,
+            self.clearinghouse,
+            IClearinghouse::riskRequestCall { account }.abi_encode(),
+        );
+        if !r.status {
+            return Err(format!("riskRequest failed: {r:?}"));
+        }
+        let b: Bytes =
+            IClearinghouse::riskRequestCall::abi_decode_returns(&r.output).map_err(|e| e.to_string())?;
+        Ok(b.to_vec())
+    }
+
+    /// The vault's collateral value of `account` (USD, 18 decimals).
+    pub fn collateral_value(&mut self, account: Address) -> Result<I256, String> {
+        let r = self.chain.call(
+            account,
+            self.vault,
+            IPortfolioMargin::collateralValueCall { account }.abi_encode(),
+        );
+        if !r.status {
+            return Err(format!("collateralValue failed: {r:?}"));
+        }
+        IPortfolioMargin::collateralValueCall::abi_decode_returns(&r.output).map_err(|e| e.to_string())
+    }
+
+    /// Sets underlying `index`'s feed to `price` (USD, 8 decimals), stamped now.
+    pub fn set_price(&mut self, index: usize, price: i64) -> Result<(), String> {
+        let feed = *self.feeds.get(index).ok_or("no such underlying")?;
+        let data = IHelpers::setAnswerCall {
+            answer: i256(i128::from(price)),
+        }
+        .abi_encode();
+        self.step("setAnswer", self.owner, feed, data)?;
+        Ok(())
+    }
+
+    /// Stamps the USDC feed's 1.00 again (its heartbeat is a day).
+    pub fn refresh_usdc_feed(&mut self) -> Result<(), String> {
+        let data = IHelpers::setAnswerCall {
+            answer: i256(100_000_000),
+        }
+        .abi_encode();
+        self.step("setAnswer USDC", self.owner, self.usdc_feed, data)?;
+        Ok(())
+    }
+
+    /// Withdraws `usdc` whole USDC of `account`'s balance to itself: the receipt.
+    pub fn withdraw(&mut self, account: Address, usdc: u64) -> Receipt {
+        let data = IPortfolioMargin::withdrawCall {
+            token: self.usdc,
+            amount: U256::from(usdc) * U256::from(USDC),
+            to: account,
+        }
+        .abi_encode();
+        self.send(account, self.vault, data)
+    }
+}

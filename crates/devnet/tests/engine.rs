@@ -1,0 +1,277 @@
+//! The whole engine on the devnet: the real wasm of the vault, the clearinghouse (core and both
+//! facets) and the risk program, with the real Solidity markets and mocks. Portfolio margin
+//! against isolated margin and against `pm margin` to the wei, a price shock, typed errors that
+//! change nothing, expiry settlement, and the gas of a margin check through a market's trade
+//! (`test/results/gas.json`; regenerate with `UPDATE_GAS=1`).
+//!
+//! Needs `script/build-wasm.sh` and `forge build` first (script/test.sh runs both before this).
+
+use alloy_primitives::{Address, I256};
+use alloy_sol_types::{SolCall, SolError};
+use pm_devnet::deployment::{instrument, Engine, IClearinghouse, IPortfolioMargin, E18, E8};
+use pm_devnet::Receipt;
+
+const ROOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../..");
+const DAY: u64 = 86_400;
+
+fn engine() -> Engine {
+    Engine::deploy(ROOT).expect("the engine deploys (run script/build-wasm.sh and forge build)")
+}
+
+fn wad(v: i128) -> I256 {
+    I256::try_from(v).unwrap()
+}
+
+fn reverted_with(r: &Receipt, selector: [u8; 4]) {
+    assert!(!r.status, "expected a revert, got {r:?}");
+    assert_eq!(&r.output[..4], selector.as_slice(), "revert data {:?}", r.output);
+}
+
+/// A USD amount with 6 decimals as the 18-decimal figure the ABI reports.
+fn abi_of_usd6(v: i128) -> I256 {
+    wad(v * 1_000_000_000_000)
+}
+
+/// Alice: long 1 BTC call (65,000, 30 days) bought from Bob at 3,500, and short 0.5 BTC perp sold
+/// to Bob at 65,000. The engine's figures equal `pm margin` on the same book to the wei, and the
+/// hedged book needs less initial margin than its positions margined alone.
+#[test]
+fn a_hedged_book_needs_less_than_isolated_and_matches_pm_margin_to_the_wei() {
+    let mut e = engine();
+    let (alice, bob) = (e.chain.accounts[1], e.chain.accounts[2]);
+    e.open_account(alice, 100_000).unwrap();
+    e.open_account(bob, 1_000_000).unwrap();
+    let expiry = e.chain.timestamp() + 30 * DAY;
+    let call = e.list_option(0, true, expiry, 65_000 * E8 as u128).unwrap();
+    let r = e
+        .trade(e.options, alice, bob, &[(call, E18, 3_500 * E18)])
+        .unwrap();
+    assert!(r.status, "{r:?}");
+    let perp = instrument(0, 0, 0, 0);
+    let r = e
+        .trade(e.perps, alice, bob, &[(perp, -E18 / 2, 65_000 * E18)])
+        .unwrap();
+    assert!(r.status, "{r:?}");
+
+    // Cash accounting: 100,000 − 3,500 premium + 32,500 perp proceeds.
+    assert_eq!(e.collateral_value(alice).unwrap(), wad(129_000 * E18));
+    let (m, _) = e.margin(alice).unwrap();
+    assert!(m.initial < m.isolated_initial, "{m:?}");
+    assert!(m.maintenance < m.isolated_maintenance, "{m:?}");
+    assert!(!m.liquidatable);
+
+    // The same book through `pm margin` (a portfolio file written from the chain's state).
+    let fixture = serde_json::json!({
+        "name": "devnet: long call, short perp",
+        "now": e.chain.timestamp(),
+        "collateral": "129000",
+        "underlyings": [{ "symbol": "BTC", "price": "65000", "vol": "0.55", "params": "BTC" }],
+        "correlation": [["1"]],
+        "positions": [
+            { "underlying": "BTC", "instrument": "call", "strike": "65000", "expiry_days": 30, "size": "1" },
+            { "underlying": "BTC", "instrument": "perp", "size": "-0.5" }
+        ]
+    });
+    let path = std::env::temp_dir().join(format!("pm-devnet-hedged-{}.json", std::process::id()));
+    std::fs::write(&path, fixture.to_string()).unwrap();
+    let report = pm_cli::margin_command(path.to_str().unwrap(), true).unwrap();
+    std::fs::remove_file(&path).ok();
+    let report: serde_json::Value = serde_json::from_str(&report).unwrap();
+    let usd = |k: &str| abi_of_usd6(pm_cli::decimal::parse(report[k].as_str().unwrap(), 6).unwrap());
+    assert_eq!(m.equity, usd("equity"));
+    assert_eq!(m.initial, usd("initial"));
+    assert_eq!(m.maintenance, usd("maintenance"));
+    assert_eq!(m.isolated_initial, usd("isolated_initial"));
+    assert_eq!(m.isolated_maintenance, usd("isolated_maintenance"));
+    assert_eq!(m.free_collateral, usd("free_collateral"));
+    println!(
+        "hedged: IM {} vs isolated {} (released {})",
+        m.initial,
+        m.isolated_initial,
+        m.isolated_initial - m.initial
+    );
+
+    // And the packed request the clearinghouse sends decodes to the same book.
+    let req = pm_risk::wire::decode(&e.risk_request(alice).unwrap()).unwrap();
+    assert_eq!(req.positions.len(), 2);
+    assert_eq!(req.collateral, 129_000 * 1_000_000);
+}
+
+/// Bob is short 2 BTC perps; BTC jumps 12%: he falls below maintenance. Withdrawals and
+/// risk-adding trades revert with `InsufficientMargin`; buying back passes.
+#[test]
+fn a_price_shock_makes_an_account_liquidatable_and_only_risk_reduction_passes() {
+    let mut e = engine();
+    let (alice, bob) = (e.chain.accounts[1], e.chain.accounts[2]);
+    e.open_account(alice, 1_000_000).unwrap();
+    e.open_account(bob, 20_000).unwrap();
+    let perp = instrument(0, 0, 0, 0);
+    let r = e
+        .trade(e.perps, bob, alice, &[(perp, -2 * E18, 65_000 * E18)])
+        .unwrap();
+    assert!(r.status, "{r:?}");
+    let (before, _) = e.margin(bob).unwrap();
+    assert!(
+        !before.liquidatable && before.free_collateral > I256::ZERO,
+        "{before:?}"
+    );
+
+    e.set_price(0, 72_800 * E8).unwrap();
+    let (after, _) = e.margin(bob).unwrap();
+    assert!(after.liquidatable, "{after:?}");
+    assert!(after.equity < after.maintenance);
+
+    let r = e.withdraw(bob, 1_000);
+    reverted_with(&r, IPortfolioMargin::InsufficientMargin::SELECTOR);
+    let more = e
+        .trade(e.perps, bob, alice, &[(perp, -E18 / 10, 72_800 * E18)])
+        .unwrap();
+    reverted_with(&more, IClearinghouse::InsufficientMargin::SELECTOR);
+    let err = IClearinghouse::InsufficientMargin::abi_decode(&more.output).unwrap();
+    assert_eq!(err.account, bob);
+    assert_eq!(err.shortfall, (err.initialMargin - err.equity).into_raw());
+    assert_eq!(
+        e.margin(bob).unwrap().0,
+        after,
+        "a reverted trade changes nothing"
+    );
+
+    let less = e
+        .trade(e.perps, bob, alice, &[(perp, E18, 72_800 * E18)])
+        .unwrap();
+    assert!(less.status, "risk-reducing trade: {less:?}");
+    let (reduced, _) = e.margin(bob).unwrap();
+    assert!(reduced.maintenance < after.maintenance);
+}
+
+/// Bad inputs get typed errors and change nothing.
+#[test]
+fn bad_calls_get_typed_errors() {
+    let mut e = engine();
+    let (alice, bob, carol) = (e.chain.accounts[1], e.chain.accounts[2], e.chain.accounts[3]);
+    e.open_account(alice, 100_000).unwrap();
+    e.open_account(bob, 100_000).unwrap();
+    let perp = instrument(0, 0, 0, 0);
+    let ch = e.clearinghouse;
+
+    // Only authorised markets update positions; only the clearinghouse settles in the vault.
+    let direct = IClearinghouse::updatePositionCall {
+        account: alice,
+        instrument: perp,
+        sizeDelta: E18,
+        price: E18,
+    };
+    reverted_with(
+        &e.send(alice, ch, direct.abi_encode()),
+        IClearinghouse::MarketNotAuthorised::SELECTOR,
+    );
+    let settle = IPortfolioMargin::settleCall {
+        account: alice,
+        counterparty: bob,
+        amount: wad(1),
+    };
+    reverted_with(
+        &e.send(alice, e.vault, settle.abi_encode()),
+        IPortfolioMargin::NotClearinghouse::SELECTOR,
+    );
+    // Carol never approved the perp market.
+    let r = e
+        .trade(e.perps, alice, carol, &[(perp, E18, 65_000 * E18)])
+        .unwrap();
+    reverted_with(&r, IClearinghouse::MarketNotApproved::SELECTOR);
+    // A perp on an unlisted underlying.
+    let r = e
+        .trade(e.perps, alice, bob, &[(instrument(9, 0, 0, 0), E18, E18)])
+        .unwrap();
+    reverted_with(&r, IClearinghouse::InvalidInstrument::SELECTOR);
+    assert_eq!(positions(&mut e, alice), (vec![], vec![]));
+
+    // Roles.
+    reverted_with(
+        &e.send(
+            alice,
+            ch,
+            IClearinghouse::postVolatilityCall {
+                underlying: 0,
+                vol: E18,
+            }
+            .abi_encode(),
+        ),
+        IClearinghouse::NotVolOracle::SELECTOR,
+    );
+    reverted_with(
+        &e.send(
+            alice,
+            ch,
+            IClearinghouse::setMarketCall {
+                market: alice,
+                authorised: true,
+            }
+            .abi_encode(),
+        ),
+        IClearinghouse::NotOwner::SELECTOR,
+    );
+    // A matrix that is not positive semi-definite: the risk program rejects it (code 15).
+    let risk = pm_risk::defaults::risk(&[]);
+    let (before, _) = e.margin(alice).unwrap();
+    let r = e.send(
+        e.owner,
+        ch,
+        IClearinghouse::setRiskParamsCall {
+            gridLevels: risk.grid_levels,
+            scalars: pm_risk::wire::scalars_of(&risk),
+            correlations: vec![E18, -E18, E18, E18, E18, E18],
+        }
+        .abi_encode(),
+    );
+    reverted_with(&r, IClearinghouse::InvalidRiskParameters::SELECTOR);
+    let err = IClearinghouse::InvalidRiskParameters::abi_decode(&r.output).unwrap();
+    assert_eq!(err.code, pm_risk::RiskError::CorrelationNotPsd as u8);
+    assert_eq!(e.margin(alice).unwrap().0, before);
+}
+
+/// The account's book through the views facet.
+fn positions(e: &mut Engine, account: Address) -> (Vec<u128>, Vec<i128>) {
+    let r = e.chain.call(
+        account,
+        e.clearinghouse,
+        IClearinghouse::positionsCall { account }.abi_encode(),
+    );
+    assert!(r.status, "{r:?}");
+    let p = IClearinghouse::positionsCall::abi_decode_returns(&r.output).unwrap();
+    (p._0, p._1)
+}
+
+/// An expired call settles at the feed price: the holder is paid the intrinsic value, the writer
+/// pays it, and both positions leave.
+#[test]
+fn expired_options_settle_at_the_feed_price() {
+    let mut e = engine();
+    let (alice, bob) = (e.chain.accounts[1], e.chain.accounts[2]);
+    e.open_account(alice, 100_000).unwrap();
+    e.open_account(bob, 100_000).unwrap();
+    let expiry = e.chain.timestamp() + DAY;
+    let call = e.list_option(0, true, expiry, 60_000 * E8 as u128).unwrap();
+    let r = e
+        .trade(e.options, alice, bob, &[(call, 2 * E18, 5_500 * E18)])
+        .unwrap();
+    assert!(r.status, "{r:?}");
+    assert_eq!(positions(&mut e, alice), (vec![call], vec![2 * E18]));
+
+    e.chain.advance(DAY + 1);
+    e.set_price(0, 66_000 * E8).unwrap();
+    e.refresh_usdc_feed().unwrap();
+    e.post_vols().unwrap();
+    for account in [alice, bob] {
+        let r = e.send(
+            account,
+            e.clearinghouse,
+            IClearinghouse::settleExpiredCall { account }.abi_encode(),
+        );
+        assert!(r.status, "{r:?}");
+        assert_eq!(positions(&mut e, account), (vec![], vec![]));
+    }
+    // 100,000 − 11,000 premium + 2 × 6,000 intrinsic; the writer the mirror image.
+    assert_eq!(e.collateral_value(alice).unwrap(), wad(101_000 * E18));
+    assert_eq!(e.collateral_value(bob).unwrap(), wad(99_000 * E18));
+}
