@@ -1,0 +1,116 @@
+//! The gas of a margin check through a market's trade, on the devnet with the real programs and
+//! markets: an account holding N − 1 options (calls and puts, 4 strikes, 4 expiries, round-robin
+//! over the underlyings) opens its N-th position through the options market. The trade's gas
+//! covers both sides' position updates and margin checks (the taker holds that one position);
+//! the view is `accountMargin` of the N-position account alone. Committed to
+//! `test/results/gas.json` (a regression over 2% fails; regenerate with `UPDATE_GAS=1`).
+//!
+//! Needs `script/build-wasm.sh` and `forge build` first (script/test.sh runs both before this).
+
+use alloy_sol_types::SolCall;
+use pm_devnet::deployment::{listings, Engine, IClearinghouse, Leg, E18};
+
+const ROOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../..");
+const DAY: u64 = 86_400;
+/// Legs per ticket while building a book (keeps each transaction far below the 32M gas cap).
+const BATCH: usize = 16;
+
+/// The i-th option of the book: underlying, call or put, strike (8 decimals), expiry, size.
+/// The risk program's own gas test uses the same book (`risk_program.rs`), minus the minutes.
+fn option(i: usize, underlyings: usize, now: u64) -> (u8, bool, u128, u64, i128) {
+    let u = i % underlyings;
+    let price = listings()[u].price as u128;
+    let strike = price / 100 * [80, 90, 110, 120][(i / underlyings) % 4];
+    // + i minutes: every option is its own series, so the book holds N distinct positions.
+    let expiry = now + [7, 30, 90, 180][(i / (4 * underlyings)) % 4] * DAY + i as u64 * 60;
+    let size = if (i / 2).is_multiple_of(2) { E18 } else { -E18 };
+    (u as u8, i.is_multiple_of(2), strike, expiry, size)
+}
+
+struct Row {
+    positions: usize,
+    underlyings: usize,
+    trade_gas: u64,
+    view_gas: u64,
+}
+
+fn measure(positions: usize, underlyings: usize) -> Row {
+    let mut e = Engine::deploy(ROOT).unwrap();
+    let (alice, bob, eve) = (e.chain.accounts[1], e.chain.accounts[2], e.chain.accounts[3]);
+    for a in [alice, bob, eve] {
+        e.open_account(a, 100_000_000).unwrap();
+    }
+    let now = e.chain.timestamp();
+    let mut legs: Vec<Leg> = Vec::new();
+    for i in 0..positions {
+        let (u, is_call, strike, expiry, size) = option(i, underlyings, now);
+        let id = e.list_option(u, is_call, expiry, strike).unwrap();
+        legs.push((id, size, 0));
+    }
+    let (last, book) = legs.split_last().unwrap();
+    for chunk in book.chunks(BATCH) {
+        let r = e.trade(e.options, alice, bob, chunk).unwrap();
+        assert!(r.status, "book building: {r:?}");
+    }
+    let r = e.trade(e.options, alice, eve, &[*last]).unwrap();
+    assert!(r.status, "measured trade: {r:?}");
+    let (m, view_gas) = e.margin(alice).unwrap();
+    assert!(!m.liquidatable);
+    let held = e.chain.call(
+        alice,
+        e.clearinghouse,
+        IClearinghouse::positionsCall { account: alice }.abi_encode(),
+    );
+    let held = IClearinghouse::positionsCall::abi_decode_returns(&held.output).unwrap();
+    assert_eq!(held._0.len(), positions);
+    Row {
+        positions,
+        underlyings,
+        trade_gas: r.gas_used,
+        view_gas,
+    }
+}
+
+#[test]
+fn gas_of_a_margin_check_through_a_market_trade() {
+    let mut rows = Vec::new();
+    println!(
+        "{:>10} {:>12} {:>16} {:>20}",
+        "positions", "underlyings", "trade gas", "accountMargin gas"
+    );
+    for (positions, underlyings) in [(1, 1), (16, 1), (16, 4), (32, 2), (32, 4), (128, 4)] {
+        let r = measure(positions, underlyings);
+        println!(
+            "{:>10} {:>12} {:>16} {:>20}",
+            r.positions, r.underlyings, r.trade_gas, r.view_gas
+        );
+        rows.push(serde_json::json!({
+            "positions": r.positions,
+            "underlyings": r.underlyings,
+            "trade_gas": r.trade_gas,
+            "account_margin_gas": r.view_gas,
+        }));
+    }
+    let path = format!("{ROOT}/test/results/gas.json");
+    let got = serde_json::to_string_pretty(&serde_json::json!({
+        "what": "an account holding N-1 options opens its N-th through OptionsMarket.accept (both sides' updates and margin checks; the taker holds one position), and accountMargin of the N-position account (an eth_call); options on 1 to 4 underlyings, 4 strikes, 4 expiries",
+        "rows": rows,
+    }))
+    .unwrap()
+        + "\n";
+    if std::env::var_os("UPDATE_GAS").is_some() {
+        std::fs::write(&path, &got).unwrap();
+    }
+    let want: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).expect("run with UPDATE_GAS=1")).unwrap();
+    for (g, w) in rows.iter().zip(want["rows"].as_array().unwrap()) {
+        for key in ["trade_gas", "account_margin_gas"] {
+            let (g, w) = (g[key].as_u64().unwrap(), w[key].as_u64().unwrap());
+            assert!(g <= w + w / 50, "{key} regressed: {g} > {w} + 2%");
+            assert!(
+                g + g / 50 >= w,
+                "{key} improved: {g} < {w}; regenerate with UPDATE_GAS=1"
+            );
+        }
+    }
+}
