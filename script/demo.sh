@@ -1,21 +1,19 @@
 #!/usr/bin/env bash
-# The project's main job. Today: build every Stylus program, pack it exactly as `cargo stylus
-# deploy` publishes it, and show what would be deployed. The in-process devnet and the margin
-# demo (deploy, trade, shock prices, liquidate) are the next milestones; see README "Status".
+# The project's main job: builds the Stylus programs and the Solidity markets, starts an Arbitrum
+# devnet in-process, deploys the whole engine from its real wasm, opens a hedged and an unhedged
+# book, shows what portfolio margin releases against isolated margin, shocks prices, shows who
+# becomes liquidatable and what the engine then allows, and prints the gas of every step.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 script/setup.sh
-echo "==> building the Stylus programs (wasm: the vault for size, the risk program for speed)"
+echo "==> building the Stylus programs (the vault and the clearinghouse for size, the risk program for speed)"
 script/build-wasm.sh
 echo
-echo "==> packing them for deployment (target/stylus/<program>.code and .initcode)"
+echo "==> packing them as \`cargo stylus deploy\` publishes them (on-chain bytes against the 24,576 limit)"
 script/size.sh
 echo
-for code in target/stylus/*.code; do
-  name=$(basename "$code" .code)
-  printf '%s: deployment init code %s bytes (43-byte prelude + EF F0 00 00 + brotli-11 wasm)\n' \
-    "$name" "$(wc -c < "target/stylus/$name.initcode")"
-done
+echo "==> compiling the Solidity markets and mocks"
+node_modules/.bin/forge build --quiet
 echo
-echo "==> the engine's Solidity interface (abi/IPortfolioMargin.sol), functions:"
-grep -E '^\s+function ' abi/IPortfolioMargin.sol | sed 's/^ */  /'
+echo "==> the demo"
+cargo run -q -p pm-devnet --bin pm-demo

@@ -92,20 +92,25 @@ impl Vault {
             return Err(EngineError::ZeroAddress(ZeroAddress {}));
         }
         let account = self.vm().msg_sender();
-        let balance = self.balances.getter(account).get(token);
-        let Some(remaining) = balance.checked_sub(amount) else {
-            return Err(EngineError::InsufficientBalance(InsufficientBalance {
-                account,
-                token,
-                balance,
-                amount,
-            }));
-        };
+        // Effects before the transfer; the margin check sees the balance after the withdrawal.
+        if !token.is_zero() && token == self.settlement_token.get() {
+            // The settlement token may be borrowed: what the balance lacks becomes debt, which
+            // the margin check below counts in full against the account's other equity.
+            self.debit(account, amount)?;
+        } else {
+            let balance = self.balances.getter(account).get(token);
+            let Some(remaining) = balance.checked_sub(amount) else {
+                return Err(EngineError::InsufficientBalance(InsufficientBalance {
+                    account,
+                    token,
+                    balance,
+                    amount,
+                }));
+            };
+            self.balances.setter(account).setter(token).set(remaining);
+        }
         let total = self.collaterals.getter(token).total_deposited.get();
         let total_after = total.checked_sub(amount).ok_or_else(overflow)?;
-
-        // Effects before the transfer; the margin check sees the balance after the withdrawal.
-        self.balances.setter(account).setter(token).set(remaining);
         self.collaterals.setter(token).total_deposited.set(total_after);
         // A failure from here on reverts the transaction, which undoes the writes above.
         self.ensure_collateralised(account)?;

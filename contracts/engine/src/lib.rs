@@ -182,7 +182,9 @@ impl Vault {
     }
 
     /// Withdraws `amount` of `token` from the caller's balance to `to`. Once a clearinghouse is
-    /// connected, the account's equity after it must stay at or above its initial margin.
+    /// connected, the account's equity after it must stay at or above its initial margin, and the
+    /// settlement token may be withdrawn beyond the balance: the rest becomes debt (borrowed
+    /// against the account's other collateral and positions, and counted in full).
     /// Errors: `ZeroAmount`, `ZeroAddress`, `InsufficientBalance`, `InsufficientMargin`,
     /// `MarginCheckFailed`, `TokenCallFailed`, and the price errors of `price` when a clearinghouse
     /// is connected.

@@ -28,9 +28,7 @@ impl Vault {
                 clearinghouse: current,
             }));
         }
-        if clearinghouse.is_zero() {
-            return Err(EngineError::ZeroAddress(ZeroAddress {}));
-        }
+        // The zero address has no code: `NotAContract`.
         self.ensure_contract(clearinghouse)?;
         self.pricing(settlement_token)?;
         self.clearinghouse.set(clearinghouse);
@@ -101,7 +99,7 @@ impl Vault {
     }
 
     /// Takes `units` from the balance, and what the balance lacks as debt.
-    fn debit(&mut self, who: Address, units: U256) -> Result<()> {
+    pub(crate) fn debit(&mut self, who: Address, units: U256) -> Result<()> {
         let token = self.settlement_token.get();
         let balance = self.balances.getter(who).get(token);
         if balance >= units {

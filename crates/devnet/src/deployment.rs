@@ -556,6 +556,37 @@ impl Engine {
         Ok(())
     }
 
+    /// Lists `n` option series and returns them as legs of size ±1 at premium 0: calls and puts,
+    /// 4 strikes (80–120% of the price), 4 expiries (7–180 days, plus i minutes so that every
+    /// option is its own series), round-robin over the first `underlyings` underlyings. The
+    /// risk program's gas test margins the same book.
+    pub fn options_book(&mut self, n: usize, underlyings: usize) -> Result<Vec<Leg>, String> {
+        let now = self.chain.timestamp();
+        let prices: Vec<i64> = listings().iter().map(|l| l.price).collect();
+        let mut legs = Vec::with_capacity(n);
+        for i in 0..n {
+            let u = i % underlyings.max(1);
+            let price = *prices.get(u).ok_or("at most 4 underlyings")? as u128;
+            let strike = price / 100 * [80, 90, 110, 120][(i / underlyings) % 4];
+            let expiry = now + [7, 30, 90, 180][(i / (4 * underlyings)) % 4] * 86_400 + i as u64 * 60;
+            let id = self.list_option(u as u8, i.is_multiple_of(2), expiry, strike)?;
+            legs.push((id, if (i / 2).is_multiple_of(2) { E18 } else { -E18 }, 0));
+        }
+        Ok(legs)
+    }
+
+    /// Trades `legs` between `holder` (maker) and `counterparty` on the options market, 16 legs a
+    /// ticket (each transaction far below the 32M gas cap).
+    pub fn build_book(&mut self, holder: Address, counterparty: Address, legs: &[Leg]) -> Result<(), String> {
+        for chunk in legs.chunks(16) {
+            let r = self.trade(self.options, holder, counterparty, chunk)?;
+            if !r.status {
+                return Err(format!("building a book: {r:?}"));
+            }
+        }
+        Ok(())
+    }
+
     /// Withdraws `usdc` whole USDC of `account`'s balance to itself: the receipt.
     pub fn withdraw(&mut self, account: Address, usdc: u64) -> Receipt {
         let data = IPortfolioMargin::withdrawCall {

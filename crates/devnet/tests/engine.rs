@@ -275,3 +275,39 @@ fn expired_options_settle_at_the_feed_price() {
     assert_eq!(e.collateral_value(alice).unwrap(), wad(101_000 * E18));
     assert_eq!(e.collateral_value(bob).unwrap(), wad(99_000 * E18));
 }
+
+/// A long perp pays its notional from the settlement balance; the settlement token can still be
+/// withdrawn against the book: what the balance lacks becomes debt, counted in full, up to
+/// initial margin and no further.
+#[test]
+fn withdrawing_beyond_the_settlement_balance_borrows_against_the_book() {
+    let mut e = engine();
+    let (alice, bob) = (e.chain.accounts[1], e.chain.accounts[2]);
+    e.open_account(alice, 100_000).unwrap();
+    e.open_account(bob, 1_000_000).unwrap();
+    let perp = instrument(0, 0, 0, 0);
+    let r = e
+        .trade(e.perps, alice, bob, &[(perp, E18, 65_000 * E18)])
+        .unwrap();
+    assert!(r.status, "{r:?}");
+    // 100,000 − 65,000 = 35,000 left; withdraw 50,000: 15,000 of debt.
+    let r = e.withdraw(alice, 50_000);
+    assert!(r.status, "{r:?}");
+    let debt = e.chain.call(
+        alice,
+        e.vault,
+        IPortfolioMargin::debtOfCall { account: alice }.abi_encode(),
+    );
+    let debt = IPortfolioMargin::debtOfCall::abi_decode_returns(&debt.output).unwrap();
+    assert_eq!(debt, alloy_primitives::U256::from(15_000_000_000u64));
+    assert_eq!(e.collateral_value(alice).unwrap(), wad(-15_000 * E18));
+    let (m, _) = e.margin(alice).unwrap();
+    assert_eq!(m.equity, wad(50_000 * E18));
+    // Everything but the initial margin is free; one dollar more is refused and changes nothing.
+    let free = (m.free_collateral / wad(E18)).as_i64() as u64;
+    let r = e.withdraw(alice, free + 1);
+    reverted_with(&r, IPortfolioMargin::InsufficientMargin::SELECTOR);
+    assert_eq!(e.margin(alice).unwrap().0, m);
+    let r = e.withdraw(alice, free);
+    assert!(r.status, "{r:?}");
+}

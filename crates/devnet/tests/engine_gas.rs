@@ -8,24 +8,9 @@
 //! Needs `script/build-wasm.sh` and `forge build` first (script/test.sh runs both before this).
 
 use alloy_sol_types::SolCall;
-use pm_devnet::deployment::{listings, Engine, IClearinghouse, Leg, E18};
+use pm_devnet::deployment::{Engine, IClearinghouse};
 
 const ROOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../..");
-const DAY: u64 = 86_400;
-/// Legs per ticket while building a book (keeps each transaction far below the 32M gas cap).
-const BATCH: usize = 16;
-
-/// The i-th option of the book: underlying, call or put, strike (8 decimals), expiry, size.
-/// The risk program's own gas test uses the same book (`risk_program.rs`), minus the minutes.
-fn option(i: usize, underlyings: usize, now: u64) -> (u8, bool, u128, u64, i128) {
-    let u = i % underlyings;
-    let price = listings()[u].price as u128;
-    let strike = price / 100 * [80, 90, 110, 120][(i / underlyings) % 4];
-    // + i minutes: every option is its own series, so the book holds N distinct positions.
-    let expiry = now + [7, 30, 90, 180][(i / (4 * underlyings)) % 4] * DAY + i as u64 * 60;
-    let size = if (i / 2).is_multiple_of(2) { E18 } else { -E18 };
-    (u as u8, i.is_multiple_of(2), strike, expiry, size)
-}
 
 struct Row {
     positions: usize,
@@ -40,18 +25,9 @@ fn measure(positions: usize, underlyings: usize) -> Row {
     for a in [alice, bob, eve] {
         e.open_account(a, 100_000_000).unwrap();
     }
-    let now = e.chain.timestamp();
-    let mut legs: Vec<Leg> = Vec::new();
-    for i in 0..positions {
-        let (u, is_call, strike, expiry, size) = option(i, underlyings, now);
-        let id = e.list_option(u, is_call, expiry, strike).unwrap();
-        legs.push((id, size, 0));
-    }
+    let legs = e.options_book(positions, underlyings).unwrap();
     let (last, book) = legs.split_last().unwrap();
-    for chunk in book.chunks(BATCH) {
-        let r = e.trade(e.options, alice, bob, chunk).unwrap();
-        assert!(r.status, "book building: {r:?}");
-    }
+    e.build_book(alice, bob, book).unwrap();
     let r = e.trade(e.options, alice, eve, &[*last]).unwrap();
     assert!(r.status, "measured trade: {r:?}");
     let (m, view_gas) = e.margin(alice).unwrap();
