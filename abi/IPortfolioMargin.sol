@@ -274,9 +274,13 @@ interface IClearinghouse {
 
     function instrumentId(uint8 underlying, uint8 kind, uint64 expiry, uint128 strike) external view returns (uint128);
 
+    function settleExpired(address account) external returns (uint32);
+
     function positions(address account) external view returns (uint128[] memory, int128[] memory);
 
-    function settleExpired(address account) external returns (uint32);
+    function riskByUnderlying(address account) external view returns (uint8[] memory, int256[] memory, int256[] memory, int256[] memory, int256[] memory, int256[] memory, uint8[] memory, int256[] memory);
+
+    function withdrawable(address account, address token) external view returns (uint256);
 
     function simulate(address account, uint128[] memory instruments, int128[] memory sizeDeltas, int128[] memory prices) external view returns (int256, int256, int256, int256, int256, int256, int256, bool);
 

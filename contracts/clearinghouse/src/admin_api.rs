@@ -1,6 +1,6 @@
 //! The admin facet's ABI: roles, markets, approvals, underlyings, risk parameters and their
-//! views. The core reaches it by delegatecall, so it runs over the core's storage; what it does
-//! not route goes on to the views facet. The core reaches it by delegatecall, so it runs over the core's storage.
+//! views, and the keepers' expiry settlement. The core reaches it by delegatecall, so it runs
+//! over the core's storage; what it does not route goes on to the views facet.
 
 use alloc::vec::Vec;
 
@@ -137,6 +137,13 @@ impl Clearinghouse {
             expiry,
             strike,
         })
+    }
+
+    /// Settles `account`'s expired futures and options at their underlyings' feed prices now and
+    /// removes them; anyone may call (keepers do, right after expiry). Returns how many settled.
+    /// Errors: the price errors of a feed, `VaultCallFailed`.
+    pub fn settle_expired(&mut self, account: Address) -> Result<u32, ClearinghouseError> {
+        self.settle_expired_positions(account)
     }
 
     /// Every selector the admin facet does not route goes on to the views facet, by delegatecall

@@ -53,6 +53,7 @@ mod request;
 mod trading;
 #[cfg(feature = "views")]
 mod views_api;
+mod withdrawal;
 
 pub use crate::storage::Clearinghouse;
 

@@ -13,6 +13,7 @@ use crate::errors::{
 };
 use crate::request::MarketData;
 use crate::storage::Clearinghouse;
+use pm_risk::wire::ACCOUNT_WORDS;
 
 /// One USD of the risk crate (6 decimals) in the ABI's 18 decimals.
 const USD_TO_ABI: i128 = 1_000_000_000_000;
@@ -74,25 +75,33 @@ pub(crate) fn usd_floor(value: I256) -> Result<i128> {
 }
 
 /// `usd` (6 decimals) in 18 decimals; saturates at the `int128` range (10^20 USD and more).
-fn abi(usd: i128) -> I256 {
+pub(crate) fn abi(usd: i128) -> I256 {
     I256::try_from(usd.saturating_mul(USD_TO_ABI)).unwrap_or_default()
 }
 
 impl Clearinghouse {
-    /// Calls the risk program with a packed request; the answer's ten words.
-    /// Errors: `RiskCheckFailed` with the program's error code.
-    fn run_risk(&self, request: &[u8]) -> core::result::Result<[i128; 10], u8> {
+    /// Calls the risk program with a packed request; every word of its answer (each an `int128`
+    /// sign-extended to 256 bits), or its error code (255: no answer, or one too short).
+    fn run_risk(&self, request: &[u8]) -> core::result::Result<Vec<i128>, u8> {
         let ret = static_call(self.vm(), Call::new(), self.risk_program.get(), request).map_err(risk_code)?;
-        let mut words = [0i128; 10];
-        for (k, w) in words.iter_mut().enumerate() {
-            let start = k.saturating_mul(32).saturating_add(16);
-            let bytes: [u8; 16] = ret
-                .get(start..start.saturating_add(16))
-                .and_then(|b| b.try_into().ok())
-                .ok_or(u8::MAX)?;
-            *w = i128::from_be_bytes(bytes);
+        if ret.len() < 32usize.saturating_mul(ACCOUNT_WORDS) {
+            return Err(u8::MAX);
         }
-        Ok(words)
+        Ok(ret
+            .chunks_exact(32)
+            .map(|w| {
+                let low: [u8; 16] = w.get(16..).and_then(|b| b.try_into().ok()).unwrap_or_default();
+                i128::from_be_bytes(low)
+            })
+            .collect())
+    }
+
+    /// The risk program's answer for `positions` with `collateral` (USD, 18 decimals), at the
+    /// live market data. Errors: `RiskCheckFailed`, and those of `build_request`.
+    pub(crate) fn risk_answer(&self, collateral: I256, positions: &[(u128, i128)]) -> Result<Vec<i128>> {
+        let request = self.build_request(usd_floor(collateral)?, positions, MarketData::Live)?;
+        self.run_risk(&request)
+            .map_err(|code| ClearinghouseError::RiskCheckFailed(RiskCheckFailed { code }))
     }
 
     /// Checks the stored parameters with the risk program. Errors: `InvalidRiskParameters`.
@@ -115,12 +124,11 @@ impl Clearinghouse {
                 ..Figures::default()
             });
         }
-        let request = self.build_request(usd_floor(collateral)?, positions, MarketData::Live)?;
-        let w = self
-            .run_risk(&request)
-            .map_err(|code| ClearinghouseError::RiskCheckFailed(RiskCheckFailed { code }))?;
-        let [equity, initial, maintenance, _requirement, iso_initial, iso_maintenance, free, utilisation, _add_ons, liquidatable] =
-            w;
+        let w = self.risk_answer(collateral, positions)?;
+        let word = |i: usize| w.get(i).copied().unwrap_or(0);
+        let (equity, initial, maintenance) = (word(0), word(1), word(2));
+        let (iso_initial, iso_maintenance, free, utilisation, liquidatable) =
+            (word(4), word(5), word(6), word(7), word(9));
         Ok(Figures {
             equity: abi(equity),
             initial: abi(initial),

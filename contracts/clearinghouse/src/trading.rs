@@ -175,8 +175,8 @@ impl Clearinghouse {
         Ok(())
     }
 
-    /// The account's book after `changes` (as `update` would apply them) and the cash they move,
-    /// without writing anything. Errors: those of `update`'s checks of each change.
+    /// The account's book after `changes` (as `update` would apply them) and the cash they move
+    /// (USD, 18 decimals), without writing anything. Errors: those of `update`'s checks of each change.
     pub(crate) fn simulated_book(
         &self,
         account: Address,
@@ -206,7 +206,11 @@ impl Clearinghouse {
                 .checked_add(cash_for(delta, price, decimals).ok_or_else(overflow)?)
                 .ok_or_else(overflow)?;
         }
-        Ok((book, cash))
+        // Token units (worth one USD each) in the 18 decimals of a collateral value.
+        let scale = 10i128
+            .checked_pow(u32::from(18u8.saturating_sub(decimals)))
+            .ok_or_else(overflow)?;
+        Ok((book, cash.checked_mul(scale).ok_or_else(overflow)?))
     }
 
     /// (index, size) of `instrument` in the account's positions; `None` and 0 when not held.

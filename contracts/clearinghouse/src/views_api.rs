@@ -1,13 +1,16 @@
-//! The views facet's ABI: the account's positions, and the rarer calls that need the whole
-//! margin path: expiry settlement, simulation and the packed risk request. Reached from the core through the admin facet, by
-//! delegatecall each time, so it runs over the core's storage.
+//! The views facet's ABI: the account's positions, and the views that need the whole margin
+//! path: simulation, withdrawable amounts, risk by underlying and the packed risk request.
+//! Reached from the core through the admin facet, by delegatecall each time, so it runs over the
+//! core's storage.
 
 use alloc::vec::Vec;
 
-use alloy_primitives::{Address, Bytes, I256};
+use alloy_primitives::{Address, Bytes, I256, U256};
+use pm_risk::wire::{ACCOUNT_WORDS, UNDERLYING_WORDS};
 use stylus_sdk::prelude::*;
 
 use crate::errors::{self, ClearinghouseError};
+use crate::instrument::spec_of;
 use crate::margin::{self, MarginTuple};
 use crate::request::MarketData;
 use crate::storage::Clearinghouse;
@@ -21,11 +24,69 @@ impl Clearinghouse {
         self.book(account).into_iter().unzip()
     }
 
-    /// Settles `account`'s expired futures and options at their underlyings' feed prices now and
-    /// removes them; anyone may call (keepers do, right after expiry). Returns how many settled.
-    /// Errors: the price errors of a feed, `VaultCallFailed`.
-    pub fn settle_expired(&mut self, account: Address) -> Result<u32, ClearinghouseError> {
-        self.settle_expired_positions(account)
+    /// Each underlying the account holds, ascending: (underlyings, net deltas (units), net
+    /// gammas (Γ·F: the delta change for a 100% move), net vegas (USD per 1.00 of vol), worst
+    /// scenario losses (USD), the worst scenarios' price moves (fractions) and vol states (0
+    /// unchanged, 1 up, 2 down), scan ranges (fractions)), all with 18 decimals.
+    /// Errors: those of `accountMargin`.
+    #[allow(clippy::type_complexity)]
+    pub fn risk_by_underlying(
+        &self,
+        account: Address,
+    ) -> Result<
+        (
+            Vec<u8>,
+            Vec<I256>,
+            Vec<I256>,
+            Vec<I256>,
+            Vec<I256>,
+            Vec<I256>,
+            Vec<u8>,
+            Vec<I256>,
+        ),
+        ClearinghouseError,
+    > {
+        let book = self.book(account);
+        let mask = book.iter().fold(0u32, |m, (id, _)| {
+            m | 1u32.checked_shl(u32::from(spec_of(*id).underlying)).unwrap_or(0)
+        });
+        let held: Vec<u8> = (0..32u8).filter(|k| mask & (1u32 << k) != 0).collect();
+        let mut out = (
+            held.clone(),
+            vec![],
+            vec![],
+            vec![],
+            vec![],
+            vec![],
+            vec![],
+            vec![],
+        );
+        if book.is_empty() {
+            return Ok(out);
+        }
+        let words = self.risk_answer(self.collateral_value(account)?, &book)?;
+        let wad = |v: i128| I256::try_from(v).unwrap_or_default();
+        for k in 0..held.len() {
+            let base = ACCOUNT_WORDS.saturating_add(k.saturating_mul(UNDERLYING_WORDS));
+            let w = |i: usize| words.get(base.saturating_add(i)).copied().unwrap_or(0);
+            out.1.push(wad(w(0)));
+            out.2.push(wad(w(1)));
+            out.3.push(margin::abi(w(2)));
+            out.4.push(margin::abi(w(3)));
+            out.5.push(wad(w(4)));
+            out.6.push(w(5) as u8);
+            out.7.push(wad(w(6)));
+        }
+        Ok(out)
+    }
+
+    /// How much of `token` the account can withdraw now, in token units: its free collateral
+    /// (equity − initial margin) at the token's haircut price, rounded down, at most its balance;
+    /// the settlement token has no haircut and may be withdrawn beyond the balance (as debt).
+    /// 0 for a token the vault does not list. Errors: those of `accountMargin`, and the token
+    /// feed's price errors.
+    pub fn withdrawable(&self, account: Address, token: Address) -> Result<U256, ClearinghouseError> {
+        self.withdrawable_amount(account, token)
     }
 
     /// `accountMargin` after hypothetical changes traded at `prices` (no state changes): what a

@@ -1,7 +1,8 @@
 //! The stateless risk program: a Stylus program with no storage that answers one question. Its
 //! calldata is a packed margin request (`pm_risk::wire`); it returns the account's equity, initial
 //! and maintenance margin, requirement, isolated margins, free collateral, utilisation, add-ons and
-//! whether it is liquidatable, as 10 ABI words. A bad request reverts with one byte: the
+//! whether it is liquidatable, as 10 ABI words, then each underlying's greeks and worst scenario
+//! (`pm_risk::wire`). A bad request reverts with one byte: the
 //! `RiskError` discriminant. Any protocol or front-end can call it as a standard risk assessment.
 //!
 //! It uses `vm_hooks` directly (no SDK router): the one entry point keeps the program small.

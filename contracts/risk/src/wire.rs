@@ -13,13 +13,16 @@
 //!         kind 0 perp, 4 spot: nothing; 1 future: u64 expiry; 2 call, 3 put: i128 strike, u64 expiry
 //! ```
 //! Answer: 10 ABI words (int256, sign-extended): equity, initial, maintenance, requirement,
-//! isolated initial, isolated maintenance, free collateral, utilisation, add-ons, liquidatable.
+//! isolated initial, isolated maintenance, free collateral, utilisation, add-ons, liquidatable;
+//! then [`UNDERLYING_WORDS`] words per underlying of the request, in its order: net delta (Wad),
+//! net gamma·F (Wad), net vega (Usd), worst-scenario loss (Usd), the worst scenario's price move
+//! (Wad) and vol state (0 unchanged, 1 up, 2 down), and the scan range (Wad).
 
 use alloc::vec::Vec;
 
 use crate::error::{Result, RiskError};
 use crate::fixed::{Usd, Wad, WAD};
-use crate::margin::{Liquidation, MarginReport};
+use crate::margin::{Liquidation, MarginReport, VolState};
 use crate::params::{RiskParams, UnderlyingParams};
 use crate::portfolio::{Instrument, Market, Position, Underlying};
 
@@ -319,9 +322,17 @@ fn word(v: i128) -> [u8; 32] {
     w
 }
 
-/// The answer: 10 ABI words (see the module docs).
+/// Words of the answer's account-wide part.
+pub const ACCOUNT_WORDS: usize = 10;
+/// Words per underlying after it.
+pub const UNDERLYING_WORDS: usize = 7;
+
+/// The answer (see the module docs).
 pub fn encode_answer(r: &MarginReport, l: &Liquidation) -> Vec<u8> {
-    let mut out = Vec::with_capacity(320);
+    let n = usize::from(r.count);
+    let mut out = Vec::with_capacity(
+        32usize.saturating_mul(ACCOUNT_WORDS.saturating_add(n.saturating_mul(UNDERLYING_WORDS))),
+    );
     for v in [
         r.equity,
         r.initial,
@@ -335,6 +346,24 @@ pub fn encode_answer(r: &MarginReport, l: &Liquidation) -> Vec<u8> {
         i128::from(l.liquidatable),
     ] {
         out.extend_from_slice(&word(v));
+    }
+    for u in r.underlyings.iter().take(n) {
+        let vol_state = match u.worst.vol {
+            VolState::Base => 0,
+            VolState::Up => 1,
+            VolState::Down => 2,
+        };
+        for v in [
+            u.delta,
+            u.gamma,
+            u.vega,
+            u.loss,
+            u.worst.price_move,
+            vol_state,
+            u.scan_range,
+        ] {
+            out.extend_from_slice(&word(v));
+        }
     }
     out
 }

@@ -311,3 +311,102 @@ fn withdrawing_beyond_the_settlement_balance_borrows_against_the_book() {
     let r = e.withdraw(alice, free);
     assert!(r.status, "{r:?}");
 }
+
+/// The views a front-end shows before acting agree with what then happens: `simulate` with the
+/// figures after the trade, `withdrawable` with the largest withdrawal that passes, and
+/// `riskByUnderlying` with `pm margin`'s greeks and worst scenario.
+#[test]
+fn views_agree_with_what_happens() {
+    let mut e = engine();
+    let (alice, bob) = (e.chain.accounts[1], e.chain.accounts[2]);
+    e.open_account(alice, 100_000).unwrap();
+    e.open_account(bob, 1_000_000).unwrap();
+    let expiry = e.chain.timestamp() + 30 * DAY;
+    let call = e.list_option(0, true, expiry, 65_000 * E8 as u128).unwrap();
+    let perp = instrument(0, 0, 0, 0);
+    let eth = instrument(1, 0, 0, 0);
+    assert!(
+        e.trade(e.options, alice, bob, &[(call, E18, 3_500 * E18)])
+            .unwrap()
+            .status
+    );
+    assert!(
+        e.trade(e.perps, alice, bob, &[(perp, -E18 / 2, 65_000 * E18)])
+            .unwrap()
+            .status
+    );
+
+    // simulate == accountMargin after the same trade.
+    let legs = [(eth, -10 * E18, 3_000 * E18)];
+    let sim = IClearinghouse::simulateCall {
+        account: alice,
+        instruments: vec![eth],
+        sizeDeltas: vec![legs[0].1],
+        prices: vec![legs[0].2],
+    };
+    let r = e.chain.call(alice, e.clearinghouse, sim.abi_encode());
+    assert!(r.status, "{r:?}");
+    let s = IClearinghouse::simulateCall::abi_decode_returns(&r.output).unwrap();
+    assert!(e.trade(e.perps, alice, bob, &legs).unwrap().status);
+    let (m, _) = e.margin(alice).unwrap();
+    assert_eq!(
+        (s._0, s._1, s._2, s._5, s._7),
+        (
+            m.equity,
+            m.initial,
+            m.maintenance,
+            m.free_collateral,
+            m.liquidatable
+        )
+    );
+
+    // riskByUnderlying: BTC and ETH, matching the native report of the packed request.
+    let r = e.chain.call(
+        alice,
+        e.clearinghouse,
+        IClearinghouse::riskByUnderlyingCall { account: alice }.abi_encode(),
+    );
+    assert!(r.status, "{r:?}");
+    let risk = IClearinghouse::riskByUnderlyingCall::abi_decode_returns(&r.output).unwrap();
+    assert_eq!(risk._0, vec![0, 1]);
+    let req = pm_risk::wire::decode(&e.risk_request(alice).unwrap()).unwrap();
+    let account = pm_risk::Account {
+        collateral: req.collateral,
+        positions: &req.positions,
+        now: req.now,
+    };
+    let native = pm_risk::margin(&account, &req.underlyings, &req.params()).unwrap();
+    for k in 0..2 {
+        let u = &native.underlyings[k];
+        assert_eq!(risk._1[k], wad(u.delta));
+        assert_eq!(risk._2[k], wad(u.gamma));
+        assert_eq!(risk._3[k], abi_of_usd6(u.vega));
+        assert_eq!(risk._4[k], abi_of_usd6(u.loss));
+        assert_eq!(risk._5[k], wad(u.worst.price_move));
+        assert_eq!(risk._7[k], wad(u.scan_range));
+    }
+    assert!(risk._1[1] == wad(-10 * E18), "ETH delta is the perp's size");
+
+    // withdrawable: exactly the free collateral in USDC units; one unit more is refused.
+    let w = IClearinghouse::withdrawableCall {
+        account: alice,
+        token: e.usdc,
+    };
+    let r = e.chain.call(alice, e.clearinghouse, w.abi_encode());
+    assert!(r.status, "{r:?}");
+    let amount = IClearinghouse::withdrawableCall::abi_decode_returns(&r.output).unwrap();
+    let free_units = (m.free_collateral / wad(1_000_000_000_000)).into_raw();
+    assert_eq!(amount, free_units);
+    let usdc = e.usdc;
+    let withdraw = |amount| IPortfolioMargin::withdrawCall {
+        token: usdc,
+        amount,
+        to: alice,
+    };
+    let usdc_units = alloy_primitives::U256::from(1u8);
+    let r = e.send(alice, e.vault, withdraw(amount + usdc_units).abi_encode());
+    reverted_with(&r, IPortfolioMargin::InsufficientMargin::SELECTOR);
+    let r = e.send(alice, e.vault, withdraw(amount).abi_encode());
+    assert!(r.status, "{r:?}");
+    assert_eq!(e.margin(alice).unwrap().0.free_collateral, I256::ZERO);
+}
