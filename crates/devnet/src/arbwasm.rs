@@ -1,6 +1,8 @@
 //! The ArbWasm precompile at 0x71: `activateProgram` validates a program (§2) and records its
 //! version by code hash; the getters tools call answer. Calling a program whose code hash is not
-//! activated fails (see `program::run_frame`).
+//! activated fails (see `program::run_frame`). The record is one word per code hash in 0x71's
+//! storage: version, init cost, footprint, cached init cost (2 bytes each), then whether the
+//! program is in Arbitrum's cache (1 byte, set by [`crate::arbwasmcache`]).
 
 use revm::context_interface::{ContextTr, JournalTr};
 use revm::handler::evm::ContextDbError;
@@ -26,11 +28,11 @@ const CODEHASH_VERSION: [u8; 4] = [0xd7, 0x0c, 0x0c, 0xa7];
 const PROGRAM_VERSION: [u8; 4] = [0xcc, 0x8f, 0x4e, 0x88];
 const INK_PRICE: [u8; 4] = [0xd1, 0xc1, 0x7a, 0xbc];
 
-fn word(v: U256) -> Vec<u8> {
+pub(crate) fn word(v: U256) -> Vec<u8> {
     v.to_be_bytes::<32>().to_vec()
 }
 
-fn result(kind: InstructionResult, output: Vec<u8>, limit: u64, cost: u64) -> InterpreterResult {
+pub(crate) fn result(kind: InstructionResult, output: Vec<u8>, limit: u64, cost: u64) -> InterpreterResult {
     let mut gas = Gas::new(limit);
     if !gas.record_regular_cost(cost) {
         gas.spend_all();
@@ -47,7 +49,7 @@ fn result(kind: InstructionResult, output: Vec<u8>, limit: u64, cost: u64) -> In
     }
 }
 
-fn revert(limit: u64, reason: &str) -> InterpreterResult {
+pub(crate) fn revert(limit: u64, reason: &str) -> InterpreterResult {
     // Error(string)
     let mut out = vec![0x08, 0xc3, 0x79, 0xa0];
     out.extend(word(U256::from(32)));
@@ -74,6 +76,7 @@ pub fn program_info(ctx: &mut Ctx, code_hash: B256) -> Result<Option<ProgramInfo
         init_cost: u16::from_be_bytes([b[2], b[3]]),
         footprint: u16::from_be_bytes([b[4], b[5]]),
         cached_init_cost: u16::from_be_bytes([b[6], b[7]]),
+        cached: b[8] != 0,
     }))
 }
 
@@ -341,6 +344,7 @@ pub fn run(ctx: &mut Ctx, inputs: &CallInputs) -> Result<InterpreterResult, Stri
                 init_cost,
                 cached_init_cost,
                 footprint: shape.pages,
+                cached: false,
             };
             let mut packed = [0u8; 32];
             packed[0..2].copy_from_slice(&info.version.to_be_bytes());

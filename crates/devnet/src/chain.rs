@@ -10,10 +10,10 @@ use revm::primitives::{keccak256, Address, Bytes, Log, TxKind, B256, U256};
 use revm::state::{AccountInfo, Bytecode};
 use revm::{Context, Database, ExecuteCommitEvm, ExecuteEvm};
 
-use crate::arbwasm;
 use crate::evm::StylusEvm;
 use crate::pack;
 use crate::program::Runtime;
+use crate::{arbwasm, arbwasmcache};
 
 /// Arbitrum's per-transaction gas limit.
 pub const TX_GAS_LIMIT: u64 = 32_000_000;
@@ -118,7 +118,8 @@ fn receipt(result: ExecutionResult<HaltReason>) -> Receipt {
 }
 
 impl Devnet {
-    /// A new chain at block 1, time 1,800,000,000, with 10 funded accounts and ArbWasm at 0x71.
+    /// A new chain at block 1, time 1,800,000,000, with 10 funded accounts (the first is the chain
+    /// owner), ArbWasm at 0x71 and ArbWasmCache at 0x72.
     pub fn new() -> Self {
         let mut db = CacheDB::new(EmptyDB::default());
         let accounts: Vec<Address> = (1..=10u8)
@@ -133,16 +134,25 @@ impl Devnet {
                 },
             );
         }
-        // ArbWasm's account holds 0xFE so it is not empty, as on Nitro.
+        // The precompiles' accounts hold 0xFE so they are not empty, as on Nitro.
         let fe = Bytecode::new_raw(Bytes::from_static(&[0xFE]));
-        db.insert_account_info(
-            arbwasm::ADDRESS,
-            AccountInfo {
-                code_hash: fe.hash_slow(),
-                code: Some(fe),
-                ..Default::default()
-            },
-        );
+        for precompile in [arbwasm::ADDRESS, arbwasmcache::ADDRESS] {
+            db.insert_account_info(
+                precompile,
+                AccountInfo {
+                    code_hash: fe.hash_slow(),
+                    code: Some(fe.clone()),
+                    ..Default::default()
+                },
+            );
+        }
+        // The first account is the chain owner: it may cache programs (ArbWasmCache).
+        db.insert_account_storage(
+            arbwasmcache::ADDRESS,
+            arbwasmcache::OWNER_SLOT,
+            U256::from_be_slice(accounts[0].as_slice()),
+        )
+        .ok();
         let mut ctx: crate::evm::Ctx = Context::new(db, SpecId::PRAGUE);
         ctx.cfg.chain_id = CHAIN_ID;
         ctx.cfg.tx_gas_limit_cap = Some(TX_GAS_LIMIT);

@@ -125,6 +125,10 @@ pub struct Engine {
     pub vault: Address,
     /// The clearinghouse core (`IClearinghouse`; the facets answer at this address).
     pub clearinghouse: Address,
+    /// The clearinghouse's admin facet (reached by delegatecall from the core).
+    pub admin_facet: Address,
+    /// The clearinghouse's views facet (reached by delegatecall from the admin facet).
+    pub views_facet: Address,
     /// The settlement token (6 decimals).
     pub usdc: Address,
     /// Its Chainlink feed (8 decimals, 1.00).
@@ -230,6 +234,8 @@ impl Engine {
             risk_program,
             vault,
             clearinghouse,
+            admin_facet: admin,
+            views_facet: views,
             usdc,
             usdc_feed,
             feeds,
@@ -368,6 +374,25 @@ impl Engine {
         }
         self.setup_gas.push((label.to_string(), r.gas_used));
         Ok(r)
+    }
+
+    /// Puts every program in Arbitrum's program cache (`ArbWasmCache.cacheProgram`, as the chain
+    /// owner): calls then pay only the cached part of the entry cost, as busy programs on
+    /// Arbitrum do.
+    pub fn cache_programs(&mut self) -> Result<(), String> {
+        let programs = [
+            self.risk_program,
+            self.vault,
+            self.clearinghouse,
+            self.admin_facet,
+            self.views_facet,
+        ];
+        for program in programs {
+            let mut data = keccak256("cacheProgram(address)")[..4].to_vec();
+            data.extend(program.into_word());
+            self.step("cacheProgram", self.owner, crate::arbwasmcache::ADDRESS, data)?;
+        }
+        Ok(())
     }
 
     /// Sends a transaction; the receipt, success or not.

@@ -23,8 +23,8 @@ use revm::primitives::{Address, AddressSet};
 use revm::state::EvmState;
 use revm::{Context, DatabaseCommit, ExecuteCommitEvm, ExecuteEvm, Journal};
 
-use crate::arbwasm;
 use crate::program::{self, Runtime};
+use crate::{arbwasm, arbwasmcache};
 
 /// The world state: an in-memory database.
 pub type Db = CacheDB<EmptyDB>;
@@ -46,6 +46,7 @@ impl ArbPrecompiles {
         let eth = EthPrecompiles::new(spec);
         let mut warm = eth.warm_addresses().clone();
         warm.insert(arbwasm::ADDRESS);
+        warm.insert(arbwasmcache::ADDRESS);
         Self { eth, warm }
     }
 }
@@ -58,6 +59,7 @@ impl PrecompileProvider<Ctx> for ArbPrecompiles {
         if changed {
             self.warm = self.eth.warm_addresses().clone();
             self.warm.insert(arbwasm::ADDRESS);
+            self.warm.insert(arbwasmcache::ADDRESS);
         }
         changed
     }
@@ -65,6 +67,9 @@ impl PrecompileProvider<Ctx> for ArbPrecompiles {
     fn run(&mut self, ctx: &mut Ctx, inputs: &CallInputs) -> Result<Option<InterpreterResult>, String> {
         if inputs.bytecode_address == arbwasm::ADDRESS {
             return arbwasm::run(ctx, inputs).map(Some);
+        }
+        if inputs.bytecode_address == arbwasmcache::ADDRESS {
+            return arbwasmcache::run(ctx, inputs).map(Some);
         }
         self.eth.run(ctx, inputs)
     }

@@ -6,6 +6,7 @@
 //! markets) from the built artifacts, for the end-to-end tests, the gas table and the demo.
 
 pub mod arbwasm;
+pub mod arbwasmcache;
 pub mod chain;
 pub mod deployment;
 pub mod evm;

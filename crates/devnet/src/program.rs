@@ -209,12 +209,19 @@ pub struct ProgramInfo {
     pub cached_init_cost: u16,
     /// Initial memory pages.
     pub footprint: u16,
+    /// In Arbitrum's program cache (`ArbWasmCache.cacheProgram`): calls skip the uncached init.
+    pub cached: bool,
 }
 
 impl ProgramInfo {
     /// Gas to enter the program (§6): the cached part 11·32 + cached_init_cost, which every call
-    /// pays, plus the uncached part 69·128 + init_cost (programs are never in Arbitrum's cache here).
+    /// pays, plus the uncached part 69·128 + init_cost unless the program is in the cache.
     pub fn init_gas(&self) -> u64 {
-        11 * 32 + u64::from(self.cached_init_cost) + 69 * 128 + u64::from(self.init_cost)
+        let cached = 11 * 32 + u64::from(self.cached_init_cost);
+        if self.cached {
+            cached
+        } else {
+            cached + 69 * 128 + u64::from(self.init_cost)
+        }
     }
 }

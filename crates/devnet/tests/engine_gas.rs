@@ -2,7 +2,8 @@
 //! markets: an account holding N − 1 options (calls and puts, 4 strikes, 4 expiries, round-robin
 //! over the underlyings) opens its N-th position through the options market. The trade's gas
 //! covers both sides' position updates and margin checks (the taker holds that one position);
-//! the view is `accountMargin` of the N-position account alone. Committed to
+//! the view is `accountMargin` of the N-position account alone. Each is measured with the
+//! programs outside and inside Arbitrum's program cache. Committed to
 //! `test/results/gas.json` (a regression over 2% fails; regenerate with `UPDATE_GAS=1`).
 //!
 //! Needs `script/build-wasm.sh` and `forge build` first (script/test.sh runs both before this).
@@ -13,14 +14,15 @@ use pm_devnet::deployment::{Engine, IClearinghouse};
 const ROOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../..");
 
 struct Row {
-    positions: usize,
-    underlyings: usize,
     trade_gas: u64,
     view_gas: u64,
 }
 
-fn measure(positions: usize, underlyings: usize) -> Row {
+fn measure(positions: usize, underlyings: usize, cached: bool) -> Row {
     let mut e = Engine::deploy(ROOT).unwrap();
+    if cached {
+        e.cache_programs().unwrap();
+    }
     let (alice, bob, eve) = (e.chain.accounts[1], e.chain.accounts[2], e.chain.accounts[3]);
     for a in [alice, bob, eve] {
         e.open_account(a, 100_000_000).unwrap();
@@ -40,8 +42,6 @@ fn measure(positions: usize, underlyings: usize) -> Row {
     let held = IClearinghouse::positionsCall::abi_decode_returns(&held.output).unwrap();
     assert_eq!(held._0.len(), positions);
     Row {
-        positions,
-        underlyings,
         trade_gas: r.gas_used,
         view_gas,
     }
@@ -51,25 +51,28 @@ fn measure(positions: usize, underlyings: usize) -> Row {
 fn gas_of_a_margin_check_through_a_market_trade() {
     let mut rows = Vec::new();
     println!(
-        "{:>10} {:>12} {:>16} {:>20}",
-        "positions", "underlyings", "trade gas", "accountMargin gas"
+        "{:>10} {:>12} {:>12} {:>14} {:>14} {:>14}",
+        "positions", "underlyings", "trade", "trade cached", "view", "view cached"
     );
     for (positions, underlyings) in [(1, 1), (16, 1), (16, 4), (32, 2), (32, 4), (128, 4)] {
-        let r = measure(positions, underlyings);
+        let cold = measure(positions, underlyings, false);
+        let cached = measure(positions, underlyings, true);
         println!(
-            "{:>10} {:>12} {:>16} {:>20}",
-            r.positions, r.underlyings, r.trade_gas, r.view_gas
+            "{positions:>10} {underlyings:>12} {:>12} {:>14} {:>14} {:>14}",
+            cold.trade_gas, cached.trade_gas, cold.view_gas, cached.view_gas
         );
         rows.push(serde_json::json!({
-            "positions": r.positions,
-            "underlyings": r.underlyings,
-            "trade_gas": r.trade_gas,
-            "account_margin_gas": r.view_gas,
+            "positions": positions,
+            "underlyings": underlyings,
+            "trade_gas": cold.trade_gas,
+            "trade_gas_cached": cached.trade_gas,
+            "account_margin_gas": cold.view_gas,
+            "account_margin_gas_cached": cached.view_gas,
         }));
     }
     let path = format!("{ROOT}/test/results/gas.json");
     let got = serde_json::to_string_pretty(&serde_json::json!({
-        "what": "an account holding N-1 options opens its N-th through OptionsMarket.accept (both sides' updates and margin checks; the taker holds one position), and accountMargin of the N-position account (an eth_call); options on 1 to 4 underlyings, 4 strikes, 4 expiries",
+        "what": "an account holding N-1 options opens its N-th through OptionsMarket.accept (both sides' updates and margin checks; the taker holds one position), and accountMargin of the N-position account (an eth_call); options on 1 to 4 underlyings, 4 strikes, 4 expiries; *_cached: every program in Arbitrum's program cache (ArbWasmCache.cacheProgram), so calls pay only the cached entry cost",
         "rows": rows,
     }))
     .unwrap()
@@ -80,7 +83,12 @@ fn gas_of_a_margin_check_through_a_market_trade() {
     let want: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&path).expect("run with UPDATE_GAS=1")).unwrap();
     for (g, w) in rows.iter().zip(want["rows"].as_array().unwrap()) {
-        for key in ["trade_gas", "account_margin_gas"] {
+        for key in [
+            "trade_gas",
+            "trade_gas_cached",
+            "account_margin_gas",
+            "account_margin_gas_cached",
+        ] {
             let (g, w) = (g[key].as_u64().unwrap(), w[key].as_u64().unwrap());
             assert!(g <= w + w / 50, "{key} regressed: {g} > {w} + 2%");
             assert!(

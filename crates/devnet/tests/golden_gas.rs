@@ -26,15 +26,28 @@ fn entry_with_data(wat: &str, funcs: u64, type_len: u64, data: u64) -> u64 {
     entry(wat, funcs, type_len) + data * 75_244 / 100_000
 }
 
-/// Entry gas of a one-page module with `funcs` functions whose types total `type_len` values.
-fn entry(wat: &str, funcs: u64, type_len: u64) -> u64 {
-    let wasm_len = pm_devnet::pack::pack(&wat::parse_str(wat).unwrap(), [0; 32])
+fn wasm_len(wat: &str) -> u64 {
+    pm_devnet::pack::pack(&wat::parse_str(wat).unwrap(), [0; 32])
         .unwrap()
         .wasm
-        .len() as u64;
-    let cached =
-        funcs * 13_420 / 100_000 + type_len * 89 / 100_000 + wasm_len * 122 / 100_000 + 3 * 1_628 / 1_000 + 5;
-    352 + cached + 8_832 + funcs * 8_252 / 1_000 + type_len * 1_059 / 1_000 + wasm_len * 1_286 / 10_000 + 1
+        .len() as u64
+}
+
+/// The entry gas a cached program pays: 11·32 + cached_init_cost, plus the memory of its one page
+/// (1 gas).
+fn cached_entry(wat: &str, funcs: u64, type_len: u64) -> u64 {
+    let len = wasm_len(wat);
+    352 + funcs * 13_420 / 100_000 + type_len * 89 / 100_000 + len * 122 / 100_000 + 3 * 1_628 / 1_000 + 5 + 1
+}
+
+/// Entry gas of a one-page module with `funcs` functions whose types total `type_len` values.
+fn entry(wat: &str, funcs: u64, type_len: u64) -> u64 {
+    let len = wasm_len(wat);
+    cached_entry(wat, funcs, type_len)
+        + 8_832
+        + funcs * 8_252 / 1_000
+        + type_len * 1_059 / 1_000
+        + len * 1_286 / 10_000
 }
 
 fn ink_gas(ink: u64) -> u64 {
@@ -457,4 +470,28 @@ fn transactions_are_capped_at_32m_gas() {
     );
     let r = chain.send_with_gas(a, b, Bytes::new(), U256::from(1u8), 32_000_001);
     assert!(!r.status && r.gas_used == 0);
+}
+
+#[test]
+fn a_cached_program_pays_only_the_cached_entry() {
+    // The empty call again, before and after ArbWasmCache.cacheProgram: the second skips the
+    // uncached part 69·128 + init_cost (init 8 + 2·1.059 → 2, plus the length term).
+    let wat = r#"(module (memory (export "memory") 1)
+            (func (export "user_entrypoint") (param i32) (result i32) i32.const 0))"#;
+    let mut chain = Devnet::new();
+    let (owner, other) = (chain.accounts[0], chain.accounts[1]);
+    let (program, _, _) = chain
+        .deploy_program(owner, &wat::parse_str(wat).unwrap())
+        .unwrap();
+    let before = chain.send(owner, program, Bytes::new(), U256::ZERO);
+    let mut cache = hex::decode("e73ac9f2").unwrap();
+    cache.extend([0u8; 12]);
+    cache.extend(program.as_slice());
+    let refused = chain.send(other, pm_devnet::arbwasmcache::ADDRESS, cache.clone(), U256::ZERO);
+    assert!(!refused.status, "only the chain owner caches");
+    let cached = chain.send(owner, pm_devnet::arbwasmcache::ADDRESS, cache, U256::ZERO);
+    assert!(cached.status, "{cached:?}");
+    let after = chain.send(owner, program, Bytes::new(), U256::ZERO);
+    assert_eq!(before.gas_used, TX + entry(wat, 1, 2) + ink_gas(2_452));
+    assert_eq!(after.gas_used, TX + cached_entry(wat, 1, 2) + ink_gas(2_452));
 }
