@@ -118,6 +118,12 @@ fn main() -> Result<()> {
         "configuration (collateral, 4 underlyings, matrix, vols, markets)",
         gas(config)
     );
+    e.cache_programs()?;
+    println!(
+        "  {:<58} {:>12} gas",
+        "cacheProgram x5 (Arbitrum's program cache, as busy programs are)",
+        gas(5 * pm_devnet::arbwasmcache::CACHE_GAS)
+    );
     let names: Vec<&str> = listings().iter().map(|l| l.symbol).collect();
     println!(
         "  underlyings: {} at their Chainlink mocks; USDC is the settlement token",
