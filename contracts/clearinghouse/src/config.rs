@@ -180,14 +180,7 @@ impl Clearinghouse {
         if correlations.len() != n.saturating_mul(n.saturating_sub(1)) / 2 {
             return Err(ClearinghouseError::LengthMismatch(LengthMismatch {}));
         }
-        if let Some(mut w) = self.params.setter(0usize) {
-            w.set(U256::from(grid_levels));
-        }
-        for (k, pair) in scalars.chunks_exact(2).enumerate() {
-            if let (Some(mut slot), [a, b]) = (self.params.setter(k.saturating_add(1)), pair) {
-                slot.set(word_of(*a, *b));
-            }
-        }
+        self.store_scalars(grid_levels, &scalars);
         let mut values = correlations.iter();
         for i in 0..n {
             for j in i.saturating_add(1)..n {
@@ -202,6 +195,18 @@ impl Clearinghouse {
             correlations,
         });
         Ok(())
+    }
+
+    /// Writes the grid levels and the eight account-wide scalars (wire order), unchecked.
+    pub(crate) fn store_scalars(&mut self, grid_levels: u8, scalars: &[i128; 8]) {
+        if let Some(mut w) = self.params.setter(0usize) {
+            w.set(U256::from(grid_levels));
+        }
+        for (k, pair) in scalars.chunks_exact(2).enumerate() {
+            if let (Some(mut slot), [a, b]) = (self.params.setter(k.saturating_add(1)), pair) {
+                slot.set(word_of(*a, *b));
+            }
+        }
     }
 
     fn set_correlation(&mut self, index: usize, value: i128) {

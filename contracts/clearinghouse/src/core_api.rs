@@ -1,9 +1,9 @@
-//! The core program's ABI: trading, settlement, expiry and margin views (the hot path), and the
+//! The core program's ABI: trading, settlement and the margin views (the hot path), and the
 //! fallback that delegates every other selector to the admin facet.
 
 use alloc::vec::Vec;
 
-use alloy_primitives::{Address, I256, U256, U8};
+use alloy_primitives::{Address, I256, U8};
 use pm_risk::defaults;
 use pm_risk::wire::scalars_of;
 use stylus_sdk::{prelude::*, ArbResult};
@@ -12,14 +12,14 @@ use crate::errors::{self, ClearinghouseError, ZeroAddress};
 use crate::margin;
 use crate::storage::Clearinghouse;
 use crate::trading;
-use crate::words::word_of;
 
-/// The core: trading, settlement, expiry and margin views (the hot path). Built by default.
+/// The core: trading, settlement and the margin views (the hot path). Built by default.
 #[public]
 impl Clearinghouse {
     /// Sets the owner, the vault, the risk program, the admin and views facets (this program's
-    /// configuration functions and rarer calls, reached by delegatecall) and the settlement token's decimals (at most 18; the
-    /// token is worth one USD), with the default account-wide risk parameters.
+    /// configuration functions and rarer calls, reached by delegatecall) and the settlement
+    /// token's decimals (at most 18; the token is worth one USD), with the default account-wide
+    /// risk parameters.
     /// Errors: `ZeroAddress`, `NotAContract`, `InvalidRiskParameters` (decimals above 18).
     #[constructor]
     pub fn constructor(
@@ -52,14 +52,7 @@ impl Clearinghouse {
         self.views_facet.set(views_facet);
         self.settlement_decimals.set(U8::from(settlement_decimals));
         let p = defaults::risk(&[]);
-        if let Some(mut w) = self.params.setter(0usize) {
-            w.set(U256::from(p.grid_levels));
-        }
-        for (k, pair) in scalars_of(&p).chunks_exact(2).enumerate() {
-            if let (Some(mut slot), [a, b]) = (self.params.setter(k.saturating_add(1)), pair) {
-                slot.set(word_of(*a, *b));
-            }
-        }
+        self.store_scalars(p.grid_levels, &scalars_of(&p));
         Ok(())
     }
 
