@@ -410,3 +410,55 @@ fn views_agree_with_what_happens() {
     assert!(r.status, "{r:?}");
     assert_eq!(e.margin(alice).unwrap().0.free_collateral, I256::ZERO);
 }
+
+/// A market's fee goes through `settle`: the taker pays it from its settlement balance (into debt
+/// when the balance runs out) and the market's own vault balance receives it.
+#[test]
+fn fees_settle_through_the_engine_into_debt_if_needed() {
+    alloy_sol_types::sol! {
+        function setTakerFee(uint256 fee) external;
+    }
+    let mut e = engine();
+    let (alice, bob) = (e.chain.accounts[1], e.chain.accounts[2]);
+    e.open_account(alice, 100_000).unwrap();
+    e.open_account(bob, 100_000).unwrap();
+    let (perps, usdc, vault) = (e.perps, e.usdc, e.vault);
+    let fee = alloy_primitives::U256::from(5_000_000u64); // 5 USDC
+    let r = e.send(e.owner, perps, setTakerFeeCall { fee }.abi_encode());
+    assert!(r.status, "{r:?}");
+    let balance = |e: &mut Engine, account| {
+        // From the owner: a contract (the market) cannot send a transaction (EIP-3607).
+        let from = e.owner;
+        let r = e.chain.call(
+            from,
+            vault,
+            IPortfolioMargin::balanceOfCall { account, token: usdc }.abi_encode(),
+        );
+        IPortfolioMargin::balanceOfCall::abi_decode_returns(&r.output).unwrap()
+    };
+    // Bob (taker) buys 1 BTC perp at 65,000 from Alice: 100,000 − 65,000 − 5 left.
+    let perp = instrument(0, 0, 0, 0);
+    let r = e.trade(perps, alice, bob, &[(perp, -E18, 65_000 * E18)]).unwrap();
+    assert!(r.status, "{r:?}");
+    assert_eq!(
+        balance(&mut e, bob),
+        alloy_primitives::U256::from(34_995_000_000u64)
+    );
+    assert_eq!(balance(&mut e, perps), fee);
+    // Bob buys 0.6 BTC more: 39,000 more than his balance holds, and the fee, become debt.
+    let r = e
+        .trade(perps, alice, bob, &[(perp, -6 * E18 / 10, 65_000 * E18)])
+        .unwrap();
+    assert!(r.status, "{r:?}");
+    assert_eq!(balance(&mut e, bob), alloy_primitives::U256::ZERO);
+    let debt = e.chain.call(
+        bob,
+        vault,
+        IPortfolioMargin::debtOfCall { account: bob }.abi_encode(),
+    );
+    let debt = IPortfolioMargin::debtOfCall::abi_decode_returns(&debt.output).unwrap();
+    assert_eq!(debt, alloy_primitives::U256::from(4_010_000_000u64));
+    assert_eq!(balance(&mut e, perps), fee * alloy_primitives::U256::from(2u8));
+    // Equity: 100,000 − 10 of fees (the perps are at their mark).
+    assert_eq!(e.margin(bob).unwrap().0.equity, wad(99_990 * E18));
+}
