@@ -231,8 +231,10 @@ interface IClearinghouse {
     error StalePrice(address oracle, uint256 updatedAt, uint256 heartbeat, uint256 timestamp);
     /// The risk program reverted; `code` is its `RiskError` discriminant (255: no answer).
     error RiskCheckFailed(uint8 code);
-    /// A call to the vault reverted; `reason` is its revert data.
+    /// A call to the vault reverted or answered data that does not decode; `reason` is that data.
     error VaultCallFailed(bytes reason);
+    /// A token's `decimals()` call reverted or returned data that does not decode.
+    error TokenCallFailed(address token);
     /// The account's equity would be below its initial margin after a risk-adding change;
     /// `shortfall` is the difference. USD, 18 decimals.
     error InsufficientMargin(address account, int256 equity, int256 initialMargin, uint256 shortfall);

@@ -39,6 +39,7 @@ pub enum ClearinghouseError {
     StalePrice(StalePrice),
     RiskCheckFailed(RiskCheckFailed),
     VaultCallFailed(VaultCallFailed),
+    TokenCallFailed(TokenCallFailed),
     InsufficientMargin(InsufficientMargin),
     ArithmeticOverflow(ArithmeticOverflow),
 }

@@ -90,12 +90,17 @@ fn check_change(change: Change, old: i128, now: u64, listed: usize) -> Result<i1
 }
 
 impl Clearinghouse {
+    /// A view of the vault. Errors: `VaultCallFailed` (with the revert data, or the answer that
+    /// does not decode).
+    pub(crate) fn vault_view<C: SolCall>(&self, call: C) -> Result<C::Return> {
+        let ret = static_call(self.vm(), Call::new(), self.vault.get(), &call.abi_encode())
+            .map_err(vault_failed)?;
+        C::abi_decode_returns_validate(&ret).map_err(|_| vault_failed(CallError::Revert(ret)))
+    }
+
     /// The vault's collateral value of `account` (USD, 18 decimals). Errors: `VaultCallFailed`.
     pub(crate) fn collateral_value(&self, account: Address) -> Result<I256> {
-        let data = IVault::collateralValueCall { account }.abi_encode();
-        let ret = static_call(self.vm(), Call::new(), self.vault.get(), &data).map_err(vault_failed)?;
-        IVault::collateralValueCall::abi_decode_returns_validate(&ret)
-            .map_err(|_| vault_failed(CallError::Revert(ret)))
+        self.vault_view(IVault::collateralValueCall { account })
     }
 
     /// `vault.settle(account, counterparty, amount)`; nothing for a zero amount.

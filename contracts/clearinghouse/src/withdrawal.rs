@@ -7,7 +7,7 @@ use alloy_sol_types::SolCall;
 use pm_risk::fixed::{mul_div, Rounding};
 use stylus_sdk::{call::static_call, prelude::*, stylus_core::calls::Call};
 
-use crate::errors::{overflow, ClearinghouseError, OracleCallFailed, Result};
+use crate::errors::{overflow, ClearinghouseError, Result, TokenCallFailed};
 use crate::external::{IVault, IERC20};
 use crate::oracle::{checked_answer, wad_of};
 use crate::storage::Clearinghouse;
@@ -16,16 +16,9 @@ use crate::storage::Clearinghouse;
 const BPS: i128 = 10_000;
 
 impl Clearinghouse {
-    fn vault_view<C: SolCall>(&self, call: C) -> Result<C::Return> {
-        let vault = self.vault.get();
-        let ret = static_call(self.vm(), Call::new(), vault, &call.abi_encode())
-            .map_err(|_| ClearinghouseError::OracleCallFailed(OracleCallFailed { oracle: vault }))?;
-        C::abi_decode_returns_validate(&ret)
-            .map_err(|_| ClearinghouseError::OracleCallFailed(OracleCallFailed { oracle: vault }))
-    }
-
     /// Token units of `token` the account can withdraw now (0 for a token that is not listed).
-    /// Errors: those of a margin check, and the price errors of the token's feed.
+    /// Errors: those of a margin check, the price errors of the token's feed, `TokenCallFailed`
+    /// (`decimals()`), `VaultCallFailed`.
     pub(crate) fn withdrawable_amount(&self, account: Address, token: Address) -> Result<U256> {
         let (oracle, haircut_bps, _, heartbeat, _) =
             self.vault_view(IVault::collateralConfigCall { token })?.into();
@@ -55,7 +48,7 @@ impl Clearinghouse {
         )
         .ok()
         .and_then(|r| IERC20::decimalsCall::abi_decode_returns_validate(&r).ok())
-        .ok_or_else(overflow)?;
+        .ok_or(ClearinghouseError::TokenCallFailed(TokenCallFailed { token }))?;
         let unit = 10i128.checked_pow(u32::from(token_data)).ok_or_else(overflow)?;
         // free (USD, 18 decimals) / (price · kept / 10,000) per whole token, in token units.
         let amount = mul_div(
