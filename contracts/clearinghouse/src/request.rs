@@ -7,8 +7,8 @@ use alloc::vec::Vec;
 
 use alloy_primitives::U256;
 use pm_risk::fixed::WAD;
-use pm_risk::wire::Writer;
-use pm_risk::{Market, Position, Underlying, UnderlyingParams, MAX_UNDERLYINGS};
+use pm_risk::wire::{params_from, Writer};
+use pm_risk::{Market, Position, Underlying, MAX_UNDERLYINGS};
 use stylus_sdk::prelude::*;
 
 use crate::config::unknown;
@@ -82,16 +82,7 @@ impl Clearinghouse {
                     }
                 }
             };
-            let params = UnderlyingParams {
-                scan_floor: param(1),
-                vol_multiple: param(2),
-                horizon: param(3),
-                vol_up: param(4),
-                vol_down: param(5),
-                vol_tenor_exponent: param(6),
-                liquidity: param(7),
-                concentration_rate: param(8),
-            };
+            let params = params_from(core::array::from_fn(|i| param(i.saturating_add(1))));
             underlyings.push(Underlying { market, params });
         }
 

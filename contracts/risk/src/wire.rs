@@ -48,6 +48,37 @@ pub struct Request {
     pub positions: Vec<Position>,
 }
 
+/// An underlying's eight parameters in wire order: scan floor, vol multiple, horizon, vol up,
+/// vol down, tenor exponent, liquidity, concentration rate.
+pub fn params_of(p: &UnderlyingParams) -> [Wad; 8] {
+    [
+        p.scan_floor,
+        p.vol_multiple,
+        p.horizon,
+        p.vol_up,
+        p.vol_down,
+        p.vol_tenor_exponent,
+        p.liquidity,
+        p.concentration_rate,
+    ]
+}
+
+/// The inverse of [`params_of`].
+pub fn params_from(v: [Wad; 8]) -> UnderlyingParams {
+    let [scan_floor, vol_multiple, horizon, vol_up, vol_down, vol_tenor_exponent, liquidity, concentration_rate] =
+        v;
+    UnderlyingParams {
+        scan_floor,
+        vol_multiple,
+        horizon,
+        vol_up,
+        vol_down,
+        vol_tenor_exponent,
+        liquidity,
+        concentration_rate,
+    }
+}
+
 /// The eight scalar parameters of `p`, in wire order (the inverse of [`Request::params`]).
 pub fn scalars_of(p: &RiskParams<'_>) -> [Wad; 8] {
     [
@@ -130,16 +161,11 @@ pub fn decode(data: &[u8]) -> Result<Request> {
             vol: r.i128()?,
             oracle_addon: r.i128()?,
         };
-        let params = UnderlyingParams {
-            scan_floor: r.i128()?,
-            vol_multiple: r.i128()?,
-            horizon: r.i128()?,
-            vol_up: r.i128()?,
-            vol_down: r.i128()?,
-            vol_tenor_exponent: r.i128()?,
-            liquidity: r.i128()?,
-            concentration_rate: r.i128()?,
-        };
+        let mut values = [0; 8];
+        for v in &mut values {
+            *v = r.i128()?;
+        }
+        let params = params_from(values);
         underlyings.push(Underlying { market, params });
     }
     let mut correlation = alloc::vec![0; n.saturating_mul(n)];
@@ -235,20 +261,10 @@ impl Writer {
 
     /// One underlying's market data and parameters.
     pub fn underlying(&mut self, u: &Underlying) {
-        let p = &u.params;
-        for v in [
-            u.market.price,
-            u.market.vol,
-            u.market.oracle_addon,
-            p.scan_floor,
-            p.vol_multiple,
-            p.horizon,
-            p.vol_up,
-            p.vol_down,
-            p.vol_tenor_exponent,
-            p.liquidity,
-            p.concentration_rate,
-        ] {
+        for v in [u.market.price, u.market.vol, u.market.oracle_addon] {
+            self.i128(v);
+        }
+        for v in params_of(&u.params) {
             self.i128(v);
         }
     }

@@ -7,7 +7,7 @@
 use alloy_primitives::{Address, Bytes, I256, U256};
 use alloy_sol_types::sol_data::{Address as SolAddress, Int, String as SolString, Uint};
 use alloy_sol_types::{sol, SolCall, SolType, SolValue};
-use pm_risk::wire::scalars_of;
+use pm_risk::wire::{params_of, scalars_of};
 use pm_risk::{defaults, UnderlyingParams};
 use revm::primitives::keccak256;
 
@@ -306,7 +306,6 @@ impl Engine {
             IClearinghouse::setVolOracleCall { volOracle: owner }.abi_encode(),
         )?;
         for (i, l) in listings().iter().enumerate() {
-            let p = &l.params;
             let feed = engine.feeds[i];
             engine.step(
                 &format!("setUnderlying {}", l.symbol),
@@ -318,16 +317,7 @@ impl Engine {
                     heartbeat: 86_400,
                     volMaxAge: 86_400,
                     oracleAddon: 0,
-                    params: [
-                        p.scan_floor,
-                        p.vol_multiple,
-                        p.horizon,
-                        p.vol_up,
-                        p.vol_down,
-                        p.vol_tenor_exponent,
-                        p.liquidity,
-                        p.concentration_rate,
-                    ],
+                    params: params_of(&l.params),
                 }
                 .abi_encode(),
             )?;
