@@ -7,6 +7,7 @@
 use alloy_primitives::{Address, Bytes, I256, U256};
 use alloy_sol_types::sol_data::{Address as SolAddress, Int, String as SolString, Uint};
 use alloy_sol_types::{sol, SolCall, SolType, SolValue};
+use pm_clearinghouse::instrument::{id_of, Spec};
 use pm_risk::wire::{params_of, scalars_of};
 use pm_risk::{defaults, UnderlyingParams};
 use revm::primitives::keccak256;
@@ -160,9 +161,14 @@ fn constructor(args: Vec<u8>) -> Vec<u8> {
 }
 
 /// The instrument id of `kind` (0 perp, 1 future, 2 call, 3 put) on `underlying`, `strike` in
-/// USD with 8 decimals: the encoding of the clearinghouse's `instrumentId`.
+/// USD with 8 decimals: the clearinghouse's own encoding (`instrumentId`).
 pub fn instrument(underlying: u8, kind: u8, expiry: u64, strike: u128) -> u128 {
-    (u128::from(underlying) << 120) | (u128::from(kind) << 112) | (u128::from(expiry) << 72) | strike
+    id_of(&Spec {
+        underlying,
+        kind,
+        expiry,
+        strike,
+    })
 }
 
 fn i256(v: i128) -> I256 {
