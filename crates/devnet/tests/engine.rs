@@ -32,11 +32,9 @@ fn abi_of_usd6(v: i128) -> I256 {
     wad(v * 1_000_000_000_000)
 }
 
-/// Alice: long 1 BTC call (65,000, 30 days) bought from Bob at 3,500, and short 0.5 BTC perp sold
-/// to Bob at 65,000. The engine's figures equal `pm margin` on the same book to the wei, and the
-/// hedged book needs less initial margin than its positions margined alone.
-#[test]
-fn a_hedged_book_needs_less_than_isolated_and_matches_pm_margin_to_the_wei() {
+/// Alice (100,000 USDC) buys 1 BTC call (65,000, 30 days) from Bob (1,000,000 USDC) at 3,500 on
+/// the options market and sells him 0.5 BTC perp at 65,000 on the perp market.
+fn hedged_book() -> (Engine, Address, Address) {
     let mut e = engine();
     let (alice, bob) = (e.chain.accounts[1], e.chain.accounts[2]);
     e.open_account(alice, 100_000).unwrap();
@@ -52,6 +50,15 @@ fn a_hedged_book_needs_less_than_isolated_and_matches_pm_margin_to_the_wei() {
         .trade(e.perps, alice, bob, &[(perp, -E18 / 2, 65_000 * E18)])
         .unwrap();
     assert!(r.status, "{r:?}");
+    (e, alice, bob)
+}
+
+/// Alice: long 1 BTC call (65,000, 30 days) bought from Bob at 3,500, and short 0.5 BTC perp sold
+/// to Bob at 65,000. The engine's figures equal `pm margin` on the same book to the wei, and the
+/// hedged book needs less initial margin than its positions margined alone.
+#[test]
+fn a_hedged_book_needs_less_than_isolated_and_matches_pm_margin_to_the_wei() {
+    let (mut e, alice, _) = hedged_book();
 
     // Cash accounting: 100,000 − 3,500 premium + 32,500 perp proceeds.
     assert_eq!(e.collateral_value(alice).unwrap(), wad(129_000 * E18));
@@ -317,24 +324,8 @@ fn withdrawing_beyond_the_settlement_balance_borrows_against_the_book() {
 /// `riskByUnderlying` with `pm margin`'s greeks and worst scenario.
 #[test]
 fn views_agree_with_what_happens() {
-    let mut e = engine();
-    let (alice, bob) = (e.chain.accounts[1], e.chain.accounts[2]);
-    e.open_account(alice, 100_000).unwrap();
-    e.open_account(bob, 1_000_000).unwrap();
-    let expiry = e.chain.timestamp() + 30 * DAY;
-    let call = e.list_option(0, true, expiry, 65_000 * E8 as u128).unwrap();
-    let perp = instrument(0, 0, 0, 0);
+    let (mut e, alice, bob) = hedged_book();
     let eth = instrument(1, 0, 0, 0);
-    assert!(
-        e.trade(e.options, alice, bob, &[(call, E18, 3_500 * E18)])
-            .unwrap()
-            .status
-    );
-    assert!(
-        e.trade(e.perps, alice, bob, &[(perp, -E18 / 2, 65_000 * E18)])
-            .unwrap()
-            .status
-    );
 
     // simulate == accountMargin after the same trade.
     let legs = [(eth, -10 * E18, 3_000 * E18)];
