@@ -16,4 +16,4 @@ echo "==> compiling the Solidity markets and mocks"
 node_modules/.bin/forge build --quiet
 echo
 echo "==> the demo"
-cargo run -q -p pm-devnet --bin pm-demo
+cargo run -q -p pm-e2e --bin pm-demo

@@ -8,4 +8,4 @@ programs=("$wasm_dir"/wasm/pm_engine.wasm "$wasm_dir"/wasm/pm_clearinghouse.wasm
 for p in "${programs[@]}"; do
   [ -f "$p" ] || { echo "size: $p is missing; run script/build-wasm.sh" >&2; exit 1; }
 done
-cargo run -q -p pm-devnet --bin pm-pack -- --out target/stylus "${programs[@]}"
+cargo run -q -p stylus-devnet --bin stylus-pack -- --out target/stylus "${programs[@]}"

@@ -19,14 +19,15 @@ step() {
 
 step "setup (toolchain, wasm target, npm packages)" script/setup.sh
 step "cargo fmt --check" cargo fmt --all --check
-step "cargo clippy" cargo clippy --workspace --all-targets -- -D warnings
+step "cargo clippy" cargo clippy --workspace --all-targets --features pm-e2e/e2e -- -D warnings
 step "cargo clippy (clearinghouse admin facet)" cargo clippy -p pm-clearinghouse --all-targets --features admin -- -D warnings
 step "cargo clippy (clearinghouse views facet)" cargo clippy -p pm-clearinghouse --all-targets --features views -- -D warnings
+step "cargo test (native: the math, the programs on TestVM, the runtime)" cargo test --workspace
 step "wasm release build" script/build-wasm.sh
 step "wasm size (limit 24,576 on-chain bytes)" script/size.sh
 step "forge fmt --check" "$FORGE" fmt --check
 step "forge build" "$FORGE" build
-step "cargo test (the devnet tests use the wasm and Foundry's artifacts)" cargo test --workspace
+step "cargo test (end to end: the wasm and Foundry's artifacts on the devnet)" cargo test -p pm-e2e --features e2e
 step "forge test" "$FORGE" test
 step "ABI drift check" script/abi.sh --check
 printf '\nAll checks passed.\n'

@@ -7,8 +7,8 @@
 
 use alloy_primitives::{Address, I256, U256};
 use alloy_sol_types::SolError;
-use pm_devnet::deployment::{instrument, listings, Engine, IClearinghouse, Leg, Margin, E18, E8};
-use pm_devnet::Receipt;
+use pm_e2e::deployment::{instrument, listings, Engine, IClearinghouse, Leg, Margin, E18, E8};
+use stylus_devnet::Receipt;
 
 const DAY: u64 = 86_400;
 /// Derive's measured gas to margin a 128-option account (see README).
@@ -55,7 +55,7 @@ fn outcome(r: &Receipt) -> String {
         let name = [
             (IClearinghouse::InsufficientMargin::SELECTOR, "InsufficientMargin"),
             (
-                pm_devnet::deployment::IPortfolioMargin::InsufficientMargin::SELECTOR,
+                pm_e2e::deployment::IPortfolioMargin::InsufficientMargin::SELECTOR,
                 "InsufficientMargin",
             ),
         ]
@@ -122,7 +122,7 @@ fn main() -> Result<()> {
     println!(
         "  {:<58} {:>12} gas",
         "cacheProgram x5 (Arbitrum's program cache, as busy programs are)",
-        gas(5 * pm_devnet::arbwasmcache::CACHE_GAS)
+        gas(5 * stylus_devnet::arbwasmcache::CACHE_GAS)
     );
     let names: Vec<&str> = listings().iter().map(|l| l.symbol).collect();
     println!(

@@ -3,11 +3,12 @@
 //! a revert that changes nothing, and the gas of each call.
 //!
 //! Needs `script/build-wasm.sh` and `forge build` first (script/test.sh runs both before this).
+#![cfg(feature = "e2e")]
 
+use alloy_primitives::{keccak256, Address, U256};
 use alloy_sol_types::sol_data::{Int, String as SolString, Uint};
 use alloy_sol_types::{sol, SolCall, SolError, SolType, SolValue};
-use pm_devnet::{Devnet, Receipt};
-use revm::primitives::{keccak256, Address, U256};
+use stylus_devnet::{Devnet, Receipt};
 
 sol!("../../abi/IPortfolioMargin.sol");
 

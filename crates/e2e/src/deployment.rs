@@ -4,15 +4,14 @@
 //! default risk parameters and the fixtures' correlation matrix, and the two Solidity markets.
 //! Needs `script/build-wasm.sh` and `forge build` first.
 
-use alloy_primitives::{Address, Bytes, I256, U256};
+use alloy_primitives::{keccak256, Address, Bytes, I256, U256};
 use alloy_sol_types::sol_data::{Address as SolAddress, Int, String as SolString, Uint};
 use alloy_sol_types::{sol, SolCall, SolType, SolValue};
 use pm_clearinghouse::instrument::{id_of, Spec};
 use pm_risk::wire::{params_of, scalars_of};
 use pm_risk::{defaults, UnderlyingParams};
-use revm::primitives::keccak256;
 
-use crate::chain::{Devnet, Receipt};
+use stylus_devnet::{Devnet, Receipt};
 
 sol!("../../abi/IPortfolioMargin.sol");
 
@@ -386,7 +385,12 @@ impl Engine {
         for program in programs {
             let mut data = keccak256("cacheProgram(address)")[..4].to_vec();
             data.extend(program.into_word());
-            self.step("cacheProgram", self.owner, crate::arbwasmcache::ADDRESS, data)?;
+            self.step(
+                "cacheProgram",
+                self.owner,
+                stylus_devnet::arbwasmcache::ADDRESS,
+                data,
+            )?;
         }
         Ok(())
     }

@@ -1,7 +1,7 @@
-//! `pm-pack`: packs Stylus programs like `cargo stylus deploy` and checks their size.
+//! `stylus-pack`: packs Stylus programs like `cargo stylus deploy` and checks their size.
 //!
 //! ```text
-//! pm-pack [--max BYTES] [--project-hash HEX] [--out DIR] WASM...
+//! stylus-pack [--max BYTES] [--project-hash HEX] [--out DIR] WASM...
 //! ```
 //! Prints raw, processed and on-chain bytes per program; with `--out`, writes `<name>.code`
 //! (stored code) and `<name>.initcode` (deployment init code). Exits 1 when a program is above
@@ -9,10 +9,12 @@
 
 use std::{path::PathBuf, process::ExitCode};
 
-use pm_devnet::pack::{pack, MAX_PROGRAM_BYTES, MAX_WASM_BYTES};
+use stylus_devnet::pack::{pack, MAX_PROGRAM_BYTES, MAX_WASM_BYTES};
 
 fn usage(msg: &str) -> ExitCode {
-    eprintln!("pm-pack: {msg}\nusage: pm-pack [--max BYTES] [--project-hash HEX] [--out DIR] WASM...");
+    eprintln!(
+        "stylus-pack: {msg}\nusage: stylus-pack [--max BYTES] [--project-hash HEX] [--out DIR] WASM..."
+    );
     ExitCode::from(2)
 }
 
@@ -88,7 +90,7 @@ fn main() -> ExitCode {
         }
     }
     if over {
-        eprintln!("pm-pack: a program is above {max} on-chain bytes (or {MAX_WASM_BYTES} wasm bytes)");
+        eprintln!("stylus-pack: a program is above {max} on-chain bytes (or {MAX_WASM_BYTES} wasm bytes)");
         return ExitCode::from(1);
     }
     ExitCode::SUCCESS

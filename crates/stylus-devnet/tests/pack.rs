@@ -1,6 +1,6 @@
 //! `pack` against the rules of `../shared/docs/stylus-runtime.md` §1, byte for byte.
 
-use pm_devnet::pack::*;
+use stylus_devnet::pack::*;
 use wasmparser::{Parser, Payload};
 
 /// A module shaped like rustc's output: a table, a `call_indirect` whose table index is written

@@ -14,9 +14,9 @@
 //! - ink: each basic block pays its operators + 2,450; host calls their ink; EVM gas × 10,000.
 //!   The frame's gas is the entry gas + ceil(total ink / 10,000).
 
-use pm_devnet::{Devnet, Receipt};
 use revm::context::result::{HaltReason, OutOfGasError};
 use revm::primitives::{Address, Bytes, U256};
+use stylus_devnet::{Devnet, Receipt};
 
 const TX: u64 = 21_000;
 
@@ -27,7 +27,7 @@ fn entry_with_data(wat: &str, funcs: u64, type_len: u64, data: u64) -> u64 {
 }
 
 fn wasm_len(wat: &str) -> u64 {
-    pm_devnet::pack::pack(&wat::parse_str(wat).unwrap(), [0; 32])
+    stylus_devnet::pack::pack(&wat::parse_str(wat).unwrap(), [0; 32])
         .unwrap()
         .wasm
         .len() as u64
@@ -305,14 +305,14 @@ fn arbwasm_getters_answer() {
         .unwrap();
     let code_hash = chain.code_hash(program);
     let log = &activated.logs[0];
-    assert_eq!(log.address, pm_devnet::arbwasm::ADDRESS);
+    assert_eq!(log.address, stylus_devnet::arbwasm::ADDRESS);
     assert_eq!(
         log.topics()[0],
         keccak256("ProgramActivated(bytes32,bytes32,address,uint256,uint16)")
     );
     assert_eq!(log.topics()[1], code_hash);
     let word = |r: Receipt| U256::from_be_slice(&r.output);
-    let arb = pm_devnet::arbwasm::ADDRESS;
+    let arb = stylus_devnet::arbwasm::ADDRESS;
     assert_eq!(
         word(chain.call(from, arb, vec![0xa9, 0x96, 0xe0, 0xc2])),
         U256::from(2u8)
@@ -435,7 +435,7 @@ fn a_program_that_is_not_activated_cannot_run() {
             (func (export "user_entrypoint") (param i32) (result i32) i32.const 0))"#,
     )
     .unwrap();
-    let packed = pm_devnet::pack::pack(&wasm, [0; 32]).unwrap();
+    let packed = stylus_devnet::pack::pack(&wasm, [0; 32]).unwrap();
     let program = Address::repeat_byte(0x42);
     chain.set_code(program, packed.code.into());
     let r = chain.send_with_gas(from, program, Bytes::new(), U256::ZERO, 100_000);
@@ -487,9 +487,14 @@ fn a_cached_program_pays_only_the_cached_entry() {
     let mut cache = hex::decode("e73ac9f2").unwrap();
     cache.extend([0u8; 12]);
     cache.extend(program.as_slice());
-    let refused = chain.send(other, pm_devnet::arbwasmcache::ADDRESS, cache.clone(), U256::ZERO);
+    let refused = chain.send(
+        other,
+        stylus_devnet::arbwasmcache::ADDRESS,
+        cache.clone(),
+        U256::ZERO,
+    );
     assert!(!refused.status, "only the chain owner caches");
-    let cached = chain.send(owner, pm_devnet::arbwasmcache::ADDRESS, cache, U256::ZERO);
+    let cached = chain.send(owner, stylus_devnet::arbwasmcache::ADDRESS, cache, U256::ZERO);
     assert!(cached.status, "{cached:?}");
     let after = chain.send(owner, program, Bytes::new(), U256::ZERO);
     assert_eq!(before.gas_used, TX + entry(wat, 1, 2) + ink_gas(2_452));

@@ -2,12 +2,13 @@
 //! `pm-risk` to the micro-dollar, bad requests revert with a typed error, and the gas of a margin
 //! computation is measured for 1 to 128 positions over 1 to 4 underlyings
 //! (`test/results/risk-program-gas.json`; regenerate with `UPDATE_GAS=1`).
+#![cfg(feature = "e2e")]
 
-use pm_devnet::Devnet;
+use alloy_primitives::{Address, U256};
 use pm_risk::fixed::WAD;
 use pm_risk::wire::{self, Request};
 use pm_risk::{defaults, liquidation, margin, Account, Instrument, Market, Position, Underlying};
-use revm::primitives::{Address, U256};
+use stylus_devnet::Devnet;
 
 const ROOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../..");
 

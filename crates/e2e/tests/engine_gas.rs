@@ -7,9 +7,10 @@
 //! `test/results/gas.json` (a regression over 2% fails; regenerate with `UPDATE_GAS=1`).
 //!
 //! Needs `script/build-wasm.sh` and `forge build` first (script/test.sh runs both before this).
+#![cfg(feature = "e2e")]
 
 use alloy_sol_types::SolCall;
-use pm_devnet::deployment::{Engine, IClearinghouse};
+use pm_e2e::deployment::{Engine, IClearinghouse};
 
 const ROOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../..");
 

@@ -5,11 +5,12 @@
 //! (`test/results/gas.json`; regenerate with `UPDATE_GAS=1`).
 //!
 //! Needs `script/build-wasm.sh` and `forge build` first (script/test.sh runs both before this).
+#![cfg(feature = "e2e")]
 
 use alloy_primitives::{Address, I256};
 use alloy_sol_types::{SolCall, SolError};
-use pm_devnet::deployment::{instrument, Engine, IClearinghouse, IPortfolioMargin, E18, E8};
-use pm_devnet::Receipt;
+use pm_e2e::deployment::{instrument, Engine, IClearinghouse, IPortfolioMargin, E18, E8};
+use stylus_devnet::Receipt;
 
 const ROOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../..");
 const DAY: u64 = 86_400;
