@@ -10,10 +10,11 @@ use revm::primitives::{keccak256, Address, Bytes, Log, TxKind, B256, U256};
 use revm::state::{AccountInfo, Bytecode};
 use revm::{Context, Database, ExecuteCommitEvm, ExecuteEvm};
 
+use crate::context::Ctx;
 use crate::evm::StylusEvm;
 use crate::pack;
-use crate::program::Runtime;
-use crate::{arbwasm, arbwasmcache};
+use crate::precompiles::{arbwasm, arbwasmcache};
+use crate::runtime::Runtime;
 
 /// Arbitrum's per-transaction gas limit.
 pub const TX_GAS_LIMIT: u64 = 32_000_000;
@@ -153,7 +154,7 @@ impl Devnet {
             U256::from_be_slice(accounts[0].as_slice()),
         )
         .ok();
-        let mut ctx: crate::evm::Ctx = Context::new(db, SpecId::PRAGUE);
+        let mut ctx: Ctx = Context::new(db, SpecId::PRAGUE);
         ctx.cfg.chain_id = CHAIN_ID;
         ctx.cfg.tx_gas_limit_cap = Some(TX_GAS_LIMIT);
         ctx.cfg.disable_eip3541 = true;
@@ -313,7 +314,7 @@ impl Devnet {
 
     /// `ArbWasm.activateProgram(program)`.
     pub fn activate(&mut self, from: Address, program: Address) -> Receipt {
-        let mut data = vec![0x58, 0xc7, 0x80, 0xc2];
+        let mut data = arbwasm::ACTIVATE_PROGRAM.to_vec();
         data.extend_from_slice(&[0u8; 12]);
         data.extend_from_slice(program.as_slice());
         self.send(from, arbwasm::ADDRESS, data, U256::ZERO)

@@ -1,98 +1,48 @@
 //! revm with Stylus: a wrapper EVM whose `frame_run` runs Stylus programs (code prefixed
-//! `EF F0 00`) in the runtime of [`crate::program`], and the ArbWasm precompile at 0x71.
+//! `EF F0 00`) on the [`Runtime`], and create frames with the `EF F0 00`/`EF F0 02` exception
+//! to EIP-3541. It implements [`Frames`] for the runtime and the host, which never import it.
 //! Design: `../shared/docs/revm-integration.md`.
 
-use std::collections::HashMap;
 use std::rc::Rc;
 
-use revm::context::result::{EVMError, ExecutionResult, HaltReason, InvalidTransaction, ResultAndState};
-use revm::context::{BlockEnv, CfgEnv, ContextSetters, Evm, FrameStack, TxEnv};
+use revm::context::result::{ExecutionResult, HaltReason, ResultAndState};
+use revm::context::{BlockEnv, ContextSetters, Evm, FrameStack, TxEnv};
 use revm::context_interface::{ContextTr, JournalTr};
 use revm::database::{CacheDB, EmptyDB};
 use revm::handler::evm::{ContextDbError, FrameInitResult};
 use revm::handler::instructions::EthInstructions;
-use revm::handler::{
-    EthFrame, EthPrecompiles, EvmTr, FrameInitOrResult, FrameResult, Handler, ItemOrResult, MainnetHandler,
-    PrecompileProvider,
-};
+use revm::handler::{EthFrame, EvmTr, FrameInitOrResult, FrameResult, Handler, ItemOrResult, MainnetHandler};
 use revm::interpreter::interpreter::EthInterpreter;
 use revm::interpreter::interpreter_action::FrameInit;
-use revm::interpreter::{CallInputs, FrameInput, InstructionResult, InterpreterAction, InterpreterResult};
+use revm::interpreter::{FrameInput, InstructionResult, InterpreterAction, InterpreterResult};
 use revm::primitives::hardfork::SpecId;
-use revm::primitives::{Address, AddressSet};
+use revm::primitives::keccak256;
 use revm::state::EvmState;
-use revm::{Context, DatabaseCommit, ExecuteCommitEvm, ExecuteEvm, Journal};
+use revm::{Context, DatabaseCommit, ExecuteCommitEvm, ExecuteEvm};
 
-use crate::program::{self, Runtime};
-use crate::{arbwasm, arbwasmcache};
+use crate::context::{Ctx, TxError};
+use crate::frames::Frames;
+use crate::open_frames::OpenFrames;
+use crate::pack::is_program;
+use crate::pages::Pages;
+use crate::precompiles::provider::ArbPrecompiles;
+use crate::runtime::{self, Runtime};
 
-/// The world state: an in-memory database.
-pub type Db = CacheDB<EmptyDB>;
-/// The execution context.
-pub type Ctx = Context<BlockEnv, TxEnv, CfgEnv, Db, Journal<Db>, ()>;
 type Inner = Evm<Ctx, (), EthInstructions<EthInterpreter, Ctx>, ArbPrecompiles, EthFrame<EthInterpreter>>;
-/// Errors of a transaction.
-pub type TxError = EVMError<core::convert::Infallible, InvalidTransaction>;
-
-/// Ethereum precompiles plus ArbWasm at 0x71.
-#[derive(Debug)]
-pub struct ArbPrecompiles {
-    eth: EthPrecompiles,
-    warm: AddressSet,
-}
-
-impl ArbPrecompiles {
-    fn new(spec: SpecId) -> Self {
-        let eth = EthPrecompiles::new(spec);
-        let mut warm = eth.warm_addresses().clone();
-        warm.insert(arbwasm::ADDRESS);
-        warm.insert(arbwasmcache::ADDRESS);
-        Self { eth, warm }
-    }
-}
-
-impl PrecompileProvider<Ctx> for ArbPrecompiles {
-    type Output = InterpreterResult;
-
-    fn set_spec(&mut self, spec: SpecId) -> bool {
-        let changed = <EthPrecompiles as PrecompileProvider<Ctx>>::set_spec(&mut self.eth, spec);
-        if changed {
-            self.warm = self.eth.warm_addresses().clone();
-            self.warm.insert(arbwasm::ADDRESS);
-            self.warm.insert(arbwasmcache::ADDRESS);
-        }
-        changed
-    }
-
-    fn run(&mut self, ctx: &mut Ctx, inputs: &CallInputs) -> Result<Option<InterpreterResult>, String> {
-        if inputs.bytecode_address == arbwasm::ADDRESS {
-            return arbwasm::run(ctx, inputs).map(Some);
-        }
-        if inputs.bytecode_address == arbwasmcache::ADDRESS {
-            return arbwasmcache::run(ctx, inputs).map(Some);
-        }
-        self.eth.run(ctx, inputs)
-    }
-
-    fn warm_addresses(&self) -> &AddressSet {
-        &self.warm
-    }
-}
 
 /// revm with Stylus programs.
 pub struct StylusEvm {
-    pub(crate) inner: Inner,
-    pub(crate) runtime: Rc<Runtime>,
-    /// Open program frames per address (not counting delegate calls): > 1 means re-entered.
-    pub(crate) open_frames: HashMap<Address, u32>,
-    /// Memory pages open in this transaction's program frames, and the most ever open (§6).
-    pub(crate) pages_open: u16,
-    pub(crate) pages_ever: u16,
+    inner: Inner,
+    runtime: Rc<Runtime<StylusEvm>>,
+    /// Open program frames per address (reset per transaction).
+    open_frames: OpenFrames,
+    /// Memory pages open in this transaction's program frames (§6; reset per transaction).
+    pages: Pages,
 }
 
 impl StylusEvm {
-    /// A new EVM over `ctx`.
-    pub fn new(ctx: Ctx, runtime: Rc<Runtime>) -> Self {
+    /// A new EVM over `ctx`, running programs on `runtime`.
+    pub fn new(ctx: Ctx, runtime: Rc<Runtime<StylusEvm>>) -> Self {
         let spec = ctx.cfg.spec;
         Self {
             inner: Evm::new(
@@ -101,9 +51,8 @@ impl StylusEvm {
                 ArbPrecompiles::new(spec),
             ),
             runtime,
-            open_frames: HashMap::new(),
-            pages_open: 0,
-            pages_ever: 0,
+            open_frames: OpenFrames::default(),
+            pages: Pages::default(),
         }
     }
 
@@ -112,12 +61,122 @@ impl StylusEvm {
         &mut self.inner.ctx
     }
 
-    /// An empty EVM standing in while the real one is lent to a running program.
-    pub(crate) fn placeholder(runtime: Rc<Runtime>) -> Self {
-        Self::new(
+    /// Per-transaction runtime state: open frames and the memory model's pages.
+    fn reset_tx(&mut self) {
+        self.open_frames = OpenFrames::default();
+        self.pages = Pages::default();
+    }
+
+    /// Runs the program of the top frame (a call) on the runtime; its result has the gas settled.
+    fn run_program_frame(&mut self) -> Result<InterpreterResult, ContextDbError<Ctx>> {
+        let frame = self.inner.frame_stack.get();
+        let FrameInput::Call(inputs) = &frame.input else {
+            return Ok(runtime::halt(
+                InstructionResult::FatalExternalError,
+                frame.interpreter.gas,
+            ));
+        };
+        let inputs = (**inputs).clone();
+        let gas = frame.interpreter.gas;
+        let code = frame.interpreter.bytecode.original_bytes();
+        let code_hash = frame
+            .interpreter
+            .bytecode
+            .hash()
+            .unwrap_or_else(|| keccak256(&code));
+        let runtime = self.runtime.clone();
+        runtime.run(self, &inputs, gas, &code, code_hash)
+    }
+
+    /// A create frame, with the EF F0 00 / EF F0 02 exception to EIP-3541 (revm-integration.md).
+    fn run_create_frame(
+        &mut self,
+    ) -> Result<FrameInitOrResult<EthFrame<EthInterpreter>>, ContextDbError<Ctx>> {
+        let (ctx, instructions, _, stack) = self.inner.all_mut();
+        let frame = stack.get();
+        let mut action =
+            frame
+                .interpreter
+                .run_plain(instructions.instruction_table(), instructions.gas_table(), ctx);
+        if let InterpreterAction::Return(result) = &mut action {
+            let out = &result.output;
+            let stylus = out.len() > 3
+                && (out.starts_with(&[0xEF, 0xF0, 0x00]) || out.starts_with(&[0xEF, 0xF0, 0x02]));
+            if result.result.is_ok() && out.first() == Some(&0xEF) && !stylus && out.len() <= 0x6000 * 4 {
+                result.result = InstructionResult::CreateContractStartingWithEF;
+            }
+        }
+        frame.process_next_action(ctx, action).inspect(|i| {
+            if i.is_result() {
+                frame.set_finished(true);
+            }
+        })
+    }
+}
+
+impl Frames for StylusEvm {
+    fn ctx(&mut self) -> &mut Ctx {
+        &mut self.inner.ctx
+    }
+
+    /// Runs a call or create from a program as a nested frame above the program's frame and
+    /// returns its result (revm-integration.md, "Nested calls").
+    fn run_nested(&mut self, frame_input: FrameInput) -> Result<FrameResult, ContextDbError<Ctx>> {
+        let stack = &mut self.inner.frame_stack;
+        let base = stack.index().unwrap_or(0);
+        let parent = stack.get();
+        let init = FrameInit {
+            depth: parent.depth + 1,
+            memory: parent.interpreter.memory.new_child_context(),
+            frame_input,
+        };
+        let result = match self.frame_init(init)? {
+            ItemOrResult::Result(r) => r,
+            ItemOrResult::Item(_) => loop {
+                let step = self.frame_run()?;
+                let result = match step {
+                    ItemOrResult::Item(init) => match self.frame_init(init)? {
+                        ItemOrResult::Item(_) => continue,
+                        ItemOrResult::Result(r) => r,
+                    },
+                    ItemOrResult::Result(r) => r,
+                };
+                let stack = &mut self.inner.frame_stack;
+                if stack.index() == Some(base + 1) && stack.get().is_finished() {
+                    stack.pop();
+                    break result;
+                }
+                if let Some(r) = self.frame_return_result(result)? {
+                    break r; // cannot happen above a live program frame
+                }
+            },
+        };
+        self.inner
+            .frame_stack
+            .get()
+            .interpreter
+            .memory
+            .free_child_context();
+        let err = std::mem::replace(&mut self.inner.ctx.error, Ok(()));
+        err?;
+        Ok(result)
+    }
+
+    fn pages(&mut self) -> &mut Pages {
+        &mut self.pages
+    }
+
+    fn open_frames(&mut self) -> &mut OpenFrames {
+        &mut self.open_frames
+    }
+
+    /// Leaves an empty EVM (a fresh Prague context, the same runtime) in place of this one.
+    fn lend(&mut self) -> Self {
+        let placeholder = Self::new(
             Context::new(CacheDB::new(EmptyDB::default()), SpecId::PRAGUE),
-            runtime,
-        )
+            self.runtime.clone(),
+        );
+        std::mem::replace(self, placeholder)
     }
 }
 
@@ -159,14 +218,14 @@ impl EvmTr for StylusEvm {
     fn frame_run(&mut self) -> Result<FrameInitOrResult<Self::Frame>, ContextDbError<Ctx>> {
         let frame = self.inner.frame_stack.get();
         let is_program = matches!(frame.input, FrameInput::Call(_))
-            && program::is_program(frame.interpreter.bytecode.original_byte_slice());
+            && is_program(frame.interpreter.bytecode.original_byte_slice());
         if !is_program {
             if let FrameInput::Create(_) = frame.input {
                 return self.run_create_frame();
             }
             return self.inner.frame_run();
         }
-        let result = program::run_frame(self)?;
+        let result = self.run_program_frame()?;
         let (ctx, _, _, stack) = self.inner.all_mut();
         let frame = stack.get();
         frame
@@ -183,83 +242,6 @@ impl EvmTr for StylusEvm {
         result: FrameResult,
     ) -> Result<Option<FrameResult>, ContextDbError<Ctx>> {
         self.inner.frame_return_result(result)
-    }
-}
-
-impl StylusEvm {
-    /// Per-transaction runtime state: open frames and the memory model's pages.
-    fn reset_tx(&mut self) {
-        self.open_frames.clear();
-        self.pages_open = 0;
-        self.pages_ever = 0;
-    }
-
-    /// A create frame, with the EF F0 00 / EF F0 02 exception to EIP-3541 (revm-integration.md).
-    fn run_create_frame(
-        &mut self,
-    ) -> Result<FrameInitOrResult<EthFrame<EthInterpreter>>, ContextDbError<Ctx>> {
-        let (ctx, instructions, _, stack) = self.inner.all_mut();
-        let frame = stack.get();
-        let mut action =
-            frame
-                .interpreter
-                .run_plain(instructions.instruction_table(), instructions.gas_table(), ctx);
-        if let InterpreterAction::Return(result) = &mut action {
-            let out = &result.output;
-            let stylus = out.len() > 3
-                && (out.starts_with(&[0xEF, 0xF0, 0x00]) || out.starts_with(&[0xEF, 0xF0, 0x02]));
-            if result.result.is_ok() && out.first() == Some(&0xEF) && !stylus && out.len() <= 0x6000 * 4 {
-                result.result = InstructionResult::CreateContractStartingWithEF;
-            }
-        }
-        frame.process_next_action(ctx, action).inspect(|i| {
-            if i.is_result() {
-                frame.set_finished(true);
-            }
-        })
-    }
-
-    /// Runs a call or create from a program as a nested frame above the program's frame and returns its
-    /// result (revm-integration.md, "Nested calls").
-    pub(crate) fn run_nested(&mut self, frame_input: FrameInput) -> Result<FrameResult, ContextDbError<Ctx>> {
-        let stack = &mut self.inner.frame_stack;
-        let base = stack.index().unwrap_or(0);
-        let parent = stack.get();
-        let init = FrameInit {
-            depth: parent.depth + 1,
-            memory: parent.interpreter.memory.new_child_context(),
-            frame_input,
-        };
-        let result = match self.frame_init(init)? {
-            ItemOrResult::Result(r) => r,
-            ItemOrResult::Item(_) => loop {
-                let step = self.frame_run()?;
-                let result = match step {
-                    ItemOrResult::Item(init) => match self.frame_init(init)? {
-                        ItemOrResult::Item(_) => continue,
-                        ItemOrResult::Result(r) => r,
-                    },
-                    ItemOrResult::Result(r) => r,
-                };
-                let stack = &mut self.inner.frame_stack;
-                if stack.index() == Some(base + 1) && stack.get().is_finished() {
-                    stack.pop();
-                    break result;
-                }
-                if let Some(r) = self.frame_return_result(result)? {
-                    break r; // cannot happen above a live program frame
-                }
-            },
-        };
-        self.inner
-            .frame_stack
-            .get()
-            .interpreter
-            .memory
-            .free_child_context();
-        let err = std::mem::replace(&mut self.inner.ctx.error, Ok(()));
-        err?;
-        Ok(result)
     }
 }
 

@@ -2,16 +2,26 @@
 //! metering by instrumentation, the `vm_hooks` host functions with Arbitrum's prices) and the
 //! ArbWasm and ArbWasmCache precompiles. [`pack`] turns a program's wasm into the exact bytes
 //! `cargo stylus deploy` publishes. It knows nothing of the programs it runs. See README.md for
-//! what is faithful to Arbitrum and what is not yet.
+//! what is faithful to Arbitrum and what is not yet, and for the layout: modules import one
+//! way, from the chain down to the ground floor, never back up.
 
-pub mod arbwasm;
-pub mod arbwasmcache;
-pub mod chain;
-pub mod evm;
-pub mod host;
-pub mod meter;
+// Ground floor: import nothing of the crate.
+pub mod context;
+pub mod open_frames;
 pub mod pack;
+pub mod pages;
 pub mod pricing;
-pub mod program;
+
+pub mod frames;
+pub mod meter;
+pub mod precompiles;
+
+pub mod host;
+pub mod runtime;
+
+pub mod evm;
+
+pub mod chain;
 
 pub use chain::{Devnet, Receipt};
+pub use precompiles::{arbwasm, arbwasmcache};

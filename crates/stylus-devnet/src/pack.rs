@@ -198,6 +198,11 @@ pub fn pack(wasm: &[u8], project_hash: [u8; 32]) -> Result<Packed, PackError> {
     })
 }
 
+/// Whether deployed code is a classic Stylus program: `EF F0 00`, a dictionary byte, then data.
+pub fn is_program(code: &[u8]) -> bool {
+    code.len() > 4 && code.starts_with(&[0xEF, 0xF0, 0x00])
+}
+
 /// Inverse of step 4–5 for a stored program: checks the prefix and decompresses.
 /// Returns `None` when `code` is not a classic Stylus program or does not decompress.
 pub fn unpack(code: &[u8]) -> Option<Vec<u8>> {

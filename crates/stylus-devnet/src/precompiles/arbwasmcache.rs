@@ -3,17 +3,19 @@
 //! (§6); `codehashIsCached(bytes32)` reads the flag. On Arbitrum only cache managers and the
 //! chain owner may cache (and the cache manager's auction evicts); here the chain owner, set
 //! when the chain starts, may cache, and nothing is evicted. Gas: a fixed 25,000 (a cold slot
-//! read and write), not Nitro's exact figure.
+//! read and write), not Nitro's exact figure. Generic over revm's context: it never imports the
+//! EVM that dispatches to it.
 
 use revm::context_interface::{ContextTr, JournalTr};
 use revm::interpreter::{CallInputs, InstructionResult, InterpreterResult};
-use revm::primitives::{address, Address, B256, U256};
+use revm::primitives::{Address, B256, U256};
 
-use crate::arbwasm::{self, result, revert, word};
-use crate::evm::Ctx;
+use crate::precompiles::abi::{db_error, result, revert, selector, word, word_arg};
+use crate::precompiles::addresses::ARB_WASM_CACHE;
+use crate::precompiles::program_info;
 
 /// ArbWasmCache's address.
-pub const ADDRESS: Address = address!("0000000000000000000000000000000000000072");
+pub const ADDRESS: Address = ARB_WASM_CACHE;
 /// Gas of a `cacheProgram` call.
 pub const CACHE_GAS: u64 = 25_000;
 
@@ -25,32 +27,22 @@ const CODEHASH_IS_CACHED: [u8; 4] = [0xa7, 0x2f, 0x17, 0x9b];
 /// The storage slot of 0x72 that holds the chain owner (set by `Devnet::new`).
 pub const OWNER_SLOT: U256 = U256::ZERO;
 
-fn info_slot(ctx: &mut Ctx, hash: B256) -> Result<U256, String> {
-    ctx.journal_mut()
-        .load_account(arbwasm::ADDRESS)
-        .map_err(|e| format!("{e:?}"))?;
-    Ok(ctx
-        .journal_mut()
-        .sload(arbwasm::ADDRESS, U256::from_be_bytes(hash.0))
-        .map_err(|e| format!("{e:?}"))?
-        .data)
-}
-
-/// Runs a call to 0x72.
-pub fn run(ctx: &mut Ctx, inputs: &CallInputs) -> Result<InterpreterResult, String> {
+/// Runs a call to 0x72. Bad calls revert with `Error(string)`; `Err` (fatal) only when the
+/// database fails.
+pub fn run<CTX: ContextTr>(ctx: &mut CTX, inputs: &CallInputs) -> Result<InterpreterResult, String> {
     let limit = inputs.gas_limit;
     if inputs.target_address != ADDRESS {
         return Ok(revert(limit, "ArbWasmCache cannot be delegate-called"));
     }
     let input = inputs.input.bytes(ctx);
-    let selector: [u8; 4] = input.get(..4).and_then(|s| s.try_into().ok()).unwrap_or_default();
-    let Some(arg) = input.get(4..36) else {
+    let selector = selector(&input);
+    let Some(arg) = word_arg(&input) else {
         return Ok(revert(limit, "bad arguments"));
     };
     match selector {
         CODEHASH_IS_CACHED => {
-            let slot = info_slot(ctx, B256::from_slice(arg))?;
-            let cached = slot.to_be_bytes::<32>()[8] != 0;
+            let info = program_info::read(ctx, B256::from_slice(arg)).map_err(db_error)?;
+            let cached = info.is_some_and(|i| i.cached);
             Ok(result(
                 InstructionResult::Return,
                 word(U256::from(cached)),
@@ -62,13 +54,11 @@ pub fn run(ctx: &mut Ctx, inputs: &CallInputs) -> Result<InterpreterResult, Stri
             if inputs.is_static {
                 return Ok(revert(limit, "cacheProgram in a static call"));
             }
-            ctx.journal_mut()
-                .load_account(ADDRESS)
-                .map_err(|e| format!("{e:?}"))?;
+            ctx.journal_mut().load_account(ADDRESS).map_err(db_error)?;
             let owner = ctx
                 .journal_mut()
                 .sload(ADDRESS, OWNER_SLOT)
-                .map_err(|e| format!("{e:?}"))?
+                .map_err(db_error)?
                 .data;
             if owner != U256::from_be_slice(inputs.caller.as_slice()) {
                 return Ok(revert(limit, "NotCacheManager"));
@@ -77,23 +67,15 @@ pub fn run(ctx: &mut Ctx, inputs: &CallInputs) -> Result<InterpreterResult, Stri
             let hash = ctx
                 .journal_mut()
                 .load_account_with_code(program)
-                .map_err(|e| format!("{e:?}"))?
+                .map_err(db_error)?
                 .data
                 .info
                 .code_hash;
-            let slot = info_slot(ctx, hash)?;
-            if slot.is_zero() {
+            let Some(mut info) = program_info::read(ctx, hash).map_err(db_error)? else {
                 return Ok(revert(limit, "ProgramNotActivated"));
-            }
-            let mut bytes = slot.to_be_bytes::<32>();
-            bytes[8] = 1;
-            ctx.journal_mut()
-                .sstore(
-                    arbwasm::ADDRESS,
-                    U256::from_be_bytes(hash.0),
-                    U256::from_be_bytes(bytes),
-                )
-                .map_err(|e| format!("{e:?}"))?;
+            };
+            info.cached = true;
+            program_info::write(ctx, hash, &info).map_err(db_error)?;
             Ok(result(InstructionResult::Return, Vec::new(), limit, CACHE_GAS))
         }
         _ => Ok(revert(limit, "unknown ArbWasmCache method")),

@@ -1,0 +1,61 @@
+//! The precompiles the EVM dispatches to: Ethereum's, plus ArbWasm at 0x71 and ArbWasmCache at
+//! 0x72 (both warm from the start, as precompiles are). Generic over revm's context, as revm's
+//! own precompile providers are.
+
+use revm::context_interface::{Cfg, ContextTr};
+use revm::handler::{EthPrecompiles, PrecompileProvider};
+use revm::interpreter::{CallInputs, InterpreterResult};
+use revm::primitives::hardfork::SpecId;
+use revm::primitives::AddressSet;
+
+use crate::precompiles::{arbwasm, arbwasmcache};
+
+/// Ethereum precompiles plus ArbWasm (0x71) and ArbWasmCache (0x72).
+#[derive(Debug)]
+pub struct ArbPrecompiles {
+    eth: EthPrecompiles,
+    warm: AddressSet,
+}
+
+impl ArbPrecompiles {
+    /// The precompiles of `spec`.
+    pub fn new(spec: SpecId) -> Self {
+        let eth = EthPrecompiles::new(spec);
+        let warm = with_arbitrum(eth.warm_addresses());
+        Self { eth, warm }
+    }
+}
+
+/// Ethereum's warm addresses plus 0x71 and 0x72.
+fn with_arbitrum(eth: &AddressSet) -> AddressSet {
+    let mut warm = eth.clone();
+    warm.insert(arbwasm::ADDRESS);
+    warm.insert(arbwasmcache::ADDRESS);
+    warm
+}
+
+impl<CTX: ContextTr> PrecompileProvider<CTX> for ArbPrecompiles {
+    type Output = InterpreterResult;
+
+    fn set_spec(&mut self, spec: <CTX::Cfg as Cfg>::Spec) -> bool {
+        let changed = <EthPrecompiles as PrecompileProvider<CTX>>::set_spec(&mut self.eth, spec);
+        if changed {
+            self.warm = with_arbitrum(self.eth.warm_addresses());
+        }
+        changed
+    }
+
+    fn run(&mut self, ctx: &mut CTX, inputs: &CallInputs) -> Result<Option<InterpreterResult>, String> {
+        if inputs.bytecode_address == arbwasm::ADDRESS {
+            return arbwasm::run(ctx, inputs).map(Some);
+        }
+        if inputs.bytecode_address == arbwasmcache::ADDRESS {
+            return arbwasmcache::run(ctx, inputs).map(Some);
+        }
+        self.eth.run(ctx, inputs)
+    }
+
+    fn warm_addresses(&self) -> &AddressSet {
+        &self.warm
+    }
+}

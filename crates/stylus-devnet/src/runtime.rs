@@ -1,0 +1,183 @@
+//! The Stylus runtime: wasmi, the module cache, and running a program in a frame: the
+//! activation check, the entry cost (§6), the ink it runs on, and the outcome rules (§3):
+//! returned 0 = success, another status = revert with the written result, a trap = revert with
+//! empty data and the gas left refunded, out of ink or stack = every gas used. Generic over
+//! [`Frames`]: it never imports the EVM that calls it.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use revm::handler::evm::ContextDbError;
+use revm::interpreter::{CallInput, CallInputs, CallScheme, Gas, InstructionResult, InterpreterResult};
+use revm::primitives::{Bytes, B256};
+use wasmi::{Engine, Linker, Module, Store};
+
+use crate::context::Ctx;
+use crate::frames::Frames;
+use crate::host::entrypoint::call_entrypoint;
+use crate::host::linker::linker;
+use crate::host::state::{Exit, HostState};
+use crate::meter;
+use crate::pack;
+use crate::precompiles::program_info;
+use crate::pricing::INK_PER_GAS;
+
+/// Compiled programs and the engine that runs them, for programs hosted by `F`.
+pub struct Runtime<F> {
+    engine: Engine,
+    linker: Linker<HostState<F>>,
+    modules: RefCell<HashMap<B256, Rc<Compiled>>>,
+}
+
+/// An activated program, instrumented and compiled.
+pub struct Compiled {
+    module: Module,
+}
+
+impl<F: Frames + 'static> Runtime<F> {
+    /// A runtime: wasmi with its own fuel off and a stack deeper than Stylus's 22,000-word budget.
+    pub fn new() -> Rc<Self> {
+        let mut config = wasmi::Config::default();
+        config.consume_fuel(false);
+        config.set_max_recursion_depth(100_000);
+        config.set_max_stack_height(8 * 1024 * 1024);
+        config.wasm_reference_types(false);
+        config.wasm_tail_call(false);
+        let engine = Engine::new(&config);
+        let linker = linker(&engine);
+        Rc::new(Self {
+            engine,
+            linker,
+            modules: RefCell::new(HashMap::new()),
+        })
+    }
+
+    /// The compiled program for `wasm` (already validated at activation), cached by code hash.
+    /// Errors: instrumentation or compilation failed.
+    pub(crate) fn compiled(&self, code_hash: B256, wasm: &[u8]) -> Result<Rc<Compiled>, String> {
+        if let Some(c) = self.modules.borrow().get(&code_hash) {
+            return Ok(c.clone());
+        }
+        let instrumented = meter::instrument(wasm).map_err(|e| e.to_string())?;
+        let module = Module::new(&self.engine, &instrumented).map_err(|e| e.to_string())?;
+        let compiled = Rc::new(Compiled { module });
+        self.modules.borrow_mut().insert(code_hash, compiled.clone());
+        Ok(compiled)
+    }
+
+    /// Runs the program `code` (hash `code_hash`) for the call `inputs` of the top frame, whose
+    /// gas is `gas`, and returns the frame's result with its gas settled. `evm` is lent to the
+    /// program's host for the call. Errors: the database failed.
+    pub fn run(
+        &self,
+        evm: &mut F,
+        inputs: &CallInputs,
+        gas: Gas,
+        code: &Bytes,
+        code_hash: B256,
+    ) -> Result<InterpreterResult, ContextDbError<Ctx>> {
+        let args = inputs.input.bytes(evm.ctx());
+
+        // Calling code that is not activated fails, using up the call's gas.
+        let Some(info) = program_info::read(evm.ctx(), code_hash)? else {
+            return Ok(halt(InstructionResult::OpcodeNotFound, gas));
+        };
+        let Some(wasm) = pack::unpack(code) else {
+            return Ok(halt(InstructionResult::OpcodeNotFound, gas));
+        };
+        let compiled = match self.compiled(code_hash, &wasm) {
+            Ok(c) => c,
+            Err(_) => return Ok(halt(InstructionResult::OpcodeNotFound, gas)),
+        };
+
+        // Entry: init gas and the memory of the initial pages (§6).
+        let mut gas_left = gas.remaining();
+        let memory = evm.pages().gas_to_open(info.footprint);
+        let entry = info.init_gas().saturating_add(memory);
+        if entry > gas_left {
+            return Ok(halt(InstructionResult::OutOfGas, gas));
+        }
+        gas_left -= entry;
+
+        let delegate = matches!(inputs.scheme, CallScheme::DelegateCall | CallScheme::CallCode);
+        let address = inputs.target_address;
+        let reentrant = evm.open_frames().enter(address, delegate);
+        evm.pages().grow(info.footprint);
+
+        // Lend the EVM to the program's host for the duration of the call.
+        let state = HostState::new(evm.lend(), inputs, args, reentrant);
+        let store = Store::new(&self.engine, state);
+        let ink = gas_left.saturating_mul(INK_PER_GAS);
+        let (state, exit, ink_left) =
+            call_entrypoint(&self.linker, store, &compiled.module, ink, input_len(inputs));
+        let HostState {
+            evm: lent,
+            result: output,
+            refund,
+            ..
+        } = state;
+        *evm = lent;
+        evm.open_frames().leave(address, delegate);
+        let err = std::mem::replace(&mut evm.ctx().error, Ok(()));
+        err?;
+
+        Ok(outcome(exit, gas, ink_left, output, refund))
+    }
+}
+
+/// The frame's result once the program ended as `exit` with `ink_left`, out of the frame's
+/// `gas`: success and revert pay the gas used (success also records `refund`); out of ink or
+/// stack uses all gas.
+fn outcome(exit: Exit, gas: Gas, ink_left: u64, output: Vec<u8>, refund: i64) -> InterpreterResult {
+    let mut gas = gas;
+    let used = gas.remaining().saturating_sub(ink_left / INK_PER_GAS);
+    match exit {
+        Exit::Returned(0) => {
+            let _ = gas.record_regular_cost(used); // used <= remaining by construction
+            gas.record_refund(refund);
+            InterpreterResult {
+                result: InstructionResult::Return,
+                output: output.into(),
+                gas,
+            }
+        }
+        Exit::Returned(_) => {
+            let _ = gas.record_regular_cost(used); // used <= remaining by construction
+            InterpreterResult {
+                result: InstructionResult::Revert,
+                output: output.into(),
+                gas,
+            }
+        }
+        Exit::OutOfInk => halt(InstructionResult::OutOfGas, gas),
+        Exit::OutOfStack => halt(InstructionResult::CallTooDeep, gas),
+        Exit::Trap => {
+            let _ = gas.record_regular_cost(used); // used <= remaining by construction
+            InterpreterResult {
+                result: InstructionResult::Revert,
+                output: Bytes::new(),
+                gas,
+            }
+        }
+    }
+}
+
+/// A frame that halts with `result`, using all of `gas` and returning no data.
+pub fn halt(result: InstructionResult, gas: Gas) -> InterpreterResult {
+    let mut gas = gas;
+    gas.spend_all();
+    InterpreterResult {
+        result,
+        output: Bytes::new(),
+        gas,
+    }
+}
+
+/// Length of the call's input, bytes.
+fn input_len(inputs: &CallInputs) -> usize {
+    match &inputs.input {
+        CallInput::Bytes(b) => b.len(),
+        CallInput::SharedBuffer(r) => r.len(),
+    }
+}
