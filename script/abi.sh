@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
-# Generates abi/IPortfolioMargin.sol (the vault's and the clearinghouse's interfaces, from the
-# programs) and abi/IPortfolioMargin.json, abi/IClearinghouse.json (from the compiled interfaces
-# in out/, so run after `forge build`).
-#   script/abi.sh           regenerate both files
-#   script/abi.sh --check   fail when the committed files differ from what the contract exports
+# Generates, from the programs (export-abi and their doc comments, see script/abi-gen.js):
+#   contracts/clearinghouse/core/src/routes.rs              the core's routing table (the facets'
+#                                                           functions), which the core compiles
+#   abi/IVault.sol, abi/IClearinghouse.sol                  the Solidity interfaces, with NatSpec
+#   abi/IVault.json, abi/IClearinghouse.json                their JSON ABIs (from forge's artifacts)
+#   script/abi.sh           regenerate them all
+#   script/abi.sh --check   fail when a committed file differs from what the programs export
+#                           (run after `forge build`)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,38 +16,50 @@ check=0
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-cargo run -q -p pm-engine --features export-abi -- abi > "$tmp/vault.sol"
-for facet in "" ",admin" ",views"; do
-  cargo run -q -p pm-clearinghouse --features "export-abi$facet" -- abi
-done > "$tmp/clearinghouse.sol"
-node script/abi-gen.js "$tmp/vault.sol" "$tmp/clearinghouse.sol" > "$tmp/IPortfolioMargin.sol"
+export_abi() {
+  cargo run -q -p "pm-$1" --features export-abi -- abi > "$tmp/$1.sol"
+}
+routes=contracts/clearinghouse/core/src/routes.rs
+
+for facet in admin views accounts; do export_abi "clearinghouse-$facet"; done
+node script/abi-gen.js routes "$tmp" "admin=$tmp/clearinghouse-admin.sol" \
+  "views=$tmp/clearinghouse-views.sol" "accounts=$tmp/clearinghouse-accounts.sol"
+rustfmt --edition 2021 --config-path rustfmt.toml "$tmp/routes.rs"
+[ "$check" = 1 ] || cp "$tmp/routes.rs" "$routes"
+export_abi vault
+export_abi clearinghouse-core
+node script/abi-gen.js interfaces "$tmp" "vault=$tmp/vault.sol" "core=$tmp/clearinghouse-core.sol" \
+  "admin=$tmp/clearinghouse-admin.sol" "views=$tmp/clearinghouse-views.sol" \
+  "accounts=$tmp/clearinghouse-accounts.sol"
 
 json_from_artifact() {
   node -e 'const a = require(process.argv[1]); process.stdout.write(JSON.stringify(a.abi, null, 2) + "\n");' \
-    "$PWD/out/IPortfolioMargin.sol/$1.json"
+    "$PWD/out/$1.sol/$1.json"
 }
 
 if [ "$check" = 1 ]; then
-  if ! diff -u abi/IPortfolioMargin.sol "$tmp/IPortfolioMargin.sol"; then
-    echo "ABI drift: abi/IPortfolioMargin.sol differs from the contract's interface; run script/abi.sh" >&2
-    exit 1
-  fi
-  for name in IPortfolioMargin IClearinghouse; do
-    if [ ! -f "out/IPortfolioMargin.sol/$name.json" ]; then
-      echo "ABI check: out/IPortfolioMargin.sol/$name.json is missing; run forge build first" >&2
+  drift=0
+  for pair in "abi/IVault.sol:IVault.sol" "abi/IClearinghouse.sol:IClearinghouse.sol" "$routes:routes.rs"; do
+    diff -u "${pair%%:*}" "$tmp/${pair##*:}" || drift=1
+  done
+  for name in IVault IClearinghouse; do
+    if [ ! -f "out/$name.sol/$name.json" ]; then
+      echo "ABI check: out/$name.sol/$name.json is missing; run forge build first" >&2
       exit 1
     fi
     json_from_artifact "$name" > "$tmp/$name.json"
-    if ! diff -u "abi/$name.json" "$tmp/$name.json"; then
-      echo "ABI drift: abi/$name.json differs from the compiled interface; run script/abi.sh" >&2
-      exit 1
-    fi
+    diff -u "abi/$name.json" "$tmp/$name.json" || drift=1
   done
-  echo "ABI: abi/IPortfolioMargin.sol, abi/IPortfolioMargin.json and abi/IClearinghouse.json match the programs"
+  if [ "$drift" = 1 ]; then
+    echo "ABI drift: a committed interface or the core's routing table differs from the programs; run script/abi.sh" >&2
+    exit 1
+  fi
+  echo "ABI: abi/IVault.{sol,json}, abi/IClearinghouse.{sol,json} and the core's routes match the programs"
 else
-  cp "$tmp/IPortfolioMargin.sol" abi/IPortfolioMargin.sol
+  cp "$tmp/IVault.sol" abi/IVault.sol
+  cp "$tmp/IClearinghouse.sol" abi/IClearinghouse.sol
   node_modules/.bin/forge build --quiet
-  json_from_artifact IPortfolioMargin > abi/IPortfolioMargin.json
+  json_from_artifact IVault > abi/IVault.json
   json_from_artifact IClearinghouse > abi/IClearinghouse.json
-  echo "wrote abi/IPortfolioMargin.sol, abi/IPortfolioMargin.json and abi/IClearinghouse.json"
+  echo "wrote abi/IVault.{sol,json}, abi/IClearinghouse.{sol,json} and $routes"
 fi

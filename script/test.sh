@@ -20,8 +20,6 @@ step() {
 step "setup (toolchain, wasm target, npm packages)" script/setup.sh
 step "cargo fmt --check" cargo fmt --all --check
 step "cargo clippy" cargo clippy --workspace --all-targets --features pm-e2e/e2e -- -D warnings
-step "cargo clippy (clearinghouse admin facet)" cargo clippy -p pm-clearinghouse --all-targets --features admin -- -D warnings
-step "cargo clippy (clearinghouse views facet)" cargo clippy -p pm-clearinghouse --all-targets --features views -- -D warnings
 step "cargo test (native: the math, the programs on TestVM, the runtime)" cargo test --workspace
 step "wasm release build" script/build-wasm.sh
 step "wasm size (limit 24,576 on-chain bytes)" script/size.sh

@@ -34,7 +34,7 @@ pub fn answer(request: &[u8]) -> Result<Vec<u8>, RiskError> {
     // even to build it there first.
     let mut ws = zeroed_workspace();
     let report = margin_in(&mut ws, &account, &req.underlyings, &params)?;
-    Ok(wire::encode_answer(&report, &liquidation(&report)?))
+    Ok(wire::Answer::of(&report, &liquidation(&report)?).encode())
 }
 
 /// A `Workspace` allocated zeroed on the heap.
@@ -45,9 +45,9 @@ fn zeroed_workspace() -> Box<Workspace> {
     unsafe { Box::<Workspace>::new_zeroed().assume_init() }
 }
 
-/// The one-byte revert data of an error.
+/// The one-byte revert data of an error: its pinned code.
 pub fn error_byte(e: RiskError) -> u8 {
-    e as u8
+    e.code()
 }
 
 #[cfg(target_arch = "wasm32")]

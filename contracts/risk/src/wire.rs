@@ -12,9 +12,9 @@
 //! u16 m | m × (u8 underlying | u8 kind | i128 size | i128 entry | kind-specific):
 //!         kind 0 perp, 4 spot: nothing; 1 future: u64 expiry; 2 call, 3 put: i128 strike, u64 expiry
 //! ```
-//! Answer: 10 ABI words (int256, sign-extended): equity, initial, maintenance, requirement,
-//! isolated initial, isolated maintenance, free collateral, utilisation, add-ons, liquidatable;
-//! then [`UNDERLYING_WORDS`] words per underlying of the request, in its order: net delta (Wad),
+//! Answer ([`Answer`], encoded and decoded here only): 10 ABI words (int256, sign-extended):
+//! equity, initial, maintenance, requirement, isolated initial, isolated maintenance, free
+//! collateral, utilisation, add-ons, liquidatable; then [`UNDERLYING_WORDS`] words per underlying of the request, in its order: net delta (Wad),
 //! net gamma·F (Wad), net vega (Usd), worst-scenario loss (Usd), the worst scenario's price move
 //! (Wad) and vol state (0 unchanged, 1 up, 2 down), and the scan range (Wad).
 
@@ -330,56 +330,208 @@ pub fn encode(req: &Request) -> Vec<u8> {
     w.finish()
 }
 
-fn word(v: i128) -> [u8; 32] {
-    let mut w = if v < 0 { [0xFF; 32] } else { [0; 32] };
+/// Words of the answer's account-wide part.
+pub const ACCOUNT_WORDS: usize = 10;
+/// Words per underlying after it.
+pub const UNDERLYING_WORDS: usize = 7;
+/// Bytes of one ABI word.
+const WORD: usize = 32;
+
+/// The risk program's answer: the account's figures, then one entry per underlying of the
+/// request, in its order. Encoded as ABI words (see the module docs).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Answer {
+    /// Collateral plus the positions' value at the marks.
+    pub equity: Usd,
+    /// Initial margin.
+    pub initial: Usd,
+    /// Maintenance margin.
+    pub maintenance: Usd,
+    /// The blended requirement (before the MM factor).
+    pub requirement: Usd,
+    /// Each position margined alone: initial.
+    pub isolated_initial: Usd,
+    /// Each position margined alone: maintenance.
+    pub isolated_maintenance: Usd,
+    /// Equity − initial margin.
+    pub free_collateral: Usd,
+    /// Maintenance / equity; `i128::MAX` when equity ≤ 0 and maintenance > 0.
+    pub utilisation: Wad,
+    /// The add-ons included in the initial margin.
+    pub add_ons: Usd,
+    /// Equity below maintenance margin.
+    pub liquidatable: bool,
+    /// Per underlying of the request, in its order.
+    pub underlyings: Vec<UnderlyingAnswer>,
+}
+
+/// The answer's figures for one underlying.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct UnderlyingAnswer {
+    /// Net delta, units of the underlying.
+    pub delta: Wad,
+    /// Net gamma as Γ·F: the change of net delta for a 100% price move.
+    pub gamma: Wad,
+    /// Net vega, USD per 1.00 of volatility.
+    pub vega: Usd,
+    /// The worst scenario's loss.
+    pub loss: Usd,
+    /// The worst scenario's price move, a fraction of the price.
+    pub worst_move: Wad,
+    /// The worst scenario's vol state.
+    pub worst_vol: VolState,
+    /// The scan range, a fraction of the price.
+    pub scan_range: Wad,
+}
+
+/// The answer's code of a vol state: 0 unchanged, 1 up, 2 down.
+pub fn vol_state_code(v: VolState) -> i128 {
+    match v {
+        VolState::Base => 0,
+        VolState::Up => 1,
+        VolState::Down => 2,
+    }
+}
+
+fn vol_state_of(code: i128) -> Result<VolState> {
+    match code {
+        0 => Ok(VolState::Base),
+        1 => Ok(VolState::Up),
+        2 => Ok(VolState::Down),
+        _ => Err(RiskError::BadEncoding),
+    }
+}
+
+/// `v` as an ABI `int256` word (sign-extended).
+fn word(v: i128) -> [u8; WORD] {
+    let mut w = if v < 0 { [0xFF; WORD] } else { [0; WORD] };
     if let Some(tail) = w.get_mut(16..) {
         tail.copy_from_slice(&v.to_be_bytes());
     }
     w
 }
 
-/// Words of the answer's account-wide part.
-pub const ACCOUNT_WORDS: usize = 10;
-/// Words per underlying after it.
-pub const UNDERLYING_WORDS: usize = 7;
-
-/// The answer (see the module docs).
-pub fn encode_answer(r: &MarginReport, l: &Liquidation) -> Vec<u8> {
-    let n = usize::from(r.count);
-    let mut out = Vec::with_capacity(
-        32usize.saturating_mul(ACCOUNT_WORDS.saturating_add(n.saturating_mul(UNDERLYING_WORDS))),
-    );
-    for v in [
-        r.equity,
-        r.initial,
-        r.maintenance,
-        r.requirement,
-        r.isolated_initial,
-        r.isolated_maintenance,
-        r.free_collateral,
-        r.utilisation,
-        r.add_ons,
-        i128::from(l.liquidatable),
-    ] {
-        out.extend_from_slice(&word(v));
+/// The `int128` in an ABI word. Errors: `BadEncoding` unless the word is a sign-extended `int128`.
+fn int_of(w: &[u8]) -> Result<i128> {
+    let (high, low) = w.split_at_checked(16).ok_or(RiskError::BadEncoding)?;
+    let low: [u8; 16] = low.try_into().map_err(|_| RiskError::BadEncoding)?;
+    let v = i128::from_be_bytes(low);
+    let fill = if v < 0 { 0xFF } else { 0 };
+    if high.iter().any(|b| *b != fill) {
+        return Err(RiskError::BadEncoding);
     }
-    for u in r.underlyings.iter().take(n) {
-        let vol_state = match u.worst.vol {
-            VolState::Base => 0,
-            VolState::Up => 1,
-            VolState::Down => 2,
-        };
+    Ok(v)
+}
+
+impl Answer {
+    /// The answer to a request from its margin report and liquidation figures.
+    pub fn of(r: &MarginReport, l: &Liquidation) -> Self {
+        let n = usize::from(r.count);
+        Answer {
+            equity: r.equity,
+            initial: r.initial,
+            maintenance: r.maintenance,
+            requirement: r.requirement,
+            isolated_initial: r.isolated_initial,
+            isolated_maintenance: r.isolated_maintenance,
+            free_collateral: r.free_collateral,
+            utilisation: r.utilisation,
+            add_ons: r.add_ons,
+            liquidatable: l.liquidatable,
+            underlyings: r
+                .underlyings
+                .iter()
+                .take(n)
+                .map(|u| UnderlyingAnswer {
+                    delta: u.delta,
+                    gamma: u.gamma,
+                    vega: u.vega,
+                    loss: u.loss,
+                    worst_move: u.worst.price_move,
+                    worst_vol: u.worst.vol,
+                    scan_range: u.scan_range,
+                })
+                .collect(),
+        }
+    }
+
+    /// The ABI words: [`ACCOUNT_WORDS`], then [`UNDERLYING_WORDS`] per underlying.
+    pub fn encode(&self) -> Vec<u8> {
+        let words = ACCOUNT_WORDS.saturating_add(self.underlyings.len().saturating_mul(UNDERLYING_WORDS));
+        let mut out = Vec::with_capacity(WORD.saturating_mul(words));
         for v in [
-            u.delta,
-            u.gamma,
-            u.vega,
-            u.loss,
-            u.worst.price_move,
-            vol_state,
-            u.scan_range,
+            self.equity,
+            self.initial,
+            self.maintenance,
+            self.requirement,
+            self.isolated_initial,
+            self.isolated_maintenance,
+            self.free_collateral,
+            self.utilisation,
+            self.add_ons,
+            i128::from(self.liquidatable),
         ] {
             out.extend_from_slice(&word(v));
         }
+        for u in &self.underlyings {
+            for v in [
+                u.delta,
+                u.gamma,
+                u.vega,
+                u.loss,
+                u.worst_move,
+                vol_state_code(u.worst_vol),
+                u.scan_range,
+            ] {
+                out.extend_from_slice(&word(v));
+            }
+        }
+        out
     }
-    out
+
+    /// Decodes [`Answer::encode`]'s bytes. Errors: `BadEncoding` (a length that is not
+    /// [`ACCOUNT_WORDS`] plus a whole number of underlyings, a word that is not a sign-extended
+    /// `int128`, a flag other than 0 or 1, an unknown vol state).
+    pub fn decode(data: &[u8]) -> Result<Self> {
+        const PER_UNDERLYING: usize = WORD * UNDERLYING_WORDS;
+        let rest = data
+            .len()
+            .checked_sub(WORD * ACCOUNT_WORDS)
+            .ok_or(RiskError::BadEncoding)?;
+        if !rest.is_multiple_of(PER_UNDERLYING) {
+            return Err(RiskError::BadEncoding);
+        }
+        let underlyings = rest / PER_UNDERLYING;
+        let mut words = data.chunks_exact(WORD);
+        let mut next = || -> Result<i128> { int_of(words.next().ok_or(RiskError::BadEncoding)?) };
+        let mut a = Answer {
+            equity: next()?,
+            initial: next()?,
+            maintenance: next()?,
+            requirement: next()?,
+            isolated_initial: next()?,
+            isolated_maintenance: next()?,
+            free_collateral: next()?,
+            utilisation: next()?,
+            add_ons: next()?,
+            liquidatable: match next()? {
+                0 => false,
+                1 => true,
+                _ => return Err(RiskError::BadEncoding),
+            },
+            underlyings: Vec::with_capacity(underlyings),
+        };
+        for _ in 0..underlyings {
+            a.underlyings.push(UnderlyingAnswer {
+                delta: next()?,
+                gamma: next()?,
+                vega: next()?,
+                loss: next()?,
+                worst_move: next()?,
+                worst_vol: vol_state_of(next()?)?,
+                scan_range: next()?,
+            });
+        }
+        Ok(a)
+    }
 }

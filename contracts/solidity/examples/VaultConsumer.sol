@@ -1,16 +1,16 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.24;
 
-import {IPortfolioMargin} from "@pm/abi/IPortfolioMargin.sol";
+import {IVault} from "@pm/abi/IVault.sol";
 
 /// @title VaultConsumer
-/// @notice A Solidity protocol using the engine only through `IPortfolioMargin`: it reads every
-/// view, forwards every admin and account call, and decodes the engine's custom errors. It proves
-/// the committed interface compiles and encodes every function.
+/// @notice A Solidity protocol using the vault only through `IVault`: it reads every view, forwards
+/// every admin and account call, and decodes the vault's custom errors. It proves the committed
+/// interface compiles and encodes every function.
 contract VaultConsumer {
-    IPortfolioMargin public immutable engine;
+    IVault public immutable vault;
 
-    /// Everything the engine's views say about one account and one token.
+    /// Everything the vault's views say about one account and one token.
     struct Snapshot {
         address owner;
         address pendingOwner;
@@ -19,6 +19,8 @@ contract VaultConsumer {
         bool paused;
         address sequencerFeed;
         uint32 gracePeriod;
+        address clearinghouse;
+        address settlementToken;
         address[] tokens;
         address oracle;
         uint16 haircutBps;
@@ -29,44 +31,42 @@ contract VaultConsumer {
         int256 collateralValue;
     }
 
-    constructor(IPortfolioMargin engine_) {
-        engine = engine_;
+    constructor(IVault vault_) {
+        vault = vault_;
     }
 
-    /// @notice Reads every view of the engine for `account` and `token`.
+    /// @notice Reads every view of the vault for `account` and `token`.
     function snapshot(address account, address token) external view returns (Snapshot memory s) {
-        s.owner = engine.owner();
-        s.pendingOwner = engine.pendingOwner();
-        s.riskAdmin = engine.riskAdmin();
-        s.guardian = engine.guardian();
-        s.paused = engine.paused();
-        (s.sequencerFeed, s.gracePeriod) = engine.sequencerFeed();
-        s.tokens = engine.collateralTokens();
-        (s.oracle, s.haircutBps, s.depositCap, s.heartbeat, s.totalDeposited) = engine.collateralConfig(token);
-        s.balance = engine.balanceOf(account, token);
-        s.collateralValue = engine.collateralValue(account);
+        s.owner = vault.owner();
+        s.pendingOwner = vault.pendingOwner();
+        (s.riskAdmin, s.guardian, s.paused, s.sequencerFeed, s.gracePeriod, s.clearinghouse, s.settlementToken) =
+            vault.config();
+        s.tokens = vault.collateralTokens();
+        (s.oracle, s.haircutBps, s.depositCap, s.heartbeat, s.totalDeposited) = vault.collateralConfig(token);
+        s.balance = vault.balanceOf(account, token);
+        s.collateralValue = vault.collateralValue(account);
     }
 
     /// @notice Forwards the owner's and guardian's calls (this contract holding the role).
     function administer(address riskAdmin, address guardian, address newOwner) external {
-        engine.setRiskAdmin(riskAdmin);
-        engine.setGuardian(guardian);
-        engine.pause();
-        engine.unpause();
-        engine.transferOwnership(newOwner);
+        vault.setRiskAdmin(riskAdmin);
+        vault.setGuardian(guardian);
+        vault.pause();
+        vault.unpause();
+        vault.transferOwnership(newOwner);
     }
 
     /// @notice Accepts a pending ownership transfer to this contract.
     function acceptOwnership() external {
-        engine.acceptOwnership();
+        vault.acceptOwnership();
     }
 
     /// @notice Forwards the risk admin's calls (this contract holding the role).
     function configure(address token, address oracle, uint16 haircutBps, uint256 cap, uint32 heartbeat, address feed)
         external
     {
-        engine.setCollateral(token, oracle, haircutBps, cap, heartbeat);
-        engine.setSequencerFeed(feed, 3600);
+        vault.setCollateral(token, oracle, haircutBps, cap, heartbeat);
+        vault.setSequencerFeed(feed, 3600);
     }
 
     /// @notice Deposits for itself and for `account`, then withdraws `out` to `to`.
@@ -74,19 +74,19 @@ contract VaultConsumer {
         external
         returns (uint256 credited, uint256 creditedFor)
     {
-        credited = engine.deposit(token, amount);
-        creditedFor = engine.depositFor(account, token, amount);
-        engine.withdraw(token, out, to);
+        credited = vault.deposit(token, amount);
+        creditedFor = vault.depositFor(account, token, amount);
+        vault.withdraw(token, out, to);
     }
 
-    /// @notice Withdraws, turning the engine's `InsufficientBalance` into a return value.
+    /// @notice Withdraws, turning the vault's `InsufficientBalance` into a return value.
     /// @return ok whether the withdrawal went through; `shortfall` what was missing otherwise.
     function tryWithdraw(address token, uint256 amount) external returns (bool ok, uint256 shortfall) {
-        try engine.withdraw(token, amount, msg.sender) {
+        try vault.withdraw(token, amount, msg.sender) {
             return (true, 0);
         } catch (bytes memory reason) {
             // forge-lint: disable-next-line(unsafe-typecast)
-            if (reason.length < 4 || bytes4(reason) != IPortfolioMargin.InsufficientBalance.selector) {
+            if (reason.length < 4 || bytes4(reason) != IVault.InsufficientBalance.selector) {
                 assembly {
                     revert(add(reason, 32), mload(reason))
                 }

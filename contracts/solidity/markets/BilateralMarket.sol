@@ -1,16 +1,16 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.24;
 
-import {IClearinghouse} from "@pm/abi/IPortfolioMargin.sol";
+import {IClearinghouse} from "@pm/abi/IClearinghouse.sol";
 
 /// @title BilateralMarket
 /// @notice A venue where two accounts trade instruments of the portfolio-margin engine at agreed
 /// prices: the maker proposes a ticket (instruments, signed sizes from the maker's side, prices per
-/// unit), the taker accepts it. Positions, cash and margin live in the engine: the market reports
+/// unit), the taker accepts it. Positions, cash and margin live in the clearinghouse: the market reports
 /// the trade with `updatePositions` (the buyer pays size × price in the settlement token, the
 /// seller receives it, and each side must meet initial margin unless it only reduces risk) and
 /// charges the taker a flat fee with `settle`. Both accounts must have approved this market in the
-/// engine (`approveMarket`). Units: sizes and prices with 18 decimals, fees in settlement-token units.
+/// clearinghouse (`approveMarket`). Units: sizes and prices with 18 decimals, fees in settlement-token units.
 abstract contract BilateralMarket {
     /// A proposed trade.
     struct Ticket {
@@ -23,9 +23,9 @@ abstract contract BilateralMarket {
         int128[] prices;
     }
 
-    /// The engine (the clearinghouse's core address).
-    IClearinghouse public immutable engine;
-    /// Receives nothing itself (fees stay in this market's engine balance); may change the fee.
+    /// The clearinghouse (its core address, where every function answers).
+    IClearinghouse public immutable clearinghouse;
+    /// Receives nothing itself (fees stay in this market's balance in the vault); may change the fee.
     address public owner;
     /// Flat fee per accepted ticket, charged to the taker, in settlement-token units.
     uint256 public takerFee;
@@ -36,7 +36,7 @@ abstract contract BilateralMarket {
 
     /// A maker proposed ticket `id` to `taker` (the zero address: anyone).
     event TicketProposed(uint256 indexed id, address indexed maker, address indexed taker, uint64 deadline);
-    /// The taker accepted ticket `id`: the trade is in the engine.
+    /// The taker accepted ticket `id`: the trade is in the clearinghouse.
     event TicketAccepted(uint256 indexed id, address indexed maker, address indexed taker, uint256 fee);
     /// The maker cancelled ticket `id`.
     event TicketCancelled(uint256 indexed id);
@@ -55,11 +55,11 @@ abstract contract BilateralMarket {
     error NotTaker(uint256 id, address caller);
     /// Only the maker may cancel.
     error NotMaker(uint256 id, address caller);
-    /// A fee does not fit the engine's signed amounts.
+    /// A fee does not fit the clearinghouse's signed amounts.
     error FeeTooLarge(uint256 fee);
 
-    constructor(IClearinghouse engine_, address owner_) {
-        engine = engine_;
+    constructor(IClearinghouse clearinghouse_, address owner_) {
+        clearinghouse = clearinghouse_;
         owner = owner_;
     }
 
@@ -95,8 +95,8 @@ abstract contract BilateralMarket {
         emit TicketProposed(id, msg.sender, taker, deadline);
     }
 
-    /// @notice Accepts ticket `id`: both positions change in the engine, then the fee is charged.
-    /// Reverts with the engine's error (e.g. `InsufficientMargin`) when either side cannot take it.
+    /// @notice Accepts ticket `id`: both positions change in the clearinghouse, then the fee is charged.
+    /// Reverts with the clearinghouse's error (e.g. `InsufficientMargin`) when either side cannot take it.
     function accept(uint256 id) external {
         Ticket storage t = tickets[id];
         // forge-lint: disable-next-line(block-timestamp) a deadline is a time
@@ -111,12 +111,12 @@ abstract contract BilateralMarket {
             opposite[i] = -t.sizes[i];
         }
         // The maker first, then the taker: the taker's side pays back what the maker's moved, so
-        // this market's engine balance ends the trade where it started (plus rounding, never less).
+        // this market's balance in the vault ends the trade where it started (plus rounding, never less).
         _update(t.maker, t.instruments, t.sizes, t.prices);
         _update(msg.sender, t.instruments, opposite, t.prices);
         uint256 fee = takerFee;
         // forge-lint: disable-next-line(unsafe-typecast) setTakerFee bounds the fee by int256's max
-        if (fee != 0) engine.settle(msg.sender, -int256(fee));
+        if (fee != 0) clearinghouse.settle(msg.sender, -int256(fee));
         emit TicketAccepted(id, t.maker, msg.sender, fee);
     }
 
@@ -138,9 +138,9 @@ abstract contract BilateralMarket {
         private
     {
         if (instruments.length == 1) {
-            engine.updatePosition(account, instruments[0], sizes[0], prices[0]);
+            clearinghouse.updatePosition(account, instruments[0], sizes[0], prices[0]);
         } else {
-            engine.updatePositions(account, instruments, sizes, prices);
+            clearinghouse.updatePositions(account, instruments, sizes, prices);
         }
     }
 

@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.24;
 
-import {IClearinghouse} from "@pm/abi/IPortfolioMargin.sol";
+import {IClearinghouse} from "@pm/abi/IClearinghouse.sol";
 import {BilateralMarket} from "./BilateralMarket.sol";
 
 /// @title OptionsMarket
 /// @notice European calls and puts between two accounts, margined by the portfolio-margin engine.
 /// The owner lists series; a trade's price is the premium per unit, which the buyer pays the
-/// writer through the engine. At expiry the engine cash-settles each position at the feed price
+/// writer through the clearinghouse. At expiry the clearinghouse cash-settles each position at the feed price
 /// (`settleExpired`, which anyone may call; `settle` here forwards for convenience).
 contract OptionsMarket is BilateralMarket {
     /// Listed series.
@@ -19,16 +19,16 @@ contract OptionsMarket is BilateralMarket {
     /// The series is not a call or put that expires in the future.
     error InvalidSeries(uint128 instrument);
 
-    constructor(IClearinghouse engine_, address owner_) BilateralMarket(engine_, owner_) {}
+    constructor(IClearinghouse clearinghouse_, address owner_) BilateralMarket(clearinghouse_, owner_) {}
 
     /// @notice Lists a series: `strike` in USD with 8 decimals, `expiry` in unix seconds.
-    /// @return instrument The series' instrument id in the engine.
+    /// @return instrument The series' instrument id in the clearinghouse.
     function listSeries(uint8 underlying, bool isCall, uint64 expiry, uint128 strike)
         external
         returns (uint128 instrument)
     {
         if (msg.sender != owner) revert NotOwner(msg.sender);
-        instrument = engine.instrumentId(underlying, isCall ? 2 : 3, expiry, strike);
+        instrument = clearinghouse.instrumentId(underlying, isCall ? 2 : 3, expiry, strike);
         // forge-lint: disable-next-line(block-timestamp) an expiry is a time
         if (expiry <= block.timestamp || strike == 0) revert InvalidSeries(instrument);
         listed[instrument] = true;
@@ -42,8 +42,8 @@ contract OptionsMarket is BilateralMarket {
     }
 
     /// @notice Cash-settles `account`'s expired options (and any other expired positions) in the
-    /// engine. @return settled How many positions settled.
+    /// clearinghouse. @return settled How many positions settled.
     function settleExpired(address account) external returns (uint32 settled) {
-        return engine.settleExpired(account);
+        return clearinghouse.settleExpired(account);
     }
 }

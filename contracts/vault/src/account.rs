@@ -4,8 +4,8 @@ use alloy_primitives::{Address, U256};
 use stylus_sdk::prelude::*;
 
 use crate::errors::{
-    overflow, DepositCapExceeded, EngineError, InsufficientBalance, InsufficientMargin, NothingReceived,
-    Result, ZeroAddress, ZeroAmount,
+    overflow, DepositCapExceeded, InsufficientBalance, InsufficientMargin, NothingReceived, Result,
+    VaultError, ZeroAddress, ZeroAmount,
 };
 use crate::events::{Deposited, Withdrawn};
 use crate::storage::Vault;
@@ -23,7 +23,7 @@ impl Vault {
         let (equity, initial) = self.margin_for(clearinghouse, account, value)?;
         if equity < initial {
             let shortfall = initial.checked_sub(equity).ok_or_else(overflow)?.into_raw();
-            return Err(EngineError::InsufficientMargin(InsufficientMargin {
+            return Err(VaultError::InsufficientMargin(InsufficientMargin {
                 account,
                 equity,
                 initialMargin: initial,
@@ -36,10 +36,10 @@ impl Vault {
     pub(crate) fn deposit_into(&mut self, account: Address, token: Address, amount: U256) -> Result<U256> {
         self.when_not_paused()?;
         if account.is_zero() {
-            return Err(EngineError::ZeroAddress(ZeroAddress {}));
+            return Err(VaultError::ZeroAddress(ZeroAddress {}));
         }
         if amount.is_zero() {
-            return Err(EngineError::ZeroAmount(ZeroAmount {}));
+            return Err(VaultError::ZeroAmount(ZeroAmount {}));
         }
         self.pricing(token)?;
         let (cap, total) = {
@@ -49,7 +49,7 @@ impl Vault {
         let cap_check = |received: U256| -> Result<U256> {
             let after = total.checked_add(received).ok_or_else(overflow)?;
             if after > cap {
-                return Err(EngineError::DepositCapExceeded(DepositCapExceeded {
+                return Err(VaultError::DepositCapExceeded(DepositCapExceeded {
                     token,
                     cap,
                     totalAfter: after,
@@ -67,7 +67,7 @@ impl Vault {
         let after = self.token_balance(token, this)?;
         let received = after.saturating_sub(before);
         if received.is_zero() {
-            return Err(EngineError::NothingReceived(NothingReceived { token }));
+            return Err(VaultError::NothingReceived(NothingReceived { token }));
         }
         let total_after = cap_check(received)?;
 
@@ -86,10 +86,10 @@ impl Vault {
 
     pub(crate) fn withdraw_to(&mut self, token: Address, amount: U256, to: Address) -> Result<()> {
         if amount.is_zero() {
-            return Err(EngineError::ZeroAmount(ZeroAmount {}));
+            return Err(VaultError::ZeroAmount(ZeroAmount {}));
         }
         if to.is_zero() {
-            return Err(EngineError::ZeroAddress(ZeroAddress {}));
+            return Err(VaultError::ZeroAddress(ZeroAddress {}));
         }
         let account = self.vm().msg_sender();
         // Effects before the transfer; the margin check sees the balance after the withdrawal.
@@ -100,7 +100,7 @@ impl Vault {
         } else {
             let balance = self.balances.getter(account).get(token);
             let Some(remaining) = balance.checked_sub(amount) else {
-                return Err(EngineError::InsufficientBalance(InsufficientBalance {
+                return Err(VaultError::InsufficientBalance(InsufficientBalance {
                     account,
                     token,
                     balance,

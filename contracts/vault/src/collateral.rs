@@ -5,14 +5,19 @@ use alloc::vec::Vec;
 use alloy_primitives::{Address, I256, U16, U256, U32, U8};
 use stylus_sdk::prelude::*;
 
+use pm_common::feeds::feed_decimals;
+use pm_common::guards::ensure_contract;
+use pm_common::scaling::MAX_DECIMALS;
+use pm_common::tokens::token_decimals;
+
 use crate::errors::{
-    overflow, EngineError, InvalidGracePeriod, InvalidHaircut, InvalidHeartbeat, NotAContract, Result,
-    TooManyCollaterals, UnsupportedDecimals,
+    overflow, InvalidGracePeriod, InvalidHaircut, InvalidHeartbeat, Result, TooManyCollaterals,
+    UnsupportedDecimals, VaultError,
 };
 use crate::events::{CollateralConfigured, SequencerFeedSet};
-use crate::oracle::Pricing;
+use crate::pricing::Pricing;
 use crate::storage::Vault;
-use crate::valuation::{debt_value, haircut_value, BPS, MAX_DECIMALS};
+use crate::valuation::{debt_value, haircut_value, BPS};
 
 /// The most collateral tokens the vault lists (bounds the gas of a valuation).
 pub const MAX_COLLATERALS: u32 = 16;
@@ -22,14 +27,6 @@ pub const MAX_HEARTBEAT: u32 = 7 * 24 * 3600;
 pub const MAX_GRACE_PERIOD: u32 = 24 * 3600;
 
 impl Vault {
-    /// Errors: `NotAContract` when `account` has no code.
-    pub(crate) fn ensure_contract(&self, account: Address) -> Result<()> {
-        if self.vm().code_size(account) == 0 {
-            return Err(EngineError::NotAContract(NotAContract { account }));
-        }
-        Ok(())
-    }
-
     pub(crate) fn configure_collateral(
         &mut self,
         token: Address,
@@ -40,24 +37,24 @@ impl Vault {
     ) -> Result<()> {
         self.only_risk_admin()?;
         if haircut_bps >= BPS {
-            return Err(EngineError::InvalidHaircut(InvalidHaircut {
+            return Err(VaultError::InvalidHaircut(InvalidHaircut {
                 haircutBps: U256::from(haircut_bps),
                 maxBps: U256::from(BPS),
             }));
         }
         if heartbeat == 0 || heartbeat > MAX_HEARTBEAT {
-            return Err(EngineError::InvalidHeartbeat(InvalidHeartbeat {
+            return Err(VaultError::InvalidHeartbeat(InvalidHeartbeat {
                 heartbeat: U256::from(heartbeat),
                 maxSeconds: U256::from(MAX_HEARTBEAT),
             }));
         }
-        self.ensure_contract(token)?;
-        self.ensure_contract(oracle)?;
-        let token_decimals = self.token_decimals(token)?;
-        let oracle_decimals = self.feed_decimals(oracle)?;
+        ensure_contract(self.vm(), token)?;
+        ensure_contract(self.vm(), oracle)?;
+        let token_decimals = token_decimals(self.vm(), token)?;
+        let oracle_decimals = feed_decimals(self.vm(), oracle)?;
         for (source, decimals) in [(token, token_decimals), (oracle, oracle_decimals)] {
             if decimals > MAX_DECIMALS {
-                return Err(EngineError::UnsupportedDecimals(UnsupportedDecimals {
+                return Err(VaultError::UnsupportedDecimals(UnsupportedDecimals {
                     source,
                     decimals: U256::from(decimals),
                     maxDecimals: U256::from(MAX_DECIMALS),
@@ -68,7 +65,7 @@ impl Vault {
         if !listed {
             let count = self.collateral_tokens.len();
             if count >= MAX_COLLATERALS as usize {
-                return Err(EngineError::TooManyCollaterals(TooManyCollaterals {
+                return Err(VaultError::TooManyCollaterals(TooManyCollaterals {
                     max: U256::from(MAX_COLLATERALS),
                 }));
             }
@@ -104,13 +101,13 @@ impl Vault {
     pub(crate) fn configure_sequencer_feed(&mut self, feed: Address, grace_period: u32) -> Result<()> {
         self.only_risk_admin()?;
         if grace_period > MAX_GRACE_PERIOD {
-            return Err(EngineError::InvalidGracePeriod(InvalidGracePeriod {
+            return Err(VaultError::InvalidGracePeriod(InvalidGracePeriod {
                 gracePeriod: U256::from(grace_period),
                 maxSeconds: U256::from(MAX_GRACE_PERIOD),
             }));
         }
         if !feed.is_zero() {
-            self.ensure_contract(feed)?;
+            ensure_contract(self.vm(), feed)?;
         }
         self.sequencer_feed.set(feed);
         self.sequencer_grace.set(U32::from(grace_period));

@@ -1,8 +1,14 @@
-//! Every error the engine reverts with, declared once in `sol/Errors.sol` (which the committed
-//! interface `abi/IPortfolioMargin.sol` also carries). Each carries the values that explain it.
+//! Every error the vault reverts with: its own, declared once in `sol/Errors.sol`, and the ones
+//! it shares with the clearinghouse (`pm_common::errors`). Each carries the values that explain
+//! it; the generated interface `abi/IVault.sol` carries them all.
 #![allow(missing_docs)]
 
 use alloy_sol_types::sol;
+pub use pm_common::errors::{
+    ArithmeticOverflow, IncompleteRound, InsufficientMargin, InvalidHeartbeat, InvalidPrice, NotAContract,
+    NotOwner, NotPendingOwner, NotRiskAdmin, OracleCallFailed, SequencerDown, SequencerGracePeriod,
+    StalePrice, TokenCallFailed, ZeroAddress,
+};
 use stylus_sdk::prelude::SolidityError;
 
 sol!(
@@ -10,17 +16,17 @@ sol!(
     "src/sol/Errors.sol"
 );
 
-/// The engine's revert reasons; each encodes as the Solidity custom error of the same name.
+/// The vault's revert reasons; each encodes as the Solidity custom error of the same name.
 #[derive(SolidityError, Debug, PartialEq)]
-pub enum EngineError {
+pub enum VaultError {
     NotOwner(NotOwner),
     NotPendingOwner(NotPendingOwner),
     NotRiskAdmin(NotRiskAdmin),
     NotGuardian(NotGuardian),
     ZeroAddress(ZeroAddress),
     NotAContract(NotAContract),
-    EnginePaused(EnginePaused),
-    EngineNotPaused(EngineNotPaused),
+    VaultPaused(VaultPaused),
+    VaultNotPaused(VaultNotPaused),
     ZeroAmount(ZeroAmount),
     CollateralNotListed(CollateralNotListed),
     TooManyCollaterals(TooManyCollaterals),
@@ -45,10 +51,10 @@ pub enum EngineError {
     ArithmeticOverflow(ArithmeticOverflow),
 }
 
-/// The engine's result type.
-pub type Result<T> = core::result::Result<T, EngineError>;
+/// The vault's result type.
+pub type Result<T> = core::result::Result<T, VaultError>;
 
-/// Shorthand for `EngineError::ArithmeticOverflow`.
-pub(crate) fn overflow() -> EngineError {
-    EngineError::ArithmeticOverflow(ArithmeticOverflow {})
+/// Shorthand for `VaultError::ArithmeticOverflow`.
+pub(crate) fn overflow() -> VaultError {
+    VaultError::ArithmeticOverflow(ArithmeticOverflow {})
 }

@@ -1,17 +1,13 @@
-//! Reading Chainlink feeds: price rounds, decimals, and the L2 sequencer-uptime gate.
+//! Collateral prices: each listed token's Chainlink feed, read through the checks of
+//! [`pm_common::feeds`], behind the L2 sequencer-uptime gate.
 
 use alloy_primitives::{Address, U256};
-use alloy_sol_types::SolCall;
-use stylus_sdk::{call::static_call, prelude::*, stylus_core::calls::Call};
+use pm_common::feeds::{check_sequencer, checked_answer, latest_round};
+use pm_common::scaling::to_wad;
+use stylus_sdk::prelude::*;
 
-use crate::errors::{CollateralNotListed, EngineError, OracleCallFailed, Result};
-use crate::external::IAggregatorV3;
+use crate::errors::{overflow, CollateralNotListed, Result, VaultError};
 use crate::storage::Vault;
-use crate::valuation::{check_sequencer, checked_answer, normalised_price, Round};
-
-fn failed(oracle: Address) -> EngineError {
-    EngineError::OracleCallFailed(OracleCallFailed { oracle })
-}
 
 /// A collateral token's pricing parameters, read from its packed slot.
 pub(crate) struct Pricing {
@@ -23,35 +19,13 @@ pub(crate) struct Pricing {
 }
 
 impl Vault {
-    /// `feed.latestRoundData()`. Errors: `OracleCallFailed`.
-    pub(crate) fn latest_round(&self, feed: Address) -> Result<Round> {
-        let data = IAggregatorV3::latestRoundDataCall {}.abi_encode();
-        let ret = static_call(self.vm(), Call::new(), feed, &data).map_err(|_| failed(feed))?;
-        let r = IAggregatorV3::latestRoundDataCall::abi_decode_returns_validate(&ret)
-            .map_err(|_| failed(feed))?;
-        Ok(Round {
-            round_id: r.roundId,
-            answer: r.answer,
-            started_at: r.startedAt,
-            updated_at: r.updatedAt,
-            answered_in_round: r.answeredInRound,
-        })
-    }
-
-    /// `feed.decimals()`. Errors: `OracleCallFailed`.
-    pub(crate) fn feed_decimals(&self, feed: Address) -> Result<u8> {
-        let data = IAggregatorV3::decimalsCall {}.abi_encode();
-        let ret = static_call(self.vm(), Call::new(), feed, &data).map_err(|_| failed(feed))?;
-        IAggregatorV3::decimalsCall::abi_decode_returns_validate(&ret).map_err(|_| failed(feed))
-    }
-
     /// Errors: `SequencerDown`, `SequencerGracePeriod`, `OracleCallFailed` when a feed is set.
     pub(crate) fn ensure_sequencer_up(&self) -> Result<()> {
         let feed = self.sequencer_feed.get();
         if feed.is_zero() {
             return Ok(());
         }
-        let round = self.latest_round(feed)?;
+        let round = latest_round(self.vm(), feed)?;
         check_sequencer(
             feed,
             &round,
@@ -65,7 +39,7 @@ impl Vault {
         let c = self.collaterals.getter(token);
         let oracle = c.oracle.get();
         if oracle.is_zero() {
-            return Err(EngineError::CollateralNotListed(CollateralNotListed { token }));
+            return Err(VaultError::CollateralNotListed(CollateralNotListed { token }));
         }
         Ok(Pricing {
             oracle,
@@ -77,8 +51,9 @@ impl Vault {
     }
 
     /// A checked oracle answer for `pricing`, in the feed's decimals (no sequencer check).
+    /// Errors: those of `pm_common::feeds::{latest_round, checked_answer}`.
     pub(crate) fn oracle_answer(&self, pricing: &Pricing) -> Result<U256> {
-        let round = self.latest_round(pricing.oracle)?;
+        let round = latest_round(self.vm(), pricing.oracle)?;
         checked_answer(
             pricing.oracle,
             &round,
@@ -91,6 +66,6 @@ impl Vault {
     pub(crate) fn token_price(&self, token: Address) -> Result<U256> {
         let pricing = self.pricing(token)?;
         self.ensure_sequencer_up()?;
-        normalised_price(self.oracle_answer(&pricing)?, pricing.oracle_decimals)
+        to_wad(self.oracle_answer(&pricing)?, pricing.oracle_decimals).ok_or_else(overflow)
     }
 }

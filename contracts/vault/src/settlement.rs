@@ -6,13 +6,14 @@
 
 use alloy_primitives::{Address, I256, U256};
 use alloy_sol_types::SolCall;
+use pm_common::guards::ensure_contract;
 use stylus_sdk::{call::static_call, prelude::*, stylus_core::calls::Call};
 
 use crate::errors::{
-    overflow, ClearinghouseAlreadySet, EngineError, MarginCheckFailed, NotClearinghouse, Result, ZeroAddress,
+    overflow, ClearinghouseAlreadySet, MarginCheckFailed, NotClearinghouse, Result, VaultError, ZeroAddress,
 };
 use crate::events::{ClearinghouseSet, Settled};
-use crate::external::IClearinghouse;
+use crate::interfaces::IClearinghouse;
 use crate::storage::Vault;
 
 impl Vault {
@@ -24,12 +25,12 @@ impl Vault {
         self.only_owner()?;
         let current = self.clearinghouse.get();
         if !current.is_zero() {
-            return Err(EngineError::ClearinghouseAlreadySet(ClearinghouseAlreadySet {
+            return Err(VaultError::ClearinghouseAlreadySet(ClearinghouseAlreadySet {
                 clearinghouse: current,
             }));
         }
         // The zero address has no code: `NotAContract`.
-        self.ensure_contract(clearinghouse)?;
+        ensure_contract(self.vm(), clearinghouse)?;
         self.pricing(settlement_token)?;
         self.clearinghouse.set(clearinghouse);
         self.settlement_token.set(settlement_token);
@@ -57,7 +58,7 @@ impl Vault {
             tail.copy_from_slice(account.as_slice());
         }
         word1.copy_from_slice(&value.to_be_bytes::<32>());
-        let failed = || EngineError::MarginCheckFailed(MarginCheckFailed { clearinghouse });
+        let failed = || VaultError::MarginCheckFailed(MarginCheckFailed { clearinghouse });
         let ret = static_call(self.vm(), Call::new(), clearinghouse, &data).map_err(|_| failed())?;
         let word = |i: usize| -> Result<I256> {
             let bytes: [u8; 32] = ret
@@ -77,10 +78,10 @@ impl Vault {
     ) -> Result<()> {
         let caller = self.vm().msg_sender();
         if caller.is_zero() || caller != self.clearinghouse.get() {
-            return Err(EngineError::NotClearinghouse(NotClearinghouse { caller }));
+            return Err(VaultError::NotClearinghouse(NotClearinghouse { caller }));
         }
         if account.is_zero() || counterparty.is_zero() {
-            return Err(EngineError::ZeroAddress(ZeroAddress {}));
+            return Err(VaultError::ZeroAddress(ZeroAddress {}));
         }
         let (payer, payee) = if amount.is_negative() {
             (account, counterparty)

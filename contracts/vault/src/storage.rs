@@ -2,8 +2,7 @@
 //!
 //! | slot | field(s) |
 //! |---|---|
-//! | 0 | `owner` |
-//! | 1 | `pending_owner` |
+//! | 0–1 | `ownership`: owner, pending owner ([`pm_common::ownership`]) |
 //! | 2 | `risk_admin` |
 //! | 3 | `guardian` (20 B), `paused` (1 B) |
 //! | 4 | `sequencer_feed` (20 B), `sequencer_grace` (4 B) |
@@ -19,6 +18,7 @@
 
 use alloc::vec::Vec;
 
+use pm_common::ownership::Ownership;
 use stylus_sdk::{
     alloy_primitives::Address,
     prelude::*,
@@ -31,8 +31,7 @@ use stylus_sdk::{
 #[storage]
 #[entrypoint]
 pub struct Vault {
-    pub(crate) owner: StorageAddress,
-    pub(crate) pending_owner: StorageAddress,
+    pub(crate) ownership: Ownership,
     pub(crate) risk_admin: StorageAddress,
     pub(crate) guardian: StorageAddress,
     pub(crate) paused: StorageBool,

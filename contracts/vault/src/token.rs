@@ -1,22 +1,20 @@
 //! ERC-20 calls that accept standard tokens and tokens that return nothing (USDT-style).
 
-use alloy_primitives::{Address, FixedBytes, U256};
+use alloy_primitives::{Address, U256};
 use alloy_sol_types::SolCall;
+use pm_common::interfaces::IERC20;
+use pm_common::tokens::token_call_failed;
 use stylus_sdk::{
     call::{call, static_call},
     prelude::*,
     stylus_core::calls::{errors::Error as CallError, Call},
 };
 
-use crate::errors::{EngineError, Result, TokenCallFailed};
-use crate::external::IERC20;
+use crate::errors::{Result, VaultError};
 use crate::storage::Vault;
 
-fn failed(token: Address, selector: [u8; 4]) -> EngineError {
-    EngineError::TokenCallFailed(TokenCallFailed {
-        token,
-        selector: FixedBytes(selector),
-    })
+fn failed(token: Address, selector: [u8; 4]) -> VaultError {
+    VaultError::TokenCallFailed(token_call_failed(token, selector))
 }
 
 /// A transfer succeeded when the call did not revert and returned nothing or ABI `true`.
@@ -44,15 +42,6 @@ impl Vault {
             .map_err(|_| failed(token, IERC20::balanceOfCall::SELECTOR))?;
         IERC20::balanceOfCall::abi_decode_returns_validate(&ret)
             .map_err(|_| failed(token, IERC20::balanceOfCall::SELECTOR))
-    }
-
-    /// `token.decimals()`. Errors: `TokenCallFailed`.
-    pub(crate) fn token_decimals(&self, token: Address) -> Result<u8> {
-        let data = IERC20::decimalsCall {}.abi_encode();
-        let ret = static_call(self.vm(), Call::new(), token, &data)
-            .map_err(|_| failed(token, IERC20::decimalsCall::SELECTOR))?;
-        IERC20::decimalsCall::abi_decode_returns_validate(&ret)
-            .map_err(|_| failed(token, IERC20::decimalsCall::SELECTOR))
     }
 
     /// Pulls `amount` from `from` with `transferFrom`. Errors: `TokenCallFailed`.

@@ -1,116 +1,26 @@
-//! Pure collateral valuation: oracle-round checks, price normalisation and haircut values.
+//! Pure collateral valuation: haircut values and debt values in USD.
 //!
 //! Invariants kept here (tests are named after them):
-//! 1. A price is used only from a complete, positive round no older than the heartbeat.
-//! 2. Prices are normalised to 18 decimals and values are in USD with 18 decimals.
-//! 3. Every division rounds down: collateral is never over-valued.
-//! 4. Nothing here panics: overflow is `ArithmeticOverflow`.
+//! 1. Values are in USD with 18 decimals, from a checked answer in the feed's decimals.
+//! 2. A collateral value rounds down and a debt value rounds up: neither favours the account.
+//! 3. Nothing here panics: overflow is `ArithmeticOverflow`.
 
-use alloy_primitives::{aliases::U80, Address, I256, U256};
+use alloy_primitives::U256;
+use pm_common::scaling::WAD_DECIMALS;
 
-use crate::errors::{
-    overflow, EngineError, IncompleteRound, InvalidPrice, Result, SequencerDown, SequencerGracePeriod,
-    StalePrice,
-};
+use crate::errors::{overflow, Result};
 
 /// Basis points in 100%.
 pub const BPS: u16 = 10_000;
-/// Decimals of every USD figure and normalised price.
-pub const USD_DECIMALS: u8 = 18;
-/// The most decimals a token or an oracle may report.
-pub const MAX_DECIMALS: u8 = 36;
-
-/// One `latestRoundData` answer of a Chainlink `AggregatorV3` feed.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Round {
-    /// Round id.
-    pub round_id: U80,
-    /// Answer in the feed's decimals (a price feed), or a status (the sequencer feed: 0 up, 1 down).
-    pub answer: I256,
-    /// Unix seconds when the round started (the sequencer feed: when the status last changed).
-    pub started_at: U256,
-    /// Unix seconds of the last update.
-    pub updated_at: U256,
-    /// Round in which the answer was computed.
-    pub answered_in_round: U80,
-}
-
-/// Checks a price round (invariant 1) and returns its answer as an unsigned integer.
-///
-/// Errors: `IncompleteRound` (never updated, or answered in an earlier round), `InvalidPrice`
-/// (zero or negative), `StalePrice` (`timestamp - updatedAt > heartbeat`).
-pub fn checked_answer(oracle: Address, round: &Round, heartbeat: u32, timestamp: u64) -> Result<U256> {
-    if round.updated_at.is_zero() || round.answered_in_round < round.round_id {
-        return Err(EngineError::IncompleteRound(IncompleteRound {
-            oracle,
-            roundId: round.round_id,
-            answeredInRound: round.answered_in_round,
-            updatedAt: round.updated_at,
-        }));
-    }
-    if round.answer <= I256::ZERO {
-        return Err(EngineError::InvalidPrice(InvalidPrice {
-            oracle,
-            answer: round.answer,
-        }));
-    }
-    let now = U256::from(timestamp);
-    // A round stamped in the future is as fresh as one stamped now.
-    let age = now.saturating_sub(round.updated_at);
-    if age > U256::from(heartbeat) {
-        return Err(EngineError::StalePrice(StalePrice {
-            oracle,
-            updatedAt: round.updated_at,
-            heartbeat: U256::from(heartbeat),
-            timestamp: now,
-        }));
-    }
-    Ok(round.answer.into_raw())
-}
-
-/// Checks a Chainlink L2 sequencer-uptime round: the sequencer must be up (answer 0) for at least
-/// `grace_period` seconds.
-///
-/// Errors: `SequencerDown` (answer not 0, or no round yet), `SequencerGracePeriod`.
-pub fn check_sequencer(feed: Address, round: &Round, grace_period: u32, timestamp: u64) -> Result<()> {
-    if !round.answer.is_zero() || round.started_at.is_zero() {
-        return Err(EngineError::SequencerDown(SequencerDown {
-            feed,
-            answer: round.answer,
-            startedAt: round.started_at,
-        }));
-    }
-    let now = U256::from(timestamp);
-    if now.saturating_sub(round.started_at) < U256::from(grace_period) {
-        return Err(EngineError::SequencerGracePeriod(SequencerGracePeriod {
-            feed,
-            upSince: round.started_at,
-            gracePeriod: U256::from(grace_period),
-            timestamp: now,
-        }));
-    }
-    Ok(())
-}
 
 /// `10^exp` for `exp <= 77`; `ArithmeticOverflow` beyond.
 pub fn pow10(exp: u8) -> Result<U256> {
     U256::from(10u8).checked_pow(U256::from(exp)).ok_or_else(overflow)
 }
 
-/// An oracle answer with `oracle_decimals` decimals as an 18-decimal price, rounded down.
-pub fn normalised_price(answer: U256, oracle_decimals: u8) -> Result<U256> {
-    if oracle_decimals <= USD_DECIMALS {
-        let scale = pow10(USD_DECIMALS.saturating_sub(oracle_decimals))?;
-        answer.checked_mul(scale).ok_or_else(overflow)
-    } else {
-        let scale = pow10(oracle_decimals.saturating_sub(USD_DECIMALS))?;
-        answer.checked_div(scale).ok_or_else(overflow)
-    }
-}
-
 /// Haircut USD value (18 decimals) of `amount` token units:
 /// `floor(amount · answer · (10,000 − haircut) / (10^token_decimals · 10^oracle_decimals · 10,000) · 10^18)`,
-/// computed with a single division so the only rounding is one floor (invariant 3).
+/// computed with a single division so the only rounding is one floor (invariant 2).
 ///
 /// Errors: `ArithmeticOverflow` when an intermediate exceeds 256 bits.
 pub fn haircut_value(
@@ -148,10 +58,10 @@ fn value_fraction(
 ) -> Result<(U256, U256)> {
     let kept_bps = U256::from(BPS.checked_sub(haircut_bps).ok_or_else(overflow)?);
     // Fold 10^18 / 10^oracle_decimals into whichever side keeps the integers exact.
-    let (up, down) = if oracle_decimals <= USD_DECIMALS {
-        (USD_DECIMALS.saturating_sub(oracle_decimals), 0)
+    let (up, down) = if oracle_decimals <= WAD_DECIMALS {
+        (WAD_DECIMALS.saturating_sub(oracle_decimals), 0)
     } else {
-        (0, oracle_decimals.saturating_sub(USD_DECIMALS))
+        (0, oracle_decimals.saturating_sub(WAD_DECIMALS))
     };
     let numerator = amount
         .checked_mul(answer)
@@ -170,19 +80,7 @@ mod tests {
     #![allow(clippy::arithmetic_side_effects)]
     use super::*;
 
-    const ORACLE: Address = Address::repeat_byte(9);
-
-    fn round(answer: i64, updated_at: u64) -> Round {
-        Round {
-            round_id: U80::from(5u8),
-            answer: I256::try_from(answer).unwrap(),
-            started_at: U256::from(updated_at),
-            updated_at: U256::from(updated_at),
-            answered_in_round: U80::from(5u8),
-        }
-    }
-
-    /// Invariant 3, against an exact reference in u128 for every decimal pair and haircut.
+    /// Invariant 2, against an exact reference in u128 for every decimal pair and haircut.
     #[test]
     fn haircut_value_is_the_exact_floor() {
         for token_decimals in [0u8, 6, 8, 18] {
@@ -236,35 +134,9 @@ mod tests {
         let r = haircut_value(U256::MAX, U256::from(2u8), 0, 8, 0);
         assert_eq!(
             r,
-            Err(EngineError::ArithmeticOverflow(
+            Err(crate::errors::VaultError::ArithmeticOverflow(
                 crate::errors::ArithmeticOverflow {}
             ))
         );
-    }
-
-    #[test]
-    fn normalised_price_scales_up_and_floors_down() {
-        assert_eq!(
-            normalised_price(U256::from(1u8), 8).unwrap(),
-            U256::from(10u64.pow(10))
-        );
-        assert_eq!(normalised_price(U256::from(199u8), 20).unwrap(), U256::from(1u8));
-        assert_eq!(normalised_price(U256::from(7u8), 18).unwrap(), U256::from(7u8));
-        assert!(normalised_price(U256::MAX, 0).is_err());
-    }
-
-    #[test]
-    fn checked_answer_accepts_future_stamp_as_fresh() {
-        let r = round(5, 1_000);
-        assert_eq!(checked_answer(ORACLE, &r, 1, 900).unwrap(), U256::from(5u8));
-    }
-
-    #[test]
-    fn check_sequencer_is_up_exactly_at_grace_end() {
-        let mut r = round(0, 100);
-        assert!(check_sequencer(ORACLE, &r, 50, 150).is_ok());
-        assert!(check_sequencer(ORACLE, &r, 50, 149).is_err());
-        r.answer = I256::ONE;
-        assert!(check_sequencer(ORACLE, &r, 0, 10_000).is_err());
     }
 }

@@ -1,11 +1,11 @@
-//! Deploys the whole portfolio-margin engine on a [`Devnet`] from the built artifacts: the risk
-//! program, the vault, the clearinghouse (core, admin facet, views facet), a 6-decimal USDC with
-//! its Chainlink feed, four underlyings (BTC, ETH, SOL, SPX) with their feeds, posted vols, the
-//! default risk parameters and the fixtures' correlation matrix, and the two Solidity markets.
-//! Needs `script/build-wasm.sh` and `forge build` first.
+//! Deploys the whole portfolio-margin engine on a [`Devnet`] from the built artifacts: every
+//! program of `contracts/programs.tsv` (the risk program, the vault, the clearinghouse's facets
+//! and core), a 6-decimal USDC with its Chainlink feed, four underlyings (BTC, ETH, SOL, SPX)
+//! with their feeds, posted vols, the default risk parameters and the fixtures' correlation
+//! matrix, and the two Solidity markets. Needs `script/build-wasm.sh` and `forge build` first.
 
 use alloy_primitives::{keccak256, Address, Bytes, I256, U256};
-use alloy_sol_types::sol_data::{Address as SolAddress, Int, String as SolString, Uint};
+use alloy_sol_types::sol_data::{Address as SolAddress, Bytes as SolBytes, Int, String as SolString, Uint};
 use alloy_sol_types::{sol, SolCall, SolType, SolValue};
 use pm_clearinghouse::instrument::{id_of, Spec};
 use pm_risk::wire::{params_of, scalars_of};
@@ -13,7 +13,10 @@ use pm_risk::{defaults, UnderlyingParams};
 
 use stylus_devnet::{Devnet, Receipt};
 
-sol!("../../abi/IPortfolioMargin.sol");
+use crate::programs::programs;
+
+sol!("../../abi/IVault.sol");
+sol!("../../abi/IClearinghouse.sol");
 
 sol! {
     /// The Solidity mocks and markets this module drives.
@@ -119,16 +122,14 @@ pub struct Engine {
     pub chain: Devnet,
     /// Owner, risk admin and vol oracle of everything.
     pub owner: Address,
+    /// Every program of `contracts/programs.tsv`: its name and address, in deployment order.
+    pub programs: Vec<(String, Address)>,
     /// The stateless risk program.
     pub risk_program: Address,
-    /// The vault (`IPortfolioMargin`).
+    /// The vault (`IVault`).
     pub vault: Address,
-    /// The clearinghouse core (`IClearinghouse`; the facets answer at this address).
+    /// The clearinghouse core (`IClearinghouse`: every function answers at this address).
     pub clearinghouse: Address,
-    /// The clearinghouse's admin facet (reached by delegatecall from the core).
-    pub admin_facet: Address,
-    /// The clearinghouse's views facet (reached by delegatecall from the admin facet).
-    pub views_facet: Address,
     /// The settlement token (6 decimals).
     pub usdc: Address,
     /// Its Chainlink feed (8 decimals, 1.00).
@@ -145,11 +146,6 @@ pub struct Engine {
 
 fn artifact(root: &str, name: &str) -> String {
     format!("{root}/out/{name}.sol/{name}.json")
-}
-
-fn wasm(root: &str, profile: &str, name: &str) -> Result<Vec<u8>, String> {
-    let path = format!("{root}/target/wasm32-unknown-unknown/{profile}/{name}.wasm");
-    std::fs::read(&path).map_err(|e| format!("{path}: {e}; run script/build-wasm.sh"))
 }
 
 /// The SDK constructor's calldata: the selector of `stylus_constructor()`, then the arguments.
@@ -180,35 +176,30 @@ impl Engine {
         let mut chain = Devnet::new();
         let owner = chain.accounts[0];
         let mut setup_gas = Vec::new();
-        let mut program = |chain: &mut Devnet, label: &str, code: Vec<u8>| -> Result<Address, String> {
+        let mut deployed_programs = Vec::new();
+        for p in programs(std::path::Path::new(root))? {
             let (address, deployed, activated) = chain
-                .deploy_program(owner, &code)
-                .map_err(|e| format!("{label}: {e:?}"))?;
-            setup_gas.push((format!("deploy {label}"), deployed.gas_used));
-            setup_gas.push((format!("activate {label}"), activated.gas_used));
-            Ok(address)
+                .deploy_program(owner, &p.wasm(std::path::Path::new(root))?)
+                .map_err(|e| format!("{}: {e:?}", p.name))?;
+            setup_gas.push((format!("deploy {}", p.name), deployed.gas_used));
+            setup_gas.push((format!("activate {}", p.name), activated.gas_used));
+            deployed_programs.push((p.name, address));
+        }
+        let program = |name: &str| {
+            deployed_programs
+                .iter()
+                .find(|(n, _)| n == name)
+                .map(|(_, a)| *a)
+                .ok_or_else(|| format!("contracts/programs.tsv lists no {name}"))
         };
-        let risk_program = program(
-            &mut chain,
-            "risk program",
-            wasm(root, "wasm-speed", "pm_risk_program")?,
-        )?;
-        let vault = program(&mut chain, "vault", wasm(root, "wasm", "pm_engine")?)?;
-        let admin = program(
-            &mut chain,
-            "clearinghouse admin facet",
-            wasm(root, "wasm", "pm_clearinghouse_admin")?,
-        )?;
-        let views = program(
-            &mut chain,
-            "clearinghouse views facet",
-            wasm(root, "wasm", "pm_clearinghouse_views")?,
-        )?;
-        let clearinghouse = program(
-            &mut chain,
-            "clearinghouse core",
-            wasm(root, "wasm", "pm_clearinghouse")?,
-        )?;
+        let risk_program = program("risk-program")?;
+        let vault = program("vault")?;
+        let clearinghouse = program("clearinghouse-core")?;
+        let (admin, views, accounts) = (
+            program("clearinghouse-admin")?,
+            program("clearinghouse-views")?,
+            program("clearinghouse-accounts")?,
+        );
 
         let deploy = |chain: &mut Devnet, name: &str, args: Vec<u8>| {
             chain
@@ -236,11 +227,10 @@ impl Engine {
         let mut engine = Engine {
             chain,
             owner,
+            programs: deployed_programs,
             risk_program,
             vault,
             clearinghouse,
-            admin_facet: admin,
-            views_facet: views,
             usdc,
             usdc_feed,
             feeds,
@@ -249,37 +239,37 @@ impl Engine {
             setup_gas,
         };
         engine.step("vault constructor", owner, vault, constructor(owner.abi_encode()))?;
+        // The core's constructor delegatecalls the admin facet's `initialize` in the same
+        // transaction: nobody can initialise the clearinghouse in between.
+        let initialization = IClearinghouse::initializeCall {
+            owner,
+            vault,
+            riskProgram: risk_program,
+            viewsFacet: views,
+            accountsFacet: accounts,
+            settlementDecimals: 6,
+        }
+        .abi_encode();
         engine.step(
             "clearinghouse constructor",
             owner,
             clearinghouse,
-            constructor(<(
-                SolAddress,
-                SolAddress,
-                SolAddress,
-                SolAddress,
-                SolAddress,
-                Uint<8>,
-            )>::abi_encode_params(&(
-                owner,
-                vault,
-                risk_program,
+            constructor(<(SolAddress, SolBytes)>::abi_encode_params(&(
                 admin,
-                views,
-                6u8,
+                Bytes::from(initialization),
             ))),
         )?;
         engine.step(
             "vault setRiskAdmin",
             owner,
             vault,
-            IPortfolioMargin::setRiskAdminCall { riskAdmin: owner }.abi_encode(),
+            IVault::setRiskAdminCall { riskAdmin: owner }.abi_encode(),
         )?;
         engine.step(
             "vault setCollateral USDC",
             owner,
             vault,
-            IPortfolioMargin::setCollateralCall {
+            IVault::setCollateralCall {
                 token: usdc,
                 oracle: usdc_feed,
                 haircutBps: 0,
@@ -292,7 +282,7 @@ impl Engine {
             "vault setClearinghouse",
             owner,
             vault,
-            IPortfolioMargin::setClearinghouseCall {
+            IVault::setClearinghouseCall {
                 clearinghouse,
                 settlementToken: usdc,
             }
@@ -375,13 +365,7 @@ impl Engine {
     /// owner): calls then pay only the cached part of the entry cost, as busy programs on
     /// Arbitrum do.
     pub fn cache_programs(&mut self) -> Result<(), String> {
-        let programs = [
-            self.risk_program,
-            self.vault,
-            self.clearinghouse,
-            self.admin_facet,
-            self.views_facet,
-        ];
+        let programs: Vec<Address> = self.programs.iter().map(|(_, a)| *a).collect();
         for program in programs {
             let mut data = keccak256("cacheProgram(address)")[..4].to_vec();
             data.extend(program.into_word());
@@ -442,7 +426,7 @@ impl Engine {
             "deposit",
             account,
             vault,
-            IPortfolioMargin::depositCall { token, amount }.abi_encode(),
+            IVault::depositCall { token, amount }.abi_encode(),
         )?;
         for market in [self.perps, self.options] {
             self.step(
@@ -519,14 +503,14 @@ impl Engine {
             IClearinghouse::accountMarginCall::abi_decode_returns(&r.output).map_err(|e| e.to_string())?;
         Ok((
             Margin {
-                equity: m._0,
-                initial: m._1,
-                maintenance: m._2,
-                isolated_initial: m._3,
-                isolated_maintenance: m._4,
-                free_collateral: m._5,
-                utilisation: m._6,
-                liquidatable: m._7,
+                equity: m.equity,
+                initial: m.initialMargin,
+                maintenance: m.maintenanceMargin,
+                isolated_initial: m.isolatedInitialMargin,
+                isolated_maintenance: m.isolatedMaintenanceMargin,
+                free_collateral: m.freeCollateral,
+                utilisation: m.utilisation,
+                liquidatable: m.liquidatable,
             },
             r.gas_used,
         ))
@@ -552,12 +536,12 @@ impl Engine {
         let r = self.chain.call(
             account,
             self.vault,
-            IPortfolioMargin::collateralValueCall { account }.abi_encode(),
+            IVault::collateralValueCall { account }.abi_encode(),
         );
         if !r.status {
             return Err(format!("collateralValue failed: {r:?}"));
         }
-        IPortfolioMargin::collateralValueCall::abi_decode_returns(&r.output).map_err(|e| e.to_string())
+        IVault::collateralValueCall::abi_decode_returns(&r.output).map_err(|e| e.to_string())
     }
 
     /// Sets underlying `index`'s feed to `price` (USD, 8 decimals), stamped now.
@@ -614,7 +598,7 @@ impl Engine {
 
     /// Withdraws `usdc` whole USDC of `account`'s balance to itself: the receipt.
     pub fn withdraw(&mut self, account: Address, usdc: u64) -> Receipt {
-        let data = IPortfolioMargin::withdrawCall {
+        let data = IVault::withdrawCall {
             token: self.usdc,
             amount: U256::from(usdc) * U256::from(USDC),
             to: account,

@@ -9,7 +9,7 @@
 
 use alloy_primitives::{Address, I256};
 use alloy_sol_types::{SolCall, SolError};
-use pm_e2e::deployment::{instrument, Engine, IClearinghouse, IPortfolioMargin, E18, E8};
+use pm_e2e::deployment::{instrument, Engine, IClearinghouse, IVault, E18, E8};
 use stylus_devnet::Receipt;
 
 const ROOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../..");
@@ -130,7 +130,7 @@ fn a_price_shock_makes_an_account_liquidatable_and_only_risk_reduction_passes() 
     assert!(after.equity < after.maintenance);
 
     let r = e.withdraw(bob, 1_000);
-    reverted_with(&r, IPortfolioMargin::InsufficientMargin::SELECTOR);
+    reverted_with(&r, IVault::InsufficientMargin::SELECTOR);
     let more = e
         .trade(e.perps, bob, alice, &[(perp, -E18 / 10, 72_800 * E18)])
         .unwrap();
@@ -173,14 +173,14 @@ fn bad_calls_get_typed_errors() {
         &e.send(alice, ch, direct.abi_encode()),
         IClearinghouse::MarketNotAuthorised::SELECTOR,
     );
-    let settle = IPortfolioMargin::settleCall {
+    let settle = IVault::settleCall {
         account: alice,
         counterparty: bob,
         amount: wad(1),
     };
     reverted_with(
         &e.send(alice, e.vault, settle.abi_encode()),
-        IPortfolioMargin::NotClearinghouse::SELECTOR,
+        IVault::NotClearinghouse::SELECTOR,
     );
     // Carol never approved the perp market.
     let r = e
@@ -247,7 +247,7 @@ fn positions(e: &mut Engine, account: Address) -> (Vec<u128>, Vec<i128>) {
     );
     assert!(r.status, "{r:?}");
     let p = IClearinghouse::positionsCall::abi_decode_returns(&r.output).unwrap();
-    (p._0, p._1)
+    (p.instruments, p.sizes)
 }
 
 /// An expired call settles at the feed price: the holder is paid the intrinsic value, the writer
@@ -301,12 +301,10 @@ fn withdrawing_beyond_the_settlement_balance_borrows_against_the_book() {
     // 100,000 − 65,000 = 35,000 left; withdraw 50,000: 15,000 of debt.
     let r = e.withdraw(alice, 50_000);
     assert!(r.status, "{r:?}");
-    let debt = e.chain.call(
-        alice,
-        e.vault,
-        IPortfolioMargin::debtOfCall { account: alice }.abi_encode(),
-    );
-    let debt = IPortfolioMargin::debtOfCall::abi_decode_returns(&debt.output).unwrap();
+    let debt = e
+        .chain
+        .call(alice, e.vault, IVault::debtOfCall { account: alice }.abi_encode());
+    let debt = IVault::debtOfCall::abi_decode_returns(&debt.output).unwrap();
     assert_eq!(debt, alloy_primitives::U256::from(15_000_000_000u64));
     assert_eq!(e.collateral_value(alice).unwrap(), wad(-15_000 * E18));
     let (m, _) = e.margin(alice).unwrap();
@@ -314,7 +312,7 @@ fn withdrawing_beyond_the_settlement_balance_borrows_against_the_book() {
     // Everything but the initial margin is free; one dollar more is refused and changes nothing.
     let free = (m.free_collateral / wad(E18)).as_i64() as u64;
     let r = e.withdraw(alice, free + 1);
-    reverted_with(&r, IPortfolioMargin::InsufficientMargin::SELECTOR);
+    reverted_with(&r, IVault::InsufficientMargin::SELECTOR);
     assert_eq!(e.margin(alice).unwrap().0, m);
     let r = e.withdraw(alice, free);
     assert!(r.status, "{r:?}");
@@ -342,7 +340,13 @@ fn views_agree_with_what_happens() {
     assert!(e.trade(e.perps, alice, bob, &legs).unwrap().status);
     let (m, _) = e.margin(alice).unwrap();
     assert_eq!(
-        (s._0, s._1, s._2, s._5, s._7),
+        (
+            s.equity,
+            s.initialMargin,
+            s.maintenanceMargin,
+            s.freeCollateral,
+            s.liquidatable
+        ),
         (
             m.equity,
             m.initial,
@@ -360,7 +364,7 @@ fn views_agree_with_what_happens() {
     );
     assert!(r.status, "{r:?}");
     let risk = IClearinghouse::riskByUnderlyingCall::abi_decode_returns(&r.output).unwrap();
-    assert_eq!(risk._0, vec![0, 1]);
+    assert_eq!(risk.underlyings, vec![0, 1]);
     let req = pm_risk::wire::decode(&e.risk_request(alice).unwrap()).unwrap();
     let account = pm_risk::Account {
         collateral: req.collateral,
@@ -370,14 +374,14 @@ fn views_agree_with_what_happens() {
     let native = pm_risk::margin(&account, &req.underlyings, &req.params()).unwrap();
     for k in 0..2 {
         let u = &native.underlyings[k];
-        assert_eq!(risk._1[k], wad(u.delta));
-        assert_eq!(risk._2[k], wad(u.gamma));
-        assert_eq!(risk._3[k], abi_of_usd6(u.vega));
-        assert_eq!(risk._4[k], abi_of_usd6(u.loss));
-        assert_eq!(risk._5[k], wad(u.worst.price_move));
-        assert_eq!(risk._7[k], wad(u.scan_range));
+        assert_eq!(risk.deltas[k], wad(u.delta));
+        assert_eq!(risk.gammas[k], wad(u.gamma));
+        assert_eq!(risk.vegas[k], abi_of_usd6(u.vega));
+        assert_eq!(risk.worstLosses[k], abi_of_usd6(u.loss));
+        assert_eq!(risk.worstMoves[k], wad(u.worst.price_move));
+        assert_eq!(risk.scanRanges[k], wad(u.scan_range));
     }
-    assert!(risk._1[1] == wad(-10 * E18), "ETH delta is the perp's size");
+    assert!(risk.deltas[1] == wad(-10 * E18), "ETH delta is the perp's size");
 
     // withdrawable: exactly the free collateral in USDC units; one unit more is refused.
     let w = IClearinghouse::withdrawableCall {
@@ -390,14 +394,14 @@ fn views_agree_with_what_happens() {
     let free_units = (m.free_collateral / wad(1_000_000_000_000)).into_raw();
     assert_eq!(amount, free_units);
     let usdc = e.usdc;
-    let withdraw = |amount| IPortfolioMargin::withdrawCall {
+    let withdraw = |amount| IVault::withdrawCall {
         token: usdc,
         amount,
         to: alice,
     };
     let usdc_units = alloy_primitives::U256::from(1u8);
     let r = e.send(alice, e.vault, withdraw(amount + usdc_units).abi_encode());
-    reverted_with(&r, IPortfolioMargin::InsufficientMargin::SELECTOR);
+    reverted_with(&r, IVault::InsufficientMargin::SELECTOR);
     let r = e.send(alice, e.vault, withdraw(amount).abi_encode());
     assert!(r.status, "{r:?}");
     assert_eq!(e.margin(alice).unwrap().0.free_collateral, I256::ZERO);
@@ -424,9 +428,9 @@ fn fees_settle_through_the_engine_into_debt_if_needed() {
         let r = e.chain.call(
             from,
             vault,
-            IPortfolioMargin::balanceOfCall { account, token: usdc }.abi_encode(),
+            IVault::balanceOfCall { account, token: usdc }.abi_encode(),
         );
-        IPortfolioMargin::balanceOfCall::abi_decode_returns(&r.output).unwrap()
+        IVault::balanceOfCall::abi_decode_returns(&r.output).unwrap()
     };
     // Bob (taker) buys 1 BTC perp at 65,000 from Alice: 100,000 − 65,000 − 5 left.
     let perp = instrument(0, 0, 0, 0);
@@ -443,12 +447,10 @@ fn fees_settle_through_the_engine_into_debt_if_needed() {
         .unwrap();
     assert!(r.status, "{r:?}");
     assert_eq!(balance(&mut e, bob), alloy_primitives::U256::ZERO);
-    let debt = e.chain.call(
-        bob,
-        vault,
-        IPortfolioMargin::debtOfCall { account: bob }.abi_encode(),
-    );
-    let debt = IPortfolioMargin::debtOfCall::abi_decode_returns(&debt.output).unwrap();
+    let debt = e
+        .chain
+        .call(bob, vault, IVault::debtOfCall { account: bob }.abi_encode());
+    let debt = IVault::debtOfCall::abi_decode_returns(&debt.output).unwrap();
     assert_eq!(debt, alloy_primitives::U256::from(4_010_000_000u64));
     assert_eq!(balance(&mut e, perps), fee * alloy_primitives::U256::from(2u8));
     // Equity: 100,000 − 10 of fees (the perps are at their mark).

@@ -41,7 +41,7 @@ fn measure(positions: usize, underlyings: usize, cached: bool) -> Row {
         IClearinghouse::positionsCall { account: alice }.abi_encode(),
     );
     let held = IClearinghouse::positionsCall::abi_decode_returns(&held.output).unwrap();
-    assert_eq!(held._0.len(), positions);
+    assert_eq!(held.instruments.len(), positions);
     Row {
         trade_gas: r.gas_used,
         view_gas,

@@ -39,7 +39,7 @@ fn native_answer(req: &Request) -> Vec<u8> {
         now: req.now,
     };
     let r = margin(&account, &req.underlyings, &req.params()).unwrap();
-    wire::encode_answer(&r, &liquidation(&r).unwrap())
+    wire::Answer::of(&r, &liquidation(&r).unwrap()).encode()
 }
 
 #[test]

@@ -1,5 +1,5 @@
 //! The vault's real wasm in the devnet, with Foundry's Solidity mocks: deposits and withdrawals
-//! through the engine's ABI (bindings generated from `abi/IPortfolioMargin.sol`), token quirks,
+//! through the vault's ABI (bindings generated from `abi/IVault.sol`), token quirks,
 //! a revert that changes nothing, and the gas of each call.
 //!
 //! Needs `script/build-wasm.sh` and `forge build` first (script/test.sh runs both before this).
@@ -10,7 +10,7 @@ use alloy_sol_types::sol_data::{Int, String as SolString, Uint};
 use alloy_sol_types::{sol, SolCall, SolError, SolType, SolValue};
 use stylus_devnet::{Devnet, Receipt};
 
-sol!("../../abi/IPortfolioMargin.sol");
+sol!("../../abi/IVault.sol");
 
 sol! {
     function mint(address to, uint256 amount) external;
@@ -21,7 +21,7 @@ sol! {
 const ROOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../..");
 
 fn wasm() -> Vec<u8> {
-    let path = format!("{ROOT}/target/wasm32-unknown-unknown/wasm/pm_engine.wasm");
+    let path = format!("{ROOT}/target/wasm32-unknown-unknown/wasm/pm_vault.wasm");
     std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}; run script/build-wasm.sh"))
 }
 
@@ -90,14 +90,14 @@ fn world() -> World {
         &mut w,
         owner,
         vault,
-        IPortfolioMargin::setRiskAdminCall { riskAdmin: owner }.abi_encode(),
+        IVault::setRiskAdminCall { riskAdmin: owner }.abi_encode(),
     );
     expect_ok(&r, "setRiskAdmin");
     let r = send(
         &mut w,
         owner,
         vault,
-        IPortfolioMargin::setCollateralCall {
+        IVault::setCollateralCall {
             token: usdc,
             oracle: feed,
             haircutBps: 200,
@@ -137,7 +137,7 @@ fn world() -> World {
 /// approve the vault.
 fn list_and_fund(w: &mut World, token: Address) {
     let (vault, owner, alice, feed) = (w.vault, w.owner, w.alice, w.feed);
-    let list = IPortfolioMargin::setCollateralCall {
+    let list = IVault::setCollateralCall {
         token,
         oracle: feed,
         haircutBps: 0,
@@ -161,7 +161,7 @@ fn vault_balance(w: &mut World, account: Address, token: Address) -> U256 {
     let r = w.chain.call(
         account,
         w.vault,
-        IPortfolioMargin::balanceOfCall { account, token }.abi_encode(),
+        IVault::balanceOfCall { account, token }.abi_encode(),
     );
     expect_ok(&r, "balanceOf");
     U256::abi_decode(&r.output).unwrap()
@@ -182,7 +182,7 @@ fn deposit_and_withdraw_through_the_engine_abi() {
         &mut w,
         alice,
         vault,
-        IPortfolioMargin::depositCall {
+        IVault::depositCall {
             token: usdc,
             amount: U256::from(1_000_000_000u64),
         }
@@ -203,7 +203,7 @@ fn deposit_and_withdraw_through_the_engine_abi() {
     let value = w.chain.call(
         alice,
         vault,
-        IPortfolioMargin::collateralValueCall { account: alice }.abi_encode(),
+        IVault::collateralValueCall { account: alice }.abi_encode(),
     );
     expect_ok(&value, "collateralValue");
     // 1,000 USDC × $1 × 0.98
@@ -217,7 +217,7 @@ fn deposit_and_withdraw_through_the_engine_abi() {
         &mut w,
         alice,
         vault,
-        IPortfolioMargin::withdrawCall {
+        IVault::withdrawCall {
             token: usdc,
             amount: U256::from(400_000_000u64),
             to: alice,
@@ -238,7 +238,7 @@ fn a_revert_returns_the_custom_error_and_changes_nothing() {
         &mut w,
         alice,
         vault,
-        IPortfolioMargin::depositCall {
+        IVault::depositCall {
             token: usdc,
             amount: U256::from(5u8),
         }
@@ -249,7 +249,7 @@ fn a_revert_returns_the_custom_error_and_changes_nothing() {
         &mut w,
         alice,
         vault,
-        IPortfolioMargin::withdrawCall {
+        IVault::withdrawCall {
             token: usdc,
             amount: U256::from(6u8),
             to: alice,
@@ -257,7 +257,7 @@ fn a_revert_returns_the_custom_error_and_changes_nothing() {
         .abi_encode(),
     );
     assert!(!r.status && r.halt.is_none(), "{r:?}");
-    let expected = IPortfolioMargin::InsufficientBalance {
+    let expected = IVault::InsufficientBalance {
         account: alice,
         token: usdc,
         balance: U256::from(5u8),
@@ -298,7 +298,7 @@ fn usdt_style_and_fee_on_transfer_tokens_are_credited_what_arrives() {
             &mut w,
             alice,
             vault,
-            IPortfolioMargin::depositCall {
+            IVault::depositCall {
                 token,
                 amount: U256::from(1_000u32),
             }
@@ -312,7 +312,7 @@ fn usdt_style_and_fee_on_transfer_tokens_are_credited_what_arrives() {
         &mut w,
         alice,
         vault,
-        IPortfolioMargin::withdrawCall {
+        IVault::withdrawCall {
             token: usdt,
             amount: U256::from(1_000u32),
             to: alice,
@@ -326,7 +326,7 @@ fn usdt_style_and_fee_on_transfer_tokens_are_credited_what_arrives() {
 fn a_stale_feed_is_a_typed_error() {
     let mut w = world();
     let (vault, usdc, alice) = (w.vault, w.usdc, w.alice);
-    let deposit = IPortfolioMargin::depositCall {
+    let deposit = IVault::depositCall {
         token: usdc,
         amount: U256::from(1_000_000u64),
     };
@@ -336,10 +336,10 @@ fn a_stale_feed_is_a_typed_error() {
     let r = w.chain.call(
         alice,
         vault,
-        IPortfolioMargin::collateralValueCall { account: alice }.abi_encode(),
+        IVault::collateralValueCall { account: alice }.abi_encode(),
     );
     assert!(!r.status);
-    assert_eq!(&r.output[..4], IPortfolioMargin::StalePrice::SELECTOR.as_slice());
+    assert_eq!(&r.output[..4], IVault::StalePrice::SELECTOR.as_slice());
 }
 
 sol! {
@@ -363,7 +363,7 @@ fn reentrancy_through_a_malicious_token_is_rejected() {
         )
         .unwrap();
     list_and_fund(&mut w, evil);
-    let reenter = IPortfolioMargin::depositCall {
+    let reenter = IVault::depositCall {
         token: evil,
         amount: U256::from(1u8),
     };
@@ -376,7 +376,7 @@ fn reentrancy_through_a_malicious_token_is_rejected() {
         &mut w,
         alice,
         vault,
-        IPortfolioMargin::depositCall {
+        IVault::depositCall {
             token: evil,
             amount: U256::from(100u8),
         }

@@ -2,30 +2,30 @@
 pragma solidity ^0.8.24;
 
 import {Test} from "forge-std/Test.sol";
-import {IClearinghouse} from "@pm/abi/IPortfolioMargin.sol";
+import {IClearinghouse} from "@pm/abi/IClearinghouse.sol";
 import {BilateralMarket} from "../../../contracts/solidity/markets/BilateralMarket.sol";
 import {PerpMarket} from "../../../contracts/solidity/markets/PerpMarket.sol";
 import {OptionsMarket} from "../../../contracts/solidity/markets/OptionsMarket.sol";
 import {MockClearinghouse} from "./MockClearinghouse.sol";
 
-/// The markets' own logic: tickets, who may accept, the order and content of the engine calls,
-/// fees, and that an engine revert undoes the whole trade.
+/// The markets' own logic: tickets, who may accept, the order and content of the clearinghouse calls,
+/// fees, and that a clearinghouse revert undoes the whole trade.
 contract MarketsTest is Test {
     address internal constant OWNER = address(0x0A);
     address internal constant MAKER = address(0xA1);
     address internal constant TAKER = address(0xB2);
     address internal constant OTHER = address(0xC3);
     uint128 internal constant BTC_PERP = 0;
-    MockClearinghouse internal engine;
+    MockClearinghouse internal clearinghouse;
     PerpMarket internal perps;
     OptionsMarket internal options;
     uint128 internal call;
 
     function setUp() public {
         vm.warp(1_000_000);
-        engine = new MockClearinghouse();
-        perps = new PerpMarket(IClearinghouse(address(engine)), OWNER);
-        options = new OptionsMarket(IClearinghouse(address(engine)), OWNER);
+        clearinghouse = new MockClearinghouse();
+        perps = new PerpMarket(IClearinghouse(address(clearinghouse)), OWNER);
+        options = new OptionsMarket(IClearinghouse(address(clearinghouse)), OWNER);
         vm.prank(OWNER);
         call = options.listSeries(0, true, 2_000_000, 65_000e8);
     }
@@ -56,9 +56,9 @@ contract MarketsTest is Test {
         uint256 id = _propose(perps, TAKER, BTC_PERP, 2e18, 65_000e18);
         vm.prank(TAKER);
         perps.accept(id);
-        assertEq(engine.updateCount(), 2);
-        (address a0, uint128 i0, int128 s0, int128 p0) = engine.updates(0);
-        (address a1,, int128 s1, int128 p1) = engine.updates(1);
+        assertEq(clearinghouse.updateCount(), 2);
+        (address a0, uint128 i0, int128 s0, int128 p0) = clearinghouse.updates(0);
+        (address a1,, int128 s1, int128 p1) = clearinghouse.updates(1);
         assertEq(a0, MAKER);
         assertEq(i0, BTC_PERP);
         assertEq(s0, 2e18);
@@ -66,9 +66,9 @@ contract MarketsTest is Test {
         assertEq(a1, TAKER);
         assertEq(s1, -2e18);
         assertEq(p1, 65_000e18);
-        assertEq(engine.settleCount(), 1);
-        assertEq(engine.settledAccounts(0), TAKER);
-        assertEq(engine.settledAmounts(0), -5e6);
+        assertEq(clearinghouse.settleCount(), 1);
+        assertEq(clearinghouse.settledAccounts(0), TAKER);
+        assertEq(clearinghouse.settledAmounts(0), -5e6);
         assertFalse(perps.ticket(id).open);
     }
 
@@ -77,7 +77,7 @@ contract MarketsTest is Test {
         int128[] memory s = new int128[](2);
         int128[] memory p = new int128[](2);
         (i[0], s[0], p[0]) = (call, 1e18, 3_000e18);
-        uint128 put = engine.instrumentId(0, 3, 2_000_000, 60_000e8);
+        uint128 put = clearinghouse.instrumentId(0, 3, 2_000_000, 60_000e8);
         vm.prank(OWNER);
         options.listSeries(0, false, 2_000_000, 60_000e8);
         (i[1], s[1], p[1]) = (put, -1e18, 2_000e18);
@@ -85,11 +85,11 @@ contract MarketsTest is Test {
         uint256 id = options.propose(address(0), i, s, p, 1_000_100);
         vm.prank(OTHER);
         options.accept(id);
-        assertEq(engine.batchCalls(), 2);
-        (address a3,, int128 s3,) = engine.updates(3);
+        assertEq(clearinghouse.batchCalls(), 2);
+        (address a3,, int128 s3,) = clearinghouse.updates(3);
         assertEq(a3, OTHER);
         assertEq(s3, 1e18);
-        assertEq(engine.settleCount(), 0, "no fee set");
+        assertEq(clearinghouse.settleCount(), 0, "no fee set");
     }
 
     function test_accept_onlyTheNamedTakerBeforeTheDeadlineOnce() public {
@@ -117,12 +117,12 @@ contract MarketsTest is Test {
         bytes memory shortfall = abi.encodeWithSelector(
             IClearinghouse.InsufficientMargin.selector, TAKER, int256(10e18), int256(25e18), uint256(15e18)
         );
-        engine.setRevert(shortfall);
+        clearinghouse.setRevert(shortfall);
         vm.prank(TAKER);
         vm.expectRevert(shortfall);
         perps.accept(id);
         assertTrue(perps.ticket(id).open, "still open");
-        assertEq(engine.updateCount(), 0);
+        assertEq(clearinghouse.updateCount(), 0);
     }
 
     function test_propose_rejectsBadTickets() public {
@@ -161,7 +161,7 @@ contract MarketsTest is Test {
         vm.expectRevert(abi.encodeWithSelector(BilateralMarket.NotOwner.selector, address(this)));
         perps.setTakerFee(1);
         vm.startPrank(OWNER);
-        uint128 stale = engine.instrumentId(0, 2, 999_999, 1e8);
+        uint128 stale = clearinghouse.instrumentId(0, 2, 999_999, 1e8);
         vm.expectRevert(abi.encodeWithSelector(OptionsMarket.InvalidSeries.selector, stale));
         options.listSeries(0, true, 999_999, 1e8);
         vm.expectRevert(abi.encodeWithSelector(BilateralMarket.FeeTooLarge.selector, type(uint256).max));

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.24;
 
-/// Records the calls a market makes to the engine (the real engine is a Stylus program, which
+/// Records the calls a market makes to the clearinghouse (the real one is a Stylus program, which
 /// Foundry's EVM cannot run; the devnet tests run the markets against it). `instrumentId` encodes
-/// as the engine does. Set `revertData` to make position updates revert with it.
+/// as the clearinghouse does. Set `revertData` to make position updates revert with it.
 contract MockClearinghouse {
     struct Update {
         address account;

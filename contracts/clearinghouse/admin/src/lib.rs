@@ -1,73 +1,107 @@
-//! The admin facet's ABI: roles, markets, approvals, underlyings, risk parameters and their
-//! views, and the keepers' expiry settlement. The core reaches it by delegatecall, so it runs
-//! over the core's storage; what it does not route goes on to the views facet.
+//! `pm-clearinghouse-admin`: the clearinghouse's admin facet: initialisation, ownership, roles,
+//! markets and approvals, underlyings and risk parameters (the writes of configuration). The
+//! core reaches it by delegatecall, so it runs over the core's storage (`pm-clearinghouse`
+//! explains the four programs).
+#![cfg_attr(not(any(test, feature = "export-abi")), no_main)]
+#![cfg_attr(not(any(test, feature = "export-abi")), no_std)]
+// export-abi generates an undocumented `print_from_args`; the entrypoint an undocumented export.
+#![allow(missing_docs)]
+
+#[macro_use]
+extern crate alloc;
 
 use alloc::vec::Vec;
 
 use alloy_primitives::Address;
-use stylus_sdk::{prelude::*, ArbResult};
+use pm_clearinghouse::{Clearinghouse, ClearinghouseError};
+use stylus_sdk::prelude::*;
 
-use crate::config;
-use crate::errors::ClearinghouseError;
-use crate::instrument::{id_of, Spec};
-use crate::storage::Clearinghouse;
-use crate::words;
+/// The admin facet: the clearinghouse's storage, nothing else.
+#[storage]
+#[entrypoint]
+pub struct ClearinghouseAdmin {
+    clearinghouse: Clearinghouse,
+}
 
-/// The admin facet: roles, markets, approvals, underlyings, risk parameters and their views.
-/// Built with the `admin` feature as its own program; the core reaches it by delegatecall.
 #[public]
-impl Clearinghouse {
-    /// (owner, riskAdmin, volOracle, vault, riskProgram, adminFacet, viewsFacet, settlementDecimals).
-    #[allow(clippy::type_complexity)]
-    pub fn config(&self) -> (Address, Address, Address, Address, Address, Address, Address, u8) {
-        (
-            self.owner.get(),
-            self.risk_admin.get(),
-            self.vol_oracle.get(),
-            self.vault.get(),
-            self.risk_program.get(),
-            self.admin_facet.get(),
-            self.views_facet.get(),
-            self.settlement_decimals.get().to(),
+impl ClearinghouseAdmin {
+    /// Initialises the clearinghouse, once: the core's constructor delegatecalls it in the
+    /// deployment transaction, so nobody else can. Sets the owner, the vault, the risk program,
+    /// the views and accounts facets and the settlement token's decimals (at most 18; the token
+    /// is worth one USD), with the default account-wide risk parameters.
+    ///
+    /// Errors: `AlreadyInitialized`, `ZeroAddress`, `NotAContract`, `InvalidRiskParameters`
+    /// (decimals above 18).
+    pub fn initialize(
+        &mut self,
+        owner: Address,
+        vault: Address,
+        risk_program: Address,
+        views_facet: Address,
+        accounts_facet: Address,
+        settlement_decimals: u8,
+    ) -> Result<(), ClearinghouseError> {
+        self.clearinghouse.initialize(
+            owner,
+            vault,
+            risk_program,
+            views_facet,
+            accounts_facet,
+            settlement_decimals,
         )
     }
 
-    /// Sets the risk admin, who lists underlyings and sets risk parameters. Errors: `NotOwner`.
-    pub fn set_risk_admin(&mut self, risk_admin: Address) -> Result<(), ClearinghouseError> {
-        self.assign_risk_admin(risk_admin)
+    /// Starts a two-step ownership transfer: `newOwner` must then call `acceptOwnership`. The
+    /// zero address cancels a pending transfer.
+    ///
+    /// Errors: `NotOwner`.
+    pub fn transfer_ownership(&mut self, new_owner: Address) -> Result<(), ClearinghouseError> {
+        self.clearinghouse.transfer_ownership(new_owner)
     }
 
-    /// Sets the volatility oracle, who posts implied vols. Errors: `NotOwner`.
+    /// Completes an ownership transfer: the caller, named by `transferOwnership`, becomes the
+    /// owner.
+    ///
+    /// Errors: `NotPendingOwner`.
+    pub fn accept_ownership(&mut self) -> Result<(), ClearinghouseError> {
+        self.clearinghouse.accept_ownership()
+    }
+
+    /// Sets the risk admin, who lists underlyings and sets risk parameters (zero removes it).
+    ///
+    /// Errors: `NotOwner`.
+    pub fn set_risk_admin(&mut self, risk_admin: Address) -> Result<(), ClearinghouseError> {
+        self.clearinghouse.set_risk_admin(risk_admin)
+    }
+
+    /// Sets the volatility oracle, who posts implied vols (zero removes it).
+    ///
+    /// Errors: `NotOwner`.
     pub fn set_vol_oracle(&mut self, vol_oracle: Address) -> Result<(), ClearinghouseError> {
-        self.assign_vol_oracle(vol_oracle)
+        self.clearinghouse.set_vol_oracle(vol_oracle)
     }
 
     /// Authorises a market contract to update positions and settle, or revokes it.
+    ///
     /// Errors: `NotOwner`, `NotAContract`.
     pub fn set_market(&mut self, market: Address, authorised: bool) -> Result<(), ClearinghouseError> {
-        self.authorise_market(market, authorised)
+        self.clearinghouse.set_market(market, authorised)
     }
 
     /// Lets `market` trade for the caller, or revokes that.
     pub fn approve_market(&mut self, market: Address, approved: bool) {
-        self.approve(market, approved)
-    }
-
-    /// (authorised by the owner, approved by `account`).
-    pub fn market_status(&self, market: Address, account: Address) -> (bool, bool) {
-        (
-            self.markets.get(market),
-            self.approvals.getter(account).get(market),
-        )
+        self.clearinghouse.approve_market(market, approved)
     }
 
     /// Lists underlying `index` (the next free index) or changes a listed one: a Chainlink USD
-    /// `feed` with its `heartbeat` and the longest age `vol_max_age` of a posted vol (seconds,
-    /// 1..=7 days), the oracle add-on fraction and the eight `pm_risk::UnderlyingParams` in wire
+    /// `feed` with its `heartbeat` and the longest age `volMaxAge` of a posted vol (seconds, 1 to
+    /// 7 days), the oracle add-on fraction and the eight `pm_risk::UnderlyingParams` in wire
     /// order (scan floor, vol multiple, horizon, vol up, vol down, tenor exponent, liquidity,
-    /// concentration rate), all with 18 decimals. Errors: `NotRiskAdmin`, `UnknownUnderlying`,
-    /// `TooManyUnderlyings`, `InvalidHeartbeat`, `NotAContract`, the feed's price errors,
-    /// `InvalidRiskParameters`.
+    /// concentration rate), all with 18 decimals. The feed must answer a usable price now and
+    /// the risk program must accept the parameters.
+    ///
+    /// Errors: `NotRiskAdmin`, `UnknownUnderlying`, `TooManyUnderlyings`, `InvalidHeartbeat`,
+    /// `NotAContract`, `OracleCallFailed`, the feed's price errors, `InvalidRiskParameters`.
     pub fn set_underlying(
         &mut self,
         index: u8,
@@ -77,19 +111,15 @@ impl Clearinghouse {
         oracle_addon: i128,
         params: [i128; 8],
     ) -> Result<(), ClearinghouseError> {
-        self.configure_underlying(
-            usize::from(index),
-            feed,
-            heartbeat,
-            vol_max_age,
-            oracle_addon,
-            params,
-        )
+        self.clearinghouse
+            .set_underlying(index, feed, heartbeat, vol_max_age, oracle_addon, params)
     }
 
     /// Sets the grid levels, the eight account-wide scalars in wire order (extreme multiple,
     /// extreme fraction, max down move, w_up, w_down, break factor, mm factor, im ratio) and the
-    /// correlations above the diagonal, row by row, of the listed underlyings (18 decimals).
+    /// correlations above the diagonal, row by row, of the listed underlyings (18 decimals); the
+    /// risk program must accept them.
+    ///
     /// Errors: `NotRiskAdmin`, `LengthMismatch`, `InvalidRiskParameters` (e.g. a matrix that is
     /// not positive semi-definite: code 15).
     pub fn set_risk_params(
@@ -98,59 +128,14 @@ impl Clearinghouse {
         scalars: [i128; 8],
         correlations: Vec<i128>,
     ) -> Result<(), ClearinghouseError> {
-        self.configure_risk_params(grid_levels, scalars, correlations)
+        self.clearinghouse
+            .set_risk_params(grid_levels, scalars, correlations)
     }
 
-    /// Posts the implied vol of an underlying (18 decimals, 1%..=500%). Errors: `NotVolOracle`,
-    /// `InvalidVolatility`, `UnknownUnderlying`.
+    /// Posts the implied vol of an underlying (18 decimals, 1% to 500%), stamped now.
+    ///
+    /// Errors: `NotVolOracle`, `InvalidVolatility`, `UnknownUnderlying`.
     pub fn post_volatility(&mut self, underlying: u8, vol: i128) -> Result<(), ClearinghouseError> {
-        self.post_vol(usize::from(underlying), vol)
-    }
-
-    /// Underlying `index`: (feed, heartbeat, volMaxAge, vol, volPostedAt).
-    pub fn underlying(&self, index: u8) -> Result<(Address, u32, u32, i128, u64), ClearinghouseError> {
-        let u = self
-            .underlyings
-            .getter(usize::from(index))
-            .ok_or_else(|| config::unknown(usize::from(index)))?;
-        let (vol, posted) = words::halves(u.market.get());
-        Ok((
-            u.feed.get(),
-            u.heartbeat.get().to(),
-            u.vol_max_age.get().to(),
-            vol,
-            u64::try_from(posted).unwrap_or(0),
-        ))
-    }
-
-    /// How many underlyings are listed.
-    pub fn underlying_count(&self) -> u8 {
-        self.underlyings.len() as u8
-    }
-
-    /// The instrument id of a perp (kind 0), future (1), call (2) or put (3) on `underlying`;
-    /// `strike` in USD with 8 decimals. Pure: ids describe instruments, nothing is stored.
-    pub fn instrument_id(&self, underlying: u8, kind: u8, expiry: u64, strike: u128) -> u128 {
-        id_of(&Spec {
-            underlying,
-            kind,
-            expiry,
-            strike,
-        })
-    }
-
-    /// Settles `account`'s expired futures and options at their underlyings' feed prices now and
-    /// removes them; anyone may call (keepers do, right after expiry). Returns how many settled.
-    /// Errors: the price errors of a feed, `VaultCallFailed`.
-    pub fn settle_expired(&mut self, account: Address) -> Result<u32, ClearinghouseError> {
-        self.settle_expired_positions(account)
-    }
-
-    /// Every selector the admin facet does not route goes on to the views facet, by delegatecall
-    /// again, so it still runs over the core's storage.
-    #[fallback]
-    pub fn fallback(&mut self, calldata: &[u8]) -> ArbResult {
-        let facet = self.views_facet.get();
-        self.delegate(facet, calldata)
+        self.clearinghouse.post_volatility(underlying, vol)
     }
 }

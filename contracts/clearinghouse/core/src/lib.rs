@@ -1,65 +1,67 @@
-//! The core program's ABI: trading, settlement and the margin views (the hot path), and the
-//! fallback that delegates every other selector to the admin facet.
+//! `pm-clearinghouse-core`: the clearinghouse's core program, the address every market, the
+//! vault and every user calls. It exports the hot path (trading and the margin views)
+//! and hands every other function to the facet that exports it, by delegatecall over this
+//! program's storage ([`routing`], generated from the facets' interfaces; `pm-clearinghouse`
+//! explains the four programs). It nests the library's [`Clearinghouse`] as its only field, so
+//! its storage is the library's layout.
+#![cfg_attr(not(any(test, feature = "export-abi")), no_main)]
+#![cfg_attr(not(any(test, feature = "export-abi")), no_std)]
+// export-abi generates an undocumented `print_from_args`; the entrypoint an undocumented export.
+#![allow(missing_docs)]
+
+#[macro_use]
+extern crate alloc;
 
 use alloc::vec::Vec;
 
-use alloy_primitives::{Address, I256, U8};
-use pm_risk::defaults;
-use pm_risk::wire::scalars_of;
+use alloy_primitives::{Address, Bytes, FixedBytes, I256};
+use pm_clearinghouse::errors::UnknownSelector;
+use pm_clearinghouse::{Clearinghouse, ClearinghouseError, Facet, MarginTuple};
 use stylus_sdk::{prelude::*, ArbResult};
 
-use crate::errors::{self, ClearinghouseError, ZeroAddress};
-use crate::margin;
-use crate::storage::Clearinghouse;
-use crate::trading;
+pub mod routes;
+pub mod routing;
 
-/// The core: trading, settlement and the margin views (the hot path). Built by default.
+/// The selector of the admin facet's `initialize`, the one call the constructor delegates.
+const INITIALIZE: [u8; 4] = routing::selector("initialize(address,address,address,address,address,uint8)");
+
+/// The core program: the clearinghouse's storage, nothing else.
+#[storage]
+#[entrypoint]
+pub struct ClearinghouseCore {
+    clearinghouse: Clearinghouse,
+}
+
 #[public]
-impl Clearinghouse {
-    /// Sets the owner, the vault, the risk program, the admin and views facets (this program's
-    /// configuration functions and rarer calls, reached by delegatecall) and the settlement
-    /// token's decimals (at most 18; the token is worth one USD), with the default account-wide
-    /// risk parameters.
-    /// Errors: `ZeroAddress`, `NotAContract`, `InvalidRiskParameters` (decimals above 18).
+impl ClearinghouseCore {
+    /// Deploys the clearinghouse: records `adminFacet`, the program that runs the admin
+    /// functions, and delegatecalls `initialization` to it in the same transaction. It must be a
+    /// call of `initialize(owner, vault, riskProgram, viewsFacet, accountsFacet,
+    /// settlementDecimals)`, which sets everything else, so nobody can initialise the
+    /// clearinghouse in between.
+    ///
+    /// Errors: `UnknownSelector` (`initialization` is not a call of `initialize`), and those of
+    /// `initialize`.
     #[constructor]
-    pub fn constructor(
-        &mut self,
-        owner: Address,
-        vault: Address,
-        risk_program: Address,
-        admin_facet: Address,
-        views_facet: Address,
-        settlement_decimals: u8,
-    ) -> Result<(), ClearinghouseError> {
-        if owner.is_zero() {
-            return Err(ClearinghouseError::ZeroAddress(ZeroAddress {}));
+    pub fn constructor(&mut self, admin_facet: Address, initialization: Bytes) -> Result<(), Vec<u8>> {
+        let selector = initialization.get(..4).and_then(|s| <[u8; 4]>::try_from(s).ok());
+        if selector != Some(INITIALIZE) {
+            return Err(ClearinghouseError::UnknownSelector(UnknownSelector {
+                selector: FixedBytes(selector.unwrap_or_default()),
+            })
+            .into());
         }
-        self.ensure_contract(vault)?;
-        self.ensure_contract(risk_program)?;
-        self.ensure_contract(admin_facet)?;
-        self.ensure_contract(views_facet)?;
-        if settlement_decimals > 18 {
-            return Err(ClearinghouseError::InvalidRiskParameters(
-                errors::InvalidRiskParameters {
-                    code: settlement_decimals,
-                },
-            ));
-        }
-        self.owner.set(owner);
-        self.vault.set(vault);
-        self.risk_program.set(risk_program);
-        self.admin_facet.set(admin_facet);
-        self.views_facet.set(views_facet);
-        self.settlement_decimals.set(U8::from(settlement_decimals));
-        let p = defaults::risk(&[]);
-        self.store_scalars(p.grid_levels, &scalars_of(&p));
-        Ok(())
+        self.clearinghouse.set_admin_facet(admin_facet);
+        self.clearinghouse
+            .delegate(Facet::Admin, &initialization)
+            .map(|_| ())
     }
 
-    /// Changes `account`'s position in `instrument` by `size_delta` units (18 decimals) traded at
+    /// Changes `account`'s position in `instrument` by `sizeDelta` units (18 decimals) traded at
     /// `price` USD per unit (18 decimals; an option's premium), for the calling market. The buyer
-    /// pays `size_delta · price` settlement-token units to the market, the seller receives them.
+    /// pays `sizeDelta · price` settlement-token units to the market, the seller receives them.
     /// Then, unless the change only reduces the position, the account must meet initial margin.
+    ///
     /// Errors: `MarketNotAuthorised`, `MarketNotApproved`, `InvalidInstrument`,
     /// `InstrumentNotTradable`, `InvalidTradePrice`, `InvalidSize`, `TooManyPositions`,
     /// `VaultCallFailed`, `InsufficientMargin`, and the price, vol and risk errors of a check.
@@ -70,11 +72,14 @@ impl Clearinghouse {
         size_delta: i128,
         price: i128,
     ) -> Result<(), ClearinghouseError> {
-        self.update(account, &[(instrument, size_delta, price)])
+        self.clearinghouse
+            .update_position(account, instrument, size_delta, price)
     }
 
     /// `updatePosition` for several instruments, with one margin check at the end.
-    /// Errors: those of `updatePosition`, and `LengthMismatch`.
+    ///
+    /// Errors: those of `updatePosition`, and `LengthMismatch` (arrays of different lengths, or
+    /// none).
     pub fn update_positions(
         &mut self,
         account: Address,
@@ -82,43 +87,59 @@ impl Clearinghouse {
         size_deltas: Vec<i128>,
         prices: Vec<i128>,
     ) -> Result<(), ClearinghouseError> {
-        let changes = trading::changes_of(instruments, size_deltas, prices)?;
-        self.update(account, &changes)
+        self.clearinghouse
+            .update_positions(account, instruments, size_deltas, prices)
     }
 
-    /// Moves `amount` settlement-token units from the calling market to `account` (negative: from
-    /// the account to the market): realised PnL, funding, fees. A balance that runs out becomes
-    /// debt. Errors: `MarketNotAuthorised`, `MarketNotApproved`, `VaultCallFailed`.
-    pub fn settle(&mut self, account: Address, amount: I256) -> Result<(), ClearinghouseError> {
-        self.settle_cash(account, amount)
-    }
-
-    /// The account's margin: (equity, initialMargin, maintenanceMargin, isolatedInitial,
-    /// isolatedMaintenance, freeCollateral, utilisation, liquidatable), USD with 18 decimals.
+    /// The account's margin figures. USD amounts have 18 decimals.
+    ///
+    /// Returns:
+    /// - `equity`: collateral value (debt subtracted) plus the positions' value at the marks
+    /// - `initialMargin`: what the account needs to add risk or withdraw
+    /// - `maintenanceMargin`: below it the account is liquidatable
+    /// - `isolatedInitialMargin`: initial margin of each position margined alone, summed
+    /// - `isolatedMaintenanceMargin`: maintenance margin of each position margined alone, summed
+    /// - `freeCollateral`: equity minus initial margin
+    /// - `utilisation`: maintenance margin over equity, a fraction with 18 decimals (the largest
+    ///   `int128` when equity is not positive)
+    /// - `liquidatable`: equity below maintenance margin
+    ///
     /// Errors: `VaultCallFailed`, and the price, vol and risk errors of a check.
-    pub fn account_margin(&self, account: Address) -> Result<margin::MarginTuple, ClearinghouseError> {
-        Ok(self
-            .figures(self.collateral_value(account)?, &self.book(account))?
-            .tuple())
+    pub fn account_margin(&self, account: Address) -> Result<MarginTuple, ClearinghouseError> {
+        self.clearinghouse.account_margin(account)
     }
 
-    /// (equity, initialMargin) of `account` if its collateral value were `collateral_value` (USD,
-    /// 18 decimals): the vault's check before a withdrawal. Errors: those of `accountMargin`.
+    /// The account's equity and initial margin if its collateral value were `collateralValue`
+    /// (USD, 18 decimals): the vault's check before a withdrawal.
+    ///
+    /// Returns:
+    /// - `equity`: USD, 18 decimals
+    /// - `initialMargin`: USD, 18 decimals
+    ///
+    /// Errors: the price, vol and risk errors of a check.
     pub fn margin_for(
         &self,
         account: Address,
         collateral_value: I256,
     ) -> Result<(I256, I256), ClearinghouseError> {
-        let f = self.figures(collateral_value, &self.book(account))?;
-        Ok((f.equity, f.initial))
+        self.clearinghouse.margin_for(account, collateral_value)
     }
 
-    /// Every selector this program does not route (the configuration functions and views) goes
-    /// to the admin facet by delegatecall, over this program's storage; its answer or revert
-    /// data comes back unchanged.
+    /// Every other function of the clearinghouse: the facet that exports its selector runs it,
+    /// by delegatecall over this program's storage; its answer or revert data comes back
+    /// unchanged. Errors: `UnknownSelector`.
     #[fallback]
     pub fn fallback(&mut self, calldata: &[u8]) -> ArbResult {
-        let facet = self.admin_facet.get();
-        self.delegate(facet, calldata)
+        let selector = calldata
+            .get(..4)
+            .and_then(|s| <[u8; 4]>::try_from(s).ok())
+            .unwrap_or_default();
+        match routing::facet_of(selector) {
+            Some(facet) => self.clearinghouse.delegate(facet, calldata),
+            None => Err(ClearinghouseError::UnknownSelector(UnknownSelector {
+                selector: FixedBytes(selector),
+            })
+            .into()),
+        }
     }
 }

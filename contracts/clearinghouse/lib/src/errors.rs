@@ -1,9 +1,13 @@
-//! Every error the clearinghouse reverts with, declared once in `sol/Errors.sol` (which the
-//! committed interface `abi/IPortfolioMargin.sol` also carries). Each carries the values that
-//! explain it.
+//! Every error the clearinghouse reverts with: its own, declared once in `sol/Errors.sol`, and
+//! the ones it shares with the vault (`pm_common::errors`). Each carries the values that explain
+//! it; the generated interface `abi/IClearinghouse.sol` carries them all.
 #![allow(missing_docs)]
 
 use alloy_sol_types::sol;
+pub use pm_common::errors::{
+    ArithmeticOverflow, IncompleteRound, InsufficientMargin, InvalidHeartbeat, InvalidPrice, NotAContract,
+    NotOwner, NotPendingOwner, NotRiskAdmin, OracleCallFailed, StalePrice, TokenCallFailed, ZeroAddress,
+};
 use stylus_sdk::prelude::SolidityError;
 
 sol!(
@@ -15,6 +19,9 @@ sol!(
 #[derive(SolidityError, Debug, PartialEq)]
 pub enum ClearinghouseError {
     NotOwner(NotOwner),
+    NotPendingOwner(NotPendingOwner),
+    AlreadyInitialized(AlreadyInitialized),
+    UnknownSelector(UnknownSelector),
     NotRiskAdmin(NotRiskAdmin),
     NotVolOracle(NotVolOracle),
     ZeroAddress(ZeroAddress),

@@ -1,5 +1,6 @@
-//! Delegation to a facet: a program built from this crate with another feature, called by
-//! delegatecall so that it runs over this program's storage.
+//! The facets: the programs built on this library that the core delegates the functions it does
+//! not export to, by delegatecall so that they run over the core's storage. The core's fallback
+//! picks the facet by selector (its routing table is generated from the facets' interfaces).
 
 use alloc::vec::Vec;
 
@@ -13,17 +14,47 @@ use stylus_sdk::{
 
 use crate::storage::Clearinghouse;
 
+/// A facet, in storage order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Facet {
+    /// Ownership, roles, markets, underlyings and risk parameters: the writes of configuration.
+    Admin = 0,
+    /// Reads: configuration, underlyings, positions, risk by underlying, simulation, the risk
+    /// request.
+    Views = 1,
+    /// Cash outside trades (a market's fees and funding, expiry) and withdrawable amounts.
+    Accounts = 2,
+}
+
 impl Clearinghouse {
+    /// The program that runs `facet`'s functions.
+    pub fn facet(&self, facet: Facet) -> Address {
+        self.facets.get(facet as usize).unwrap_or_default()
+    }
+
+    /// Records the program that runs `facet`'s functions (the constructor and `initialize`).
+    pub(crate) fn set_facet(&mut self, facet: Facet, program: Address) {
+        if let Some(mut slot) = self.facets.setter(facet as usize) {
+            slot.set(program);
+        }
+    }
+
     /// Delegatecalls `facet` with `calldata`; its answer, or its revert data, unchanged.
-    pub(crate) fn delegate(&mut self, facet: Address, calldata: &[u8]) -> ArbResult {
+    pub fn delegate(&mut self, facet: Facet, calldata: &[u8]) -> ArbResult {
+        let program = self.facet(facet);
         let context = Call::new_mutating(self);
-        // SAFETY: every facet is this crate built with another feature: the same storage layout,
-        // and its functions check their callers' roles as the core's own would.
+        // SAFETY: every facet is a program built on this library: the same storage layout, and
+        // its functions check their callers' roles as the core's own would.
         #[allow(unsafe_code)]
-        let result = unsafe { delegate_call(self.vm(), context, facet, calldata) };
+        let result = unsafe { delegate_call(self.vm(), context, program, calldata) };
         result.map_err(|e| match e {
             CallError::Revert(data) => data,
             _ => Vec::new(),
         })
+    }
+
+    /// The constructor's first step: the admin facet, which it then delegates `initialize` to.
+    pub fn set_admin_facet(&mut self, program: Address) {
+        self.set_facet(Facet::Admin, program);
     }
 }

@@ -9,10 +9,12 @@
 //! the instrument id in the low 128 bits.
 
 use alloy_primitives::U256;
+use pm_common::scaling::pow10;
 use pm_risk::fixed::{mul_div, Rounding};
 use pm_risk::units::{MAX_EXPIRY_SECONDS, MAX_PRICE, MAX_SIZE, MIN_PRICE};
 use pm_risk::Instrument;
 
+use crate::units::TokenUnits;
 use crate::words::{halves, word_of};
 
 /// Perpetual future.
@@ -141,9 +143,11 @@ pub fn expiry_value(spec: &Spec, price: i128) -> i128 {
 /// change hands at `value` USD per unit (18 decimals): `−units · value`, in a token with
 /// `decimals` (≤ 36) decimals worth one USD, rounded towards −∞: what the account pays is rounded
 /// up and what it receives down, so the counterparty never loses to rounding. `None` on overflow.
-pub fn cash_for(units: i128, value: i128, decimals: u8) -> Option<i128> {
-    let scale = 10i128.checked_pow(u32::from(36u8.checked_sub(decimals)?))?;
-    mul_div(units.checked_neg()?, value, scale, Rounding::Down).ok()
+pub fn cash_for(units: i128, value: i128, decimals: u8) -> Option<TokenUnits> {
+    let scale = i128::try_from(pow10(36u8.checked_sub(decimals)?)?).ok()?;
+    mul_div(units.checked_neg()?, value, scale, Rounding::Down)
+        .ok()
+        .map(TokenUnits)
 }
 
 #[cfg(test)]
@@ -225,10 +229,16 @@ mod tests {
     #[test]
     fn cash_rounds_against_the_account() {
         // Buy 1 unit at 1.0000005 USD in a 6-decimal token: pays 1.000001 (rounded up).
-        assert_eq!(cash_for(E18, E18 + 500_000_000_000, 6), Some(-1_000_001));
+        assert_eq!(
+            cash_for(E18, E18 + 500_000_000_000, 6),
+            Some(TokenUnits(-1_000_001))
+        );
         // Sell it: receives 1.000000 (rounded down).
-        assert_eq!(cash_for(-E18, E18 + 500_000_000_000, 6), Some(1_000_000));
-        assert_eq!(cash_for(3 * E18, 0, 6), Some(0));
+        assert_eq!(
+            cash_for(-E18, E18 + 500_000_000_000, 6),
+            Some(TokenUnits(1_000_000))
+        );
+        assert_eq!(cash_for(3 * E18, 0, 6), Some(TokenUnits(0)));
         assert_eq!(cash_for(E18, E18, 37), None);
     }
 

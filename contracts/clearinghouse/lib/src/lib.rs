@@ -1,28 +1,30 @@
-//! `pm-clearinghouse`: the portfolio-margin engine's clearinghouse, a Stylus program.
+//! `pm-clearinghouse`: the portfolio-margin engine's clearinghouse, as a library of storage and
+//! logic that three Stylus programs are built on.
 //!
 //! It keeps every account's positions (one storage word each), the listed underlyings with their
 //! price feeds, posted implied vols and risk parameters, the correlation matrix, the markets the
-//! owner authorised and the approvals accounts gave them. Markets report trades with
-//! `updatePosition`; the clearinghouse settles their cash in the vault (the `pm-engine` program,
-//! which holds the collateral), then asks the stateless risk program (`pm-risk-program`) for the
+//! owner authorised and the approvals accounts gave them. Markets report trades
+//! (`update_position(s)`); the clearinghouse settles their cash in the vault (`pm-vault`, which
+//! holds the collateral), then asks the stateless risk program (`pm-risk-program`) for the
 //! account's margin and reverts with `InsufficientMargin` when a risk-adding change leaves equity
-//! below initial margin. The vault calls `marginFor` before every withdrawal.
+//! below initial margin. The vault calls `margin_for` before every withdrawal.
 //!
-//! Three programs are built from this crate, each under the 24,576-byte limit: the **core**
-//! (default features: trading, settlement, margin checks and views), the **admin facet**
-//! (feature `admin`: roles, markets, approvals, underlyings, parameters) and the **views facet**
-//! (feature `views`: expiry settlement, simulation, the packed risk request). The core's fallback
-//! delegatecalls the admin facet, whose fallback delegatecalls the views facet, so every function
-//! is called at the core's address and runs over its storage.
+//! One 24,576-byte program cannot hold it all, so four programs nest [`Clearinghouse`] as their
+//! only field (same storage layout) and each exports a part of its methods:
+//! `pm-clearinghouse-core` (trading, settlement, the margin views: the hot path) answers at the
+//! clearinghouse's address; its fallback delegatecalls the [`Facet`] that exports the selector
+//! (a routing table generated from the facets' interfaces): `pm-clearinghouse-admin`
+//! (initialisation, ownership, roles, markets, underlyings, parameters),
+//! `pm-clearinghouse-views` (reads) and `pm-clearinghouse-accounts` (simulation, withdrawable
+//! amounts, expiry). Every function therefore answers at the core's address and runs over its
+//! storage. Each public method here is the ABI function of the same name.
 //!
-//! Storage layout: [`storage`]. Instrument ids and position words: [`instrument`].
-#![cfg_attr(not(any(test, feature = "export-abi")), no_main)]
-#![cfg_attr(not(any(test, feature = "export-abi")), no_std)]
-// export-abi generates an undocumented `print_from_args`.
-#![cfg_attr(feature = "export-abi", allow(missing_docs))]
-// The core and the admin facet are two programs built from this crate: each uses part of the
-// shared code (configuration checks, requests, figures), so the other part is dead in it.
-#![allow(dead_code)]
+//! Files: [`storage`] (layout), [`errors`] and [`events`], [`units`] (the amounts that cross
+//! program boundaries), [`instrument`] and [`words`] (pure encodings); `config` (roles and wiring),
+//! `markets`, `underlyings`, `parameters`, `prices`, `request` and `risk` (the risk program's
+//! request and answer), `figures`, `positions`, `trading`, `settlement`, `expiry`, `withdrawal`,
+//! `views`, `facet` (delegation).
+#![cfg_attr(not(test), no_std)]
 #![deny(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -36,31 +38,42 @@ extern crate alloc;
 
 pub mod errors;
 pub mod events;
-pub mod external;
 pub mod instrument;
-pub mod margin;
+pub mod interfaces;
 pub mod storage;
+pub mod units;
 pub mod words;
 
-#[cfg(all(feature = "admin", not(feature = "views")))]
-mod admin_api;
 mod config;
-#[cfg(not(any(feature = "admin", feature = "views")))]
-mod core_api;
+mod expiry;
 mod facet;
-mod oracle;
+mod figures;
+mod markets;
+mod parameters;
+mod positions;
+mod prices;
 mod request;
+mod risk;
+mod settlement;
 mod trading;
-#[cfg(feature = "views")]
-mod views_api;
+mod underlyings;
+mod views;
 mod withdrawal;
 
+pub use crate::config::ConfigTuple;
+pub use crate::errors::ClearinghouseError;
+pub use crate::facet::Facet;
+pub use crate::figures::{Figures, MarginTuple};
+pub use crate::parameters::pair_index;
+pub use crate::positions::MAX_ACCOUNT_POSITIONS;
+pub use crate::risk::NO_ANSWER;
 pub use crate::storage::Clearinghouse;
+pub use crate::trading::{changes_of, Change};
+pub use crate::underlyings::{UnderlyingTuple, MAX_AGE};
+pub use crate::views::RiskByUnderlying;
 
-// `export-abi` prints the ABI of whichever program the features select.
-#[cfg(all(feature = "export-abi", feature = "admin", not(feature = "views")))]
-pub use admin_api::print_from_args;
-#[cfg(all(feature = "export-abi", not(any(feature = "admin", feature = "views"))))]
-pub use core_api::print_from_args;
-#[cfg(all(feature = "export-abi", feature = "views"))]
-pub use views_api::print_from_args;
+// SAFETY: `Clearinghouse` is the whole storage of every program built on it (each nests it as its
+// only field), so a mutating call made through it cannot alias another live storage borrow. This
+// lets the library call other contracts with `&mut self`, as OpenZeppelin's Stylus components do.
+#[allow(unsafe_code)]
+unsafe impl stylus_sdk::prelude::TopLevelStorage for Clearinghouse {}

@@ -6,15 +6,15 @@
 use alloc::vec::Vec;
 
 use alloy_primitives::U256;
-use pm_risk::fixed::WAD;
+use pm_risk::fixed::{Usd, WAD};
 use pm_risk::wire::{params_from, Writer};
 use pm_risk::{Market, Position, Underlying, MAX_UNDERLYINGS};
 use stylus_sdk::prelude::*;
 
-use crate::config::unknown;
 use crate::errors::{ClearinghouseError, Result, StaleVolatility};
 use crate::instrument::{risk_instrument, spec_of};
 use crate::storage::Clearinghouse;
+use crate::underlyings::unknown;
 use crate::words::halves;
 
 /// Which market data a request carries.
@@ -27,12 +27,12 @@ pub(crate) enum MarketData {
 }
 
 impl Clearinghouse {
-    /// The packed request for `positions` (instrument id, size) with `collateral` (USD, 6
-    /// decimals) at block time. Errors: `UnknownUnderlying`, `StaleVolatility`, and the price
-    /// errors of the underlyings' feeds.
+    /// The packed request for `positions` (instrument id, size) with `collateral` at block time.
+    /// Errors: `UnknownUnderlying`, `StaleVolatility`, and the price errors of the underlyings'
+    /// feeds.
     pub(crate) fn build_request(
         &self,
-        collateral: i128,
+        collateral: Usd,
         positions: &[(u128, i128)],
         data: MarketData,
     ) -> Result<Vec<u8>> {
@@ -114,19 +114,5 @@ impl Clearinghouse {
             });
         }
         Ok(w.finish())
-    }
-
-    /// The grid levels and the eight account-wide scalars, in wire order.
-    pub(crate) fn scalars(&self) -> (u8, [i128; 8]) {
-        let grid_levels = self.params.get(0usize).unwrap_or_default().saturating_to::<u8>();
-        let mut scalars = [0i128; 8];
-        for (k, pair) in scalars.chunks_exact_mut(2).enumerate() {
-            let (a, b) = halves(self.params.get(k.saturating_add(1)).unwrap_or_default());
-            if let [x, y] = pair {
-                *x = a;
-                *y = b;
-            }
-        }
-        (grid_levels, scalars)
     }
 }

@@ -1,29 +1,28 @@
-//! The clearinghouse's storage layout. Append-only: new fields go at the end, never between.
-//! A margin check reads the account's position words, then for each underlying the account holds
-//! its feed slot, market slot and five parameter words, then the account-wide parameter words
-//! and the correlations it needs: one word per position, nothing per instrument.
+//! The clearinghouse's storage layout, shared by its three programs (the core and the facets it
+//! reaches by delegatecall all run over the core's storage). Append-only: new fields go at the
+//! end, never between. A margin check reads the account's position words, then for each
+//! underlying the account holds its feed slot, market slot and five parameter words, then the
+//! account-wide parameter words and the correlations it needs: one word per position, nothing
+//! per instrument.
 //!
 //! | slot | field(s) |
 //! |---|---|
-//! | 0 | `owner` |
-//! | 1 | `risk_admin` |
-//! | 2 | `vol_oracle` |
-//! | 3 | `vault` |
-//! | 4 | `risk_program` (20 B), `settlement_decimals` (1 B) |
-//! | 5–9 | `params`: word 0 the grid levels; words 1–4 the eight scalars, two `int128` per word |
-//! | 10–69 | `correlations`: pair (i < j) at index j(j−1)/2 + i, two `int128` per word |
-//! | 70 | `underlyings` (length; items at keccak(70), 7 words each: [`UnderlyingSlots`]) |
-//! | 71 | `markets`: market => authorised |
-//! | 72 | `approvals`: account => market => approved |
-//! | 73 | `positions`: account => position words (length; items at keccak) |
-//! | 74 | `admin_facet`: the program the core delegates unrouted calls to |
-//! | 75 | `views_facet`: the program the admin facet delegates unrouted calls to |
-
-// The SDK's `#[entrypoint]` generates the undocumented `user_entrypoint` export here.
-#![allow(missing_docs)]
+//! | 0–1 | `ownership`: owner, pending owner ([`pm_common::ownership`]) |
+//! | 2 | `risk_admin` |
+//! | 3 | `vol_oracle` |
+//! | 4 | `vault` |
+//! | 5 | `risk_program` (20 B), `settlement_decimals` (1 B) |
+//! | 6–10 | `params`: word 0 the grid levels; words 1–4 the eight scalars, two `int128` per word |
+//! | 11–70 | `correlations`: pair (i < j) at index j(j−1)/2 + i, two `int128` per word |
+//! | 71 | `underlyings` (length; items at keccak(71), 7 words each: [`UnderlyingSlots`]) |
+//! | 72 | `markets`: market => authorised |
+//! | 73 | `approvals`: account => market => approved |
+//! | 74 | `positions`: account => position words (length; items at keccak) |
+//! | 75–77 | `facets`: the programs the core routes its other functions to ([`crate::Facet`] order) |
 
 use alloc::vec::Vec;
 
+use pm_common::ownership::Ownership;
 use stylus_sdk::{
     alloy_primitives::Address,
     prelude::*,
@@ -34,12 +33,14 @@ use stylus_sdk::{
 
 /// Correlation words: 16 underlyings have 120 pairs, two per word.
 pub const CORRELATION_WORDS: usize = 60;
+/// Programs the core delegates to ([`crate::Facet`]).
+pub const FACETS: usize = 3;
 
-/// The clearinghouse.
+/// The clearinghouse's state. Each program built on this crate nests it as its only field, so
+/// the layout above is every program's.
 #[storage]
-#[entrypoint]
 pub struct Clearinghouse {
-    pub(crate) owner: StorageAddress,
+    pub(crate) ownership: Ownership,
     pub(crate) risk_admin: StorageAddress,
     pub(crate) vol_oracle: StorageAddress,
     pub(crate) vault: StorageAddress,
@@ -51,8 +52,7 @@ pub struct Clearinghouse {
     pub(crate) markets: StorageMap<Address, StorageBool>,
     pub(crate) approvals: StorageMap<Address, StorageMap<Address, StorageBool>>,
     pub(crate) positions: StorageMap<Address, StorageVec<StorageU256>>,
-    pub(crate) admin_facet: StorageAddress,
-    pub(crate) views_facet: StorageAddress,
+    pub(crate) facets: StorageArray<StorageAddress, FACETS>,
 }
 
 /// One listed underlying: word 0 its feed (29 bytes), word 1 its implied vol (`int128`, high half)

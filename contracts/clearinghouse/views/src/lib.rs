@@ -1,97 +1,141 @@
-//! The views facet's ABI: the account's positions, and the views that need the whole margin
-//! path: simulation, withdrawable amounts, risk by underlying and the packed risk request.
-//! Reached from the core through the admin facet, by delegatecall each time, so it runs over the
-//! core's storage.
+//! `pm-clearinghouse-views`: the clearinghouse's views facet: ownership and configuration,
+//! markets and underlyings, an account's positions, its risk by underlying, the margin a trade
+//! would leave it (`simulate`) and the packed request its margin check sends. The core reaches it by delegatecall, so it runs over the
+//! core's storage (`pm-clearinghouse` explains the four programs).
+#![cfg_attr(not(any(test, feature = "export-abi")), no_main)]
+#![cfg_attr(not(any(test, feature = "export-abi")), no_std)]
+// export-abi generates an undocumented `print_from_args`; the entrypoint an undocumented export.
+#![allow(missing_docs)]
+
+#[macro_use]
+extern crate alloc;
 
 use alloc::vec::Vec;
 
-use alloy_primitives::{Address, Bytes, I256, U256};
-use pm_risk::wire::{ACCOUNT_WORDS, UNDERLYING_WORDS};
+use alloy_primitives::{Address, Bytes};
+use pm_clearinghouse::{
+    Clearinghouse, ClearinghouseError, ConfigTuple, MarginTuple, RiskByUnderlying, UnderlyingTuple,
+};
 use stylus_sdk::prelude::*;
 
-use crate::errors::{self, ClearinghouseError};
-use crate::instrument::spec_of;
-use crate::margin::{self, MarginTuple};
-use crate::request::MarketData;
-use crate::storage::Clearinghouse;
-use crate::trading;
+/// The views facet: the clearinghouse's storage, nothing else.
+#[storage]
+#[entrypoint]
+pub struct ClearinghouseViews {
+    clearinghouse: Clearinghouse,
+}
 
-/// The views facet.
 #[public]
-impl Clearinghouse {
-    /// The account's positions: instrument ids and sizes (18 decimals).
+impl ClearinghouseViews {
+    /// The owner: sets the roles, authorises markets, and transfers ownership.
+    ///
+    /// Returns `currentOwner`: the owner's address.
+    pub fn owner(&self) -> Address {
+        self.clearinghouse.owner()
+    }
+
+    /// The address `transferOwnership` named, until it accepts.
+    ///
+    /// Returns `successor`: that address (zero when no transfer is pending).
+    pub fn pending_owner(&self) -> Address {
+        self.clearinghouse.pending_owner()
+    }
+
+    /// The clearinghouse's configuration.
+    ///
+    /// Returns:
+    /// - `riskAdmin`: lists underlyings and sets risk parameters (zero when unset)
+    /// - `volOracle`: posts implied volatilities (zero when unset)
+    /// - `vault`: the vault holding the collateral
+    /// - `riskProgram`: the stateless risk program every margin check calls
+    /// - `adminFacet`: the program that runs the admin functions (by delegatecall from the core)
+    /// - `viewsFacet`: the program that runs these views
+    /// - `accountsFacet`: the program that runs settlement, withdrawable amounts and expiry
+    /// - `settlementDecimals`: the settlement token's decimals
+    pub fn config(&self) -> ConfigTuple {
+        self.clearinghouse.config()
+    }
+
+    /// Whether `market` may act for `account`.
+    ///
+    /// Returns:
+    /// - `authorised`: the owner authorised the market
+    /// - `approved`: the account approved it
+    pub fn market_status(&self, market: Address, account: Address) -> (bool, bool) {
+        self.clearinghouse.market_status(market, account)
+    }
+
+    /// Listed underlying `index`.
+    ///
+    /// Returns:
+    /// - `feed`: its Chainlink USD feed
+    /// - `heartbeat`: the feed's heartbeat, seconds
+    /// - `volMaxAge`: the longest age of a posted vol, seconds
+    /// - `vol`: the last posted implied vol, 18 decimals (0 before the first)
+    /// - `volPostedAt`: when it was posted, unix seconds
+    ///
+    /// Errors: `UnknownUnderlying`.
+    pub fn underlying(&self, index: u8) -> Result<UnderlyingTuple, ClearinghouseError> {
+        self.clearinghouse.underlying(index)
+    }
+
+    /// How many underlyings are listed.
+    ///
+    /// Returns `count`: the listed underlyings are indices 0 to `count` − 1.
+    pub fn underlying_count(&self) -> u8 {
+        self.clearinghouse.underlying_count()
+    }
+
+    /// The id of a perp (kind 0), future (1), call (2) or put (3) on `underlying`; `expiry` in
+    /// unix seconds, `strike` in USD with 8 decimals. Pure: ids describe instruments, nothing is
+    /// stored.
+    ///
+    /// Returns `instrument`: the id (underlying, kind, expiry and strike packed in 128 bits).
+    pub fn instrument_id(&self, underlying: u8, kind: u8, expiry: u64, strike: u128) -> u128 {
+        self.clearinghouse.instrument_id(underlying, kind, expiry, strike)
+    }
+
+    /// The account's positions, in storage order.
+    ///
+    /// Returns:
+    /// - `instruments`: the instrument ids
+    /// - `sizes`: the sizes, units with 18 decimals (negative: short)
     pub fn positions(&self, account: Address) -> (Vec<u128>, Vec<i128>) {
-        self.book(account).into_iter().unzip()
+        self.clearinghouse.positions(account)
     }
 
-    /// Each underlying the account holds, ascending: (underlyings, net deltas (units), net
-    /// gammas (Γ·F: the delta change for a 100% move), net vegas (USD per 1.00 of vol), worst
-    /// scenario losses (USD), the worst scenarios' price moves (fractions) and vol states (0
-    /// unchanged, 1 up, 2 down), scan ranges (fractions)), all with 18 decimals.
+    /// The account's risk in each underlying it holds, ascending. 18 decimals throughout.
+    ///
+    /// Returns:
+    /// - `underlyings`: the underlying indices
+    /// - `deltas`: net delta, units of the underlying
+    /// - `gammas`: net gamma as Γ·F, the change of net delta for a 100% price move
+    /// - `vegas`: net vega, USD per 1.00 of volatility
+    /// - `worstLosses`: the worst scenario's loss, USD
+    /// - `worstMoves`: the worst scenario's price move, a fraction of the price
+    /// - `worstVolStates`: the worst scenario's vol state (0 unchanged, 1 up, 2 down)
+    /// - `scanRanges`: the scan range, a fraction of the price
+    ///
     /// Errors: those of `accountMargin`.
-    #[allow(clippy::type_complexity)]
-    pub fn risk_by_underlying(
-        &self,
-        account: Address,
-    ) -> Result<
-        (
-            Vec<u8>,
-            Vec<I256>,
-            Vec<I256>,
-            Vec<I256>,
-            Vec<I256>,
-            Vec<I256>,
-            Vec<u8>,
-            Vec<I256>,
-        ),
-        ClearinghouseError,
-    > {
-        let book = self.book(account);
-        let mask = book.iter().fold(0u32, |m, (id, _)| {
-            m | 1u32.checked_shl(u32::from(spec_of(*id).underlying)).unwrap_or(0)
-        });
-        let held: Vec<u8> = (0..32u8).filter(|k| mask & (1u32 << k) != 0).collect();
-        let mut out = (
-            held.clone(),
-            vec![],
-            vec![],
-            vec![],
-            vec![],
-            vec![],
-            vec![],
-            vec![],
-        );
-        if book.is_empty() {
-            return Ok(out);
-        }
-        let words = self.risk_answer(self.collateral_value(account)?, &book)?;
-        let wad = |v: i128| I256::try_from(v).unwrap_or_default();
-        for k in 0..held.len() {
-            let base = ACCOUNT_WORDS.saturating_add(k.saturating_mul(UNDERLYING_WORDS));
-            let w = |i: usize| words.get(base.saturating_add(i)).copied().unwrap_or(0);
-            out.1.push(wad(w(0)));
-            out.2.push(wad(w(1)));
-            out.3.push(margin::abi(w(2)));
-            out.4.push(margin::abi(w(3)));
-            out.5.push(wad(w(4)));
-            out.6.push(w(5) as u8);
-            out.7.push(wad(w(6)));
-        }
-        Ok(out)
+    pub fn risk_by_underlying(&self, account: Address) -> Result<RiskByUnderlying, ClearinghouseError> {
+        self.clearinghouse.risk_by_underlying(account)
     }
 
-    /// How much of `token` the account can withdraw now, in token units: its free collateral
-    /// (equity − initial margin) at the token's haircut price, rounded down, at most its balance;
-    /// the settlement token has no haircut and may be withdrawn beyond the balance (as debt).
-    /// 0 for a token the vault does not list. Errors: those of `accountMargin`, and the token
-    /// feed's price errors.
-    pub fn withdrawable(&self, account: Address, token: Address) -> Result<U256, ClearinghouseError> {
-        self.withdrawable_amount(account, token)
-    }
-
-    /// `accountMargin` after hypothetical changes traded at `prices` (no state changes): what a
-    /// front-end shows before a trade. Errors: those of `accountMargin`, `LengthMismatch`,
-    /// `InvalidInstrument`, `InvalidSize`.
+    /// `accountMargin` after hypothetical changes traded at `prices` (nothing changes): what a
+    /// front-end shows before a trade.
+    ///
+    /// Returns:
+    /// - `equity`: USD, 18 decimals
+    /// - `initialMargin`: USD, 18 decimals
+    /// - `maintenanceMargin`: USD, 18 decimals
+    /// - `isolatedInitialMargin`: USD, 18 decimals
+    /// - `isolatedMaintenanceMargin`: USD, 18 decimals
+    /// - `freeCollateral`: USD, 18 decimals
+    /// - `utilisation`: a fraction with 18 decimals
+    /// - `liquidatable`: equity below maintenance margin
+    ///
+    /// Errors: those of `accountMargin`, `LengthMismatch`, `InvalidInstrument`,
+    /// `InstrumentNotTradable`, `InvalidTradePrice`, `InvalidSize`.
     pub fn simulate(
         &self,
         account: Address,
@@ -99,24 +143,17 @@ impl Clearinghouse {
         size_deltas: Vec<i128>,
         prices: Vec<i128>,
     ) -> Result<MarginTuple, ClearinghouseError> {
-        let changes = trading::changes_of(instruments, size_deltas, prices)?;
-        let (book, cash) = self.simulated_book(account, &changes)?;
-        let collateral = self
-            .collateral_value(account)?
-            .checked_add(I256::try_from(cash).map_err(|_| errors::overflow())?)
-            .ok_or_else(errors::overflow)?;
-        Ok(self.figures(collateral, &book)?.tuple())
+        self.clearinghouse
+            .simulate(account, instruments, size_deltas, prices)
     }
 
-    /// The packed risk request of the account's book (`pm_risk::wire`), exactly as the margin
+    /// The packed risk request of the account's book (`pm_risk::wire`), exactly as a margin
     /// check sends it to the risk program: replay it off-chain with `pm-risk`.
+    ///
+    /// Returns `request`: the packed bytes.
+    ///
     /// Errors: `VaultCallFailed`, and the price and vol errors of the book's underlyings.
     pub fn risk_request(&self, account: Address) -> Result<Bytes, ClearinghouseError> {
-        let collateral = margin::usd_floor(self.collateral_value(account)?)?;
-        Ok(Bytes::from(self.build_request(
-            collateral,
-            &self.book(account),
-            MarketData::Live,
-        )?))
+        self.clearinghouse.risk_request(account)
     }
 }

@@ -1,22 +1,16 @@
-/// `transferOwnership` named a pending owner, who must call `acceptOwnership`.
-event OwnershipTransferStarted(address indexed previousOwner, address indexed newOwner);
-/// The owner changed (also emitted by the constructor, from the zero address).
-event OwnershipTransferred(address indexed previousOwner, address indexed newOwner);
-/// The owner set the risk admin.
-event RiskAdminSet(address indexed riskAdmin);
 /// The owner set the guardian.
 event GuardianSet(address indexed guardian);
-/// The guardian or owner paused the engine.
-event EnginePausedBy(address indexed account);
-/// The owner resumed the engine.
-event EngineUnpausedBy(address indexed account);
+/// The guardian or the owner paused the vault: deposits stop.
+event Paused(address indexed account);
+/// The owner unpaused the vault.
+event Unpaused(address indexed account);
 /// The risk admin listed a collateral token or changed its parameters.
 event CollateralConfigured(
     address indexed token, address indexed oracle, uint16 haircutBps, uint256 depositCap, uint32 heartbeat
 );
 /// The risk admin set (or cleared, with the zero address) the L2 sequencer-uptime feed.
 event SequencerFeedSet(address indexed feed, uint32 gracePeriod);
-/// `amount` of `token` (what the engine actually received) was credited to `account`, paid by `from`.
+/// `amount` of `token` (what the vault actually received) was credited to `account`, paid by `from`.
 event Deposited(address indexed account, address indexed token, address indexed from, uint256 amount);
 /// `amount` of `token` left `account`'s balance and was sent to `to`.
 event Withdrawn(address indexed account, address indexed token, address indexed to, uint256 amount);

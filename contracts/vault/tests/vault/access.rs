@@ -1,8 +1,8 @@
 //! Roles and pause.
 
 use alloy_primitives::Address;
-use pm_engine::errors::*;
-use pm_engine::events::*;
+use pm_vault::errors::*;
+use pm_vault::events::*;
 
 use crate::support::*;
 
@@ -85,10 +85,10 @@ fn set_risk_admin_and_guardian_by_owner_only() {
     let chain = crate::listed_chain();
     chain.as_(OWNER).vault().set_risk_admin(BOB).unwrap();
     chain.assert_last_event(RiskAdminSet { riskAdmin: BOB });
-    assert_eq!(chain.vault().risk_admin(), BOB);
+    assert_eq!(chain.vault().config().0, BOB);
     chain.as_(OWNER).vault().set_guardian(BOB).unwrap();
     chain.assert_last_event(GuardianSet { guardian: BOB });
-    assert_eq!(chain.vault().guardian(), BOB);
+    assert_eq!(chain.vault().config().1, BOB);
 
     let before = chain.storage_snapshot();
     assert_reverts(
@@ -106,19 +106,19 @@ fn set_risk_admin_and_guardian_by_owner_only() {
 fn guardian_pauses_and_owner_unpauses() {
     let chain = crate::listed_chain();
     chain.as_(GUARDIAN).vault().pause().unwrap();
-    chain.assert_last_event(EnginePausedBy { account: GUARDIAN });
-    assert!(chain.vault().paused());
+    chain.assert_last_event(Paused { account: GUARDIAN });
+    assert!(chain.vault().config().2);
 
     assert_reverts(
         chain.as_(GUARDIAN).vault().unpause(),
         NotOwner { caller: GUARDIAN },
     );
     chain.as_(OWNER).vault().unpause().unwrap();
-    chain.assert_last_event(EngineUnpausedBy { account: OWNER });
-    assert!(!chain.vault().paused());
+    chain.assert_last_event(Unpaused { account: OWNER });
+    assert!(!chain.vault().config().2);
 
     chain.as_(OWNER).vault().pause().unwrap();
-    assert!(chain.vault().paused());
+    assert!(chain.vault().config().2);
 }
 
 #[test]
@@ -130,7 +130,7 @@ fn pause_reverts_when_caller_not_guardian_or_already_paused() {
 
     chain.as_(GUARDIAN).vault().pause().unwrap();
     let before = chain.storage_snapshot();
-    assert_reverts(chain.as_(GUARDIAN).vault().pause(), EnginePaused {});
+    assert_reverts(chain.as_(GUARDIAN).vault().pause(), VaultPaused {});
     assert_eq!(chain.storage_snapshot(), before);
 }
 
@@ -150,6 +150,6 @@ fn pause_reverts_for_zero_caller_when_no_guardian() {
 fn unpause_reverts_when_not_paused() {
     let chain = crate::listed_chain();
     let before = chain.storage_snapshot();
-    assert_reverts(chain.as_(OWNER).vault().unpause(), EngineNotPaused {});
+    assert_reverts(chain.as_(OWNER).vault().unpause(), VaultNotPaused {});
     assert_eq!(chain.storage_snapshot(), before);
 }

@@ -2,9 +2,9 @@
 
 use alloy_primitives::{Address, FixedBytes, U256};
 use alloy_sol_types::SolCall;
-use pm_engine::errors::*;
-use pm_engine::events::*;
-use pm_engine::external::IERC20;
+use pm_common::interfaces::IERC20;
+use pm_vault::errors::*;
+use pm_vault::events::*;
 
 use crate::support::*;
 
@@ -95,7 +95,7 @@ fn deposit_credits_only_what_a_fee_on_transfer_token_delivers() {
 /// Runs `f`, checks it reverts with `expected`, and that the vault's storage and logs are unchanged.
 fn assert_deposit_reverts<E: alloy_sol_types::SolError>(
     chain: &Chain,
-    f: impl FnOnce(&mut pm_engine::Vault) -> core::result::Result<U256, EngineError>,
+    f: impl FnOnce(&mut pm_vault::Vault) -> core::result::Result<U256, VaultError>,
     expected: E,
 ) {
     let before = chain.storage_snapshot();
@@ -110,11 +110,11 @@ fn deposit_reverts_while_paused() {
     let chain = crate::funded_chain();
     chain.as_(GUARDIAN).vault().pause().unwrap();
     chain.as_(ALICE);
-    assert_deposit_reverts(&chain, |v| v.deposit(USDC, U256::from(1u8)), EnginePaused {});
+    assert_deposit_reverts(&chain, |v| v.deposit(USDC, U256::from(1u8)), VaultPaused {});
     assert_deposit_reverts(
         &chain,
         |v| v.deposit_for(BOB, USDC, U256::from(1u8)),
-        EnginePaused {},
+        VaultPaused {},
     );
 }
 

@@ -2,9 +2,9 @@
 
 use alloy_primitives::{Address, FixedBytes, U256};
 use alloy_sol_types::SolCall;
-use pm_engine::errors::*;
-use pm_engine::events::*;
-use pm_engine::external::IERC20;
+use pm_common::interfaces::IERC20;
+use pm_vault::errors::*;
+use pm_vault::events::*;
 
 use crate::support::*;
 
@@ -242,13 +242,15 @@ fn set_sequencer_feed_sets_and_clears() {
         feed: SEQUENCER_FEED,
         gracePeriod: 3600,
     });
-    assert_eq!(chain.vault().sequencer_feed(), (SEQUENCER_FEED, 3600));
+    let c = chain.vault().config();
+    assert_eq!((c.3, c.4), (SEQUENCER_FEED, 3600));
     chain
         .as_(ADMIN)
         .vault()
         .set_sequencer_feed(Address::ZERO, 0)
         .unwrap();
-    assert_eq!(chain.vault().sequencer_feed(), (Address::ZERO, 0));
+    let c = chain.vault().config();
+    assert_eq!((c.3, c.4), (Address::ZERO, 0));
 }
 
 #[test]

@@ -1,7 +1,7 @@
 //! Oracle prices, the sequencer gate and collateral values.
 
 use alloy_primitives::{aliases::U80, Address, I256, U256};
-use pm_engine::errors::*;
+use pm_vault::errors::*;
 
 use crate::support::*;
 

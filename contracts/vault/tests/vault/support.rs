@@ -7,8 +7,8 @@ use std::{cell::RefCell, collections::HashMap, rc::Rc, slice};
 
 use alloy_primitives::{aliases::U80, Address, B256, I256, U256};
 use alloy_sol_types::{SolCall, SolError, SolEvent};
-use pm_engine::external::{IAggregatorV3, IERC20};
-use pm_engine::Vault;
+use pm_common::interfaces::{IAggregatorV3, IERC20};
+use pm_vault::Vault;
 use stylus_sdk::stylus_core::*;
 use stylus_sdk::testing::{TestVM, TestVMBuilder};
 
@@ -261,7 +261,7 @@ pub fn encoded<E: SolError>(e: E) -> Vec<u8> {
 
 /// Asserts that `result` failed with exactly `expected`.
 pub fn assert_reverts<T: std::fmt::Debug, E: SolError>(
-    result: Result<T, pm_engine::errors::EngineError>,
+    result: Result<T, pm_vault::errors::VaultError>,
     expected: E,
 ) {
     match result {

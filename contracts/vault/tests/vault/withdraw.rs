@@ -2,9 +2,9 @@
 
 use alloy_primitives::{Address, FixedBytes, U256};
 use alloy_sol_types::SolCall;
-use pm_engine::errors::*;
-use pm_engine::events::*;
-use pm_engine::external::IERC20;
+use pm_common::interfaces::IERC20;
+use pm_vault::errors::*;
+use pm_vault::events::*;
 
 use crate::support::*;
 

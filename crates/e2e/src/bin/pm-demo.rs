@@ -52,16 +52,12 @@ fn outcome(r: &Receipt) -> String {
             .get(..4)
             .and_then(|s| s.try_into().ok())
             .unwrap_or_default();
-        let name = [
-            (IClearinghouse::InsufficientMargin::SELECTOR, "InsufficientMargin"),
-            (
-                pm_e2e::deployment::IPortfolioMargin::InsufficientMargin::SELECTOR,
-                "InsufficientMargin",
-            ),
-        ]
-        .iter()
-        .find(|(s, _)| *s == sel)
-        .map_or("another error", |(_, n)| *n);
+        // One error, one selector: the vault and the clearinghouse share `InsufficientMargin`.
+        let name = if sel == IClearinghouse::InsufficientMargin::SELECTOR {
+            "InsufficientMargin"
+        } else {
+            "another error"
+        };
         format!("reverted: {name}")
     }
 }

@@ -1,5 +1,3 @@
-/// The owner set the risk admin.
-event RiskAdminSet(address indexed riskAdmin);
 /// The owner set the volatility oracle.
 event VolOracleSet(address indexed volOracle);
 /// The owner authorised a market, or revoked it.

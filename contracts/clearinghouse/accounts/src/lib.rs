@@ -1,0 +1,59 @@
+//! `pm-clearinghouse-accounts`: the clearinghouse's accounts facet: cash outside trades (a
+//! market's fees and funding, the settlement of expired positions that keepers call) and how
+//! much of a token an account can withdraw.
+//! The core reaches it by delegatecall, so it runs over the core's storage (`pm-clearinghouse`
+//! explains the four programs).
+#![cfg_attr(not(any(test, feature = "export-abi")), no_main)]
+#![cfg_attr(not(any(test, feature = "export-abi")), no_std)]
+// export-abi generates an undocumented `print_from_args`; the entrypoint an undocumented export.
+#![allow(missing_docs)]
+
+#[macro_use]
+extern crate alloc;
+
+use alloc::vec::Vec;
+
+use alloy_primitives::{Address, I256, U256};
+use pm_clearinghouse::{Clearinghouse, ClearinghouseError};
+use stylus_sdk::prelude::*;
+
+/// The accounts facet: the clearinghouse's storage, nothing else.
+#[storage]
+#[entrypoint]
+pub struct ClearinghouseAccounts {
+    clearinghouse: Clearinghouse,
+}
+
+#[public]
+impl ClearinghouseAccounts {
+    /// Moves `amount` settlement-token units from the calling market to `account` (negative: from
+    /// the account to the market): realised PnL, funding, fees. A balance that runs out becomes
+    /// debt.
+    ///
+    /// Errors: `MarketNotAuthorised`, `MarketNotApproved`, `VaultCallFailed`.
+    pub fn settle(&mut self, account: Address, amount: I256) -> Result<(), ClearinghouseError> {
+        self.clearinghouse.settle(account, amount)
+    }
+
+    /// How much of `token` the account can withdraw now: its free collateral (equity − initial
+    /// margin) at the token's haircut price, rounded down, at most its balance; the settlement
+    /// token has no haircut and may be withdrawn beyond the balance (as debt).
+    ///
+    /// Returns `amount`: token units (0 for a token the vault does not list).
+    ///
+    /// Errors: those of `accountMargin`, `OracleCallFailed` and the price errors of the token's
+    /// feed, `TokenCallFailed`.
+    pub fn withdrawable(&self, account: Address, token: Address) -> Result<U256, ClearinghouseError> {
+        self.clearinghouse.withdrawable(account, token)
+    }
+
+    /// Settles `account`'s expired futures and options at their underlyings' feed prices now and
+    /// removes them; anyone may call (keepers do, right after expiry).
+    ///
+    /// Returns `settled`: how many positions settled.
+    ///
+    /// Errors: the price errors of a feed, `VaultCallFailed`, `ArithmeticOverflow`.
+    pub fn settle_expired(&mut self, account: Address) -> Result<u32, ClearinghouseError> {
+        self.clearinghouse.settle_expired(account)
+    }
+}

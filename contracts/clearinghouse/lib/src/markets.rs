@@ -1,0 +1,60 @@
+//! Markets: the contracts the owner authorises to report trades and settle cash, and the
+//! approvals accounts give them. A market acts for an account only when both hold.
+
+use alloy_primitives::Address;
+use pm_common::guards::ensure_contract;
+use stylus_sdk::prelude::*;
+
+use crate::errors::{ClearinghouseError, MarketNotApproved, MarketNotAuthorised, Result};
+use crate::events::{MarketApproved, MarketSet};
+use crate::storage::Clearinghouse;
+
+impl Clearinghouse {
+    /// Authorises a market contract, or revokes it. Errors: `NotOwner`, `NotAContract`.
+    pub fn set_market(&mut self, market: Address, authorised: bool) -> Result<()> {
+        self.ownership.only_owner::<ClearinghouseError>()?;
+        if authorised {
+            ensure_contract(self.vm(), market)?;
+        }
+        self.markets.setter(market).set(authorised);
+        self.vm().log(MarketSet { market, authorised });
+        Ok(())
+    }
+
+    /// Lets `market` trade for the caller, or revokes that.
+    pub fn approve_market(&mut self, market: Address, approved: bool) {
+        let account = self.vm().msg_sender();
+        self.approvals.setter(account).setter(market).set(approved);
+        self.vm().log(MarketApproved {
+            account,
+            market,
+            approved,
+        });
+    }
+
+    /// (authorised by the owner, approved by `account`).
+    pub fn market_status(&self, market: Address, account: Address) -> (bool, bool) {
+        (
+            self.markets.get(market),
+            self.approvals.getter(account).get(market),
+        )
+    }
+
+    /// The calling market, when it may act for `account`.
+    /// Errors: `MarketNotAuthorised`, `MarketNotApproved`.
+    pub(crate) fn only_market_for(&self, account: Address) -> Result<Address> {
+        let market = self.vm().msg_sender();
+        if !self.markets.get(market) {
+            return Err(ClearinghouseError::MarketNotAuthorised(MarketNotAuthorised {
+                market,
+            }));
+        }
+        if !self.approvals.getter(account).get(market) {
+            return Err(ClearinghouseError::MarketNotApproved(MarketNotApproved {
+                account,
+                market,
+            }));
+        }
+        Ok(market)
+    }
+}

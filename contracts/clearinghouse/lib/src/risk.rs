@@ -1,0 +1,51 @@
+//! Calls to the stateless risk program: a packed request (`pm_risk::wire`) in, a typed
+//! [`Answer`] out, or the program's one-byte `RiskError` code.
+
+use alloy_primitives::Address;
+use pm_risk::wire::Answer;
+use stylus_sdk::{
+    call::static_call, prelude::*, stylus_core::calls::errors::Error as CallError, stylus_core::calls::Call,
+};
+
+use crate::errors::{ClearinghouseError, InvalidRiskParameters, Result, RiskCheckFailed};
+use crate::request::MarketData;
+use crate::storage::Clearinghouse;
+use crate::units::UsdWad;
+
+/// The code reported when the risk program gave no answer, or one that does not decode.
+pub const NO_ANSWER: u8 = u8::MAX;
+
+/// The revert code of a risk-program call: its one-byte `RiskError` code ([`NO_ANSWER`]
+/// without one).
+fn risk_code(e: CallError) -> u8 {
+    match e {
+        CallError::Revert(data) => data.first().copied().unwrap_or(NO_ANSWER),
+        _ => NO_ANSWER,
+    }
+}
+
+impl Clearinghouse {
+    /// Sends a packed request to the risk program; its answer, or the error code.
+    fn run_risk(&self, request: &[u8]) -> core::result::Result<Answer, u8> {
+        let program: Address = self.risk_program.get();
+        let ret = static_call(self.vm(), Call::new(), program, request).map_err(risk_code)?;
+        Answer::decode(&ret).map_err(|_| NO_ANSWER)
+    }
+
+    /// The risk program's answer for `positions` (instrument id, size) with `collateral`, at the
+    /// live market data. Errors: `RiskCheckFailed`, and those of `build_request`.
+    pub(crate) fn risk_answer(&self, collateral: UsdWad, positions: &[(u128, i128)]) -> Result<Answer> {
+        let request = self.build_request(collateral.to_usd_floor()?, positions, MarketData::Live)?;
+        self.run_risk(&request)
+            .map_err(|code| ClearinghouseError::RiskCheckFailed(RiskCheckFailed { code }))
+    }
+
+    /// Checks the stored parameters with the risk program (the code that will margin with them).
+    /// Errors: `InvalidRiskParameters`.
+    pub(crate) fn validate_parameters(&self) -> Result<()> {
+        let request = self.build_request(0, &[], MarketData::Validation)?;
+        self.run_risk(&request)
+            .map(|_| ())
+            .map_err(|code| ClearinghouseError::InvalidRiskParameters(InvalidRiskParameters { code }))
+    }
+}

@@ -1,0 +1,87 @@
+//! Cash through the vault: the vault's views the clearinghouse reads (collateral value, token
+//! configuration) and its `settle`, which moves settlement-token units between two balances.
+//! Markets settle fees and funding here too.
+
+use alloc::vec::Vec;
+
+use alloy_primitives::{Address, Bytes, I256};
+use alloy_sol_types::SolCall;
+use stylus_sdk::{
+    call::{call, static_call},
+    prelude::*,
+    stylus_core::calls::{errors::Error as CallError, Call},
+};
+
+use crate::errors::{ClearinghouseError, Result, VaultCallFailed};
+use crate::interfaces::IVault;
+use crate::storage::Clearinghouse;
+use crate::units::{TokenUnits, UsdWad};
+
+fn vault_failed(e: CallError) -> ClearinghouseError {
+    let reason = match e {
+        CallError::Revert(data) => data,
+        _ => Vec::new(),
+    };
+    ClearinghouseError::VaultCallFailed(VaultCallFailed {
+        reason: Bytes::from(reason),
+    })
+}
+
+impl Clearinghouse {
+    /// Moves `amount` settlement-token units from the calling market to `account` (negative: the
+    /// other way): realised PnL, funding, fees. No margin check: realised losses and fees are
+    /// already in the account's equity. Errors: `MarketNotAuthorised`, `MarketNotApproved`,
+    /// `VaultCallFailed`.
+    pub fn settle(&mut self, account: Address, amount: I256) -> Result<()> {
+        let market = self.only_market_for(account)?;
+        self.vault_settle(account, market, amount)
+    }
+
+    /// A view of the vault. Errors: `VaultCallFailed` (with the revert data, or the answer that
+    /// does not decode).
+    pub(crate) fn vault_view<C: SolCall>(&self, call: C) -> Result<C::Return> {
+        let ret = static_call(self.vm(), Call::new(), self.vault.get(), &call.abi_encode())
+            .map_err(vault_failed)?;
+        C::abi_decode_returns_validate(&ret).map_err(|_| vault_failed(CallError::Revert(ret)))
+    }
+
+    /// The vault's collateral value of `account`. Errors: `VaultCallFailed`.
+    pub(crate) fn collateral_value(&self, account: Address) -> Result<UsdWad> {
+        self.vault_view(IVault::collateralValueCall { account })
+            .map(UsdWad)
+    }
+
+    /// `vault.settle(account, counterparty, amount)`; nothing for a zero amount.
+    /// Errors: `VaultCallFailed`.
+    pub(crate) fn vault_settle(
+        &mut self,
+        account: Address,
+        counterparty: Address,
+        amount: I256,
+    ) -> Result<()> {
+        if amount.is_zero() {
+            return Ok(());
+        }
+        let data = IVault::settleCall {
+            account,
+            counterparty,
+            amount,
+        }
+        .abi_encode();
+        let vault = self.vault.get();
+        let context = Call::new_mutating(self);
+        call(self.vm(), context, vault, &data).map_err(vault_failed)?;
+        Ok(())
+    }
+
+    /// [`Self::vault_settle`] of cash in settlement-token units. Errors: `VaultCallFailed`,
+    /// `ArithmeticOverflow`.
+    pub(crate) fn settle_cash(
+        &mut self,
+        account: Address,
+        counterparty: Address,
+        cash: TokenUnits,
+    ) -> Result<()> {
+        self.vault_settle(account, counterparty, cash.to_i256()?)
+    }
+}

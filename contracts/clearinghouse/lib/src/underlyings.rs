@@ -1,0 +1,148 @@
+//! Underlyings: each listed one's Chainlink feed, its posted implied volatility and its risk
+//! parameters. The risk admin lists them (indices 0, 1, … in order) and changes them; the
+//! volatility oracle posts vols. Every change is validated by the risk program itself, the code
+//! that will margin with it.
+
+use alloy_primitives::{Address, I256, U256, U32, U8};
+use pm_common::feeds::feed_decimals;
+use pm_common::guards::ensure_contract;
+use pm_risk::units::{MAX_VOL, MIN_VOL};
+use pm_risk::MAX_UNDERLYINGS;
+use stylus_sdk::prelude::*;
+
+use crate::errors::{
+    ClearinghouseError, InvalidHeartbeat, InvalidVolatility, Result, TooManyUnderlyings, UnknownUnderlying,
+};
+use crate::events::{UnderlyingSet, VolatilityPosted};
+use crate::storage::Clearinghouse;
+use crate::words::{halves, word_of};
+
+/// The longest heartbeat or volatility age accepted, seconds (7 days).
+pub const MAX_AGE: u32 = 7 * 24 * 3600;
+
+/// `UnknownUnderlying` for `index`.
+pub(crate) fn unknown(index: usize) -> ClearinghouseError {
+    ClearinghouseError::UnknownUnderlying(UnknownUnderlying {
+        index: U256::from(index),
+    })
+}
+
+/// The underlying view: (feed, heartbeat, volMaxAge, vol, volPostedAt).
+pub type UnderlyingTuple = (Address, u32, u32, i128, u64);
+
+impl Clearinghouse {
+    /// Lists underlying `index` (the next free index) or changes a listed one: a Chainlink USD
+    /// `feed` with its `heartbeat` and the longest age `vol_max_age` of a posted vol (seconds,
+    /// 1 to 7 days), the oracle add-on fraction and the eight `pm_risk::UnderlyingParams` in wire
+    /// order, all with 18 decimals. The feed must answer a usable price now and the parameters
+    /// must pass the risk program. Errors: `NotRiskAdmin`, `UnknownUnderlying`,
+    /// `TooManyUnderlyings`, `InvalidHeartbeat`, `NotAContract`, `OracleCallFailed`, the feed's
+    /// price errors, `InvalidRiskParameters`.
+    pub fn set_underlying(
+        &mut self,
+        index: u8,
+        feed: Address,
+        heartbeat: u32,
+        vol_max_age: u32,
+        oracle_addon: i128,
+        params: [i128; 8],
+    ) -> Result<()> {
+        self.only_risk_admin()?;
+        let index = usize::from(index);
+        let count = self.underlyings.len();
+        if index > count {
+            return Err(unknown(index));
+        }
+        if index >= MAX_UNDERLYINGS {
+            return Err(ClearinghouseError::TooManyUnderlyings(TooManyUnderlyings {
+                max: U256::from(MAX_UNDERLYINGS),
+            }));
+        }
+        for age in [heartbeat, vol_max_age] {
+            if age == 0 || age > MAX_AGE {
+                return Err(ClearinghouseError::InvalidHeartbeat(InvalidHeartbeat {
+                    heartbeat: U256::from(age),
+                    maxSeconds: U256::from(MAX_AGE),
+                }));
+            }
+        }
+        ensure_contract(self.vm(), feed)?;
+        let decimals = feed_decimals(self.vm(), feed)?;
+        if index == count {
+            self.underlyings.grow();
+        }
+        let mut u = self.underlyings.setter(index).ok_or_else(|| unknown(index))?;
+        u.feed.set(feed);
+        u.heartbeat.set(U32::from(heartbeat));
+        u.vol_max_age.set(U32::from(vol_max_age));
+        u.feed_decimals.set(U8::from(decimals));
+        let values = [
+            oracle_addon,
+            params[0],
+            params[1],
+            params[2],
+            params[3],
+            params[4],
+            params[5],
+            params[6],
+            params[7],
+            0,
+        ];
+        for (k, pair) in values.chunks_exact(2).enumerate() {
+            if let (Some(mut slot), [a, b]) = (u.params.setter(k), pair) {
+                slot.set(word_of(*a, *b));
+            }
+        }
+        // Written first because both read storage; a failure reverts the transaction.
+        self.underlying_price(index)?;
+        self.validate_parameters()?;
+        self.vm().log(UnderlyingSet {
+            index: U256::from(index),
+            feed,
+            heartbeat,
+            volMaxAge: vol_max_age,
+        });
+        Ok(())
+    }
+
+    /// Posts the implied vol of an underlying (18 decimals, 1% to 500%), stamped now.
+    /// Errors: `NotVolOracle`, `InvalidVolatility`, `UnknownUnderlying`.
+    pub fn post_volatility(&mut self, underlying: u8, vol: i128) -> Result<()> {
+        self.only_vol_oracle()?;
+        if !(MIN_VOL..=MAX_VOL).contains(&vol) {
+            return Err(ClearinghouseError::InvalidVolatility(InvalidVolatility {
+                vol: I256::try_from(vol).unwrap_or_default(),
+            }));
+        }
+        let index = usize::from(underlying);
+        let now = self.vm().block_timestamp();
+        let mut u = self.underlyings.setter(index).ok_or_else(|| unknown(index))?;
+        u.market.set(word_of(vol, i128::from(now)));
+        self.vm().log(VolatilityPosted {
+            underlying: U256::from(index),
+            vol,
+        });
+        Ok(())
+    }
+
+    /// Underlying `index` ([`UnderlyingTuple`]). Errors: `UnknownUnderlying`.
+    pub fn underlying(&self, index: u8) -> Result<UnderlyingTuple> {
+        let u = self
+            .underlyings
+            .getter(usize::from(index))
+            .ok_or_else(|| unknown(usize::from(index)))?;
+        let (vol, posted) = halves(u.market.get());
+        Ok((
+            u.feed.get(),
+            u.heartbeat.get().to(),
+            u.vol_max_age.get().to(),
+            vol,
+            u64::try_from(posted).unwrap_or(0),
+        ))
+    }
+
+    /// How many underlyings are listed.
+    pub fn underlying_count(&self) -> u8 {
+        self.underlyings.len() as u8
+    }
+}

@@ -1,0 +1,202 @@
+//! The wire format: a request and an answer survive encode → decode unchanged, and every
+//! malformed input is `BadEncoding` (or the bound it breaks), never a wrong number.
+#![allow(clippy::arithmetic_side_effects)]
+
+use pm_risk::fixed::WAD;
+use pm_risk::wire::{self, Answer, Request, UnderlyingAnswer, ACCOUNT_WORDS, UNDERLYING_WORDS};
+use pm_risk::*;
+
+const NOW: u64 = 1_800_000_000;
+
+/// Two underlyings and one position of every kind.
+fn request() -> Request {
+    let risk = defaults::risk(&[]);
+    Request {
+        now: NOW,
+        collateral: -12_345_678,
+        grid_levels: risk.grid_levels,
+        scalars: wire::scalars_of(&risk),
+        underlyings: vec![
+            Underlying {
+                market: Market {
+                    price: 65_000 * WAD,
+                    vol: 55 * WAD / 100,
+                    oracle_addon: WAD / 100,
+                },
+                params: defaults::BTC,
+            },
+            Underlying {
+                market: Market {
+                    price: 3_000 * WAD,
+                    vol: 65 * WAD / 100,
+                    oracle_addon: 0,
+                },
+                params: defaults::ETH,
+            },
+        ],
+        correlation: vec![WAD, 85 * WAD / 100, 85 * WAD / 100, WAD],
+        positions: vec![
+            Position {
+                underlying: 0,
+                instrument: Instrument::Perp,
+                size: -WAD / 2,
+                entry: 64_000 * WAD,
+            },
+            Position {
+                underlying: 1,
+                instrument: Instrument::Future { expiry: NOW + 86_400 },
+                size: 3 * WAD,
+                entry: 0,
+            },
+            Position {
+                underlying: 0,
+                instrument: Instrument::Call {
+                    strike: 70_000 * WAD,
+                    expiry: NOW + 30 * 86_400,
+                },
+                size: WAD,
+                entry: 2_000 * WAD,
+            },
+            Position {
+                underlying: 1,
+                instrument: Instrument::Put {
+                    strike: 2_500 * WAD,
+                    expiry: NOW + 7 * 86_400,
+                },
+                size: -7 * WAD,
+                entry: 0,
+            },
+            Position {
+                underlying: 1,
+                instrument: Instrument::Spot,
+                size: 10 * WAD,
+                entry: 0,
+            },
+        ],
+    }
+}
+
+/// The answer the margin model gives to `request()`.
+fn answer() -> Answer {
+    let req = request();
+    let account = Account {
+        collateral: 100_000_000_000,
+        positions: &req.positions,
+        now: req.now,
+    };
+    let report = margin(&account, &req.underlyings, &req.params()).unwrap();
+    Answer::of(&report, &liquidation(&report).unwrap())
+}
+
+#[test]
+fn a_request_round_trips() {
+    let req = request();
+    let bytes = wire::encode(&req);
+    assert_eq!(wire::decode(&bytes).unwrap(), req);
+}
+
+#[test]
+fn a_request_with_an_unknown_version_kind_or_a_wrong_length_is_bad_encoding() {
+    let bytes = wire::encode(&request());
+    let mut wrong_version = bytes.clone();
+    wrong_version[0] = 2;
+    assert_eq!(wire::decode(&wrong_version), Err(RiskError::BadEncoding));
+    assert_eq!(
+        wire::decode(&bytes[..bytes.len() - 1]),
+        Err(RiskError::BadEncoding)
+    );
+    let mut trailing = bytes.clone();
+    trailing.push(0);
+    assert_eq!(wire::decode(&trailing), Err(RiskError::BadEncoding));
+    assert_eq!(wire::decode(&[]), Err(RiskError::BadEncoding));
+    // The last position is spot (kind 4): its kind byte is 2 + 16 + 16 bytes from the end.
+    let mut unknown_kind = bytes.clone();
+    let at = unknown_kind.len() - 33;
+    assert_eq!(unknown_kind[at], 4);
+    unknown_kind[at] = 5;
+    assert_eq!(wire::decode(&unknown_kind), Err(RiskError::BadEncoding));
+}
+
+#[test]
+fn a_request_beyond_the_bounds_is_refused_before_it_is_read() {
+    let mut req = request();
+    req.underlyings = vec![req.underlyings[0]; MAX_UNDERLYINGS + 1];
+    req.correlation = vec![0; (MAX_UNDERLYINGS + 1) * (MAX_UNDERLYINGS + 1)];
+    assert_eq!(
+        wire::decode(&wire::encode(&req)),
+        Err(RiskError::TooManyUnderlyings)
+    );
+    let mut req = request();
+    req.positions = vec![req.positions[0]; MAX_POSITIONS + 1];
+    assert_eq!(
+        wire::decode(&wire::encode(&req)),
+        Err(RiskError::TooManyPositions)
+    );
+}
+
+#[test]
+fn an_answer_round_trips() {
+    let a = answer();
+    assert_eq!(a.underlyings.len(), 2);
+    let bytes = a.encode();
+    assert_eq!(bytes.len(), 32 * (ACCOUNT_WORDS + 2 * UNDERLYING_WORDS));
+    assert_eq!(Answer::decode(&bytes).unwrap(), a);
+}
+
+#[test]
+fn an_answer_carries_negative_and_extreme_values() {
+    let a = Answer {
+        equity: i128::MIN,
+        free_collateral: -1,
+        utilisation: i128::MAX,
+        liquidatable: true,
+        underlyings: vec![UnderlyingAnswer {
+            delta: -WAD,
+            worst_move: -WAD / 4,
+            worst_vol: VolState::Down,
+            ..UnderlyingAnswer::default()
+        }],
+        ..Answer::default()
+    };
+    assert_eq!(Answer::decode(&a.encode()).unwrap(), a);
+}
+
+#[test]
+fn an_answer_of_the_wrong_length_is_bad_encoding() {
+    let bytes = answer().encode();
+    for len in [
+        0,
+        31,
+        32 * ACCOUNT_WORDS - 1,
+        32 * (ACCOUNT_WORDS + 1),
+        bytes.len() - 32,
+    ] {
+        assert_eq!(
+            Answer::decode(&bytes[..len]),
+            Err(RiskError::BadEncoding),
+            "length {len}"
+        );
+    }
+    assert_eq!(
+        Answer::decode(&bytes[..32 * ACCOUNT_WORDS]).unwrap().underlyings,
+        vec![]
+    );
+}
+
+#[test]
+fn an_answer_word_that_is_not_a_sign_extended_int128_is_bad_encoding() {
+    let mut bytes = answer().encode();
+    bytes[0] ^= 0x01; // the equity word's top byte
+    assert_eq!(Answer::decode(&bytes), Err(RiskError::BadEncoding));
+}
+
+#[test]
+fn an_answer_flag_or_vol_state_out_of_range_is_bad_encoding() {
+    let a = answer();
+    let mut flag = a.encode();
+    flag[32 * ACCOUNT_WORDS - 1] = 2; // liquidatable
+    assert_eq!(Answer::decode(&flag), Err(RiskError::BadEncoding));
+    let mut vol = a.encode();
+    vol[32 * (ACCOUNT_WORDS + 6) - 1] = 3; // the first underlying's worst vol state
+    assert_eq!(Answer::decode(&vol), Err(RiskError::BadEncoding));
+}
