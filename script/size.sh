@@ -1,12 +1,35 @@
 #!/usr/bin/env bash
-# Packs every Stylus program of contracts/programs.tsv as `cargo stylus deploy` would and prints
-# raw and on-chain bytes; fails when one is above 24,576 on-chain bytes. Run after
-# script/build-wasm.sh.
+# Packs every Stylus program of contracts/programs.tsv as `cargo stylus deploy` would, prints raw
+# and on-chain bytes, and fails when one is above 24,576 on-chain bytes or grew more than 2% over
+# its committed size in test/results/sizes.json. Run after script/build-wasm.sh.
+#   script/size.sh                 check
+#   UPDATE_SIZES=1 script/size.sh  rewrite test/results/sizes.json with today's sizes
 set -euo pipefail
 cd "$(dirname "$0")/.."
+committed=test/results/sizes.json
+measured=target/stylus/sizes.json
 programs=()
-while read -r _ _ _ wasm; do
+while read -r name _ _ wasm; do
   [ -f "$wasm" ] || { echo "size: $wasm is missing; run script/build-wasm.sh" >&2; exit 1; }
-  programs+=("$wasm")
+  programs+=("$name=$wasm")
 done < <(script/programs.sh)
-cargo run -q -p stylus-devnet --bin stylus-pack -- --out target/stylus "${programs[@]}"
+mkdir -p target/stylus
+cargo run -q -p stylus-devnet --bin stylus-pack -- --out target/stylus --json "$measured" "${programs[@]}"
+if [ "${UPDATE_SIZES:-0}" = 1 ]; then
+  cp "$measured" "$committed"
+  echo "size: wrote $committed"
+  exit 0
+fi
+node -e '
+  const [committed, measured] = process.argv.slice(1).map((f) => require(f));
+  let failed = false;
+  for (const [name, now] of Object.entries(measured)) {
+    const before = committed[name];
+    if (!before) { console.error(`size: ${name} has no committed size; run UPDATE_SIZES=1 script/size.sh`); failed = true; continue; }
+    const change = (now.onchain - before.onchain) / before.onchain;
+    if (change > 0.02) { console.error(`size: ${name} grew ${(100 * change).toFixed(2)}% (${before.onchain} -> ${now.onchain} on-chain bytes), more than 2%`); failed = true; }
+  }
+  for (const name of Object.keys(committed)) if (!measured[name]) { console.error(`size: ${name} is committed but not built`); failed = true; }
+  process.exit(failed ? 1 : 0);
+' "$PWD/$committed" "$PWD/$measured"
+echo "size: every program within 2% of test/results/sizes.json"

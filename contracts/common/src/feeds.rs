@@ -120,3 +120,117 @@ where
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ORACLE: Address = Address::repeat_byte(9);
+
+    /// Every way a feed check fails, to compare results in tests.
+    #[derive(Debug, PartialEq)]
+    enum FeedError {
+        Incomplete(IncompleteRound),
+        Invalid(InvalidPrice),
+        Stale(StalePrice),
+        Down(SequencerDown),
+        Grace(SequencerGracePeriod),
+    }
+
+    impl From<IncompleteRound> for FeedError {
+        fn from(e: IncompleteRound) -> Self {
+            FeedError::Incomplete(e)
+        }
+    }
+    impl From<InvalidPrice> for FeedError {
+        fn from(e: InvalidPrice) -> Self {
+            FeedError::Invalid(e)
+        }
+    }
+    impl From<StalePrice> for FeedError {
+        fn from(e: StalePrice) -> Self {
+            FeedError::Stale(e)
+        }
+    }
+    impl From<SequencerDown> for FeedError {
+        fn from(e: SequencerDown) -> Self {
+            FeedError::Down(e)
+        }
+    }
+    impl From<SequencerGracePeriod> for FeedError {
+        fn from(e: SequencerGracePeriod) -> Self {
+            FeedError::Grace(e)
+        }
+    }
+
+    fn round(answer: i64, updated_at: u64) -> Round {
+        Round {
+            round_id: U80::from(5u8),
+            answer: I256::try_from(answer).unwrap_or_default(),
+            started_at: U256::from(updated_at),
+            updated_at: U256::from(updated_at),
+            answered_in_round: U80::from(5u8),
+        }
+    }
+
+    fn check(r: &Round, heartbeat: u32, now: u64) -> Result<U256, FeedError> {
+        checked_answer(ORACLE, r, heartbeat, now)
+    }
+
+    #[test]
+    fn a_price_is_used_only_from_a_complete_positive_fresh_round() {
+        assert_eq!(check(&round(7, 1_000), 60, 1_060), Ok(U256::from(7u8)));
+        assert!(matches!(
+            check(&round(7, 1_000), 60, 1_061),
+            Err(FeedError::Stale(_))
+        ));
+        assert!(matches!(
+            check(&round(0, 1_000), 60, 1_000),
+            Err(FeedError::Invalid(_))
+        ));
+        assert!(matches!(
+            check(&round(-1, 1_000), 60, 1_000),
+            Err(FeedError::Invalid(_))
+        ));
+        assert!(matches!(
+            check(&round(7, 0), 60, 0),
+            Err(FeedError::Incomplete(_))
+        ));
+        let earlier = Round {
+            answered_in_round: U80::from(4u8),
+            ..round(7, 1_000)
+        };
+        assert!(matches!(
+            check(&earlier, 60, 1_000),
+            Err(FeedError::Incomplete(_))
+        ));
+    }
+
+    #[test]
+    fn a_round_stamped_in_the_future_is_fresh() {
+        assert_eq!(check(&round(5, 1_000), 1, 900), Ok(U256::from(5u8)));
+    }
+
+    #[test]
+    fn the_sequencer_is_up_exactly_at_the_end_of_its_grace_period() {
+        let mut r = round(0, 100);
+        assert_eq!(check_sequencer::<FeedError>(ORACLE, &r, 50, 150), Ok(()));
+        assert!(matches!(
+            check_sequencer::<FeedError>(ORACLE, &r, 50, 149),
+            Err(FeedError::Grace(_))
+        ));
+        r.answer = I256::ONE;
+        assert!(matches!(
+            check_sequencer::<FeedError>(ORACLE, &r, 0, 10_000),
+            Err(FeedError::Down(_))
+        ));
+        let never = Round {
+            started_at: U256::ZERO,
+            ..round(0, 100)
+        };
+        assert!(matches!(
+            check_sequencer::<FeedError>(ORACLE, &never, 0, 10_000),
+            Err(FeedError::Down(_))
+        ));
+    }
+}

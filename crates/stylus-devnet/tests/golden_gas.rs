@@ -331,6 +331,20 @@ fn arbwasm_getters_answer() {
     let mut unknown = vec![0xd7, 0x0c, 0x0c, 0xa7];
     unknown.extend_from_slice(&[7; 32]);
     assert!(!chain.call(from, arb, unknown).status);
+    // programInitGas(address): the entry outside and inside the cache, before memory (1 gas here).
+    let mut init_gas = vec![0x62, 0xb6, 0x88, 0xaa];
+    init_gas.extend_from_slice(&[0; 12]);
+    init_gas.extend_from_slice(program.as_slice());
+    let r = chain.call(from, arb, init_gas);
+    assert!(r.status, "{r:?}");
+    assert_eq!(
+        U256::from_be_slice(&r.output[..32]),
+        U256::from(entry(EMPTY, 1, 2) - 1)
+    );
+    assert_eq!(
+        U256::from_be_slice(&r.output[32..]),
+        U256::from(cached_entry(EMPTY, 1, 2) - 1)
+    );
 }
 
 /// Growing memory pays the memory model first: from 1 page to 3, the third page is beyond the 2

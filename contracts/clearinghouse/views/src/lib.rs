@@ -6,6 +6,13 @@
 #![cfg_attr(not(any(test, feature = "export-abi")), no_std)]
 // export-abi generates an undocumented `print_from_args`; the entrypoint an undocumented export.
 #![allow(missing_docs)]
+#![deny(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::arithmetic_side_effects
+)]
 
 #[macro_use]
 extern crate alloc;

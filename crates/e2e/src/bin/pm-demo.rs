@@ -115,10 +115,19 @@ fn main() -> Result<()> {
         gas(config)
     );
     e.cache_programs()?;
+    let cached: u64 = e
+        .setup_gas
+        .iter()
+        .filter(|(l, _)| l == "cacheProgram")
+        .map(|(_, g)| *g)
+        .sum();
     println!(
         "  {:<58} {:>12} gas",
-        "cacheProgram x5 (Arbitrum's program cache, as busy programs are)",
-        gas(5 * stylus_devnet::arbwasmcache::CACHE_GAS)
+        format!(
+            "cacheProgram x{} (Arbitrum's program cache, as busy programs are)",
+            e.programs.len()
+        ),
+        gas(cached)
     );
     let names: Vec<&str> = listings().iter().map(|l| l.symbol).collect();
     println!(

@@ -1,11 +1,12 @@
 //! `stylus-pack`: packs Stylus programs like `cargo stylus deploy` and checks their size.
 //!
 //! ```text
-//! stylus-pack [--max BYTES] [--project-hash HEX] [--out DIR] WASM...
+//! stylus-pack [--max BYTES] [--project-hash HEX] [--out DIR] [--json FILE] [NAME=]WASM...
 //! ```
-//! Prints raw, processed and on-chain bytes per program; with `--out`, writes `<name>.code`
-//! (stored code) and `<name>.initcode` (deployment init code). Exits 1 when a program is above
-//! `--max` on-chain bytes (default 24,576), 2 on bad usage or input.
+//! Prints raw, processed and on-chain bytes per program (named NAME, or after the file); with
+//! `--out`, writes `<name>.code` (stored code) and `<name>.initcode` (deployment init code); with
+//! `--json`, writes `{"<name>": {"raw": …, "processed": …, "onchain": …}, …}`. Exits 1 when a
+//! program is above `--max` on-chain bytes (default 24,576), 2 on bad usage or input.
 
 use std::{path::PathBuf, process::ExitCode};
 
@@ -13,7 +14,7 @@ use stylus_devnet::pack::{pack, MAX_PROGRAM_BYTES, MAX_WASM_BYTES};
 
 fn usage(msg: &str) -> ExitCode {
     eprintln!(
-        "stylus-pack: {msg}\nusage: stylus-pack [--max BYTES] [--project-hash HEX] [--out DIR] WASM..."
+        "stylus-pack: {msg}\nusage: stylus-pack [--max BYTES] [--project-hash HEX] [--out DIR] [--json FILE] [NAME=]WASM..."
     );
     ExitCode::from(2)
 }
@@ -22,6 +23,7 @@ fn main() -> ExitCode {
     let mut max = MAX_PROGRAM_BYTES;
     let mut project_hash = [0u8; 32];
     let mut out: Option<PathBuf> = None;
+    let mut json: Option<PathBuf> = None;
     let mut inputs = Vec::new();
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -44,8 +46,15 @@ fn main() -> ExitCode {
                 Some(v) => out = Some(PathBuf::from(v)),
                 None => return usage("--out needs a directory"),
             },
+            "--json" => match args.next() {
+                Some(v) => json = Some(PathBuf::from(v)),
+                None => return usage("--json needs a file"),
+            },
             _ if arg.starts_with("--") => return usage(&format!("unknown option {arg}")),
-            _ => inputs.push(PathBuf::from(arg)),
+            _ => inputs.push(match arg.split_once('=') {
+                Some((name, path)) => (Some(name.to_string()), PathBuf::from(path)),
+                None => (None, PathBuf::from(arg)),
+            }),
         }
     }
     if inputs.is_empty() {
@@ -57,10 +66,13 @@ fn main() -> ExitCode {
         "{:<24} {:>10} {:>10} {:>10} {:>8}",
         "program", "raw", "processed", "on-chain", "limit"
     );
-    for input in &inputs {
-        let name = input
-            .file_stem()
-            .map_or_else(|| "program".into(), |s| s.to_string_lossy().into_owned());
+    let mut rows = Vec::new();
+    for (label, input) in &inputs {
+        let name = label.clone().unwrap_or_else(|| {
+            input
+                .file_stem()
+                .map_or_else(|| "program".into(), |s| s.to_string_lossy().into_owned())
+        });
         let wasm = match std::fs::read(input) {
             Ok(w) => w,
             Err(e) => return usage(&format!("cannot read {}: {e}", input.display())),
@@ -80,6 +92,12 @@ fn main() -> ExitCode {
             max,
             if fits { "ok" } else { "TOO LARGE" }
         );
+        rows.push(format!(
+            "  \"{name}\": {{\"raw\": {}, \"processed\": {}, \"onchain\": {}}}",
+            packed.raw_len,
+            packed.wasm.len(),
+            packed.onchain_len()
+        ));
         if let Some(dir) = &out {
             let written = std::fs::create_dir_all(dir)
                 .and_then(|()| std::fs::write(dir.join(format!("{name}.code")), &packed.code))
@@ -87,6 +105,11 @@ fn main() -> ExitCode {
             if let Err(e) = written {
                 return usage(&format!("cannot write to {}: {e}", dir.display()));
             }
+        }
+    }
+    if let Some(file) = &json {
+        if let Err(e) = std::fs::write(file, format!("{{\n{}\n}}\n", rows.join(",\n"))) {
+            return usage(&format!("cannot write {}: {e}", file.display()));
         }
     }
     if over {

@@ -1,5 +1,6 @@
 //! The ArbWasm precompile at 0x71: `activateProgram` validates a program (§2) and records its
-//! version by code hash (`program_info`); the getters tools call answer. Calling a program whose
+//! version by code hash (`program_info`); the getters tools call answer (`stylusVersion`,
+//! `inkPrice`, `codehashVersion`, `programVersion`, `programInitGas`). Calling a program whose
 //! code hash is not activated fails (see `runtime`). Generic over revm's context: it never
 //! imports the EVM that dispatches to it.
 
@@ -31,6 +32,8 @@ const CODEHASH_VERSION: [u8; 4] = [0xd7, 0x0c, 0x0c, 0xa7];
 const PROGRAM_VERSION: [u8; 4] = [0xcc, 0x8f, 0x4e, 0x88];
 /// `inkPrice()`.
 const INK_PRICE: [u8; 4] = [0xd1, 0xc1, 0x7a, 0xbc];
+/// `programInitGas(address)`: (gas, gasWhenCached), the entry a call pays before memory.
+const PROGRAM_INIT_GAS: [u8; 4] = [0x62, 0xb6, 0x88, 0xaa];
 
 /// Runs a call to 0x71. Bad calls revert with `Error(string)`; `Err` (fatal) only when the
 /// database fails.
@@ -54,7 +57,7 @@ pub fn run<CTX: ContextTr>(ctx: &mut CTX, inputs: &CallInputs) -> Result<Interpr
             limit,
             0,
         )),
-        CODEHASH_VERSION | PROGRAM_VERSION => {
+        CODEHASH_VERSION | PROGRAM_VERSION | PROGRAM_INIT_GAS => {
             let hash = if selector == CODEHASH_VERSION {
                 match word_arg(&input) {
                     Some(h) => B256::from_slice(h),
@@ -72,6 +75,17 @@ pub fn run<CTX: ContextTr>(ctx: &mut CTX, inputs: &CallInputs) -> Result<Interpr
                     .code_hash
             };
             match program_info::read(ctx, hash).map_err(db_error)? {
+                Some(info) if selector == PROGRAM_INIT_GAS => {
+                    let uncached = ProgramInfo {
+                        cached: false,
+                        ..info
+                    }
+                    .init_gas();
+                    let cached = ProgramInfo { cached: true, ..info }.init_gas();
+                    let mut out = word(U256::from(uncached));
+                    out.extend(word(U256::from(cached)));
+                    Ok(result(InstructionResult::Return, out, limit, 2_100))
+                }
                 Some(info) => Ok(result(
                     InstructionResult::Return,
                     word(U256::from(info.version)),

@@ -1,0 +1,66 @@
+//! Helpers the end-to-end tests share: the deployed engine, a hedged book, revert checks.
+// Each test binary uses some of these.
+#![allow(dead_code)]
+
+use alloy_primitives::{Address, I256};
+use alloy_sol_types::SolCall;
+use pm_e2e::deployment::{instrument, Engine, IClearinghouse, E18, E8};
+use stylus_devnet::Receipt;
+
+/// The repository root.
+pub const ROOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../..");
+/// Seconds in a day.
+pub const DAY: u64 = 86_400;
+
+/// The whole engine, deployed and configured (`pm_e2e::deployment`).
+pub fn engine() -> Engine {
+    Engine::deploy(ROOT).expect("the engine deploys (run script/build-wasm.sh and forge build)")
+}
+
+pub fn wad(v: i128) -> I256 {
+    I256::try_from(v).unwrap()
+}
+
+/// Asserts `r` reverted with the custom error `selector`.
+pub fn reverted_with(r: &Receipt, selector: [u8; 4]) {
+    assert!(!r.status, "expected a revert, got {r:?}");
+    assert_eq!(&r.output[..4], selector.as_slice(), "revert data {:?}", r.output);
+}
+
+/// A USD amount with 6 decimals as the 18-decimal figure the ABI reports.
+pub fn abi_of_usd6(v: i128) -> I256 {
+    wad(v * 1_000_000_000_000)
+}
+
+/// Alice (100,000 USDC) buys 1 BTC call (65,000, 30 days) from Bob (1,000,000 USDC) at 3,500 on
+/// the options market and sells him 0.5 BTC perp at 65,000 on the perp market.
+pub fn hedged_book() -> (Engine, Address, Address) {
+    let mut e = engine();
+    let (alice, bob) = (e.chain.accounts[1], e.chain.accounts[2]);
+    e.open_account(alice, 100_000).unwrap();
+    e.open_account(bob, 1_000_000).unwrap();
+    let expiry = e.chain.timestamp() + 30 * DAY;
+    let call = e.list_option(0, true, expiry, 65_000 * E8 as u128).unwrap();
+    let r = e
+        .trade(e.options, alice, bob, &[(call, E18, 3_500 * E18)])
+        .unwrap();
+    assert!(r.status, "{r:?}");
+    let perp = instrument(0, 0, 0, 0);
+    let r = e
+        .trade(e.perps, alice, bob, &[(perp, -E18 / 2, 65_000 * E18)])
+        .unwrap();
+    assert!(r.status, "{r:?}");
+    (e, alice, bob)
+}
+
+/// The account's book, from the views facet.
+pub fn positions(e: &mut Engine, account: Address) -> (Vec<u128>, Vec<i128>) {
+    let r = e.chain.call(
+        account,
+        e.clearinghouse,
+        IClearinghouse::positionsCall { account }.abi_encode(),
+    );
+    assert!(r.status, "{r:?}");
+    let p = IClearinghouse::positionsCall::abi_decode_returns(&r.output).unwrap();
+    (p.instruments, p.sizes)
+}

@@ -1,0 +1,123 @@
+//! The clearinghouse answers every function at one address: the core runs the hot path and
+//! routes every other selector to the facet that exports it (a table generated from the facets'
+//! interfaces). Every function of the generated `IClearinghouse` is routed, an unknown selector is
+//! a typed error, initialisation happens once, in the deployment transaction, and a facet answers
+//! only its own functions.
+//!
+//! Needs `script/build-wasm.sh` and `forge build` first (script/test.sh runs both before this).
+#![cfg(feature = "e2e")]
+
+mod common;
+
+use alloy_primitives::{Address, Bytes, FixedBytes};
+use alloy_sol_types::sol_data::{Address as SolAddress, Bytes as SolBytes};
+use alloy_sol_types::{SolCall, SolError, SolType};
+use common::*;
+use pm_e2e::deployment::IClearinghouse;
+use pm_e2e::programs::programs;
+
+fn program(e: &pm_e2e::deployment::Engine, name: &str) -> Address {
+    e.programs
+        .iter()
+        .find(|(n, _)| n == name)
+        .map(|(_, a)| *a)
+        .unwrap()
+}
+
+#[test]
+fn every_function_of_the_interface_answers_at_the_core() {
+    let mut e = engine();
+    let unknown = IClearinghouse::UnknownSelector::SELECTOR;
+    for selector in IClearinghouse::IClearinghouseCalls::SELECTORS {
+        // The bare selector: a function without arguments answers, the others revert on decoding;
+        // none may be unknown to the core.
+        let r = e.chain.call(e.owner, e.clearinghouse, selector.to_vec());
+        assert!(
+            r.output.get(..4) != Some(unknown.as_slice()),
+            "{selector:?} is not routed: {r:?}"
+        );
+    }
+    // The interface holds the functions of all four programs.
+    for selector in [
+        IClearinghouse::updatePositionCall::SELECTOR,
+        IClearinghouse::setMarketCall::SELECTOR,
+        IClearinghouse::positionsCall::SELECTOR,
+        IClearinghouse::withdrawableCall::SELECTOR,
+    ] {
+        assert!(IClearinghouse::IClearinghouseCalls::SELECTORS.contains(&selector));
+    }
+}
+
+#[test]
+fn an_unknown_selector_is_a_typed_error() {
+    let mut e = engine();
+    let r = e
+        .chain
+        .call(e.owner, e.clearinghouse, vec![0xde, 0xad, 0xbe, 0xef, 0, 0]);
+    reverted_with(&r, IClearinghouse::UnknownSelector::SELECTOR);
+    let err = IClearinghouse::UnknownSelector::abi_decode(&r.output).unwrap();
+    assert_eq!(err.selector, FixedBytes([0xde, 0xad, 0xbe, 0xef]));
+    // Calldata too short for a selector is unknown too.
+    let r = e.chain.call(e.owner, e.clearinghouse, vec![0x01]);
+    reverted_with(&r, IClearinghouse::UnknownSelector::SELECTOR);
+}
+
+#[test]
+fn initialize_runs_once_in_the_deployment_transaction() {
+    let mut e = engine();
+    let again = IClearinghouse::initializeCall {
+        owner: e.chain.accounts[5],
+        vault: e.vault,
+        riskProgram: e.risk_program,
+        viewsFacet: program(&e, "clearinghouse-views"),
+        accountsFacet: program(&e, "clearinghouse-accounts"),
+        settlementDecimals: 6,
+    };
+    let r = e.send(e.chain.accounts[5], e.clearinghouse, again.abi_encode());
+    reverted_with(&r, IClearinghouse::AlreadyInitialized::SELECTOR);
+    let owner = e.chain.call(
+        e.owner,
+        e.clearinghouse,
+        IClearinghouse::ownerCall {}.abi_encode(),
+    );
+    let owner = IClearinghouse::ownerCall::abi_decode_returns(&owner.output).unwrap();
+    assert_eq!(owner, e.owner);
+}
+
+#[test]
+fn the_constructor_accepts_only_a_call_of_initialize() {
+    let mut e = engine();
+    let root = std::path::Path::new(ROOT);
+    let core = programs(root)
+        .unwrap()
+        .into_iter()
+        .find(|p| p.name == "clearinghouse-core")
+        .unwrap();
+    let (fresh, _, _) = e
+        .chain
+        .deploy_program(e.owner, &core.wasm(root).unwrap())
+        .unwrap();
+    let admin = program(&e, "clearinghouse-admin");
+    let not_initialize = IClearinghouse::setRiskAdminCall { riskAdmin: e.owner }.abi_encode();
+    let mut ctor = alloy_primitives::keccak256("stylus_constructor()")[..4].to_vec();
+    ctor.extend(<(SolAddress, SolBytes)>::abi_encode_params(&(
+        admin,
+        Bytes::from(not_initialize),
+    )));
+    let r = e.send(e.owner, fresh, ctor);
+    reverted_with(&r, IClearinghouse::UnknownSelector::SELECTOR);
+}
+
+#[test]
+fn a_facet_answers_only_its_own_functions() {
+    let mut e = engine();
+    let (admin, views) = (
+        program(&e, "clearinghouse-admin"),
+        program(&e, "clearinghouse-views"),
+    );
+    let positions = IClearinghouse::positionsCall { account: e.owner }.abi_encode();
+    // The views facet exports `positions`; the admin facet does not and reverts with no data.
+    assert!(e.chain.call(e.owner, views, positions.clone()).status);
+    let r = e.chain.call(e.owner, admin, positions);
+    assert!(!r.status && r.output.is_empty(), "{r:?}");
+}
