@@ -47,10 +47,12 @@ impl Clearinghouse {
         let unit = pow10(decimals)
             .and_then(|u| i128::try_from(u).ok())
             .ok_or_else(overflow)?;
-        // free (USD, 18 decimals) / (price · kept / 10,000) per whole token, in token units.
+        // free (USD, 18 decimals) / (price · kept / 10,000) per whole token, in token units: one
+        // floor over a 256-bit product. `free · 10,000` rather than `unit · 10,000`, which
+        // overflows for tokens of 35 and 36 decimals.
         let amount = mul_div(
-            free,
-            unit.checked_mul(BPS).ok_or_else(overflow)?,
+            free.checked_mul(BPS).ok_or_else(overflow)?,
+            unit,
             price.checked_mul(kept).ok_or_else(overflow)?,
             Rounding::Down,
         )
