@@ -8,7 +8,7 @@ use crate::support::*;
 
 #[test]
 fn constructor_sets_owner_and_emits() {
-    let chain = Chain::new();
+    let chain = new_chain();
     let mut vault = chain.vault();
     vault.constructor(OWNER).unwrap();
     assert_eq!(vault.owner(), OWNER);
@@ -20,7 +20,7 @@ fn constructor_sets_owner_and_emits() {
 
 #[test]
 fn constructor_rejects_zero_owner() {
-    let chain = Chain::new();
+    let chain = new_chain();
     let before = chain.storage_snapshot();
     assert_reverts(chain.vault().constructor(Address::ZERO), ZeroAddress {});
     assert_eq!(chain.storage_snapshot(), before);

@@ -14,7 +14,7 @@ use support::*;
 /// A vault with roles set, USDC (6 decimals, $1.00, 2% haircut) and WETH (18 decimals, $3,000,
 /// 10% haircut) listed with 8-decimal feeds and a 1-hour heartbeat.
 pub fn listed_chain() -> Chain {
-    let chain = Chain::new();
+    let chain = new_chain();
     let mut vault = chain.as_(OWNER).vault();
     vault.constructor(OWNER).expect("constructor");
     vault.set_risk_admin(ADMIN).expect("risk admin");

@@ -1,0 +1,293 @@
+//! The clearinghouse's test setup on `pm-test-host`: the addresses and numbers the tests use,
+//! the fakes it calls ([`vault`]: a vault with a settlement ledger; the real risk program;
+//! feeds and tokens from the host), chains at each stage of setup, instrument ids, and the
+//! native margin [`model`] the views must agree with.
+#![allow(dead_code)]
+
+pub mod model;
+pub mod vault;
+
+use alloy_primitives::{Address, I256, U256};
+use pm_clearinghouse::instrument::{id_of, Spec, CALL, FUTURE, PERP, PUT};
+use pm_clearinghouse::Clearinghouse;
+use pm_risk::params::defaults;
+use pm_risk::wire::{params_of, scalars_of};
+pub use pm_test_host::{assert_reverts, event, CallKind, Chain, Incoming, TokenKind};
+
+pub use model::Model;
+pub use vault::{Collateral, FakeVault, Settlement};
+
+pub const CLEARINGHOUSE: Address = Address::repeat_byte(0xC0);
+pub const OWNER: Address = Address::repeat_byte(0x01);
+pub const RISK_ADMIN: Address = Address::repeat_byte(0x02);
+pub const VOL_ORACLE: Address = Address::repeat_byte(0x03);
+pub const ALICE: Address = Address::repeat_byte(0x0A);
+pub const BOB: Address = Address::repeat_byte(0x0B);
+pub const CAROL: Address = Address::repeat_byte(0x0C);
+pub const MARKET: Address = Address::repeat_byte(0x4D);
+pub const OTHER_MARKET: Address = Address::repeat_byte(0x4E);
+pub const VAULT: Address = Address::repeat_byte(0xAA);
+pub const RISK_PROGRAM: Address = Address::repeat_byte(0xAB);
+pub const ADMIN_FACET: Address = Address::repeat_byte(0xF0);
+pub const VIEWS_FACET: Address = Address::repeat_byte(0xF1);
+pub const ACCOUNTS_FACET: Address = Address::repeat_byte(0xF2);
+pub const USDC: Address = Address::repeat_byte(0x10);
+pub const WETH: Address = Address::repeat_byte(0x11);
+pub const USDC_FEED: Address = Address::repeat_byte(0x20);
+pub const BTC_FEED: Address = Address::repeat_byte(0x21);
+pub const ETH_FEED: Address = Address::repeat_byte(0x22);
+/// An address with no code.
+pub const NOBODY: Address = Address::repeat_byte(0x77);
+
+/// The block time tests start at.
+pub const NOW: u64 = 1_800_000_000;
+pub const DAY: u64 = 86_400;
+pub const E18: i128 = 1_000_000_000_000_000_000;
+/// One USD of the settlement token (6 decimals).
+pub const USDC_UNIT: i128 = 1_000_000;
+/// One risk-crate USD (6 decimals) in 18 decimals.
+pub const USD_TO_WAD: i128 = 1_000_000_000_000;
+/// Underlying indices of the standard setup.
+pub const BTC: u8 = 0;
+pub const ETH: u8 = 1;
+/// Feed prices of the standard setup (8 decimals).
+pub const BTC_ANSWER: i128 = 60_000 * 100_000_000;
+pub const ETH_ANSWER: i128 = 3_000 * 100_000_000;
+pub const BTC_VOL: i128 = 55 * E18 / 100;
+pub const ETH_VOL: i128 = 70 * E18 / 100;
+pub const BTC_ETH_CORRELATION: i128 = 8 * E18 / 10;
+/// The standard underlyings' feed heartbeat and longest vol age, seconds.
+pub const HEARTBEAT: u32 = 3_600;
+pub const VOL_MAX_AGE: u32 = 86_400;
+/// Collateral value of ALICE and BOB in the standard setup (USD, 18 decimals).
+pub const COLLATERAL: i128 = 100_000 * E18;
+
+/// `v` as an `int256`.
+pub fn wad(v: i128) -> I256 {
+    I256::try_from(v).unwrap()
+}
+
+/// The risk crate's USD (6 decimals) in 18 decimals.
+pub fn usd(v: i128) -> I256 {
+    wad(v * USD_TO_WAD)
+}
+
+pub fn perp(underlying: u8) -> u128 {
+    id_of(&Spec {
+        underlying,
+        kind: PERP,
+        expiry: 0,
+        strike: 0,
+    })
+}
+
+pub fn future(underlying: u8, expiry: u64) -> u128 {
+    id_of(&Spec {
+        underlying,
+        kind: FUTURE,
+        expiry,
+        strike: 0,
+    })
+}
+
+/// A call with `strike` in whole USD.
+pub fn call(underlying: u8, expiry: u64, strike: u128) -> u128 {
+    id_of(&Spec {
+        underlying,
+        kind: CALL,
+        expiry,
+        strike: strike * 100_000_000,
+    })
+}
+
+/// A put with `strike` in whole USD.
+pub fn put(underlying: u8, expiry: u64, strike: u128) -> u128 {
+    id_of(&Spec {
+        underlying,
+        kind: PUT,
+        expiry,
+        strike: strike * 100_000_000,
+    })
+}
+
+/// The clearinghouse over a chain, and the fakes it calls.
+pub trait ClearinghouseHost {
+    /// The clearinghouse at the chain's contract address.
+    fn ch(&self) -> Clearinghouse;
+    /// Reads or changes the fake vault.
+    fn vault<R>(&self, f: impl FnOnce(&mut FakeVault) -> R) -> R;
+    /// The vault's settlement ledger.
+    fn ledger(&self) -> Vec<Settlement>;
+    /// Sets `account`'s collateral value before settlements (USD, 18 decimals).
+    fn set_collateral(&self, account: Address, value: i128);
+    /// What the vault answers as `account`'s collateral value now.
+    fn collateral_of(&self, account: Address) -> I256;
+    /// Sets the block time and stamps every feed's round fresh at it.
+    fn advance_to(&self, timestamp: u64);
+    /// Sets a feed's answer (its decimals), stamped now.
+    fn set_price(&self, feed: Address, answer: i128);
+}
+
+impl ClearinghouseHost for Chain {
+    fn ch(&self) -> Clearinghouse {
+        Clearinghouse::from(self)
+    }
+    fn vault<R>(&self, f: impl FnOnce(&mut FakeVault) -> R) -> R {
+        self.fake_mut(VAULT, f)
+    }
+    fn ledger(&self) -> Vec<Settlement> {
+        self.vault(|v| v.ledger.clone())
+    }
+    fn set_collateral(&self, account: Address, value: i128) {
+        self.vault(|v| v.values.insert(account, wad(value)));
+    }
+    fn collateral_of(&self, account: Address) -> I256 {
+        self.vault(|v| v.collateral_value(account))
+    }
+    fn advance_to(&self, timestamp: u64) {
+        self.set_time(timestamp);
+        for feed in [USDC_FEED, BTC_FEED, ETH_FEED] {
+            self.feed_mut(feed, |f| {
+                f.started_at = timestamp;
+                f.updated_at = timestamp;
+            });
+        }
+    }
+    fn set_price(&self, feed: Address, answer: i128) {
+        let now = self.now();
+        self.feed_mut(feed, |f| {
+            f.answer = wad(answer);
+            f.updated_at = now;
+        });
+    }
+}
+
+/// The risk program at `RISK_PROGRAM`: the real `pm_risk_program::answer` on the calldata,
+/// reverting with the one-byte code of its error.
+pub fn register_risk_program(chain: &Chain) {
+    chain.register_fn(RISK_PROGRAM, |call: &Incoming<'_>| {
+        pm_risk_program::answer(call.data).map_err(|e| vec![pm_risk_program::error_byte(e)])
+    });
+}
+
+/// A chain before `initialize`: the fake vault (settling in 6-decimal USDC, USDC and 18-decimal
+/// WETH listed as collateral), the risk program, the facets and markets (code only), feeds for
+/// USDC ($1), BTC ($60,000) and ETH ($3,000) with 8 decimals, and the two tokens.
+pub fn bare_chain() -> Chain {
+    let chain = Chain::new(CLEARINGHOUSE, OWNER, NOW);
+    chain.register(
+        VAULT,
+        FakeVault {
+            clearinghouse: CLEARINGHOUSE,
+            settlement_token: USDC,
+            settlement_decimals: 6,
+            ..FakeVault::default()
+        },
+    );
+    chain.vault(|v| {
+        v.collaterals.insert(
+            USDC,
+            Collateral {
+                oracle: USDC_FEED,
+                haircut_bps: 0,
+                heartbeat: 86_400,
+            },
+        );
+        v.collaterals.insert(
+            WETH,
+            Collateral {
+                oracle: ETH_FEED,
+                haircut_bps: 1_000,
+                heartbeat: 3_600,
+            },
+        );
+    });
+    register_risk_program(&chain);
+    for code in [ADMIN_FACET, VIEWS_FACET, ACCOUNTS_FACET, MARKET, OTHER_MARKET] {
+        chain.deploy_code(code);
+    }
+    chain.add_feed(USDC_FEED, 8, 100_000_000);
+    chain.add_feed(BTC_FEED, 8, BTC_ANSWER);
+    chain.add_feed(ETH_FEED, 8, ETH_ANSWER);
+    chain.add_token(USDC, TokenKind::Standard, 6);
+    chain.add_token(WETH, TokenKind::Standard, 18);
+    chain
+}
+
+/// `bare_chain` initialised by OWNER (settlement decimals 6), with the risk admin and the
+/// volatility oracle set.
+pub fn initialized_chain() -> Chain {
+    let chain = bare_chain();
+    let mut ch = chain.as_(OWNER).ch();
+    ch.initialize(OWNER, VAULT, RISK_PROGRAM, VIEWS_FACET, ACCOUNTS_FACET, 6)
+        .unwrap();
+    ch.set_risk_admin(RISK_ADMIN).unwrap();
+    ch.set_vol_oracle(VOL_ORACLE).unwrap();
+    chain
+}
+
+/// Lists underlying `index` on `feed` with the standard heartbeat and vol age and `params`.
+pub fn list(chain: &Chain, index: u8, feed: Address, params: &pm_risk::UnderlyingParams) {
+    chain
+        .as_(RISK_ADMIN)
+        .ch()
+        .set_underlying(index, feed, HEARTBEAT, VOL_MAX_AGE, 0, params_of(params))
+        .unwrap();
+}
+
+/// The standard setup ([`Model::standard`]): BTC (0) and ETH (1) listed, the default
+/// account-wide parameters with a 0.8 correlation, vols posted now, MARKET authorised and
+/// approved by ALICE and BOB, each with $100,000 of collateral.
+pub fn listed_chain() -> Chain {
+    let chain = initialized_chain();
+    list(&chain, BTC, BTC_FEED, &defaults::BTC);
+    list(&chain, ETH, ETH_FEED, &defaults::ETH);
+    let risk = defaults::risk(&[]);
+    chain
+        .as_(RISK_ADMIN)
+        .ch()
+        .set_risk_params(risk.grid_levels, scalars_of(&risk), vec![BTC_ETH_CORRELATION])
+        .unwrap();
+    post_vols(&chain);
+    chain.as_(OWNER).ch().set_market(MARKET, true).unwrap();
+    for account in [ALICE, BOB] {
+        chain.as_(account).ch().approve_market(MARKET, true);
+        chain.set_collateral(account, COLLATERAL);
+    }
+    chain
+}
+
+/// Posts the standard vols, stamped now.
+pub fn post_vols(chain: &Chain) {
+    let mut ch = chain.as_(VOL_ORACLE).ch();
+    ch.post_volatility(BTC, BTC_VOL).unwrap();
+    ch.post_volatility(ETH, ETH_VOL).unwrap();
+}
+
+/// MARKET changes `account`'s position; panics on an error.
+pub fn trade(chain: &Chain, account: Address, instrument: u128, delta: i128, price: i128) {
+    chain
+        .as_(MARKET)
+        .ch()
+        .update_position(account, instrument, delta, price)
+        .unwrap();
+}
+
+/// Asserts `call` failed with `expected` and changed nothing: storage, logs, the vault's ledger.
+pub fn assert_unchanged<T, E>(
+    chain: &Chain,
+    call: impl FnOnce() -> Result<T, pm_clearinghouse::ClearinghouseError>,
+    expected: E,
+) where
+    T: std::fmt::Debug,
+    E: alloy_sol_types::SolError,
+{
+    let ledger = chain.ledger();
+    chain.assert_reverts_unchanged(call, expected);
+    assert_eq!(chain.ledger(), ledger, "the vault's ledger changed");
+}
+
+/// `U256` of a `u128`.
+pub fn u256(v: u128) -> U256 {
+    U256::from(v)
+}
