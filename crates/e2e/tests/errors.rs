@@ -92,6 +92,6 @@ fn bad_calls_get_typed_errors() {
     );
     reverted_with(&r, IClearinghouse::InvalidRiskParameters::SELECTOR);
     let err = IClearinghouse::InvalidRiskParameters::abi_decode(&r.output).unwrap();
-    assert_eq!(err.code, pm_risk::RiskError::CorrelationNotPsd as u8);
+    assert_eq!(err.code, pm_risk::RiskError::CorrelationNotPsd.code());
     assert_eq!(e.margin(alice).unwrap().0, before);
 }

@@ -38,7 +38,7 @@ fn a_hedged_book_needs_less_than_isolated_and_matches_pm_margin_to_the_wei() {
             { "underlying": "BTC", "instrument": "perp", "size": "-0.5" }
         ]
     });
-    let path = std::env::temp_dir().join(format!("pm-devnet-hedged-{}.json", std::process::id()));
+    let path = std::env::temp_dir().join(format!("pm-e2e-hedged-{}.json", std::process::id()));
     std::fs::write(&path, fixture.to_string()).unwrap();
     let report = pm_cli::margin_command(path.to_str().unwrap(), true).unwrap();
     std::fs::remove_file(&path).ok();

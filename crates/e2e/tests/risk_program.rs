@@ -74,13 +74,13 @@ fn bad_requests_revert_with_the_error() {
     let from = chain.accounts[0];
     let r = chain.call(from, program, vec![9u8]);
     assert!(!r.status && r.halt.is_none());
-    assert_eq!(r.output.as_ref(), &[pm_risk::RiskError::BadEncoding as u8]);
+    assert_eq!(r.output.as_ref(), &[pm_risk::RiskError::BadEncoding.code()]);
     // A matrix that is not positive semi-definite.
     let mut req = book(3, 3);
     let c = 9 * WAD / 10;
     req.correlation = vec![WAD, c, c, c, WAD, -c, c, -c, WAD];
     let r = chain.call(from, program, wire::encode(&req));
-    assert_eq!(r.output.as_ref(), &[pm_risk::RiskError::CorrelationNotPsd as u8]);
+    assert_eq!(r.output.as_ref(), &[pm_risk::RiskError::CorrelationNotPsd.code()]);
 }
 
 const NOW: u64 = 1_795_000_000;
