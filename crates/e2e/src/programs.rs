@@ -50,3 +50,13 @@ pub fn programs(root: &Path) -> Result<Vec<Program>, String> {
         })
         .collect()
 }
+
+/// The release wasm of the program called `name`. Errors: the list has no such program, or its
+/// wasm is missing.
+pub fn wasm_of(root: &Path, name: &str) -> Result<Vec<u8>, String> {
+    programs(root)?
+        .into_iter()
+        .find(|p| p.name == name)
+        .ok_or_else(|| format!("contracts/programs.tsv lists no {name}"))?
+        .wasm(root)
+}

@@ -13,8 +13,7 @@ use stylus_devnet::Devnet;
 const ROOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../..");
 
 fn deploy(chain: &mut Devnet) -> Address {
-    let path = format!("{ROOT}/target/wasm32-unknown-unknown/wasm-speed/pm_risk_program.wasm");
-    let wasm = std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}; run script/build-wasm.sh"));
+    let wasm = pm_e2e::programs::wasm_of(std::path::Path::new(ROOT), "risk-program").unwrap();
     chain.deploy_program(chain.accounts[0], &wasm).expect("deploys").0
 }
 

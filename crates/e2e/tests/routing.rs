@@ -14,7 +14,7 @@ use alloy_sol_types::sol_data::{Address as SolAddress, Bytes as SolBytes};
 use alloy_sol_types::{SolCall, SolError, SolType};
 use common::*;
 use pm_e2e::deployment::IClearinghouse;
-use pm_e2e::programs::programs;
+use pm_e2e::programs::wasm_of;
 
 fn program(e: &pm_e2e::deployment::Engine, name: &str) -> Address {
     e.programs
@@ -87,16 +87,8 @@ fn initialize_runs_once_in_the_deployment_transaction() {
 #[test]
 fn the_constructor_accepts_only_a_call_of_initialize() {
     let mut e = engine();
-    let root = std::path::Path::new(ROOT);
-    let core = programs(root)
-        .unwrap()
-        .into_iter()
-        .find(|p| p.name == "clearinghouse-core")
-        .unwrap();
-    let (fresh, _, _) = e
-        .chain
-        .deploy_program(e.owner, &core.wasm(root).unwrap())
-        .unwrap();
+    let core = wasm_of(std::path::Path::new(ROOT), "clearinghouse-core").unwrap();
+    let (fresh, _, _) = e.chain.deploy_program(e.owner, &core).unwrap();
     let admin = program(&e, "clearinghouse-admin");
     let not_initialize = IClearinghouse::setRiskAdminCall { riskAdmin: e.owner }.abi_encode();
     let mut ctor = alloy_primitives::keccak256("stylus_constructor()")[..4].to_vec();

@@ -21,8 +21,7 @@ sol! {
 const ROOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../..");
 
 fn wasm() -> Vec<u8> {
-    let path = format!("{ROOT}/target/wasm32-unknown-unknown/wasm/pm_vault.wasm");
-    std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}; run script/build-wasm.sh"))
+    pm_e2e::programs::wasm_of(std::path::Path::new(ROOT), "vault").unwrap()
 }
 
 fn token_args(name: &str, symbol: &str, decimals: u8) -> Vec<u8> {
