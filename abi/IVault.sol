@@ -174,7 +174,8 @@ interface IVault {
     /// @return totalDeposited what all accounts hold, in token units
     function collateralConfig(address token) external view returns (address oracle, uint16 haircutBps, uint256 depositCap, uint32 heartbeat, uint256 totalDeposited);
 
-    /// @notice Deposits `amount` of `token` for the caller.
+    /// @notice Deposits `amount` of `token` for the caller. A deposit of the settlement token pays the
+    ///      account's debt first; the rest lands in its balance.
     /// @dev Errors: `VaultPaused`, `ZeroAmount`, `CollateralNotListed`, `DepositCapExceeded`,
     ///      `TokenCallFailed`, `NothingReceived`, `ArithmeticOverflow`.
     /// @return credited the amount credited, what the vault actually received (a

@@ -71,9 +71,14 @@ impl Vault {
         }
         let total_after = cap_check(received)?;
 
-        let balance = self.balances.getter(account).get(token);
-        let new_balance = balance.checked_add(received).ok_or_else(overflow)?;
-        self.balances.setter(account).setter(token).set(new_balance);
+        if token == self.settlement_token.get() {
+            // Settlement-token deposits pay the account's debt first, as every credit does.
+            self.credit(account, received)?;
+        } else {
+            let balance = self.balances.getter(account).get(token);
+            let new_balance = balance.checked_add(received).ok_or_else(overflow)?;
+            self.balances.setter(account).setter(token).set(new_balance);
+        }
         self.collaterals.setter(token).total_deposited.set(total_after);
         self.vm().log(Deposited {
             account,

@@ -193,7 +193,8 @@ impl Vault {
         )
     }
 
-    /// Deposits `amount` of `token` for the caller.
+    /// Deposits `amount` of `token` for the caller. A deposit of the settlement token pays the
+    /// account's debt first; the rest lands in its balance.
     ///
     /// Returns `credited`: the amount credited, what the vault actually received (a
     /// fee-on-transfer token delivers less).

@@ -1,8 +1,8 @@
 //! The link to the clearinghouse: its margin check on withdrawals, and settlement of realised
 //! PnL, premiums and fees in the settlement token, where a balance that runs out becomes debt.
 //!
-//! Invariant: an account never has both a settlement-token balance and a debt (credits pay the
-//! debt first, debits use the balance first).
+//! Invariant: an account never has both a settlement-token balance and a debt (credits, and
+//! deposits of the settlement token, pay the debt first; debits use the balance first).
 
 use alloy_primitives::{Address, I256, U256};
 use alloy_sol_types::SolCall;
@@ -118,7 +118,7 @@ impl Vault {
     }
 
     /// Pays down debt with `units`, and credits the rest to the balance.
-    fn credit(&mut self, who: Address, units: U256) -> Result<()> {
+    pub(crate) fn credit(&mut self, who: Address, units: U256) -> Result<()> {
         let token = self.settlement_token.get();
         let debt = self.debts.get(who);
         if debt >= units {

@@ -5,6 +5,7 @@ mod access;
 mod deposit;
 mod listing;
 mod pricing;
+mod settlement;
 mod support;
 mod withdraw;
 
