@@ -7,8 +7,8 @@
 //     the program and of `contracts/common`);
 //   - contracts/clearinghouse/core/src/routes.rs: every function of the three facets and the
 //     facet that runs it.
-//   node script/abi-gen.js routes <out dir> admin=<export-abi> views=<…> accounts=<…>
-//   node script/abi-gen.js interfaces <out dir> vault=<export-abi> core=<…> admin=<…> views=<…> accounts=<…>
+//   node script/abi-gen.js routes <out dir> clearinghouse-<facet>=<export-abi>...
+//   node script/abi-gen.js interfaces <out dir> vault=<export-abi> clearinghouse-core=<…> clearinghouse-<facet>=<…>...
 // Fails when a function has no doc comment, when its doc names a different number of return
 // values than it returns, or when the errors a program exports and the declarations differ.
 'use strict';
@@ -23,26 +23,34 @@ const fail = (msg) => {
 
 const camel = (s) => s.replace(/_([a-z0-9])/g, (_, c) => c.toUpperCase());
 
-// The programs: where their export-abi comes from, their Rust source, and their Solidity files.
+// The programs, named as in contracts/programs.tsv: `vault`, `clearinghouse-core`, and every
+// other `clearinghouse-<facet>`, whose Rust source is contracts/clearinghouse/<facet>/src/lib.rs
+// and whose `Facet` variant is <Facet>.
 const common = path.join(root, 'contracts', 'common', 'src');
 const clearinghouseLib = path.join(root, 'contracts', 'clearinghouse', 'lib', 'src', 'sol');
-const programs = {
-  vault: { source: path.join(root, 'contracts', 'vault', 'src', 'lib.rs'), sol: path.join(root, 'contracts', 'vault', 'src', 'sol') },
-  core: { source: path.join(root, 'contracts', 'clearinghouse', 'core', 'src', 'lib.rs'), sol: clearinghouseLib },
-  admin: { source: path.join(root, 'contracts', 'clearinghouse', 'admin', 'src', 'lib.rs'), sol: clearinghouseLib, facet: 'Admin' },
-  views: { source: path.join(root, 'contracts', 'clearinghouse', 'views', 'src', 'lib.rs'), sol: clearinghouseLib, facet: 'Views' },
-  accounts: { source: path.join(root, 'contracts', 'clearinghouse', 'accounts', 'src', 'lib.rs'), sol: clearinghouseLib, facet: 'Accounts' },
-};
-
 const [mode, outDir, ...pairs] = process.argv.slice(2);
+if (!['routes', 'interfaces'].includes(mode)) fail(`unknown mode ${mode}`);
+const programs = {};
 for (const pair of pairs) {
   const [name, file] = pair.split('=');
-  if (!programs[name]) fail(`unknown program ${name}`);
-  programs[name].exported = fs.readFileSync(file, 'utf8');
+  const exported = fs.readFileSync(file, 'utf8');
+  if (name === 'vault') {
+    programs[name] = { source: path.join(root, 'contracts', 'vault', 'src', 'lib.rs'), sol: path.join(root, 'contracts', 'vault', 'src', 'sol'), exported };
+  } else if (name.startsWith('clearinghouse-')) {
+    const part = name.slice('clearinghouse-'.length);
+    programs[name] = {
+      source: path.join(root, 'contracts', 'clearinghouse', part, 'src', 'lib.rs'),
+      sol: clearinghouseLib,
+      facet: part === 'core' ? undefined : part[0].toUpperCase() + part.slice(1),
+      exported,
+    };
+  } else {
+    fail(`unknown program ${name}`);
+  }
 }
-const needed = mode === 'routes' ? ['admin', 'views', 'accounts'] : Object.keys(programs);
-if (!['routes', 'interfaces'].includes(mode)) fail(`unknown mode ${mode}`);
-for (const name of needed) if (!programs[name].exported) fail(`no export-abi for ${name}`);
+const facets = Object.values(programs).filter((p) => p.facet);
+if (!facets.length) fail('no clearinghouse facet given');
+if (mode === 'interfaces') for (const name of ['vault', 'clearinghouse-core']) if (!programs[name]) fail(`no export-abi for ${name}`);
 
 // "function foo(uint8 a, int128[] memory b) external view returns (int256, bool);"
 function parseFunction(line) {
@@ -245,7 +253,7 @@ fs.writeFileSync(
 /// function answers at the clearinghouse's (core) address. Sizes, prices and USD figures have 18
 /// decimals; an instrument id packs underlying, kind (0 perp, 1 future, 2 call, 3 put), expiry and
 /// strike (8 decimals): see \`instrumentId\`.`,
-    members: [programs.core, programs.admin, programs.views, programs.accounts],
+    members: [programs['clearinghouse-core'], ...facets],
     solDir: clearinghouseLib,
   }),
 );
@@ -255,7 +263,7 @@ fs.writeFileSync(
 // The core's routing table.
 if (mode === 'routes') {
 const routes = [];
-for (const p of [programs.admin, programs.views, programs.accounts])
+for (const p of facets)
   for (const f of exportedFunctions(p)) {
     const types = f.params.map((x) => x.split(/\s+/)[0]);
     routes.push(`    ("${f.name}(${types.join(',')})", Facet::${p.facet}),`);

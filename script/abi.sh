@@ -20,17 +20,20 @@ export_abi() {
   cargo run -q -p "pm-$1" --features export-abi -- abi > "$tmp/$1.sol"
 }
 routes=contracts/clearinghouse/core/src/routes.rs
-
-for facet in admin views accounts; do export_abi "clearinghouse-$facet"; done
-node script/abi-gen.js routes "$tmp" "admin=$tmp/clearinghouse-admin.sol" \
-  "views=$tmp/clearinghouse-views.sol" "accounts=$tmp/clearinghouse-accounts.sol"
+# The clearinghouse's facets: every clearinghouse program of contracts/programs.tsv but the core.
+facets=$(script/programs.sh | awk '$1 ~ /^clearinghouse-/ && $1 != "clearinghouse-core" { print $1 }')
+facet_args=()
+for facet in $facets; do
+  export_abi "$facet"
+  facet_args+=("$facet=$tmp/$facet.sol")
+done
+node script/abi-gen.js routes "$tmp" "${facet_args[@]}"
 rustfmt --edition 2021 --config-path rustfmt.toml "$tmp/routes.rs"
 [ "$check" = 1 ] || cp "$tmp/routes.rs" "$routes"
 export_abi vault
 export_abi clearinghouse-core
-node script/abi-gen.js interfaces "$tmp" "vault=$tmp/vault.sol" "core=$tmp/clearinghouse-core.sol" \
-  "admin=$tmp/clearinghouse-admin.sol" "views=$tmp/clearinghouse-views.sol" \
-  "accounts=$tmp/clearinghouse-accounts.sol"
+node script/abi-gen.js interfaces "$tmp" "vault=$tmp/vault.sol" \
+  "clearinghouse-core=$tmp/clearinghouse-core.sol" "${facet_args[@]}"
 
 json_from_artifact() {
   node -e 'const a = require(process.argv[1]); process.stdout.write(JSON.stringify(a.abi, null, 2) + "\n");' \

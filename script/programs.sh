@@ -4,6 +4,6 @@
 # Sourced by nothing: script/build-wasm.sh and script/size.sh read its output.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-grep -v '^[[:space:]]*\(#\|$\)' contracts/programs.tsv | while read -r program crate profile _; do
+grep -Ev '^[[:space:]]*(#|$)' contracts/programs.tsv | while read -r program crate profile _; do
   echo "$program $crate $profile target/wasm32-unknown-unknown/$profile/${crate//-/_}.wasm"
 done

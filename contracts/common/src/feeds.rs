@@ -12,9 +12,25 @@ use alloy_sol_types::SolCall;
 use stylus_sdk::{call::static_call, stylus_core::calls::Call, stylus_core::Host};
 
 use crate::errors::{
-    IncompleteRound, InvalidPrice, OracleCallFailed, SequencerDown, SequencerGracePeriod, StalePrice,
+    IncompleteRound, InvalidHeartbeat, InvalidPrice, OracleCallFailed, SequencerDown, SequencerGracePeriod,
+    StalePrice,
 };
 use crate::interfaces::IAggregatorV3;
+
+/// The longest heartbeat (or age of a posted value) a program accepts, seconds: 7 days.
+pub const MAX_HEARTBEAT: u32 = 7 * 24 * 3600;
+
+/// Errors: `InvalidHeartbeat` unless `seconds` is in 1..=[`MAX_HEARTBEAT`].
+pub fn check_heartbeat<E: From<InvalidHeartbeat>>(seconds: u32) -> Result<(), E> {
+    if seconds == 0 || seconds > MAX_HEARTBEAT {
+        return Err(InvalidHeartbeat {
+            heartbeat: U256::from(seconds),
+            maxSeconds: U256::from(MAX_HEARTBEAT),
+        }
+        .into());
+    }
+    Ok(())
+}
 
 /// One `latestRoundData` answer of a feed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -204,6 +220,21 @@ mod tests {
             check(&earlier, 60, 1_000),
             Err(FeedError::Incomplete(_))
         ));
+    }
+
+    #[test]
+    fn a_heartbeat_is_one_second_to_seven_days() {
+        assert!(check_heartbeat::<InvalidHeartbeat>(1).is_ok());
+        assert!(check_heartbeat::<InvalidHeartbeat>(MAX_HEARTBEAT).is_ok());
+        for bad in [0, MAX_HEARTBEAT + 1] {
+            assert_eq!(
+                check_heartbeat::<InvalidHeartbeat>(bad),
+                Err(InvalidHeartbeat {
+                    heartbeat: U256::from(bad),
+                    maxSeconds: U256::from(MAX_HEARTBEAT),
+                })
+            );
+        }
     }
 
     #[test]

@@ -8,6 +8,8 @@
 
 use alloy_primitives::U256;
 
+/// Basis points in 100%: haircuts are in basis points.
+pub const BPS: u16 = 10_000;
 /// Decimals of every USD figure and normalised price.
 pub const WAD_DECIMALS: u8 = 18;
 /// The most decimals a token or a feed may report.

@@ -22,13 +22,9 @@ impl Vault {
         let value = self.account_collateral_value(account)?;
         let (equity, initial) = self.margin_for(clearinghouse, account, value)?;
         if equity < initial {
-            let shortfall = initial.checked_sub(equity).ok_or_else(overflow)?.into_raw();
-            return Err(VaultError::InsufficientMargin(InsufficientMargin {
-                account,
-                equity,
-                initialMargin: initial,
-                shortfall,
-            }));
+            return Err(VaultError::InsufficientMargin(InsufficientMargin::of(
+                account, equity, initial,
+            )));
         }
         Ok(())
     }

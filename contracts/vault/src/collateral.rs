@@ -5,24 +5,21 @@ use alloc::vec::Vec;
 use alloy_primitives::{Address, I256, U16, U256, U32, U8};
 use stylus_sdk::prelude::*;
 
-use pm_common::feeds::feed_decimals;
+use pm_common::feeds::{check_heartbeat, feed_decimals};
 use pm_common::guards::ensure_contract;
-use pm_common::scaling::MAX_DECIMALS;
+use pm_common::scaling::{BPS, MAX_DECIMALS};
 use pm_common::tokens::token_decimals;
 
 use crate::errors::{
-    overflow, InvalidGracePeriod, InvalidHaircut, InvalidHeartbeat, Result, TooManyCollaterals,
-    UnsupportedDecimals, VaultError,
+    overflow, InvalidGracePeriod, InvalidHaircut, Result, TooManyCollaterals, UnsupportedDecimals, VaultError,
 };
 use crate::events::{CollateralConfigured, SequencerFeedSet};
 use crate::pricing::Pricing;
 use crate::storage::Vault;
-use crate::valuation::{debt_value, haircut_value, BPS};
+use crate::valuation::{debt_value, haircut_value};
 
 /// The most collateral tokens the vault lists (bounds the gas of a valuation).
 pub const MAX_COLLATERALS: u32 = 16;
-/// The longest oracle heartbeat accepted, in seconds (7 days).
-pub const MAX_HEARTBEAT: u32 = 7 * 24 * 3600;
 /// The longest sequencer grace period accepted, in seconds (1 day).
 pub const MAX_GRACE_PERIOD: u32 = 24 * 3600;
 
@@ -42,12 +39,7 @@ impl Vault {
                 maxBps: U256::from(BPS),
             }));
         }
-        if heartbeat == 0 || heartbeat > MAX_HEARTBEAT {
-            return Err(VaultError::InvalidHeartbeat(InvalidHeartbeat {
-                heartbeat: U256::from(heartbeat),
-                maxSeconds: U256::from(MAX_HEARTBEAT),
-            }));
-        }
+        check_heartbeat::<VaultError>(heartbeat)?;
         ensure_contract(self.vm(), token)?;
         ensure_contract(self.vm(), oracle)?;
         let token_decimals = token_decimals(self.vm(), token)?;

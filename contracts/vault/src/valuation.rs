@@ -6,12 +6,9 @@
 //! 3. Nothing here panics: overflow is `ArithmeticOverflow`.
 
 use alloy_primitives::U256;
-use pm_common::scaling::WAD_DECIMALS;
+use pm_common::scaling::{BPS, WAD_DECIMALS};
 
 use crate::errors::{overflow, Result};
-
-/// Basis points in 100%.
-pub const BPS: u16 = 10_000;
 
 /// `10^exp` for `exp <= 77`; `ArithmeticOverflow` beyond.
 pub fn pow10(exp: u8) -> Result<U256> {

@@ -98,6 +98,24 @@ fn the_constructor_accepts_only_a_call_of_initialize() {
     )));
     let r = e.send(e.owner, fresh, ctor);
     reverted_with(&r, IClearinghouse::UnknownSelector::SELECTOR);
+    // A call of `initialize`, but to an "admin facet" without code: the delegatecall succeeds,
+    // nothing is initialised, and the constructor reverts.
+    let initialize = IClearinghouse::initializeCall {
+        owner: e.owner,
+        vault: e.vault,
+        riskProgram: e.risk_program,
+        viewsFacet: program(&e, "clearinghouse-views"),
+        accountsFacet: program(&e, "clearinghouse-accounts"),
+        settlementDecimals: 6,
+    }
+    .abi_encode();
+    let mut ctor = alloy_primitives::keccak256("stylus_constructor()")[..4].to_vec();
+    ctor.extend(<(SolAddress, SolBytes)>::abi_encode_params(&(
+        e.chain.accounts[7],
+        Bytes::from(initialize),
+    )));
+    let r = e.send(e.owner, fresh, ctor);
+    reverted_with(&r, IClearinghouse::UnknownSelector::SELECTOR);
 }
 
 #[test]

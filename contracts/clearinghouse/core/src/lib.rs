@@ -47,21 +47,28 @@ impl ClearinghouseCore {
     /// settlementDecimals)`, which sets everything else, so nobody can initialise the
     /// clearinghouse in between.
     ///
-    /// Errors: `UnknownSelector` (`initialization` is not a call of `initialize`), and those of
-    /// `initialize`.
+    /// Errors: `UnknownSelector` (`initialization` is not a call of `initialize`, or `adminFacet`
+    /// did not run it, e.g. it holds no code), and those of `initialize`.
     #[constructor]
     pub fn constructor(&mut self, admin_facet: Address, initialization: Bytes) -> Result<(), Vec<u8>> {
         let selector = initialization.get(..4).and_then(|s| <[u8; 4]>::try_from(s).ok());
-        if selector != Some(INITIALIZE) {
-            return Err(ClearinghouseError::UnknownSelector(UnknownSelector {
+        let not_initialize = || -> Vec<u8> {
+            ClearinghouseError::UnknownSelector(UnknownSelector {
                 selector: FixedBytes(selector.unwrap_or_default()),
             })
-            .into());
+            .into()
+        };
+        if selector != Some(INITIALIZE) {
+            return Err(not_initialize());
         }
         self.clearinghouse.set_admin_facet(admin_facet);
-        self.clearinghouse
-            .delegate(Facet::Admin, &initialization)
-            .map(|_| ())
+        self.clearinghouse.delegate(Facet::Admin, &initialization)?;
+        // `initialize` sets a non-zero owner; a program that answered without running it (or an
+        // address without code, which a delegatecall "runs" successfully) did not.
+        if self.clearinghouse.owner().is_zero() {
+            return Err(not_initialize());
+        }
+        Ok(())
     }
 
     /// Changes `account`'s position in `instrument` by `sizeDelta` units (18 decimals) traded at

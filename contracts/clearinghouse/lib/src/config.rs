@@ -35,6 +35,8 @@ impl Clearinghouse {
         accounts_facet: Address,
         settlement_decimals: u8,
     ) -> Result<()> {
+        // The owner is never zero once initialised: a transfer needs the successor to accept, and
+        // the zero address cannot. So a non-zero owner means "initialised".
         if !self.ownership.owner().is_zero() {
             return Err(ClearinghouseError::AlreadyInitialized(AlreadyInitialized {}));
         }

@@ -1,7 +1,7 @@
 //! Margin figures: the risk program's answer for an account's book in the ABI's units (USD with
 //! 18 decimals), and the initial-margin check built on them.
 
-use alloy_primitives::{Address, I256, U256};
+use alloy_primitives::{Address, I256};
 use pm_risk::wire::Answer;
 
 use crate::errors::{ClearinghouseError, InsufficientMargin, Result};
@@ -79,13 +79,11 @@ impl Figures {
         if self.equity >= self.initial {
             return Ok(());
         }
-        let shortfall: U256 = self.initial.0.saturating_sub(self.equity.0).into_raw();
-        Err(ClearinghouseError::InsufficientMargin(InsufficientMargin {
+        Err(ClearinghouseError::InsufficientMargin(InsufficientMargin::of(
             account,
-            equity: self.equity.0,
-            initialMargin: self.initial.0,
-            shortfall,
-        }))
+            self.equity.0,
+            self.initial.0,
+        )))
     }
 }
 

@@ -1,5 +1,5 @@
 //! `pm-clearinghouse`: the portfolio-margin engine's clearinghouse, as a library of storage and
-//! logic that three Stylus programs are built on.
+//! logic that four Stylus programs are built on.
 //!
 //! It keeps every account's positions (one storage word each), the listed underlyings with their
 //! price feeds, posted implied vols and risk parameters, the correlation matrix, the markets the
@@ -11,12 +11,12 @@
 //!
 //! One 24,576-byte program cannot hold it all, so four programs nest [`Clearinghouse`] as their
 //! only field (same storage layout) and each exports a part of its methods:
-//! `pm-clearinghouse-core` (trading, settlement, the margin views: the hot path) answers at the
+//! `pm-clearinghouse-core` (trading and the margin views: the hot path) answers at the
 //! clearinghouse's address; its fallback delegatecalls the [`Facet`] that exports the selector
 //! (a routing table generated from the facets' interfaces): `pm-clearinghouse-admin`
 //! (initialisation, ownership, roles, markets, underlyings, parameters),
-//! `pm-clearinghouse-views` (reads) and `pm-clearinghouse-accounts` (simulation, withdrawable
-//! amounts, expiry). Every function therefore answers at the core's address and runs over its
+//! `pm-clearinghouse-views` (reads, simulation) and `pm-clearinghouse-accounts` (a market's
+//! fees and funding, expiry, withdrawable amounts). Every function therefore answers at the core's address and runs over its
 //! storage. Each public method here is the ABI function of the same name.
 //!
 //! Files: [`storage`] (layout), [`errors`] and [`events`], [`units`] (the amounts that cross
@@ -69,7 +69,7 @@ pub use crate::positions::MAX_ACCOUNT_POSITIONS;
 pub use crate::risk::NO_ANSWER;
 pub use crate::storage::Clearinghouse;
 pub use crate::trading::{changes_of, Change};
-pub use crate::underlyings::{UnderlyingTuple, MAX_AGE};
+pub use crate::underlyings::UnderlyingTuple;
 pub use crate::views::RiskByUnderlying;
 
 // SAFETY: `Clearinghouse` is the whole storage of every program built on it (each nests it as its

@@ -1,6 +1,7 @@
-//! The clearinghouse's storage layout, shared by its three programs (the core and the facets it
-//! reaches by delegatecall all run over the core's storage). Append-only: new fields go at the
-//! end, never between. A margin check reads the account's position words, then for each
+//! The clearinghouse's storage layout, shared by its four programs (the core and the facets it
+//! reaches by delegatecall all run over the core's storage). Append-only from here: new fields
+//! go at the end, never between. (It starts with `ownership` at slots 0–1 since the house was
+//! rebuilt, before anything was deployed.) A margin check reads the account's position words, then for each
 //! underlying the account holds its feed slot, market slot and five parameter words, then the
 //! account-wide parameter words and the correlations it needs: one word per position, nothing
 //! per instrument.

@@ -4,21 +4,16 @@
 //! that will margin with it.
 
 use alloy_primitives::{Address, I256, U256, U32, U8};
-use pm_common::feeds::feed_decimals;
+use pm_common::feeds::{check_heartbeat, feed_decimals};
 use pm_common::guards::ensure_contract;
 use pm_risk::units::{MAX_VOL, MIN_VOL};
 use pm_risk::MAX_UNDERLYINGS;
 use stylus_sdk::prelude::*;
 
-use crate::errors::{
-    ClearinghouseError, InvalidHeartbeat, InvalidVolatility, Result, TooManyUnderlyings, UnknownUnderlying,
-};
+use crate::errors::{ClearinghouseError, InvalidVolatility, Result, TooManyUnderlyings, UnknownUnderlying};
 use crate::events::{UnderlyingSet, VolatilityPosted};
 use crate::storage::Clearinghouse;
 use crate::words::{halves, word_of};
-
-/// The longest heartbeat or volatility age accepted, seconds (7 days).
-pub const MAX_AGE: u32 = 7 * 24 * 3600;
 
 /// `UnknownUnderlying` for `index`.
 pub(crate) fn unknown(index: usize) -> ClearinghouseError {
@@ -59,12 +54,7 @@ impl Clearinghouse {
             }));
         }
         for age in [heartbeat, vol_max_age] {
-            if age == 0 || age > MAX_AGE {
-                return Err(ClearinghouseError::InvalidHeartbeat(InvalidHeartbeat {
-                    heartbeat: U256::from(age),
-                    maxSeconds: U256::from(MAX_AGE),
-                }));
-            }
+            check_heartbeat::<ClearinghouseError>(age)?;
         }
         ensure_contract(self.vm(), feed)?;
         let decimals = feed_decimals(self.vm(), feed)?;

@@ -14,15 +14,15 @@ use crate::interfaces::IVault;
 use crate::storage::Clearinghouse;
 
 /// Basis points in 100%.
-const BPS: i128 = 10_000;
+const BPS: i128 = pm_common::scaling::BPS as i128;
 
 impl Clearinghouse {
     /// Token units of `token` the account can withdraw now (0 for a token that is not listed).
     /// Errors: those of a margin check, `OracleCallFailed` and the price errors of the token's
     /// feed, `TokenCallFailed` (`decimals()`), `VaultCallFailed`.
     pub fn withdrawable(&self, account: Address, token: Address) -> Result<U256> {
-        let (oracle, haircut_bps, _, heartbeat, _) =
-            self.vault_view(IVault::collateralConfigCall { token })?.into();
+        let c = self.vault_view(IVault::collateralConfigCall { token })?;
+        let (oracle, haircut_bps, heartbeat) = (c.oracle, c.haircutBps, c.heartbeat);
         if oracle.is_zero() {
             return Ok(U256::ZERO);
         }
@@ -31,7 +31,7 @@ impl Clearinghouse {
         if free <= 0 {
             return Ok(U256::ZERO);
         }
-        let (_, _, _, _, _, _, settlement) = self.vault_view(IVault::configCall {})?.into();
+        let settlement = self.vault_view(IVault::configCall {})?.settlementToken;
         let is_settlement = token == settlement;
         let kept = if is_settlement {
             BPS
@@ -48,20 +48,21 @@ impl Clearinghouse {
             .and_then(|u| i128::try_from(u).ok())
             .ok_or_else(overflow)?;
         // free (USD, 18 decimals) / (price · kept / 10,000) per whole token, in token units: one
-        // floor over a 256-bit product. `free · 10,000` rather than `unit · 10,000`, which
-        // overflows for tokens of 35 and 36 decimals.
+        // floor over a 256-bit product (`free · 10,000` rather than `unit · 10,000`, which would
+        // overflow for tokens of 35 and 36 decimals). An amount beyond `int128` is more than any
+        // balance: the balance caps it (the settlement token, at most 18 decimals, cannot get there).
         let amount = mul_div(
             free.checked_mul(BPS).ok_or_else(overflow)?,
             unit,
             price.checked_mul(kept).ok_or_else(overflow)?,
             Rounding::Down,
         )
-        .map_err(|_| overflow())?;
-        let amount = U256::from(amount.max(0).unsigned_abs());
+        .ok()
+        .map(|a| U256::from(a.max(0).unsigned_abs()));
         if is_settlement {
-            return Ok(amount);
+            return amount.ok_or_else(overflow);
         }
         let balance = self.vault_view(IVault::balanceOfCall { account, token })?;
-        Ok(amount.min(balance))
+        Ok(amount.map_or(balance, |a| a.min(balance)))
     }
 }

@@ -872,3 +872,33 @@ fn deposit_of_settlement_token_pays_the_debt_first() {
     );
     assert_eq!(position(&chain, ALICE), (U256::ZERO, units(50 * USDC_UNIT)));
 }
+
+mod generated {
+    alloy_sol_types::sol!("../../abi/IClearinghouse.sol");
+}
+
+/// The vault's own declaration of `marginFor` is the clearinghouse's, as generated from its
+/// program: same selector, same arguments and answer.
+#[test]
+fn the_vaults_margin_for_is_the_clearinghouses() {
+    use alloy_sol_types::SolCall;
+    use pm_vault::interfaces::IClearinghouse as Declared;
+    assert_eq!(
+        Declared::marginForCall::SELECTOR,
+        generated::IClearinghouse::marginForCall::SELECTOR
+    );
+    let answer = generated::IClearinghouse::marginForCall::abi_encode_returns(
+        &generated::IClearinghouse::marginForReturn {
+            equity: alloy_primitives::I256::try_from(7).unwrap(),
+            initialMargin: alloy_primitives::I256::try_from(-3).unwrap(),
+        },
+    );
+    let decoded = Declared::marginForCall::abi_decode_returns(&answer).unwrap();
+    assert_eq!(
+        (decoded.equity, decoded.initialMargin),
+        (
+            alloy_primitives::I256::try_from(7).unwrap(),
+            alloy_primitives::I256::try_from(-3).unwrap()
+        )
+    );
+}

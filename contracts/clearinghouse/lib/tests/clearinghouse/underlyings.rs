@@ -4,7 +4,7 @@
 use alloy_primitives::{aliases::U80, Address, U256};
 use pm_clearinghouse::errors::*;
 use pm_clearinghouse::events::*;
-use pm_clearinghouse::MAX_AGE;
+use pm_common::feeds::MAX_HEARTBEAT as MAX_AGE;
 use pm_risk::params::defaults;
 use pm_risk::units::{MAX_VOL, MIN_VOL};
 use pm_risk::wire::params_of;

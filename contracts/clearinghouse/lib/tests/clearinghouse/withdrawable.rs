@@ -124,10 +124,9 @@ fn withdrawable_answers_for_a_token_with_thirty_four_decimals() {
     );
 }
 
-/// The vault lists tokens with up to 36 decimals (`pm_common::scaling::MAX_DECIMALS`), but
-/// `withdrawable` multiplies the token's unit by 10,000 in `i128` before its 256-bit `mul_div`
-/// (`withdrawal.rs`, `unit.checked_mul(BPS)`): 10^35 · 10^4 does not fit, so it reverts with
-/// `ArithmeticOverflow` although the answer (3.7e37 units here) fits.
+/// The vault lists tokens with up to 36 decimals (`pm_common::scaling::MAX_DECIMALS`): 10^36 ·
+/// 10,000 does not fit `int128`, so the 256-bit floor multiplies the free collateral by 10,000
+/// instead and the answer (3.7e37 units here) comes back exact.
 #[test]
 fn withdrawable_answers_for_a_token_with_thirty_six_decimals() {
     let chain = listed_chain();
@@ -235,4 +234,28 @@ fn withdrawable_reverts_with_the_errors_of_the_margin_check() {
             timestamp: U256::from(NOW + u64::from(VOL_MAX_AGE) + 1),
         },
     );
+}
+
+/// A 36-decimal token at $1: the free collateral buys more units than `int128` holds, more than
+/// any balance, so the balance is the answer.
+#[test]
+fn withdrawable_of_a_token_worth_more_units_than_int128_holds_is_the_balance() {
+    let chain = listed_chain();
+    let token = Address::repeat_byte(0x37);
+    chain.add_token(token, TokenKind::Standard, 36);
+    chain.vault(|v| {
+        v.collaterals.insert(
+            token,
+            Collateral {
+                oracle: USDC_FEED,
+                haircut_bps: 1_000,
+                heartbeat: 3_600,
+            },
+        )
+    });
+    let uncapped = expected(usd_wad(COLLATERAL), 36, usd_wad(E18), 9_000);
+    assert!(uncapped > U256::from(i128::MAX as u128));
+    let balance = U256::from(5u8) * U256::from(10u8).pow(U256::from(39u8));
+    set_balance(&chain, ALICE, token, balance);
+    assert_eq!(withdrawable(&chain, ALICE, token).unwrap(), balance);
 }
