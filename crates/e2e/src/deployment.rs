@@ -148,8 +148,9 @@ fn artifact(root: &str, name: &str) -> String {
     format!("{root}/out/{name}.sol/{name}.json")
 }
 
-/// The SDK constructor's calldata: the selector of `stylus_constructor()`, then the arguments.
-fn constructor(args: Vec<u8>) -> Vec<u8> {
+/// The SDK constructor's calldata: the selector of `stylus_constructor()`, then the ABI-encoded
+/// arguments.
+pub fn constructor(args: Vec<u8>) -> Vec<u8> {
     let mut data = keccak256("stylus_constructor()")[..4].to_vec();
     data.extend(args);
     data
@@ -164,6 +165,15 @@ pub fn instrument(underlying: u8, kind: u8, expiry: u64, strike: u128) -> u128 {
         expiry,
         strike,
     })
+}
+
+/// The address of the program called `name` among `programs`. Errors: none is called so.
+fn address_of(programs: &[(String, Address)], name: &str) -> Result<Address, String> {
+    programs
+        .iter()
+        .find(|(n, _)| n == name)
+        .map(|(_, a)| *a)
+        .ok_or_else(|| format!("contracts/programs.tsv lists no {name}"))
 }
 
 fn i256(v: i128) -> I256 {
@@ -185,13 +195,7 @@ impl Engine {
             setup_gas.push((format!("activate {}", p.name), activated.gas_used));
             deployed_programs.push((p.name, address));
         }
-        let program = |name: &str| {
-            deployed_programs
-                .iter()
-                .find(|(n, _)| n == name)
-                .map(|(_, a)| *a)
-                .ok_or_else(|| format!("contracts/programs.tsv lists no {name}"))
-        };
+        let program = |name: &str| address_of(&deployed_programs, name);
         let risk_program = program("risk-program")?;
         let vault = program("vault")?;
         let clearinghouse = program("clearinghouse-core")?;
@@ -343,6 +347,12 @@ impl Engine {
             )?;
         }
         Ok(engine)
+    }
+
+    /// The address of the deployed program called `name` (`contracts/programs.tsv`).
+    /// Errors: the list has no such program.
+    pub fn program(&self, name: &str) -> Result<Address, String> {
+        address_of(&self.programs, name)
     }
 
     /// Sends a transaction that must succeed; records its gas under `label`.

@@ -13,15 +13,11 @@ use alloy_primitives::{Address, Bytes, FixedBytes};
 use alloy_sol_types::sol_data::{Address as SolAddress, Bytes as SolBytes};
 use alloy_sol_types::{SolCall, SolError, SolType};
 use common::*;
-use pm_e2e::deployment::IClearinghouse;
+use pm_e2e::deployment::{constructor, IClearinghouse};
 use pm_e2e::programs::wasm_of;
 
 fn program(e: &pm_e2e::deployment::Engine, name: &str) -> Address {
-    e.programs
-        .iter()
-        .find(|(n, _)| n == name)
-        .map(|(_, a)| *a)
-        .unwrap()
+    e.program(name).unwrap()
 }
 
 #[test]
@@ -91,8 +87,7 @@ fn the_constructor_accepts_only_a_call_of_initialize() {
     let (fresh, _, _) = e.chain.deploy_program(e.owner, &core).unwrap();
     let admin = program(&e, "clearinghouse-admin");
     let not_initialize = IClearinghouse::setRiskAdminCall { riskAdmin: e.owner }.abi_encode();
-    let mut ctor = alloy_primitives::keccak256("stylus_constructor()")[..4].to_vec();
-    ctor.extend(<(SolAddress, SolBytes)>::abi_encode_params(&(
+    let ctor = constructor(<(SolAddress, SolBytes)>::abi_encode_params(&(
         admin,
         Bytes::from(not_initialize),
     )));
@@ -109,8 +104,7 @@ fn the_constructor_accepts_only_a_call_of_initialize() {
         settlementDecimals: 6,
     }
     .abi_encode();
-    let mut ctor = alloy_primitives::keccak256("stylus_constructor()")[..4].to_vec();
-    ctor.extend(<(SolAddress, SolBytes)>::abi_encode_params(&(
+    let ctor = constructor(<(SolAddress, SolBytes)>::abi_encode_params(&(
         e.chain.accounts[7],
         Bytes::from(initialize),
     )));

@@ -80,10 +80,12 @@ fn world() -> World {
         owner,
         alice,
     };
-    // The SDK constructor: selector of `stylus_constructor()`, then the arguments.
-    let mut ctor = keccak256("stylus_constructor()")[..4].to_vec();
-    ctor.extend(owner.abi_encode());
-    let r = send(&mut w, owner, vault, ctor);
+    let r = send(
+        &mut w,
+        owner,
+        vault,
+        pm_e2e::deployment::constructor(owner.abi_encode()),
+    );
     expect_ok(&r, "constructor");
     let r = send(
         &mut w,
