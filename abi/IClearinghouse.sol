@@ -35,6 +35,8 @@ interface IClearinghouse {
     );
     /// An expired position left the account: `size` units settled at `value` USD per unit (18 decimals).
     event ExpirySettled(address indexed account, uint128 indexed instrument, int128 size, int128 value);
+    /// The risk admin set an underlying's trade bands (fractions of its price, 18 decimals).
+    event TradeBandsSet(uint256 indexed underlying, int128 futureBand, int128 optionBand);
 
     // Errors
     /// The caller is not the owner.
@@ -102,22 +104,13 @@ interface IClearinghouse {
     error RiskCheckFailed(uint8 code);
     /// A call to the vault reverted or answered data that does not decode; `reason` is that data.
     error VaultCallFailed(bytes reason);
+    /// A trade band is outside (0, 50%] (18 decimals).
+    error InvalidTradeBand(int256 band);
+    /// A trade price lies further than `maxDeviation` from the engine's mark of the instrument (USD
+    /// per unit, 18 decimals): the underlying's trade band times its price.
+    error TradePriceOutsideBand(uint128 instrument, int256 price, int256 mark, int256 maxDeviation);
 
     // Functions
-    /// @notice Changes `account`'s position in `instrument` by `sizeDelta` units (18 decimals) traded at
-    ///      `price` USD per unit (18 decimals; an option's premium), for the calling market. The buyer
-    ///      pays `sizeDelta · price` settlement-token units to the market, the seller receives them.
-    ///      Then, unless the change only reduces the position, the account must meet initial margin.
-    /// @dev Errors: `MarketNotAuthorised`, `MarketNotApproved`, `InvalidInstrument`,
-    ///      `InstrumentNotTradable`, `InvalidTradePrice`, `InvalidSize`, `TooManyPositions`,
-    ///      `VaultCallFailed`, `InsufficientMargin`, and the price, vol and risk errors of a check.
-    function updatePosition(address account, uint128 instrument, int128 sizeDelta, int128 price) external;
-
-    /// @notice `updatePosition` for several instruments, with one margin check at the end.
-    /// @dev Errors: those of `updatePosition`, and `LengthMismatch` (arrays of different lengths, or
-    ///      none).
-    function updatePositions(address account, uint128[] memory instruments, int128[] memory sizeDeltas, int128[] memory prices) external;
-
     /// @notice The account's margin figures. USD amounts have 18 decimals.
     /// @dev Errors: `VaultCallFailed`, and the price, vol and risk errors of a check.
     /// @return equity collateral value (debt subtracted) plus the positions' value at the marks
@@ -138,13 +131,27 @@ interface IClearinghouse {
     /// @return initialMargin USD, 18 decimals
     function marginFor(address account, int256 collateralValue) external view returns (int256 equity, int256 initialMargin);
 
+    /// @notice `accountMargin` after hypothetical changes traded at `prices` (nothing changes): what a
+    ///      front-end shows before a trade.
+    /// @dev Errors: those of `accountMargin`, `LengthMismatch`, `InvalidInstrument`,
+    ///      `InstrumentNotTradable`, `InvalidTradePrice`, `InvalidSize`.
+    /// @return equity USD, 18 decimals
+    /// @return initialMargin USD, 18 decimals
+    /// @return maintenanceMargin USD, 18 decimals
+    /// @return isolatedInitialMargin USD, 18 decimals
+    /// @return isolatedMaintenanceMargin USD, 18 decimals
+    /// @return freeCollateral USD, 18 decimals
+    /// @return utilisation a fraction with 18 decimals
+    /// @return liquidatable equity below maintenance margin
+    function simulate(address account, uint128[] memory instruments, int128[] memory sizeDeltas, int128[] memory prices) external view returns (int256 equity, int256 initialMargin, int256 maintenanceMargin, int256 isolatedInitialMargin, int256 isolatedMaintenanceMargin, int256 freeCollateral, int256 utilisation, bool liquidatable);
+
     /// @notice Initialises the clearinghouse, once: the core's constructor delegatecalls it in the
     ///      deployment transaction, so nobody else can. Sets the owner, the vault, the risk program,
-    ///      the views and accounts facets and the settlement token's decimals (at most 18; the token
+    ///      the views, accounts and trading facets and the settlement token's decimals (at most 18; the token
     ///      is worth one USD), with the default account-wide risk parameters.
     /// @dev Errors: `AlreadyInitialized`, `ZeroAddress`, `NotAContract`, `InvalidRiskParameters`
     ///      (decimals above 18).
-    function initialize(address owner, address vault, address riskProgram, address viewsFacet, address accountsFacet, uint8 settlementDecimals) external;
+    function initialize(address owner, address vault, address riskProgram, address viewsFacet, address accountsFacet, address tradingFacet, uint8 settlementDecimals) external;
 
     /// @notice Starts a two-step ownership transfer: `newOwner` must then call `acceptOwnership`. The
     ///      zero address cancels a pending transfer.
@@ -189,6 +196,13 @@ interface IClearinghouse {
     ///      not positive semi-definite: code 15).
     function setRiskParams(uint8 gridLevels, int128[8] calldata scalars, int128[] memory correlations) external;
 
+    /// @notice Sets how far a trade price may lie from the engine's mark on underlying `underlying`, as
+    ///      fractions of its price (18 decimals, each in (0, 50%]): `futureBand` for perps and
+    ///      futures (around the price), `optionBand` for options (around the Black-76 premium at the
+    ///      posted vol). Until set, only trades at the mark pass.
+    /// @dev Errors: `NotRiskAdmin`, `UnknownUnderlying`, `InvalidTradeBand`.
+    function setTradeBands(uint8 underlying, int128 futureBand, int128 optionBand) external;
+
     /// @notice Posts the implied vol of an underlying (18 decimals, 1% to 500%), stamped now.
     /// @dev Errors: `NotVolOracle`, `InvalidVolatility`, `UnknownUnderlying`.
     function postVolatility(uint8 underlying, int128 vol) external;
@@ -209,8 +223,9 @@ interface IClearinghouse {
     /// @return adminFacet the program that runs the admin functions (by delegatecall from the core)
     /// @return viewsFacet the program that runs these views
     /// @return accountsFacet the program that runs settlement, withdrawable amounts and expiry
+    /// @return tradingFacet the program that runs position changes
     /// @return settlementDecimals the settlement token's decimals
-    function config() external view returns (address riskAdmin, address volOracle, address vault, address riskProgram, address adminFacet, address viewsFacet, address accountsFacet, uint8 settlementDecimals);
+    function config() external view returns (address riskAdmin, address volOracle, address vault, address riskProgram, address adminFacet, address viewsFacet, address accountsFacet, address tradingFacet, uint8 settlementDecimals);
 
     /// @notice Whether `market` may act for `account`.
     /// @return authorised the owner authorised the market
@@ -225,6 +240,12 @@ interface IClearinghouse {
     /// @return vol the last posted implied vol, 18 decimals (0 before the first)
     /// @return volPostedAt when it was posted, unix seconds
     function underlying(uint8 index) external view returns (address feed, uint32 heartbeat, uint32 volMaxAge, int128 vol, uint64 volPostedAt);
+
+    /// @notice Underlying `underlying`'s trade bands: how far a trade price may lie from the engine's
+    ///      mark, as fractions of the underlying's price (18 decimals; 0 until set).
+    /// @return futureBand perps and futures
+    /// @return optionBand options' premiums
+    function tradeBands(uint8 underlying) external view returns (int128 futureBand, int128 optionBand);
 
     /// @notice How many underlyings are listed.
     /// @return count the listed underlyings are indices 0 to `count` − 1.
@@ -253,20 +274,6 @@ interface IClearinghouse {
     /// @return scanRanges the scan range, a fraction of the price
     function riskByUnderlying(address account) external view returns (uint8[] memory underlyings, int256[] memory deltas, int256[] memory gammas, int256[] memory vegas, int256[] memory worstLosses, int256[] memory worstMoves, uint8[] memory worstVolStates, int256[] memory scanRanges);
 
-    /// @notice `accountMargin` after hypothetical changes traded at `prices` (nothing changes): what a
-    ///      front-end shows before a trade.
-    /// @dev Errors: those of `accountMargin`, `LengthMismatch`, `InvalidInstrument`,
-    ///      `InstrumentNotTradable`, `InvalidTradePrice`, `InvalidSize`.
-    /// @return equity USD, 18 decimals
-    /// @return initialMargin USD, 18 decimals
-    /// @return maintenanceMargin USD, 18 decimals
-    /// @return isolatedInitialMargin USD, 18 decimals
-    /// @return isolatedMaintenanceMargin USD, 18 decimals
-    /// @return freeCollateral USD, 18 decimals
-    /// @return utilisation a fraction with 18 decimals
-    /// @return liquidatable equity below maintenance margin
-    function simulate(address account, uint128[] memory instruments, int128[] memory sizeDeltas, int128[] memory prices) external view returns (int256 equity, int256 initialMargin, int256 maintenanceMargin, int256 isolatedInitialMargin, int256 isolatedMaintenanceMargin, int256 freeCollateral, int256 utilisation, bool liquidatable);
-
     /// @notice The packed risk request of the account's book (`pm_risk::wire`), exactly as a margin
     ///      check sends it to the risk program: replay it off-chain with `pm-risk`.
     /// @dev Errors: `VaultCallFailed`, and the price and vol errors of the book's underlyings.
@@ -292,4 +299,23 @@ interface IClearinghouse {
     /// @dev Errors: the price errors of a feed, `VaultCallFailed`, `ArithmeticOverflow`.
     /// @return settled how many positions settled.
     function settleExpired(address account) external returns (uint32 settled);
+
+    /// @notice Changes `account`'s position in `instrument` by `sizeDelta` units (18 decimals) traded at
+    ///      `price` USD per unit (18 decimals; an option's premium), for the calling market. The buyer
+    ///      pays `sizeDelta · price` settlement-token units to the market, the seller receives them.
+    ///      Then the account is judged once, on the whole book (`pm_clearinghouse::rules`): the price
+    ///      must lie within the underlying's trade band of the engine's mark (`tradeBands`), and the
+    ///      account must meet initial margin, unless the change shrinks the position and lowers
+    ///      neither its equity nor its maintenance health (equity − maintenance margin).
+    /// @dev Errors: `MarketNotAuthorised`, `MarketNotApproved`, `InvalidInstrument`,
+    ///      `InstrumentNotTradable`, `InvalidTradePrice`, `InvalidSize`, `TooManyPositions`,
+    ///      `VaultCallFailed`, `TradePriceOutsideBand`, `InsufficientMargin`, and the price, vol and risk errors of a check.
+    function updatePosition(address account, uint128 instrument, int128 sizeDelta, int128 price) external;
+
+    /// @notice `updatePosition` for several instruments, judged once after all of them (every price in
+    ///      its band; initial margin unless every change shrinks a position and the account's equity
+    ///      and maintenance health do not fall).
+    /// @dev Errors: those of `updatePosition`, and `LengthMismatch` (arrays of different lengths, or
+    ///      none).
+    function updatePositions(address account, uint128[] memory instruments, int128[] memory sizeDeltas, int128[] memory prices) external;
 }

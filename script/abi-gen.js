@@ -5,7 +5,7 @@
 //     with NatSpec and named return values taken from the Rust doc comments of the `#[public]`
 //     functions, and the errors and events the programs compile (`src/sol/{Errors,Events}.sol` of
 //     the program and of `contracts/common`);
-//   - contracts/clearinghouse/core/src/routes.rs: every function of the three facets and the
+//   - contracts/clearinghouse/core/src/routes.rs: every function of the facets and the
 //     facet that runs it.
 //   node script/abi-gen.js routes <out dir> clearinghouse-<facet>=<export-abi>...
 //   node script/abi-gen.js interfaces <out dir> vault=<export-abi> clearinghouse-core=<…> clearinghouse-<facet>=<…>...

@@ -2,7 +2,8 @@
 //! calldata is a packed margin request (`pm_risk::wire`); it returns the account's equity, initial
 //! and maintenance margin, requirement, isolated margins, free collateral, utilisation, add-ons and
 //! whether it is liquidatable, as 10 ABI words, then each underlying's greeks and worst scenario
-//! (`pm_risk::wire`). A bad request reverts with one byte: the
+//! (`pm_risk::wire`), then the marks of the positions the request quotes. A bad request reverts
+//! with one byte: the
 //! `RiskError` discriminant. Any protocol or front-end can call it as a standard risk assessment.
 //!
 //! It uses `vm_hooks` directly (no SDK router): the one entry point keeps the program small.
@@ -19,7 +20,7 @@ extern crate alloc;
 use alloc::boxed::Box;
 use alloc::vec::Vec;
 
-use pm_risk::{liquidation, margin_in, wire, Account, RiskError, Workspace};
+use pm_risk::{liquidation, margin_in, mark, wire, Account, RiskError, Workspace};
 
 /// Runs a packed request; the answer, or the error.
 pub fn answer(request: &[u8]) -> Result<Vec<u8>, RiskError> {
@@ -34,7 +35,19 @@ pub fn answer(request: &[u8]) -> Result<Vec<u8>, RiskError> {
     // even to build it there first.
     let mut ws = zeroed_workspace();
     let report = margin_in(&mut ws, &account, &req.underlyings, &params)?;
-    Ok(wire::Answer::of(&report, &liquidation(&report)?).encode())
+    let mut answer = wire::Answer::of(&report, &liquidation(&report)?);
+    // The inputs passed `margin_in`'s checks, so each quoted position prices as it did there.
+    for pos in req.positions.iter().take(usize::from(req.quotes)) {
+        let u = req
+            .underlyings
+            .get(usize::from(pos.underlying))
+            .ok_or(RiskError::UnknownUnderlying)?;
+        answer.quotes.push(wire::Quote {
+            mark: mark(pos, u, req.now)?,
+            price: u.market.price,
+        });
+    }
+    Ok(answer.encode())
 }
 
 /// A `Workspace` allocated zeroed on the heap.

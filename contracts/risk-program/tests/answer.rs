@@ -3,8 +3,10 @@
 //! itself runs in `crates/e2e/tests/risk_program.rs`.)
 #![allow(clippy::arithmetic_side_effects)]
 
+use pm_risk::black76::{price, OptionKind};
 use pm_risk::fixed::WAD;
-use pm_risk::wire::{self, Answer, Request};
+use pm_risk::fixed::{wdiv, Rounding};
+use pm_risk::wire::{self, Answer, Quote, Request};
 use pm_risk::*;
 use pm_risk_program::{answer, error_byte};
 
@@ -54,6 +56,7 @@ fn request(rho: i128) -> Request {
                 entry: 0,
             },
         ],
+        quotes: 0,
     }
 }
 
@@ -69,7 +72,7 @@ fn the_answer_is_the_margin_models_report_in_the_wire_format() {
     let expected = Answer::of(&report, &liquidation(&report).unwrap());
     let bytes = answer(&wire::encode(&req)).unwrap();
     assert_eq!(bytes, expected.encode());
-    let decoded = Answer::decode(&bytes).unwrap();
+    let decoded = Answer::decode(&bytes, 0).unwrap();
     assert_eq!(decoded.underlyings.len(), 2);
     assert!(
         decoded.initial > 0 && decoded.initial < decoded.isolated_initial,
@@ -93,4 +96,61 @@ fn parameters_the_model_rejects_revert_with_their_code() {
     assert_eq!(err, RiskError::CorrelationOutOfRange);
     assert_eq!(error_byte(err), err.code());
     assert_eq!(error_byte(RiskError::CorrelationNotPsd), 15);
+}
+
+#[test]
+fn quoted_positions_carry_their_mark_and_their_underlyings_price() {
+    let mut req = request(85 * WAD / 100);
+    req.quotes = 2;
+    let bytes = answer(&wire::encode(&req)).unwrap();
+    let a = Answer::decode(&bytes, 2).unwrap();
+    // The 30-day at-the-money call at 55%: Black-76 at the posted vol.
+    let years = wdiv(30 * 86_400, 365 * 86_400, Rounding::Down).unwrap();
+    let call = price(
+        OptionKind::Call,
+        65_000 * WAD,
+        65_000 * WAD,
+        55 * WAD / 100,
+        years,
+    )
+    .unwrap();
+    assert!(
+        (a.quotes[0].mark - call).abs() <= WAD / 1_000,
+        "{} vs {call}",
+        a.quotes[0].mark
+    );
+    assert!(a.quotes[0].mark > 4_000 * WAD && a.quotes[0].mark < 4_200 * WAD);
+    assert_eq!(
+        a.quotes[1],
+        Quote {
+            mark: 65_000 * WAD,
+            price: 65_000 * WAD
+        },
+        "a perp's mark is its underlying's price"
+    );
+    assert_eq!(a.quotes[0].price, 65_000 * WAD);
+    // The figures are those of the same request without quotes.
+    let mut plain = a.clone();
+    plain.quotes.clear();
+    assert_eq!(
+        plain.encode(),
+        answer(&wire::encode(&request(85 * WAD / 100))).unwrap()
+    );
+}
+
+#[test]
+fn a_closed_position_quoted_with_size_zero_changes_no_figure() {
+    let mut req = request(85 * WAD / 100);
+    let mut closed = req.positions[1];
+    closed.size = 0;
+    req.positions.insert(0, closed);
+    req.quotes = 1;
+    let a = Answer::decode(&answer(&wire::encode(&req)).unwrap(), 1).unwrap();
+    assert_eq!(a.quotes[0].mark, 65_000 * WAD);
+    let mut plain = a.clone();
+    plain.quotes.clear();
+    assert_eq!(
+        plain.encode(),
+        answer(&wire::encode(&request(85 * WAD / 100))).unwrap()
+    );
 }

@@ -31,7 +31,8 @@ pub mod units;
 pub mod wire;
 
 pub use margin::{
-    liquidation, margin, margin_in, Liquidation, MarginReport, Scenario, UnderlyingRisk, VolState, Workspace,
+    liquidation, margin, margin_in, mark, Liquidation, MarginReport, Scenario, UnderlyingRisk, VolState,
+    Workspace,
 };
 pub use params::{defaults, RiskParams, UnderlyingParams, MAX_POSITIONS, MAX_UNDERLYINGS};
 pub use portfolio::{Account, Instrument, Market, Position, Underlying};

@@ -291,6 +291,13 @@ fn pricer(pos: &Position, u: &Underlying, now: u64) -> Result<Pricer> {
     })
 }
 
+/// The mark of `pos`'s instrument per unit at `u`'s market data at `now` (a perp, future or spot:
+/// the price; an option: Black-76 at the posted vol), as the margin report values it.
+/// Errors: those of pricing it in [`margin`].
+pub fn mark(pos: &Position, u: &Underlying, now: u64) -> Result<Wad> {
+    Ok(pricer(pos, u, now)?.mark)
+}
+
 impl Pricer {
     fn value(&self, grid: &Grid, i: usize) -> Result<Wad> {
         let price = at(&grid.prices, i)?;

@@ -11,12 +11,16 @@
 //! n(n−1)/2 × i128: correlations above the diagonal, row by row (unit diagonal, symmetric)
 //! u16 m | m × (u8 underlying | u8 kind | i128 size | i128 entry | kind-specific):
 //!         kind 0 perp, 4 spot: nothing; 1 future: u64 expiry; 2 call, 3 put: i128 strike, u64 expiry
+//! [u16 q]  optional, 1 ≤ q ≤ m: the answer quotes the first q positions (absent when q = 0)
 //! ```
 //! Answer ([`Answer`], encoded and decoded here only): 10 ABI words (int256, sign-extended):
 //! equity, initial, maintenance, requirement, isolated initial, isolated maintenance, free
 //! collateral, utilisation, add-ons, liquidatable; then [`UNDERLYING_WORDS`] words per underlying of the request, in its order: net delta (Wad),
 //! net gamma·F (Wad), net vega (Usd), worst-scenario loss (Usd), the worst scenario's price move
-//! (Wad) and vol state (0 unchanged, 1 up, 2 down), and the scan range (Wad).
+//! (Wad) and vol state (0 unchanged, 1 up, 2 down), and the scan range (Wad); then two words per
+//! quoted position ([`Quote`]): its mark per unit and its underlying's price (both Wad). A caller
+//! quotes the instruments it trades (size 0 for one it closes) to hold trade prices to a band
+//! around the engine's own marks.
 
 use alloc::vec::Vec;
 
@@ -46,6 +50,8 @@ pub struct Request {
     pub correlation: Vec<Wad>,
     /// Positions.
     pub positions: Vec<Position>,
+    /// How many leading positions the answer quotes (≤ the number of positions).
+    pub quotes: u16,
 }
 
 /// An underlying's eight parameters in wire order: scan floor, vol multiple, horizon, vol up,
@@ -216,7 +222,16 @@ pub fn decode(data: &[u8]) -> Result<Request> {
             entry,
         });
     }
-    if !r.data.is_empty() {
+    // The optional quote count: one encoding per request, so an explicit 0 is refused.
+    let quotes = if r.data.is_empty() {
+        0
+    } else {
+        match r.u16()? {
+            0 => return Err(RiskError::BadEncoding),
+            q => q,
+        }
+    };
+    if !r.data.is_empty() || usize::from(quotes) > m {
         return Err(RiskError::BadEncoding);
     }
     Ok(Request {
@@ -227,6 +242,7 @@ pub fn decode(data: &[u8]) -> Result<Request> {
         underlyings,
         correlation,
         positions,
+        quotes,
     })
 }
 
@@ -300,6 +316,14 @@ impl Writer {
         }
     }
 
+    /// The number of leading positions the answer quotes; write nothing when none (after the
+    /// positions).
+    pub fn quotes(&mut self, q: u16) {
+        if q != 0 {
+            self.out.extend_from_slice(&q.to_be_bytes());
+        }
+    }
+
     /// The bytes written.
     pub fn finish(self) -> Vec<u8> {
         self.out
@@ -327,6 +351,7 @@ pub fn encode(req: &Request) -> Vec<u8> {
     for p in &req.positions {
         w.position(p);
     }
+    w.quotes(req.quotes);
     w.finish()
 }
 
@@ -334,6 +359,8 @@ pub fn encode(req: &Request) -> Vec<u8> {
 pub const ACCOUNT_WORDS: usize = 10;
 /// Words per underlying after it.
 pub const UNDERLYING_WORDS: usize = 7;
+/// Words per quote after them.
+pub const QUOTE_WORDS: usize = 2;
 /// Bytes of one ABI word.
 const WORD: usize = 32;
 
@@ -363,6 +390,18 @@ pub struct Answer {
     pub liquidatable: bool,
     /// Per underlying of the request, in its order.
     pub underlyings: Vec<UnderlyingAnswer>,
+    /// Per quoted position of the request, in its order.
+    pub quotes: Vec<Quote>,
+}
+
+/// The engine's own valuation of one quoted position's instrument.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Quote {
+    /// Value per unit at the marks (a perp or future: the price; an option: Black-76 at the
+    /// posted vol), USD with 18 decimals.
+    pub mark: Wad,
+    /// Its underlying's price, USD with 18 decimals.
+    pub price: Wad,
 }
 
 /// The answer's figures for one underlying.
@@ -452,12 +491,16 @@ impl Answer {
                     scan_range: u.scan_range,
                 })
                 .collect(),
+            quotes: Vec::new(),
         }
     }
 
-    /// The ABI words: [`ACCOUNT_WORDS`], then [`UNDERLYING_WORDS`] per underlying.
+    /// The ABI words: [`ACCOUNT_WORDS`], then [`UNDERLYING_WORDS`] per underlying, then
+    /// [`QUOTE_WORDS`] per quote.
     pub fn encode(&self) -> Vec<u8> {
-        let words = ACCOUNT_WORDS.saturating_add(self.underlyings.len().saturating_mul(UNDERLYING_WORDS));
+        let words = ACCOUNT_WORDS
+            .saturating_add(self.underlyings.len().saturating_mul(UNDERLYING_WORDS))
+            .saturating_add(self.quotes.len().saturating_mul(QUOTE_WORDS));
         let mut out = Vec::with_capacity(WORD.saturating_mul(words));
         for v in [
             self.equity,
@@ -486,17 +529,23 @@ impl Answer {
                 out.extend_from_slice(&word(v));
             }
         }
+        for q in &self.quotes {
+            out.extend_from_slice(&word(q.mark));
+            out.extend_from_slice(&word(q.price));
+        }
         out
     }
 
-    /// Decodes [`Answer::encode`]'s bytes. Errors: `BadEncoding` (a length that is not
-    /// [`ACCOUNT_WORDS`] plus a whole number of underlyings, a word that is not a sign-extended
-    /// `int128`, a flag other than 0 or 1, an unknown vol state).
-    pub fn decode(data: &[u8]) -> Result<Self> {
+    /// Decodes [`Answer::encode`]'s bytes of an answer with `quotes` quotes. Errors:
+    /// `BadEncoding` (a length that is not [`ACCOUNT_WORDS`] plus a whole number of underlyings
+    /// plus the quotes, a word that is not a sign-extended `int128`, a flag other than 0 or 1, an
+    /// unknown vol state).
+    pub fn decode(data: &[u8], quotes: usize) -> Result<Self> {
         const PER_UNDERLYING: usize = WORD * UNDERLYING_WORDS;
         let rest = data
             .len()
             .checked_sub(WORD * ACCOUNT_WORDS)
+            .and_then(|r| r.checked_sub(quotes.checked_mul(WORD * QUOTE_WORDS)?))
             .ok_or(RiskError::BadEncoding)?;
         if !rest.is_multiple_of(PER_UNDERLYING) {
             return Err(RiskError::BadEncoding);
@@ -520,6 +569,7 @@ impl Answer {
                 _ => return Err(RiskError::BadEncoding),
             },
             underlyings: Vec::with_capacity(underlyings),
+            quotes: Vec::with_capacity(quotes),
         };
         for _ in 0..underlyings {
             a.underlyings.push(UnderlyingAnswer {
@@ -530,6 +580,12 @@ impl Answer {
                 worst_move: next()?,
                 worst_vol: vol_state_of(next()?)?,
                 scan_range: next()?,
+            });
+        }
+        for _ in 0..quotes {
+            a.quotes.push(Quote {
+                mark: next()?,
+                price: next()?,
             });
         }
         Ok(a)

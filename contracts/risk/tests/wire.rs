@@ -3,7 +3,9 @@
 #![allow(clippy::arithmetic_side_effects)]
 
 use pm_risk::fixed::WAD;
-use pm_risk::wire::{self, Answer, Request, UnderlyingAnswer, ACCOUNT_WORDS, UNDERLYING_WORDS};
+use pm_risk::wire::{
+    self, Answer, Quote, Request, UnderlyingAnswer, ACCOUNT_WORDS, QUOTE_WORDS, UNDERLYING_WORDS,
+};
 use pm_risk::*;
 
 const NOW: u64 = 1_800_000_000;
@@ -73,6 +75,7 @@ fn request() -> Request {
                 entry: 0,
             },
         ],
+        quotes: 0,
     }
 }
 
@@ -140,7 +143,7 @@ fn an_answer_round_trips() {
     assert_eq!(a.underlyings.len(), 2);
     let bytes = a.encode();
     assert_eq!(bytes.len(), 32 * (ACCOUNT_WORDS + 2 * UNDERLYING_WORDS));
-    assert_eq!(Answer::decode(&bytes).unwrap(), a);
+    assert_eq!(Answer::decode(&bytes, 0).unwrap(), a);
 }
 
 #[test]
@@ -158,7 +161,7 @@ fn an_answer_carries_negative_and_extreme_values() {
         }],
         ..Answer::default()
     };
-    assert_eq!(Answer::decode(&a.encode()).unwrap(), a);
+    assert_eq!(Answer::decode(&a.encode(), 0).unwrap(), a);
 }
 
 #[test]
@@ -172,13 +175,15 @@ fn an_answer_of_the_wrong_length_is_bad_encoding() {
         bytes.len() - 32,
     ] {
         assert_eq!(
-            Answer::decode(&bytes[..len]),
+            Answer::decode(&bytes[..len], 0),
             Err(RiskError::BadEncoding),
             "length {len}"
         );
     }
     assert_eq!(
-        Answer::decode(&bytes[..32 * ACCOUNT_WORDS]).unwrap().underlyings,
+        Answer::decode(&bytes[..32 * ACCOUNT_WORDS], 0)
+            .unwrap()
+            .underlyings,
         vec![]
     );
 }
@@ -187,7 +192,7 @@ fn an_answer_of_the_wrong_length_is_bad_encoding() {
 fn an_answer_word_that_is_not_a_sign_extended_int128_is_bad_encoding() {
     let mut bytes = answer().encode();
     bytes[0] ^= 0x01; // the equity word's top byte
-    assert_eq!(Answer::decode(&bytes), Err(RiskError::BadEncoding));
+    assert_eq!(Answer::decode(&bytes, 0), Err(RiskError::BadEncoding));
 }
 
 #[test]
@@ -195,8 +200,57 @@ fn an_answer_flag_or_vol_state_out_of_range_is_bad_encoding() {
     let a = answer();
     let mut flag = a.encode();
     flag[32 * ACCOUNT_WORDS - 1] = 2; // liquidatable
-    assert_eq!(Answer::decode(&flag), Err(RiskError::BadEncoding));
+    assert_eq!(Answer::decode(&flag, 0), Err(RiskError::BadEncoding));
     let mut vol = a.encode();
     vol[32 * (ACCOUNT_WORDS + 6) - 1] = 3; // the first underlying's worst vol state
-    assert_eq!(Answer::decode(&vol), Err(RiskError::BadEncoding));
+    assert_eq!(Answer::decode(&vol, 0), Err(RiskError::BadEncoding));
+}
+
+#[test]
+fn a_request_with_quotes_round_trips_and_ends_with_their_count() {
+    let mut req = request();
+    req.quotes = 2;
+    let bytes = wire::encode(&req);
+    assert_eq!(&bytes[bytes.len() - 2..], &[0, 2]);
+    assert_eq!(bytes.len(), wire::encode(&request()).len() + 2);
+    assert_eq!(wire::decode(&bytes).unwrap(), req);
+}
+
+#[test]
+fn a_quote_count_of_zero_or_beyond_the_positions_is_bad_encoding() {
+    let bytes = wire::encode(&request());
+    let mut zero = bytes.clone();
+    zero.extend_from_slice(&[0, 0]);
+    assert_eq!(
+        wire::decode(&zero),
+        Err(RiskError::BadEncoding),
+        "one encoding per request"
+    );
+    let mut beyond = bytes.clone();
+    beyond.extend_from_slice(&(request().positions.len() as u16 + 1).to_be_bytes());
+    assert_eq!(wire::decode(&beyond), Err(RiskError::BadEncoding));
+}
+
+#[test]
+fn an_answer_with_quotes_round_trips_only_with_its_quote_count() {
+    let mut a = answer();
+    a.quotes = vec![
+        Quote {
+            mark: 1_234 * WAD,
+            price: 65_000 * WAD,
+        },
+        Quote {
+            mark: 0,
+            price: 3_000 * WAD,
+        },
+    ];
+    let bytes = a.encode();
+    assert_eq!(
+        bytes.len(),
+        32 * (ACCOUNT_WORDS + 2 * UNDERLYING_WORDS + 2 * QUOTE_WORDS)
+    );
+    assert_eq!(Answer::decode(&bytes, 2).unwrap(), a);
+    // Read with another count, the words no longer split into underlyings and quotes.
+    assert_eq!(Answer::decode(&bytes, 1), Err(RiskError::BadEncoding));
+    assert_eq!(Answer::decode(&bytes, 3), Err(RiskError::BadEncoding));
 }

@@ -7,9 +7,9 @@
 use alloy_primitives::{keccak256, Address, Bytes, I256, U256};
 use alloy_sol_types::sol_data::{Address as SolAddress, Bytes as SolBytes, Int, String as SolString, Uint};
 use alloy_sol_types::{sol, SolCall, SolType, SolValue};
-use pm_clearinghouse::instrument::{id_of, Spec};
+use pm_clearinghouse::instrument::{id_of, risk_instrument, spec_of, Spec};
 use pm_risk::wire::{params_of, scalars_of};
-use pm_risk::{defaults, UnderlyingParams};
+use pm_risk::{defaults, Market, Position, Underlying, UnderlyingParams};
 
 use stylus_devnet::{Devnet, Receipt};
 
@@ -28,6 +28,7 @@ sol! {
             external returns (uint256);
         function accept(uint256 id) external;
         function listSeries(uint8 underlying, bool isCall, uint64 expiry, uint128 strike) external returns (uint128);
+        function latestRoundData() external view returns (uint80, int256, uint256, uint256, uint80);
     }
 }
 
@@ -148,6 +149,11 @@ fn artifact(root: &str, name: &str) -> String {
     format!("{root}/out/{name}.sol/{name}.json")
 }
 
+/// Every listing's trade band for perps and futures: 5% of the price around it.
+pub const FUTURE_BAND: i128 = 50_000_000_000_000_000;
+/// Every listing's trade band for options: 5% of the underlying's price around the Black-76 mark.
+pub const OPTION_BAND: i128 = 50_000_000_000_000_000;
+
 /// The SDK constructor's calldata: the selector of `stylus_constructor()`, then the ABI-encoded
 /// arguments.
 pub fn constructor(args: Vec<u8>) -> Vec<u8> {
@@ -199,10 +205,11 @@ impl Engine {
         let risk_program = program("risk-program")?;
         let vault = program("vault")?;
         let clearinghouse = program("clearinghouse-core")?;
-        let (admin, views, accounts) = (
+        let (admin, views, accounts, trading) = (
             program("clearinghouse-admin")?,
             program("clearinghouse-views")?,
             program("clearinghouse-accounts")?,
+            program("clearinghouse-trading")?,
         );
 
         let deploy = |chain: &mut Devnet, name: &str, args: Vec<u8>| {
@@ -251,6 +258,7 @@ impl Engine {
             riskProgram: risk_program,
             viewsFacet: views,
             accountsFacet: accounts,
+            tradingFacet: trading,
             settlementDecimals: 6,
         }
         .abi_encode();
@@ -317,6 +325,17 @@ impl Engine {
                     volMaxAge: 86_400,
                     oracleAddon: 0,
                     params: params_of(&l.params),
+                }
+                .abi_encode(),
+            )?;
+            engine.step(
+                &format!("setTradeBands {}", l.symbol),
+                owner,
+                clearinghouse,
+                IClearinghouse::setTradeBandsCall {
+                    underlying: i as u8,
+                    futureBand: FUTURE_BAND,
+                    optionBand: OPTION_BAND,
                 }
                 .abi_encode(),
             )?;
@@ -575,7 +594,7 @@ impl Engine {
         Ok(())
     }
 
-    /// Lists `n` option series and returns them as legs of size ±1 at premium 0: calls and puts,
+    /// Lists `n` option series and returns them as legs of size ±1 at their marks: calls and puts,
     /// 4 strikes (80–120% of the price), 4 expiries (7–180 days, plus i minutes so that every
     /// option is its own series), round-robin over the first `underlyings` underlyings. The
     /// risk program's gas test margins the same book.
@@ -589,9 +608,52 @@ impl Engine {
             let strike = price / 100 * [80, 90, 110, 120][(i / underlyings) % 4];
             let expiry = now + [7, 30, 90, 180][(i / (4 * underlyings)) % 4] * 86_400 + i as u64 * 60;
             let id = self.list_option(u as u8, i.is_multiple_of(2), expiry, strike)?;
-            legs.push((id, if (i / 2).is_multiple_of(2) { E18 } else { -E18 }, 0));
+            let premium = self.mark(id)?;
+            legs.push((id, if (i / 2).is_multiple_of(2) { E18 } else { -E18 }, premium));
         }
         Ok(legs)
+    }
+
+    /// The engine's mark of `instrument` now, USD per unit with 18 decimals, as the risk program
+    /// quotes it to hold trade prices to their band: its underlying's feed price for a perp or
+    /// future, Black-76 at the posted vol for an option (computed with `pm-risk` from the chain's
+    /// feed answer and posted vol).
+    pub fn mark(&mut self, instrument: u128) -> Result<i128, String> {
+        let spec = spec_of(instrument);
+        let k = usize::from(spec.underlying);
+        let feed = *self.feeds.get(k).ok_or("unknown underlying")?;
+        let round = self
+            .chain
+            .call(self.owner, feed, IHelpers::latestRoundDataCall {}.abi_encode());
+        let round =
+            IHelpers::latestRoundDataCall::abi_decode_returns(&round.output).map_err(|e| e.to_string())?;
+        let answer = i128::try_from(round._1).map_err(|e| e.to_string())?;
+        let listed = self.chain.call(
+            self.owner,
+            self.clearinghouse,
+            IClearinghouse::underlyingCall {
+                index: spec.underlying,
+            }
+            .abi_encode(),
+        );
+        let listed =
+            IClearinghouse::underlyingCall::abi_decode_returns(&listed.output).map_err(|e| e.to_string())?;
+        let params = listings().get(k).ok_or("unknown underlying")?.params;
+        let underlying = Underlying {
+            market: Market {
+                price: answer * 10_000_000_000,
+                vol: listed.vol,
+                oracle_addon: 0,
+            },
+            params,
+        };
+        let position = Position {
+            underlying: 0,
+            instrument: risk_instrument(&spec),
+            size: 0,
+            entry: 0,
+        };
+        pm_risk::mark(&position, &underlying, self.chain.timestamp()).map_err(|e| format!("{e:?}"))
     }
 
     /// Trades `legs` between `holder` (maker) and `counterparty` on the options market, 16 legs a

@@ -26,7 +26,7 @@ fn section(readme: &str, heading: &str) -> Vec<String> {
 
 /// The architecture table: one row of cells per program.
 fn architecture_rows() -> Vec<Vec<String>> {
-    let lines = section(&readme(), "## Architecture: six programs, two markets");
+    let lines = section(&readme(), "## Architecture: seven programs, two markets");
     lines
         .iter()
         .skip_while(|l| !l.starts_with("| program |"))

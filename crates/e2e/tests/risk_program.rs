@@ -28,6 +28,7 @@ fn request_of(fixture: &pm_cli::fixture::Fixture) -> Request {
         underlyings: inputs.underlyings.clone(),
         correlation: inputs.correlation.clone(),
         positions: inputs.positions.clone(),
+        quotes: 0,
     }
 }
 
@@ -129,6 +130,7 @@ fn book(positions: usize, n: usize) -> Request {
         underlyings,
         correlation,
         positions,
+        quotes: 0,
     }
 }
 

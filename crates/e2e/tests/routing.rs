@@ -33,7 +33,7 @@ fn every_function_of_the_interface_answers_at_the_core() {
             "{selector:?} is not routed: {r:?}"
         );
     }
-    // The interface holds the functions of all four programs.
+    // The interface holds the functions of all five programs.
     for selector in [
         IClearinghouse::updatePositionCall::SELECTOR,
         IClearinghouse::setMarketCall::SELECTOR,
@@ -67,6 +67,7 @@ fn initialize_runs_once_in_the_deployment_transaction() {
         riskProgram: e.risk_program,
         viewsFacet: program(&e, "clearinghouse-views"),
         accountsFacet: program(&e, "clearinghouse-accounts"),
+        tradingFacet: program(&e, "clearinghouse-trading"),
         settlementDecimals: 6,
     };
     let r = e.send(e.chain.accounts[5], e.clearinghouse, again.abi_encode());
@@ -101,6 +102,7 @@ fn the_constructor_accepts_only_a_call_of_initialize() {
         riskProgram: e.risk_program,
         viewsFacet: program(&e, "clearinghouse-views"),
         accountsFacet: program(&e, "clearinghouse-accounts"),
+        tradingFacet: program(&e, "clearinghouse-trading"),
         settlementDecimals: 6,
     }
     .abi_encode();

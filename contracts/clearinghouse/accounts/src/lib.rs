@@ -2,7 +2,7 @@
 //! market's fees and funding, the settlement of expired positions that keepers call) and how
 //! much of a token an account can withdraw.
 //! The core reaches it by delegatecall, so it runs over the core's storage (`pm-clearinghouse`
-//! explains the four programs).
+//! explains the five programs).
 #![cfg_attr(not(any(test, feature = "export-abi")), no_main)]
 #![cfg_attr(not(any(test, feature = "export-abi")), no_std)]
 // export-abi generates an undocumented `print_from_args`; the entrypoint an undocumented export.

@@ -1,7 +1,7 @@
 //! `pm-clearinghouse-admin`: the clearinghouse's admin facet: initialisation, ownership, roles,
 //! markets and approvals, underlyings and risk parameters (the writes of configuration). The
 //! core reaches it by delegatecall, so it runs over the core's storage (`pm-clearinghouse`
-//! explains the four programs).
+//! explains the five programs).
 #![cfg_attr(not(any(test, feature = "export-abi")), no_main)]
 #![cfg_attr(not(any(test, feature = "export-abi")), no_std)]
 // export-abi generates an undocumented `print_from_args`; the entrypoint an undocumented export.
@@ -34,11 +34,12 @@ pub struct ClearinghouseAdmin {
 impl ClearinghouseAdmin {
     /// Initialises the clearinghouse, once: the core's constructor delegatecalls it in the
     /// deployment transaction, so nobody else can. Sets the owner, the vault, the risk program,
-    /// the views and accounts facets and the settlement token's decimals (at most 18; the token
+    /// the views, accounts and trading facets and the settlement token's decimals (at most 18; the token
     /// is worth one USD), with the default account-wide risk parameters.
     ///
     /// Errors: `AlreadyInitialized`, `ZeroAddress`, `NotAContract`, `InvalidRiskParameters`
     /// (decimals above 18).
+    #[allow(clippy::too_many_arguments)]
     pub fn initialize(
         &mut self,
         owner: Address,
@@ -46,6 +47,7 @@ impl ClearinghouseAdmin {
         risk_program: Address,
         views_facet: Address,
         accounts_facet: Address,
+        trading_facet: Address,
         settlement_decimals: u8,
     ) -> Result<(), ClearinghouseError> {
         self.clearinghouse.initialize(
@@ -54,6 +56,7 @@ impl ClearinghouseAdmin {
             risk_program,
             views_facet,
             accounts_facet,
+            trading_facet,
             settlement_decimals,
         )
     }
@@ -137,6 +140,22 @@ impl ClearinghouseAdmin {
     ) -> Result<(), ClearinghouseError> {
         self.clearinghouse
             .set_risk_params(grid_levels, scalars, correlations)
+    }
+
+    /// Sets how far a trade price may lie from the engine's mark on underlying `underlying`, as
+    /// fractions of its price (18 decimals, each in (0, 50%]): `futureBand` for perps and
+    /// futures (around the price), `optionBand` for options (around the Black-76 premium at the
+    /// posted vol). Until set, only trades at the mark pass.
+    ///
+    /// Errors: `NotRiskAdmin`, `UnknownUnderlying`, `InvalidTradeBand`.
+    pub fn set_trade_bands(
+        &mut self,
+        underlying: u8,
+        future_band: i128,
+        option_band: i128,
+    ) -> Result<(), ClearinghouseError> {
+        self.clearinghouse
+            .set_trade_bands(underlying, future_band, option_band)
     }
 
     /// Posts the implied vol of an underlying (18 decimals, 1% to 500%), stamped now.

@@ -1,9 +1,10 @@
 //! `pm-clearinghouse-core`: the clearinghouse's core program, the address every market, the
-//! vault and every user calls. It exports the hot path (trading and the margin views)
-//! and hands every other function to the facet that exports it, by delegatecall over this
-//! program's storage ([`routing`], generated from the facets' interfaces; `pm-clearinghouse`
-//! explains the four programs). It nests the library's [`Clearinghouse`] as its only field, so
-//! its storage is the library's layout.
+//! vault and every user calls. It exports the margin views (the vault's check before every
+//! withdrawal, keepers' health checks, a front-end's simulation) and hands every other function
+//! to the facet that exports it, by delegatecall over this program's storage ([`routing`],
+//! generated from the facets' interfaces; `pm-clearinghouse` explains the five programs). It
+//! nests the library's [`Clearinghouse`] as its only field, so its storage is the library's
+//! layout.
 #![cfg_attr(not(any(test, feature = "export-abi")), no_main)]
 #![cfg_attr(not(any(test, feature = "export-abi")), no_std)]
 // export-abi generates an undocumented `print_from_args`; the entrypoint an undocumented export.
@@ -30,7 +31,8 @@ pub mod routes;
 pub mod routing;
 
 /// The selector of the admin facet's `initialize`, the one call the constructor delegates.
-const INITIALIZE: [u8; 4] = routing::selector("initialize(address,address,address,address,address,uint8)");
+const INITIALIZE: [u8; 4] =
+    routing::selector("initialize(address,address,address,address,address,address,uint8)");
 
 /// The core program: the clearinghouse's storage, nothing else.
 #[storage]
@@ -43,7 +45,7 @@ pub struct ClearinghouseCore {
 impl ClearinghouseCore {
     /// Deploys the clearinghouse: records `adminFacet`, the program that runs the admin
     /// functions, and delegatecalls `initialization` to it in the same transaction. It must be a
-    /// call of `initialize(owner, vault, riskProgram, viewsFacet, accountsFacet,
+    /// call of `initialize(owner, vault, riskProgram, viewsFacet, accountsFacet, tradingFacet,
     /// settlementDecimals)`, which sets everything else, so nobody can initialise the
     /// clearinghouse in between.
     ///
@@ -69,40 +71,6 @@ impl ClearinghouseCore {
             return Err(not_initialize());
         }
         Ok(())
-    }
-
-    /// Changes `account`'s position in `instrument` by `sizeDelta` units (18 decimals) traded at
-    /// `price` USD per unit (18 decimals; an option's premium), for the calling market. The buyer
-    /// pays `sizeDelta · price` settlement-token units to the market, the seller receives them.
-    /// Then, unless the change only reduces the position, the account must meet initial margin.
-    ///
-    /// Errors: `MarketNotAuthorised`, `MarketNotApproved`, `InvalidInstrument`,
-    /// `InstrumentNotTradable`, `InvalidTradePrice`, `InvalidSize`, `TooManyPositions`,
-    /// `VaultCallFailed`, `InsufficientMargin`, and the price, vol and risk errors of a check.
-    pub fn update_position(
-        &mut self,
-        account: Address,
-        instrument: u128,
-        size_delta: i128,
-        price: i128,
-    ) -> Result<(), ClearinghouseError> {
-        self.clearinghouse
-            .update_position(account, instrument, size_delta, price)
-    }
-
-    /// `updatePosition` for several instruments, with one margin check at the end.
-    ///
-    /// Errors: those of `updatePosition`, and `LengthMismatch` (arrays of different lengths, or
-    /// none).
-    pub fn update_positions(
-        &mut self,
-        account: Address,
-        instruments: Vec<u128>,
-        size_deltas: Vec<i128>,
-        prices: Vec<i128>,
-    ) -> Result<(), ClearinghouseError> {
-        self.clearinghouse
-            .update_positions(account, instruments, size_deltas, prices)
     }
 
     /// The account's margin figures. USD amounts have 18 decimals.
@@ -137,6 +105,32 @@ impl ClearinghouseCore {
         collateral_value: I256,
     ) -> Result<(I256, I256), ClearinghouseError> {
         self.clearinghouse.margin_for(account, collateral_value)
+    }
+
+    /// `accountMargin` after hypothetical changes traded at `prices` (nothing changes): what a
+    /// front-end shows before a trade.
+    ///
+    /// Returns:
+    /// - `equity`: USD, 18 decimals
+    /// - `initialMargin`: USD, 18 decimals
+    /// - `maintenanceMargin`: USD, 18 decimals
+    /// - `isolatedInitialMargin`: USD, 18 decimals
+    /// - `isolatedMaintenanceMargin`: USD, 18 decimals
+    /// - `freeCollateral`: USD, 18 decimals
+    /// - `utilisation`: a fraction with 18 decimals
+    /// - `liquidatable`: equity below maintenance margin
+    ///
+    /// Errors: those of `accountMargin`, `LengthMismatch`, `InvalidInstrument`,
+    /// `InstrumentNotTradable`, `InvalidTradePrice`, `InvalidSize`.
+    pub fn simulate(
+        &self,
+        account: Address,
+        instruments: Vec<u128>,
+        size_deltas: Vec<i128>,
+        prices: Vec<i128>,
+    ) -> Result<MarginTuple, ClearinghouseError> {
+        self.clearinghouse
+            .simulate(account, instruments, size_deltas, prices)
     }
 
     /// Every other function of the clearinghouse: the facet that exports its selector runs it,

@@ -5,9 +5,9 @@
 use pm_clearinghouse::Facet;
 
 /// Every function of the facets and the facet that runs it.
-pub const ROUTES: [(&str, Facet); 24] = [
+pub const ROUTES: [(&str, Facet); 27] = [
     (
-        "initialize(address,address,address,address,address,uint8)",
+        "initialize(address,address,address,address,address,address,uint8)",
         Facet::Admin,
     ),
     ("transferOwnership(address)", Facet::Admin),
@@ -21,19 +21,25 @@ pub const ROUTES: [(&str, Facet); 24] = [
         Facet::Admin,
     ),
     ("setRiskParams(uint8,int128[8],int128[])", Facet::Admin),
+    ("setTradeBands(uint8,int128,int128)", Facet::Admin),
     ("postVolatility(uint8,int128)", Facet::Admin),
     ("owner()", Facet::Views),
     ("pendingOwner()", Facet::Views),
     ("config()", Facet::Views),
     ("marketStatus(address,address)", Facet::Views),
     ("underlying(uint8)", Facet::Views),
+    ("tradeBands(uint8)", Facet::Views),
     ("underlyingCount()", Facet::Views),
     ("instrumentId(uint8,uint8,uint64,uint128)", Facet::Views),
     ("positions(address)", Facet::Views),
     ("riskByUnderlying(address)", Facet::Views),
-    ("simulate(address,uint128[],int128[],int128[])", Facet::Views),
     ("riskRequest(address)", Facet::Views),
     ("settle(address,int256)", Facet::Accounts),
     ("withdrawable(address,address)", Facet::Accounts),
     ("settleExpired(address)", Facet::Accounts),
+    ("updatePosition(address,uint128,int128,int128)", Facet::Trading),
+    (
+        "updatePositions(address,uint128[],int128[],int128[])",
+        Facet::Trading,
+    ),
 ];

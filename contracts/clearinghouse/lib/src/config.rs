@@ -16,16 +16,28 @@ use crate::facet::Facet;
 use crate::storage::Clearinghouse;
 
 /// The configuration view: (riskAdmin, volOracle, vault, riskProgram, adminFacet, viewsFacet,
-/// accountsFacet, settlementDecimals).
-pub type ConfigTuple = (Address, Address, Address, Address, Address, Address, Address, u8);
+/// accountsFacet, tradingFacet, settlementDecimals).
+pub type ConfigTuple = (
+    Address,
+    Address,
+    Address,
+    Address,
+    Address,
+    Address,
+    Address,
+    Address,
+    u8,
+);
 
 impl Clearinghouse {
     /// Everything the core's constructor leaves to the admin facet (it delegatecalls this in the
     /// deployment transaction, so nobody else can initialise the clearinghouse): the owner, the
-    /// vault, the risk program, the views and accounts facets and the settlement token's
+    /// vault, the risk program, the views, accounts and trading facets and the settlement token's
     /// decimals (at most 18), with the default account-wide risk parameters. Once only.
     /// Errors: `AlreadyInitialized`, `ZeroAddress`, `NotAContract`, `InvalidRiskParameters`
     /// (decimals above 18, the code being the decimals).
+    // One argument per piece of wiring, as the ABI's `initialize` takes them.
+    #[allow(clippy::too_many_arguments)]
     pub fn initialize(
         &mut self,
         owner: Address,
@@ -33,6 +45,7 @@ impl Clearinghouse {
         risk_program: Address,
         views_facet: Address,
         accounts_facet: Address,
+        trading_facet: Address,
         settlement_decimals: u8,
     ) -> Result<()> {
         // The owner is never zero once initialised: a transfer needs the successor to accept, and
@@ -40,7 +53,7 @@ impl Clearinghouse {
         if !self.ownership.owner().is_zero() {
             return Err(ClearinghouseError::AlreadyInitialized(AlreadyInitialized {}));
         }
-        for program in [vault, risk_program, views_facet, accounts_facet] {
+        for program in [vault, risk_program, views_facet, accounts_facet, trading_facet] {
             ensure_contract(self.vm(), program)?;
         }
         if settlement_decimals > 18 {
@@ -53,6 +66,7 @@ impl Clearinghouse {
         self.risk_program.set(risk_program);
         self.set_facet(Facet::Views, views_facet);
         self.set_facet(Facet::Accounts, accounts_facet);
+        self.set_facet(Facet::Trading, trading_facet);
         self.settlement_decimals.set(U8::from(settlement_decimals));
         let p = defaults::risk(&[]);
         self.store_scalars(p.grid_levels, &scalars_of(&p));
@@ -89,6 +103,7 @@ impl Clearinghouse {
             self.facet(Facet::Admin),
             self.facet(Facet::Views),
             self.facet(Facet::Accounts),
+            self.facet(Facet::Trading),
             self.settlement_decimals.get().to(),
         )
     }

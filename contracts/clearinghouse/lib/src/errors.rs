@@ -48,6 +48,8 @@ pub enum ClearinghouseError {
     VaultCallFailed(VaultCallFailed),
     TokenCallFailed(TokenCallFailed),
     InsufficientMargin(InsufficientMargin),
+    InvalidTradeBand(InvalidTradeBand),
+    TradePriceOutsideBand(TradePriceOutsideBand),
     ArithmeticOverflow(ArithmeticOverflow),
 }
 

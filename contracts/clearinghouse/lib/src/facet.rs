@@ -24,6 +24,8 @@ pub enum Facet {
     Views = 1,
     /// Cash outside trades (a market's fees and funding, expiry) and withdrawable amounts.
     Accounts = 2,
+    /// Position changes markets report, judged by the trade rules.
+    Trading = 3,
 }
 
 impl Clearinghouse {

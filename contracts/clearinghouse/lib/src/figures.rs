@@ -94,6 +94,6 @@ impl Clearinghouse {
         if positions.is_empty() {
             return Ok(Figures::without_positions(collateral));
         }
-        Ok(Figures::of(&self.risk_answer(collateral, positions)?))
+        Ok(Figures::of(&self.risk_answer(collateral, positions, 0)?))
     }
 }

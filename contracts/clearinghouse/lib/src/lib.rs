@@ -1,28 +1,30 @@
 //! `pm-clearinghouse`: the portfolio-margin engine's clearinghouse, as a library of storage and
-//! logic that four Stylus programs are built on.
+//! logic that five Stylus programs are built on.
 //!
 //! It keeps every account's positions (one storage word each), the listed underlyings with their
 //! price feeds, posted implied vols and risk parameters, the correlation matrix, the markets the
 //! owner authorised and the approvals accounts gave them. Markets report trades
 //! (`update_position(s)`); the clearinghouse settles their cash in the vault (`pm-vault`, which
 //! holds the collateral), then asks the stateless risk program (`pm-risk-program`) for the
-//! account's margin and reverts with `InsufficientMargin` when a risk-adding change leaves equity
-//! below initial margin. The vault calls `margin_for` before every withdrawal.
+//! account's margin and the marks of what changed, and judges the whole account by [`rules`]
+//! (`TradePriceOutsideBand`, `InsufficientMargin`). The vault calls `margin_for` before every withdrawal.
 //!
-//! One 24,576-byte program cannot hold it all, so four programs nest [`Clearinghouse`] as their
+//! One 24,576-byte program cannot hold it all, so five programs nest [`Clearinghouse`] as their
 //! only field (same storage layout) and each exports a part of its methods:
-//! `pm-clearinghouse-core` (trading and the margin views: the hot path) answers at the
-//! clearinghouse's address; its fallback delegatecalls the [`Facet`] that exports the selector
-//! (a routing table generated from the facets' interfaces): `pm-clearinghouse-admin`
-//! (initialisation, ownership, roles, markets, underlyings, parameters),
-//! `pm-clearinghouse-views` (reads, simulation) and `pm-clearinghouse-accounts` (a market's
-//! fees and funding, expiry, withdrawable amounts). Every function therefore answers at the core's address and runs over its
-//! storage. Each public method here is the ABI function of the same name.
+//! `pm-clearinghouse-core` (the margin views: the vault's check before every withdrawal)
+//! answers at the clearinghouse's address; its fallback delegatecalls the [`Facet`] that exports
+//! the selector (a routing table generated from the facets' interfaces):
+//! `pm-clearinghouse-admin` (initialisation, ownership, roles, markets, underlyings, trade bands,
+//! parameters), `pm-clearinghouse-views` (reads), `pm-clearinghouse-accounts` (a market's fees
+//! and funding, expiry, withdrawable amounts) and `pm-clearinghouse-trading` (the position
+//! changes markets report, judged by [`rules`]). Every function therefore
+//! answers at the core's address and runs over its storage. Each public method here is the ABI
+//! function of the same name.
 //!
 //! Files: [`storage`] (layout), [`errors`] and [`events`], [`units`] (the amounts that cross
 //! program boundaries), [`instrument`] and [`words`] (pure encodings); `config` (roles and wiring),
-//! `markets`, `underlyings`, `parameters`, `prices`, `request` and `risk` (the risk program's
-//! request and answer), `figures`, `positions`, `trading`, `settlement`, `expiry`, `withdrawal`,
+//! `markets`, `underlyings`, `bands` (trade bands), `parameters`, `prices`, `request` and `risk` (the risk program's
+//! request and answer), `figures`, `positions`, [`rules`] (pure), `trading`, `settlement`, `expiry`, `withdrawal`,
 //! `views`, `facet` (delegation).
 #![cfg_attr(not(test), no_std)]
 #![deny(
@@ -44,6 +46,7 @@ pub mod storage;
 pub mod units;
 pub mod words;
 
+mod bands;
 mod config;
 mod expiry;
 mod facet;
@@ -54,6 +57,7 @@ mod positions;
 mod prices;
 mod request;
 mod risk;
+pub mod rules;
 mod settlement;
 mod trading;
 mod underlyings;

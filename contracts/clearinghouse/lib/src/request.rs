@@ -27,14 +27,15 @@ pub(crate) enum MarketData {
 }
 
 impl Clearinghouse {
-    /// The packed request for `positions` (instrument id, size) with `collateral` at block time.
-    /// Errors: `UnknownUnderlying`, `StaleVolatility`, and the price errors of the underlyings'
+    /// The packed request for `positions` (instrument id, size) with `collateral` at block time,
+    /// quoting the first `quotes` positions. Errors: `UnknownUnderlying`, `StaleVolatility`, and the price errors of the underlyings'
     /// feeds.
     pub(crate) fn build_request(
         &self,
         collateral: Usd,
         positions: &[(u128, i128)],
         data: MarketData,
+        quotes: u16,
     ) -> Result<Vec<u8>> {
         let now = self.vm().block_timestamp();
         let listed = self.underlyings.len();
@@ -113,6 +114,7 @@ impl Clearinghouse {
                 entry: 0,
             });
         }
+        w.quotes(quotes);
         Ok(w.finish())
     }
 }

@@ -25,26 +25,33 @@ fn risk_code(e: CallError) -> u8 {
 }
 
 impl Clearinghouse {
-    /// Sends a packed request to the risk program; its answer, or the error code.
-    fn run_risk(&self, request: &[u8]) -> core::result::Result<Answer, u8> {
+    /// Sends a packed request quoting `quotes` positions to the risk program; its answer, or the
+    /// error code.
+    fn run_risk(&self, request: &[u8], quotes: u16) -> core::result::Result<Answer, u8> {
         let program: Address = self.risk_program.get();
         let ret = static_call(self.vm(), Call::new(), program, request).map_err(risk_code)?;
-        Answer::decode(&ret).map_err(|_| NO_ANSWER)
+        Answer::decode(&ret, usize::from(quotes)).map_err(|_| NO_ANSWER)
     }
 
     /// The risk program's answer for `positions` (instrument id, size) with `collateral`, at the
-    /// live market data. Errors: `RiskCheckFailed`, and those of `build_request`.
-    pub(crate) fn risk_answer(&self, collateral: UsdWad, positions: &[(u128, i128)]) -> Result<Answer> {
-        let request = self.build_request(collateral.to_usd_floor()?, positions, MarketData::Live)?;
-        self.run_risk(&request)
+    /// live market data, quoting the first `quotes` positions. Errors: `RiskCheckFailed`, and
+    /// those of `build_request`.
+    pub(crate) fn risk_answer(
+        &self,
+        collateral: UsdWad,
+        positions: &[(u128, i128)],
+        quotes: u16,
+    ) -> Result<Answer> {
+        let request = self.build_request(collateral.to_usd_floor()?, positions, MarketData::Live, quotes)?;
+        self.run_risk(&request, quotes)
             .map_err(|code| ClearinghouseError::RiskCheckFailed(RiskCheckFailed { code }))
     }
 
     /// Checks the stored parameters with the risk program (the code that will margin with them).
     /// Errors: `InvalidRiskParameters`.
     pub(crate) fn validate_parameters(&self) -> Result<()> {
-        let request = self.build_request(0, &[], MarketData::Validation)?;
-        self.run_risk(&request)
+        let request = self.build_request(0, &[], MarketData::Validation, 0)?;
+        self.run_risk(&request, 0)
             .map(|_| ())
             .map_err(|code| ClearinghouseError::InvalidRiskParameters(InvalidRiskParameters { code }))
     }

@@ -17,8 +17,9 @@ use crate::errors::{
     LengthMismatch, Result,
 };
 use crate::events::PositionUpdated;
-use crate::figures::MarginTuple;
+use crate::figures::{Figures, MarginTuple};
 use crate::instrument::{cash_for, is_reduction, size_in_range, spec_of, tradable, valid};
+use crate::rules::{exempt, grace};
 use crate::storage::Clearinghouse;
 use crate::units::TokenUnits;
 
@@ -84,11 +85,12 @@ impl Clearinghouse {
     }
 
     /// Applies several changes for the calling market, settles their cash in the vault, and
-    /// unless every change only reduces a position, requires initial margin after them (one
-    /// check). Errors: `LengthMismatch`, `MarketNotAuthorised`, `MarketNotApproved`,
-    /// `InvalidInstrument`, `InstrumentNotTradable`, `InvalidTradePrice`, `InvalidSize`,
-    /// `TooManyPositions`, `VaultCallFailed`, `InsufficientMargin`, and the price, vol and risk
-    /// errors of a check.
+    /// judges the account once after them ([`crate::rules`]): every price within its band of the
+    /// mark, and initial margin unless the changes only shrink positions and lower neither equity
+    /// nor maintenance health. Errors: `LengthMismatch`, `MarketNotAuthorised`,
+    /// `MarketNotApproved`, `InvalidInstrument`, `InstrumentNotTradable`, `InvalidTradePrice`,
+    /// `InvalidSize`, `TooManyPositions`, `VaultCallFailed`, `TradePriceOutsideBand`,
+    /// `InsufficientMargin`, and the price, vol and risk errors of a check.
     pub fn update_positions(
         &mut self,
         account: Address,
@@ -119,7 +121,8 @@ impl Clearinghouse {
         Ok(self.figures(collateral, &book)?.tuple())
     }
 
-    /// Applies `changes` for the calling market (see [`Self::update_positions`]).
+    /// Applies `changes` for the calling market and judges the account once after them
+    /// ([`crate::rules`]): each price in its band, then initial margin unless exempt.
     fn update(&mut self, account: Address, changes: &[Change]) -> Result<()> {
         let market = self.only_market_for(account)?;
         if changes.is_empty() {
@@ -129,13 +132,19 @@ impl Clearinghouse {
         let listed = self.underlyings.len();
         let decimals: u8 = self.settlement_decimals.get().to();
         let mut cash = TokenUnits(0);
-        let mut adds_risk = false;
+        let mut shrinks = true;
+        // Each instrument changed: (id, size before the call, size after it).
+        let mut moved: Vec<(u128, i128, i128)> = Vec::with_capacity(changes.len());
         for &(instrument, delta, price) in changes {
             let (slot, old) = self.find(account, instrument);
             let new = check_change((instrument, delta, price), old, now, listed)?;
-            adds_risk |= !is_reduction(old, new);
+            shrinks &= is_reduction(old, new);
             self.store(account, slot, instrument, new)?;
             cash = cash.checked_add(cash_for(delta, price, decimals).ok_or_else(overflow)?)?;
+            match moved.iter_mut().find(|m| m.0 == instrument) {
+                Some(m) => m.2 = new,
+                None => moved.push((instrument, old, new)),
+            }
             self.vm().log(PositionUpdated {
                 account,
                 market,
@@ -145,12 +154,50 @@ impl Clearinghouse {
                 size: new,
             });
         }
+        // Only a change set that shrinks positions may be exempt; its judgement needs the
+        // collateral before the cash moves.
+        let collateral_before = if shrinks {
+            Some(self.collateral_value(account)?)
+        } else {
+            None
+        };
         self.settle_cash(account, market, cash)?;
-        if adds_risk {
-            let figures = self.figures(self.collateral_value(account)?, &self.book(account))?;
-            figures.require_initial(account)?;
+
+        // The changed instruments first (size 0 for a closed one), quoted; the rest after.
+        let rest: Vec<(u128, i128)> = self
+            .book(account)
+            .into_iter()
+            .filter(|(id, _)| !moved.iter().any(|m| m.0 == *id))
+            .collect();
+        let quoted: Vec<(u128, i128)> = moved
+            .iter()
+            .map(|m| (m.0, m.2))
+            .chain(rest.iter().copied())
+            .collect();
+        let quotes = u16::try_from(moved.len()).map_err(|_| overflow())?;
+        let answer = self.risk_answer(self.collateral_value(account)?, &quoted, quotes)?;
+        for &(instrument, _, price) in changes {
+            let at = moved.iter().position(|m| m.0 == instrument);
+            let quote = at.and_then(|i| answer.quotes.get(i)).ok_or_else(overflow)?;
+            self.check_band(instrument, price, quote)?;
         }
-        Ok(())
+        let after = Figures::of(&answer);
+        if after.equity >= after.initial {
+            return Ok(());
+        }
+        if let Some(collateral) = collateral_before {
+            let before_book: Vec<(u128, i128)> = moved
+                .iter()
+                .filter(|m| m.1 != 0)
+                .map(|m| (m.0, m.1))
+                .chain(rest)
+                .collect();
+            let before = self.figures(collateral, &before_book)?;
+            if exempt(&before, &after, grace(changes.len(), decimals)) {
+                return Ok(());
+            }
+        }
+        after.require_initial(account)
     }
 
     /// The account's book after `changes` (as `update` would apply them) and the cash they move,

@@ -63,7 +63,7 @@ impl Clearinghouse {
         if book.is_empty() {
             return Ok(out);
         }
-        let answer = self.risk_answer(self.collateral_value(account)?, &book)?;
+        let answer = self.risk_answer(self.collateral_value(account)?, &book, 0)?;
         let wad = |v: i128| I256::try_from(v).unwrap_or_default();
         for u in &answer.underlyings {
             out.1.push(wad(u.delta));
@@ -86,6 +86,7 @@ impl Clearinghouse {
             collateral,
             &self.book(account),
             MarketData::Live,
+            0,
         )?))
     }
 

@@ -1,7 +1,7 @@
 //! `pm-clearinghouse-views`: the clearinghouse's views facet: ownership and configuration,
-//! markets and underlyings, an account's positions, its risk by underlying, the margin a trade
-//! would leave it (`simulate`) and the packed request its margin check sends. The core reaches it by delegatecall, so it runs over the
-//! core's storage (`pm-clearinghouse` explains the four programs).
+//! markets, underlyings and their trade bands, an account's positions, its risk by underlying
+//! and the packed request its margin check sends. The core reaches it by delegatecall, so it runs
+//! over the core's storage (`pm-clearinghouse` explains the five programs).
 #![cfg_attr(not(any(test, feature = "export-abi")), no_main)]
 #![cfg_attr(not(any(test, feature = "export-abi")), no_std)]
 // export-abi generates an undocumented `print_from_args`; the entrypoint an undocumented export.
@@ -20,9 +20,7 @@ extern crate alloc;
 use alloc::vec::Vec;
 
 use alloy_primitives::{Address, Bytes};
-use pm_clearinghouse::{
-    Clearinghouse, ClearinghouseError, ConfigTuple, MarginTuple, RiskByUnderlying, UnderlyingTuple,
-};
+use pm_clearinghouse::{Clearinghouse, ClearinghouseError, ConfigTuple, RiskByUnderlying, UnderlyingTuple};
 use stylus_sdk::prelude::*;
 
 /// The views facet: the clearinghouse's storage, nothing else.
@@ -58,6 +56,7 @@ impl ClearinghouseViews {
     /// - `adminFacet`: the program that runs the admin functions (by delegatecall from the core)
     /// - `viewsFacet`: the program that runs these views
     /// - `accountsFacet`: the program that runs settlement, withdrawable amounts and expiry
+    /// - `tradingFacet`: the program that runs position changes
     /// - `settlementDecimals`: the settlement token's decimals
     pub fn config(&self) -> ConfigTuple {
         self.clearinghouse.config()
@@ -84,6 +83,16 @@ impl ClearinghouseViews {
     /// Errors: `UnknownUnderlying`.
     pub fn underlying(&self, index: u8) -> Result<UnderlyingTuple, ClearinghouseError> {
         self.clearinghouse.underlying(index)
+    }
+
+    /// Underlying `underlying`'s trade bands: how far a trade price may lie from the engine's
+    /// mark, as fractions of the underlying's price (18 decimals; 0 until set).
+    ///
+    /// Returns:
+    /// - `futureBand`: perps and futures
+    /// - `optionBand`: options' premiums
+    pub fn trade_bands(&self, underlying: u8) -> (i128, i128) {
+        self.clearinghouse.trade_bands(underlying)
     }
 
     /// How many underlyings are listed.
@@ -126,32 +135,6 @@ impl ClearinghouseViews {
     /// Errors: those of `accountMargin`.
     pub fn risk_by_underlying(&self, account: Address) -> Result<RiskByUnderlying, ClearinghouseError> {
         self.clearinghouse.risk_by_underlying(account)
-    }
-
-    /// `accountMargin` after hypothetical changes traded at `prices` (nothing changes): what a
-    /// front-end shows before a trade.
-    ///
-    /// Returns:
-    /// - `equity`: USD, 18 decimals
-    /// - `initialMargin`: USD, 18 decimals
-    /// - `maintenanceMargin`: USD, 18 decimals
-    /// - `isolatedInitialMargin`: USD, 18 decimals
-    /// - `isolatedMaintenanceMargin`: USD, 18 decimals
-    /// - `freeCollateral`: USD, 18 decimals
-    /// - `utilisation`: a fraction with 18 decimals
-    /// - `liquidatable`: equity below maintenance margin
-    ///
-    /// Errors: those of `accountMargin`, `LengthMismatch`, `InvalidInstrument`,
-    /// `InstrumentNotTradable`, `InvalidTradePrice`, `InvalidSize`.
-    pub fn simulate(
-        &self,
-        account: Address,
-        instruments: Vec<u128>,
-        size_deltas: Vec<i128>,
-        prices: Vec<i128>,
-    ) -> Result<MarginTuple, ClearinghouseError> {
-        self.clearinghouse
-            .simulate(account, instruments, size_deltas, prices)
     }
 
     /// The packed risk request of the account's book (`pm_risk::wire`), exactly as a margin

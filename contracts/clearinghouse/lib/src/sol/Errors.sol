@@ -35,3 +35,8 @@ error StaleVolatility(uint256 underlying, uint256 updatedAt, uint256 maxAge, uin
 error RiskCheckFailed(uint8 code);
 /// A call to the vault reverted or answered data that does not decode; `reason` is that data.
 error VaultCallFailed(bytes reason);
+/// A trade band is outside (0, 50%] (18 decimals).
+error InvalidTradeBand(int256 band);
+/// A trade price lies further than `maxDeviation` from the engine's mark of the instrument (USD
+/// per unit, 18 decimals): the underlying's trade band times its price.
+error TradePriceOutsideBand(uint128 instrument, int256 price, int256 mark, int256 maxDeviation);

@@ -16,3 +16,5 @@ event PositionUpdated(
 );
 /// An expired position left the account: `size` units settled at `value` USD per unit (18 decimals).
 event ExpirySettled(address indexed account, uint128 indexed instrument, int128 size, int128 value);
+/// The risk admin set an underlying's trade bands (fractions of its price, 18 decimals).
+event TradeBandsSet(uint256 indexed underlying, int128 futureBand, int128 optionBand);

@@ -7,6 +7,7 @@ mod expiry;
 mod markets;
 mod ownership;
 mod parameters;
+mod rules;
 mod settlement;
 mod setup;
 mod support;

@@ -11,10 +11,15 @@ use pm_risk::wire::{decode, scalars_of};
 use crate::support::*;
 
 fn initialize(chain: &Chain, decimals: u8) -> Result<()> {
-    chain
-        .as_(OWNER)
-        .ch()
-        .initialize(OWNER, VAULT, RISK_PROGRAM, VIEWS_FACET, ACCOUNTS_FACET, decimals)
+    chain.as_(OWNER).ch().initialize(
+        OWNER,
+        VAULT,
+        RISK_PROGRAM,
+        VIEWS_FACET,
+        ACCOUNTS_FACET,
+        TRADING_FACET,
+        decimals,
+    )
 }
 
 #[test]
@@ -38,6 +43,7 @@ fn initialize_sets_owner_wiring_and_decimals_and_emits_ownership_transferred() {
             Address::ZERO,
             VIEWS_FACET,
             ACCOUNTS_FACET,
+            TRADING_FACET,
             6
         )
     );
@@ -62,7 +68,7 @@ fn initialize_stores_the_default_account_wide_risk_parameters() {
 fn initialize_accepts_eighteen_settlement_decimals() {
     let chain = bare_chain();
     initialize(&chain, 18).unwrap();
-    assert_eq!(chain.ch().config().7, 18);
+    assert_eq!(chain.ch().config().8, 18);
 }
 
 #[test]
@@ -71,10 +77,15 @@ fn initialize_runs_once_only() {
     assert_unchanged(
         &chain,
         || {
-            chain
-                .as_(BOB)
-                .ch()
-                .initialize(BOB, VAULT, RISK_PROGRAM, VIEWS_FACET, ACCOUNTS_FACET, 6)
+            chain.as_(BOB).ch().initialize(
+                BOB,
+                VAULT,
+                RISK_PROGRAM,
+                VIEWS_FACET,
+                ACCOUNTS_FACET,
+                TRADING_FACET,
+                6,
+            )
         },
         AlreadyInitialized {},
     );
@@ -84,7 +95,7 @@ fn initialize_runs_once_only() {
 #[test]
 fn initialize_reverts_for_each_program_without_code() {
     let chain = bare_chain();
-    let programs = [VAULT, RISK_PROGRAM, VIEWS_FACET, ACCOUNTS_FACET];
+    let programs = [VAULT, RISK_PROGRAM, VIEWS_FACET, ACCOUNTS_FACET, TRADING_FACET];
     for k in 0..programs.len() {
         let mut args = programs;
         args[k] = NOBODY;
@@ -94,7 +105,7 @@ fn initialize_reverts_for_each_program_without_code() {
                 chain
                     .as_(OWNER)
                     .ch()
-                    .initialize(OWNER, args[0], args[1], args[2], args[3], 6)
+                    .initialize(OWNER, args[0], args[1], args[2], args[3], args[4], 6)
             },
             NotAContract { account: NOBODY },
         );
@@ -123,9 +134,15 @@ fn initialize_reverts_for_a_zero_owner() {
     assert_unchanged(
         &chain,
         || {
-            chain
-                .ch()
-                .initialize(Address::ZERO, VAULT, RISK_PROGRAM, VIEWS_FACET, ACCOUNTS_FACET, 6)
+            chain.ch().initialize(
+                Address::ZERO,
+                VAULT,
+                RISK_PROGRAM,
+                VIEWS_FACET,
+                ACCOUNTS_FACET,
+                TRADING_FACET,
+                6,
+            )
         },
         ZeroAddress {},
     );
@@ -145,6 +162,7 @@ fn config_shows_every_role_and_program_of_the_standard_setup() {
             ADMIN_FACET,
             VIEWS_FACET,
             ACCOUNTS_FACET,
+            TRADING_FACET,
             6
         )
     );
@@ -161,6 +179,7 @@ fn set_admin_facet_records_the_admin_program_before_initialisation() {
     assert_eq!(chain.ch().facet(Facet::Admin), ADMIN_FACET);
     assert_eq!(chain.ch().facet(Facet::Views), VIEWS_FACET);
     assert_eq!(chain.ch().facet(Facet::Accounts), ACCOUNTS_FACET);
+    assert_eq!(chain.ch().facet(Facet::Trading), TRADING_FACET);
     // No event: the constructor's own step.
     assert_eq!(chain.logs().len(), 1, "only initialize's OwnershipTransferred");
 }

@@ -1,5 +1,6 @@
 //! Trades reported by markets: positions, their cash through the vault (rounded against the
-//! account), and the initial-margin check after a risk-adding change, with the real risk math.
+//! account), with the real risk math. The rules that judge the account after a change (bands,
+//! initial margin, the exemption) are in `rules.rs`.
 
 use alloy_primitives::{I256, U256};
 use pm_clearinghouse::errors::*;
@@ -150,37 +151,6 @@ fn a_trade_at_price_zero_moves_no_cash() {
     update(&chain, call(BTC, NOW + 30 * DAY, 80_000), E18 / 10, 0).unwrap();
     assert!(chain.ledger().is_empty());
     assert!(chain.calls_to(VAULT).iter().all(|c| c.kind == CallKind::Static));
-}
-
-#[test]
-fn a_reduction_passes_without_a_margin_check() {
-    let chain = listed_chain();
-    update(&chain, perp(BTC), E18, BTC_PRICE).unwrap();
-    // Equity falls to $1,000, far below the initial margin of one BTC.
-    chain.set_collateral(ALICE, 1_000 * E18);
-    let (equity, initial, ..) = chain.ch().account_margin(ALICE).unwrap();
-    assert!(equity < initial);
-    let risk_calls = chain.calls_to(RISK_PROGRAM).len();
-    update(&chain, perp(BTC), -E18 / 2, BTC_PRICE).unwrap();
-    update(&chain, perp(BTC), -E18 / 2, BTC_PRICE).unwrap();
-    assert_eq!(chain.calls_to(RISK_PROGRAM).len(), risk_calls, "no margin check");
-    assert_eq!(chain.ch().positions(ALICE), (vec![], vec![]));
-}
-
-#[test]
-fn a_reduction_skips_the_margin_check_whatever_its_price() {
-    // The market is trusted with prices: buying back half a short at the largest price moves
-    // half a billion USD of debt onto the account, and no check runs.
-    let chain = listed_chain();
-    update(&chain, perp(BTC), -E18, BTC_PRICE).unwrap();
-    let risk_calls = chain.calls_to(RISK_PROGRAM).len();
-    update(&chain, perp(BTC), E18 / 2, MAX_PRICE).unwrap();
-    assert_eq!(chain.calls_to(RISK_PROGRAM).len(), risk_calls);
-    assert_eq!(
-        chain.ledger().last().unwrap().amount,
-        wad(-500_000_000 * USDC_UNIT)
-    );
-    assert!(chain.ch().account_margin(ALICE).unwrap().7, "liquidatable");
 }
 
 #[test]

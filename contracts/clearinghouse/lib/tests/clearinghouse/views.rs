@@ -216,19 +216,19 @@ fn positions_lists_the_book_in_storage_order_and_a_closed_one_gives_its_place_to
     let chain = listed_chain();
     let (a, b, c, d) = (perp(BTC), perp(ETH), future(BTC, EXPIRY), future(ETH, EXPIRY));
     for id in [a, b, c, d] {
-        trade(&chain, ALICE, id, E18 / 10, 1_000 * E18);
+        trade(&chain, ALICE, id, E18 / 10, at_mark(id));
     }
     assert_eq!(chain.ch().positions(ALICE).0, vec![a, b, c, d]);
-    trade(&chain, ALICE, a, -E18 / 10, 1_000 * E18);
+    trade(&chain, ALICE, a, -E18 / 10, at_mark(a));
     assert_eq!(chain.ch().positions(ALICE).0, vec![d, b, c]);
     // Closing the last one just drops it.
-    trade(&chain, ALICE, c, -E18 / 10, 1_000 * E18);
+    trade(&chain, ALICE, c, -E18 / 10, at_mark(c));
     assert_eq!(
         chain.ch().positions(ALICE),
         (vec![d, b], vec![E18 / 10, E18 / 10])
     );
     // A reopened position goes to the end.
-    trade(&chain, ALICE, a, -E18 / 10, 1_000 * E18);
+    trade(&chain, ALICE, a, -E18 / 10, at_mark(a));
     assert_eq!(
         chain.ch().positions(ALICE),
         (vec![d, b, a], vec![E18 / 10, E18 / 10, -E18 / 10])

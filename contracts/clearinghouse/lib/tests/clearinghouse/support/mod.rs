@@ -31,6 +31,7 @@ pub const RISK_PROGRAM: Address = Address::repeat_byte(0xAB);
 pub const ADMIN_FACET: Address = Address::repeat_byte(0xF0);
 pub const VIEWS_FACET: Address = Address::repeat_byte(0xF1);
 pub const ACCOUNTS_FACET: Address = Address::repeat_byte(0xF2);
+pub const TRADING_FACET: Address = Address::repeat_byte(0xF3);
 pub const USDC: Address = Address::repeat_byte(0x10);
 pub const WETH: Address = Address::repeat_byte(0x11);
 pub const USDC_FEED: Address = Address::repeat_byte(0x20);
@@ -203,7 +204,14 @@ pub fn bare_chain() -> Chain {
         );
     });
     register_risk_program(&chain);
-    for code in [ADMIN_FACET, VIEWS_FACET, ACCOUNTS_FACET, MARKET, OTHER_MARKET] {
+    for code in [
+        ADMIN_FACET,
+        VIEWS_FACET,
+        ACCOUNTS_FACET,
+        TRADING_FACET,
+        MARKET,
+        OTHER_MARKET,
+    ] {
         chain.deploy_code(code);
     }
     chain.add_feed(USDC_FEED, 8, 100_000_000);
@@ -219,8 +227,16 @@ pub fn bare_chain() -> Chain {
 pub fn initialized_chain() -> Chain {
     let chain = bare_chain();
     let mut ch = chain.as_(OWNER).ch();
-    ch.initialize(OWNER, VAULT, RISK_PROGRAM, VIEWS_FACET, ACCOUNTS_FACET, 6)
-        .unwrap();
+    ch.initialize(
+        OWNER,
+        VAULT,
+        RISK_PROGRAM,
+        VIEWS_FACET,
+        ACCOUNTS_FACET,
+        TRADING_FACET,
+        6,
+    )
+    .unwrap();
     ch.set_risk_admin(RISK_ADMIN).unwrap();
     ch.set_vol_oracle(VOL_ORACLE).unwrap();
     chain
@@ -235,8 +251,13 @@ pub fn list(chain: &Chain, index: u8, feed: Address, params: &pm_risk::Underlyin
         .unwrap();
 }
 
-/// The standard setup ([`Model::standard`]): BTC (0) and ETH (1) listed, the default
-/// account-wide parameters with a 0.8 correlation, vols posted now, MARKET authorised and
+/// Trade band of perps and futures in the standard setup: 5% of the price.
+pub const FUTURE_BAND: i128 = 50_000_000_000_000_000;
+/// Trade band of options in the standard setup: 2% of the underlying's price.
+pub const OPTION_BAND: i128 = 20_000_000_000_000_000;
+
+/// The standard setup ([`Model::standard`]): BTC (0) and ETH (1) listed with the trade bands
+/// above, the default account-wide parameters with a 0.8 correlation, vols posted now, MARKET authorised and
 /// approved by ALICE and BOB, each with $100,000 of collateral.
 pub fn listed_chain() -> Chain {
     let chain = initialized_chain();
@@ -248,6 +269,13 @@ pub fn listed_chain() -> Chain {
         .ch()
         .set_risk_params(risk.grid_levels, scalars_of(&risk), vec![BTC_ETH_CORRELATION])
         .unwrap();
+    for k in [BTC, ETH] {
+        chain
+            .as_(RISK_ADMIN)
+            .ch()
+            .set_trade_bands(k, FUTURE_BAND, OPTION_BAND)
+            .unwrap();
+    }
     post_vols(&chain);
     chain.as_(OWNER).ch().set_market(MARKET, true).unwrap();
     for account in [ALICE, BOB] {
@@ -285,6 +313,14 @@ pub fn assert_unchanged<T, E>(
     let ledger = chain.ledger();
     chain.assert_reverts_unchanged(call, expected);
     assert_eq!(chain.ledger(), ledger, "the vault's ledger changed");
+}
+
+/// The mark of a perp or future in the standard setup: its underlying's feed price.
+pub fn at_mark(instrument: u128) -> i128 {
+    match pm_clearinghouse::instrument::spec_of(instrument).underlying {
+        BTC => BTC_ANSWER * 10_000_000_000,
+        _ => ETH_ANSWER * 10_000_000_000,
+    }
 }
 
 /// `U256` of a `u128`.

@@ -122,6 +122,7 @@ impl Model {
             underlyings,
             correlation,
             positions,
+            quotes: 0,
         }
     }
 

@@ -1,0 +1,116 @@
+//! The solvency attacks of the engine's first prototype, replayed through the real markets on the
+//! devnet: each one drained the vault or left an account liquidatable on the commit before the
+//! trade rules (`pm_clearinghouse::rules`), and each is refused now, the whole transaction
+//! reverted.
+//!
+//! Needs `script/build-wasm.sh` and `forge build` first (script/test.sh runs both before this).
+#![cfg(feature = "e2e")]
+
+mod common;
+
+use alloy_primitives::{Address, U256};
+use alloy_sol_types::{SolCall, SolError};
+use common::*;
+use pm_e2e::deployment::{instrument, Engine, IClearinghouse, IVault, E18, E8, USDC};
+
+fn balance(e: &mut Engine, account: Address) -> U256 {
+    let r = e.chain.call(
+        account,
+        e.vault,
+        IVault::balanceOfCall {
+            account,
+            token: e.usdc,
+        }
+        .abi_encode(),
+    );
+    IVault::balanceOfCall::abi_decode_returns(&r.output).unwrap()
+}
+
+/// Two accounts of one attacker (10,000 USDC each) trade 1 BTC perp at 65,000, then close it
+/// against each other at 1,000,000. Before the rules neither close was margin-checked and one
+/// account withdrew 945,000 USDC of another depositor's money.
+#[test]
+fn attack_an_off_market_close_between_two_accounts_of_one_owner_is_refused() {
+    let mut e = engine();
+    let (a, b, depositor) = (e.chain.accounts[1], e.chain.accounts[2], e.chain.accounts[3]);
+    e.open_account(a, 10_000).unwrap();
+    e.open_account(b, 10_000).unwrap();
+    e.open_account(depositor, 1_000_000).unwrap();
+    let perp = instrument(0, 0, 0, 0);
+    let r = e.trade(e.perps, a, b, &[(perp, E18, 65_000 * E18)]).unwrap();
+    assert!(r.status, "{r:?}");
+    let before = (
+        positions(&mut e, a),
+        positions(&mut e, b),
+        balance(&mut e, a),
+        balance(&mut e, b),
+    );
+    let r = e.trade(e.perps, b, a, &[(perp, E18, 1_000_000 * E18)]).unwrap();
+    reverted_with(&r, IClearinghouse::TradePriceOutsideBand::SELECTOR);
+    let err = IClearinghouse::TradePriceOutsideBand::abi_decode(&r.output).unwrap();
+    assert_eq!(err.mark, wad(65_000 * E18));
+    assert_eq!(err.maxDeviation, wad(3_250 * E18), "5% of the price");
+    let after = (
+        positions(&mut e, a),
+        positions(&mut e, b),
+        balance(&mut e, a),
+        balance(&mut e, b),
+    );
+    assert_eq!(after, before, "the reverted trade changed nothing");
+    // Neither account can take more than its own, and the other depositor keeps every unit.
+    assert!(!e.withdraw(a, 20_000).status);
+    assert!(e.withdraw(depositor, 1_000_000).status);
+    assert_eq!(balance(&mut e, depositor), U256::ZERO);
+    // At the edge of the band the close passes: the 3,250 one side gains, the other loses.
+    let r = e.trade(e.perps, b, a, &[(perp, E18, 68_250 * E18)]).unwrap();
+    assert!(r.status, "{r:?}");
+    assert_eq!(balance(&mut e, a), U256::from(13_250 * USDC));
+    assert_eq!(balance(&mut e, b), U256::from(6_750 * USDC));
+}
+
+/// 10 short BTC calls hedged with 5 long perps, with collateral just above the hedged book's
+/// initial margin. Selling the perps at the market price shrank a position, so before the rules
+/// it passed unchecked and left the account liquidatable.
+#[test]
+fn attack_closing_the_hedge_leg_needs_initial_margin() {
+    let mut e = engine();
+    let (writer, buyer) = (e.chain.accounts[1], e.chain.accounts[2]);
+    e.open_account(buyer, 10_000_000).unwrap();
+    e.open_account(writer, 100_000).unwrap();
+    let expiry = e.chain.timestamp() + 30 * DAY;
+    let call = e.list_option(0, true, expiry, 65_000 * E8 as u128).unwrap();
+    let premium = e.mark(call).unwrap();
+    let perp = instrument(0, 0, 0, 0);
+    let r = e
+        .trade(e.options, writer, buyer, &[(call, -10 * E18, premium)])
+        .unwrap();
+    assert!(r.status, "{r:?}");
+    let r = e
+        .trade(e.perps, writer, buyer, &[(perp, 5 * E18, 65_000 * E18)])
+        .unwrap();
+    assert!(r.status, "{r:?}");
+    let (m, _) = e.margin(writer).unwrap();
+    assert!(m.equity >= m.initial, "{m:?}");
+    // Withdraw down to just above initial margin.
+    let spare = (m.equity - m.initial) / wad(E18);
+    let spare = u64::try_from(spare).unwrap().saturating_sub(1);
+    assert!(e.withdraw(writer, spare).status);
+    let (m, _) = e.margin(writer).unwrap();
+    assert!(
+        m.equity >= m.initial && m.equity - m.initial < wad(2 * E18),
+        "{m:?}"
+    );
+    let book = positions(&mut e, writer);
+    let r = e
+        .trade(e.perps, writer, buyer, &[(perp, -5 * E18, 65_000 * E18)])
+        .unwrap();
+    reverted_with(&r, IClearinghouse::InsufficientMargin::SELECTOR);
+    let err = IClearinghouse::InsufficientMargin::abi_decode(&r.output).unwrap();
+    assert!(
+        err.initialMargin > m.initial * wad(3) / wad(2),
+        "{} vs {m:?}",
+        err.initialMargin
+    );
+    assert_eq!(positions(&mut e, writer), book);
+    assert!(!e.margin(writer).unwrap().0.liquidatable);
+}
