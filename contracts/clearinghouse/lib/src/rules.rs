@@ -13,6 +13,7 @@
 //!    a price worse than the mark (equity falls), is not exempt: it needs initial margin.
 
 use alloy_primitives::I256;
+use pm_common::scaling::pow10;
 use pm_risk::fixed::{wmul, Rounding};
 use pm_risk::wire::Quote;
 
@@ -40,11 +41,12 @@ pub fn within_band(price: i128, quote: &Quote, limit: i128) -> bool {
 /// unit (the cash is rounded against the account) and one unit of the risk program's USD (6
 /// decimals; the valuation), plus one more of each for the collateral valuation. USD, 18 decimals.
 pub fn grace(changes: usize, decimals: u8) -> UsdWad {
-    // One token unit in 18 decimals: 10^(18 − decimals), at least one 1e-6 USD unit below.
-    let token_unit: i128 = match 18u8.checked_sub(decimals) {
-        Some(d) if d <= 30 => 10i128.checked_pow(u32::from(d)).unwrap_or(i128::MAX),
-        _ => 1,
-    };
+    // One token unit in 18 decimals: 10^(18 − decimals) (settlement tokens have at most 18).
+    let token_unit = 18u8
+        .checked_sub(decimals)
+        .and_then(pow10)
+        .and_then(|u| i128::try_from(u).ok())
+        .unwrap_or(1);
     let per_change = token_unit.saturating_add(1_000_000_000_000);
     let count = i128::try_from(changes).unwrap_or(i128::MAX).saturating_add(1);
     UsdWad(I256::try_from(count.saturating_mul(per_change)).unwrap_or(I256::MAX))
