@@ -37,6 +37,9 @@ interface IClearinghouse {
     event ExpirySettled(address indexed account, uint128 indexed instrument, int128 size, int128 value);
     /// The risk admin set an underlying's trade bands (fractions of its price, 18 decimals).
     event TradeBandsSet(uint256 indexed underlying, int128 futureBand, int128 optionBand);
+    /// An underlying's settlement price for an expiry was fixed from the feed's round `roundId` (USD,
+    /// 18 decimals); every position of that underlying and expiry settles at it.
+    event ExpiryPriceFixed(uint256 indexed underlying, uint256 indexed expiry, uint80 roundId, int256 price);
 
     // Errors
     /// The caller is not the owner.
@@ -109,6 +112,11 @@ interface IClearinghouse {
     /// A trade price lies further than `maxDeviation` from the engine's mark of the instrument (USD
     /// per unit, 18 decimals): the underlying's trade band times its price.
     error TradePriceOutsideBand(uint128 instrument, int256 price, int256 mark, int256 maxDeviation);
+    /// The expiry has not been reached: its settlement price cannot be fixed yet.
+    error ExpiryNotReached(uint256 expiry, uint256 timestamp);
+    /// The round is not the feed's first at or after the expiry, or came later than one heartbeat
+    /// after it: `updatedAt` is the round's, `previousUpdatedAt` that of the round before it.
+    error InvalidSettlementRound(uint256 underlying, uint256 expiry, uint80 roundId, uint256 updatedAt, uint256 previousUpdatedAt);
 
     // Functions
     /// @notice The account's margin figures. USD amounts have 18 decimals.
@@ -147,11 +155,11 @@ interface IClearinghouse {
 
     /// @notice Initialises the clearinghouse, once: the core's constructor delegatecalls it in the
     ///      deployment transaction, so nobody else can. Sets the owner, the vault, the risk program,
-    ///      the views, accounts and trading facets and the settlement token's decimals (at most 18; the token
+    ///      the views, accounts, trading and expiry facets and the settlement token's decimals (at most 18; the token
     ///      is worth one USD), with the default account-wide risk parameters.
     /// @dev Errors: `AlreadyInitialized`, `ZeroAddress`, `NotAContract`, `InvalidRiskParameters`
     ///      (decimals above 18).
-    function initialize(address owner, address vault, address riskProgram, address viewsFacet, address accountsFacet, address tradingFacet, uint8 settlementDecimals) external;
+    function initialize(address owner, address vault, address riskProgram, address viewsFacet, address accountsFacet, address tradingFacet, address expiryFacet, uint8 settlementDecimals) external;
 
     /// @notice Starts a two-step ownership transfer: `newOwner` must then call `acceptOwnership`. The
     ///      zero address cancels a pending transfer.
@@ -224,8 +232,9 @@ interface IClearinghouse {
     /// @return viewsFacet the program that runs these views
     /// @return accountsFacet the program that runs settlement, withdrawable amounts and expiry
     /// @return tradingFacet the program that runs position changes
+    /// @return expiryFacet the program that runs settlement prices and expiry
     /// @return settlementDecimals the settlement token's decimals
-    function config() external view returns (address riskAdmin, address volOracle, address vault, address riskProgram, address adminFacet, address viewsFacet, address accountsFacet, address tradingFacet, uint8 settlementDecimals);
+    function config() external view returns (address riskAdmin, address volOracle, address vault, address riskProgram, address adminFacet, address viewsFacet, address accountsFacet, address tradingFacet, address expiryFacet, uint8 settlementDecimals);
 
     /// @notice Whether `market` may act for `account`.
     /// @return authorised the owner authorised the market
@@ -294,12 +303,6 @@ interface IClearinghouse {
     /// @return amount token units (0 for a token the vault does not list).
     function withdrawable(address account, address token) external view returns (uint256 amount);
 
-    /// @notice Settles `account`'s expired futures and options at their underlyings' feed prices now and
-    ///      removes them; anyone may call (keepers do, right after expiry).
-    /// @dev Errors: the price errors of a feed, `VaultCallFailed`, `ArithmeticOverflow`.
-    /// @return settled how many positions settled.
-    function settleExpired(address account) external returns (uint32 settled);
-
     /// @notice Changes `account`'s position in `instrument` by `sizeDelta` units (18 decimals) traded at
     ///      `price` USD per unit (18 decimals; an option's premium), for the calling market. The buyer
     ///      pays `sizeDelta · price` settlement-token units to the market, the seller receives them.
@@ -318,4 +321,25 @@ interface IClearinghouse {
     /// @dev Errors: those of `updatePosition`, and `LengthMismatch` (arrays of different lengths, or
     ///      none).
     function updatePositions(address account, uint128[] memory instruments, int128[] memory sizeDeltas, int128[] memory prices) external;
+
+    /// @notice Fixes `underlying`'s settlement price for `expiry` (unix seconds) from the feed's round
+    ///      `roundId`: the first round updated at or after the expiry, within one heartbeat of it.
+    ///      Anyone may call (keepers do, right after expiry); once fixed, returns the stored price and
+    ///      changes nothing.
+    /// @dev Errors: `UnknownUnderlying`, `ExpiryNotReached`, `OracleCallFailed` (no such round, or no
+    ///      round before it), `IncompleteRound`, `InvalidPrice`, `InvalidSettlementRound`,
+    ///      `ArithmeticOverflow`.
+    /// @return price USD with 18 decimals.
+    function fixExpiryPrice(uint8 underlying, uint64 expiry, uint80 roundId) external returns (int256 price);
+
+    /// @notice Settles `account`'s expired futures and options whose settlement prices are fixed
+    ///      (`fixExpiryPrice`), at those prices, and removes them; anyone may call.
+    /// @dev Errors: `VaultCallFailed`, `ArithmeticOverflow`.
+    /// @return settled how many positions settled (the others wait for their price).
+    function settleExpired(address account) external returns (uint32 settled);
+
+    /// @notice Underlying `underlying`'s settlement price for `expiry` (unix seconds), fixed by
+    ///      `fixExpiryPrice`.
+    /// @return price USD with 18 decimals; 0 until fixed.
+    function expiryPrice(uint8 underlying, uint64 expiry) external view returns (int256 price);
 }

@@ -63,6 +63,22 @@ pub fn latest_round<H: Host + ?Sized>(vm: &H, feed: Address) -> Result<Round, Or
     })
 }
 
+/// `feed.getRoundData(round_id)`: an earlier round. Errors: `OracleCallFailed` (the call reverts,
+/// as a feed does for a round it never had, or its answer does not decode).
+pub fn round_at<H: Host + ?Sized>(vm: &H, feed: Address, round_id: U80) -> Result<Round, OracleCallFailed> {
+    let data = IAggregatorV3::getRoundDataCall { roundId: round_id }.abi_encode();
+    let failed = || OracleCallFailed { oracle: feed };
+    let ret = static_call(vm, Call::new(), feed, &data).map_err(|_| failed())?;
+    let r = IAggregatorV3::getRoundDataCall::abi_decode_returns_validate(&ret).map_err(|_| failed())?;
+    Ok(Round {
+        round_id: r.id,
+        answer: r.answer,
+        started_at: r.startedAt,
+        updated_at: r.updatedAt,
+        answered_in_round: r.answeredInRound,
+    })
+}
+
 /// `feed.decimals()`. Errors: `OracleCallFailed`.
 pub fn feed_decimals<H: Host + ?Sized>(vm: &H, feed: Address) -> Result<u8, OracleCallFailed> {
     let data = IAggregatorV3::decimalsCall {}.abi_encode();

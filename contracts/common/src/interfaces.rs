@@ -17,5 +17,8 @@ sol! {
         function latestRoundData() external view returns (
             uint80 roundId, int256 answer, uint256 startedAt, uint256 updatedAt, uint80 answeredInRound
         );
+        function getRoundData(uint80 roundId) external view returns (
+            uint80 id, int256 answer, uint256 startedAt, uint256 updatedAt, uint80 answeredInRound
+        );
     }
 }

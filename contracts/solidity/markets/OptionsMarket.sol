@@ -7,8 +7,9 @@ import {BilateralMarket} from "./BilateralMarket.sol";
 /// @title OptionsMarket
 /// @notice European calls and puts between two accounts, margined by the portfolio-margin engine.
 /// The owner lists series; a trade's price is the premium per unit, which the buyer pays the
-/// writer through the clearinghouse. At expiry the clearinghouse cash-settles each position at the feed price
-/// (`settleExpired`, which anyone may call; `settle` here forwards for convenience).
+/// writer through the clearinghouse. After expiry anyone fixes the settlement price, once per
+/// underlying and expiry (the clearinghouse's `fixExpiryPrice`), and the clearinghouse cash-settles
+/// each position at it (`settleExpired`, which anyone may call; `settleExpired` here forwards).
 contract OptionsMarket is BilateralMarket {
     /// Listed series.
     mapping(uint128 => bool) public listed;

@@ -1,4 +1,7 @@
-//! Fake Chainlink `AggregatorV3` feeds: one round each, every field settable, or reverting.
+//! Fake Chainlink `AggregatorV3` feeds: a latest round with every field settable, the earlier
+//! rounds kept by id, or reverting.
+
+use std::collections::BTreeMap;
 
 use alloy_primitives::{aliases::U80, Address, I256, U256};
 use alloy_sol_types::SolCall;
@@ -10,8 +13,9 @@ use crate::host::Chain;
 /// The round id of a new feed's round.
 pub const FIRST_ROUND: u64 = 7;
 
-/// A fake feed: `decimals()` and `latestRoundData()` from its fields; any other call reverts,
-/// and every call does while `reverts` is set.
+/// A fake feed: `decimals()` and `latestRoundData()` from its fields, `getRoundData(id)` from
+/// them or from `history` (reverting for an id it never had); any other call reverts, and every
+/// call does while `reverts` is set.
 #[derive(Clone, Debug)]
 pub struct FakeFeed {
     /// What `decimals()` answers.
@@ -28,6 +32,8 @@ pub struct FakeFeed {
     pub answered_in_round: u64,
     /// Whether every call reverts.
     pub reverts: bool,
+    /// Earlier rounds by id: (answer, started at, updated at, answered in round).
+    pub history: BTreeMap<u64, (I256, u64, u64, u64)>,
 }
 
 impl FakeFeed {
@@ -41,7 +47,39 @@ impl FakeFeed {
             updated_at: now,
             answered_in_round: FIRST_ROUND,
             reverts: false,
+            history: BTreeMap::new(),
         }
+    }
+
+    /// Keeps the latest round in `history` and starts the next one: complete, answering `answer`,
+    /// started and updated at `at`.
+    pub fn push_round(&mut self, answer: I256, at: u64) {
+        self.history.insert(
+            self.round_id,
+            (
+                self.answer,
+                self.started_at,
+                self.updated_at,
+                self.answered_in_round,
+            ),
+        );
+        self.round_id += 1;
+        self.answered_in_round = self.round_id;
+        self.answer = answer;
+        self.started_at = at;
+        self.updated_at = at;
+    }
+
+    fn round(&self, id: u64) -> Option<(I256, u64, u64, u64)> {
+        if id == self.round_id {
+            return Some((
+                self.answer,
+                self.started_at,
+                self.updated_at,
+                self.answered_in_round,
+            ));
+        }
+        self.history.get(&id).copied()
     }
 }
 
@@ -60,6 +98,19 @@ impl FakeContract for FakeFeed {
                 U256::from(self.started_at),
                 U256::from(self.updated_at),
                 U80::from(self.answered_in_round),
+            )));
+        }
+        if let Ok(c) = IAggregatorV3::getRoundDataCall::abi_decode(call.data) {
+            let id: u64 = c.roundId.to();
+            let Some((answer, started, updated, answered)) = self.round(id) else {
+                return Err(Vec::new());
+            };
+            return Ok(IAggregatorV3::getRoundDataCall::abi_encode_returns_tuple(&(
+                c.roundId,
+                answer,
+                U256::from(started),
+                U256::from(updated),
+                U80::from(answered),
             )));
         }
         Err(Vec::new())

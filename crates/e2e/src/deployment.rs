@@ -4,7 +4,7 @@
 //! with their feeds, posted vols, the default risk parameters and the fixtures' correlation
 //! matrix, and the two Solidity markets. Needs `script/build-wasm.sh` and `forge build` first.
 
-use alloy_primitives::{keccak256, Address, Bytes, I256, U256};
+use alloy_primitives::{aliases::U80, keccak256, Address, Bytes, I256, U256};
 use alloy_sol_types::sol_data::{Address as SolAddress, Bytes as SolBytes, Int, String as SolString, Uint};
 use alloy_sol_types::{sol, SolCall, SolType, SolValue};
 use pm_clearinghouse::instrument::{id_of, risk_instrument, spec_of, Spec};
@@ -205,11 +205,12 @@ impl Engine {
         let risk_program = program("risk-program")?;
         let vault = program("vault")?;
         let clearinghouse = program("clearinghouse-core")?;
-        let (admin, views, accounts, trading) = (
+        let (admin, views, accounts, trading, expiry) = (
             program("clearinghouse-admin")?,
             program("clearinghouse-views")?,
             program("clearinghouse-accounts")?,
             program("clearinghouse-trading")?,
+            program("clearinghouse-expiry")?,
         );
 
         let deploy = |chain: &mut Devnet, name: &str, args: Vec<u8>| {
@@ -259,6 +260,7 @@ impl Engine {
             viewsFacet: views,
             accountsFacet: accounts,
             tradingFacet: trading,
+            expiryFacet: expiry,
             settlementDecimals: 6,
         }
         .abi_encode();
@@ -563,7 +565,7 @@ impl Engine {
     /// The vault's collateral value of `account` (USD, 18 decimals).
     pub fn collateral_value(&mut self, account: Address) -> Result<I256, String> {
         let r = self.chain.call(
-            account,
+            self.owner,
             self.vault,
             IVault::collateralValueCall { account }.abi_encode(),
         );
@@ -582,6 +584,30 @@ impl Engine {
         .abi_encode();
         self.step("setAnswer", self.owner, feed, data)?;
         Ok(())
+    }
+
+    /// The id of underlying `index`'s feed's latest round.
+    pub fn latest_round_id(&mut self, index: usize) -> Result<U80, String> {
+        let feed = *self.feeds.get(index).ok_or("no such underlying")?;
+        let r = self
+            .chain
+            .call(self.owner, feed, IHelpers::latestRoundDataCall {}.abi_encode());
+        let round =
+            IHelpers::latestRoundDataCall::abi_decode_returns(&r.output).map_err(|e| e.to_string())?;
+        Ok(round._0)
+    }
+
+    /// `keeper` fixes underlying `index`'s settlement price for `expiry` from its feed's latest
+    /// round (which must be the first at or after the expiry).
+    pub fn fix_expiry_price(&mut self, keeper: Address, index: u8, expiry: u64) -> Result<Receipt, String> {
+        let round = self.latest_round_id(usize::from(index))?;
+        let data = IClearinghouse::fixExpiryPriceCall {
+            underlying: index,
+            expiry,
+            roundId: round,
+        }
+        .abi_encode();
+        Ok(self.send(keeper, self.clearinghouse, data))
     }
 
     /// Stamps the USDC feed's 1.00 again (its heartbeat is a day).

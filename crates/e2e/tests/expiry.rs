@@ -1,44 +1,86 @@
-//! Expiry: expired options settle at the feed price and leave both books.
+//! Expiry: one settlement price per underlying and expiry, fixed by anyone from the feed's first
+//! round after the expiry; expired options settle at it and leave both books.
 //!
 //! Needs `script/build-wasm.sh` and `forge build` first (script/test.sh runs both before this).
 #![cfg(feature = "e2e")]
 
 mod common;
 
-use alloy_sol_types::SolCall;
+use alloy_primitives::I256;
+use alloy_sol_types::{SolCall, SolError};
 use common::*;
 use pm_e2e::deployment::{IClearinghouse, E18, E8};
 
-/// An expired call settles at the feed price: the holder is paid the intrinsic value, the writer
-/// pays it, and both positions leave.
+/// The attack of issue 10: the long and the short of one call settled at different moments, at
+/// the feed price of each moment, created 50,000 USDC. Now both settle at the price fixed from the
+/// first round after expiry, whatever the feed does after, and the clearinghouse's own balance in
+/// the vault ends where it started: the cash nets to zero.
 #[test]
-fn expired_options_settle_at_the_feed_price() {
+fn expired_options_settle_at_one_fixed_price_and_the_cash_nets_to_zero() {
     let mut e = engine();
-    let (alice, bob) = (e.chain.accounts[1], e.chain.accounts[2]);
+    let (alice, bob, keeper) = (e.chain.accounts[1], e.chain.accounts[2], e.chain.accounts[3]);
     e.open_account(alice, 100_000).unwrap();
     e.open_account(bob, 100_000).unwrap();
     let expiry = e.chain.timestamp() + DAY;
     let call = e.list_option(0, true, expiry, 60_000 * E8 as u128).unwrap();
+    let premium = e.mark(call).unwrap();
     let r = e
-        .trade(e.options, alice, bob, &[(call, 2 * E18, 5_500 * E18)])
+        .trade(e.options, alice, bob, &[(call, 2 * E18, premium)])
         .unwrap();
     assert!(r.status, "{r:?}");
     assert_eq!(positions(&mut e, alice), (vec![call], vec![2 * E18]));
+    let clearinghouse_before = e.collateral_value(e.clearinghouse).unwrap();
+    let (alice_before, bob_before) = (
+        e.collateral_value(alice).unwrap(),
+        e.collateral_value(bob).unwrap(),
+    );
 
+    // Nothing settles before the price is fixed, and it cannot be fixed before the expiry.
+    let r = e.fix_expiry_price(keeper, 0, expiry).unwrap();
+    reverted_with(&r, IClearinghouse::ExpiryNotReached::SELECTOR);
     e.chain.advance(DAY + 1);
     e.set_price(0, 66_000 * E8).unwrap();
+    let r = e.send(
+        keeper,
+        e.clearinghouse,
+        IClearinghouse::settleExpiredCall { account: alice }.abi_encode(),
+    );
+    assert!(r.status, "{r:?}");
+    assert_eq!(positions(&mut e, alice), (vec![call], vec![2 * E18]));
+
+    // A keeper fixes 66,000 from the first round after expiry.
+    let r = e.fix_expiry_price(keeper, 0, expiry).unwrap();
+    assert!(r.status, "{r:?}");
+    let price = e.chain.call(
+        keeper,
+        e.clearinghouse,
+        IClearinghouse::expiryPriceCall {
+            underlying: 0,
+            expiry,
+        }
+        .abi_encode(),
+    );
+    let price = IClearinghouse::expiryPriceCall::abi_decode_returns(&price.output).unwrap();
+    assert_eq!(price, wad(66_000 * E18));
+
+    // The feed moves between the two settlements; a later round cannot replace the price.
     e.refresh_usdc_feed().unwrap();
-    e.post_vols().unwrap();
-    for account in [alice, bob] {
+    for (account, moved_to) in [(alice, 90_000), (bob, 40_000)] {
+        e.set_price(0, moved_to * E8).unwrap();
+        let r = e.fix_expiry_price(keeper, 0, expiry).unwrap();
+        assert!(r.status, "fixing again answers the stored price: {r:?}");
         let r = e.send(
-            account,
+            keeper,
             e.clearinghouse,
             IClearinghouse::settleExpiredCall { account }.abi_encode(),
         );
         assert!(r.status, "{r:?}");
         assert_eq!(positions(&mut e, account), (vec![], vec![]));
     }
-    // 100,000 − 11,000 premium + 2 × 6,000 intrinsic; the writer the mirror image.
-    assert_eq!(e.collateral_value(alice).unwrap(), wad(101_000 * E18));
-    assert_eq!(e.collateral_value(bob).unwrap(), wad(99_000 * E18));
+    // 2 × 6,000 intrinsic to the holder, from the writer; nothing left at the clearinghouse.
+    let gain = wad(12_000 * E18);
+    assert_eq!(e.collateral_value(alice).unwrap(), alice_before + gain);
+    assert_eq!(e.collateral_value(bob).unwrap(), bob_before - gain);
+    assert_eq!(e.collateral_value(e.clearinghouse).unwrap(), clearinghouse_before);
+    assert_eq!(clearinghouse_before, I256::ZERO);
 }

@@ -68,6 +68,7 @@ fn initialize_runs_once_in_the_deployment_transaction() {
         viewsFacet: program(&e, "clearinghouse-views"),
         accountsFacet: program(&e, "clearinghouse-accounts"),
         tradingFacet: program(&e, "clearinghouse-trading"),
+        expiryFacet: program(&e, "clearinghouse-expiry"),
         settlementDecimals: 6,
     };
     let r = e.send(e.chain.accounts[5], e.clearinghouse, again.abi_encode());
@@ -103,6 +104,7 @@ fn the_constructor_accepts_only_a_call_of_initialize() {
         viewsFacet: program(&e, "clearinghouse-views"),
         accountsFacet: program(&e, "clearinghouse-accounts"),
         tradingFacet: program(&e, "clearinghouse-trading"),
+        expiryFacet: program(&e, "clearinghouse-expiry"),
         settlementDecimals: 6,
     }
     .abi_encode();

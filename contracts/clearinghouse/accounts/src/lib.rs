@@ -1,6 +1,5 @@
 //! `pm-clearinghouse-accounts`: the clearinghouse's accounts facet: cash outside trades (a
-//! market's fees and funding, the settlement of expired positions that keepers call) and how
-//! much of a token an account can withdraw.
+//! market's fees and funding) and how much of a token an account can withdraw.
 //! The core reaches it by delegatecall, so it runs over the core's storage (`pm-clearinghouse`
 //! explains the five programs).
 #![cfg_attr(not(any(test, feature = "export-abi")), no_main)]
@@ -52,15 +51,5 @@ impl ClearinghouseAccounts {
     /// feed, `TokenCallFailed`.
     pub fn withdrawable(&self, account: Address, token: Address) -> Result<U256, ClearinghouseError> {
         self.clearinghouse.withdrawable(account, token)
-    }
-
-    /// Settles `account`'s expired futures and options at their underlyings' feed prices now and
-    /// removes them; anyone may call (keepers do, right after expiry).
-    ///
-    /// Returns `settled`: how many positions settled.
-    ///
-    /// Errors: the price errors of a feed, `VaultCallFailed`, `ArithmeticOverflow`.
-    pub fn settle_expired(&mut self, account: Address) -> Result<u32, ClearinghouseError> {
-        self.clearinghouse.settle_expired(account)
     }
 }

@@ -5,9 +5,9 @@
 use pm_clearinghouse::Facet;
 
 /// Every function of the facets and the facet that runs it.
-pub const ROUTES: [(&str, Facet); 27] = [
+pub const ROUTES: [(&str, Facet); 29] = [
     (
-        "initialize(address,address,address,address,address,address,uint8)",
+        "initialize(address,address,address,address,address,address,address,uint8)",
         Facet::Admin,
     ),
     ("transferOwnership(address)", Facet::Admin),
@@ -36,10 +36,12 @@ pub const ROUTES: [(&str, Facet); 27] = [
     ("riskRequest(address)", Facet::Views),
     ("settle(address,int256)", Facet::Accounts),
     ("withdrawable(address,address)", Facet::Accounts),
-    ("settleExpired(address)", Facet::Accounts),
     ("updatePosition(address,uint128,int128,int128)", Facet::Trading),
     (
         "updatePositions(address,uint128[],int128[],int128[])",
         Facet::Trading,
     ),
+    ("fixExpiryPrice(uint8,uint64,uint80)", Facet::Expiry),
+    ("settleExpired(address)", Facet::Expiry),
+    ("expiryPrice(uint8,uint64)", Facet::Expiry),
 ];

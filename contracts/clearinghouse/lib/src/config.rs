@@ -16,8 +16,9 @@ use crate::facet::Facet;
 use crate::storage::Clearinghouse;
 
 /// The configuration view: (riskAdmin, volOracle, vault, riskProgram, adminFacet, viewsFacet,
-/// accountsFacet, tradingFacet, settlementDecimals).
+/// accountsFacet, tradingFacet, expiryFacet, settlementDecimals).
 pub type ConfigTuple = (
+    Address,
     Address,
     Address,
     Address,
@@ -32,7 +33,7 @@ pub type ConfigTuple = (
 impl Clearinghouse {
     /// Everything the core's constructor leaves to the admin facet (it delegatecalls this in the
     /// deployment transaction, so nobody else can initialise the clearinghouse): the owner, the
-    /// vault, the risk program, the views, accounts and trading facets and the settlement token's
+    /// vault, the risk program, the views, accounts, trading and expiry facets and the settlement token's
     /// decimals (at most 18), with the default account-wide risk parameters. Once only.
     /// Errors: `AlreadyInitialized`, `ZeroAddress`, `NotAContract`, `InvalidRiskParameters`
     /// (decimals above 18, the code being the decimals).
@@ -46,6 +47,7 @@ impl Clearinghouse {
         views_facet: Address,
         accounts_facet: Address,
         trading_facet: Address,
+        expiry_facet: Address,
         settlement_decimals: u8,
     ) -> Result<()> {
         // The owner is never zero once initialised: a transfer needs the successor to accept, and
@@ -53,7 +55,14 @@ impl Clearinghouse {
         if !self.ownership.owner().is_zero() {
             return Err(ClearinghouseError::AlreadyInitialized(AlreadyInitialized {}));
         }
-        for program in [vault, risk_program, views_facet, accounts_facet, trading_facet] {
+        for program in [
+            vault,
+            risk_program,
+            views_facet,
+            accounts_facet,
+            trading_facet,
+            expiry_facet,
+        ] {
             ensure_contract(self.vm(), program)?;
         }
         if settlement_decimals > 18 {
@@ -67,6 +76,7 @@ impl Clearinghouse {
         self.set_facet(Facet::Views, views_facet);
         self.set_facet(Facet::Accounts, accounts_facet);
         self.set_facet(Facet::Trading, trading_facet);
+        self.set_facet(Facet::Expiry, expiry_facet);
         self.settlement_decimals.set(U8::from(settlement_decimals));
         let p = defaults::risk(&[]);
         self.store_scalars(p.grid_levels, &scalars_of(&p));
@@ -104,6 +114,7 @@ impl Clearinghouse {
             self.facet(Facet::Views),
             self.facet(Facet::Accounts),
             self.facet(Facet::Trading),
+            self.facet(Facet::Expiry),
             self.settlement_decimals.get().to(),
         )
     }

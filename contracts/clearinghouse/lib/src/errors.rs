@@ -50,6 +50,8 @@ pub enum ClearinghouseError {
     InsufficientMargin(InsufficientMargin),
     InvalidTradeBand(InvalidTradeBand),
     TradePriceOutsideBand(TradePriceOutsideBand),
+    ExpiryNotReached(ExpiryNotReached),
+    InvalidSettlementRound(InvalidSettlementRound),
     ArithmeticOverflow(ArithmeticOverflow),
 }
 

@@ -1,20 +1,106 @@
-//! Expiry: expired futures and options leave an account, settled in cash at their underlying's
-//! feed price, against the clearinghouse's own balance in the vault. Anyone may call it (keepers
-//! do, right after expiry).
+//! Expiry: one settlement price per underlying and expiry, fixed once from the feed's history,
+//! and the settlement of expired futures and options at it, in cash against the clearinghouse's
+//! own balance in the vault. Both are permissionless (keepers call them right after expiry).
+//!
+//! The price is the answer of the feed's first round updated at or after the expiry: the caller
+//! names the round, and the clearinghouse checks it is complete and positive, that it was updated
+//! within one heartbeat of the expiry (the feed promises a round at least that often) and that
+//! the round before it was updated before the expiry. Every account's positions of that
+//! underlying and expiry settle at the same price, so the cash of the longs and of the shorts
+//! nets to zero at the clearinghouse, up to its rounding (against each account).
 
-use alloy_primitives::Address;
+use alloy_primitives::{aliases::U80, Address, I256, U256};
+use pm_common::feeds::{checked_answer, round_at};
+use pm_common::scaling::to_wad;
 use stylus_sdk::prelude::*;
 
-use crate::errors::{overflow, Result};
-use crate::events::ExpirySettled;
+use crate::errors::{
+    overflow, ClearinghouseError, ExpiryNotReached, InvalidPrice, InvalidSettlementRound, Result,
+};
+use crate::events::{ExpiryPriceFixed, ExpirySettled};
 use crate::instrument::{cash_for, expiry_value, spec_of, unpack, PERP};
 use crate::storage::Clearinghouse;
+use crate::underlyings::unknown;
 use crate::units::TokenUnits;
 
+/// The storage key of (underlying, expiry).
+fn key(underlying: u8, expiry: u64) -> U256 {
+    U256::from((u128::from(underlying) << 64) | u128::from(expiry))
+}
+
 impl Clearinghouse {
-    /// Settles every expired position of `account` at its underlying's feed price now and
-    /// removes it; returns how many settled. Errors: the price errors of a feed,
-    /// `VaultCallFailed`, `ArithmeticOverflow`.
+    /// The settlement price of `underlying` for `expiry` (USD, 18 decimals), 0 until fixed.
+    pub fn expiry_price(&self, underlying: u8, expiry: u64) -> I256 {
+        I256::from_raw(self.expiry_prices.get(key(underlying, expiry)))
+    }
+
+    /// Fixes `underlying`'s settlement price for `expiry` from the feed's round `round_id` (the
+    /// first updated at or after the expiry) and returns it; once fixed, returns the stored
+    /// price and changes nothing. Anyone may call.
+    ///
+    /// Errors: `UnknownUnderlying`, `ExpiryNotReached`, `OracleCallFailed` (the feed has no such
+    /// round, or no round before it), `IncompleteRound`, `InvalidPrice`, `InvalidSettlementRound`,
+    /// `ArithmeticOverflow`.
+    pub fn fix_expiry_price(&mut self, underlying: u8, expiry: u64, round_id: U80) -> Result<I256> {
+        let index = usize::from(underlying);
+        let u = self.underlyings.getter(index).ok_or_else(|| unknown(index))?;
+        let (feed, heartbeat, decimals) = (
+            u.feed.get(),
+            u.heartbeat.get().to::<u64>(),
+            u.feed_decimals.get().to(),
+        );
+        let fixed = self.expiry_price(underlying, expiry);
+        if !fixed.is_zero() {
+            return Ok(fixed);
+        }
+        let now = self.vm().block_timestamp();
+        if expiry > now {
+            return Err(ClearinghouseError::ExpiryNotReached(ExpiryNotReached {
+                expiry: U256::from(expiry),
+                timestamp: U256::from(now),
+            }));
+        }
+        let round = round_at(self.vm(), feed, round_id)?;
+        let updated: u64 = round.updated_at.saturating_to();
+        let answer = checked_answer::<ClearinghouseError>(feed, &round, 0, updated)?;
+        let previous = round_id
+            .checked_sub(U80::from(1u8))
+            .map(|id| round_at(self.vm(), feed, id))
+            .transpose()?;
+        let previous_updated = previous.map_or(U256::MAX, |r| r.updated_at);
+        let first = previous_updated < U256::from(expiry);
+        if !first || updated < expiry || updated > expiry.saturating_add(heartbeat) {
+            return Err(ClearinghouseError::InvalidSettlementRound(
+                InvalidSettlementRound {
+                    underlying: U256::from(underlying),
+                    expiry: U256::from(expiry),
+                    roundId: round_id,
+                    updatedAt: round.updated_at,
+                    previousUpdatedAt: previous_updated,
+                },
+            ));
+        }
+        let price = to_wad(answer, decimals).ok_or_else(overflow)?;
+        if price.is_zero() {
+            return Err(ClearinghouseError::InvalidPrice(InvalidPrice {
+                oracle: feed,
+                answer: round.answer,
+            }));
+        }
+        self.expiry_prices.setter(key(underlying, expiry)).set(price);
+        let price = I256::from_raw(price);
+        self.vm().log(ExpiryPriceFixed {
+            underlying: U256::from(underlying),
+            expiry: U256::from(expiry),
+            roundId: round_id,
+            price,
+        });
+        Ok(price)
+    }
+
+    /// Settles every expired position of `account` whose settlement price is fixed, at that
+    /// price, and removes it; returns how many settled (the others wait for their price).
+    /// Errors: `VaultCallFailed`, `ArithmeticOverflow`.
     pub fn settle_expired(&mut self, account: Address) -> Result<u32> {
         let now = self.vm().block_timestamp();
         let decimals: u8 = self.settlement_decimals.get().to();
@@ -25,11 +111,12 @@ impl Clearinghouse {
         while i < self.positions.getter(account).len() {
             let (id, size) = unpack(self.positions.getter(account).get(i).unwrap_or_default());
             let spec = spec_of(id);
-            if spec.kind == PERP || spec.expiry > now {
+            let price = self.expiry_prices.get(key(spec.underlying, spec.expiry));
+            if spec.kind == PERP || spec.expiry > now || price.is_zero() {
                 i = i.saturating_add(1);
                 continue;
             }
-            let price = self.underlying_price(usize::from(spec.underlying))?;
+            let price = i128::try_from(price).map_err(|_| overflow())?;
             let value = expiry_value(&spec, price);
             // The account sells its position back at its expiry value.
             let amount =

@@ -22,10 +22,13 @@ pub enum Facet {
     /// Reads: configuration, underlyings, positions, risk by underlying, simulation, the risk
     /// request.
     Views = 1,
-    /// Cash outside trades (a market's fees and funding, expiry) and withdrawable amounts.
+    /// Cash outside trades (a market's fees and funding) and withdrawable amounts.
     Accounts = 2,
     /// Position changes markets report, judged by the trade rules.
     Trading = 3,
+    /// Settlement prices fixed once per underlying and expiry, and the settlement of expired
+    /// positions at them.
+    Expiry = 4,
 }
 
 impl Clearinghouse {

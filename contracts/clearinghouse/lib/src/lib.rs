@@ -1,5 +1,5 @@
 //! `pm-clearinghouse`: the portfolio-margin engine's clearinghouse, as a library of storage and
-//! logic that five Stylus programs are built on.
+//! logic that six Stylus programs are built on.
 //!
 //! It keeps every account's positions (one storage word each), the listed underlyings with their
 //! price feeds, posted implied vols and risk parameters, the correlation matrix, the markets the
@@ -9,15 +9,16 @@
 //! account's margin and the marks of what changed, and judges the whole account by [`rules`]
 //! (`TradePriceOutsideBand`, `InsufficientMargin`). The vault calls `margin_for` before every withdrawal.
 //!
-//! One 24,576-byte program cannot hold it all, so five programs nest [`Clearinghouse`] as their
+//! One 24,576-byte program cannot hold it all, so six programs nest [`Clearinghouse`] as their
 //! only field (same storage layout) and each exports a part of its methods:
 //! `pm-clearinghouse-core` (the margin views: the vault's check before every withdrawal)
 //! answers at the clearinghouse's address; its fallback delegatecalls the [`Facet`] that exports
 //! the selector (a routing table generated from the facets' interfaces):
 //! `pm-clearinghouse-admin` (initialisation, ownership, roles, markets, underlyings, trade bands,
 //! parameters), `pm-clearinghouse-views` (reads), `pm-clearinghouse-accounts` (a market's fees
-//! and funding, expiry, withdrawable amounts) and `pm-clearinghouse-trading` (the position
-//! changes markets report, judged by [`rules`]). Every function therefore
+//! and funding, withdrawable amounts), `pm-clearinghouse-trading` (the position
+//! changes markets report, judged by [`rules`]) and `pm-clearinghouse-expiry` (settlement
+//! prices and the settlement of expired positions). Every function therefore
 //! answers at the core's address and runs over its storage. Each public method here is the ABI
 //! function of the same name.
 //!

@@ -57,6 +57,7 @@ impl ClearinghouseViews {
     /// - `viewsFacet`: the program that runs these views
     /// - `accountsFacet`: the program that runs settlement, withdrawable amounts and expiry
     /// - `tradingFacet`: the program that runs position changes
+    /// - `expiryFacet`: the program that runs settlement prices and expiry
     /// - `settlementDecimals`: the settlement token's decimals
     pub fn config(&self) -> ConfigTuple {
         self.clearinghouse.config()

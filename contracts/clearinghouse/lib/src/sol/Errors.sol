@@ -40,3 +40,8 @@ error InvalidTradeBand(int256 band);
 /// A trade price lies further than `maxDeviation` from the engine's mark of the instrument (USD
 /// per unit, 18 decimals): the underlying's trade band times its price.
 error TradePriceOutsideBand(uint128 instrument, int256 price, int256 mark, int256 maxDeviation);
+/// The expiry has not been reached: its settlement price cannot be fixed yet.
+error ExpiryNotReached(uint256 expiry, uint256 timestamp);
+/// The round is not the feed's first at or after the expiry, or came later than one heartbeat
+/// after it: `updatedAt` is the round's, `previousUpdatedAt` that of the round before it.
+error InvalidSettlementRound(uint256 underlying, uint256 expiry, uint80 roundId, uint256 updatedAt, uint256 previousUpdatedAt);

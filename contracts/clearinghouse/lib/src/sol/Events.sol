@@ -18,3 +18,6 @@ event PositionUpdated(
 event ExpirySettled(address indexed account, uint128 indexed instrument, int128 size, int128 value);
 /// The risk admin set an underlying's trade bands (fractions of its price, 18 decimals).
 event TradeBandsSet(uint256 indexed underlying, int128 futureBand, int128 optionBand);
+/// An underlying's settlement price for an expiry was fixed from the feed's round `roundId` (USD,
+/// 18 decimals); every position of that underlying and expiry settles at it.
+event ExpiryPriceFixed(uint256 indexed underlying, uint256 indexed expiry, uint80 roundId, int256 price);

@@ -1,16 +1,18 @@
-//! `settle_expired`: expired futures and options leave the account, settled in cash at the feed
-//! price against the clearinghouse's own balance in the vault.
+//! Expiry: `fix_expiry_price` fixes one settlement price per underlying and expiry from the
+//! feed's first round at or after it; `settle_expired` settles expired futures and options at that
+//! price, in cash against the clearinghouse's own balance in the vault, and removes them.
 
-use alloy_primitives::U256;
+use alloy_primitives::{aliases::U80, Address, I256, U256};
 use pm_clearinghouse::errors::*;
 use pm_clearinghouse::events::*;
+use pm_test_host::feeds::FIRST_ROUND;
 
 use crate::support::*;
 
 /// The expiry of the tests' dated instruments: one week after `NOW`.
 const EXPIRY: u64 = NOW + 7 * DAY;
 
-fn expired_cash(account: alloy_primitives::Address, amount: i128) -> Settlement {
+fn expired_cash(account: Address, amount: i128) -> Settlement {
     Settlement {
         account,
         counterparty: CLEARINGHOUSE,
@@ -29,6 +31,177 @@ fn book_chain() -> Chain {
     chain
 }
 
+/// A new BTC round answering `usd` (whole dollars) at `at`; returns its id. The feed's first
+/// round (`FIRST_ROUND`) was updated at `NOW`.
+fn btc_round(chain: &Chain, usd: i128, at: u64) -> U80 {
+    chain.feed_mut(BTC_FEED, |f| {
+        f.push_round(wad(usd * 100_000_000), at);
+        U80::from(f.round_id)
+    })
+}
+
+/// Moves to `EXPIRY + 60` with a BTC round at `EXPIRY + 30` answering `usd`, fixes it, and
+/// returns the round's id.
+fn fix_btc(chain: &Chain, usd: i128) -> U80 {
+    chain.set_time(EXPIRY + 60);
+    let round = btc_round(chain, usd, EXPIRY + 30);
+    chain.ch().fix_expiry_price(BTC, EXPIRY, round).unwrap();
+    round
+}
+
+#[test]
+fn fix_expiry_price_takes_the_first_round_at_or_after_expiry_once() {
+    let chain = book_chain();
+    chain.set_time(EXPIRY + 100);
+    let first = btc_round(&chain, 65_000, EXPIRY);
+    let later = btc_round(&chain, 70_000, EXPIRY + 50);
+    assert_eq!(chain.ch().expiry_price(BTC, EXPIRY), I256::ZERO);
+    // Anyone may call it.
+    assert_eq!(
+        chain
+            .as_(CAROL)
+            .ch()
+            .fix_expiry_price(BTC, EXPIRY, first)
+            .unwrap(),
+        wad(65_000 * E18)
+    );
+    chain.assert_last_event(ExpiryPriceFixed {
+        underlying: U256::from(BTC),
+        expiry: U256::from(EXPIRY),
+        roundId: first,
+        price: wad(65_000 * E18),
+    });
+    assert_eq!(chain.ch().expiry_price(BTC, EXPIRY), wad(65_000 * E18));
+    // Once fixed, any call (even naming another round) answers the stored price, changes nothing.
+    let logs = chain.logs().len();
+    assert_eq!(
+        chain.ch().fix_expiry_price(BTC, EXPIRY, later).unwrap(),
+        wad(65_000 * E18)
+    );
+    assert_eq!(chain.logs().len(), logs);
+    // Another expiry, or the other underlying, is not fixed.
+    assert_eq!(chain.ch().expiry_price(BTC, EXPIRY + 1), I256::ZERO);
+    assert_eq!(chain.ch().expiry_price(ETH, EXPIRY), I256::ZERO);
+}
+
+#[test]
+fn fix_expiry_price_refuses_any_round_but_the_first_after_expiry() {
+    let chain = book_chain();
+    chain.set_time(EXPIRY - 1);
+    let before = btc_round(&chain, 64_000, EXPIRY - 1);
+    assert_unchanged(
+        &chain,
+        || chain.ch().fix_expiry_price(BTC, EXPIRY, before),
+        ExpiryNotReached {
+            expiry: U256::from(EXPIRY),
+            timestamp: U256::from(EXPIRY - 1),
+        },
+    );
+    chain.set_time(EXPIRY + 2 * u64::from(HEARTBEAT));
+    let first = btc_round(&chain, 65_000, EXPIRY + 10);
+    let second = btc_round(&chain, 90_000, EXPIRY + 20);
+    let invalid = |round: U80, updated: u64, previous: u64| InvalidSettlementRound {
+        underlying: U256::from(BTC),
+        expiry: U256::from(EXPIRY),
+        roundId: round,
+        updatedAt: U256::from(updated),
+        previousUpdatedAt: U256::from(previous),
+    };
+    // A round before the expiry; the second after it (a keeper choosing the better price).
+    assert_unchanged(
+        &chain,
+        || chain.ch().fix_expiry_price(BTC, EXPIRY, before),
+        invalid(before, EXPIRY - 1, NOW),
+    );
+    assert_unchanged(
+        &chain,
+        || chain.ch().fix_expiry_price(BTC, EXPIRY, second),
+        invalid(second, EXPIRY + 20, EXPIRY + 10),
+    );
+    // A round the feed never had.
+    assert_unchanged(
+        &chain,
+        || chain.ch().fix_expiry_price(BTC, EXPIRY, second + U80::from(1u8)),
+        OracleCallFailed { oracle: BTC_FEED },
+    );
+    // The feed's first round has none before it to prove it first.
+    assert_unchanged(
+        &chain,
+        || chain.ch().fix_expiry_price(BTC, NOW, U80::from(FIRST_ROUND)),
+        OracleCallFailed { oracle: BTC_FEED },
+    );
+    // An unlisted underlying.
+    assert_unchanged(
+        &chain,
+        || chain.ch().fix_expiry_price(7, EXPIRY, first),
+        UnknownUnderlying {
+            index: U256::from(7u8),
+        },
+    );
+    assert_eq!(chain.ch().expiry_price(BTC, EXPIRY), I256::ZERO);
+}
+
+#[test]
+fn fix_expiry_price_refuses_a_first_round_later_than_a_heartbeat_after_expiry() {
+    let chain = book_chain();
+    let late = EXPIRY + u64::from(HEARTBEAT) + 1;
+    chain.set_time(late);
+    let round = btc_round(&chain, 65_000, late);
+    assert_unchanged(
+        &chain,
+        || chain.ch().fix_expiry_price(BTC, EXPIRY, round),
+        InvalidSettlementRound {
+            underlying: U256::from(BTC),
+            expiry: U256::from(EXPIRY),
+            roundId: round,
+            updatedAt: U256::from(late),
+            previousUpdatedAt: U256::from(NOW),
+        },
+    );
+}
+
+#[test]
+fn fix_expiry_price_refuses_an_incomplete_or_non_positive_round() {
+    let chain = book_chain();
+    chain.set_time(EXPIRY + 60);
+    let round = btc_round(&chain, 0, EXPIRY + 30);
+    assert_unchanged(
+        &chain,
+        || chain.ch().fix_expiry_price(BTC, EXPIRY, round),
+        InvalidPrice {
+            oracle: BTC_FEED,
+            answer: I256::ZERO,
+        },
+    );
+    chain.feed_mut(BTC_FEED, |f| {
+        f.answer = wad(65_000 * 100_000_000);
+        f.answered_in_round -= 1;
+    });
+    assert_unchanged(
+        &chain,
+        || chain.ch().fix_expiry_price(BTC, EXPIRY, round),
+        IncompleteRound {
+            oracle: BTC_FEED,
+            roundId: round,
+            answeredInRound: round - U80::from(1u8),
+            updatedAt: U256::from(EXPIRY + 30),
+        },
+    );
+}
+
+#[test]
+fn fix_expiry_price_reverts_when_the_feed_reverts() {
+    let chain = book_chain();
+    chain.set_time(EXPIRY + 60);
+    let round = btc_round(&chain, 65_000, EXPIRY + 30);
+    chain.feed_mut(BTC_FEED, |f| f.reverts = true);
+    assert_unchanged(
+        &chain,
+        || chain.ch().fix_expiry_price(BTC, EXPIRY, round),
+        OracleCallFailed { oracle: BTC_FEED },
+    );
+}
+
 #[test]
 fn settle_expired_settles_nothing_before_expiry() {
     let chain = book_chain();
@@ -42,11 +215,22 @@ fn settle_expired_settles_nothing_before_expiry() {
 }
 
 #[test]
-fn settle_expired_settles_at_the_feed_price_from_expiry_and_removes_the_positions() {
+fn settle_expired_waits_for_the_settlement_price() {
+    let chain = book_chain();
+    chain.advance_to(EXPIRY + 1);
+    let ledger = chain.ledger();
+    assert_eq!(chain.ch().settle_expired(ALICE).unwrap(), 0);
+    assert_eq!(chain.ledger(), ledger);
+    assert_eq!(chain.ch().positions(ALICE).0.len(), 4);
+}
+
+#[test]
+fn settle_expired_settles_at_the_fixed_price_and_removes_the_positions() {
     let chain = book_chain();
     let ledger = chain.ledger().len();
-    chain.advance_to(EXPIRY);
-    chain.set_price(BTC_FEED, 65_000 * 100_000_000);
+    fix_btc(&chain, 65_000);
+    // The feed moves on; the settlement does not.
+    chain.set_price(BTC_FEED, 80_000 * 100_000_000);
     let logs = chain.logs().len();
     // Anyone may call it.
     assert_eq!(chain.as_(BOB).ch().settle_expired(ALICE).unwrap(), 3);
@@ -80,14 +264,54 @@ fn settle_expired_settles_at_the_feed_price_from_expiry_and_removes_the_position
 }
 
 #[test]
+fn expiry_cash_of_every_account_nets_to_zero_at_the_clearinghouse() {
+    // One short and two longs of a future and a call, settled at different times while the feed
+    // moves: one price for all, so the clearinghouse pays out what it collects.
+    let chain = listed_chain();
+    chain.set_collateral(CAROL, COLLATERAL);
+    chain.as_(CAROL).ch().approve_market(MARKET, true);
+    let (fut, call) = (future(BTC, EXPIRY), call(BTC, EXPIRY, 58_000));
+    trade(&chain, ALICE, fut, -E18, 60_000 * E18);
+    trade(&chain, BOB, fut, 6 * E18 / 10, 60_000 * E18);
+    trade(&chain, CAROL, fut, 4 * E18 / 10, 60_000 * E18);
+    trade(&chain, BOB, call, -3 * E18, 3_000 * E18);
+    trade(&chain, ALICE, call, 3 * E18, 3_000 * E18);
+    let ledger = chain.ledger().len();
+    fix_btc(&chain, 65_432);
+    for (account, moved_to) in [(BOB, 70_000), (ALICE, 50_000), (CAROL, 99_000)] {
+        chain.set_price(BTC_FEED, moved_to * 100_000_000);
+        assert!(chain.ch().settle_expired(account).unwrap() > 0);
+        assert!(chain.ch().positions(account).0.is_empty());
+    }
+    let expired: Vec<Settlement> = chain.ledger()[ledger..].to_vec();
+    assert_eq!(expired.len(), 3);
+    assert!(expired.iter().all(|s| s.counterparty == CLEARINGHOUSE));
+    let total: I256 = expired.iter().map(|s| s.amount).fold(I256::ZERO, |a, b| a + b);
+    assert_eq!(total, I256::ZERO, "{expired:?}");
+    // ALICE: −65,432 + 3 · 7,432; BOB: 0.6 · 65,432 − 3 · 7,432; CAROL: 0.4 · 65,432.
+    assert_eq!(
+        expired,
+        vec![
+            expired_cash(BOB, 39_259_200_000 - 22_296_000_000),
+            expired_cash(ALICE, -65_432_000_000 + 22_296_000_000),
+            expired_cash(CAROL, 26_172_800_000),
+        ]
+    );
+}
+
+#[test]
 fn settle_expired_charges_a_short_rounded_up_and_pays_a_long_rounded_down() {
     let chain = listed_chain();
     trade(&chain, ALICE, future(BTC, EXPIRY), -E18, 60_000 * E18);
     trade(&chain, BOB, future(BTC, EXPIRY), E18, 60_000 * E18);
     let ledger = chain.ledger().len();
-    chain.advance_to(EXPIRY + 10);
     // 65,000.000 000 50 USD: half a settlement-token unit above 65,000.
-    chain.set_price(BTC_FEED, 6_500_000_000_050);
+    chain.set_time(EXPIRY + 10);
+    let round = chain.feed_mut(BTC_FEED, |f| {
+        f.push_round(wad(6_500_000_000_050), EXPIRY + 5);
+        U80::from(f.round_id)
+    });
+    chain.ch().fix_expiry_price(BTC, EXPIRY, round).unwrap();
     assert_eq!(chain.ch().settle_expired(ALICE).unwrap(), 1);
     assert_eq!(chain.ch().settle_expired(BOB).unwrap(), 1);
     assert_eq!(
@@ -104,7 +328,7 @@ fn settle_expired_of_an_out_of_the_money_option_only_removes_it() {
     let chain = listed_chain();
     trade(&chain, ALICE, call(BTC, EXPIRY, 70_000), E18, 500 * E18);
     let ledger = chain.ledger().len();
-    chain.advance_to(EXPIRY);
+    fix_btc(&chain, 60_000);
     assert_eq!(chain.ch().settle_expired(ALICE).unwrap(), 1);
     chain.assert_last_event(ExpirySettled {
         account: ALICE,
@@ -124,40 +348,11 @@ fn settle_expired_of_an_account_without_positions_settles_nothing() {
 }
 
 #[test]
-fn settle_expired_reverts_when_the_feeds_price_is_stale() {
-    let chain = book_chain();
-    // At expiry, but the feed still carries its round from a week ago.
-    chain.set_time(EXPIRY);
-    assert_unchanged(
-        &chain,
-        || chain.ch().settle_expired(ALICE),
-        StalePrice {
-            oracle: BTC_FEED,
-            updatedAt: U256::from(NOW),
-            heartbeat: U256::from(HEARTBEAT),
-            timestamp: U256::from(EXPIRY),
-        },
-    );
-}
-
-#[test]
-fn settle_expired_reverts_when_the_feed_reverts() {
-    let chain = book_chain();
-    chain.advance_to(EXPIRY);
-    chain.feed_mut(BTC_FEED, |f| f.reverts = true);
-    assert_unchanged(
-        &chain,
-        || chain.ch().settle_expired(ALICE),
-        OracleCallFailed { oracle: BTC_FEED },
-    );
-}
-
-#[test]
 fn settle_expired_reverts_with_the_vaults_revert_data() {
     // The positions are removed before the vault settles: on-chain the error reverts the whole
     // transaction; here it shows the error only.
     let chain = book_chain();
-    chain.advance_to(EXPIRY);
+    fix_btc(&chain, 65_000);
     chain.vault(|v| v.revert_with = Some(b"stop".to_vec()));
     assert_reverts(
         chain.ch().settle_expired(ALICE),
@@ -170,8 +365,8 @@ fn settle_expired_reverts_with_the_vaults_revert_data() {
 #[test]
 fn an_expired_position_margins_at_its_intrinsic_value_until_settled() {
     let chain = book_chain();
-    chain.advance_to(EXPIRY + 1);
-    chain.set_price(BTC_FEED, 65_000 * 100_000_000);
+    fix_btc(&chain, 65_000);
+    chain.advance_to(EXPIRY + 60);
     post_vols(&chain);
     let book = [
         (future(BTC, EXPIRY), E18),

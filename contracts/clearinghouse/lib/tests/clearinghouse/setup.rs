@@ -18,6 +18,7 @@ fn initialize(chain: &Chain, decimals: u8) -> Result<()> {
         VIEWS_FACET,
         ACCOUNTS_FACET,
         TRADING_FACET,
+        EXPIRY_FACET,
         decimals,
     )
 }
@@ -44,6 +45,7 @@ fn initialize_sets_owner_wiring_and_decimals_and_emits_ownership_transferred() {
             VIEWS_FACET,
             ACCOUNTS_FACET,
             TRADING_FACET,
+            EXPIRY_FACET,
             6
         )
     );
@@ -68,7 +70,7 @@ fn initialize_stores_the_default_account_wide_risk_parameters() {
 fn initialize_accepts_eighteen_settlement_decimals() {
     let chain = bare_chain();
     initialize(&chain, 18).unwrap();
-    assert_eq!(chain.ch().config().8, 18);
+    assert_eq!(chain.ch().config().9, 18);
 }
 
 #[test]
@@ -84,6 +86,7 @@ fn initialize_runs_once_only() {
                 VIEWS_FACET,
                 ACCOUNTS_FACET,
                 TRADING_FACET,
+                EXPIRY_FACET,
                 6,
             )
         },
@@ -95,7 +98,14 @@ fn initialize_runs_once_only() {
 #[test]
 fn initialize_reverts_for_each_program_without_code() {
     let chain = bare_chain();
-    let programs = [VAULT, RISK_PROGRAM, VIEWS_FACET, ACCOUNTS_FACET, TRADING_FACET];
+    let programs = [
+        VAULT,
+        RISK_PROGRAM,
+        VIEWS_FACET,
+        ACCOUNTS_FACET,
+        TRADING_FACET,
+        EXPIRY_FACET,
+    ];
     for k in 0..programs.len() {
         let mut args = programs;
         args[k] = NOBODY;
@@ -105,7 +115,7 @@ fn initialize_reverts_for_each_program_without_code() {
                 chain
                     .as_(OWNER)
                     .ch()
-                    .initialize(OWNER, args[0], args[1], args[2], args[3], args[4], 6)
+                    .initialize(OWNER, args[0], args[1], args[2], args[3], args[4], args[5], 6)
             },
             NotAContract { account: NOBODY },
         );
@@ -141,6 +151,7 @@ fn initialize_reverts_for_a_zero_owner() {
                 VIEWS_FACET,
                 ACCOUNTS_FACET,
                 TRADING_FACET,
+                EXPIRY_FACET,
                 6,
             )
         },
@@ -163,6 +174,7 @@ fn config_shows_every_role_and_program_of_the_standard_setup() {
             VIEWS_FACET,
             ACCOUNTS_FACET,
             TRADING_FACET,
+            EXPIRY_FACET,
             6
         )
     );
@@ -180,6 +192,7 @@ fn set_admin_facet_records_the_admin_program_before_initialisation() {
     assert_eq!(chain.ch().facet(Facet::Views), VIEWS_FACET);
     assert_eq!(chain.ch().facet(Facet::Accounts), ACCOUNTS_FACET);
     assert_eq!(chain.ch().facet(Facet::Trading), TRADING_FACET);
+    assert_eq!(chain.ch().facet(Facet::Expiry), EXPIRY_FACET);
     // No event: the constructor's own step.
     assert_eq!(chain.logs().len(), 1, "only initialize's OwnershipTransferred");
 }

@@ -32,6 +32,7 @@ pub const ADMIN_FACET: Address = Address::repeat_byte(0xF0);
 pub const VIEWS_FACET: Address = Address::repeat_byte(0xF1);
 pub const ACCOUNTS_FACET: Address = Address::repeat_byte(0xF2);
 pub const TRADING_FACET: Address = Address::repeat_byte(0xF3);
+pub const EXPIRY_FACET: Address = Address::repeat_byte(0xF4);
 pub const USDC: Address = Address::repeat_byte(0x10);
 pub const WETH: Address = Address::repeat_byte(0x11);
 pub const USDC_FEED: Address = Address::repeat_byte(0x20);
@@ -209,6 +210,7 @@ pub fn bare_chain() -> Chain {
         VIEWS_FACET,
         ACCOUNTS_FACET,
         TRADING_FACET,
+        EXPIRY_FACET,
         MARKET,
         OTHER_MARKET,
     ] {
@@ -234,6 +236,7 @@ pub fn initialized_chain() -> Chain {
         VIEWS_FACET,
         ACCOUNTS_FACET,
         TRADING_FACET,
+        EXPIRY_FACET,
         6,
     )
     .unwrap();

@@ -1,0 +1,71 @@
+//! `pm-clearinghouse-expiry`: the clearinghouse's expiry facet: one settlement price per
+//! underlying and expiry, fixed from the feed's first round at or after the expiry, and the
+//! settlement of expired futures and options at it. Keepers call both, right after expiry.
+//! The core reaches it by delegatecall, so it runs over the core's storage (`pm-clearinghouse`
+//! explains the programs).
+#![cfg_attr(not(any(test, feature = "export-abi")), no_main)]
+#![cfg_attr(not(any(test, feature = "export-abi")), no_std)]
+// export-abi generates an undocumented `print_from_args`; the entrypoint an undocumented export.
+#![allow(missing_docs)]
+#![deny(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::arithmetic_side_effects
+)]
+
+#[macro_use]
+extern crate alloc;
+
+use alloc::vec::Vec;
+
+use alloy_primitives::{aliases::U80, Address, I256};
+use pm_clearinghouse::{Clearinghouse, ClearinghouseError};
+use stylus_sdk::prelude::*;
+
+/// The expiry facet: the clearinghouse's storage, nothing else.
+#[storage]
+#[entrypoint]
+pub struct ClearinghouseExpiry {
+    clearinghouse: Clearinghouse,
+}
+
+#[public]
+impl ClearinghouseExpiry {
+    /// Fixes `underlying`'s settlement price for `expiry` (unix seconds) from the feed's round
+    /// `roundId`: the first round updated at or after the expiry, within one heartbeat of it.
+    /// Anyone may call (keepers do, right after expiry); once fixed, returns the stored price and
+    /// changes nothing.
+    ///
+    /// Returns `price`: USD with 18 decimals.
+    ///
+    /// Errors: `UnknownUnderlying`, `ExpiryNotReached`, `OracleCallFailed` (no such round, or no
+    /// round before it), `IncompleteRound`, `InvalidPrice`, `InvalidSettlementRound`,
+    /// `ArithmeticOverflow`.
+    pub fn fix_expiry_price(
+        &mut self,
+        underlying: u8,
+        expiry: u64,
+        round_id: U80,
+    ) -> Result<I256, ClearinghouseError> {
+        self.clearinghouse.fix_expiry_price(underlying, expiry, round_id)
+    }
+
+    /// Settles `account`'s expired futures and options whose settlement prices are fixed
+    /// (`fixExpiryPrice`), at those prices, and removes them; anyone may call.
+    ///
+    /// Returns `settled`: how many positions settled (the others wait for their price).
+    ///
+    /// Errors: `VaultCallFailed`, `ArithmeticOverflow`.
+    pub fn settle_expired(&mut self, account: Address) -> Result<u32, ClearinghouseError> {
+        self.clearinghouse.settle_expired(account)
+    }
+    /// Underlying `underlying`'s settlement price for `expiry` (unix seconds), fixed by
+    /// `fixExpiryPrice`.
+    ///
+    /// Returns `price`: USD with 18 decimals; 0 until fixed.
+    pub fn expiry_price(&self, underlying: u8, expiry: u64) -> I256 {
+        self.clearinghouse.expiry_price(underlying, expiry)
+    }
+}
