@@ -40,6 +40,24 @@ interface IClearinghouse {
     /// An underlying's settlement price for an expiry was fixed from the feed's round `roundId` (USD,
     /// 18 decimals); every position of that underlying and expiry settles at it.
     event ExpiryPriceFixed(uint256 indexed underlying, uint256 indexed expiry, uint80 roundId, int256 price);
+    /// A liquidator took over `fraction` of every position of the account (18 decimals) and paid it
+    /// `transferValue` (the slice's value at the marks; negative: received it), and the account paid
+    /// the `discount` (at `discountRate` of the maintenance margin taken over), `fundShare` of it to
+    /// the insurance fund; the fund paid the liquidator `fundTopUp` when the account could not pay
+    /// the whole discount. Amounts in USD with 18 decimals.
+    event Liquidated(
+        address indexed account,
+        address indexed liquidator,
+        int256 fraction,
+        int256 discountRate,
+        int256 transferValue,
+        int256 discount,
+        int256 fundShare,
+        int256 fundTopUp
+    );
+    /// A liquidation left the account with no positions and negative equity: the insurance fund paid
+    /// `coveredByFund` of it, and `uncovered` was recorded as bad debt (settlement-token units).
+    event BadDebt(address indexed account, uint256 coveredByFund, uint256 uncovered);
 
     // Errors
     /// The caller is not the owner.
@@ -117,6 +135,13 @@ interface IClearinghouse {
     /// The round is not the feed's first at or after the expiry, or came later than one heartbeat
     /// after it: `updatedAt` is the round's, `previousUpdatedAt` that of the round before it.
     error InvalidSettlementRound(uint256 underlying, uint256 expiry, uint80 roundId, uint256 updatedAt, uint256 previousUpdatedAt);
+    /// The account's equity is not below its maintenance margin (or it owes none): nothing to liquidate.
+    error NotLiquidatable(address account, int256 equity, int256 maintenanceMargin);
+    /// An account cannot liquidate itself.
+    error InvalidLiquidator(address liquidator);
+    /// The liquidation would not have raised the account's maintenance health (equity − maintenance
+    /// margin): `healthBefore` and `healthAfter`, USD with 18 decimals.
+    error LiquidationDidNotImprove(address account, int256 healthBefore, int256 healthAfter);
 
     // Functions
     /// @notice The account's margin figures. USD amounts have 18 decimals.
@@ -155,11 +180,11 @@ interface IClearinghouse {
 
     /// @notice Initialises the clearinghouse, once: the core's constructor delegatecalls it in the
     ///      deployment transaction, so nobody else can. Sets the owner, the vault, the risk program,
-    ///      the views, accounts, trading and expiry facets and the settlement token's decimals (at most 18; the token
+    ///      the views, accounts, trading, expiry and liquidation facets and the settlement token's decimals (at most 18; the token
     ///      is worth one USD), with the default account-wide risk parameters.
     /// @dev Errors: `AlreadyInitialized`, `ZeroAddress`, `NotAContract`, `InvalidRiskParameters`
     ///      (decimals above 18).
-    function initialize(address owner, address vault, address riskProgram, address viewsFacet, address accountsFacet, address tradingFacet, address expiryFacet, uint8 settlementDecimals) external;
+    function initialize(address owner, address vault, address riskProgram, address viewsFacet, address accountsFacet, address tradingFacet, address expiryFacet, address liquidationFacet, uint8 settlementDecimals) external;
 
     /// @notice Starts a two-step ownership transfer: `newOwner` must then call `acceptOwnership`. The
     ///      zero address cancels a pending transfer.
@@ -233,8 +258,9 @@ interface IClearinghouse {
     /// @return accountsFacet the program that runs settlement, withdrawable amounts and expiry
     /// @return tradingFacet the program that runs position changes
     /// @return expiryFacet the program that runs settlement prices and expiry
+    /// @return liquidationFacet the program that runs liquidation and the insurance fund
     /// @return settlementDecimals the settlement token's decimals
-    function config() external view returns (address riskAdmin, address volOracle, address vault, address riskProgram, address adminFacet, address viewsFacet, address accountsFacet, address tradingFacet, address expiryFacet, uint8 settlementDecimals);
+    function config() external view returns (address riskAdmin, address volOracle, address vault, address riskProgram, address adminFacet, address viewsFacet, address accountsFacet, address tradingFacet, address expiryFacet, address liquidationFacet, uint8 settlementDecimals);
 
     /// @notice Whether `market` may act for `account`.
     /// @return authorised the owner authorised the market
@@ -342,4 +368,39 @@ interface IClearinghouse {
     ///      `fixExpiryPrice`.
     /// @return price USD with 18 decimals; 0 until fixed.
     function expiryPrice(uint8 underlying, uint64 expiry) external view returns (int256 price);
+
+    /// @notice Liquidates `account` (equity below maintenance margin): the caller takes over the same
+    ///      fraction of every position at the engine's marks, the least that brings the account to
+    ///      110% of its maintenance margin after the discount, and receives the discount (a rate of the
+    ///      maintenance margin taken over that grows with the shortfall, capped at 10%; the account pays
+    ///      at most its equity) less the insurance fund's quarter; when the account cannot pay it all,
+    ///      the fund pays the caller the rest of its reward as far as it can. The caller must meet
+    ///      initial margin after; the account must end healthier. An account left with no positions and
+    ///      negative equity is covered by the fund, and what it cannot cover is recorded as bad debt.
+    ///      Anyone may call, for their own account.
+    /// @dev Errors: `InvalidLiquidator` (the account itself), `NotLiquidatable`, `TooManyPositions`,
+    ///      `InvalidSize`, `VaultCallFailed`, `InsufficientMargin` (the caller),
+    ///      `LiquidationDidNotImprove`, `ArithmeticOverflow`, and the price, vol and risk errors of a
+    ///      margin check.
+    function liquidate(address account) external;
+
+    /// @notice What liquidating `account` now would do, for keepers.
+    /// @dev Errors: those of `accountMargin`.
+    /// @return liquidatable equity below maintenance margin (all else zero when not)
+    /// @return fraction of every position the liquidator takes over (18 decimals)
+    /// @return discountRate of the maintenance margin taken over (18 decimals)
+    /// @return transferValue what the liquidator pays for the slice, at the marks (negative:
+    ///      receives; USD, 18 decimals)
+    /// @return discount what the account pays on top (USD, 18 decimals)
+    /// @return fundShare the insurance fund's part of it
+    /// @return reward what the caller earns: the discount less the fund's share, plus what the
+    ///      fund pays when the account cannot pay it all (USD, 18 decimals)
+    function liquidationQuote(address account) external view returns (bool liquidatable, int256 fraction, int256 discountRate, int256 transferValue, int256 discount, int256 fundShare, int256 reward);
+
+    /// @notice The insurance fund.
+    /// @dev Errors: `VaultCallFailed`.
+    /// @return fund its account in the vault (anyone may deposit for it)
+    /// @return balance its settlement-token balance (token units)
+    /// @return badDebt what liquidations left that the fund could not cover (token units)
+    function insuranceFund() external view returns (address fund, uint256 balance, uint256 badDebt);
 }

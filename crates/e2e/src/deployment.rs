@@ -16,7 +16,12 @@ use stylus_devnet::{Devnet, Receipt};
 use crate::programs::programs;
 
 sol!("../../abi/IVault.sol");
-sol!("../../abi/IClearinghouse.sol");
+// The generated constructor of the eight-field `Liquidated` event.
+#[allow(clippy::too_many_arguments)]
+mod clearinghouse_interface {
+    alloy_sol_types::sol!("../../abi/IClearinghouse.sol");
+}
+pub use clearinghouse_interface::IClearinghouse;
 
 sol! {
     /// The Solidity mocks and markets this module drives.
@@ -205,12 +210,13 @@ impl Engine {
         let risk_program = program("risk-program")?;
         let vault = program("vault")?;
         let clearinghouse = program("clearinghouse-core")?;
-        let (admin, views, accounts, trading, expiry) = (
+        let (admin, views, accounts, trading, expiry, liquidation) = (
             program("clearinghouse-admin")?,
             program("clearinghouse-views")?,
             program("clearinghouse-accounts")?,
             program("clearinghouse-trading")?,
             program("clearinghouse-expiry")?,
+            program("clearinghouse-liquidation")?,
         );
 
         let deploy = |chain: &mut Devnet, name: &str, args: Vec<u8>| {
@@ -261,6 +267,7 @@ impl Engine {
             accountsFacet: accounts,
             tradingFacet: trading,
             expiryFacet: expiry,
+            liquidationFacet: liquidation,
             settlementDecimals: 6,
         }
         .abi_encode();
@@ -692,6 +699,75 @@ impl Engine {
             }
         }
         Ok(())
+    }
+
+    /// The account's book (instrument ids and sizes), from the views facet.
+    pub fn positions(&mut self, account: Address) -> Result<(Vec<u128>, Vec<i128>), String> {
+        let r = self.chain.call(
+            account,
+            self.clearinghouse,
+            IClearinghouse::positionsCall { account }.abi_encode(),
+        );
+        if !r.status {
+            return Err(format!("positions failed: {r:?}"));
+        }
+        let p = IClearinghouse::positionsCall::abi_decode_returns(&r.output).map_err(|e| e.to_string())?;
+        Ok((p.instruments, p.sizes))
+    }
+
+    /// `liquidationQuote(account)`: what liquidating it now would do.
+    pub fn liquidation_quote(
+        &mut self,
+        account: Address,
+    ) -> Result<IClearinghouse::liquidationQuoteReturn, String> {
+        let r = self.chain.call(
+            self.owner,
+            self.clearinghouse,
+            IClearinghouse::liquidationQuoteCall { account }.abi_encode(),
+        );
+        if !r.status {
+            return Err(format!("liquidationQuote failed: {r:?}"));
+        }
+        IClearinghouse::liquidationQuoteCall::abi_decode_returns(&r.output).map_err(|e| e.to_string())
+    }
+
+    /// `keeper` liquidates `account`: the receipt.
+    pub fn liquidate(&mut self, keeper: Address, account: Address) -> Receipt {
+        let data = IClearinghouse::liquidateCall { account }.abi_encode();
+        self.send(keeper, self.clearinghouse, data)
+    }
+
+    /// `insuranceFund()`: the fund's vault account, its USDC balance (token units) and the bad
+    /// debt recorded.
+    pub fn insurance_fund(&mut self) -> Result<IClearinghouse::insuranceFundReturn, String> {
+        let r = self.chain.call(
+            self.owner,
+            self.clearinghouse,
+            IClearinghouse::insuranceFundCall {}.abi_encode(),
+        );
+        if !r.status {
+            return Err(format!("insuranceFund failed: {r:?}"));
+        }
+        IClearinghouse::insuranceFundCall::abi_decode_returns(&r.output).map_err(|e| e.to_string())
+    }
+
+    /// How many whole USDC `account` may withdraw now (the clearinghouse's `withdrawable`).
+    pub fn withdrawable_usdc(&mut self, account: Address) -> Result<u64, String> {
+        let r = self.chain.call(
+            account,
+            self.clearinghouse,
+            IClearinghouse::withdrawableCall {
+                account,
+                token: self.usdc,
+            }
+            .abi_encode(),
+        );
+        if !r.status {
+            return Err(format!("withdrawable failed: {r:?}"));
+        }
+        let units =
+            IClearinghouse::withdrawableCall::abi_decode_returns(&r.output).map_err(|e| e.to_string())?;
+        Ok((units / U256::from(USDC)).saturating_to())
     }
 
     /// Withdraws `usdc` whole USDC of `account`'s balance to itself: the receipt.

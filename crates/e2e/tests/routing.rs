@@ -69,6 +69,7 @@ fn initialize_runs_once_in_the_deployment_transaction() {
         accountsFacet: program(&e, "clearinghouse-accounts"),
         tradingFacet: program(&e, "clearinghouse-trading"),
         expiryFacet: program(&e, "clearinghouse-expiry"),
+        liquidationFacet: program(&e, "clearinghouse-liquidation"),
         settlementDecimals: 6,
     };
     let r = e.send(e.chain.accounts[5], e.clearinghouse, again.abi_encode());
@@ -105,6 +106,7 @@ fn the_constructor_accepts_only_a_call_of_initialize() {
         accountsFacet: program(&e, "clearinghouse-accounts"),
         tradingFacet: program(&e, "clearinghouse-trading"),
         expiryFacet: program(&e, "clearinghouse-expiry"),
+        liquidationFacet: program(&e, "clearinghouse-liquidation"),
         settlementDecimals: 6,
     }
     .abi_encode();

@@ -34,7 +34,7 @@ pub struct ClearinghouseAdmin {
 impl ClearinghouseAdmin {
     /// Initialises the clearinghouse, once: the core's constructor delegatecalls it in the
     /// deployment transaction, so nobody else can. Sets the owner, the vault, the risk program,
-    /// the views, accounts, trading and expiry facets and the settlement token's decimals (at most 18; the token
+    /// the views, accounts, trading, expiry and liquidation facets and the settlement token's decimals (at most 18; the token
     /// is worth one USD), with the default account-wide risk parameters.
     ///
     /// Errors: `AlreadyInitialized`, `ZeroAddress`, `NotAContract`, `InvalidRiskParameters`
@@ -49,6 +49,7 @@ impl ClearinghouseAdmin {
         accounts_facet: Address,
         trading_facet: Address,
         expiry_facet: Address,
+        liquidation_facet: Address,
         settlement_decimals: u8,
     ) -> Result<(), ClearinghouseError> {
         self.clearinghouse.initialize(
@@ -59,6 +60,7 @@ impl ClearinghouseAdmin {
             accounts_facet,
             trading_facet,
             expiry_facet,
+            liquidation_facet,
             settlement_decimals,
         )
     }

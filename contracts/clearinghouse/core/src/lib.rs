@@ -32,7 +32,7 @@ pub mod routing;
 
 /// The selector of the admin facet's `initialize`, the one call the constructor delegates.
 const INITIALIZE: [u8; 4] =
-    routing::selector("initialize(address,address,address,address,address,address,address,uint8)");
+    routing::selector("initialize(address,address,address,address,address,address,address,address,uint8)");
 
 /// The core program: the clearinghouse's storage, nothing else.
 #[storage]
@@ -46,7 +46,7 @@ impl ClearinghouseCore {
     /// Deploys the clearinghouse: records `adminFacet`, the program that runs the admin
     /// functions, and delegatecalls `initialization` to it in the same transaction. It must be a
     /// call of `initialize(owner, vault, riskProgram, viewsFacet, accountsFacet, tradingFacet,
-    /// expiryFacet, settlementDecimals)`, which sets everything else, so nobody can initialise the
+    /// expiryFacet, liquidationFacet, settlementDecimals)`, which sets everything else, so nobody can initialise the
     /// clearinghouse in between.
     ///
     /// Errors: `UnknownSelector` (`initialization` is not a call of `initialize`, or `adminFacet`

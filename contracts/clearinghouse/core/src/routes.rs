@@ -5,9 +5,9 @@
 use pm_clearinghouse::Facet;
 
 /// Every function of the facets and the facet that runs it.
-pub const ROUTES: [(&str, Facet); 29] = [
+pub const ROUTES: [(&str, Facet); 32] = [
     (
-        "initialize(address,address,address,address,address,address,address,uint8)",
+        "initialize(address,address,address,address,address,address,address,address,uint8)",
         Facet::Admin,
     ),
     ("transferOwnership(address)", Facet::Admin),
@@ -44,4 +44,7 @@ pub const ROUTES: [(&str, Facet); 29] = [
     ("fixExpiryPrice(uint8,uint64,uint80)", Facet::Expiry),
     ("settleExpired(address)", Facet::Expiry),
     ("expiryPrice(uint8,uint64)", Facet::Expiry),
+    ("liquidate(address)", Facet::Liquidation),
+    ("liquidationQuote(address)", Facet::Liquidation),
+    ("insuranceFund()", Facet::Liquidation),
 ];

@@ -16,8 +16,9 @@ use crate::facet::Facet;
 use crate::storage::Clearinghouse;
 
 /// The configuration view: (riskAdmin, volOracle, vault, riskProgram, adminFacet, viewsFacet,
-/// accountsFacet, tradingFacet, expiryFacet, settlementDecimals).
+/// accountsFacet, tradingFacet, expiryFacet, liquidationFacet, settlementDecimals).
 pub type ConfigTuple = (
+    Address,
     Address,
     Address,
     Address,
@@ -33,7 +34,7 @@ pub type ConfigTuple = (
 impl Clearinghouse {
     /// Everything the core's constructor leaves to the admin facet (it delegatecalls this in the
     /// deployment transaction, so nobody else can initialise the clearinghouse): the owner, the
-    /// vault, the risk program, the views, accounts, trading and expiry facets and the settlement token's
+    /// vault, the risk program, the views, accounts, trading, expiry and liquidation facets and the settlement token's
     /// decimals (at most 18), with the default account-wide risk parameters. Once only.
     /// Errors: `AlreadyInitialized`, `ZeroAddress`, `NotAContract`, `InvalidRiskParameters`
     /// (decimals above 18, the code being the decimals).
@@ -48,6 +49,7 @@ impl Clearinghouse {
         accounts_facet: Address,
         trading_facet: Address,
         expiry_facet: Address,
+        liquidation_facet: Address,
         settlement_decimals: u8,
     ) -> Result<()> {
         // The owner is never zero once initialised: a transfer needs the successor to accept, and
@@ -62,6 +64,7 @@ impl Clearinghouse {
             accounts_facet,
             trading_facet,
             expiry_facet,
+            liquidation_facet,
         ] {
             ensure_contract(self.vm(), program)?;
         }
@@ -77,6 +80,7 @@ impl Clearinghouse {
         self.set_facet(Facet::Accounts, accounts_facet);
         self.set_facet(Facet::Trading, trading_facet);
         self.set_facet(Facet::Expiry, expiry_facet);
+        self.set_facet(Facet::Liquidation, liquidation_facet);
         self.settlement_decimals.set(U8::from(settlement_decimals));
         let p = defaults::risk(&[]);
         self.store_scalars(p.grid_levels, &scalars_of(&p));
@@ -115,6 +119,7 @@ impl Clearinghouse {
             self.facet(Facet::Accounts),
             self.facet(Facet::Trading),
             self.facet(Facet::Expiry),
+            self.facet(Facet::Liquidation),
             self.settlement_decimals.get().to(),
         )
     }

@@ -52,6 +52,9 @@ pub enum ClearinghouseError {
     TradePriceOutsideBand(TradePriceOutsideBand),
     ExpiryNotReached(ExpiryNotReached),
     InvalidSettlementRound(InvalidSettlementRound),
+    NotLiquidatable(NotLiquidatable),
+    InvalidLiquidator(InvalidLiquidator),
+    LiquidationDidNotImprove(LiquidationDidNotImprove),
     ArithmeticOverflow(ArithmeticOverflow),
 }
 

@@ -29,6 +29,8 @@ pub enum Facet {
     /// Settlement prices fixed once per underlying and expiry, and the settlement of expired
     /// positions at them.
     Expiry = 4,
+    /// Liquidation, its quote, the insurance fund and bad debt.
+    Liquidation = 5,
 }
 
 impl Clearinghouse {

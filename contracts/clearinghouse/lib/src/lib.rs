@@ -1,5 +1,5 @@
 //! `pm-clearinghouse`: the portfolio-margin engine's clearinghouse, as a library of storage and
-//! logic that six Stylus programs are built on.
+//! logic that seven Stylus programs are built on.
 //!
 //! It keeps every account's positions (one storage word each), the listed underlyings with their
 //! price feeds, posted implied vols and risk parameters, the correlation matrix, the markets the
@@ -9,7 +9,7 @@
 //! account's margin and the marks of what changed, and judges the whole account by [`rules`]
 //! (`TradePriceOutsideBand`, `InsufficientMargin`). The vault calls `margin_for` before every withdrawal.
 //!
-//! One 24,576-byte program cannot hold it all, so six programs nest [`Clearinghouse`] as their
+//! One 24,576-byte program cannot hold it all, so seven programs nest [`Clearinghouse`] as their
 //! only field (same storage layout) and each exports a part of its methods:
 //! `pm-clearinghouse-core` (the margin views: the vault's check before every withdrawal)
 //! answers at the clearinghouse's address; its fallback delegatecalls the [`Facet`] that exports
@@ -17,8 +17,9 @@
 //! `pm-clearinghouse-admin` (initialisation, ownership, roles, markets, underlyings, trade bands,
 //! parameters), `pm-clearinghouse-views` (reads), `pm-clearinghouse-accounts` (a market's fees
 //! and funding, withdrawable amounts), `pm-clearinghouse-trading` (the position
-//! changes markets report, judged by [`rules`]) and `pm-clearinghouse-expiry` (settlement
-//! prices and the settlement of expired positions). Every function therefore
+//! changes markets report, judged by [`rules`]), `pm-clearinghouse-expiry` (settlement
+//! prices and the settlement of expired positions) and `pm-clearinghouse-liquidation`
+//! (liquidation by [`liquidation_plan`], the insurance fund, bad debt). Every function therefore
 //! answers at the core's address and runs over its storage. Each public method here is the ABI
 //! function of the same name.
 //!
@@ -52,6 +53,8 @@ mod config;
 mod expiry;
 mod facet;
 mod figures;
+mod liquidation;
+pub mod liquidation_plan;
 mod markets;
 mod parameters;
 mod positions;
@@ -69,6 +72,7 @@ pub use crate::config::ConfigTuple;
 pub use crate::errors::ClearinghouseError;
 pub use crate::facet::Facet;
 pub use crate::figures::{Figures, MarginTuple};
+pub use crate::liquidation::{LiquidationQuote, INSURANCE_FUND};
 pub use crate::parameters::pair_index;
 pub use crate::positions::MAX_ACCOUNT_POSITIONS;
 pub use crate::risk::NO_ANSWER;

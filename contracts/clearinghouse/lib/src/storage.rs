@@ -1,4 +1,4 @@
-//! The clearinghouse's storage layout, shared by its six programs (the core and the facets it
+//! The clearinghouse's storage layout, shared by its seven programs (the core and the facets it
 //! reaches by delegatecall all run over the core's storage). Append-only from here: new fields
 //! go at the end, never between. (It starts with `ownership` at slots 0–1 since the house was
 //! rebuilt, before anything was deployed.) A margin check reads the account's position words, then for each
@@ -22,6 +22,7 @@
 //! | 75–82 | `facets`: the programs the core routes its other functions to ([`crate::Facet`] order; room for 8) |
 //! | 83–98 | `trade_bands`: per underlying, (future band, option band), two `int128` ([`crate::rules`]) |
 //! | 99 | `expiry_prices`: (underlying << 64 \| expiry) => settlement price, USD 18 decimals (0: not fixed) |
+//! | 100 | `bad_debt`: what liquidations left uncovered, settlement-token units ([`crate::liquidation_plan`]) |
 
 use alloc::vec::Vec;
 
@@ -37,7 +38,7 @@ use stylus_sdk::{
 
 /// Correlation words: 16 underlyings have 120 pairs, two per word.
 pub const CORRELATION_WORDS: usize = 60;
-/// Room for the programs the core delegates to ([`crate::Facet`]; five used).
+/// Room for the programs the core delegates to ([`crate::Facet`]; six used).
 pub const FACETS: usize = 8;
 
 /// The clearinghouse's state. Each program built on this crate nests it as its only field, so
@@ -59,6 +60,7 @@ pub struct Clearinghouse {
     pub(crate) facets: StorageArray<StorageAddress, FACETS>,
     pub(crate) trade_bands: StorageArray<StorageU256, MAX_UNDERLYINGS>,
     pub(crate) expiry_prices: StorageMap<U256, StorageU256>,
+    pub(crate) bad_debt: StorageU256,
 }
 
 /// One listed underlying: word 0 its feed (29 bytes), word 1 its implied vol (`int128`, high half)

@@ -10,7 +10,7 @@
 
 use alloy_primitives::I256;
 use pm_common::scaling::{pow10, WAD_DECIMALS};
-use pm_risk::fixed::Usd;
+use pm_risk::fixed::{mul_div, Rounding, Usd};
 
 use crate::errors::{overflow, Result};
 
@@ -49,6 +49,20 @@ impl TokenUnits {
     /// `self + other`. Errors: `ArithmeticOverflow`.
     pub fn checked_add(self, other: TokenUnits) -> Result<TokenUnits> {
         self.0.checked_add(other.0).map(TokenUnits).ok_or_else(overflow)
+    }
+
+    /// `usd` (the risk program's USD, 6 decimals) in units of a token with `decimals` (at most
+    /// 36) decimals worth one USD each, rounded as asked. Errors: `ArithmeticOverflow`.
+    pub fn from_usd(usd: Usd, decimals: u8, rounding: Rounding) -> Result<TokenUnits> {
+        let (up, down) = if decimals >= 6 {
+            (decimals.saturating_sub(6), 0)
+        } else {
+            (0, 6u8.saturating_sub(decimals))
+        };
+        let scale = |d: u8| pow10(d).and_then(|p| i128::try_from(p).ok()).ok_or_else(overflow);
+        mul_div(usd, scale(up)?, scale(down)?, rounding)
+            .map(TokenUnits)
+            .map_err(|_| overflow())
     }
 
     /// The amount as the vault's `int256`.

@@ -58,6 +58,7 @@ impl ClearinghouseViews {
     /// - `accountsFacet`: the program that runs settlement, withdrawable amounts and expiry
     /// - `tradingFacet`: the program that runs position changes
     /// - `expiryFacet`: the program that runs settlement prices and expiry
+    /// - `liquidationFacet`: the program that runs liquidation and the insurance fund
     /// - `settlementDecimals`: the settlement token's decimals
     pub fn config(&self) -> ConfigTuple {
         self.clearinghouse.config()

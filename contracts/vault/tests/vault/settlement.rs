@@ -873,6 +873,8 @@ fn deposit_of_settlement_token_pays_the_debt_first() {
     assert_eq!(position(&chain, ALICE), (U256::ZERO, units(50 * USDC_UNIT)));
 }
 
+// The generated constructor of the eight-field `Liquidated` event.
+#[allow(clippy::too_many_arguments)]
 mod generated {
     alloy_sol_types::sol!("../../abi/IClearinghouse.sol");
 }

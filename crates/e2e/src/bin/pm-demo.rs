@@ -1,7 +1,7 @@
 //! `pm-demo`: the project's main job. Starts the in-process devnet, deploys the whole engine (its
 //! real wasm and the Solidity markets), opens a hedged and an unhedged book, shows what portfolio
-//! margin releases against isolated margin, shocks prices, shows who becomes liquidatable and
-//! what the engine then allows, and prints the gas of every step.
+//! margin releases against isolated margin, shocks prices, shows who becomes liquidatable, what
+//! the engine then allows, and a keeper liquidating him, and prints the gas of every step.
 //!
 //! Run through `script/demo.sh`, which builds the programs and the markets first.
 
@@ -36,6 +36,19 @@ fn usd(v: I256) -> String {
     let whole = grouped(&(cents / U256::from(100u8)).to_string());
     let frac = (cents % U256::from(100u8)).to::<u64>();
     format!("{sign}{whole}.{frac:02}")
+}
+
+/// An 18-decimal fraction as a percentage: "12.34%".
+fn percent(v: I256) -> String {
+    let bps = (v / I256::try_from(100_000_000_000_000i64).unwrap_or(I256::ONE)).as_i64();
+    format!("{}.{:02}%", bps / 100, bps % 100)
+}
+
+/// Units with 18 decimals as "1.2345" (4 decimals, towards zero).
+fn units(v: i128) -> String {
+    let t = v / 100_000_000_000_000;
+    let sign = if t < 0 { "-" } else { "" };
+    format!("{sign}{}.{:04}", t.abs() / 10_000, t.abs() % 10_000)
 }
 
 /// A gas figure with thousands separators.
@@ -256,19 +269,76 @@ fn main() -> Result<()> {
         &[(btc, E18 / 10, 57_200 * E18)],
         "Bob buys 0.1 BTC perp more (adds risk)",
     )?;
-    trade(
-        &mut e,
-        perps,
-        bob,
-        maker,
-        &[(eth, -eth_size, 2_550 * E18)],
-        "Bob sells his ETH perps (reduces risk)",
-    )?;
-    let (b, _) = e.margin(bob)?;
-    header();
-    row("Bob", &b);
 
-    println!("\n== 6. A big book: 128 options over 4 underlyings, then one more trade\n");
+    println!("\n== 6. A keeper liquidates Bob (anyone may; it takes a slice of every position)\n");
+    let keeper = e.chain.accounts[6];
+    e.open_account(keeper, 1_000_000)?;
+    let q = e.liquidation_quote(bob)?;
+    println!(
+        "  liquidationQuote(Bob): take {} of each position, discount {} of the MM taken over",
+        percent(q.fraction),
+        percent(q.discountRate)
+    );
+    println!(
+        "    the keeper pays {} USD for the slice at the marks; Bob pays a {} USD discount",
+        usd(q.transferValue),
+        usd(q.discount)
+    );
+    println!(
+        "    (at most his equity), {} of it to the insurance fund; the keeper earns {} USD",
+        usd(q.fundShare),
+        usd(q.reward)
+    );
+    let before = e.positions(bob)?;
+    let r = e.liquidate(keeper, bob);
+    println!(
+        "  {:<58} {:>12} gas  {}",
+        "the keeper liquidates Bob",
+        gas(r.gas_used),
+        outcome(&r)
+    );
+    let after = e.positions(bob)?;
+    for ((id, was), now) in before.0.iter().zip(&before.1).zip(&after.1) {
+        println!(
+            "    instrument {:>#34x}: Bob {} -> {} units",
+            id,
+            units(*was),
+            units(*now)
+        );
+    }
+    header();
+    let (b, _) = e.margin(bob)?;
+    row("Bob", &b);
+    let (k, _) = e.margin(keeper)?;
+    row("keeper", &k);
+    let fund = e.insurance_fund()?;
+    println!(
+        "  insurance fund {}: {} USDC, bad debt {} USDC",
+        fund.fund,
+        usd(I256::from_raw(fund.balance) * I256::try_from(1_000_000_000_000i64).unwrap_or(I256::ONE)),
+        usd(I256::from_raw(fund.badDebt) * I256::try_from(1_000_000_000_000i64).unwrap_or(I256::ONE))
+    );
+    let eth_left = after
+        .0
+        .iter()
+        .position(|id| *id == eth)
+        .and_then(|k| after.1.get(k).copied())
+        .unwrap_or_default();
+    if eth_left != 0 {
+        trade(
+            &mut e,
+            perps,
+            bob,
+            maker,
+            &[(eth, -eth_left, 2_550 * E18)],
+            "Bob sells his remaining ETH perps at the mark (reduces risk)",
+        )?;
+        let (b, _) = e.margin(bob)?;
+        header();
+        row("Bob", &b);
+    }
+
+    println!("\n== 7. A big book: 128 options over 4 underlyings, then one more trade\n");
     let (carol, dave) = (e.chain.accounts[4], e.chain.accounts[5]);
     e.open_account(carol, 10_000_000)?;
     e.open_account(dave, 10_000_000)?;

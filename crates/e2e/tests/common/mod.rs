@@ -3,8 +3,7 @@
 #![allow(dead_code)]
 
 use alloy_primitives::{Address, I256};
-use alloy_sol_types::SolCall;
-use pm_e2e::deployment::{instrument, Engine, IClearinghouse, E18, E8};
+use pm_e2e::deployment::{instrument, Engine, E18, E8};
 use stylus_devnet::Receipt;
 
 /// The repository root.
@@ -55,12 +54,5 @@ pub fn hedged_book() -> (Engine, Address, Address) {
 
 /// The account's book, from the views facet.
 pub fn positions(e: &mut Engine, account: Address) -> (Vec<u128>, Vec<i128>) {
-    let r = e.chain.call(
-        account,
-        e.clearinghouse,
-        IClearinghouse::positionsCall { account }.abi_encode(),
-    );
-    assert!(r.status, "{r:?}");
-    let p = IClearinghouse::positionsCall::abi_decode_returns(&r.output).unwrap();
-    (p.instruments, p.sizes)
+    e.positions(account).unwrap()
 }

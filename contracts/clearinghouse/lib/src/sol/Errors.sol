@@ -45,3 +45,10 @@ error ExpiryNotReached(uint256 expiry, uint256 timestamp);
 /// The round is not the feed's first at or after the expiry, or came later than one heartbeat
 /// after it: `updatedAt` is the round's, `previousUpdatedAt` that of the round before it.
 error InvalidSettlementRound(uint256 underlying, uint256 expiry, uint80 roundId, uint256 updatedAt, uint256 previousUpdatedAt);
+/// The account's equity is not below its maintenance margin (or it owes none): nothing to liquidate.
+error NotLiquidatable(address account, int256 equity, int256 maintenanceMargin);
+/// An account cannot liquidate itself.
+error InvalidLiquidator(address liquidator);
+/// The liquidation would not have raised the account's maintenance health (equity − maintenance
+/// margin): `healthBefore` and `healthAfter`, USD with 18 decimals.
+error LiquidationDidNotImprove(address account, int256 healthBefore, int256 healthAfter);

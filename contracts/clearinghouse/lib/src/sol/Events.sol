@@ -21,3 +21,21 @@ event TradeBandsSet(uint256 indexed underlying, int128 futureBand, int128 option
 /// An underlying's settlement price for an expiry was fixed from the feed's round `roundId` (USD,
 /// 18 decimals); every position of that underlying and expiry settles at it.
 event ExpiryPriceFixed(uint256 indexed underlying, uint256 indexed expiry, uint80 roundId, int256 price);
+/// A liquidator took over `fraction` of every position of the account (18 decimals) and paid it
+/// `transferValue` (the slice's value at the marks; negative: received it), and the account paid
+/// the `discount` (at `discountRate` of the maintenance margin taken over), `fundShare` of it to
+/// the insurance fund; the fund paid the liquidator `fundTopUp` when the account could not pay
+/// the whole discount. Amounts in USD with 18 decimals.
+event Liquidated(
+    address indexed account,
+    address indexed liquidator,
+    int256 fraction,
+    int256 discountRate,
+    int256 transferValue,
+    int256 discount,
+    int256 fundShare,
+    int256 fundTopUp
+);
+/// A liquidation left the account with no positions and negative equity: the insurance fund paid
+/// `coveredByFund` of it, and `uncovered` was recorded as bad debt (settlement-token units).
+event BadDebt(address indexed account, uint256 coveredByFund, uint256 uncovered);

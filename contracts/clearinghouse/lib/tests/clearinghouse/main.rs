@@ -4,6 +4,7 @@
 //! One file per feature; `support` sets the chain up.
 
 mod expiry;
+mod liquidation;
 mod markets;
 mod ownership;
 mod parameters;

@@ -19,6 +19,7 @@ fn initialize(chain: &Chain, decimals: u8) -> Result<()> {
         ACCOUNTS_FACET,
         TRADING_FACET,
         EXPIRY_FACET,
+        LIQUIDATION_FACET,
         decimals,
     )
 }
@@ -46,6 +47,7 @@ fn initialize_sets_owner_wiring_and_decimals_and_emits_ownership_transferred() {
             ACCOUNTS_FACET,
             TRADING_FACET,
             EXPIRY_FACET,
+            LIQUIDATION_FACET,
             6
         )
     );
@@ -70,7 +72,7 @@ fn initialize_stores_the_default_account_wide_risk_parameters() {
 fn initialize_accepts_eighteen_settlement_decimals() {
     let chain = bare_chain();
     initialize(&chain, 18).unwrap();
-    assert_eq!(chain.ch().config().9, 18);
+    assert_eq!(chain.ch().config().10, 18);
 }
 
 #[test]
@@ -87,6 +89,7 @@ fn initialize_runs_once_only() {
                 ACCOUNTS_FACET,
                 TRADING_FACET,
                 EXPIRY_FACET,
+                LIQUIDATION_FACET,
                 6,
             )
         },
@@ -105,6 +108,7 @@ fn initialize_reverts_for_each_program_without_code() {
         ACCOUNTS_FACET,
         TRADING_FACET,
         EXPIRY_FACET,
+        LIQUIDATION_FACET,
     ];
     for k in 0..programs.len() {
         let mut args = programs;
@@ -112,10 +116,9 @@ fn initialize_reverts_for_each_program_without_code() {
         assert_unchanged(
             &chain,
             || {
-                chain
-                    .as_(OWNER)
-                    .ch()
-                    .initialize(OWNER, args[0], args[1], args[2], args[3], args[4], args[5], 6)
+                chain.as_(OWNER).ch().initialize(
+                    OWNER, args[0], args[1], args[2], args[3], args[4], args[5], args[6], 6,
+                )
             },
             NotAContract { account: NOBODY },
         );
@@ -152,6 +155,7 @@ fn initialize_reverts_for_a_zero_owner() {
                 ACCOUNTS_FACET,
                 TRADING_FACET,
                 EXPIRY_FACET,
+                LIQUIDATION_FACET,
                 6,
             )
         },
@@ -175,6 +179,7 @@ fn config_shows_every_role_and_program_of_the_standard_setup() {
             ACCOUNTS_FACET,
             TRADING_FACET,
             EXPIRY_FACET,
+            LIQUIDATION_FACET,
             6
         )
     );
@@ -193,6 +198,7 @@ fn set_admin_facet_records_the_admin_program_before_initialisation() {
     assert_eq!(chain.ch().facet(Facet::Accounts), ACCOUNTS_FACET);
     assert_eq!(chain.ch().facet(Facet::Trading), TRADING_FACET);
     assert_eq!(chain.ch().facet(Facet::Expiry), EXPIRY_FACET);
+    assert_eq!(chain.ch().facet(Facet::Liquidation), LIQUIDATION_FACET);
     // No event: the constructor's own step.
     assert_eq!(chain.logs().len(), 1, "only initialize's OwnershipTransferred");
 }

@@ -33,6 +33,7 @@ pub const VIEWS_FACET: Address = Address::repeat_byte(0xF1);
 pub const ACCOUNTS_FACET: Address = Address::repeat_byte(0xF2);
 pub const TRADING_FACET: Address = Address::repeat_byte(0xF3);
 pub const EXPIRY_FACET: Address = Address::repeat_byte(0xF4);
+pub const LIQUIDATION_FACET: Address = Address::repeat_byte(0xF5);
 pub const USDC: Address = Address::repeat_byte(0x10);
 pub const WETH: Address = Address::repeat_byte(0x11);
 pub const USDC_FEED: Address = Address::repeat_byte(0x20);
@@ -211,6 +212,7 @@ pub fn bare_chain() -> Chain {
         ACCOUNTS_FACET,
         TRADING_FACET,
         EXPIRY_FACET,
+        LIQUIDATION_FACET,
         MARKET,
         OTHER_MARKET,
     ] {
@@ -237,6 +239,7 @@ pub fn initialized_chain() -> Chain {
         ACCOUNTS_FACET,
         TRADING_FACET,
         EXPIRY_FACET,
+        LIQUIDATION_FACET,
         6,
     )
     .unwrap();

@@ -1,7 +1,8 @@
 //! A fake vault: per-account collateral values the test sets, a ledger of the clearinghouse's
 //! `settle` calls, and collateral values that include the cash settled (scaled from the
 //! settlement token's decimals to 18), as the real vault's do. It also answers the views
-//! `withdrawable` reads (`collateralConfig`, `config`, `balanceOf`).
+//! `withdrawable` reads (`collateralConfig`, `config`, `balanceOf`, the settlement token's
+//! balance moving with the cash settled).
 
 use std::collections::HashMap;
 
@@ -121,11 +122,21 @@ impl FakeContract for FakeVault {
             )));
         }
         if let Ok(c) = IVault::balanceOfCall::abi_decode(data) {
-            let balance = self
+            let mut balance = self
                 .balances
                 .get(&(c.account, c.token))
                 .copied()
                 .unwrap_or_default();
+            // The settlement token's balance moves with the cash settled (never below zero: the
+            // real vault records the rest as debt).
+            if c.token == self.settlement_token {
+                let net = I256::from_raw(balance) + self.net_settled(c.account);
+                balance = if net.is_negative() {
+                    U256::ZERO
+                } else {
+                    net.into_raw()
+                };
+            }
             return Ok(IVault::balanceOfCall::abi_encode_returns(&balance));
         }
         Err(Vec::new())

@@ -1,0 +1,267 @@
+//! Liquidation: anyone may take over a slice of an account below maintenance margin, by the rule
+//! of [`crate::liquidation_plan`]; the insurance fund takes a share of each discount, tops up the
+//! liquidator's reward when an insolvent account cannot pay it, and covers what a liquidation
+//! leaves negative; what it cannot cover is recorded as bad debt.
+//!
+//! The insurance fund is an account of the vault at [`INSURANCE_FUND`], an address nobody holds
+//! the key of: the clearinghouse credits it (a share of each discount) and debits it (covering an
+//! insolvent account) through the vault's `settle`; anyone may add to it with the vault's
+//! `depositFor`.
+
+use alloc::vec::Vec;
+
+use alloy_primitives::{address, Address, I256, U256};
+use pm_risk::fixed::{Rounding, Usd};
+use stylus_sdk::prelude::*;
+
+use crate::errors::{
+    overflow, ClearinghouseError, InvalidLiquidator, InvalidSize, LiquidationDidNotImprove, NotLiquidatable,
+    Result,
+};
+use crate::events::{BadDebt, Liquidated};
+use crate::figures::Figures;
+use crate::instrument::size_in_range;
+use crate::interfaces::IVault;
+use crate::liquidation_plan::{plan, slice, Plan};
+use crate::storage::Clearinghouse;
+use crate::units::{TokenUnits, UsdWad};
+
+/// The insurance fund's account in the vault: the last 20 bytes of
+/// `keccak256("pm.clearinghouse.insurance-fund")`.
+pub const INSURANCE_FUND: Address = address!("b30e6b5021d4eddb1e8b79bb87a64c5402a9cf32");
+
+/// The liquidation view: (liquidatable, fraction, discountRate, transferValue, discount,
+/// fundShare, reward), the amounts in USD with 18 decimals.
+pub type LiquidationQuote = (bool, I256, I256, I256, I256, I256, I256);
+
+/// An account's state as a liquidation sees it.
+struct Assessment {
+    book: Vec<(u128, i128)>,
+    before: Figures,
+    plan: Option<Plan>,
+}
+
+fn wad(usd: Usd) -> I256 {
+    UsdWad::from_usd(usd).0
+}
+
+fn health(f: &Figures) -> I256 {
+    f.equity.0.saturating_sub(f.maintenance.0)
+}
+
+impl Clearinghouse {
+    /// The account's book, figures and liquidation plan (`None`: not liquidatable).
+    fn assess(&self, account: Address) -> Result<Assessment> {
+        let collateral = self.collateral_value(account)?;
+        let book = self.book(account);
+        if book.is_empty() {
+            return Ok(Assessment {
+                book,
+                before: Figures::without_positions(collateral),
+                plan: None,
+            });
+        }
+        let answer = self.risk_answer(collateral, &book, 0)?;
+        let plan = plan(answer.equity, answer.maintenance, collateral.to_usd_floor()?);
+        Ok(Assessment {
+            book,
+            before: Figures::of(&answer),
+            plan,
+        })
+    }
+
+    /// What liquidating `account` now would do ([`LiquidationQuote`]); all zero when it is not
+    /// liquidatable. Errors: those of `accountMargin`.
+    pub fn liquidation_quote(&self, account: Address) -> Result<LiquidationQuote> {
+        let Some(p) = self.assess(account)?.plan else {
+            return Ok((
+                false,
+                I256::ZERO,
+                I256::ZERO,
+                I256::ZERO,
+                I256::ZERO,
+                I256::ZERO,
+                I256::ZERO,
+            ));
+        };
+        let decimals: u8 = self.settlement_decimals.get().to();
+        let reward = UsdWad(wad(p.liquidator_reward()))
+            .checked_add(self.top_up(&p, decimals)?.to_usd_wad(decimals)?)?;
+        Ok((
+            true,
+            I256::try_from(p.fraction).map_err(|_| overflow())?,
+            I256::try_from(p.discount_rate).map_err(|_| overflow())?,
+            wad(p.transfer_value),
+            wad(p.discount),
+            wad(p.fund_share),
+            reward.0,
+        ))
+    }
+
+    /// What the fund pays the liquidator of `plan`: its top-up, as far as the fund's balance
+    /// goes. Errors: `VaultCallFailed`, `ArithmeticOverflow`.
+    fn top_up(&self, plan: &Plan, decimals: u8) -> Result<TokenUnits> {
+        if plan.fund_top_up <= 0 {
+            return Ok(TokenUnits(0));
+        }
+        self.payable_by_fund(TokenUnits::from_usd(plan.fund_top_up, decimals, Rounding::Down)?)
+    }
+
+    /// The insurance fund: its account in the vault, its settlement-token balance, and the bad
+    /// debt recorded (settlement-token units). Errors: `VaultCallFailed`.
+    pub fn insurance_fund(&self) -> Result<(Address, U256, U256)> {
+        Ok((INSURANCE_FUND, self.fund_balance()?, self.bad_debt.get()))
+    }
+
+    /// The fund's settlement-token balance in the vault. Errors: `VaultCallFailed`.
+    fn fund_balance(&self) -> Result<U256> {
+        let token = self.vault_view(IVault::configCall {})?.settlementToken;
+        self.vault_view(IVault::balanceOfCall {
+            account: INSURANCE_FUND,
+            token,
+        })
+    }
+
+    /// The caller takes over a slice of `account`'s positions by the liquidation rule and must
+    /// meet initial margin after it; the account must end healthier. Returns the plan carried out.
+    /// Errors: `InvalidLiquidator`, `NotLiquidatable`, `TooManyPositions`, `InvalidSize`,
+    /// `VaultCallFailed`, `InsufficientMargin` (the liquidator), `LiquidationDidNotImprove`,
+    /// `ArithmeticOverflow`, and the price, vol and risk errors of a margin check.
+    pub fn liquidate(&mut self, account: Address) -> Result<Plan> {
+        let liquidator = self.vm().msg_sender();
+        if liquidator == account {
+            return Err(ClearinghouseError::InvalidLiquidator(InvalidLiquidator {
+                liquidator,
+            }));
+        }
+        let Assessment { book, before, plan } = self.assess(account)?;
+        let Some(plan) = plan else {
+            return Err(ClearinghouseError::NotLiquidatable(NotLiquidatable {
+                account,
+                equity: before.equity.0,
+                maintenanceMargin: before.maintenance.0,
+            }));
+        };
+        self.transfer_slice(account, liquidator, &book, plan.fraction)?;
+
+        let decimals: u8 = self.settlement_decimals.get().to();
+        let from_liquidator = plan.from_liquidator().ok_or_else(overflow)?;
+        // Against the account: it receives rounded down and pays the fund rounded up.
+        let cash = TokenUnits::from_usd(from_liquidator, decimals, Rounding::Down)?;
+        let to_fund = TokenUnits::from_usd(plan.fund_share, decimals, Rounding::Up)?;
+        self.settle_cash(account, liquidator, cash)?;
+        self.settle_cash(
+            account,
+            INSURANCE_FUND,
+            TokenUnits(0i128.checked_sub(to_fund.0).ok_or_else(overflow)?),
+        )?;
+        let top_up = self.top_up(&plan, decimals)?;
+        self.settle_cash(liquidator, INSURANCE_FUND, top_up)?;
+
+        let liquidator_after = self.figures(self.collateral_value(liquidator)?, &self.book(liquidator))?;
+        liquidator_after.require_initial(liquidator)?;
+        let remaining = self.book(account);
+        let after = self.figures(self.collateral_value(account)?, &remaining)?;
+        if health(&after) <= health(&before) {
+            return Err(ClearinghouseError::LiquidationDidNotImprove(
+                LiquidationDidNotImprove {
+                    account,
+                    healthBefore: health(&before),
+                    healthAfter: health(&after),
+                },
+            ));
+        }
+        if remaining.is_empty() && after.equity.0.is_negative() {
+            self.cover_bad_debt(account, after.equity, decimals)?;
+        }
+        self.vm().log(Liquidated {
+            account,
+            liquidator,
+            fraction: I256::try_from(plan.fraction).map_err(|_| overflow())?,
+            discountRate: I256::try_from(plan.discount_rate).map_err(|_| overflow())?,
+            transferValue: wad(plan.transfer_value),
+            discount: wad(plan.discount),
+            fundShare: wad(plan.fund_share),
+            fundTopUp: top_up.to_usd_wad(decimals)?.0,
+        });
+        Ok(plan)
+    }
+
+    /// Moves `fraction` of each position of `book` (the account's, in storage order) from
+    /// `account` to `liquidator`: [`slice`] of each size. No event per position (the `Liquidated`
+    /// event's fraction determines them). Errors: `TooManyPositions`, `InvalidSize`.
+    fn transfer_slice(
+        &mut self,
+        account: Address,
+        liquidator: Address,
+        book: &[(u128, i128)],
+        fraction: i128,
+    ) -> Result<()> {
+        // The liquidator's book in memory, kept in step with storage (a closed position's slot
+        // takes the last one, as `store` does).
+        let mut theirs = self.book(liquidator);
+        // From the end, so that a removed position's slot is taken by one already moved.
+        for (i, &(id, size)) in book.iter().enumerate().rev() {
+            let part = slice(size, fraction).ok_or_else(overflow)?;
+            if part == 0 {
+                continue;
+            }
+            let kept = size.checked_sub(part).ok_or_else(overflow)?;
+            self.store(account, Some(i), id, kept)?;
+            let at = theirs.iter().position(|(other, _)| *other == id);
+            let old = at.and_then(|j| theirs.get(j)).map_or(0, |p| p.1);
+            let new = old
+                .checked_add(part)
+                .filter(|n| size_in_range(*n))
+                .ok_or_else(|| {
+                    ClearinghouseError::InvalidSize(InvalidSize {
+                        instrument: id,
+                        size: I256::try_from(old.saturating_add(part)).unwrap_or_default(),
+                    })
+                })?;
+            self.store(liquidator, at, id, new)?;
+            match at {
+                Some(j) if new == 0 => {
+                    theirs.swap_remove(j);
+                }
+                Some(j) => {
+                    if let Some(p) = theirs.get_mut(j) {
+                        p.1 = new;
+                    }
+                }
+                None => theirs.push((id, new)),
+            }
+        }
+        Ok(())
+    }
+
+    /// As much of `owed` as the fund's balance pays. Errors: `VaultCallFailed`.
+    fn payable_by_fund(&self, owed: TokenUnits) -> Result<TokenUnits> {
+        let balance = i128::try_from(self.fund_balance()?).unwrap_or(i128::MAX);
+        Ok(TokenUnits(owed.0.min(balance).max(0)))
+    }
+
+    /// Covers an account left with no positions and negative `equity` from the insurance fund,
+    /// as far as the fund's balance goes; records the rest as bad debt.
+    /// Errors: `VaultCallFailed`, `ArithmeticOverflow`.
+    fn cover_bad_debt(&mut self, account: Address, equity: UsdWad, decimals: u8) -> Result<()> {
+        let shortfall = TokenUnits::from_usd(
+            equity.to_usd_floor()?.checked_neg().ok_or_else(overflow)?,
+            decimals,
+            Rounding::Up,
+        )?;
+        let covered = self.payable_by_fund(shortfall)?;
+        self.settle_cash(account, INSURANCE_FUND, covered)?;
+        let covered = U256::try_from(covered.0).map_err(|_| overflow())?;
+        let shortfall = U256::try_from(shortfall.0).map_err(|_| overflow())?;
+        let uncovered = shortfall.saturating_sub(covered);
+        let total = self.bad_debt.get().checked_add(uncovered).ok_or_else(overflow)?;
+        self.bad_debt.set(total);
+        self.vm().log(BadDebt {
+            account,
+            coveredByFund: covered,
+            uncovered,
+        });
+        Ok(())
+    }
+}

@@ -1,0 +1,247 @@
+//! The liquidation rule, pure: how much of an account below maintenance margin a liquidator
+//! takes over, and at what discount.
+//!
+//! An account is liquidatable when its equity E is below its maintenance margin M (M > 0).
+//! A liquidator takes over the same fraction f of every position (a proportional slice of the
+//! book) at the engine's marks, and the account pays a discount on top:
+//!
+//! - **discount rate** `d = min(MAX_DISCOUNT, (M − E) / M)`: it grows with how far equity is
+//!   below maintenance (Euler's reverse Dutch discount), capped; it is a function of the
+//!   account's health only, never of time, so a liquidator gains from waiting only if the account
+//!   gets worse, which any other keeper can pre-empt;
+//! - **discount** `D = d · f · M`: paid on the maintenance margin the liquidator takes over, not on
+//!   the slice's value (a hedged book's value can be near zero or negative);
+//! - **fraction** `f`: the least that brings the account to the target health
+//!   `E' ≥ (1 + TARGET_BUFFER) · M'` with `E' = E − D` and `M' = (1 − f) · M`:
+//!   `f = ((1 + b)·M − E) / ((1 + b − d)·M)` (plus two micro-dollars in the numerator for the
+//!   discount's rounding), at most 1 (all of it);
+//! - **cash**: the liquidator pays the account the slice's value `f · (E − C)` (C: collateral; a
+//!   negative value is paid to the liquidator), and the account pays the discount: the share
+//!   `FUND_SHARE` of it to the insurance fund, the rest to the liquidator;
+//! - **never into insolvency**: the account pays at most its equity (a solvent account ends at
+//!   zero or above, so a liquidation never creates bad debt). When that is less than the discount
+//!   (only when everything is taken), the fund takes no share and pays the liquidator what its
+//!   reward `(1 − FUND_SHARE) · D` lacks, as far as its balance goes: keepers are paid to take
+//!   over an insolvent book too.
+//!
+//! Why a proportional slice is risk-optimal: margin is positively homogeneous (scaling every
+//! position by f scales each scenario loss, each underlying's requirement and the correlated
+//! aggregate by f), so taking the slice lowers the account's requirement by exactly f·M, the
+//! requirement of what the liquidator takes. And it is subadditive (a worst case over scenarios,
+//! and a correlation norm with a positive semi-definite matrix), so no other choice S of positions
+//! lowers the requirement by more than the requirement of S itself: per unit of requirement taken
+//! over, which is what the discount is paid on, nothing does better. Bound: the requirement falls
+//! by f·M up to the rounding of sizes (one 10^-18 unit per position).
+//!
+//! Every division rounds against the account: a larger fraction and discount, a smaller value
+//! received.
+
+use pm_risk::fixed::{mul_div, Rounding, Usd, Wad, WAD};
+
+/// The largest discount rate, a fraction of the maintenance margin taken over (10%).
+pub const MAX_DISCOUNT: Wad = WAD / 10;
+/// How far above maintenance a liquidation leaves the account: `E' ≥ (1 + b) · M'` (10%).
+pub const TARGET_BUFFER: Wad = WAD / 10;
+/// The insurance fund's share of each discount (25%); the liquidator earns the rest.
+pub const FUND_SHARE: Wad = WAD / 4;
+
+/// What a liquidation transfers, in the risk program's units.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Plan {
+    /// The fraction of every position the liquidator takes over, 18 decimals, in (0, 1].
+    pub fraction: Wad,
+    /// The discount rate, 18 decimals, in (0, [`MAX_DISCOUNT`]].
+    pub discount_rate: Wad,
+    /// What the liquidator pays the account for the slice (negative: receives), USD 6 decimals.
+    pub transfer_value: Usd,
+    /// What the account pays on top, USD 6 decimals: `D`, or its equity (at least 0) if less.
+    pub discount: Usd,
+    /// The insurance fund's part of the discount, USD 6 decimals (0 when the account pays less
+    /// than `D`).
+    pub fund_share: Usd,
+    /// What the fund owes the liquidator when the account paid less than `D`: the rest of its
+    /// reward `(1 − FUND_SHARE) · D`, USD 6 decimals (paid as far as the fund's balance goes).
+    pub fund_top_up: Usd,
+}
+
+impl Plan {
+    /// The liquidator's part of the discount.
+    pub fn liquidator_reward(&self) -> Usd {
+        self.discount.saturating_sub(self.fund_share)
+    }
+
+    /// The account's cash from the liquidator: the slice's value less the liquidator's reward.
+    pub fn from_liquidator(&self) -> Option<Usd> {
+        self.transfer_value.checked_sub(self.liquidator_reward())
+    }
+}
+
+/// The plan for an account with `equity`, `maintenance` margin and `collateral` (all USD with 6
+/// decimals, as the risk program answers them); `None` when the account is not liquidatable
+/// (equity at or above maintenance, or no maintenance margin) or a figure is out of range.
+pub fn plan(equity: Usd, maintenance: Usd, collateral: Usd) -> Option<Plan> {
+    if maintenance <= 0 || equity >= maintenance {
+        return None;
+    }
+    let shortfall = maintenance.checked_sub(equity)?;
+    let discount_rate = mul_div(shortfall, WAD, maintenance, Rounding::Up)
+        .ok()?
+        .min(MAX_DISCOUNT);
+    let target = mul_div(maintenance, WAD.checked_add(TARGET_BUFFER)?, WAD, Rounding::Up).ok()?;
+    // Two micro-dollars more than the target: room for the discount's rounding up.
+    let needed = target.checked_sub(equity)?.checked_add(2)?;
+    let per_unit = WAD.checked_add(TARGET_BUFFER)?.checked_sub(discount_rate)?;
+    let released = mul_div(maintenance, per_unit, WAD, Rounding::Down).ok()?;
+    let fraction = mul_div(needed, WAD, released, Rounding::Up).ok()?.min(WAD);
+    let positions_value = equity.checked_sub(collateral)?;
+    let transfer_value = mul_div(positions_value, fraction, WAD, Rounding::Down).ok()?;
+    let rate_taken = mul_div(discount_rate, fraction, WAD, Rounding::Up).ok()?;
+    let full = mul_div(rate_taken, maintenance, WAD, Rounding::Up).ok()?;
+    let full_share = mul_div(full, FUND_SHARE, WAD, Rounding::Down).ok()?;
+    let discount = full.min(equity.max(0));
+    let (fund_share, fund_top_up) = if discount == full {
+        (full_share, 0)
+    } else {
+        (0, full.checked_sub(full_share)?.checked_sub(discount)?.max(0))
+    };
+    Some(Plan {
+        fraction,
+        discount_rate,
+        transfer_value,
+        discount,
+        fund_share,
+        fund_top_up,
+    })
+}
+
+/// The part of `size` a liquidator takes at `fraction` (18 decimals), rounded towards zero.
+pub fn slice(size: i128, fraction: Wad) -> Option<i128> {
+    let down = mul_div(size, fraction, WAD, Rounding::Down).ok()?;
+    if size < 0 && down != mul_div(size, fraction, WAD, Rounding::Up).ok()? {
+        return down.checked_add(1);
+    }
+    Some(down)
+}
+
+#[cfg(test)]
+#[allow(clippy::arithmetic_side_effects, clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    const USD: Usd = 1_000_000;
+
+    fn target_health_holds(p: &Plan, equity: Usd, maintenance: Usd) -> bool {
+        let e_after = equity - p.discount;
+        let m_after = mul_div(maintenance, WAD - p.fraction, WAD, Rounding::Up).unwrap();
+        e_after * WAD >= (WAD + TARGET_BUFFER) * m_after
+    }
+
+    #[test]
+    fn nothing_to_liquidate_at_or_above_maintenance_or_without_margin() {
+        assert_eq!(plan(100 * USD, 100 * USD, 0), None);
+        assert_eq!(plan(101 * USD, 100 * USD, 0), None);
+        assert_eq!(plan(-5 * USD, 0, 0), None);
+    }
+
+    #[test]
+    fn a_slightly_unhealthy_account_gives_up_a_small_slice_at_a_small_discount() {
+        // E = 95, M = 100, collateral 80 (positions worth 15): d = 5%.
+        let p = plan(95 * USD, 100 * USD, 80 * USD).unwrap();
+        assert_eq!(p.discount_rate, WAD / 20);
+        // f = (110 − 95 + 0.000002) / (100 · 1.05) = 0.1428571619..., rounded up.
+        assert_eq!(p.fraction, 142_857_161_904_761_905);
+        // D = 0.05 · f · 100 = 0.714285... rounded up; a quarter to the fund.
+        assert_eq!(p.discount, 714_286);
+        assert_eq!(p.fund_share, 178_571);
+        assert_eq!(p.liquidator_reward(), 535_715);
+        // The slice of positions worth 15, rounded down: 2.142857.
+        assert_eq!(p.transfer_value, 2_142_857);
+        assert!(target_health_holds(&p, 95 * USD, 100 * USD));
+    }
+
+    #[test]
+    fn the_discount_grows_with_the_shortfall_and_is_capped() {
+        let rate = |equity: Usd| plan(equity * USD, 100 * USD, 0).unwrap().discount_rate;
+        assert!(rate(99) < rate(95) && rate(95) < rate(91));
+        assert_eq!(rate(90), MAX_DISCOUNT);
+        assert_eq!(rate(50), MAX_DISCOUNT);
+        assert_eq!(rate(-50), MAX_DISCOUNT);
+    }
+
+    #[test]
+    fn the_fraction_is_the_least_that_reaches_the_target_health() {
+        for equity in [99, 95, 90, 70, 50, 30, 11] {
+            let (e, m) = (equity * USD, 100 * USD);
+            let p = plan(e, m, 0).unwrap();
+            assert!(p.fraction < WAD, "{equity}");
+            assert!(target_health_holds(&p, e, m), "{equity}");
+            // One unit less misses the target (before rounding the discount).
+            let less = Plan {
+                fraction: p.fraction - 1_000_000_000_000,
+                ..p
+            };
+            let d = mul_div(
+                mul_div(p.discount_rate, less.fraction, WAD, Rounding::Up).unwrap(),
+                m,
+                WAD,
+                Rounding::Up,
+            )
+            .unwrap();
+            assert!(
+                !target_health_holds(&Plan { discount: d, ..less }, e, m),
+                "{equity}"
+            );
+        }
+    }
+
+    #[test]
+    fn an_account_at_or_below_the_discount_is_taken_whole() {
+        // E ≤ d · M (10): f reaches 1, everything, and the discount is 10% of M.
+        let p = plan(10 * USD, 100 * USD, 0).unwrap();
+        assert_eq!(
+            (p.fraction, p.discount, p.fund_share, p.fund_top_up),
+            (WAD, 10 * USD, 5 * USD / 2, 0)
+        );
+    }
+
+    #[test]
+    fn an_account_pays_at_most_its_equity_and_the_fund_tops_up_the_reward() {
+        // E = 4 < D = 10: the account pays its 4, the fund takes nothing and owes the liquidator
+        // the rest of its 7.50.
+        let p = plan(4 * USD, 100 * USD, 0).unwrap();
+        assert_eq!((p.fraction, p.discount, p.fund_share), (WAD, 4 * USD, 0));
+        assert_eq!(p.fund_top_up, 7 * USD / 2);
+        assert_eq!(p.liquidator_reward(), 4 * USD);
+        // Insolvent: the account pays nothing.
+        for equity in [0, -40] {
+            let p = plan(equity * USD, 100 * USD, 0).unwrap();
+            assert_eq!(
+                (p.discount, p.fund_share, p.fund_top_up),
+                (0, 0, 15 * USD / 2),
+                "{equity}"
+            );
+        }
+        // At 8.50 or more the account's discount alone covers the reward: no top-up.
+        let p = plan(17 * USD / 2, 100 * USD, 0).unwrap();
+        assert_eq!((p.discount, p.fund_share, p.fund_top_up), (17 * USD / 2, 0, 0));
+    }
+
+    #[test]
+    fn a_book_worth_less_than_nothing_is_paid_for_by_the_account() {
+        // Short options: positions worth −30, collateral 120, E = 90, M = 100.
+        let p = plan(90 * USD, 100 * USD, 120 * USD).unwrap();
+        assert!(p.transfer_value < 0);
+        assert!(p.from_liquidator().unwrap() < p.transfer_value);
+    }
+
+    #[test]
+    fn a_slice_rounds_towards_zero() {
+        assert_eq!(slice(10, WAD / 3), Some(3));
+        assert_eq!(slice(-10, WAD / 3), Some(-3));
+        // WAD / 3 is a little under a third.
+        assert_eq!(slice(-9, WAD / 3), Some(-2));
+        assert_eq!(slice(9, WAD / 3), Some(2));
+        assert_eq!(slice(7, WAD), Some(7));
+        assert_eq!(slice(-7, WAD), Some(-7));
+    }
+}
