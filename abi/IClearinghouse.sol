@@ -329,6 +329,30 @@ interface IClearinghouse {
     /// @return amount token units (0 for a token the vault does not list).
     function withdrawable(address account, address token) external view returns (uint256 amount);
 
+    /// @notice What liquidating `account` now would do, for keepers. It values expired positions at the
+    ///      live price, while `liquidate` first settles those whose settlement price is fixed: call
+    ///      `settleExpired` before quoting an account that holds some.
+    /// @dev Errors: those of `accountMargin`.
+    /// @return liquidatable equity below maintenance margin (all else zero when not)
+    /// @return fraction of every position the liquidator takes over (18 decimals)
+    /// @return discountRate of the maintenance margin taken over (18 decimals)
+    /// @return transferValue what the liquidator pays for the slice, at the marks (negative:
+    ///      receives; USD, 18 decimals)
+    /// @return discount what the account pays on top (USD, 18 decimals)
+    /// @return fundShare the insurance fund's part of it
+    /// @return reward what the caller earns: the discount less the fund's share, plus the fund's
+    ///      fee when the account pays less than 1% of the margin taken over, as far as the fund's
+    ///      balance goes now (the fund pays it after covering the account, so for an insolvent
+    ///      book it may be less; USD, 18 decimals)
+    function liquidationQuote(address account) external view returns (bool liquidatable, int256 fraction, int256 discountRate, int256 transferValue, int256 discount, int256 fundShare, int256 reward);
+
+    /// @notice The insurance fund.
+    /// @dev Errors: `VaultCallFailed`.
+    /// @return fund its account in the vault (anyone may deposit for it)
+    /// @return balance its settlement-token balance (token units)
+    /// @return badDebt what liquidations left that the fund could not cover (token units)
+    function insuranceFund() external view returns (address fund, uint256 balance, uint256 badDebt);
+
     /// @notice Changes `account`'s position in `instrument` by `sizeDelta` units (18 decimals) traded at
     ///      `price` USD per unit (18 decimals; an option's premium), for the calling market. The buyer
     ///      pays `sizeDelta · price` settlement-token units to the market, the seller receives them.
@@ -373,34 +397,17 @@ interface IClearinghouse {
     ///      fraction of every position at the engine's marks, the least that brings the account to
     ///      110% of its maintenance margin after the discount, and receives the discount (a rate of the
     ///      maintenance margin taken over that grows with the shortfall, capped at 10%; the account pays
-    ///      at most its equity) less the insurance fund's quarter; when the account cannot pay it all,
-    ///      the fund pays the caller the rest of its reward as far as it can. The caller must meet
-    ///      initial margin after; the account must end healthier. An account left with no positions and
-    ///      negative equity is covered by the fund, and what it cannot cover is recorded as bad debt.
+    ///      at most its equity, first to the caller up to three quarters of the discount, the rest to
+    ///      the insurance fund). The caller must meet initial margin after; the account must end
+    ///      healthier. The account's expired positions whose settlement price is fixed are settled
+    ///      first. An account left with no positions and negative equity is covered by the fund, and
+    ///      what the fund cannot cover is recorded as bad debt; then the fund pays the caller up to 1%
+    ///      of the margin taken over when the account paid it less. An account with no positions and
+    ///      negative equity (or bad debt recorded) is resolved the same way, with nothing to take over.
     ///      Anyone may call, for their own account.
     /// @dev Errors: `InvalidLiquidator` (the account itself), `NotLiquidatable`, `TooManyPositions`,
     ///      `InvalidSize`, `VaultCallFailed`, `InsufficientMargin` (the caller),
     ///      `LiquidationDidNotImprove`, `ArithmeticOverflow`, and the price, vol and risk errors of a
     ///      margin check.
     function liquidate(address account) external;
-
-    /// @notice What liquidating `account` now would do, for keepers.
-    /// @dev Errors: those of `accountMargin`.
-    /// @return liquidatable equity below maintenance margin (all else zero when not)
-    /// @return fraction of every position the liquidator takes over (18 decimals)
-    /// @return discountRate of the maintenance margin taken over (18 decimals)
-    /// @return transferValue what the liquidator pays for the slice, at the marks (negative:
-    ///      receives; USD, 18 decimals)
-    /// @return discount what the account pays on top (USD, 18 decimals)
-    /// @return fundShare the insurance fund's part of it
-    /// @return reward what the caller earns: the discount less the fund's share, plus what the
-    ///      fund pays when the account cannot pay it all (USD, 18 decimals)
-    function liquidationQuote(address account) external view returns (bool liquidatable, int256 fraction, int256 discountRate, int256 transferValue, int256 discount, int256 fundShare, int256 reward);
-
-    /// @notice The insurance fund.
-    /// @dev Errors: `VaultCallFailed`.
-    /// @return fund its account in the vault (anyone may deposit for it)
-    /// @return balance its settlement-token balance (token units)
-    /// @return badDebt what liquidations left that the fund could not cover (token units)
-    function insuranceFund() external view returns (address fund, uint256 balance, uint256 badDebt);
 }

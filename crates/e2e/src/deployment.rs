@@ -34,6 +34,7 @@ sol! {
         function accept(uint256 id) external;
         function listSeries(uint8 underlying, bool isCall, uint64 expiry, uint128 strike) external returns (uint128);
         function latestRoundData() external view returns (uint80, int256, uint256, uint256, uint80);
+        function balanceOf(address account) external view returns (uint256);
     }
 }
 
@@ -425,23 +426,24 @@ impl Engine {
     /// Posts every underlying's vol again (vols expire after a day).
     pub fn post_vols(&mut self) -> Result<(), String> {
         for (i, l) in listings().iter().enumerate() {
-            let data = IClearinghouse::postVolatilityCall {
-                underlying: i as u8,
-                vol: l.vol,
-            }
-            .abi_encode();
-            self.step(
-                &format!("postVolatility {}", l.symbol),
-                self.owner,
-                self.clearinghouse,
-                data,
-            )?;
+            self.post_vol(i as u8, l.vol)?;
         }
         Ok(())
     }
 
-    /// Mints `usdc` whole USDC to `account`, deposits them in the vault and approves both markets.
-    pub fn open_account(&mut self, account: Address, usdc: u64) -> Result<(), String> {
+    /// Posts `vol` (18 decimals) as underlying `index`'s implied volatility.
+    pub fn post_vol(&mut self, index: u8, vol: i128) -> Result<(), String> {
+        let data = IClearinghouse::postVolatilityCall {
+            underlying: index,
+            vol,
+        }
+        .abi_encode();
+        self.step("postVolatility", self.owner, self.clearinghouse, data)?;
+        Ok(())
+    }
+
+    /// Mints `usdc` whole USDC to `account` and deposits them in the vault.
+    pub fn deposit(&mut self, account: Address, usdc: u64) -> Result<(), String> {
         let amount = U256::from(usdc) * U256::from(USDC);
         let (owner, vault, token) = (self.owner, self.vault, self.usdc);
         self.step(
@@ -466,6 +468,47 @@ impl Engine {
             vault,
             IVault::depositCall { token, amount }.abi_encode(),
         )?;
+        Ok(())
+    }
+
+    /// The vault's USDC ledger of `account`: (balance, debt), token units.
+    pub fn usdc_ledger(&mut self, account: Address) -> Result<(U256, U256), String> {
+        let balance = self.chain.call(
+            self.owner,
+            self.vault,
+            IVault::balanceOfCall {
+                account,
+                token: self.usdc,
+            }
+            .abi_encode(),
+        );
+        let debt = self.chain.call(
+            self.owner,
+            self.vault,
+            IVault::debtOfCall { account }.abi_encode(),
+        );
+        if !balance.status || !debt.status {
+            return Err(format!("vault views failed: {balance:?} {debt:?}"));
+        }
+        Ok((
+            IVault::balanceOfCall::abi_decode_returns(&balance.output).map_err(|e| e.to_string())?,
+            IVault::debtOfCall::abi_decode_returns(&debt.output).map_err(|e| e.to_string())?,
+        ))
+    }
+
+    /// The USDC tokens the vault holds (the token's `balanceOf`), token units.
+    pub fn vault_usdc_held(&mut self) -> Result<U256, String> {
+        let r = self.chain.call(
+            self.owner,
+            self.usdc,
+            IHelpers::balanceOfCall { account: self.vault }.abi_encode(),
+        );
+        IHelpers::balanceOfCall::abi_decode_returns(&r.output).map_err(|e| e.to_string())
+    }
+
+    /// Mints `usdc` whole USDC to `account`, deposits them in the vault and approves both markets.
+    pub fn open_account(&mut self, account: Address, usdc: u64) -> Result<(), String> {
+        self.deposit(account, usdc)?;
         for market in [self.perps, self.options] {
             self.step(
                 "approveMarket",
@@ -591,6 +634,26 @@ impl Engine {
         .abi_encode();
         self.step("setAnswer", self.owner, feed, data)?;
         Ok(())
+    }
+
+    /// Underlying `index`'s latest feed answer (USD, 8 decimals); 0 for an unknown one.
+    pub fn latest_price_of(&mut self, index: usize) -> i64 {
+        let Some(&feed) = self.feeds.get(index) else {
+            return 0;
+        };
+        let r = self
+            .chain
+            .call(self.owner, feed, IHelpers::latestRoundDataCall {}.abi_encode());
+        IHelpers::latestRoundDataCall::abi_decode_returns(&r.output)
+            .ok()
+            .and_then(|round| i64::try_from(round._1).ok())
+            .unwrap_or(0)
+    }
+
+    /// `keeper` settles `account`'s expired positions whose prices are fixed: the receipt.
+    pub fn settle_expired(&mut self, keeper: Address, account: Address) -> Receipt {
+        let data = IClearinghouse::settleExpiredCall { account }.abi_encode();
+        self.send(keeper, self.clearinghouse, data)
     }
 
     /// The id of underlying `index`'s feed's latest round.

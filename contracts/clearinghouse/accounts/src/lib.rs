@@ -1,5 +1,6 @@
 //! `pm-clearinghouse-accounts`: the clearinghouse's accounts facet: cash outside trades (a
-//! market's fees and funding) and how much of a token an account can withdraw.
+//! market's fees and funding), how much of a token an account can withdraw, what liquidating it
+//! would do, and the insurance fund.
 //! The core reaches it by delegatecall, so it runs over the core's storage (`pm-clearinghouse`
 //! explains the five programs).
 #![cfg_attr(not(any(test, feature = "export-abi")), no_main)]
@@ -20,7 +21,7 @@ extern crate alloc;
 use alloc::vec::Vec;
 
 use alloy_primitives::{Address, I256, U256};
-use pm_clearinghouse::{Clearinghouse, ClearinghouseError};
+use pm_clearinghouse::{Clearinghouse, ClearinghouseError, LiquidationQuote};
 use stylus_sdk::prelude::*;
 
 /// The accounts facet: the clearinghouse's storage, nothing else.
@@ -51,5 +52,39 @@ impl ClearinghouseAccounts {
     /// feed, `TokenCallFailed`.
     pub fn withdrawable(&self, account: Address, token: Address) -> Result<U256, ClearinghouseError> {
         self.clearinghouse.withdrawable(account, token)
+    }
+
+    /// What liquidating `account` now would do, for keepers. It values expired positions at the
+    /// live price, while `liquidate` first settles those whose settlement price is fixed: call
+    /// `settleExpired` before quoting an account that holds some.
+    ///
+    /// Returns:
+    /// - `liquidatable`: equity below maintenance margin (all else zero when not)
+    /// - `fraction`: of every position the liquidator takes over (18 decimals)
+    /// - `discountRate`: of the maintenance margin taken over (18 decimals)
+    /// - `transferValue`: what the liquidator pays for the slice, at the marks (negative:
+    ///   receives; USD, 18 decimals)
+    /// - `discount`: what the account pays on top (USD, 18 decimals)
+    /// - `fundShare`: the insurance fund's part of it
+    /// - `reward`: what the caller earns: the discount less the fund's share, plus the fund's
+    ///   fee when the account pays less than 1% of the margin taken over, as far as the fund's
+    ///   balance goes now (the fund pays it after covering the account, so for an insolvent
+    ///   book it may be less; USD, 18 decimals)
+    ///
+    /// Errors: those of `accountMargin`.
+    pub fn liquidation_quote(&self, account: Address) -> Result<LiquidationQuote, ClearinghouseError> {
+        self.clearinghouse.liquidation_quote(account)
+    }
+
+    /// The insurance fund.
+    ///
+    /// Returns:
+    /// - `fund`: its account in the vault (anyone may deposit for it)
+    /// - `balance`: its settlement-token balance (token units)
+    /// - `badDebt`: what liquidations left that the fund could not cover (token units)
+    ///
+    /// Errors: `VaultCallFailed`.
+    pub fn insurance_fund(&self) -> Result<(Address, U256, U256), ClearinghouseError> {
+        self.clearinghouse.insurance_fund()
     }
 }

@@ -36,6 +36,8 @@ pub const ROUTES: [(&str, Facet); 32] = [
     ("riskRequest(address)", Facet::Views),
     ("settle(address,int256)", Facet::Accounts),
     ("withdrawable(address,address)", Facet::Accounts),
+    ("liquidationQuote(address)", Facet::Accounts),
+    ("insuranceFund()", Facet::Accounts),
     ("updatePosition(address,uint128,int128,int128)", Facet::Trading),
     (
         "updatePositions(address,uint128[],int128[],int128[])",
@@ -45,6 +47,4 @@ pub const ROUTES: [(&str, Facet); 32] = [
     ("settleExpired(address)", Facet::Expiry),
     ("expiryPrice(uint8,uint64)", Facet::Expiry),
     ("liquidate(address)", Facet::Liquidation),
-    ("liquidationQuote(address)", Facet::Liquidation),
-    ("insuranceFund()", Facet::Liquidation),
 ];

@@ -67,8 +67,10 @@ impl Clearinghouse {
             .checked_sub(U80::from(1u8))
             .map(|id| round_at(self.vm(), feed, id))
             .transpose()?;
+        // A previous round must exist and be complete (some aggregators answer a round they never
+        // had with zeros) and predate the expiry.
         let previous_updated = previous.map_or(U256::MAX, |r| r.updated_at);
-        let first = previous_updated < U256::from(expiry);
+        let first = !previous_updated.is_zero() && previous_updated < U256::from(expiry);
         if !first || updated < expiry || updated > expiry.saturating_add(heartbeat) {
             return Err(ClearinghouseError::InvalidSettlementRound(
                 InvalidSettlementRound {

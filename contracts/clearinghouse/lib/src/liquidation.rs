@@ -123,18 +123,27 @@ impl Clearinghouse {
     }
 
     /// The caller takes over a slice of `account`'s positions by the liquidation rule and must
-    /// meet initial margin after it; the account must end healthier. Returns the plan carried out.
+    /// meet initial margin after it; the account must end healthier. The account's expired
+    /// positions whose settlement price is fixed are settled first (they are cash, not risk). An
+    /// account with no positions left and negative equity (or bad debt recorded before) is
+    /// resolved instead: covered by the fund as far as it goes, the rest recorded.
     /// Errors: `InvalidLiquidator`, `NotLiquidatable`, `TooManyPositions`, `InvalidSize`,
     /// `VaultCallFailed`, `InsufficientMargin` (the liquidator), `LiquidationDidNotImprove`,
     /// `ArithmeticOverflow`, and the price, vol and risk errors of a margin check.
-    pub fn liquidate(&mut self, account: Address) -> Result<Plan> {
+    pub fn liquidate(&mut self, account: Address) -> Result<()> {
         let liquidator = self.vm().msg_sender();
         if liquidator == account {
             return Err(ClearinghouseError::InvalidLiquidator(InvalidLiquidator {
                 liquidator,
             }));
         }
+        self.settle_expired(account)?;
+        let decimals: u8 = self.settlement_decimals.get().to();
         let Assessment { book, before, plan } = self.assess(account)?;
+        let recorded = self.bad_debts.get(account);
+        if book.is_empty() && (before.equity.0.is_negative() || !recorded.is_zero()) {
+            return self.resolve_bad_debt(account, before.equity, decimals);
+        }
         let Some(plan) = plan else {
             return Err(ClearinghouseError::NotLiquidatable(NotLiquidatable {
                 account,
@@ -144,7 +153,6 @@ impl Clearinghouse {
         };
         self.transfer_slice(account, liquidator, &book, plan.fraction)?;
 
-        let decimals: u8 = self.settlement_decimals.get().to();
         let from_liquidator = plan.from_liquidator().ok_or_else(overflow)?;
         // Against the account: it receives rounded down and pays the fund rounded up.
         let cash = TokenUnits::from_usd(from_liquidator, decimals, Rounding::Down)?;
@@ -155,9 +163,6 @@ impl Clearinghouse {
             INSURANCE_FUND,
             TokenUnits(0i128.checked_sub(to_fund.0).ok_or_else(overflow)?),
         )?;
-        let top_up = self.top_up(&plan, decimals)?;
-        self.settle_cash(liquidator, INSURANCE_FUND, top_up)?;
-
         let liquidator_after = self.figures(self.collateral_value(liquidator)?, &self.book(liquidator))?;
         liquidator_after.require_initial(liquidator)?;
         let remaining = self.book(account);
@@ -172,8 +177,11 @@ impl Clearinghouse {
             ));
         }
         if remaining.is_empty() && after.equity.0.is_negative() {
-            self.cover_bad_debt(account, after.equity, decimals)?;
+            self.resolve_bad_debt(account, after.equity, decimals)?;
         }
+        // The fund pays a keeper of an insolvent book after covering the account.
+        let top_up = self.top_up(&plan, decimals)?;
+        self.settle_cash(liquidator, INSURANCE_FUND, top_up)?;
         self.vm().log(Liquidated {
             account,
             liquidator,
@@ -184,7 +192,7 @@ impl Clearinghouse {
             fundShare: wad(plan.fund_share),
             fundTopUp: top_up.to_usd_wad(decimals)?.0,
         });
-        Ok(plan)
+        Ok(())
     }
 
     /// Moves `fraction` of each position of `book` (the account's, in storage order) from
@@ -241,25 +249,29 @@ impl Clearinghouse {
         Ok(TokenUnits(owed.0.min(balance).max(0)))
     }
 
-    /// Covers an account left with no positions and negative `equity` from the insurance fund,
-    /// as far as the fund's balance goes; records the rest as bad debt.
+    /// Resolves an account with no positions: the fund covers its negative `equity` as far as
+    /// its balance goes, and what it cannot is its recorded bad debt, replacing what was recorded
+    /// for it before (so the total counts each account once, and falls when it repays).
     /// Errors: `VaultCallFailed`, `ArithmeticOverflow`.
-    fn cover_bad_debt(&mut self, account: Address, equity: UsdWad, decimals: u8) -> Result<()> {
-        let shortfall = TokenUnits::from_usd(
-            equity.to_usd_floor()?.checked_neg().ok_or_else(overflow)?,
-            decimals,
-            Rounding::Up,
-        )?;
+    fn resolve_bad_debt(&mut self, account: Address, equity: UsdWad, decimals: u8) -> Result<()> {
+        let owed = equity.to_usd_floor()?.checked_neg().ok_or_else(overflow)?.max(0);
+        let shortfall = TokenUnits::from_usd(owed, decimals, Rounding::Up)?;
         let covered = self.payable_by_fund(shortfall)?;
         self.settle_cash(account, INSURANCE_FUND, covered)?;
-        let covered = U256::try_from(covered.0).map_err(|_| overflow())?;
-        let shortfall = U256::try_from(shortfall.0).map_err(|_| overflow())?;
-        let uncovered = shortfall.saturating_sub(covered);
-        let total = self.bad_debt.get().checked_add(uncovered).ok_or_else(overflow)?;
+        let uncovered = U256::try_from(shortfall.0.checked_sub(covered.0).ok_or_else(overflow)?)
+            .map_err(|_| overflow())?;
+        let was = self.bad_debts.get(account);
+        self.bad_debts.setter(account).set(uncovered);
+        let total = self
+            .bad_debt
+            .get()
+            .checked_add(uncovered)
+            .and_then(|t| t.checked_sub(was))
+            .ok_or_else(overflow)?;
         self.bad_debt.set(total);
         self.vm().log(BadDebt {
             account,
-            coveredByFund: covered,
+            coveredByFund: U256::try_from(covered.0).map_err(|_| overflow())?,
             uncovered,
         });
         Ok(())

@@ -19,10 +19,13 @@
 //!   negative value is paid to the liquidator), and the account pays the discount: the share
 //!   `FUND_SHARE` of it to the insurance fund, the rest to the liquidator;
 //! - **never into insolvency**: the account pays at most its equity (a solvent account ends at
-//!   zero or above, so a liquidation never creates bad debt). When that is less than the discount
-//!   (only when everything is taken), the fund takes no share and pays the liquidator what its
-//!   reward `(1 − FUND_SHARE) · D` lacks, as far as its balance goes: keepers are paid to take
-//!   over an insolvent book too.
+//!   zero or above, so a liquidation never creates bad debt). What it pays goes to the liquidator
+//!   first, up to its reward `(1 − FUND_SHARE) · D`, and the rest to the fund, so the split moves
+//!   smoothly as equity runs out. When the liquidator gets less than [`MIN_REWARD`] of the
+//!   margin taken over (only when everything is taken and equity is nearly gone), the fund pays
+//!   it the difference, after covering the account's negative equity and as far as its balance
+//!   goes: keepers are paid to take over an insolvent book, but the fund pays a small fee, not the
+//!   whole discount (a gap between two accounts of one owner must not be a free option on it).
 //!
 //! Why a proportional slice is risk-optimal: margin is positively homogeneous (scaling every
 //! position by f scales each scenario loss, each underlying's requirement and the correlated
@@ -44,6 +47,9 @@ pub const MAX_DISCOUNT: Wad = WAD / 10;
 pub const TARGET_BUFFER: Wad = WAD / 10;
 /// The insurance fund's share of each discount (25%); the liquidator earns the rest.
 pub const FUND_SHARE: Wad = WAD / 4;
+/// The least a liquidator earns, a fraction of the maintenance margin taken over (1%): the fund
+/// pays what an insolvent account cannot.
+pub const MIN_REWARD: Wad = WAD / 100;
 
 /// What a liquidation transfers, in the risk program's units.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -56,11 +62,12 @@ pub struct Plan {
     pub transfer_value: Usd,
     /// What the account pays on top, USD 6 decimals: `D`, or its equity (at least 0) if less.
     pub discount: Usd,
-    /// The insurance fund's part of the discount, USD 6 decimals (0 when the account pays less
-    /// than `D`).
+    /// The insurance fund's part of the discount, USD 6 decimals: what the account pays beyond
+    /// the liquidator's reward `(1 − FUND_SHARE) · D`.
     pub fund_share: Usd,
-    /// What the fund owes the liquidator when the account paid less than `D`: the rest of its
-    /// reward `(1 − FUND_SHARE) · D`, USD 6 decimals (paid as far as the fund's balance goes).
+    /// What the fund owes the liquidator when the account paid it less than [`MIN_REWARD`] of
+    /// the margin taken over, USD 6 decimals (paid after covering the account, as far as the
+    /// fund's balance goes).
     pub fund_top_up: Usd,
 }
 
@@ -97,13 +104,12 @@ pub fn plan(equity: Usd, maintenance: Usd, collateral: Usd) -> Option<Plan> {
     let transfer_value = mul_div(positions_value, fraction, WAD, Rounding::Down).ok()?;
     let rate_taken = mul_div(discount_rate, fraction, WAD, Rounding::Up).ok()?;
     let full = mul_div(rate_taken, maintenance, WAD, Rounding::Up).ok()?;
-    let full_share = mul_div(full, FUND_SHARE, WAD, Rounding::Down).ok()?;
+    let reward = full.checked_sub(mul_div(full, FUND_SHARE, WAD, Rounding::Down).ok()?)?;
     let discount = full.min(equity.max(0));
-    let (fund_share, fund_top_up) = if discount == full {
-        (full_share, 0)
-    } else {
-        (0, full.checked_sub(full_share)?.checked_sub(discount)?.max(0))
-    };
+    let fund_share = discount.checked_sub(reward)?.max(0);
+    let least = mul_div(MIN_REWARD, fraction, WAD, Rounding::Down).ok()?;
+    let least = mul_div(least, maintenance, WAD, Rounding::Down).ok()?;
+    let fund_top_up = least.checked_sub(discount.checked_sub(fund_share)?)?.max(0);
     Some(Plan {
         fraction,
         discount_rate,
@@ -205,25 +211,28 @@ mod tests {
     }
 
     #[test]
-    fn an_account_pays_at_most_its_equity_and_the_fund_tops_up_the_reward() {
-        // E = 4 < D = 10: the account pays its 4, the fund takes nothing and owes the liquidator
-        // the rest of its 7.50.
+    fn an_account_pays_at_most_its_equity_first_to_the_liquidator() {
+        // D = 10, the reward 7.50. E = 9: the account pays 9, 7.50 to the liquidator, 1.50 to
+        // the fund; E = 4: all 4 to the liquidator, nothing to the fund, no top-up (above 1%).
+        let p = plan(9 * USD, 100 * USD, 0).unwrap();
+        assert_eq!(
+            (p.fraction, p.discount, p.fund_share, p.fund_top_up),
+            (WAD, 9 * USD, 3 * USD / 2, 0)
+        );
         let p = plan(4 * USD, 100 * USD, 0).unwrap();
-        assert_eq!((p.fraction, p.discount, p.fund_share), (WAD, 4 * USD, 0));
-        assert_eq!(p.fund_top_up, 7 * USD / 2);
+        assert_eq!((p.discount, p.fund_share, p.fund_top_up), (4 * USD, 0, 0));
         assert_eq!(p.liquidator_reward(), 4 * USD);
-        // Insolvent: the account pays nothing.
+        // E = 0.40: the fund tops the liquidator up to 1% of the margin taken over.
+        let p = plan(USD * 2 / 5, 100 * USD, 0).unwrap();
+        assert_eq!(
+            (p.discount, p.fund_share, p.fund_top_up),
+            (USD * 2 / 5, 0, USD * 3 / 5)
+        );
+        // Insolvent: the account pays nothing; the fund owes 1% of M.
         for equity in [0, -40] {
             let p = plan(equity * USD, 100 * USD, 0).unwrap();
-            assert_eq!(
-                (p.discount, p.fund_share, p.fund_top_up),
-                (0, 0, 15 * USD / 2),
-                "{equity}"
-            );
+            assert_eq!((p.discount, p.fund_share, p.fund_top_up), (0, 0, USD), "{equity}");
         }
-        // At 8.50 or more the account's discount alone covers the reward: no top-up.
-        let p = plan(17 * USD / 2, 100 * USD, 0).unwrap();
-        assert_eq!((p.discount, p.fund_share, p.fund_top_up), (17 * USD / 2, 0, 0));
     }
 
     #[test]

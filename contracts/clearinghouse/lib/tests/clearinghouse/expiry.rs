@@ -142,6 +142,30 @@ fn fix_expiry_price_refuses_any_round_but_the_first_after_expiry() {
 }
 
 #[test]
+fn fix_expiry_price_refuses_a_round_whose_previous_round_answers_zeros() {
+    // A new phase's first round: the feed answers the round before it with zeros (as some
+    // aggregators do for a round they never had), which proves nothing.
+    let chain = book_chain();
+    chain.set_time(EXPIRY + 60);
+    let round = chain.feed_mut(BTC_FEED, |f| {
+        f.push_round(wad(65_000 * 100_000_000), EXPIRY + 30);
+        f.history.insert(f.round_id - 1, (I256::ZERO, 0, 0, 0));
+        U80::from(f.round_id)
+    });
+    assert_unchanged(
+        &chain,
+        || chain.ch().fix_expiry_price(BTC, EXPIRY, round),
+        InvalidSettlementRound {
+            underlying: U256::from(BTC),
+            expiry: U256::from(EXPIRY),
+            roundId: round,
+            updatedAt: U256::from(EXPIRY + 30),
+            previousUpdatedAt: U256::ZERO,
+        },
+    );
+}
+
+#[test]
 fn fix_expiry_price_refuses_a_first_round_later_than_a_heartbeat_after_expiry() {
     let chain = book_chain();
     let late = EXPIRY + u64::from(HEARTBEAT) + 1;

@@ -186,47 +186,139 @@ fn a_liquidation_reverts_on_a_stale_or_zero_price() {
     );
 }
 
-#[test]
-fn an_insolvent_account_is_taken_whole_the_fund_pays_the_keeper_covers_what_it_can_and_records_the_rest() {
+/// ALICE after BTC crashes to 40,000: equity negative; the fund holds `fund` USDC.
+fn insolvent_chain(fund: i128) -> (Chain, I256, I256) {
     let chain = underwater_chain();
-    // BTC crashes to 40,000: ALICE's equity is negative.
     chain.set_price(BTC_FEED, 40_000 * 100_000_000);
-    let (equity, _, maintenance, ..) = chain.ch().account_margin(ALICE).unwrap();
-    assert!(equity.is_negative());
     chain.vault(|v| {
         v.balances
-            .insert((INSURANCE_FUND, USDC), U256::from(1_000 * USDC_UNIT))
+            .insert((INSURANCE_FUND, USDC), U256::from(fund * USDC_UNIT))
     });
-    let (_, fraction, rate, _, discount, fund_share, quoted_reward) = quote(&chain, ALICE);
-    assert_eq!(fraction, wad(E18));
-    assert_eq!(rate, wad(MAX_DISCOUNT));
-    // ALICE pays no discount, so the fund takes no share.
+    let (equity, _, maintenance, ..) = chain.ch().account_margin(ALICE).unwrap();
+    assert!(equity.is_negative());
+    (chain, equity, maintenance)
+}
+
+fn fund_payments(chain: &Chain, since: usize, to: Address) -> Vec<I256> {
+    chain.ledger()[since..]
+        .iter()
+        .filter(|s| s.account == to && s.counterparty == INSURANCE_FUND)
+        .map(|s| s.amount)
+        .collect()
+}
+
+#[test]
+fn an_insolvent_account_is_taken_whole_covered_by_the_fund_as_far_as_it_goes_and_the_rest_recorded() {
+    let (chain, equity, _) = insolvent_chain(1_000);
+    let (_, fraction, rate, _, discount, fund_share, reward) = quote(&chain, ALICE);
+    assert_eq!((fraction, rate), (wad(E18), wad(MAX_DISCOUNT)));
+    // ALICE pays no discount; the fund's 1,000 goes to cover her, none is left for BOB's fee
+    // (the quote offered it before the cover).
     assert_eq!((discount, fund_share), (I256::ZERO, I256::ZERO));
-    // The fund holds 1,000 USDC.
+    assert!(reward > I256::ZERO);
     let ledger = chain.ledger().len();
     chain.as_(BOB).ch().liquidate(ALICE).unwrap();
     assert_eq!(chain.ch().positions(ALICE), (vec![], vec![]));
-    // The fund pays BOB the reward ALICE could not, 75% of 10% of her maintenance margin...
-    let full = (i(maintenance) / E12 + 9) / 10;
-    let reward = (full - full / 4) as u128;
-    let paid = chain.ledger()[ledger..]
-        .iter()
-        .find(|s| s.account == BOB && s.counterparty == INSURANCE_FUND)
-        .map(|s| s.amount);
-    assert_eq!(paid, Some(I256::try_from(reward).unwrap()));
-    assert_eq!(quoted_reward, wad(reward as i128 * E12));
-    // ...then covers ALICE with what is left of its 1,000, and the rest is bad debt.
-    let covered = 1_000 * USDC_UNIT as u128 - reward;
-    let (fund, balance, bad_debt) = chain.ch().insurance_fund().unwrap();
-    assert_eq!((fund, balance), (INSURANCE_FUND, U256::ZERO));
+    assert_eq!(fund_payments(&chain, ledger, ALICE), vec![wad(1_000 * USDC_UNIT)]);
+    assert_eq!(fund_payments(&chain, ledger, BOB), vec![]);
+    let (_, balance, bad_debt) = chain.ch().insurance_fund().unwrap();
+    assert_eq!(balance, U256::ZERO);
+    // What is left of ALICE's negative equity is the bad debt, to the unit.
     let after = chain.collateral_of(ALICE);
-    assert!(after.is_negative());
+    assert_eq!(after, equity + wad(1_000 * E18));
     assert_eq!(bad_debt, U256::try_from(-after).unwrap() / U256::from(E12));
     assert!(chain.logs().contains(&event(&BadDebt {
         account: ALICE,
-        coveredByFund: U256::from(covered),
+        coveredByFund: U256::from(1_000 * USDC_UNIT as u128),
         uncovered: bad_debt,
     })));
+    // Resolving her again records nothing twice.
+    chain.as_(CAROL).ch().liquidate(ALICE).unwrap();
+    assert_eq!(chain.ch().insurance_fund().unwrap().2, bad_debt);
+}
+
+#[test]
+fn a_rich_fund_covers_an_insolvent_account_then_pays_the_keeper_one_percent() {
+    let (chain, equity, maintenance) = insolvent_chain(100_000);
+    let ledger = chain.ledger().len();
+    chain.as_(BOB).ch().liquidate(ALICE).unwrap();
+    let owed = (-i(equity) + E12 - 1) / E12;
+    assert_eq!(fund_payments(&chain, ledger, ALICE), vec![wad(owed)]);
+    let fee = i(maintenance) / E12 / 100;
+    assert_eq!(fund_payments(&chain, ledger, BOB), vec![wad(fee)]);
+    assert_eq!(chain.ch().insurance_fund().unwrap().2, U256::ZERO);
+    let (e, ..) = chain.ch().account_margin(ALICE).unwrap();
+    assert!(e >= I256::ZERO && e < wad(E12));
+}
+
+#[test]
+fn debt_left_without_positions_is_covered_and_recorded_once_and_repaying_lowers_the_record() {
+    let chain = listed_chain();
+    // A fee through `settle` leaves CAROL, without positions, 500 USDC in debt.
+    chain.set_collateral(CAROL, 0);
+    chain.as_(CAROL).ch().approve_market(MARKET, true);
+    chain
+        .as_(MARKET)
+        .ch()
+        .settle(CAROL, wad(-500 * USDC_UNIT))
+        .unwrap();
+    assert!(chain.ch().account_margin(CAROL).unwrap().7);
+    chain.as_(BOB).ch().liquidate(CAROL).unwrap();
+    assert_eq!(
+        chain.ch().insurance_fund().unwrap().2,
+        U256::from(500 * USDC_UNIT as u128)
+    );
+    chain.as_(BOB).ch().liquidate(CAROL).unwrap();
+    assert_eq!(
+        chain.ch().insurance_fund().unwrap().2,
+        U256::from(500 * USDC_UNIT as u128)
+    );
+    // CAROL repays 300: the record follows.
+    chain.set_collateral(CAROL, 300 * E18);
+    chain.as_(BOB).ch().liquidate(CAROL).unwrap();
+    assert_eq!(
+        chain.ch().insurance_fund().unwrap().2,
+        U256::from(200 * USDC_UNIT as u128)
+    );
+    chain.set_collateral(CAROL, 600 * E18);
+    chain.as_(BOB).ch().liquidate(CAROL).unwrap();
+    assert_eq!(chain.ch().insurance_fund().unwrap().2, U256::ZERO);
+    // Nothing recorded and nothing owed: not liquidatable.
+    assert!(matches!(
+        chain.as_(BOB).ch().liquidate(CAROL),
+        Err(ClearinghouseError::NotLiquidatable(_))
+    ));
+}
+
+#[test]
+fn expired_positions_with_a_fixed_price_are_settled_before_a_liquidation() {
+    // ALICE holds 1 BTC future expiring in a week, fixed at 65,000; BTC then falls to 50,000:
+    // at the live price she would be liquidatable, at the fixed price she is not.
+    let chain = listed_chain();
+    let expiry = NOW + 7 * DAY;
+    chain.set_collateral(ALICE, 10_000 * E18);
+    trade(&chain, ALICE, future(BTC, expiry), E18, 60_000 * E18);
+    chain.set_time(expiry + 60);
+    let round = chain.feed_mut(BTC_FEED, |f| {
+        f.push_round(wad(65_000 * 100_000_000), expiry + 30);
+        pm_test_host::feeds::FIRST_ROUND + 1
+    });
+    chain
+        .ch()
+        .fix_expiry_price(BTC, expiry, alloy_primitives::aliases::U80::from(round))
+        .unwrap();
+    chain.advance_to(expiry + 60);
+    chain.set_price(BTC_FEED, 50_000 * 100_000_000);
+    post_vols(&chain);
+    assert!(
+        chain.ch().account_margin(ALICE).unwrap().7,
+        "liquidatable at the live price"
+    );
+    // The liquidation settles the future at 65,000 first: nothing left to take.
+    assert!(matches!(
+        chain.as_(BOB).ch().liquidate(ALICE),
+        Err(ClearinghouseError::NotLiquidatable(_))
+    ));
 }
 
 #[test]
