@@ -21,6 +21,8 @@ interface IClearinghouse {
     event VolOracleSet(address indexed volOracle);
     /// The owner authorised a market, or revoked it.
     event MarketSet(address indexed market, bool authorised);
+    /// The owner set the most a market's `settle` may move in one call (settlement-token units).
+    event SettleCapSet(address indexed market, uint256 cap);
     /// An account let a market trade for it, or revoked that.
     event MarketApproved(address indexed account, address indexed market, bool approved);
     /// The risk admin listed an underlying or changed its feed or parameters.
@@ -135,6 +137,8 @@ interface IClearinghouse {
     /// The round is not the feed's first at or after the expiry, or came later than one heartbeat
     /// after it: `updatedAt` is the round's, `previousUpdatedAt` that of the round before it.
     error InvalidSettlementRound(uint256 underlying, uint256 expiry, uint80 roundId, uint256 updatedAt, uint256 previousUpdatedAt);
+    /// A market's `settle` moves more than the owner lets it move in one call (settlement-token units).
+    error SettleAboveCap(address market, int256 amount, uint256 cap);
     /// The account's equity is not below its maintenance margin (or it owes none): nothing to liquidate.
     error NotLiquidatable(address account, int256 equity, int256 maintenanceMargin);
     /// An account cannot liquidate itself.
@@ -208,6 +212,11 @@ interface IClearinghouse {
     /// @dev Errors: `NotOwner`, `NotAContract`.
     function setMarket(address market, bool authorised) external;
 
+    /// @notice Sets the most `market`'s `settle` (fees, funding) may move in one call, in
+    ///      settlement-token units; 0, the default, refuses any.
+    /// @dev Errors: `NotOwner`.
+    function setSettleCap(address market, uint256 cap) external;
+
     /// @notice Lets `market` trade for the caller, or revokes that.
     function approveMarket(address market, bool approved) external;
 
@@ -261,6 +270,10 @@ interface IClearinghouse {
     /// @return liquidationFacet the program that runs liquidation and the insurance fund
     /// @return settlementDecimals the settlement token's decimals
     function config() external view returns (address riskAdmin, address volOracle, address vault, address riskProgram, address adminFacet, address viewsFacet, address accountsFacet, address tradingFacet, address expiryFacet, address liquidationFacet, uint8 settlementDecimals);
+
+    /// @notice The most `market`'s `settle` may move in one call.
+    /// @return cap settlement-token units (0: `settle` refused).
+    function settleCap(address market) external view returns (uint256 cap);
 
     /// @notice Whether `market` may act for `account`.
     /// @return authorised the owner authorised the market

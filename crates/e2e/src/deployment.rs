@@ -35,6 +35,8 @@ sol! {
         function listSeries(uint8 underlying, bool isCall, uint64 expiry, uint128 strike) external returns (uint128);
         function latestRoundData() external view returns (uint80, int256, uint256, uint256, uint80);
         function balanceOf(address account) external view returns (uint256);
+        function setRound(uint80 roundId, int256 answer, uint256 startedAt, uint256 updatedAt, uint80 answeredInRound)
+            external;
     }
 }
 
@@ -154,6 +156,9 @@ pub struct Engine {
 fn artifact(root: &str, name: &str) -> String {
     format!("{root}/out/{name}.sol/{name}.json")
 }
+
+/// The most each market's `settle` (fees, funding) moves in one call: 10,000 USDC.
+pub const SETTLE_CAP_USDC: u64 = 10_000;
 
 /// Every listing's trade band for perps and futures: 5% of the price around it.
 pub const FUTURE_BAND: i128 = 50_000_000_000_000_000;
@@ -371,6 +376,16 @@ impl Engine {
                 IClearinghouse::setMarketCall {
                     market,
                     authorised: true,
+                }
+                .abi_encode(),
+            )?;
+            engine.step(
+                "setSettleCap",
+                owner,
+                clearinghouse,
+                IClearinghouse::setSettleCapCall {
+                    market,
+                    cap: U256::from(SETTLE_CAP_USDC) * U256::from(USDC),
                 }
                 .abi_encode(),
             )?;
@@ -654,6 +669,53 @@ impl Engine {
     pub fn settle_expired(&mut self, keeper: Address, account: Address) -> Receipt {
         let data = IClearinghouse::settleExpiredCall { account }.abi_encode();
         self.send(keeper, self.clearinghouse, data)
+    }
+
+    /// Deploys a Chainlink-style L2 sequencer-uptime feed (a `MockAggregatorV3` answering 0: up
+    /// since now) and makes it the vault's, with `grace_period` seconds; its address.
+    pub fn add_sequencer_feed(&mut self, root: &str, grace_period: u32) -> Result<Address, String> {
+        let args = <(Uint<8>, Int<256>)>::abi_encode_params(&(0u8, I256::ZERO));
+        let feed = self
+            .chain
+            .deploy_artifact(self.owner, &artifact(root, "MockAggregatorV3"), &args)
+            .map_err(|e| format!("MockAggregatorV3: {e:?}; run forge build"))?;
+        let data = IVault::setSequencerFeedCall {
+            feed,
+            gracePeriod: grace_period,
+        }
+        .abi_encode();
+        self.step("setSequencerFeed", self.owner, self.vault, data)?;
+        Ok(feed)
+    }
+
+    /// A new round of `feed` answering `answer`, stamped now (a sequencer feed: 0 up, 1 down).
+    pub fn set_feed_answer(&mut self, feed: Address, answer: i64) -> Result<(), String> {
+        let data = IHelpers::setAnswerCall {
+            answer: i256(i128::from(answer)),
+        }
+        .abi_encode();
+        self.step("setAnswer", self.owner, feed, data)?;
+        Ok(())
+    }
+
+    /// Makes underlying `index`'s latest round incomplete: answered in the round before it.
+    pub fn make_round_incomplete(&mut self, index: usize) -> Result<(), String> {
+        let feed = *self.feeds.get(index).ok_or("no such underlying")?;
+        let r = self
+            .chain
+            .call(self.owner, feed, IHelpers::latestRoundDataCall {}.abi_encode());
+        let round =
+            IHelpers::latestRoundDataCall::abi_decode_returns(&r.output).map_err(|e| e.to_string())?;
+        let data = IHelpers::setRoundCall {
+            roundId: round._0 + U80::from(1u8),
+            answer: round._1,
+            startedAt: U256::from(self.chain.timestamp()),
+            updatedAt: U256::from(self.chain.timestamp()),
+            answeredInRound: round._0,
+        }
+        .abi_encode();
+        self.step("setRound", self.owner, feed, data)?;
+        Ok(())
     }
 
     /// The id of underlying `index`'s feed's latest round.

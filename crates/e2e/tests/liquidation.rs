@@ -12,7 +12,7 @@ mod common;
 use alloy_primitives::{Address, I256, U256};
 use alloy_sol_types::{SolError, SolEvent};
 use common::*;
-use pm_e2e::deployment::{instrument, Engine, IClearinghouse, E18, E8};
+use pm_e2e::deployment::{instrument, Engine, IClearinghouse, IVault, E18, E8};
 
 /// Arbitrum's gas limit per transaction.
 const BLOCK_GAS_LIMIT: u64 = 32_000_000;
@@ -124,6 +124,51 @@ fn a_liquidation_needs_a_valid_price() {
     let r = e.liquidate(keeper, alice);
     reverted_with(&r, IClearinghouse::InvalidPrice::SELECTOR);
     assert_eq!(positions(&mut e, keeper), (vec![], vec![]));
+}
+
+/// A liquidation needs a complete round.
+#[test]
+fn a_liquidation_needs_a_complete_round() {
+    let (mut e, alice, keeper) = liquidatable_book(1, 1, false);
+    e.make_round_incomplete(0).unwrap();
+    let r = e.liquidate(keeper, alice);
+    reverted_with(&r, IClearinghouse::IncompleteRound::SELECTOR);
+    assert_eq!(positions(&mut e, keeper), (vec![], vec![]));
+}
+
+/// A sequencer outage during a liquidation: the margin check reads the account's collateral
+/// value, which the vault gates on the L2 sequencer-uptime feed, so nothing is liquidated while
+/// the sequencer is down or within the grace period after it comes back (prices from then cannot
+/// be trusted); after it, the keeper goes ahead.
+#[test]
+fn a_sequencer_outage_stops_a_liquidation_until_its_grace_period_has_passed() {
+    let (mut e, alice, keeper) = liquidatable_book(1, 1, false);
+    let grace = 3_600;
+    let sequencer = e.add_sequencer_feed(ROOT, grace).unwrap();
+    e.chain.advance(u64::from(grace));
+    e.set_feed_answer(sequencer, 1).unwrap();
+    let vault_error = |r: &stylus_devnet::Receipt| -> Vec<u8> {
+        reverted_with(r, IClearinghouse::VaultCallFailed::SELECTOR);
+        IClearinghouse::VaultCallFailed::abi_decode(&r.output)
+            .unwrap()
+            .reason
+            .to_vec()
+    };
+    let r = e.liquidate(keeper, alice);
+    assert_eq!(vault_error(&r)[..4], IVault::SequencerDown::SELECTOR);
+    // Back up: still refused for the grace period.
+    e.set_feed_answer(sequencer, 0).unwrap();
+    let r = e.liquidate(keeper, alice);
+    assert_eq!(vault_error(&r)[..4], IVault::SequencerGracePeriod::SELECTOR);
+    assert_eq!(positions(&mut e, keeper), (vec![], vec![]));
+    e.chain.advance(u64::from(grace));
+    for k in 0..2 {
+        let price = e.latest_price_of(k);
+        e.set_price(k, price).unwrap();
+    }
+    e.refresh_usdc_feed().unwrap();
+    let r = e.liquidate(keeper, alice);
+    assert!(r.status, "{r:?}");
 }
 
 #[test]

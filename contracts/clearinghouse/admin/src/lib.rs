@@ -19,7 +19,7 @@ extern crate alloc;
 
 use alloc::vec::Vec;
 
-use alloy_primitives::Address;
+use alloy_primitives::{Address, U256};
 use pm_clearinghouse::{Clearinghouse, ClearinghouseError};
 use stylus_sdk::prelude::*;
 
@@ -100,6 +100,14 @@ impl ClearinghouseAdmin {
     /// Errors: `NotOwner`, `NotAContract`.
     pub fn set_market(&mut self, market: Address, authorised: bool) -> Result<(), ClearinghouseError> {
         self.clearinghouse.set_market(market, authorised)
+    }
+
+    /// Sets the most `market`'s `settle` (fees, funding) may move in one call, in
+    /// settlement-token units; 0, the default, refuses any.
+    ///
+    /// Errors: `NotOwner`.
+    pub fn set_settle_cap(&mut self, market: Address, cap: U256) -> Result<(), ClearinghouseError> {
+        self.clearinghouse.set_settle_cap(market, cap)
     }
 
     /// Lets `market` trade for the caller, or revokes that.

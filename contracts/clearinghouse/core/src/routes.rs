@@ -5,7 +5,7 @@
 use pm_clearinghouse::Facet;
 
 /// Every function of the facets and the facet that runs it.
-pub const ROUTES: [(&str, Facet); 32] = [
+pub const ROUTES: [(&str, Facet); 34] = [
     (
         "initialize(address,address,address,address,address,address,address,address,uint8)",
         Facet::Admin,
@@ -15,6 +15,7 @@ pub const ROUTES: [(&str, Facet); 32] = [
     ("setRiskAdmin(address)", Facet::Admin),
     ("setVolOracle(address)", Facet::Admin),
     ("setMarket(address,bool)", Facet::Admin),
+    ("setSettleCap(address,uint256)", Facet::Admin),
     ("approveMarket(address,bool)", Facet::Admin),
     (
         "setUnderlying(uint8,address,uint32,uint32,int128,int128[8])",
@@ -26,6 +27,7 @@ pub const ROUTES: [(&str, Facet); 32] = [
     ("owner()", Facet::Views),
     ("pendingOwner()", Facet::Views),
     ("config()", Facet::Views),
+    ("settleCap(address)", Facet::Views),
     ("marketStatus(address,address)", Facet::Views),
     ("underlying(uint8)", Facet::Views),
     ("tradeBands(uint8)", Facet::Views),

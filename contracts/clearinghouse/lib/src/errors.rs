@@ -52,6 +52,7 @@ pub enum ClearinghouseError {
     TradePriceOutsideBand(TradePriceOutsideBand),
     ExpiryNotReached(ExpiryNotReached),
     InvalidSettlementRound(InvalidSettlementRound),
+    SettleAboveCap(SettleAboveCap),
     NotLiquidatable(NotLiquidatable),
     InvalidLiquidator(InvalidLiquidator),
     LiquidationDidNotImprove(LiquidationDidNotImprove),

@@ -1,12 +1,13 @@
-//! Markets: the contracts the owner authorises to report trades and settle cash, and the
-//! approvals accounts give them. A market acts for an account only when both hold.
+//! Markets: the contracts the owner authorises to report trades and settle cash (each `settle`
+//! at most the cap the owner sets), and the approvals accounts give them. A market acts for an
+//! account only when both hold.
 
-use alloy_primitives::Address;
+use alloy_primitives::{Address, U256};
 use pm_common::guards::ensure_contract;
 use stylus_sdk::prelude::*;
 
 use crate::errors::{ClearinghouseError, MarketNotApproved, MarketNotAuthorised, Result};
-use crate::events::{MarketApproved, MarketSet};
+use crate::events::{MarketApproved, MarketSet, SettleCapSet};
 use crate::storage::Clearinghouse;
 
 impl Clearinghouse {
@@ -19,6 +20,20 @@ impl Clearinghouse {
         self.markets.setter(market).set(authorised);
         self.vm().log(MarketSet { market, authorised });
         Ok(())
+    }
+
+    /// Sets the most `market`'s `settle` may move in one call (settlement-token units; 0, the
+    /// default, refuses any). Errors: `NotOwner`.
+    pub fn set_settle_cap(&mut self, market: Address, cap: U256) -> Result<()> {
+        self.ownership.only_owner::<ClearinghouseError>()?;
+        self.settle_caps.setter(market).set(cap);
+        self.vm().log(SettleCapSet { market, cap });
+        Ok(())
+    }
+
+    /// The most `market`'s `settle` may move in one call (settlement-token units).
+    pub fn settle_cap(&self, market: Address) -> U256 {
+        self.settle_caps.get(market)
     }
 
     /// Lets `market` trade for the caller, or revokes that.

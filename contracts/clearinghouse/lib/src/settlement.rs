@@ -12,7 +12,7 @@ use stylus_sdk::{
     stylus_core::calls::{errors::Error as CallError, Call},
 };
 
-use crate::errors::{ClearinghouseError, Result, VaultCallFailed};
+use crate::errors::{ClearinghouseError, Result, SettleAboveCap, VaultCallFailed};
 use crate::interfaces::IVault;
 use crate::storage::Clearinghouse;
 use crate::units::{TokenUnits, UsdWad};
@@ -29,11 +29,19 @@ fn vault_failed(e: CallError) -> ClearinghouseError {
 
 impl Clearinghouse {
     /// Moves `amount` settlement-token units from the calling market to `account` (negative: the
-    /// other way): realised PnL, funding, fees. No margin check: realised losses and fees are
-    /// already in the account's equity. Errors: `MarketNotAuthorised`, `MarketNotApproved`,
-    /// `VaultCallFailed`.
+    /// other way): realised PnL, funding, fees. No margin check (funding is owed whatever the
+    /// account's health), but at most the market's cap per call. Errors: `MarketNotAuthorised`,
+    /// `MarketNotApproved`, `SettleAboveCap`, `VaultCallFailed`.
     pub fn settle(&mut self, account: Address, amount: I256) -> Result<()> {
         let market = self.only_market_for(account)?;
+        let cap = self.settle_caps.get(market);
+        if amount.unsigned_abs() > cap {
+            return Err(ClearinghouseError::SettleAboveCap(SettleAboveCap {
+                market,
+                amount,
+                cap,
+            }));
+        }
         self.vault_settle(account, market, amount)
     }
 

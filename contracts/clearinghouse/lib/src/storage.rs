@@ -24,6 +24,7 @@
 //! | 99 | `expiry_prices`: (underlying << 64 \| expiry) => settlement price, USD 18 decimals (0: not fixed) |
 //! | 100 | `bad_debt`: what liquidations left uncovered, settlement-token units ([`crate::liquidation_plan`]) |
 //! | 101 | `bad_debts`: account => its part of `bad_debt` |
+//! | 102 | `settle_caps`: market => the most one `settle` moves, settlement-token units |
 
 use alloc::vec::Vec;
 
@@ -63,6 +64,7 @@ pub struct Clearinghouse {
     pub(crate) expiry_prices: StorageMap<U256, StorageU256>,
     pub(crate) bad_debt: StorageU256,
     pub(crate) bad_debts: StorageMap<Address, StorageU256>,
+    pub(crate) settle_caps: StorageMap<Address, StorageU256>,
 }
 
 /// One listed underlying: word 0 its feed (29 bytes), word 1 its implied vol (`int128`, high half)

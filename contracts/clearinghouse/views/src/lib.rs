@@ -19,7 +19,7 @@ extern crate alloc;
 
 use alloc::vec::Vec;
 
-use alloy_primitives::{Address, Bytes};
+use alloy_primitives::{Address, Bytes, U256};
 use pm_clearinghouse::{Clearinghouse, ClearinghouseError, ConfigTuple, RiskByUnderlying, UnderlyingTuple};
 use stylus_sdk::prelude::*;
 
@@ -62,6 +62,13 @@ impl ClearinghouseViews {
     /// - `settlementDecimals`: the settlement token's decimals
     pub fn config(&self) -> ConfigTuple {
         self.clearinghouse.config()
+    }
+
+    /// The most `market`'s `settle` may move in one call.
+    ///
+    /// Returns `cap`: settlement-token units (0: `settle` refused).
+    pub fn settle_cap(&self, market: Address) -> U256 {
+        self.clearinghouse.settle_cap(market)
     }
 
     /// Whether `market` may act for `account`.

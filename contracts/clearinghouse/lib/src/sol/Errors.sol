@@ -45,6 +45,8 @@ error ExpiryNotReached(uint256 expiry, uint256 timestamp);
 /// The round is not the feed's first at or after the expiry, or came later than one heartbeat
 /// after it: `updatedAt` is the round's, `previousUpdatedAt` that of the round before it.
 error InvalidSettlementRound(uint256 underlying, uint256 expiry, uint80 roundId, uint256 updatedAt, uint256 previousUpdatedAt);
+/// A market's `settle` moves more than the owner lets it move in one call (settlement-token units).
+error SettleAboveCap(address market, int256 amount, uint256 cap);
 /// The account's equity is not below its maintenance margin (or it owes none): nothing to liquidate.
 error NotLiquidatable(address account, int256 equity, int256 maintenanceMargin);
 /// An account cannot liquidate itself.

@@ -1,8 +1,9 @@
 //! `settle`: a market moves settlement-token cash between itself and an account through the
-//! vault (realised PnL, funding, fees), without a margin check.
+//! vault (realised PnL, funding, fees), without a margin check, at most its cap per call.
 
-use alloy_primitives::I256;
+use alloy_primitives::{I256, U256};
 use pm_clearinghouse::errors::*;
+use pm_clearinghouse::events::SettleCapSet;
 
 use crate::support::*;
 
@@ -100,6 +101,45 @@ fn settle_reverts_with_the_vaults_revert_data() {
         || settle(&chain, ALICE, USDC_UNIT),
         VaultCallFailed {
             reason: b"no".to_vec().into(),
+        },
+    );
+}
+
+#[test]
+fn settle_moves_at_most_the_markets_cap_which_only_the_owner_sets() {
+    let chain = listed_chain();
+    let cap = SETTLE_CAP as i128;
+    settle(&chain, ALICE, -cap).unwrap();
+    for amount in [cap + 1, -cap - 1] {
+        assert_unchanged(
+            &chain,
+            || settle(&chain, ALICE, amount),
+            SettleAboveCap {
+                market: MARKET,
+                amount: wad(amount),
+                cap: U256::from(SETTLE_CAP),
+            },
+        );
+    }
+    assert_unchanged(
+        &chain,
+        || chain.as_(ALICE).ch().set_settle_cap(MARKET, U256::MAX),
+        NotOwner { caller: ALICE },
+    );
+    // Zero refuses every settlement.
+    chain.as_(OWNER).ch().set_settle_cap(MARKET, U256::ZERO).unwrap();
+    chain.assert_last_event(SettleCapSet {
+        market: MARKET,
+        cap: U256::ZERO,
+    });
+    assert_eq!(chain.ch().settle_cap(MARKET), U256::ZERO);
+    assert_unchanged(
+        &chain,
+        || settle(&chain, ALICE, 1),
+        SettleAboveCap {
+            market: MARKET,
+            amount: I256::ONE,
+            cap: U256::ZERO,
         },
     );
 }

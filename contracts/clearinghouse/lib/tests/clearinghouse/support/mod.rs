@@ -257,6 +257,9 @@ pub fn list(chain: &Chain, index: u8, feed: Address, params: &pm_risk::Underlyin
         .unwrap();
 }
 
+/// The most MARKET's `settle` moves in one call in the standard setup: 1,000,000 USDC.
+pub const SETTLE_CAP: u128 = 1_000_000 * 1_000_000;
+
 /// Trade band of perps and futures in the standard setup: 5% of the price.
 pub const FUTURE_BAND: i128 = 50_000_000_000_000_000;
 /// Trade band of options in the standard setup: 2% of the underlying's price.
@@ -284,6 +287,11 @@ pub fn listed_chain() -> Chain {
     }
     post_vols(&chain);
     chain.as_(OWNER).ch().set_market(MARKET, true).unwrap();
+    chain
+        .as_(OWNER)
+        .ch()
+        .set_settle_cap(MARKET, U256::from(SETTLE_CAP))
+        .unwrap();
     for account in [ALICE, BOB] {
         chain.as_(account).ch().approve_market(MARKET, true);
         chain.set_collateral(account, COLLATERAL);
