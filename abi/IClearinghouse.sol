@@ -92,6 +92,9 @@ interface IClearinghouse {
     error ArithmeticOverflow();
     /// `initialize` ran already (the core's constructor runs it, once).
     error AlreadyInitialized();
+    /// A facet was called at its own address: its functions run only through the clearinghouse (the
+    /// core), over the core's storage.
+    error NotThroughCore();
     /// No function of the clearinghouse has this selector.
     error UnknownSelector(bytes4 selector);
     /// The caller is not the volatility oracle.
@@ -186,7 +189,8 @@ interface IClearinghouse {
     ///      deployment transaction, so nobody else can. Sets the owner, the vault, the risk program,
     ///      the views, accounts, trading, expiry and liquidation facets and the settlement token's decimals (at most 18; the token
     ///      is worth one USD), with the default account-wide risk parameters.
-    /// @dev Errors: `AlreadyInitialized`, `ZeroAddress`, `NotAContract`, `InvalidRiskParameters`
+    /// @dev Errors: `NotThroughCore` (called at the admin facet's own address), `AlreadyInitialized`,
+    ///      `ZeroAddress`, `NotAContract`, `InvalidRiskParameters`
     ///      (decimals above 18).
     function initialize(address owner, address vault, address riskProgram, address viewsFacet, address accountsFacet, address tradingFacet, address expiryFacet, address liquidationFacet, uint8 settlementDecimals) external;
 

@@ -83,6 +83,28 @@ fn initialize_runs_once_in_the_deployment_transaction() {
     assert_eq!(owner, e.owner);
 }
 
+/// The admin facet called at its own address refuses `initialize`: nobody can make a shadow
+/// clearinghouse of the facet's own storage.
+#[test]
+fn the_admin_facet_refuses_initialize_at_its_own_address() {
+    let mut e = engine();
+    let attacker = e.chain.accounts[5];
+    let call = IClearinghouse::initializeCall {
+        owner: attacker,
+        vault: e.vault,
+        riskProgram: e.risk_program,
+        viewsFacet: program(&e, "clearinghouse-views"),
+        accountsFacet: program(&e, "clearinghouse-accounts"),
+        tradingFacet: program(&e, "clearinghouse-trading"),
+        expiryFacet: program(&e, "clearinghouse-expiry"),
+        liquidationFacet: program(&e, "clearinghouse-liquidation"),
+        settlementDecimals: 6,
+    };
+    let admin = program(&e, "clearinghouse-admin");
+    let r = e.send(attacker, admin, call.abi_encode());
+    reverted_with(&r, IClearinghouse::NotThroughCore::SELECTOR);
+}
+
 #[test]
 fn the_constructor_accepts_only_a_call_of_initialize() {
     let mut e = engine();

@@ -114,3 +114,53 @@ fn attack_closing_the_hedge_leg_needs_initial_margin() {
     assert_eq!(positions(&mut e, writer), book);
     assert!(!e.margin(writer).unwrap().0.liquidatable);
 }
+
+/// Every path that lowers an account's equity (the README lists them), tried on an account at its
+/// initial margin: Euler lost 197M USD in March 2023 to one path (`donateToReserves`) that lowered
+/// equity with no check. Each is refused here, and the account is unchanged.
+#[test]
+fn attack_every_path_that_lowers_equity_is_checked() {
+    alloy_sol_types::sol! {
+        function setTakerFee(uint256 fee) external;
+    }
+    let mut e = engine();
+    let (a, maker) = (e.chain.accounts[1], e.chain.accounts[2]);
+    e.open_account(a, 20_000).unwrap();
+    e.open_account(maker, 1_000_000).unwrap();
+    let perp = instrument(0, 0, 0, 0);
+    let mark = e.mark(perp).unwrap();
+    let r = e.trade(e.perps, a, maker, &[(perp, E18, mark)]).unwrap();
+    assert!(r.status, "{r:?}");
+    let free = e.withdrawable_usdc(a).unwrap();
+    let r = e.withdraw(a, free);
+    assert!(r.status, "{r:?}");
+    let before = (positions(&mut e, a), e.collateral_value(a).unwrap());
+
+    // 1. A trade at a worse price than the mark (2% above it, inside the 5% band) that adds risk.
+    let r = e
+        .trade(e.perps, a, maker, &[(perp, E18 / 10, mark / 100 * 102)])
+        .unwrap();
+    reverted_with(&r, IClearinghouse::InsufficientMargin::SELECTOR);
+    // 2. A withdrawal of one USDC more than `withdrawable`.
+    let r = e.withdraw(a, 1);
+    reverted_with(&r, IVault::InsufficientMargin::SELECTOR);
+    // 3. A fee beyond the market's settle cap (10,000 USDC): the market's owner sets a 20,000 USDC
+    //    taker fee, and any trade `a` accepts, even one that cuts risk at the mark, reverts.
+    let r = e.send(
+        e.owner,
+        e.perps,
+        setTakerFeeCall {
+            fee: U256::from(20_000u64 * USDC),
+        }
+        .abi_encode(),
+    );
+    assert!(r.status, "{r:?}");
+    let r = e.trade(e.perps, maker, a, &[(perp, E18 / 2, mark)]).unwrap();
+    reverted_with(&r, IClearinghouse::SettleAboveCap::SELECTOR);
+    // 4. A liquidation of an account that is not below maintenance.
+    let r = e.liquidate(maker, a);
+    reverted_with(&r, IClearinghouse::NotLiquidatable::SELECTOR);
+    // (5. Expiry: one fixed price for every account, `expiry.rs`; 6. a price move: no action,
+    //  the account becomes liquidatable, `liquidation.rs`.)
+    assert_eq!((positions(&mut e, a), e.collateral_value(a).unwrap()), before);
+}

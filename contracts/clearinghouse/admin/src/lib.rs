@@ -37,7 +37,8 @@ impl ClearinghouseAdmin {
     /// the views, accounts, trading, expiry and liquidation facets and the settlement token's decimals (at most 18; the token
     /// is worth one USD), with the default account-wide risk parameters.
     ///
-    /// Errors: `AlreadyInitialized`, `ZeroAddress`, `NotAContract`, `InvalidRiskParameters`
+    /// Errors: `NotThroughCore` (called at the admin facet's own address), `AlreadyInitialized`,
+    /// `ZeroAddress`, `NotAContract`, `InvalidRiskParameters`
     /// (decimals above 18).
     #[allow(clippy::too_many_arguments)]
     pub fn initialize(

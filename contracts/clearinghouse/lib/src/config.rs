@@ -9,7 +9,8 @@ use pm_risk::wire::scalars_of;
 use stylus_sdk::prelude::*;
 
 use crate::errors::{
-    AlreadyInitialized, ClearinghouseError, InvalidRiskParameters, NotRiskAdmin, NotVolOracle, Result,
+    AlreadyInitialized, ClearinghouseError, InvalidRiskParameters, NotRiskAdmin, NotThroughCore,
+    NotVolOracle, Result,
 };
 use crate::events::{RiskAdminSet, VolOracleSet};
 use crate::facet::Facet;
@@ -36,7 +37,8 @@ impl Clearinghouse {
     /// deployment transaction, so nobody else can initialise the clearinghouse): the owner, the
     /// vault, the risk program, the views, accounts, trading, expiry and liquidation facets and the settlement token's
     /// decimals (at most 18), with the default account-wide risk parameters. Once only.
-    /// Errors: `AlreadyInitialized`, `ZeroAddress`, `NotAContract`, `InvalidRiskParameters`
+    /// Errors: `NotThroughCore` (called at the admin facet's own address), `AlreadyInitialized`,
+    /// `ZeroAddress`, `NotAContract`, `InvalidRiskParameters`
     /// (decimals above 18, the code being the decimals).
     // One argument per piece of wiring, as the ABI's `initialize` takes them.
     #[allow(clippy::too_many_arguments)]
@@ -52,6 +54,12 @@ impl Clearinghouse {
         liquidation_facet: Address,
         settlement_decimals: u8,
     ) -> Result<()> {
+        // The core's constructor records the admin facet before it delegates this: called at the
+        // admin facet's own address, the slot is empty, and initialising the facet's own storage
+        // would make a shadow clearinghouse there.
+        if self.facet(Facet::Admin).is_zero() {
+            return Err(ClearinghouseError::NotThroughCore(NotThroughCore {}));
+        }
         // The owner is never zero once initialised: a transfer needs the successor to accept, and
         // the zero address cannot. So a non-zero owner means "initialised".
         if !self.ownership.owner().is_zero() {

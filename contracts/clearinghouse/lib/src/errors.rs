@@ -21,6 +21,7 @@ pub enum ClearinghouseError {
     NotOwner(NotOwner),
     NotPendingOwner(NotPendingOwner),
     AlreadyInitialized(AlreadyInitialized),
+    NotThroughCore(NotThroughCore),
     UnknownSelector(UnknownSelector),
     NotRiskAdmin(NotRiskAdmin),
     NotVolOracle(NotVolOracle),

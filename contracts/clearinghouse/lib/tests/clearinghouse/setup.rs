@@ -42,7 +42,7 @@ fn initialize_sets_owner_wiring_and_decimals_and_emits_ownership_transferred() {
             Address::ZERO,
             VAULT,
             RISK_PROGRAM,
-            Address::ZERO,
+            ADMIN_FACET,
             VIEWS_FACET,
             ACCOUNTS_FACET,
             TRADING_FACET,
@@ -166,7 +166,6 @@ fn initialize_reverts_for_a_zero_owner() {
 #[test]
 fn config_shows_every_role_and_program_of_the_standard_setup() {
     let chain = listed_chain();
-    chain.ch().set_admin_facet(ADMIN_FACET);
     assert_eq!(
         chain.ch().config(),
         (
@@ -186,10 +185,17 @@ fn config_shows_every_role_and_program_of_the_standard_setup() {
 }
 
 #[test]
+fn initialize_refuses_to_run_at_the_admin_facets_own_address() {
+    // Called at the facet's own address, the admin facet slot of its storage is empty.
+    let chain = bare_chain();
+    chain.ch().set_admin_facet(Address::ZERO);
+    assert_unchanged(&chain, || initialize(&chain, 6), NotThroughCore {});
+}
+
+#[test]
 fn set_admin_facet_records_the_admin_program_before_initialisation() {
     // The core's constructor: the admin facet first, then `initialize` through it.
     let chain = bare_chain();
-    chain.ch().set_admin_facet(ADMIN_FACET);
     assert_eq!(chain.ch().facet(Facet::Admin), ADMIN_FACET);
     assert_eq!(chain.ch().facet(Facet::Views), Address::ZERO);
     initialize(&chain, 6).unwrap();
@@ -236,7 +242,8 @@ fn delegate_returns_the_facets_revert_data_unchanged() {
 #[test]
 fn delegate_to_an_unset_facet_reaches_no_code_and_answers_nothing() {
     let chain = initialized_chain();
-    // The admin facet was never set here: a delegatecall to the zero address runs no code.
+    chain.ch().set_admin_facet(Address::ZERO);
+    // No admin facet: a delegatecall to the zero address runs no code.
     assert_eq!(chain.ch().delegate(Facet::Admin, &[1, 2, 3, 4]), Ok(Vec::new()));
     assert_eq!(chain.calls_to(Address::ZERO)[0].kind, CallKind::Delegate);
 }

@@ -173,7 +173,7 @@ pub fn register_risk_program(chain: &Chain) {
     });
 }
 
-/// A chain before `initialize`: the fake vault (settling in 6-decimal USDC, USDC and 18-decimal
+/// A chain before `initialize` (the core's constructor has recorded the admin facet): the fake vault (settling in 6-decimal USDC, USDC and 18-decimal
 /// WETH listed as collateral), the risk program, the facets and markets (code only), feeds for
 /// USDC ($1), BTC ($60,000) and ETH ($3,000) with 8 decimals, and the two tokens.
 pub fn bare_chain() -> Chain {
@@ -223,6 +223,8 @@ pub fn bare_chain() -> Chain {
     chain.add_feed(ETH_FEED, 8, ETH_ANSWER);
     chain.add_token(USDC, TokenKind::Standard, 6);
     chain.add_token(WETH, TokenKind::Standard, 18);
+    // The core's constructor records the admin facet before it delegates `initialize`.
+    chain.ch().set_admin_facet(ADMIN_FACET);
     chain
 }
 
