@@ -35,6 +35,8 @@ interface IClearinghouse {
     event PositionUpdated(
         address indexed account, address indexed market, uint128 indexed instrument, int128 sizeDelta, int128 price, int128 size
     );
+    /// Anyone moved an underlying's reference price (USD, 18 decimals) towards its live price.
+    event ReferencePriceUpdated(uint256 indexed underlying, int256 price);
     /// An expired position left the account: `size` units settled at `value` USD per unit (18 decimals).
     event ExpirySettled(address indexed account, uint128 indexed instrument, int128 size, int128 value);
     /// The risk admin set an underlying's trade bands (fractions of its price, 18 decimals).
@@ -409,6 +411,19 @@ interface IClearinghouse {
     ///      `fixExpiryPrice`.
     /// @return price USD with 18 decimals; 0 until fixed.
     function expiryPrice(uint8 underlying, uint64 expiry) external view returns (int256 price);
+
+    /// @notice Moves underlying `underlying`'s reference price towards its live price: by at most 2% of
+    ///      itself per hour since the last update (at most an hour counts), outright the first time.
+    ///      Withdrawals must also meet initial margin at the reference prices, so a short-lived pump
+    ///      of a feed cannot be withdrawn against. Anyone may call (keepers do, often).
+    /// @dev Errors: `UnknownUnderlying`, the price errors of its feed, `ArithmeticOverflow`.
+    /// @return price the new reference price (USD, 18 decimals).
+    function updateReferencePrice(uint8 underlying) external returns (int256 price);
+
+    /// @notice Underlying `underlying`'s reference price.
+    /// @return price USD with 18 decimals (0 until first updated)
+    /// @return updatedAt unix seconds of its last update
+    function referencePrice(uint8 underlying) external view returns (int256 price, uint64 updatedAt);
 
     /// @notice Liquidates `account` (equity below maintenance margin): the caller takes over the same
     ///      fraction of every position at the engine's marks, the least that brings the account to

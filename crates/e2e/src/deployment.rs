@@ -368,6 +368,9 @@ impl Engine {
             .abi_encode(),
         )?;
         engine.post_vols()?;
+        for k in 0..listings().len() {
+            engine.update_reference_price(k as u8)?;
+        }
         for market in [perps, options] {
             engine.step(
                 "setMarket",
@@ -715,6 +718,13 @@ impl Engine {
         }
         .abi_encode();
         self.step("setRound", self.owner, feed, data)?;
+        Ok(())
+    }
+
+    /// Moves underlying `index`'s reference price towards its live price (anyone may).
+    pub fn update_reference_price(&mut self, index: u8) -> Result<(), String> {
+        let data = IClearinghouse::updateReferencePriceCall { underlying: index }.abi_encode();
+        self.step("updateReferencePrice", self.owner, self.clearinghouse, data)?;
         Ok(())
     }
 

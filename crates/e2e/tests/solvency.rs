@@ -164,3 +164,35 @@ fn attack_every_path_that_lowers_equity_is_checked() {
     //  the account becomes liquidatable, `liquidation.rs`.)
     assert_eq!((positions(&mut e, a), e.collateral_value(a).unwrap()), before);
 }
+
+/// Mango Markets, October 2022: an account's feed is pumped for a short time and it withdraws
+/// against the unrealised gain. Here the vault's check also judges at each underlying's reference
+/// price, which follows the live price by at most 2% an hour: the pump adds nothing to what can
+/// be withdrawn, an hour of it (and an update) 2% of the move, and the tenfold gain stays in the
+/// account when the price comes back.
+#[test]
+fn attack_a_pumped_feed_cannot_be_withdrawn_against() {
+    let mut e = engine();
+    let (a, maker) = (e.chain.accounts[1], e.chain.accounts[2]);
+    e.open_account(a, 20_000).unwrap();
+    e.open_account(maker, 10_000_000).unwrap();
+    let perp = instrument(0, 0, 0, 0);
+    let r = e.trade(e.perps, a, maker, &[(perp, E18, 65_000 * E18)]).unwrap();
+    assert!(r.status, "{r:?}");
+    let before = e.withdrawable_usdc(a).unwrap();
+    // BTC pumped tenfold: 585,000 USD of unrealised gain at the live price.
+    e.set_price(0, 650_000 * E8).unwrap();
+    let (m, _) = e.margin(a).unwrap();
+    assert!(m.equity > wad(500_000 * E18));
+    assert_eq!(e.withdrawable_usdc(a).unwrap(), before);
+    let r = e.withdraw(a, before + 1_000);
+    reverted_with(&r, IVault::InsufficientMargin::SELECTOR);
+    // An hour of the pump, and a keeper updates the reference: 2% of 65,000 counts.
+    e.chain.advance(3_600);
+    e.set_price(0, 650_000 * E8).unwrap();
+    e.refresh_usdc_feed().unwrap();
+    e.post_vols().unwrap();
+    e.update_reference_price(0).unwrap();
+    let after = e.withdrawable_usdc(a).unwrap();
+    assert!(after > before && after <= before + 1_300, "{before} {after}");
+}

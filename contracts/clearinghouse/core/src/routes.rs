@@ -5,7 +5,7 @@
 use pm_clearinghouse::Facet;
 
 /// Every function of the facets and the facet that runs it.
-pub const ROUTES: [(&str, Facet); 34] = [
+pub const ROUTES: [(&str, Facet); 36] = [
     (
         "initialize(address,address,address,address,address,address,address,address,uint8)",
         Facet::Admin,
@@ -48,5 +48,7 @@ pub const ROUTES: [(&str, Facet); 34] = [
     ("fixExpiryPrice(uint8,uint64,uint80)", Facet::Expiry),
     ("settleExpired(address)", Facet::Expiry),
     ("expiryPrice(uint8,uint64)", Facet::Expiry),
+    ("updateReferencePrice(uint8)", Facet::Expiry),
+    ("referencePrice(uint8)", Facet::Expiry),
     ("liquidate(address)", Facet::Liquidation),
 ];

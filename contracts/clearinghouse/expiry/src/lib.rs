@@ -1,6 +1,7 @@
-//! `pm-clearinghouse-expiry`: the clearinghouse's expiry facet: one settlement price per
-//! underlying and expiry, fixed from the feed's first round at or after the expiry, and the
-//! settlement of expired futures and options at it. Keepers call both, right after expiry.
+//! `pm-clearinghouse-expiry`: the clearinghouse's expiry facet, the engine's own prices: one
+//! settlement price per underlying and expiry, fixed from the feed's first round at or after the
+//! expiry, and the settlement of expired futures and options at it; and each underlying's
+//! reference price, the lagged price withdrawals are also judged at. Keepers call them.
 //! The core reaches it by delegatecall, so it runs over the core's storage (`pm-clearinghouse`
 //! explains the programs).
 #![cfg_attr(not(any(test, feature = "export-abi")), no_main)]
@@ -67,5 +68,26 @@ impl ClearinghouseExpiry {
     /// Returns `price`: USD with 18 decimals; 0 until fixed.
     pub fn expiry_price(&self, underlying: u8, expiry: u64) -> I256 {
         self.clearinghouse.expiry_price(underlying, expiry)
+    }
+
+    /// Moves underlying `underlying`'s reference price towards its live price: by at most 2% of
+    /// itself per hour since the last update (at most an hour counts), outright the first time.
+    /// Withdrawals must also meet initial margin at the reference prices, so a short-lived pump
+    /// of a feed cannot be withdrawn against. Anyone may call (keepers do, often).
+    ///
+    /// Returns `price`: the new reference price (USD, 18 decimals).
+    ///
+    /// Errors: `UnknownUnderlying`, the price errors of its feed, `ArithmeticOverflow`.
+    pub fn update_reference_price(&mut self, underlying: u8) -> Result<I256, ClearinghouseError> {
+        self.clearinghouse.update_reference_price(underlying)
+    }
+
+    /// Underlying `underlying`'s reference price.
+    ///
+    /// Returns:
+    /// - `price`: USD with 18 decimals (0 until first updated)
+    /// - `updatedAt`: unix seconds of its last update
+    pub fn reference_price(&self, underlying: u8) -> (I256, u64) {
+        self.clearinghouse.reference_price(underlying)
     }
 }

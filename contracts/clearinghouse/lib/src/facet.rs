@@ -26,8 +26,8 @@ pub enum Facet {
     Accounts = 2,
     /// Position changes markets report, judged by the trade rules.
     Trading = 3,
-    /// Settlement prices fixed once per underlying and expiry, and the settlement of expired
-    /// positions at them.
+    /// The engine's own prices: settlement prices fixed once per underlying and expiry (and the
+    /// settlement of expired positions at them), and the reference prices of withdrawals.
     Expiry = 4,
     /// Liquidation, its quote, the insurance fund and bad debt.
     Liquidation = 5,

@@ -59,6 +59,8 @@ mod markets;
 mod parameters;
 mod positions;
 mod prices;
+mod reference;
+pub mod reference_rule;
 mod request;
 mod risk;
 pub mod rules;

@@ -22,6 +22,9 @@ use crate::words::halves;
 pub(crate) enum MarketData {
     /// Checked feed prices and posted vols, for the underlyings the positions hold.
     Live,
+    /// As `Live`, but each underlying at its reference price where one is set
+    /// ([`crate::reference_rule`]): what a withdrawal is also judged at.
+    Reference,
     /// Every listed underlying at price 1 and vol 50%: enough to validate the parameters.
     Validation,
 }
@@ -64,7 +67,7 @@ impl Clearinghouse {
                     vol: WAD / 2,
                     oracle_addon: param(0),
                 },
-                MarketData::Live => {
+                MarketData::Live | MarketData::Reference => {
                     let (vol, posted) = halves(u.market.get());
                     let max_age = u.vol_max_age.get().to::<u64>();
                     let posted = u64::try_from(posted).unwrap_or(0);
@@ -76,8 +79,13 @@ impl Clearinghouse {
                             timestamp: U256::from(now),
                         }));
                     }
+                    let reference = self.reference_of(k);
                     Market {
-                        price: self.underlying_price(k)?,
+                        price: if data == MarketData::Reference && reference > 0 {
+                            reference
+                        } else {
+                            self.underlying_price(k)?
+                        },
                         vol,
                         oracle_addon: param(0),
                     }

@@ -42,7 +42,18 @@ impl Clearinghouse {
         positions: &[(u128, i128)],
         quotes: u16,
     ) -> Result<Answer> {
-        let request = self.build_request(collateral.to_usd_floor()?, positions, MarketData::Live, quotes)?;
+        self.risk_answer_at(collateral, positions, quotes, MarketData::Live)
+    }
+
+    /// [`Self::risk_answer`] with the market data `data` (live, or at the reference prices).
+    pub(crate) fn risk_answer_at(
+        &self,
+        collateral: UsdWad,
+        positions: &[(u128, i128)],
+        quotes: u16,
+        data: MarketData,
+    ) -> Result<Answer> {
+        let request = self.build_request(collateral.to_usd_floor()?, positions, data, quotes)?;
         self.run_risk(&request, quotes)
             .map_err(|code| ClearinghouseError::RiskCheckFailed(RiskCheckFailed { code }))
     }

@@ -25,6 +25,7 @@
 //! | 100 | `bad_debt`: what liquidations left uncovered, settlement-token units ([`crate::liquidation_plan`]) |
 //! | 101 | `bad_debts`: account => its part of `bad_debt` |
 //! | 102 | `settle_caps`: market => the most one `settle` moves, settlement-token units |
+//! | 103–118 | `reference_prices`: per underlying, (reference price, updated at), two `int128` ([`crate::reference_rule`]) |
 
 use alloc::vec::Vec;
 
@@ -65,6 +66,7 @@ pub struct Clearinghouse {
     pub(crate) bad_debt: StorageU256,
     pub(crate) bad_debts: StorageMap<Address, StorageU256>,
     pub(crate) settle_caps: StorageMap<Address, StorageU256>,
+    pub(crate) reference_prices: StorageArray<StorageU256, MAX_UNDERLYINGS>,
 }
 
 /// One listed underlying: word 0 its feed (29 bytes), word 1 its implied vol (`int128`, high half)

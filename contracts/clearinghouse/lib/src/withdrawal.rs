@@ -26,7 +26,7 @@ impl Clearinghouse {
         if oracle.is_zero() {
             return Ok(U256::ZERO);
         }
-        let figures = self.figures(self.collateral_value(account)?, &self.book(account))?;
+        let figures = self.withdrawal_figures(self.collateral_value(account)?, &self.book(account))?;
         let free = i128::try_from(figures.free_collateral.0).map_err(|_| overflow())?;
         if free <= 0 {
             return Ok(U256::ZERO);

@@ -16,6 +16,8 @@ event VolatilityPosted(uint256 indexed underlying, int128 vol);
 event PositionUpdated(
     address indexed account, address indexed market, uint128 indexed instrument, int128 sizeDelta, int128 price, int128 size
 );
+/// Anyone moved an underlying's reference price (USD, 18 decimals) towards its live price.
+event ReferencePriceUpdated(uint256 indexed underlying, int256 price);
 /// An expired position left the account: `size` units settled at `value` USD per unit (18 decimals).
 event ExpirySettled(address indexed account, uint128 indexed instrument, int128 size, int128 value);
 /// The risk admin set an underlying's trade bands (fractions of its price, 18 decimals).

@@ -8,6 +8,7 @@ mod liquidation;
 mod markets;
 mod ownership;
 mod parameters;
+mod reference;
 mod rules;
 mod settlement;
 mod setup;

@@ -1,0 +1,105 @@
+//! Reference prices: anyone moves an underlying's lagged price towards its live price, at most 2%
+//! an hour; withdrawals (the vault's `margin_for`, and `withdrawable`) are judged at the worse of
+//! the live and the reference prices, so a pumped feed cannot be withdrawn against (Mango).
+
+use alloy_primitives::{I256, U256};
+use pm_clearinghouse::events::ReferencePriceUpdated;
+use pm_clearinghouse::reference_rule::HOUR;
+
+use crate::support::*;
+
+const PUMPED: i128 = 600_000 * 100_000_000;
+
+/// ALICE ($100,000) long 1 BTC perp at 60,000; BTC's reference set at 60,000.
+fn long_chain() -> Chain {
+    let chain = listed_chain();
+    trade(&chain, ALICE, perp(BTC), E18, 60_000 * E18);
+    chain.ch().update_reference_price(BTC).unwrap();
+    chain
+}
+
+fn usdc_withdrawable(chain: &Chain) -> U256 {
+    chain.ch().withdrawable(ALICE, USDC).unwrap()
+}
+
+#[test]
+fn the_first_update_sets_the_live_price_then_it_moves_two_percent_an_hour() {
+    let chain = listed_chain();
+    assert_eq!(chain.ch().reference_price(BTC), (I256::ZERO, 0));
+    assert_eq!(
+        chain.as_(CAROL).ch().update_reference_price(BTC).unwrap(),
+        wad(60_000 * E18)
+    );
+    chain.assert_last_event(ReferencePriceUpdated {
+        underlying: U256::from(BTC),
+        price: wad(60_000 * E18),
+    });
+    assert_eq!(chain.ch().reference_price(BTC), (wad(60_000 * E18), NOW));
+    chain.advance_to(NOW + 5 * HOUR);
+    chain.set_price(BTC_FEED, PUMPED);
+    // Five hours count as one: 2%.
+    assert_eq!(chain.ch().update_reference_price(BTC).unwrap(), wad(61_200 * E18));
+    assert_eq!(
+        chain.ch().reference_price(BTC),
+        (wad(61_200 * E18), NOW + 5 * HOUR)
+    );
+}
+
+#[test]
+fn a_pumped_feed_cannot_be_withdrawn_against() {
+    let chain = long_chain();
+    let before = usdc_withdrawable(&chain);
+    assert!(before > U256::ZERO);
+    // BTC is pumped tenfold: at the live price ALICE's equity rises by 540,000 USD.
+    chain.set_price(BTC_FEED, PUMPED);
+    let (equity, ..) = chain.ch().account_margin(ALICE).unwrap();
+    assert!(equity > wad(600_000 * E18));
+    // The vault's check and `withdrawable` judge at the reference price too: the gain does not
+    // count. (At 600,000 the perp's initial margin is larger too; at 60,000 it is what it was.)
+    let (e, _) = chain.ch().margin_for(ALICE, chain.collateral_of(ALICE)).unwrap();
+    assert!(e < wad(110_000 * E18), "{e}");
+    assert_eq!(usdc_withdrawable(&chain), before);
+    // An hour later and one update: 2% of the move counts, 1,200 USD.
+    chain.advance_to(NOW + HOUR);
+    chain.set_price(BTC_FEED, PUMPED);
+    chain.ch().update_reference_price(BTC).unwrap();
+    post_vols(&chain);
+    let after = usdc_withdrawable(&chain);
+    assert!(
+        after > before && after <= before + U256::from(1_200 * USDC_UNIT as u128),
+        "{before} {after}"
+    );
+}
+
+#[test]
+fn a_fall_counts_at_once() {
+    let chain = long_chain();
+    let before = usdc_withdrawable(&chain);
+    // BTC falls 10%: the live check sees the 6,000 loss at once, whatever the reference (less
+    // the initial margin the lower price frees).
+    chain.set_price(BTC_FEED, 54_000 * 100_000_000);
+    let after = usdc_withdrawable(&chain);
+    assert!(
+        after + U256::from(5_000 * USDC_UNIT as u128) <= before,
+        "{before} {after}"
+    );
+}
+
+#[test]
+fn without_a_reference_or_near_it_withdrawals_are_judged_at_the_live_prices() {
+    let chain = listed_chain();
+    trade(&chain, ALICE, perp(BTC), E18, 60_000 * E18);
+    let (equity, initial, ..) = chain.ch().account_margin(ALICE).unwrap();
+    assert_eq!(
+        chain.ch().margin_for(ALICE, chain.collateral_of(ALICE)).unwrap(),
+        (equity, initial)
+    );
+    chain.ch().update_reference_price(BTC).unwrap();
+    // 0.4% up: within the tolerance, the live figures alone.
+    chain.set_price(BTC_FEED, 60_240 * 100_000_000);
+    let (equity, initial, ..) = chain.ch().account_margin(ALICE).unwrap();
+    assert_eq!(
+        chain.ch().margin_for(ALICE, chain.collateral_of(ALICE)).unwrap(),
+        (equity, initial)
+    );
+}
