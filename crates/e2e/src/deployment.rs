@@ -368,9 +368,6 @@ impl Engine {
             .abi_encode(),
         )?;
         engine.post_vols()?;
-        for k in 0..listings().len() {
-            engine.update_reference_price(k as u8)?;
-        }
         for market in [perps, options] {
             engine.step(
                 "setMarket",

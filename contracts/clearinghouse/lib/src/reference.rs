@@ -44,7 +44,7 @@ impl Clearinghouse {
         let now = self.vm().block_timestamp();
         let (old, at) = halves(self.reference_prices.get(k).ok_or_else(|| unknown(k))?);
         let elapsed = now.saturating_sub(u64::try_from(at).unwrap_or(0));
-        let price = next_reference(old, live, elapsed);
+        let price = next_reference(old, live, elapsed).ok_or_else(overflow)?;
         if let Some(mut slot) = self.reference_prices.setter(k) {
             slot.set(word_of(price, i128::from(now)));
         }

@@ -17,15 +17,17 @@ pub const REFERENCE_STEP: Wad = WAD / 50;
 pub const HOUR: u64 = 3_600;
 
 /// The reference after an update `elapsed` seconds after the last: `live`, within
-/// `REFERENCE_STEP · min(elapsed, 1 h) / 1 h` of `old` (`live` itself when `old` is not set).
-pub fn next_reference(old: i128, live: i128, elapsed: u64) -> i128 {
+/// `REFERENCE_STEP · min(elapsed, 1 h) / 1 h` of `old` (`live` itself when `old` is not set);
+/// `None` when a product overflows (far beyond any price).
+pub fn next_reference(old: i128, live: i128, elapsed: u64) -> Option<i128> {
     if old <= 0 {
-        return live;
+        return Some(live);
     }
-    let hours = i128::from(elapsed.min(HOUR));
-    let step = mul_div(REFERENCE_STEP, hours, i128::from(HOUR), Rounding::Down).unwrap_or(0);
-    let most = mul_div(old, step, WAD, Rounding::Down).unwrap_or(0);
-    live.clamp(old.saturating_sub(most), old.saturating_add(most))
+    // One division: old · step · seconds / (1 · hour), so small prices still move.
+    let seconds = i128::from(elapsed.min(HOUR));
+    let scale = WAD.checked_mul(i128::from(HOUR))?;
+    let most = mul_div(old, REFERENCE_STEP.checked_mul(seconds)?, scale, Rounding::Down).ok()?;
+    Some(live.clamp(old.saturating_sub(most), old.saturating_add(most)))
 }
 
 #[cfg(test)]
@@ -37,21 +39,25 @@ mod tests {
 
     #[test]
     fn the_first_update_sets_the_live_price() {
-        assert_eq!(next_reference(0, P, 0), P);
+        assert_eq!(next_reference(0, P, 0), Some(P));
     }
 
     #[test]
     fn a_reference_moves_at_most_two_percent_an_hour_towards_the_live_price() {
         // A tenfold pump: an hour moves the reference 2%, a minute 1/60 of that.
-        assert_eq!(next_reference(P, 10 * P, HOUR), P / 50 * 51);
-        let per_minute = REFERENCE_STEP * 60 / HOUR as i128;
-        assert_eq!(next_reference(P, 10 * P, 60), P + P / WAD * per_minute);
+        assert_eq!(next_reference(P, 10 * P, HOUR), Some(P / 50 * 51));
+        assert_eq!(next_reference(P, 10 * P, 60), Some(P + P / 50 / 60));
         // More than an hour since the last update counts as one.
-        assert_eq!(next_reference(P, 10 * P, 30 * HOUR), P / 50 * 51);
+        assert_eq!(next_reference(P, 10 * P, 30 * HOUR), Some(P / 50 * 51));
         // Down as up; a live price within the step is taken as it is.
-        assert_eq!(next_reference(P, P / 10, HOUR), P / 50 * 49);
-        assert_eq!(next_reference(P, P / 100 * 101, HOUR), P / 100 * 101);
+        assert_eq!(next_reference(P, P / 10, HOUR), Some(P / 50 * 49));
+        assert_eq!(next_reference(P, P / 100 * 101, HOUR), Some(P / 100 * 101));
         // No time, no move.
-        assert_eq!(next_reference(P, 2 * P, 0), P);
+        assert_eq!(next_reference(P, 2 * P, 0), Some(P));
+        // A tiny price still moves a second at a time.
+        assert_eq!(
+            next_reference(WAD / 1_000_000_000, WAD, 1),
+            Some(WAD / 1_000_000_000 + 5_555)
+        );
     }
 }

@@ -84,8 +84,14 @@ impl Clearinghouse {
             }
         }
         // Written first because both read storage; a failure reverts the transaction.
-        self.underlying_price(index)?;
+        let live = self.underlying_price(index)?;
         self.validate_parameters()?;
+        // Listing (or re-setting) an underlying anchors its reference price at the live one: no
+        // withdrawal is ever judged without one, and the risk admin can re-anchor a lagging one.
+        let now = i128::from(self.vm().block_timestamp());
+        if let Some(mut slot) = self.reference_prices.setter(index) {
+            slot.set(word_of(live, now));
+        }
         self.vm().log(UnderlyingSet {
             index: U256::from(index),
             feed,

@@ -10,11 +10,10 @@ use crate::support::*;
 
 const PUMPED: i128 = 600_000 * 100_000_000;
 
-/// ALICE ($100,000) long 1 BTC perp at 60,000; BTC's reference set at 60,000.
+/// ALICE ($100,000) long 1 BTC perp at 60,000; BTC's reference is 60,000 since its listing.
 fn long_chain() -> Chain {
     let chain = listed_chain();
     trade(&chain, ALICE, perp(BTC), E18, 60_000 * E18);
-    chain.ch().update_reference_price(BTC).unwrap();
     chain
 }
 
@@ -23,9 +22,11 @@ fn usdc_withdrawable(chain: &Chain) -> U256 {
 }
 
 #[test]
-fn the_first_update_sets_the_live_price_then_it_moves_two_percent_an_hour() {
+fn listing_anchors_the_reference_at_the_live_price_then_it_moves_two_percent_an_hour() {
     let chain = listed_chain();
-    assert_eq!(chain.ch().reference_price(BTC), (I256::ZERO, 0));
+    assert_eq!(chain.ch().reference_price(BTC), (wad(60_000 * E18), NOW));
+    assert_eq!(chain.ch().reference_price(7), (I256::ZERO, 0));
+    // Anyone may update it; at the same price and time it stays.
     assert_eq!(
         chain.as_(CAROL).ch().update_reference_price(BTC).unwrap(),
         wad(60_000 * E18)
@@ -86,7 +87,7 @@ fn a_fall_counts_at_once() {
 }
 
 #[test]
-fn without_a_reference_or_near_it_withdrawals_are_judged_at_the_live_prices() {
+fn near_the_reference_withdrawals_are_judged_at_the_live_prices_and_the_risk_admin_re_anchors() {
     let chain = listed_chain();
     trade(&chain, ALICE, perp(BTC), E18, 60_000 * E18);
     let (equity, initial, ..) = chain.ch().account_margin(ALICE).unwrap();
@@ -94,7 +95,12 @@ fn without_a_reference_or_near_it_withdrawals_are_judged_at_the_live_prices() {
         chain.ch().margin_for(ALICE, chain.collateral_of(ALICE)).unwrap(),
         (equity, initial)
     );
-    chain.ch().update_reference_price(BTC).unwrap();
+    // Setting the underlying again re-anchors its reference at the live price.
+    chain.set_price(BTC_FEED, 70_000 * 100_000_000);
+    list(&chain, BTC, BTC_FEED, &pm_risk::defaults::BTC);
+    assert_eq!(chain.ch().reference_price(BTC), (wad(70_000 * E18), NOW));
+    chain.set_price(BTC_FEED, 60_000 * 100_000_000);
+    list(&chain, BTC, BTC_FEED, &pm_risk::defaults::BTC);
     // 0.4% up: within the tolerance, the live figures alone.
     chain.set_price(BTC_FEED, 60_240 * 100_000_000);
     let (equity, initial, ..) = chain.ch().account_margin(ALICE).unwrap();
