@@ -11,7 +11,7 @@ use pm_clearinghouse::instrument::{id_of, risk_instrument, spec_of, Spec};
 use pm_risk::wire::{params_of, scalars_of};
 use pm_risk::{defaults, Market, Position, Underlying, UnderlyingParams};
 
-use stylus_devnet::{Devnet, Receipt};
+use stylus_devnet::{pack, Devnet, Receipt};
 
 use crate::programs::programs;
 
@@ -37,6 +37,12 @@ sol! {
         function balanceOf(address account) external view returns (uint256);
         function setRound(uint80 roundId, int256 answer, uint256 startedAt, uint256 updatedAt, uint80 answeredInRound)
             external;
+    }
+
+    /// The deployer contract (`contracts/solidity/deploy/StylusDeployer.sol`).
+    interface IStylusDeployer {
+        function deploy(bytes initCode, bytes initData, uint256 initValue) external payable returns (address program);
+        error ProgramInitializationFailed(address program, bytes reason);
     }
 }
 
@@ -153,7 +159,8 @@ pub struct Engine {
     pub setup_gas: Vec<(String, u64)>,
 }
 
-fn artifact(root: &str, name: &str) -> String {
+/// The path of Foundry's artifact of contract `name` under the repository root `root`.
+pub fn artifact(root: &str, name: &str) -> String {
     format!("{root}/out/{name}.sol/{name}.json")
 }
 
@@ -184,6 +191,29 @@ pub fn instrument(underlying: u8, kind: u8, expiry: u64, strike: u128) -> u128 {
     })
 }
 
+/// The core's constructor calldata: it records the admin facet and delegatecalls `initialize`
+/// with the owner, the vault, the risk program and the facets (all deployed before it), in the
+/// deployment transaction. Errors: a program is missing from `deployed`.
+fn core_constructor(owner: Address, deployed: &[(String, Address)]) -> Result<Vec<u8>, String> {
+    let program = |name: &str| address_of(deployed, name);
+    let initialization = IClearinghouse::initializeCall {
+        owner,
+        vault: program("vault")?,
+        riskProgram: program("risk-program")?,
+        viewsFacet: program("clearinghouse-views")?,
+        accountsFacet: program("clearinghouse-accounts")?,
+        tradingFacet: program("clearinghouse-trading")?,
+        expiryFacet: program("clearinghouse-expiry")?,
+        liquidationFacet: program("clearinghouse-liquidation")?,
+        settlementDecimals: 6,
+    }
+    .abi_encode();
+    Ok(constructor(<(SolAddress, SolBytes)>::abi_encode_params(&(
+        program("clearinghouse-admin")?,
+        Bytes::from(initialization),
+    ))))
+}
+
 /// The address of the program called `name` among `programs`. Errors: none is called so.
 fn address_of(programs: &[(String, Address)], name: &str) -> Result<Address, String> {
     programs
@@ -203,27 +233,40 @@ impl Engine {
         let mut chain = Devnet::new();
         let owner = chain.accounts[0];
         let mut setup_gas = Vec::new();
-        let mut deployed_programs = Vec::new();
+        let mut deployed_programs: Vec<(String, Address)> = Vec::new();
+        // Every program is deployed, activated and constructed in one transaction through the
+        // deployer contract: nobody can call a constructor before the deployment does.
+        let deployer = chain
+            .deploy_artifact(owner, &artifact(root, "StylusDeployer"), &[])
+            .map_err(|e| format!("StylusDeployer: {e:?}; run forge build"))?;
         for p in programs(std::path::Path::new(root))? {
-            let (address, deployed, activated) = chain
-                .deploy_program(owner, &p.wasm(std::path::Path::new(root))?)
-                .map_err(|e| format!("{}: {e:?}", p.name))?;
-            setup_gas.push((format!("deploy {}", p.name), deployed.gas_used));
-            setup_gas.push((format!("activate {}", p.name), activated.gas_used));
+            let init_data = match p.name.as_str() {
+                "vault" => constructor(owner.abi_encode()),
+                "clearinghouse-core" => core_constructor(owner, &deployed_programs)?,
+                _ => Vec::new(),
+            };
+            let wasm = p.wasm(std::path::Path::new(root))?;
+            let init_code = pack::pack(&wasm, keccak256(&wasm).0)
+                .map_err(|e| format!("{}: {e}", p.name))?
+                .init_code();
+            let call = IStylusDeployer::deployCall {
+                initCode: init_code.into(),
+                initData: init_data.into(),
+                initValue: U256::ZERO,
+            };
+            let r = chain.send(owner, deployer, call.abi_encode(), U256::ZERO);
+            if !r.status {
+                return Err(format!("deploying {}: {r:?}", p.name));
+            }
+            let address =
+                IStylusDeployer::deployCall::abi_decode_returns(&r.output).map_err(|e| e.to_string())?;
+            setup_gas.push((format!("deploy, activate, construct {}", p.name), r.gas_used));
             deployed_programs.push((p.name, address));
         }
         let program = |name: &str| address_of(&deployed_programs, name);
         let risk_program = program("risk-program")?;
         let vault = program("vault")?;
         let clearinghouse = program("clearinghouse-core")?;
-        let (admin, views, accounts, trading, expiry, liquidation) = (
-            program("clearinghouse-admin")?,
-            program("clearinghouse-views")?,
-            program("clearinghouse-accounts")?,
-            program("clearinghouse-trading")?,
-            program("clearinghouse-expiry")?,
-            program("clearinghouse-liquidation")?,
-        );
 
         let deploy = |chain: &mut Devnet, name: &str, args: Vec<u8>| {
             chain
@@ -262,30 +305,6 @@ impl Engine {
             options,
             setup_gas,
         };
-        engine.step("vault constructor", owner, vault, constructor(owner.abi_encode()))?;
-        // The core's constructor delegatecalls the admin facet's `initialize` in the same
-        // transaction: nobody can initialise the clearinghouse in between.
-        let initialization = IClearinghouse::initializeCall {
-            owner,
-            vault,
-            riskProgram: risk_program,
-            viewsFacet: views,
-            accountsFacet: accounts,
-            tradingFacet: trading,
-            expiryFacet: expiry,
-            liquidationFacet: liquidation,
-            settlementDecimals: 6,
-        }
-        .abi_encode();
-        engine.step(
-            "clearinghouse constructor",
-            owner,
-            clearinghouse,
-            constructor(<(SolAddress, SolBytes)>::abi_encode_params(&(
-                admin,
-                Bytes::from(initialization),
-            ))),
-        )?;
         engine.step(
             "vault setRiskAdmin",
             owner,

@@ -13,7 +13,7 @@ use alloy_primitives::{Address, Bytes, FixedBytes};
 use alloy_sol_types::sol_data::{Address as SolAddress, Bytes as SolBytes};
 use alloy_sol_types::{SolCall, SolError, SolType};
 use common::*;
-use pm_e2e::deployment::{constructor, IClearinghouse};
+use pm_e2e::deployment::{artifact, constructor, IClearinghouse, IStylusDeployer};
 use pm_e2e::programs::wasm_of;
 
 fn program(e: &pm_e2e::deployment::Engine, name: &str) -> Address {
@@ -152,4 +152,43 @@ fn a_facet_answers_only_its_own_functions() {
     assert!(e.chain.call(e.owner, views, positions.clone()).status);
     let r = e.chain.call(e.owner, admin, positions);
     assert!(!r.status && r.output.is_empty(), "{r:?}");
+}
+
+/// The deployment deploys, activates and constructs each program in one transaction through the
+/// deployer contract (as `cargo stylus deploy` does): a constructor that fails reverts the
+/// deployment itself, so no unconstructed program is ever left for someone else to construct.
+#[test]
+fn the_deployer_constructs_in_the_deployment_transaction_or_deploys_nothing() {
+    let mut e = engine();
+    assert!(e
+        .setup_gas
+        .iter()
+        .all(|(label, _)| !label.ends_with(" constructor")));
+    let deployer = e
+        .chain
+        .deploy_artifact(e.owner, &artifact(ROOT, "StylusDeployer"), &[])
+        .unwrap();
+    let core = wasm_of(std::path::Path::new(ROOT), "clearinghouse-core").unwrap();
+    let init_code = stylus_devnet::pack::pack(&core, alloy_primitives::keccak256(&core).0)
+        .unwrap()
+        .init_code();
+    let not_initialize = IClearinghouse::setRiskAdminCall { riskAdmin: e.owner }.abi_encode();
+    let call = IStylusDeployer::deployCall {
+        initCode: init_code.into(),
+        initData: constructor(<(SolAddress, SolBytes)>::abi_encode_params(&(
+            program(&e, "clearinghouse-admin"),
+            Bytes::from(not_initialize),
+        )))
+        .into(),
+        initValue: alloy_primitives::U256::ZERO,
+    };
+    let r = e.send(e.owner, deployer, call.abi_encode());
+    reverted_with(&r, IStylusDeployer::ProgramInitializationFailed::SELECTOR);
+    let failed = IStylusDeployer::ProgramInitializationFailed::abi_decode(&r.output).unwrap();
+    assert_eq!(
+        &failed.reason[..4],
+        IClearinghouse::UnknownSelector::SELECTOR.as_slice()
+    );
+    // Nothing is left at the address the deployment would have used.
+    assert!(e.chain.code(failed.program).is_empty());
 }

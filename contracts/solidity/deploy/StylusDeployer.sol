@@ -1,0 +1,50 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+/// @notice Arbitrum's ArbWasm precompile: activates a deployed Stylus program.
+interface IArbWasm {
+    function activateProgram(address program) external payable returns (uint16 version, uint256 dataFee);
+}
+
+/// @title StylusDeployer
+/// @notice Deploys a Stylus program, activates it and calls its constructor in one transaction, as
+/// Arbitrum's Stylus deployer contract does for `cargo stylus deploy`: between a program's
+/// deployment and its constructor nobody can call the constructor first (and initialise it with
+/// their own owner), because there is no between.
+contract StylusDeployer {
+    /// ArbWasm's address.
+    IArbWasm internal constant ARB_WASM = IArbWasm(address(0x71));
+
+    /// A program was deployed, activated and (when given init data) constructed.
+    event ProgramDeployed(address indexed program, address indexed deployer);
+
+    /// The creation failed (empty or invalid init code, or an address already taken).
+    error ProgramDeploymentFailed();
+    /// The constructor call reverted; `reason` is its revert data.
+    error ProgramInitializationFailed(address program, bytes reason);
+    /// `initValue` exceeds the value sent.
+    error InitValueTooHigh(uint256 initValue, uint256 value);
+
+    /// @notice Deploys `initCode` (a Stylus program's deployment code), activates the program
+    /// (paying ArbWasm's data fee from the value sent, less `initValue`) and, unless `initData` is
+    /// empty, calls it with `initData` and `initValue` (the SDK constructor's calldata).
+    /// @return program The program's address.
+    function deploy(bytes calldata initCode, bytes calldata initData, uint256 initValue)
+        external
+        payable
+        returns (address program)
+    {
+        if (initValue > msg.value) revert InitValueTooHigh(initValue, msg.value);
+        bytes memory code = initCode;
+        assembly ("memory-safe") {
+            program := create(0, add(code, 0x20), mload(code))
+        }
+        if (program == address(0)) revert ProgramDeploymentFailed();
+        ARB_WASM.activateProgram{value: msg.value - initValue}(program);
+        if (initData.length != 0) {
+            (bool ok, bytes memory reason) = program.call{value: initValue}(initData);
+            if (!ok) revert ProgramInitializationFailed(program, reason);
+        }
+        emit ProgramDeployed(program, msg.sender);
+    }
+}

@@ -1,0 +1,60 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+import {Test} from "forge-std/Test.sol";
+import {StylusDeployer, IArbWasm} from "../../../contracts/solidity/deploy/StylusDeployer.sol";
+
+/// Stands in for the program: records its one constructor call, and reverts when told to.
+contract Constructed {
+    address public owner;
+
+    error NotAnOwner();
+
+    function construct(address owner_) external {
+        if (owner_ == address(0)) revert NotAnOwner();
+        owner = owner_;
+    }
+}
+
+/// Foundry's EVM has no ArbWasm and runs no wasm: a mock at 0x71 records activations, and an EVM
+/// contract stands in for the program. The devnet deploys the real programs through the same
+/// contract (crates/e2e/tests/routing.rs).
+contract StylusDeployerTest is Test {
+    address internal constant ARB_WASM = address(0x71);
+    StylusDeployer internal deployer;
+
+    function setUp() public {
+        vm.etch(ARB_WASM, hex"fe");
+        vm.mockCall(ARB_WASM, abi.encodeWithSelector(IArbWasm.activateProgram.selector), abi.encode(uint16(2), 0));
+        deployer = new StylusDeployer();
+    }
+
+    function test_deploy_activatesAndConstructsInOneCall() public {
+        address predicted = vm.computeCreateAddress(address(deployer), vm.getNonce(address(deployer)));
+        vm.expectCall(ARB_WASM, abi.encodeCall(IArbWasm.activateProgram, (predicted)));
+        address program =
+            deployer.deploy(type(Constructed).creationCode, abi.encodeCall(Constructed.construct, (address(0xB0B))), 0);
+        assertEq(program, predicted);
+        assertEq(Constructed(program).owner(), address(0xB0B));
+    }
+
+    function test_deploy_withoutInitDataOnlyActivates() public {
+        address program = deployer.deploy(type(Constructed).creationCode, "", 0);
+        assertEq(Constructed(program).owner(), address(0));
+    }
+
+    function test_deploy_revertsWholeWhenTheConstructorFails() public {
+        address predicted = vm.computeCreateAddress(address(deployer), vm.getNonce(address(deployer)));
+        bytes memory reason = abi.encodeWithSelector(Constructed.NotAnOwner.selector);
+        vm.expectRevert(abi.encodeWithSelector(StylusDeployer.ProgramInitializationFailed.selector, predicted, reason));
+        deployer.deploy(type(Constructed).creationCode, abi.encodeCall(Constructed.construct, (address(0))), 0);
+        assertEq(predicted.code.length, 0);
+    }
+
+    function test_deploy_revertsForEmptyCodeOrTooMuchInitValue() public {
+        vm.expectRevert(StylusDeployer.ProgramDeploymentFailed.selector);
+        deployer.deploy(hex"fe", "", 0);
+        vm.expectRevert(abi.encodeWithSelector(StylusDeployer.InitValueTooHigh.selector, 1, 0));
+        deployer.deploy(type(Constructed).creationCode, "", 1);
+    }
+}
