@@ -55,7 +55,7 @@ impl ClearinghouseCore {
     pub fn constructor(&mut self, admin_facet: Address, initialization: Bytes) -> Result<(), Vec<u8>> {
         let selector = initialization.get(..4).and_then(|s| <[u8; 4]>::try_from(s).ok());
         let not_initialize = || -> Vec<u8> {
-            ClearinghouseError::UnknownSelector(UnknownSelector {
+            ClearinghouseError::from(UnknownSelector {
                 selector: FixedBytes(selector.unwrap_or_default()),
             })
             .into()
@@ -144,7 +144,7 @@ impl ClearinghouseCore {
             .unwrap_or_default();
         match routing::facet_of(selector) {
             Some(facet) => self.clearinghouse.delegate(facet, calldata),
-            None => Err(ClearinghouseError::UnknownSelector(UnknownSelector {
+            None => Err(ClearinghouseError::from(UnknownSelector {
                 selector: FixedBytes(selector),
             })
             .into()),

@@ -26,7 +26,7 @@ impl Clearinghouse {
         }
         for band in [future_band, option_band] {
             if !(1..=MAX_BAND).contains(&band) {
-                return Err(ClearinghouseError::InvalidTradeBand(InvalidTradeBand {
+                return Err(ClearinghouseError::from(InvalidTradeBand {
                     band: I256::try_from(band).unwrap_or_default(),
                 }));
             }
@@ -61,7 +61,7 @@ impl Clearinghouse {
             return Ok(());
         }
         let wad = |v: i128| I256::try_from(v).unwrap_or_default();
-        Err(ClearinghouseError::TradePriceOutsideBand(TradePriceOutsideBand {
+        Err(ClearinghouseError::from(TradePriceOutsideBand {
             instrument,
             price: wad(price),
             mark: wad(quote.mark),

@@ -58,12 +58,12 @@ impl Clearinghouse {
         // admin facet's own address, the slot is empty, and initialising the facet's own storage
         // would make a shadow clearinghouse there.
         if self.facet(Facet::Admin).is_zero() {
-            return Err(ClearinghouseError::NotThroughCore(NotThroughCore {}));
+            return Err(ClearinghouseError::from(NotThroughCore {}));
         }
         // The owner is never zero once initialised: a transfer needs the successor to accept, and
         // the zero address cannot. So a non-zero owner means "initialised".
         if !self.ownership.owner().is_zero() {
-            return Err(ClearinghouseError::AlreadyInitialized(AlreadyInitialized {}));
+            return Err(ClearinghouseError::from(AlreadyInitialized {}));
         }
         for program in [
             vault,
@@ -77,7 +77,7 @@ impl Clearinghouse {
             ensure_contract(self.vm(), program)?;
         }
         if settlement_decimals > 18 {
-            return Err(ClearinghouseError::InvalidRiskParameters(InvalidRiskParameters {
+            return Err(ClearinghouseError::from(InvalidRiskParameters {
                 code: settlement_decimals,
             }));
         }
@@ -156,7 +156,7 @@ impl Clearinghouse {
     pub(crate) fn only_risk_admin(&self) -> Result<()> {
         let caller = self.vm().msg_sender();
         if !holds(caller, self.risk_admin.get()) {
-            return Err(ClearinghouseError::NotRiskAdmin(NotRiskAdmin { caller }));
+            return Err(ClearinghouseError::from(NotRiskAdmin { caller }));
         }
         Ok(())
     }
@@ -165,7 +165,7 @@ impl Clearinghouse {
     pub(crate) fn only_vol_oracle(&self) -> Result<()> {
         let caller = self.vm().msg_sender();
         if !holds(caller, self.vol_oracle.get()) {
-            return Err(ClearinghouseError::NotVolOracle(NotVolOracle { caller }));
+            return Err(ClearinghouseError::from(NotVolOracle { caller }));
         }
         Ok(())
     }

@@ -55,7 +55,7 @@ impl Clearinghouse {
         }
         let now = self.vm().block_timestamp();
         if expiry > now {
-            return Err(ClearinghouseError::ExpiryNotReached(ExpiryNotReached {
+            return Err(ClearinghouseError::from(ExpiryNotReached {
                 expiry: U256::from(expiry),
                 timestamp: U256::from(now),
             }));
@@ -72,19 +72,17 @@ impl Clearinghouse {
         let previous_updated = previous.map_or(U256::MAX, |r| r.updated_at);
         let first = !previous_updated.is_zero() && previous_updated < U256::from(expiry);
         if !first || updated < expiry || updated > expiry.saturating_add(heartbeat) {
-            return Err(ClearinghouseError::InvalidSettlementRound(
-                InvalidSettlementRound {
-                    underlying: U256::from(underlying),
-                    expiry: U256::from(expiry),
-                    roundId: round_id,
-                    updatedAt: round.updated_at,
-                    previousUpdatedAt: previous_updated,
-                },
-            ));
+            return Err(ClearinghouseError::from(InvalidSettlementRound {
+                underlying: U256::from(underlying),
+                expiry: U256::from(expiry),
+                roundId: round_id,
+                updatedAt: round.updated_at,
+                previousUpdatedAt: previous_updated,
+            }));
         }
         let price = to_wad(answer, decimals).ok_or_else(overflow)?;
         if price.is_zero() {
-            return Err(ClearinghouseError::InvalidPrice(InvalidPrice {
+            return Err(ClearinghouseError::from(InvalidPrice {
                 oracle: feed,
                 answer: round.answer,
             }));

@@ -79,7 +79,7 @@ impl Figures {
         if self.equity >= self.initial {
             return Ok(());
         }
-        Err(ClearinghouseError::InsufficientMargin(InsufficientMargin::of(
+        Err(ClearinghouseError::from(InsufficientMargin::of(
             account,
             self.equity.0,
             self.initial.0,

@@ -133,9 +133,7 @@ impl Clearinghouse {
     pub fn liquidate(&mut self, account: Address) -> Result<()> {
         let liquidator = self.vm().msg_sender();
         if liquidator == account {
-            return Err(ClearinghouseError::InvalidLiquidator(InvalidLiquidator {
-                liquidator,
-            }));
+            return Err(ClearinghouseError::from(InvalidLiquidator { liquidator }));
         }
         self.settle_expired(account)?;
         let decimals: u8 = self.settlement_decimals.get().to();
@@ -145,7 +143,7 @@ impl Clearinghouse {
             return self.resolve_bad_debt(account, before.equity, decimals);
         }
         let Some(plan) = plan else {
-            return Err(ClearinghouseError::NotLiquidatable(NotLiquidatable {
+            return Err(ClearinghouseError::from(NotLiquidatable {
                 account,
                 equity: before.equity.0,
                 maintenanceMargin: before.maintenance.0,
@@ -168,13 +166,11 @@ impl Clearinghouse {
         let remaining = self.book(account);
         let after = self.figures(self.collateral_value(account)?, &remaining)?;
         if health(&after) <= health(&before) {
-            return Err(ClearinghouseError::LiquidationDidNotImprove(
-                LiquidationDidNotImprove {
-                    account,
-                    healthBefore: health(&before),
-                    healthAfter: health(&after),
-                },
-            ));
+            return Err(ClearinghouseError::from(LiquidationDidNotImprove {
+                account,
+                healthBefore: health(&before),
+                healthAfter: health(&after),
+            }));
         }
         if remaining.is_empty() && after.equity.0.is_negative() {
             self.resolve_bad_debt(account, after.equity, decimals)?;
@@ -222,7 +218,7 @@ impl Clearinghouse {
                 .checked_add(part)
                 .filter(|n| size_in_range(*n))
                 .ok_or_else(|| {
-                    ClearinghouseError::InvalidSize(InvalidSize {
+                    ClearinghouseError::from(InvalidSize {
                         instrument: id,
                         size: I256::try_from(old.saturating_add(part)).unwrap_or_default(),
                     })

@@ -60,15 +60,10 @@ impl Clearinghouse {
     pub(crate) fn only_market_for(&self, account: Address) -> Result<Address> {
         let market = self.vm().msg_sender();
         if !self.markets.get(market) {
-            return Err(ClearinghouseError::MarketNotAuthorised(MarketNotAuthorised {
-                market,
-            }));
+            return Err(ClearinghouseError::from(MarketNotAuthorised { market }));
         }
         if !self.approvals.getter(account).get(market) {
-            return Err(ClearinghouseError::MarketNotApproved(MarketNotApproved {
-                account,
-                market,
-            }));
+            return Err(ClearinghouseError::from(MarketNotApproved { account, market }));
         }
         Ok(market)
     }

@@ -33,7 +33,7 @@ impl Clearinghouse {
         self.only_risk_admin()?;
         let n = self.underlyings.len();
         if correlations.len() != n.saturating_mul(n.saturating_sub(1)) / 2 {
-            return Err(ClearinghouseError::LengthMismatch(LengthMismatch {}));
+            return Err(ClearinghouseError::from(LengthMismatch {}));
         }
         self.store_scalars(grid_levels, &scalars);
         let mut values = correlations.iter();

@@ -48,7 +48,7 @@ impl Clearinghouse {
         match slot {
             None => {
                 if words.len() >= MAX_ACCOUNT_POSITIONS {
-                    return Err(ClearinghouseError::TooManyPositions(TooManyPositions {
+                    return Err(ClearinghouseError::from(TooManyPositions {
                         max: U256::from(MAX_ACCOUNT_POSITIONS),
                     }));
                 }

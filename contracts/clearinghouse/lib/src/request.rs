@@ -72,7 +72,7 @@ impl Clearinghouse {
                     let max_age = u.vol_max_age.get().to::<u64>();
                     let posted = u64::try_from(posted).unwrap_or(0);
                     if vol == 0 || now.saturating_sub(posted) > max_age {
-                        return Err(ClearinghouseError::StaleVolatility(StaleVolatility {
+                        return Err(ClearinghouseError::from(StaleVolatility {
                             underlying: U256::from(k),
                             updatedAt: U256::from(posted),
                             maxAge: U256::from(max_age),

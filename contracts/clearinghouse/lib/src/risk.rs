@@ -55,7 +55,7 @@ impl Clearinghouse {
     ) -> Result<Answer> {
         let request = self.build_request(collateral.to_usd_floor()?, positions, data, quotes)?;
         self.run_risk(&request, quotes)
-            .map_err(|code| ClearinghouseError::RiskCheckFailed(RiskCheckFailed { code }))
+            .map_err(|code| ClearinghouseError::from(RiskCheckFailed { code }))
     }
 
     /// Checks the stored parameters with the risk program (the code that will margin with them).
@@ -64,6 +64,6 @@ impl Clearinghouse {
         let request = self.build_request(0, &[], MarketData::Validation, 0)?;
         self.run_risk(&request, 0)
             .map(|_| ())
-            .map_err(|code| ClearinghouseError::InvalidRiskParameters(InvalidRiskParameters { code }))
+            .map_err(|code| ClearinghouseError::from(InvalidRiskParameters { code }))
     }
 }

@@ -22,7 +22,7 @@ fn vault_failed(e: CallError) -> ClearinghouseError {
         CallError::Revert(data) => data,
         _ => Vec::new(),
     };
-    ClearinghouseError::VaultCallFailed(VaultCallFailed {
+    ClearinghouseError::from(VaultCallFailed {
         reason: Bytes::from(reason),
     })
 }
@@ -36,11 +36,7 @@ impl Clearinghouse {
         let market = self.only_market_for(account)?;
         let cap = self.settle_caps.get(market);
         if amount.unsigned_abs() > cap {
-            return Err(ClearinghouseError::SettleAboveCap(SettleAboveCap {
-                market,
-                amount,
-                cap,
-            }));
+            return Err(ClearinghouseError::from(SettleAboveCap { market, amount, cap }));
         }
         self.vault_settle(account, market, amount)
     }

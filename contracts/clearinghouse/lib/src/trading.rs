@@ -30,7 +30,7 @@ pub type Change = (u128, i128, i128);
 /// The changes of a batch from its three arrays. Errors: `LengthMismatch`.
 pub fn changes_of(instruments: Vec<u128>, deltas: Vec<i128>, prices: Vec<i128>) -> Result<Vec<Change>> {
     if instruments.len() != deltas.len() || instruments.len() != prices.len() {
-        return Err(ClearinghouseError::LengthMismatch(LengthMismatch {}));
+        return Err(ClearinghouseError::from(LengthMismatch {}));
     }
     Ok(instruments
         .into_iter()
@@ -46,25 +46,23 @@ fn check_change(change: Change, old: i128, now: u64, listed: usize) -> Result<i1
     let (instrument, delta, price) = change;
     let spec = spec_of(instrument);
     if !valid(&spec, listed) {
-        return Err(ClearinghouseError::InvalidInstrument(InvalidInstrument {
-            instrument,
-        }));
+        return Err(ClearinghouseError::from(InvalidInstrument { instrument }));
     }
     if !tradable(&spec, now) {
-        return Err(ClearinghouseError::InstrumentNotTradable(InstrumentNotTradable {
+        return Err(ClearinghouseError::from(InstrumentNotTradable {
             instrument,
             timestamp: U256::from(now),
         }));
     }
     if !(0..=MAX_PRICE).contains(&price) {
-        return Err(ClearinghouseError::InvalidTradePrice(InvalidTradePrice {
+        return Err(ClearinghouseError::from(InvalidTradePrice {
             price: I256::try_from(price).unwrap_or_default(),
         }));
     }
     old.checked_add(delta)
         .filter(|n| delta != 0 && size_in_range(*n))
         .ok_or_else(|| {
-            ClearinghouseError::InvalidSize(InvalidSize {
+            ClearinghouseError::from(InvalidSize {
                 instrument,
                 size: I256::try_from(old.saturating_add(delta)).unwrap_or_default(),
             })
@@ -126,7 +124,7 @@ impl Clearinghouse {
     fn update(&mut self, account: Address, changes: &[Change]) -> Result<()> {
         let market = self.only_market_for(account)?;
         if changes.is_empty() {
-            return Err(ClearinghouseError::LengthMismatch(LengthMismatch {}));
+            return Err(ClearinghouseError::from(LengthMismatch {}));
         }
         let now = self.vm().block_timestamp();
         let listed = self.underlyings.len();

@@ -17,7 +17,7 @@ use crate::words::{halves, word_of};
 
 /// `UnknownUnderlying` for `index`.
 pub(crate) fn unknown(index: usize) -> ClearinghouseError {
-    ClearinghouseError::UnknownUnderlying(UnknownUnderlying {
+    ClearinghouseError::from(UnknownUnderlying {
         index: U256::from(index),
     })
 }
@@ -49,7 +49,7 @@ impl Clearinghouse {
             return Err(unknown(index));
         }
         if index >= MAX_UNDERLYINGS {
-            return Err(ClearinghouseError::TooManyUnderlyings(TooManyUnderlyings {
+            return Err(ClearinghouseError::from(TooManyUnderlyings {
                 max: U256::from(MAX_UNDERLYINGS),
             }));
         }
@@ -106,7 +106,7 @@ impl Clearinghouse {
     pub fn post_volatility(&mut self, underlying: u8, vol: i128) -> Result<()> {
         self.only_vol_oracle()?;
         if !(MIN_VOL..=MAX_VOL).contains(&vol) {
-            return Err(ClearinghouseError::InvalidVolatility(InvalidVolatility {
+            return Err(ClearinghouseError::from(InvalidVolatility {
                 vol: I256::try_from(vol).unwrap_or_default(),
             }));
         }
