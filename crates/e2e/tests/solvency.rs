@@ -196,3 +196,23 @@ fn attack_a_pumped_feed_cannot_be_withdrawn_against() {
     let after = e.withdrawable_usdc(a).unwrap();
     assert!(after > before && after <= before + 1_300, "{before} {after}");
 }
+
+/// Mango's second step: the attacker's two accounts, long and short against each other, close at
+/// the pumped mark, so the short pays the long's pumped gain in cash. At the live price the short's
+/// close is exempt (it only shrinks, equity unchanged); at the reference price it gives up the
+/// whole pump: a trade must pass at both when they are apart, so it is refused.
+#[test]
+fn attack_a_pumped_gain_cannot_be_realised_through_a_second_account() {
+    let mut e = engine();
+    let (a, b) = (e.chain.accounts[1], e.chain.accounts[2]);
+    e.open_account(a, 20_000).unwrap();
+    e.open_account(b, 20_000).unwrap();
+    let perp = instrument(0, 0, 0, 0);
+    let r = e.trade(e.perps, a, b, &[(perp, E18, 65_000 * E18)]).unwrap();
+    assert!(r.status, "{r:?}");
+    e.set_price(0, 650_000 * E8).unwrap();
+    let before = (positions(&mut e, a), positions(&mut e, b));
+    let r = e.trade(e.perps, a, b, &[(perp, -E18, 650_000 * E18)]).unwrap();
+    reverted_with(&r, IClearinghouse::InsufficientMargin::SELECTOR);
+    assert_eq!((positions(&mut e, a), positions(&mut e, b)), before);
+}

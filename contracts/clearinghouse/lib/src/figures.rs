@@ -5,6 +5,7 @@ use alloy_primitives::{Address, I256};
 use pm_risk::wire::Answer;
 
 use crate::errors::{ClearinghouseError, InsufficientMargin, Result};
+use crate::request::MarketData;
 use crate::storage::Clearinghouse;
 use crate::units::UsdWad;
 
@@ -91,9 +92,19 @@ impl Clearinghouse {
     /// The figures of `positions` (instrument id, size) with `collateral`. An empty book needs
     /// no prices. Errors: `RiskCheckFailed`, and those of `build_request`.
     pub(crate) fn figures(&self, collateral: UsdWad, positions: &[(u128, i128)]) -> Result<Figures> {
+        self.figures_at(collateral, positions, MarketData::Live)
+    }
+
+    /// [`Self::figures`] at the market data `data` (live, or the reference prices).
+    pub(crate) fn figures_at(
+        &self,
+        collateral: UsdWad,
+        positions: &[(u128, i128)],
+        data: MarketData,
+    ) -> Result<Figures> {
         if positions.is_empty() {
             return Ok(Figures::without_positions(collateral));
         }
-        Ok(Figures::of(&self.risk_answer(collateral, positions, 0)?))
+        Ok(Figures::of(&self.risk_answer_at(collateral, positions, 0, data)?))
     }
 }

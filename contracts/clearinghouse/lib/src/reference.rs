@@ -61,13 +61,9 @@ impl Clearinghouse {
         halves(self.reference_prices.get(k).unwrap_or_default()).0
     }
 
-    /// The figures a withdrawal is judged at: those at the live prices, or, when some held
-    /// underlying's reference price is set and further than the tolerance from its live price,
-    /// the worse (less free collateral) of those and the figures at the reference prices.
-    /// Errors: those of a margin check.
-    pub(crate) fn withdrawal_figures(&self, collateral: UsdWad, book: &[(u128, i128)]) -> Result<Figures> {
-        let live = self.figures(collateral, book)?;
-        let mut apart = false;
+    /// Whether some underlying of `book` has a reference price set and further than the
+    /// tolerance from its live price. Errors: the price errors of its feed.
+    pub(crate) fn references_apart(&self, book: &[(u128, i128)]) -> Result<bool> {
         let mut seen = 0u32;
         for (id, _) in book {
             let k = spec_of(*id).underlying;
@@ -80,13 +76,23 @@ impl Clearinghouse {
             if reference > 0 {
                 let price = self.underlying_price(usize::from(k))?;
                 let gap = price.saturating_sub(reference).saturating_abs();
-                apart |= gap.saturating_mul(1_000) > price.saturating_mul(TOLERANCE_PER_MILLE);
+                if gap.saturating_mul(1_000) > price.saturating_mul(TOLERANCE_PER_MILLE) {
+                    return Ok(true);
+                }
             }
         }
-        if !apart {
+        Ok(false)
+    }
+
+    /// The figures a withdrawal is judged at: those at the live prices, or, when the references
+    /// of `book` are apart, the worse (less free collateral) of those and the figures at the
+    /// reference prices. Errors: those of a margin check.
+    pub(crate) fn withdrawal_figures(&self, collateral: UsdWad, book: &[(u128, i128)]) -> Result<Figures> {
+        let live = self.figures(collateral, book)?;
+        if !self.references_apart(book)? {
             return Ok(live);
         }
-        let at_reference = Figures::of(&self.risk_answer_at(collateral, book, 0, MarketData::Reference)?);
+        let at_reference = self.figures_at(collateral, book, MarketData::Reference)?;
         let free = |f: &Figures| f.equity.0.saturating_sub(f.initial.0);
         Ok(if free(&at_reference) < free(&live) {
             at_reference

@@ -1,6 +1,7 @@
-//! The reference price rule, pure: a lagged price per underlying that withdrawals are also judged
-//! at, so a feed pumped for a short time does not let an account withdraw a gain it has not
-//! realised (Mango Markets, October 2022).
+//! The reference price rule, pure: a lagged price per underlying that withdrawals and trades are
+//! also judged at, so a feed pumped for a short time does not let an account withdraw a gain it has
+//! not realised, nor realise it through a trade with its own second account (Mango Markets,
+//! October 2022).
 //!
 //! Anyone may move an underlying's reference towards its live price; each update moves it by at
 //! most [`REFERENCE_STEP`] of itself per hour since the last update (an hour at most counts), and

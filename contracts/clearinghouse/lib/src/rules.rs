@@ -11,6 +11,10 @@
 //!    maintenance margin) is lower than before, both within [`grace`] (the rounding of the cash
 //!    and of the valuation). Closing the hedge leg of a hedged book (health falls), or closing at
 //!    a price worse than the mark (equity falls), is not exempt: it needs initial margin.
+//!
+//! Rules 2 and 3 hold at the live prices and, when an underlying's reference price is apart from
+//! its live one, at the reference prices too ([`crate::reference_rule`]): a pumped feed cannot be
+//! realised through a trade.
 
 use alloy_primitives::I256;
 use pm_common::scaling::pow10;

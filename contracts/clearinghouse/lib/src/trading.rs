@@ -19,13 +19,23 @@ use crate::errors::{
 use crate::events::PositionUpdated;
 use crate::figures::{Figures, MarginTuple};
 use crate::instrument::{cash_for, is_reduction, size_in_range, spec_of, tradable, valid};
+use crate::request::MarketData;
 use crate::rules::{exempt, grace};
 use crate::storage::Clearinghouse;
-use crate::units::TokenUnits;
+use crate::units::{TokenUnits, UsdWad};
 
 /// One requested change: instrument id, size change (units, 18 decimals), price per unit
 /// (USD, 18 decimals).
 pub type Change = (u128, i128, i128);
+
+/// What a change set is judged against: the account, its collateral and book before the
+/// changes (only when every change shrinks a position: nothing else may be exempt), and the
+/// rounding grace of the exemption.
+struct Judged<'a> {
+    account: Address,
+    before: Option<(UsdWad, &'a [(u128, i128)])>,
+    grace: UsdWad,
+}
 
 /// The changes of a batch from its three arrays. Errors: `LengthMismatch`.
 pub fn changes_of(instruments: Vec<u128>, deltas: Vec<i128>, prices: Vec<i128>) -> Result<Vec<Change>> {
@@ -120,7 +130,9 @@ impl Clearinghouse {
     }
 
     /// Applies `changes` for the calling market and judges the account once after them
-    /// ([`crate::rules`]): each price in its band, then initial margin unless exempt.
+    /// ([`crate::rules`]): each price in its band, then initial margin unless exempt, at the live
+    /// prices and, when the references of its underlyings are apart, at the reference prices too
+    /// ([`crate::reference_rule`]).
     fn update(&mut self, account: Address, changes: &[Change]) -> Result<()> {
         let market = self.only_market_for(account)?;
         if changes.is_empty() {
@@ -173,29 +185,46 @@ impl Clearinghouse {
             .chain(rest.iter().copied())
             .collect();
         let quotes = u16::try_from(moved.len()).map_err(|_| overflow())?;
-        let answer = self.risk_answer(self.collateral_value(account)?, &quoted, quotes)?;
+        let collateral = self.collateral_value(account)?;
+        let answer = self.risk_answer(collateral, &quoted, quotes)?;
         for &(instrument, _, price) in changes {
             let at = moved.iter().position(|m| m.0 == instrument);
             let quote = at.and_then(|i| answer.quotes.get(i)).ok_or_else(overflow)?;
             self.check_band(instrument, price, quote)?;
         }
-        let after = Figures::of(&answer);
+        let before_book: Vec<(u128, i128)> = moved
+            .iter()
+            .filter(|m| m.1 != 0)
+            .map(|m| (m.0, m.1))
+            .chain(rest)
+            .collect();
+        let judged = Judged {
+            account,
+            before: collateral_before.map(|c| (c, before_book.as_slice())),
+            grace: grace(changes.len(), decimals),
+        };
+        self.judge(&judged, Figures::of(&answer), MarketData::Live)?;
+        // A pumped feed: the trade must also pass at the reference prices (Mango).
+        if self.references_apart(&quoted)? {
+            let after = self.figures_at(collateral, &quoted, MarketData::Reference)?;
+            self.judge(&judged, after, MarketData::Reference)?;
+        }
+        Ok(())
+    }
+
+    /// Initial margin `after` the changes, unless they are exempt against the figures before
+    /// them at the same market data `data`. Errors: `InsufficientMargin`, those of a check.
+    fn judge(&self, judged: &Judged<'_>, after: Figures, data: MarketData) -> Result<()> {
         if after.equity >= after.initial {
             return Ok(());
         }
-        if let Some(collateral) = collateral_before {
-            let before_book: Vec<(u128, i128)> = moved
-                .iter()
-                .filter(|m| m.1 != 0)
-                .map(|m| (m.0, m.1))
-                .chain(rest)
-                .collect();
-            let before = self.figures(collateral, &before_book)?;
-            if exempt(&before, &after, grace(changes.len(), decimals)) {
+        if let Some((collateral, book)) = judged.before {
+            let before = self.figures_at(collateral, book, data)?;
+            if exempt(&before, &after, judged.grace) {
                 return Ok(());
             }
         }
-        after.require_initial(account)
+        after.require_initial(judged.account)
     }
 
     /// The account's book after `changes` (as `update` would apply them) and the cash they move,

@@ -109,3 +109,57 @@ fn near_the_reference_withdrawals_are_judged_at_the_live_prices_and_the_risk_adm
         (equity, initial)
     );
 }
+
+/// Mango's second step: realising a pumped gain through a trade with one's own second account.
+/// A trade must also pass at the reference prices when they are apart from the live ones.
+#[test]
+fn a_trade_at_a_pumped_mark_must_also_pass_at_the_reference_prices() {
+    let chain = listed_chain();
+    // ALICE long 1 BTC perp, BOB short 1 against her (two accounts of one owner).
+    trade(&chain, ALICE, perp(BTC), E18, 60_000 * E18);
+    trade(&chain, BOB, perp(BTC), -E18, 60_000 * E18);
+    chain.set_collateral(CAROL, 200_000 * E18);
+    chain.as_(CAROL).ch().approve_market(MARKET, true);
+    chain.set_price(BTC_FEED, PUMPED);
+    // BOB closes his short at the pumped mark, paying ALICE's gain in cash: at the live price
+    // the close is exempt (equity unchanged, health up), at the reference price it gives up
+    // 540,000 USD of equity: refused.
+    let err = chain
+        .as_(MARKET)
+        .ch()
+        .update_position(BOB, perp(BTC), E18, 600_000 * E18)
+        .unwrap_err();
+    assert!(
+        err.decode::<pm_clearinghouse::errors::InsufficientMargin>()
+            .is_some(),
+        "{err:?}"
+    );
+    // CAROL (200,000 USD) buys at the pumped mark: at the live price she paid 600,000 for what
+    // is worth 600,000; at the reference price she paid 540,000 too much and is far below her
+    // initial margin: refused. (The native host does not undo BOB's refused call; on-chain the
+    // revert does.)
+    let err = chain
+        .as_(MARKET)
+        .ch()
+        .update_position(CAROL, perp(BTC), E18, 600_000 * E18)
+        .unwrap_err();
+    assert!(
+        err.decode::<pm_clearinghouse::errors::InsufficientMargin>()
+            .is_some(),
+        "{err:?}"
+    );
+}
+
+/// Near its reference a market trades as before: one more read per underlying, no second check.
+#[test]
+fn a_trade_near_the_reference_is_judged_at_the_live_prices_alone() {
+    let chain = listed_chain();
+    chain.set_price(BTC_FEED, 60_240 * 100_000_000);
+    let calls = chain.calls().len();
+    trade(&chain, ALICE, perp(BTC), E18, 60_240 * E18);
+    let risk_calls = chain.calls()[calls..]
+        .iter()
+        .filter(|c| c.to == RISK_PROGRAM)
+        .count();
+    assert_eq!(risk_calls, 1);
+}
