@@ -507,37 +507,15 @@ impl Engine {
 
     /// The vault's USDC ledger of `account`: (balance, debt), token units.
     pub fn usdc_ledger(&mut self, account: Address) -> Result<(U256, U256), String> {
-        let balance = self.chain.call(
-            self.owner,
-            self.vault,
-            IVault::balanceOfCall {
-                account,
-                token: self.usdc,
-            }
-            .abi_encode(),
-        );
-        let debt = self.chain.call(
-            self.owner,
-            self.vault,
-            IVault::debtOfCall { account }.abi_encode(),
-        );
-        if !balance.status || !debt.status {
-            return Err(format!("vault views failed: {balance:?} {debt:?}"));
-        }
-        Ok((
-            IVault::balanceOfCall::abi_decode_returns(&balance.output).map_err(|e| e.to_string())?,
-            IVault::debtOfCall::abi_decode_returns(&debt.output).map_err(|e| e.to_string())?,
-        ))
+        let token = self.usdc;
+        let balance = self.view(self.vault, IVault::balanceOfCall { account, token })?;
+        let debt = self.view(self.vault, IVault::debtOfCall { account })?;
+        Ok((balance, debt))
     }
 
     /// The USDC tokens the vault holds (the token's `balanceOf`), token units.
     pub fn vault_usdc_held(&mut self) -> Result<U256, String> {
-        let r = self.chain.call(
-            self.owner,
-            self.usdc,
-            IHelpers::balanceOfCall { account: self.vault }.abi_encode(),
-        );
-        IHelpers::balanceOfCall::abi_decode_returns(&r.output).map_err(|e| e.to_string())
+        self.view(self.usdc, IHelpers::balanceOfCall { account: self.vault })
     }
 
     /// Mints `usdc` whole USDC to `account`, deposits them in the vault and approves both markets.
@@ -646,17 +624,19 @@ impl Engine {
         Ok(b.to_vec())
     }
 
+    /// `call` on `to` as an `eth_call` from the owner, decoded. Errors: the call reverts, or
+    /// its answer does not decode.
+    pub fn view<C: SolCall>(&mut self, to: Address, call: C) -> Result<C::Return, String> {
+        let r = self.chain.call(self.owner, to, call.abi_encode());
+        if !r.status {
+            return Err(format!("{} failed: {r:?}", C::SIGNATURE));
+        }
+        C::abi_decode_returns(&r.output).map_err(|e| e.to_string())
+    }
+
     /// The vault's collateral value of `account` (USD, 18 decimals).
     pub fn collateral_value(&mut self, account: Address) -> Result<I256, String> {
-        let r = self.chain.call(
-            self.owner,
-            self.vault,
-            IVault::collateralValueCall { account }.abi_encode(),
-        );
-        if !r.status {
-            return Err(format!("collateralValue failed: {r:?}"));
-        }
-        IVault::collateralValueCall::abi_decode_returns(&r.output).map_err(|e| e.to_string())
+        self.view(self.vault, IVault::collateralValueCall { account })
     }
 
     /// Sets underlying `index`'s feed to `price` (USD, 8 decimals), stamped now.
@@ -854,15 +834,7 @@ impl Engine {
 
     /// The account's book (instrument ids and sizes), from the views facet.
     pub fn positions(&mut self, account: Address) -> Result<(Vec<u128>, Vec<i128>), String> {
-        let r = self.chain.call(
-            account,
-            self.clearinghouse,
-            IClearinghouse::positionsCall { account }.abi_encode(),
-        );
-        if !r.status {
-            return Err(format!("positions failed: {r:?}"));
-        }
-        let p = IClearinghouse::positionsCall::abi_decode_returns(&r.output).map_err(|e| e.to_string())?;
+        let p = self.view(self.clearinghouse, IClearinghouse::positionsCall { account })?;
         Ok((p.instruments, p.sizes))
     }
 
@@ -871,15 +843,10 @@ impl Engine {
         &mut self,
         account: Address,
     ) -> Result<IClearinghouse::liquidationQuoteReturn, String> {
-        let r = self.chain.call(
-            self.owner,
+        self.view(
             self.clearinghouse,
-            IClearinghouse::liquidationQuoteCall { account }.abi_encode(),
-        );
-        if !r.status {
-            return Err(format!("liquidationQuote failed: {r:?}"));
-        }
-        IClearinghouse::liquidationQuoteCall::abi_decode_returns(&r.output).map_err(|e| e.to_string())
+            IClearinghouse::liquidationQuoteCall { account },
+        )
     }
 
     /// `keeper` liquidates `account`: the receipt.
@@ -891,33 +858,16 @@ impl Engine {
     /// `insuranceFund()`: the fund's vault account, its USDC balance (token units) and the bad
     /// debt recorded.
     pub fn insurance_fund(&mut self) -> Result<IClearinghouse::insuranceFundReturn, String> {
-        let r = self.chain.call(
-            self.owner,
-            self.clearinghouse,
-            IClearinghouse::insuranceFundCall {}.abi_encode(),
-        );
-        if !r.status {
-            return Err(format!("insuranceFund failed: {r:?}"));
-        }
-        IClearinghouse::insuranceFundCall::abi_decode_returns(&r.output).map_err(|e| e.to_string())
+        self.view(self.clearinghouse, IClearinghouse::insuranceFundCall {})
     }
 
     /// How many whole USDC `account` may withdraw now (the clearinghouse's `withdrawable`).
     pub fn withdrawable_usdc(&mut self, account: Address) -> Result<u64, String> {
-        let r = self.chain.call(
-            account,
+        let token = self.usdc;
+        let units = self.view(
             self.clearinghouse,
-            IClearinghouse::withdrawableCall {
-                account,
-                token: self.usdc,
-            }
-            .abi_encode(),
-        );
-        if !r.status {
-            return Err(format!("withdrawable failed: {r:?}"));
-        }
-        let units =
-            IClearinghouse::withdrawableCall::abi_decode_returns(&r.output).map_err(|e| e.to_string())?;
+            IClearinghouse::withdrawableCall { account, token },
+        )?;
         Ok((units / U256::from(USDC)).saturating_to())
     }
 

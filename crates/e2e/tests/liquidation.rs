@@ -202,26 +202,10 @@ fn gas_of_a_liquidation() {
             "liquidate_gas_cached": gas[1],
         }));
     }
-    let path = format!("{ROOT}/test/results/liquidation-gas.json");
-    let got = serde_json::to_string_pretty(&serde_json::json!({
-        "what": "a keeper liquidates an account of N positions (5 BTC perps and N-1 options over 1 to 4 underlyings, withdrawn to its initial margin, then BTC down by 1% steps until it is below maintenance): one transaction taking the quoted slice of every position, three margin checks (the account before and after, the keeper after), the cash and the fund's share; *_cached: every program in Arbitrum's program cache",
-        "rows": rows,
-    }))
-    .unwrap()
-        + "\n";
-    if std::env::var_os("UPDATE_GAS").is_some() {
-        std::fs::write(&path, &got).unwrap();
-    }
-    let want: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&path).expect("run with UPDATE_GAS=1")).unwrap();
-    for (g, w) in rows.iter().zip(want["rows"].as_array().unwrap()) {
-        for key in ["liquidate_gas", "liquidate_gas_cached"] {
-            let (g, w) = (g[key].as_u64().unwrap(), w[key].as_u64().unwrap());
-            assert!(g <= w + w / 50, "{key} regressed: {g} > {w} + 2%");
-            assert!(
-                g + g / 50 >= w,
-                "{key} improved: {g} < {w}; regenerate with UPDATE_GAS=1"
-            );
-        }
-    }
+    common::gas_results::check_gas_results(
+        "liquidation-gas.json",
+        "a keeper liquidates an account of N positions (5 BTC perps and N-1 options over 1 to 4 underlyings, withdrawn to its initial margin, then BTC down by 1% steps until it is below maintenance): one transaction taking the quoted slice of every position, three margin checks (the account before and after, the keeper after), the cash and the fund's share; *_cached: every program in Arbitrum's program cache",
+        &rows,
+        &["liquidate_gas", "liquidate_gas_cached"],
+    );
 }

@@ -9,10 +9,11 @@
 //! Needs `script/build-wasm.sh` and `forge build` first (script/test.sh runs both before this).
 #![cfg(feature = "e2e")]
 
-use alloy_sol_types::SolCall;
-use pm_e2e::deployment::{Engine, IClearinghouse};
+mod common;
 
-const ROOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../..");
+use alloy_sol_types::SolCall;
+use common::ROOT;
+use pm_e2e::deployment::{Engine, IClearinghouse};
 
 struct Row {
     trade_gas: u64,
@@ -71,31 +72,10 @@ fn gas_of_a_margin_check_through_a_market_trade() {
             "account_margin_gas_cached": cached.view_gas,
         }));
     }
-    let path = format!("{ROOT}/test/results/gas.json");
-    let got = serde_json::to_string_pretty(&serde_json::json!({
-        "what": "an account holding N-1 options opens its N-th through OptionsMarket.accept (both sides' updates and margin checks; the taker holds one position), and accountMargin of the N-position account (an eth_call); options on 1 to 4 underlyings, 4 strikes, 4 expiries; *_cached: every program in Arbitrum's program cache (ArbWasmCache.cacheProgram), so calls pay only the cached entry cost",
-        "rows": rows,
-    }))
-    .unwrap()
-        + "\n";
-    if std::env::var_os("UPDATE_GAS").is_some() {
-        std::fs::write(&path, &got).unwrap();
-    }
-    let want: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&path).expect("run with UPDATE_GAS=1")).unwrap();
-    for (g, w) in rows.iter().zip(want["rows"].as_array().unwrap()) {
-        for key in [
-            "trade_gas",
-            "trade_gas_cached",
-            "account_margin_gas",
-            "account_margin_gas_cached",
-        ] {
-            let (g, w) = (g[key].as_u64().unwrap(), w[key].as_u64().unwrap());
-            assert!(g <= w + w / 50, "{key} regressed: {g} > {w} + 2%");
-            assert!(
-                g + g / 50 >= w,
-                "{key} improved: {g} < {w}; regenerate with UPDATE_GAS=1"
-            );
-        }
-    }
+    common::gas_results::check_gas_results(
+        "gas.json",
+        "an account holding N-1 options opens its N-th through OptionsMarket.accept (both sides' updates and margin checks; the taker holds one position), and accountMargin of the N-position account (an eth_call); options on 1 to 4 underlyings, 4 strikes, 4 expiries; *_cached: every program in Arbitrum's program cache (ArbWasmCache.cacheProgram), so calls pay only the cached entry cost",
+        &rows,
+        &["trade_gas", "trade_gas_cached", "account_margin_gas", "account_margin_gas_cached"],
+    );
 }

@@ -4,13 +4,14 @@
 //! (`test/results/risk-program-gas.json`; regenerate with `UPDATE_GAS=1`).
 #![cfg(feature = "e2e")]
 
+mod common;
+
 use alloy_primitives::{Address, U256};
+use common::ROOT;
 use pm_risk::fixed::WAD;
 use pm_risk::wire::{self, Request};
 use pm_risk::{defaults, liquidation, margin, Account, Instrument, Market, Position, Underlying};
 use stylus_devnet::Devnet;
-
-const ROOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../..");
 
 fn deploy(chain: &mut Devnet) -> Address {
     let wasm = pm_e2e::programs::wasm_of(std::path::Path::new(ROOT), "risk-program").unwrap();
@@ -158,27 +159,5 @@ fn gas_of_a_margin_computation() {
         println!("{positions:>10} {n:>12} {program_gas:>14} {:>12}", r.gas_used);
         rows.push(serde_json::json!({ "positions": positions, "underlyings": n, "program_gas": program_gas, "tx_gas": r.gas_used }));
     }
-    let path = format!("{ROOT}/test/results/risk-program-gas.json");
-    let got = serde_json::to_string_pretty(&serde_json::json!({
-        "what": "the stateless risk program alone, called directly: program gas = tx gas - 21,000 - calldata gas; options books (calls and puts, 4 strikes, 4 expiries)",
-        "rows": rows,
-    }))
-    .unwrap() + "\n";
-    if std::env::var_os("UPDATE_GAS").is_some() {
-        std::fs::write(&path, &got).unwrap();
-    }
-    let want: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&path).expect("run with UPDATE_GAS=1")).unwrap();
-    // A regression of more than 2% fails; an improvement asks for the file to be regenerated.
-    for (g, w) in rows.iter().zip(want["rows"].as_array().unwrap()) {
-        let (g, w) = (
-            g["program_gas"].as_u64().unwrap(),
-            w["program_gas"].as_u64().unwrap(),
-        );
-        assert!(g <= w + w / 50, "gas regressed: {g} > {w} + 2%");
-        assert!(
-            g + g / 50 >= w,
-            "gas improved: {g} < {w}; regenerate with UPDATE_GAS=1"
-        );
-    }
+    common::gas_results::check_gas_results("risk-program-gas.json", "the stateless risk program alone, called directly: program gas = tx gas - 21,000 - calldata gas; options books (calls and puts, 4 strikes, 4 expiries)", &rows, &["program_gas"]);
 }

@@ -2,6 +2,8 @@
 // Each test binary uses some of these.
 #![allow(dead_code)]
 
+pub mod gas_results;
+
 use alloy_primitives::{Address, I256};
 use pm_e2e::deployment::{instrument, Engine, E18, E8};
 use stylus_devnet::Receipt;
