@@ -59,6 +59,8 @@ interface IClearinghouse {
         int256 fundShare,
         int256 fundTopUp
     );
+    /// The risk admin set the liquidation parameters (fractions with 18 decimals).
+    event LiquidationParamsSet(int128 maxDiscount, int128 targetBuffer, int128 fundShare, int128 minReward);
     /// A liquidation left the account with no positions and negative equity: the insurance fund paid
     /// `coveredByFund` of it, and `uncovered` was recorded as bad debt (settlement-token units).
     event BadDebt(address indexed account, uint256 coveredByFund, uint256 uncovered);
@@ -144,6 +146,10 @@ interface IClearinghouse {
     error InvalidSettlementRound(uint256 underlying, uint256 expiry, uint80 roundId, uint256 updatedAt, uint256 previousUpdatedAt);
     /// A market's `settle` moves more than the owner lets it move in one call (settlement-token units).
     error SettleAboveCap(address market, int256 amount, uint256 cap);
+    /// A liquidation parameter is out of its range (fractions with 18 decimals): the largest discount
+    /// in (0, 50%], the buffer in (0, 100%], the fund's share in [0, 100%], the least reward in [0,
+    /// the largest discount].
+    error InvalidLiquidationParams(int128 maxDiscount, int128 targetBuffer, int128 fundShare, int128 minReward);
     /// The account's equity is not below its maintenance margin (or it owes none): nothing to liquidate.
     error NotLiquidatable(address account, int256 equity, int256 maintenanceMargin);
     /// An account cannot liquidate itself.
@@ -244,6 +250,14 @@ interface IClearinghouse {
     ///      not positive semi-definite: code 15).
     function setRiskParams(uint8 gridLevels, int128[8] calldata scalars, int128[] memory correlations) external;
 
+    /// @notice Sets the liquidation parameters (fractions with 18 decimals): `maxDiscount`, the largest
+    ///      discount rate, in (0, 50%] (default 10%); `targetBuffer`, how far above maintenance a
+    ///      liquidation leaves the account, in (0, 100%] (10%); `fundShare`, the insurance fund's
+    ///      share of a discount, in [0, 100%] (25%); `minReward`, the least a keeper earns of the
+    ///      margin it takes over (the fund pays the rest), in [0, maxDiscount] (1%).
+    /// @dev Errors: `NotRiskAdmin`, `InvalidLiquidationParams`.
+    function setLiquidationParams(int128 maxDiscount, int128 targetBuffer, int128 fundShare, int128 minReward) external;
+
     /// @notice Sets how far a trade price may lie from the engine's mark on underlying `underlying`, as
     ///      fractions of its price (18 decimals, each in (0, 50%]): `futureBand` for perps and
     ///      futures (around the price), `optionBand` for options (around the Black-76 premium at the
@@ -300,6 +314,13 @@ interface IClearinghouse {
     /// @return futureBand perps and futures
     /// @return optionBand options' premiums
     function tradeBands(uint8 underlying) external view returns (int128 futureBand, int128 optionBand);
+
+    /// @notice The liquidation parameters in force (the defaults until the risk admin sets them).
+    /// @return maxDiscount the largest discount rate, of the maintenance margin taken over (18 decimals)
+    /// @return targetBuffer how far above maintenance a liquidation leaves the account (18 decimals)
+    /// @return fundShare the insurance fund's share of a discount (18 decimals)
+    /// @return minReward the least a keeper earns of the margin it takes over (18 decimals)
+    function liquidationParams() external view returns (int128 maxDiscount, int128 targetBuffer, int128 fundShare, int128 minReward);
 
     /// @notice How many underlyings are listed.
     /// @return count the listed underlyings are indices 0 to `count` − 1.

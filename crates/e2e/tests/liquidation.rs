@@ -110,7 +110,8 @@ fn a_keeper_liquidates_an_account_below_maintenance_after_a_shock() {
     reverted_with(&r, IClearinghouse::NotLiquidatable::SELECTOR);
 }
 
-/// A liquidation reads live prices: a stale round or a zero answer stops it (and changes nothing).
+/// A liquidation reads live prices: a stale round, or a zero or negative answer, stops it (and
+/// changes nothing).
 #[test]
 fn a_liquidation_needs_a_valid_price() {
     let (mut e, alice, keeper) = liquidatable_book(1, 1, false);
@@ -120,9 +121,11 @@ fn a_liquidation_needs_a_valid_price() {
     e.post_vols().unwrap();
     let r = e.liquidate(keeper, alice);
     reverted_with(&r, IClearinghouse::StalePrice::SELECTOR);
-    e.set_price(0, 0).unwrap();
-    let r = e.liquidate(keeper, alice);
-    reverted_with(&r, IClearinghouse::InvalidPrice::SELECTOR);
+    for answer in [0, -1] {
+        e.set_price(0, answer).unwrap();
+        let r = e.liquidate(keeper, alice);
+        reverted_with(&r, IClearinghouse::InvalidPrice::SELECTOR);
+    }
     assert_eq!(positions(&mut e, keeper), (vec![], vec![]));
 }
 

@@ -20,6 +20,7 @@ extern crate alloc;
 use alloc::vec::Vec;
 
 use alloy_primitives::{Address, U256};
+use pm_clearinghouse::liquidation_plan::Params;
 use pm_clearinghouse::{Clearinghouse, ClearinghouseError};
 use stylus_sdk::prelude::*;
 
@@ -153,6 +154,28 @@ impl ClearinghouseAdmin {
     ) -> Result<(), ClearinghouseError> {
         self.clearinghouse
             .set_risk_params(grid_levels, scalars, correlations)
+    }
+
+    /// Sets the liquidation parameters (fractions with 18 decimals): `maxDiscount`, the largest
+    /// discount rate, in (0, 50%] (default 10%); `targetBuffer`, how far above maintenance a
+    /// liquidation leaves the account, in (0, 100%] (10%); `fundShare`, the insurance fund's
+    /// share of a discount, in [0, 100%] (25%); `minReward`, the least a keeper earns of the
+    /// margin it takes over (the fund pays the rest), in [0, maxDiscount] (1%).
+    ///
+    /// Errors: `NotRiskAdmin`, `InvalidLiquidationParams`.
+    pub fn set_liquidation_params(
+        &mut self,
+        max_discount: i128,
+        target_buffer: i128,
+        fund_share: i128,
+        min_reward: i128,
+    ) -> Result<(), ClearinghouseError> {
+        self.clearinghouse.set_liquidation_params(Params {
+            max_discount,
+            target_buffer,
+            fund_share,
+            min_reward,
+        })
     }
 
     /// Sets how far a trade price may lie from the engine's mark on underlying `underlying`, as

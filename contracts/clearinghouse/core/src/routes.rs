@@ -5,7 +5,7 @@
 use pm_clearinghouse::Facet;
 
 /// Every function of the facets and the facet that runs it.
-pub const ROUTES: [(&str, Facet); 36] = [
+pub const ROUTES: [(&str, Facet); 38] = [
     (
         "initialize(address,address,address,address,address,address,address,address,uint8)",
         Facet::Admin,
@@ -22,6 +22,7 @@ pub const ROUTES: [(&str, Facet); 36] = [
         Facet::Admin,
     ),
     ("setRiskParams(uint8,int128[8],int128[])", Facet::Admin),
+    ("setLiquidationParams(int128,int128,int128,int128)", Facet::Admin),
     ("setTradeBands(uint8,int128,int128)", Facet::Admin),
     ("postVolatility(uint8,int128)", Facet::Admin),
     ("owner()", Facet::Views),
@@ -31,6 +32,7 @@ pub const ROUTES: [(&str, Facet); 36] = [
     ("marketStatus(address,address)", Facet::Views),
     ("underlying(uint8)", Facet::Views),
     ("tradeBands(uint8)", Facet::Views),
+    ("liquidationParams()", Facet::Views),
     ("underlyingCount()", Facet::Views),
     ("instrumentId(uint8,uint8,uint64,uint128)", Facet::Views),
     ("positions(address)", Facet::Views),

@@ -101,6 +101,7 @@ every_error!(
     ExpiryNotReached,
     InvalidSettlementRound,
     SettleAboveCap,
+    InvalidLiquidationParams,
     NotLiquidatable,
     InvalidLiquidator,
     LiquidationDidNotImprove,

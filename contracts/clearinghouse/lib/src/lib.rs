@@ -54,6 +54,7 @@ mod expiry;
 mod facet;
 mod figures;
 mod liquidation;
+mod liquidation_params;
 pub mod liquidation_plan;
 mod markets;
 mod parameters;

@@ -62,7 +62,13 @@ impl Clearinghouse {
             });
         }
         let answer = self.risk_answer(collateral, &book, 0)?;
-        let plan = plan(answer.equity, answer.maintenance, collateral.to_usd_floor()?);
+        let params = self.liquidation_params();
+        let plan = plan(
+            answer.equity,
+            answer.maintenance,
+            collateral.to_usd_floor()?,
+            &params,
+        );
         Ok(Assessment {
             book,
             before: Figures::of(&answer),

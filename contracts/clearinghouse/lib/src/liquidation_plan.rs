@@ -41,15 +41,46 @@
 
 use pm_risk::fixed::{mul_div, Rounding, Usd, Wad, WAD};
 
-/// The largest discount rate, a fraction of the maintenance margin taken over (10%).
+/// The default largest discount rate, a fraction of the maintenance margin taken over (10%).
 pub const MAX_DISCOUNT: Wad = WAD / 10;
-/// How far above maintenance a liquidation leaves the account: `E' ≥ (1 + b) · M'` (10%).
+/// The default buffer: a liquidation leaves the account at `E' ≥ (1 + b) · M'` (10%).
 pub const TARGET_BUFFER: Wad = WAD / 10;
-/// The insurance fund's share of each discount (25%); the liquidator earns the rest.
+/// The default share of each discount the insurance fund takes (25%); the liquidator the rest.
 pub const FUND_SHARE: Wad = WAD / 4;
-/// The least a liquidator earns, a fraction of the maintenance margin taken over (1%): the fund
-/// pays what an insolvent account cannot.
+/// The default least a liquidator earns, a fraction of the maintenance margin taken over (1%):
+/// the fund pays what an insolvent account cannot.
 pub const MIN_REWARD: Wad = WAD / 100;
+
+/// The liquidation parameters the risk admin sets, each a fraction with 18 decimals.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Params {
+    /// The largest discount rate, in (0, 50%].
+    pub max_discount: Wad,
+    /// The buffer above maintenance a liquidation restores, in (0, 100%].
+    pub target_buffer: Wad,
+    /// The fund's share of a discount, in [0, 100%].
+    pub fund_share: Wad,
+    /// The least a liquidator earns (the fund pays the rest), in [0, max_discount].
+    pub min_reward: Wad,
+}
+
+impl Params {
+    /// The defaults: 10% cap, 10% buffer, 25% to the fund, 1% least reward.
+    pub const DEFAULT: Params = Params {
+        max_discount: MAX_DISCOUNT,
+        target_buffer: TARGET_BUFFER,
+        fund_share: FUND_SHARE,
+        min_reward: MIN_REWARD,
+    };
+
+    /// Whether each parameter lies in its range.
+    pub fn valid(&self) -> bool {
+        (1..=WAD / 2).contains(&self.max_discount)
+            && (1..=WAD).contains(&self.target_buffer)
+            && (0..=WAD).contains(&self.fund_share)
+            && (0..=self.max_discount).contains(&self.min_reward)
+    }
+}
 
 /// What a liquidation transfers, in the risk program's units.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -84,30 +115,37 @@ impl Plan {
 }
 
 /// The plan for an account with `equity`, `maintenance` margin and `collateral` (all USD with 6
-/// decimals, as the risk program answers them); `None` when the account is not liquidatable
-/// (equity at or above maintenance, or no maintenance margin) or a figure is out of range.
-pub fn plan(equity: Usd, maintenance: Usd, collateral: Usd) -> Option<Plan> {
+/// decimals, as the risk program answers them) under `params` (valid ones); `None` when the
+/// account is not liquidatable (equity at or above maintenance, or no maintenance margin) or a
+/// figure is out of range.
+pub fn plan(equity: Usd, maintenance: Usd, collateral: Usd, params: &Params) -> Option<Plan> {
+    let Params {
+        max_discount,
+        target_buffer,
+        fund_share,
+        min_reward,
+    } = *params;
     if maintenance <= 0 || equity >= maintenance {
         return None;
     }
     let shortfall = maintenance.checked_sub(equity)?;
     let discount_rate = mul_div(shortfall, WAD, maintenance, Rounding::Up)
         .ok()?
-        .min(MAX_DISCOUNT);
-    let target = mul_div(maintenance, WAD.checked_add(TARGET_BUFFER)?, WAD, Rounding::Up).ok()?;
+        .min(max_discount);
+    let target = mul_div(maintenance, WAD.checked_add(target_buffer)?, WAD, Rounding::Up).ok()?;
     // Two micro-dollars more than the target: room for the discount's rounding up.
     let needed = target.checked_sub(equity)?.checked_add(2)?;
-    let per_unit = WAD.checked_add(TARGET_BUFFER)?.checked_sub(discount_rate)?;
+    let per_unit = WAD.checked_add(target_buffer)?.checked_sub(discount_rate)?;
     let released = mul_div(maintenance, per_unit, WAD, Rounding::Down).ok()?;
     let fraction = mul_div(needed, WAD, released, Rounding::Up).ok()?.min(WAD);
     let positions_value = equity.checked_sub(collateral)?;
     let transfer_value = mul_div(positions_value, fraction, WAD, Rounding::Down).ok()?;
     let rate_taken = mul_div(discount_rate, fraction, WAD, Rounding::Up).ok()?;
     let full = mul_div(rate_taken, maintenance, WAD, Rounding::Up).ok()?;
-    let reward = full.checked_sub(mul_div(full, FUND_SHARE, WAD, Rounding::Down).ok()?)?;
+    let reward = full.checked_sub(mul_div(full, fund_share, WAD, Rounding::Down).ok()?)?;
     let discount = full.min(equity.max(0));
     let fund_share = discount.checked_sub(reward)?.max(0);
-    let least = mul_div(MIN_REWARD, fraction, WAD, Rounding::Down).ok()?;
+    let least = mul_div(min_reward, fraction, WAD, Rounding::Down).ok()?;
     let least = mul_div(least, maintenance, WAD, Rounding::Down).ok()?;
     let fund_top_up = least.checked_sub(discount.checked_sub(fund_share)?)?.max(0);
     Some(Plan {
@@ -134,6 +172,8 @@ pub fn slice(size: i128, fraction: Wad) -> Option<i128> {
 mod tests {
     use super::*;
 
+    const D: Params = Params::DEFAULT;
+
     const USD: Usd = 1_000_000;
 
     fn target_health_holds(p: &Plan, equity: Usd, maintenance: Usd) -> bool {
@@ -144,15 +184,15 @@ mod tests {
 
     #[test]
     fn nothing_to_liquidate_at_or_above_maintenance_or_without_margin() {
-        assert_eq!(plan(100 * USD, 100 * USD, 0), None);
-        assert_eq!(plan(101 * USD, 100 * USD, 0), None);
-        assert_eq!(plan(-5 * USD, 0, 0), None);
+        assert_eq!(plan(100 * USD, 100 * USD, 0, &D), None);
+        assert_eq!(plan(101 * USD, 100 * USD, 0, &D), None);
+        assert_eq!(plan(-5 * USD, 0, 0, &D), None);
     }
 
     #[test]
     fn a_slightly_unhealthy_account_gives_up_a_small_slice_at_a_small_discount() {
         // E = 95, M = 100, collateral 80 (positions worth 15): d = 5%.
-        let p = plan(95 * USD, 100 * USD, 80 * USD).unwrap();
+        let p = plan(95 * USD, 100 * USD, 80 * USD, &D).unwrap();
         assert_eq!(p.discount_rate, WAD / 20);
         // f = (110 − 95 + 0.000002) / (100 · 1.05) = 0.1428571619..., rounded up.
         assert_eq!(p.fraction, 142_857_161_904_761_905);
@@ -167,7 +207,7 @@ mod tests {
 
     #[test]
     fn the_discount_grows_with_the_shortfall_and_is_capped() {
-        let rate = |equity: Usd| plan(equity * USD, 100 * USD, 0).unwrap().discount_rate;
+        let rate = |equity: Usd| plan(equity * USD, 100 * USD, 0, &D).unwrap().discount_rate;
         assert!(rate(99) < rate(95) && rate(95) < rate(91));
         assert_eq!(rate(90), MAX_DISCOUNT);
         assert_eq!(rate(50), MAX_DISCOUNT);
@@ -178,7 +218,7 @@ mod tests {
     fn the_fraction_is_the_least_that_reaches_the_target_health() {
         for equity in [99, 95, 90, 70, 50, 30, 11] {
             let (e, m) = (equity * USD, 100 * USD);
-            let p = plan(e, m, 0).unwrap();
+            let p = plan(e, m, 0, &D).unwrap();
             assert!(p.fraction < WAD, "{equity}");
             assert!(target_health_holds(&p, e, m), "{equity}");
             // One unit less misses the target (before rounding the discount).
@@ -203,7 +243,7 @@ mod tests {
     #[test]
     fn an_account_at_or_below_the_discount_is_taken_whole() {
         // E ≤ d · M (10): f reaches 1, everything, and the discount is 10% of M.
-        let p = plan(10 * USD, 100 * USD, 0).unwrap();
+        let p = plan(10 * USD, 100 * USD, 0, &D).unwrap();
         assert_eq!(
             (p.fraction, p.discount, p.fund_share, p.fund_top_up),
             (WAD, 10 * USD, 5 * USD / 2, 0)
@@ -214,23 +254,23 @@ mod tests {
     fn an_account_pays_at_most_its_equity_first_to_the_liquidator() {
         // D = 10, the reward 7.50. E = 9: the account pays 9, 7.50 to the liquidator, 1.50 to
         // the fund; E = 4: all 4 to the liquidator, nothing to the fund, no top-up (above 1%).
-        let p = plan(9 * USD, 100 * USD, 0).unwrap();
+        let p = plan(9 * USD, 100 * USD, 0, &D).unwrap();
         assert_eq!(
             (p.fraction, p.discount, p.fund_share, p.fund_top_up),
             (WAD, 9 * USD, 3 * USD / 2, 0)
         );
-        let p = plan(4 * USD, 100 * USD, 0).unwrap();
+        let p = plan(4 * USD, 100 * USD, 0, &D).unwrap();
         assert_eq!((p.discount, p.fund_share, p.fund_top_up), (4 * USD, 0, 0));
         assert_eq!(p.liquidator_reward(), 4 * USD);
         // E = 0.40: the fund tops the liquidator up to 1% of the margin taken over.
-        let p = plan(USD * 2 / 5, 100 * USD, 0).unwrap();
+        let p = plan(USD * 2 / 5, 100 * USD, 0, &D).unwrap();
         assert_eq!(
             (p.discount, p.fund_share, p.fund_top_up),
             (USD * 2 / 5, 0, USD * 3 / 5)
         );
         // Insolvent: the account pays nothing; the fund owes 1% of M.
         for equity in [0, -40] {
-            let p = plan(equity * USD, 100 * USD, 0).unwrap();
+            let p = plan(equity * USD, 100 * USD, 0, &D).unwrap();
             assert_eq!((p.discount, p.fund_share, p.fund_top_up), (0, 0, USD), "{equity}");
         }
     }
@@ -238,9 +278,50 @@ mod tests {
     #[test]
     fn a_book_worth_less_than_nothing_is_paid_for_by_the_account() {
         // Short options: positions worth −30, collateral 120, E = 90, M = 100.
-        let p = plan(90 * USD, 100 * USD, 120 * USD).unwrap();
+        let p = plan(90 * USD, 100 * USD, 120 * USD, &D).unwrap();
         assert!(p.transfer_value < 0);
         assert!(p.from_liquidator().unwrap() < p.transfer_value);
+    }
+
+    #[test]
+    fn parameters_have_ranges_and_change_the_plan() {
+        assert!(D.valid());
+        for bad in [
+            Params { max_discount: 0, ..D },
+            Params {
+                max_discount: WAD / 2 + 1,
+                ..D
+            },
+            Params {
+                target_buffer: 0,
+                ..D
+            },
+            Params {
+                fund_share: WAD + 1,
+                ..D
+            },
+            Params {
+                min_reward: D.max_discount + 1,
+                ..D
+            },
+        ] {
+            assert!(!bad.valid(), "{bad:?}");
+        }
+        // A 2% cap and a 20% buffer: a smaller rate, a larger slice.
+        let p = plan(95 * USD, 100 * USD, 0, &D).unwrap();
+        let q = plan(
+            95 * USD,
+            100 * USD,
+            0,
+            &Params {
+                max_discount: WAD / 50,
+                target_buffer: WAD / 5,
+                ..D
+            },
+        )
+        .unwrap();
+        assert_eq!(q.discount_rate, WAD / 50);
+        assert!(q.fraction > p.fraction);
     }
 
     #[test]

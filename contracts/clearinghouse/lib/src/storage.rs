@@ -26,6 +26,7 @@
 //! | 101 | `bad_debts`: account => its part of `bad_debt` |
 //! | 102 | `settle_caps`: market => the most one `settle` moves, settlement-token units |
 //! | 103–118 | `reference_prices`: per underlying, (reference price, updated at), two `int128` ([`crate::reference_rule`]) |
+//! | 119–120 | `liquidation_params`: (largest discount, buffer), (fund share, least reward), two `int128` each (0: the defaults) |
 
 use alloc::vec::Vec;
 
@@ -67,6 +68,7 @@ pub struct Clearinghouse {
     pub(crate) bad_debts: StorageMap<Address, StorageU256>,
     pub(crate) settle_caps: StorageMap<Address, StorageU256>,
     pub(crate) reference_prices: StorageArray<StorageU256, MAX_UNDERLYINGS>,
+    pub(crate) liquidation_params: StorageArray<StorageU256, 2>,
 }
 
 /// One listed underlying: word 0 its feed (29 bytes), word 1 its implied vol (`int128`, high half)

@@ -104,6 +104,18 @@ impl ClearinghouseViews {
         self.clearinghouse.trade_bands(underlying)
     }
 
+    /// The liquidation parameters in force (the defaults until the risk admin sets them).
+    ///
+    /// Returns:
+    /// - `maxDiscount`: the largest discount rate, of the maintenance margin taken over (18 decimals)
+    /// - `targetBuffer`: how far above maintenance a liquidation leaves the account (18 decimals)
+    /// - `fundShare`: the insurance fund's share of a discount (18 decimals)
+    /// - `minReward`: the least a keeper earns of the margin it takes over (18 decimals)
+    pub fn liquidation_params(&self) -> (i128, i128, i128, i128) {
+        let p = self.clearinghouse.liquidation_params();
+        (p.max_discount, p.target_buffer, p.fund_share, p.min_reward)
+    }
+
     /// How many underlyings are listed.
     ///
     /// Returns `count`: the listed underlyings are indices 0 to `count` − 1.

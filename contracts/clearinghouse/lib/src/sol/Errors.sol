@@ -50,6 +50,10 @@ error ExpiryNotReached(uint256 expiry, uint256 timestamp);
 error InvalidSettlementRound(uint256 underlying, uint256 expiry, uint80 roundId, uint256 updatedAt, uint256 previousUpdatedAt);
 /// A market's `settle` moves more than the owner lets it move in one call (settlement-token units).
 error SettleAboveCap(address market, int256 amount, uint256 cap);
+/// A liquidation parameter is out of its range (fractions with 18 decimals): the largest discount
+/// in (0, 50%], the buffer in (0, 100%], the fund's share in [0, 100%], the least reward in [0,
+/// the largest discount].
+error InvalidLiquidationParams(int128 maxDiscount, int128 targetBuffer, int128 fundShare, int128 minReward);
 /// The account's equity is not below its maintenance margin (or it owes none): nothing to liquidate.
 error NotLiquidatable(address account, int256 equity, int256 maintenanceMargin);
 /// An account cannot liquidate itself.

@@ -347,3 +347,51 @@ fn a_solvent_account_pays_at_most_its_equity_and_is_never_left_in_bad_debt() {
     assert!(e >= I256::ZERO && e < wad(E12), "{e}");
     assert_eq!(chain.ch().insurance_fund().unwrap().2, U256::ZERO);
 }
+
+#[test]
+fn the_risk_admin_sets_the_liquidation_parameters_within_their_ranges() {
+    use pm_clearinghouse::liquidation_plan::Params;
+    let chain = underwater_chain();
+    assert_eq!(chain.ch().liquidation_params(), Params::DEFAULT);
+    let (_, _, rate, ..) = quote(&chain, ALICE);
+    assert_eq!(rate, wad(MAX_DISCOUNT));
+    let params = Params {
+        max_discount: E18 / 20,
+        target_buffer: E18 / 5,
+        fund_share: E18 / 2,
+        min_reward: E18 / 200,
+    };
+    assert_unchanged(
+        &chain,
+        || chain.as_(ALICE).ch().set_liquidation_params(params),
+        NotRiskAdmin { caller: ALICE },
+    );
+    let bad = Params {
+        min_reward: E18 / 10,
+        ..params
+    };
+    assert_unchanged(
+        &chain,
+        || chain.as_(RISK_ADMIN).ch().set_liquidation_params(bad),
+        InvalidLiquidationParams {
+            maxDiscount: bad.max_discount,
+            targetBuffer: bad.target_buffer,
+            fundShare: bad.fund_share,
+            minReward: bad.min_reward,
+        },
+    );
+    chain.as_(RISK_ADMIN).ch().set_liquidation_params(params).unwrap();
+    chain.assert_last_event(LiquidationParamsSet {
+        maxDiscount: params.max_discount,
+        targetBuffer: params.target_buffer,
+        fundShare: params.fund_share,
+        minReward: params.min_reward,
+    });
+    assert_eq!(chain.ch().liquidation_params(), params);
+    // The quote and the liquidation follow: a 5% cap, and 120% of maintenance after.
+    let (_, _, rate, ..) = quote(&chain, ALICE);
+    assert_eq!(rate, wad(E18 / 20));
+    chain.as_(BOB).ch().liquidate(ALICE).unwrap();
+    let (e, _, m, ..) = chain.ch().account_margin(ALICE).unwrap();
+    assert!(i(e) / E12 * 10 >= 12 * (i(m) / E12), "{e} {m}");
+}
