@@ -1,6 +1,7 @@
 //! Reference prices: each underlying's lagged price ([`crate::reference_rule`]), moved by anyone
-//! towards the live price, and the figures a withdrawal is judged at: the worse of the live
-//! prices and the reference prices.
+//! towards the live price; whether an account's references are apart from the live prices (then
+//! its trades are judged at both, `crate::trading`); and the figures a withdrawal is judged at:
+//! the worse of the live prices and the reference prices.
 
 use alloy_primitives::{I256, U256};
 use stylus_sdk::prelude::*;
@@ -17,7 +18,7 @@ use crate::units::UsdWad;
 use crate::words::{halves, word_of};
 
 /// How far apart the live and reference prices of every held underlying may be (0.5%, a
-/// fraction of the live price) for a withdrawal to be judged at the live prices alone.
+/// fraction of the live price) for a withdrawal or a trade to be judged at the live prices alone.
 const TOLERANCE_PER_MILLE: i128 = 5;
 
 impl Clearinghouse {
