@@ -61,9 +61,10 @@ interface IClearinghouse {
     );
     /// The risk admin set the liquidation parameters (fractions with 18 decimals).
     event LiquidationParamsSet(int128 maxDiscount, int128 targetBuffer, int128 fundShare, int128 minReward);
-    /// A liquidation left the account with no positions and negative equity: the insurance fund paid
-    /// `coveredByFund` of it, and `uncovered` was recorded as bad debt (settlement-token units).
-    event BadDebt(address indexed account, uint256 coveredByFund, uint256 uncovered);
+    /// A liquidation left the account with no positions, no other collateral and debt: the insurance
+    /// fund paid `coveredByFund` of it, and `socialised` was written off against every
+    /// settlement-token balance and recorded as bad debt (settlement-token units).
+    event BadDebt(address indexed account, uint256 coveredByFund, uint256 socialised);
 
     // Errors
     /// The caller is not the owner.
@@ -86,6 +87,10 @@ interface IClearinghouse {
     error IncompleteRound(address oracle, uint80 roundId, uint80 answeredInRound, uint256 updatedAt);
     /// An oracle answer is older than its feed's heartbeat.
     error StalePrice(address oracle, uint256 updatedAt, uint256 heartbeat, uint256 timestamp);
+    /// The L2 sequencer-uptime feed reports the sequencer down (answer 1) or has no valid round.
+    error SequencerDown(address feed, int256 answer, uint256 startedAt);
+    /// The sequencer is up again but for less than the grace period: prices are not yet trusted.
+    error SequencerGracePeriod(address feed, uint256 upSince, uint256 gracePeriod, uint256 timestamp);
     /// A token call (`transfer`, `transferFrom`, `balanceOf`, `decimals`) reverted, returned false
     /// or returned data that does not decode; `selector` names the call.
     error TokenCallFailed(address token, bytes4 selector);
@@ -94,13 +99,12 @@ interface IClearinghouse {
     error InsufficientMargin(address account, int256 equity, int256 initialMargin, uint256 shortfall);
     /// A value does not fit the engine's arithmetic.
     error ArithmeticOverflow();
+    /// A facet's function was called at the facet's own address: facets run only through their core.
+    error NotThroughCore();
+    /// No function of the program, or of any facet it routes to, has this selector.
+    error UnknownSelector(bytes4 selector);
     /// `initialize` ran already (the core's constructor runs it, once).
     error AlreadyInitialized();
-    /// A facet was called at its own address: its functions run only through the clearinghouse (the
-    /// core), over the core's storage.
-    error NotThroughCore();
-    /// No function of the clearinghouse has this selector.
-    error UnknownSelector(bytes4 selector);
     /// The caller is not the volatility oracle.
     error NotVolOracle(address caller);
     /// The caller is not a market the owner authorised.
@@ -390,7 +394,8 @@ interface IClearinghouse {
     /// @dev Errors: `VaultCallFailed`.
     /// @return fund its account in the vault (anyone may deposit for it)
     /// @return balance its settlement-token balance (token units)
-    /// @return badDebt what liquidations left that the fund could not cover (token units)
+    /// @return badDebt what liquidations left that the fund could not pay, socialised (token units,
+    ///      in total since deployment)
     function insuranceFund() external view returns (address fund, uint256 balance, uint256 badDebt);
 
     /// @notice Changes `account`'s position in `instrument` by `sizeDelta` units (18 decimals) traded at
@@ -416,15 +421,16 @@ interface IClearinghouse {
     ///      `roundId`: the first round updated at or after the expiry, within one heartbeat of it.
     ///      Anyone may call (keepers do, right after expiry); once fixed, returns the stored price and
     ///      changes nothing.
-    /// @dev Errors: `UnknownUnderlying`, `ExpiryNotReached`, `OracleCallFailed` (no such round, or no
-    ///      round before it), `IncompleteRound`, `InvalidPrice`, `InvalidSettlementRound`,
+    /// @dev Errors: `NotThroughCore`, `UnknownUnderlying`, `ExpiryNotReached`, `SequencerDown`, `SequencerGracePeriod`
+    ///      (the vault's sequencer-uptime feed), `VaultCallFailed`, `OracleCallFailed` (no such round,
+    ///      or no round before it), `IncompleteRound`, `InvalidPrice`, `InvalidSettlementRound`,
     ///      `ArithmeticOverflow`.
     /// @return price USD with 18 decimals.
     function fixExpiryPrice(uint8 underlying, uint64 expiry, uint80 roundId) external returns (int256 price);
 
     /// @notice Settles `account`'s expired futures and options whose settlement prices are fixed
     ///      (`fixExpiryPrice`), at those prices, and removes them; anyone may call.
-    /// @dev Errors: `VaultCallFailed`, `ArithmeticOverflow`.
+    /// @dev Errors: `NotThroughCore`, `VaultCallFailed`, `ArithmeticOverflow`.
     /// @return settled how many positions settled (the others wait for their price).
     function settleExpired(address account) external returns (uint32 settled);
 
@@ -437,7 +443,9 @@ interface IClearinghouse {
     ///      itself per hour since the last update (at most an hour counts), outright the first time.
     ///      Withdrawals must also meet initial margin at the reference prices, so a short-lived pump
     ///      of a feed cannot be withdrawn against. Anyone may call (keepers do, often).
-    /// @dev Errors: `UnknownUnderlying`, the price errors of its feed, `ArithmeticOverflow`.
+    /// @dev Errors: `NotThroughCore`, `UnknownUnderlying`, `SequencerDown`, `SequencerGracePeriod` (the vault's
+    ///      sequencer-uptime feed), `VaultCallFailed`, the price errors of its feed,
+    ///      `ArithmeticOverflow`.
     /// @return price the new reference price (USD, 18 decimals).
     function updateReferencePrice(uint8 underlying) external returns (int256 price);
 
@@ -453,14 +461,16 @@ interface IClearinghouse {
     ///      at most its equity, first to the caller up to three quarters of the discount, the rest to
     ///      the insurance fund). The caller must meet initial margin after; the account must end
     ///      healthier. The account's expired positions whose settlement price is fixed are settled
-    ///      first. An account left with no positions and negative equity is covered by the fund, and
-    ///      what the fund cannot cover is recorded as bad debt; then the fund pays the caller up to 1%
-    ///      of the margin taken over when the account paid it less. An account with no positions and
-    ///      negative equity (or bad debt recorded) is resolved the same way, with nothing to take over.
-    ///      Anyone may call, for their own account.
-    /// @dev Errors: `InvalidLiquidator` (the account itself), `NotLiquidatable`, `TooManyPositions`,
-    ///      `InvalidSize`, `VaultCallFailed`, `InsufficientMargin` (the caller),
-    ///      `LiquidationDidNotImprove`, `ArithmeticOverflow`, and the price, vol and risk errors of a
-    ///      margin check.
+    ///      first. An account left with no positions and negative equity is closed out: its other
+    ///      collateral is sold to the caller for its debt (at up to half its haircut off, the riskiest
+    ///      first), the fund pays what is still owed as far as its balance goes, and the rest is
+    ///      socialised (written off against every settlement-token balance) and recorded as bad debt;
+    ///      then the fund pays the caller up to 1% of the margin taken over when the account paid it
+    ///      less. An account with no positions and negative equity is closed out the same way, with
+    ///      nothing to take over. Anyone may call, for their own account.
+    /// @dev Errors: `NotThroughCore` (called at the facet's own address), `InvalidLiquidator` (the
+    ///      account itself), `NotLiquidatable`, `TooManyPositions`, `InvalidSize`, `VaultCallFailed`,
+    ///      `InsufficientMargin` (the caller), `LiquidationDidNotImprove`, `ArithmeticOverflow`, and
+    ///      the price, vol and risk errors of a margin check.
     function liquidate(address account) external;
 }

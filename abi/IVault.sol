@@ -6,9 +6,9 @@ pragma solidity ^0.8.24;
 
 /// @title IVault
 /// @notice The portfolio-margin engine's collateral vault: listed ERC-20 collateral with haircuts
-/// and Chainlink prices, balances, settlement-token debt, margin-checked withdrawals. USD figures
-/// have 18 decimals; token amounts are in the token's own units. Every failure is one of the
-/// custom errors below.
+/// and Chainlink prices, balances, settlement-token debt, margin-checked withdrawals. Every
+/// function answers at the vault's (core) address. USD figures have 18 decimals; token amounts
+/// are in the token's own units. Every failure is one of the custom errors below.
 interface IVault {
     // Events
     /// `transferOwnership` named a pending owner, who must call `acceptOwnership`.
@@ -38,6 +38,14 @@ interface IVault {
     /// The clearinghouse moved `amount` settlement-token units from `counterparty` to `account`
     /// (negative: from `account` to `counterparty`); a balance that runs out becomes debt.
     event Settled(address indexed account, address indexed counterparty, int256 amount);
+    /// In a liquidation, `liquidator` bought `amount` of `account`'s `token` for `paid` settlement-token
+    /// units, which paid down `account`'s debt.
+    event CollateralSeized(
+        address indexed account, address indexed liquidator, address indexed token, uint256 amount, uint256 paid
+    );
+    /// A liquidated account's settlement-token debt that nothing was left to pay was written off:
+    /// every settlement-token balance now bears its share (`lossIndex`: 18 decimals, 1 before any loss).
+    event DebtSocialised(address indexed account, uint256 amount, uint256 lossIndex);
 
     // Errors
     /// The caller is not the owner.
@@ -72,6 +80,10 @@ interface IVault {
     error InsufficientMargin(address account, int256 equity, int256 initialMargin, uint256 shortfall);
     /// A value does not fit the engine's arithmetic.
     error ArithmeticOverflow();
+    /// A facet's function was called at the facet's own address: facets run only through their core.
+    error NotThroughCore();
+    /// No function of the program, or of any facet it routes to, has this selector.
+    error UnknownSelector(bytes4 selector);
     /// The caller is neither the guardian nor the owner.
     error NotGuardian(address caller);
     /// Deposits are stopped while the vault is paused.
@@ -96,86 +108,23 @@ interface IVault {
     error NothingReceived(address token);
     /// The account's balance of the token is below the amount.
     error InsufficientBalance(address account, address token, uint256 balance, uint256 amount);
-    /// Only the clearinghouse may settle.
+    /// Only the clearinghouse may settle, sell a liquidated account's collateral or socialise its debt.
     error NotClearinghouse(address caller);
     /// The clearinghouse is set once and cannot change.
     error ClearinghouseAlreadySet(address clearinghouse);
     /// The clearinghouse's margin check reverted (e.g. on a stale underlying price: call its
     /// `marginFor` to see the error) or answered data that does not decode.
     error MarginCheckFailed(address clearinghouse);
+    /// A debt cannot be socialised while the account still holds `token`: it is sold first.
+    error CollateralRemaining(address account, address token);
+    /// A liquidated account's collateral cannot be sold to the account itself.
+    error SelfSeizure(address account);
 
     // Functions
-    /// @notice The owner: manages roles, connects the clearinghouse and unpauses.
-    /// @return currentOwner the owner's address.
-    function owner() external view returns (address currentOwner);
-
-    /// @notice The address `transferOwnership` named, until it accepts.
-    /// @return successor that address (zero when no transfer is pending).
-    function pendingOwner() external view returns (address successor);
-
-    /// @notice The vault's configuration.
-    /// @return riskAdmin lists collateral and sets the sequencer feed (zero when unset)
-    /// @return guardian may pause (zero when unset)
-    /// @return isPaused whether deposits are stopped
-    /// @return sequencerFeed the Chainlink L2 sequencer-uptime feed (zero when the check is off)
-    /// @return gracePeriod seconds after a sequencer restart during which prices are not trusted
-    /// @return clearinghouse the clearinghouse's (core) address, zero until connected
-    /// @return settlementToken the token realised PnL, fees and debt are paid in, zero until connected
-    function config() external view returns (address riskAdmin, address guardian, bool isPaused, address sequencerFeed, uint32 gracePeriod, address clearinghouse, address settlementToken);
-
-    /// @notice Starts a two-step ownership transfer: `newOwner` must then call `acceptOwnership`. The
-    ///      zero address cancels a pending transfer.
-    /// @dev Errors: `NotOwner`.
-    function transferOwnership(address newOwner) external;
-
-    /// @notice Completes an ownership transfer: the caller, named by `transferOwnership`, becomes the
-    ///      owner.
-    /// @dev Errors: `NotPendingOwner`.
-    function acceptOwnership() external;
-
-    /// @notice Sets the risk admin (zero removes it).
-    /// @dev Errors: `NotOwner`.
-    function setRiskAdmin(address riskAdmin) external;
-
-    /// @notice Sets the guardian (zero removes it).
-    /// @dev Errors: `NotOwner`.
-    function setGuardian(address guardian) external;
-
-    /// @notice Stops deposits.
-    /// @dev Errors: `NotGuardian` (caller neither guardian nor owner), `VaultPaused`.
-    function pause() external;
-
-    /// @notice Resumes deposits.
-    /// @dev Errors: `NotOwner`, `VaultNotPaused`.
-    function unpause() external;
-
-    /// @notice Lists `token` as collateral or changes its parameters: `oracle` a Chainlink
-    ///      `AggregatorV3` USD feed that must answer a fresh price now, `haircutBps` below 10,000,
-    ///      `depositCap` in token units (0 stops deposits), `heartbeat` in seconds (1 to 7 days).
-    /// @dev Errors: `NotRiskAdmin`, `NotAContract`, `InvalidHaircut`, `InvalidHeartbeat`,
-    ///      `TooManyCollaterals`, `TokenCallFailed`, `OracleCallFailed`, `UnsupportedDecimals`, and the
-    ///      price errors of the feed.
-    function setCollateral(address token, address oracle, uint16 haircutBps, uint256 depositCap, uint32 heartbeat) external;
-
-    /// @notice Sets the Chainlink L2 sequencer-uptime feed (zero disables the check) and the grace period
-    ///      in seconds (at most 1 day) after a restart during which prices are not trusted.
-    /// @dev Errors: `NotRiskAdmin`, `NotAContract`, `InvalidGracePeriod`.
-    function setSequencerFeed(address feed, uint32 gracePeriod) external;
-
-    /// @notice Every listed collateral token, in listing order.
-    /// @return tokens the tokens.
-    function collateralTokens() external view returns (address[] memory tokens);
-
-    /// @notice A token's collateral parameters; all zero for a token that is not listed.
-    /// @return oracle its Chainlink USD feed
-    /// @return haircutBps the haircut in basis points
-    /// @return depositCap the most that may be deposited, in token units
-    /// @return heartbeat the feed's heartbeat, seconds
-    /// @return totalDeposited what all accounts hold, in token units
-    function collateralConfig(address token) external view returns (address oracle, uint16 haircutBps, uint256 depositCap, uint32 heartbeat, uint256 totalDeposited);
-
     /// @notice Deposits `amount` of `token` for the caller. A deposit of the settlement token pays the
-    ///      account's debt first; the rest lands in its balance.
+    ///      account's debt first; the rest lands in its balance. A deposit of the settlement token no
+    ///      larger than the account's debt (a repayment) is open while paused and above the deposit
+    ///      cap: an account can always cure itself.
     /// @dev Errors: `VaultPaused`, `ZeroAmount`, `CollateralNotListed`, `DepositCapExceeded`,
     ///      `TokenCallFailed`, `NothingReceived`, `ArithmeticOverflow`.
     /// @return credited the amount credited, what the vault actually received (a
@@ -202,14 +151,11 @@ interface IVault {
 
     /// @notice The account's collateral value: balances after haircuts (none on the settlement token),
     ///      each rounded down, minus settlement-token debt, rounded up.
-    /// @dev Errors: the sequencer and price errors of any token the account holds or owes.
+    /// @dev Errors: `SequencerDown`, `SequencerGracePeriod` (while a sequencer-uptime feed is set and
+    ///      reports an outage, for every account: every margin check asks for this value), and the
+    ///      price errors of any token the account holds or owes.
     /// @return value USD with 18 decimals (negative when debt exceeds collateral).
     function collateralValue(address account) external view returns (int256 value);
-
-    /// @notice Connects the clearinghouse (once): it may then call `settle`, and withdrawals need its
-    ///      margin check. `settlementToken` must be listed.
-    /// @dev Errors: `NotOwner`, `ClearinghouseAlreadySet`, `NotAContract`, `CollateralNotListed`.
-    function setClearinghouse(address clearinghouse, address settlementToken) external;
 
     /// @notice Moves `amount` settlement-token units from `counterparty` to `account` (negative: the other
     ///      way); a balance that runs out becomes debt. The clearinghouse's call.
@@ -219,4 +165,108 @@ interface IVault {
     /// @notice The account's settlement-token debt.
     /// @return debt in settlement-token units.
     function debtOf(address account) external view returns (uint256 debt);
+
+    /// @notice The owner: manages roles, connects the clearinghouse and unpauses.
+    /// @return currentOwner the owner's address.
+    function owner() external view returns (address currentOwner);
+
+    /// @notice The address `transferOwnership` named, until it accepts.
+    /// @return successor that address (zero when no transfer is pending).
+    function pendingOwner() external view returns (address successor);
+
+    /// @notice The vault's configuration.
+    /// @return riskAdmin lists collateral and sets the sequencer feed (zero when unset)
+    /// @return guardian may pause (zero when unset)
+    /// @return isPaused whether deposits are stopped
+    /// @return sequencerFeed the Chainlink L2 sequencer-uptime feed (zero when the check is off)
+    /// @return gracePeriod seconds after a sequencer restart during which prices are not trusted
+    /// @return clearinghouse the clearinghouse's (core) address, zero until connected
+    /// @return settlementToken the token realised PnL, fees and debt are paid in, zero until connected
+    function config() external view returns (address riskAdmin, address guardian, bool isPaused, address sequencerFeed, uint32 gracePeriod, address clearinghouse, address settlementToken);
+
+    /// @notice Starts a two-step ownership transfer: `newOwner` must then call `acceptOwnership`. The
+    ///      zero address cancels a pending transfer.
+    /// @dev Errors: `NotThroughCore`, `NotOwner`.
+    function transferOwnership(address newOwner) external;
+
+    /// @notice Completes an ownership transfer: the caller, named by `transferOwnership`, becomes the
+    ///      owner.
+    /// @dev Errors: `NotThroughCore`, `NotPendingOwner`.
+    function acceptOwnership() external;
+
+    /// @notice Sets the risk admin (zero removes it).
+    /// @dev Errors: `NotThroughCore`, `NotOwner`.
+    function setRiskAdmin(address riskAdmin) external;
+
+    /// @notice Sets the guardian (zero removes it).
+    /// @dev Errors: `NotThroughCore`, `NotOwner`.
+    function setGuardian(address guardian) external;
+
+    /// @notice Stops deposits.
+    /// @dev Errors: `NotThroughCore`, `NotGuardian` (caller neither guardian nor owner), `VaultPaused`.
+    function pause() external;
+
+    /// @notice Resumes deposits.
+    /// @dev Errors: `NotThroughCore`, `NotOwner`, `VaultNotPaused`.
+    function unpause() external;
+
+    /// @notice Lists `token` as collateral or changes its parameters: `oracle` a Chainlink
+    ///      `AggregatorV3` USD feed that must answer a fresh price now, `haircutBps` below 10,000,
+    ///      `depositCap` in token units (0 stops deposits), `heartbeat` in seconds (1 to 7 days).
+    /// @dev Errors: `NotThroughCore`, `NotRiskAdmin`, `NotAContract`, `InvalidHaircut`, `InvalidHeartbeat`,
+    ///      `TooManyCollaterals`, `TokenCallFailed`, `OracleCallFailed`, `UnsupportedDecimals`, and the
+    ///      price errors of the feed.
+    function setCollateral(address token, address oracle, uint16 haircutBps, uint256 depositCap, uint32 heartbeat) external;
+
+    /// @notice Sets the Chainlink L2 sequencer-uptime feed (zero disables the check) and the grace period
+    ///      in seconds (at most 1 day) after a restart during which prices are not trusted.
+    /// @dev Errors: `NotThroughCore`, `NotRiskAdmin`, `NotAContract`, `InvalidGracePeriod`.
+    function setSequencerFeed(address feed, uint32 gracePeriod) external;
+
+    /// @notice Every listed collateral token, in listing order.
+    /// @return tokens the tokens.
+    function collateralTokens() external view returns (address[] memory tokens);
+
+    /// @notice A token's collateral parameters; all zero for a token that is not listed.
+    /// @return oracle its Chainlink USD feed
+    /// @return haircutBps the haircut in basis points
+    /// @return depositCap the most that may be deposited, in token units
+    /// @return heartbeat the feed's heartbeat, seconds
+    /// @return totalDeposited what all accounts hold, in token units
+    function collateralConfig(address token) external view returns (address oracle, uint16 haircutBps, uint256 depositCap, uint32 heartbeat, uint256 totalDeposited);
+
+    /// @notice Connects the clearinghouse (once): it may then call `settle`, and withdrawals need its
+    ///      margin check. `settlementToken` must be listed.
+    /// @dev Errors: `NotThroughCore`, `NotOwner`, `ClearinghouseAlreadySet`, `NotAContract`, `CollateralNotListed`.
+    function setClearinghouse(address clearinghouse, address settlementToken) external;
+
+    /// @notice The program the core delegates the admin functions to.
+    /// @return program the admin facet's address (zero at the facet's own address).
+    function adminFacet() external view returns (address program);
+
+    /// @notice Socialised losses on the settlement token: the loss index its balances are scaled by, and
+    ///      the sum of every account's settlement-token debt.
+    /// @return lossIndex 18 decimals; 1 until a debt is socialised, then lower
+    /// @return totalDebt settlement-token units
+    function settlementLedger() external view returns (uint256 lossIndex, uint256 totalDebt);
+
+    /// @notice In a liquidation, after the account's whole book is gone and while its collateral value
+    ///      is negative: sells `account`'s collateral other than the settlement token to
+    ///      `liquidator` for its settlement-token debt, just enough to bring the value back to zero
+    ///      (and a hair: 1 bp of the debt and a cent), the largest haircut first, each at its oracle
+    ///      price less half its haircut while the account's surplus pays that discount (otherwise its
+    ///      surplus, at least 1%), rounded against `account`. The clearinghouse's call.
+    /// @dev Errors: `NotThroughCore`, `NotClearinghouse`, `ZeroAddress`, `SelfSeizure`, the sequencer
+    ///      and price errors of the tokens involved, `ArithmeticOverflow`.
+    /// @return shortfall the settlement-token units still owed once no other collateral is
+    ///      left (zero while some is).
+    function seizeCollateral(address account, address liquidator) external returns (uint256 shortfall);
+
+    /// @notice The last step of a liquidation, after `seizeCollateral` and the insurance fund: writes
+    ///      off `account`'s whole settlement-token debt, which nothing is left to pay, against every
+    ///      settlement-token balance pro rata (the loss index falls by the debt's share of all claims;
+    ///      balances round down). The clearinghouse's call.
+    /// @dev Errors: `NotThroughCore`, `NotClearinghouse`, `CollateralRemaining`, `ArithmeticOverflow`.
+    /// @return writtenOff the settlement-token units written off (zero without debt).
+    function socialiseDebt(address account) external returns (uint256 writtenOff);
 }

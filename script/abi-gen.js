@@ -1,14 +1,14 @@
 #!/usr/bin/env node
-// Builds the engine's Solidity interfaces and the clearinghouse core's routing table from the
-// programs themselves:
+// Builds the engine's Solidity interfaces and its cores' routing tables from the programs
+// themselves:
 //   - abi/IVault.sol and abi/IClearinghouse.sol: each program family's functions (export-abi),
 //     with NatSpec and named return values taken from the Rust doc comments of the `#[public]`
 //     functions, and the errors and events the programs compile (`src/sol/{Errors,Events}.sol` of
-//     the program and of `contracts/common`);
-//   - contracts/clearinghouse/core/src/routes.rs: every function of the facets and the
-//     facet that runs it.
-//   node script/abi-gen.js routes <out dir> clearinghouse-<facet>=<export-abi>...
-//   node script/abi-gen.js interfaces <out dir> vault=<export-abi> clearinghouse-core=<…> clearinghouse-<facet>=<…>...
+//     the family's library and of `contracts/common`);
+//   - contracts/<family>/core/src/routes.rs: every function of the family's facets and the facet
+//     that runs it.
+//   node script/abi-gen.js routes <out dir> <family>-<facet>=<export-abi>...
+//   node script/abi-gen.js interfaces <out dir> vault-core=<export-abi> vault-<facet>=<…>... clearinghouse-core=<…> clearinghouse-<facet>=<…>...
 // Fails when a function has no doc comment, when its doc names a different number of return
 // values than it returns, or when the errors a program exports and the declarations differ.
 'use strict';
@@ -23,34 +23,39 @@ const fail = (msg) => {
 
 const camel = (s) => s.replace(/_([a-z0-9])/g, (_, c) => c.toUpperCase());
 
-// The programs, named as in contracts/programs.tsv: `vault`, `clearinghouse-core`, and every
-// other `clearinghouse-<facet>`, whose Rust source is contracts/clearinghouse/<facet>/src/lib.rs
-// and whose `Facet` variant is <Facet>.
+// The programs, named as in contracts/programs.tsv: `<family>-core` and every other
+// `<family>-<part>` (a facet) of the families `vault` and `clearinghouse`, whose Rust source is
+// contracts/<family>/<part>/src/lib.rs, whose errors and events are declared in
+// contracts/<family>/lib/src/sol, and whose `Facet` variant is <Part>.
+const families = ['vault', 'clearinghouse'];
 const common = path.join(root, 'contracts', 'common', 'src');
-const clearinghouseLib = path.join(root, 'contracts', 'clearinghouse', 'lib', 'src', 'sol');
+const solOf = (family) => path.join(root, 'contracts', family, 'lib', 'src', 'sol');
 const [mode, outDir, ...pairs] = process.argv.slice(2);
 if (!['routes', 'interfaces'].includes(mode)) fail(`unknown mode ${mode}`);
 const programs = {};
 for (const pair of pairs) {
   const [name, file] = pair.split('=');
   const exported = fs.readFileSync(file, 'utf8');
-  if (name === 'vault') {
-    programs[name] = { source: path.join(root, 'contracts', 'vault', 'src', 'lib.rs'), sol: path.join(root, 'contracts', 'vault', 'src', 'sol'), exported };
-  } else if (name.startsWith('clearinghouse-')) {
-    const part = name.slice('clearinghouse-'.length);
-    programs[name] = {
-      source: path.join(root, 'contracts', 'clearinghouse', part, 'src', 'lib.rs'),
-      sol: clearinghouseLib,
-      facet: part === 'core' ? undefined : part[0].toUpperCase() + part.slice(1),
-      exported,
-    };
-  } else {
-    fail(`unknown program ${name}`);
-  }
+  const family = families.find((f) => name.startsWith(`${f}-`));
+  if (!family) fail(`unknown program ${name}`);
+  const part = name.slice(family.length + 1);
+  programs[name] = {
+    family,
+    source: path.join(root, 'contracts', family, part, 'src', 'lib.rs'),
+    sol: solOf(family),
+    facet: part === 'core' ? undefined : part[0].toUpperCase() + part.slice(1),
+    exported,
+  };
 }
+const facetsOf = (family) => Object.values(programs).filter((p) => p.facet && p.family === family);
 const facets = Object.values(programs).filter((p) => p.facet);
-if (!facets.length) fail('no clearinghouse facet given');
-if (mode === 'interfaces') for (const name of ['vault', 'clearinghouse-core']) if (!programs[name]) fail(`no export-abi for ${name}`);
+if (!facets.length) fail('no facet given');
+if (mode === 'interfaces')
+  for (const family of families) {
+    if (!programs[`${family}-core`]) fail(`no export-abi for ${family}-core`);
+    if (!facetsOf(family).length) fail(`no export-abi for a ${family} facet`);
+  }
+if (mode === 'routes' && new Set(facets.map((p) => p.family)).size !== 1) fail('routes: the facets of one family');
 
 // "function foo(uint8 a, int128[] memory b) external view returns (int256, bool);"
 function parseFunction(line) {
@@ -237,11 +242,11 @@ fs.writeFileSync(
   iface({
     name: 'IVault',
     notice: `/// @notice The portfolio-margin engine's collateral vault: listed ERC-20 collateral with haircuts
-/// and Chainlink prices, balances, settlement-token debt, margin-checked withdrawals. USD figures
-/// have 18 decimals; token amounts are in the token's own units. Every failure is one of the
-/// custom errors below.`,
-    members: [programs.vault],
-    solDir: programs.vault.sol,
+/// and Chainlink prices, balances, settlement-token debt, margin-checked withdrawals. Every
+/// function answers at the vault's (core) address. USD figures have 18 decimals; token amounts
+/// are in the token's own units. Every failure is one of the custom errors below.`,
+    members: [programs['vault-core'], ...facetsOf('vault')],
+    solDir: solOf('vault'),
   }),
 );
 
@@ -253,8 +258,8 @@ fs.writeFileSync(
 /// function answers at the clearinghouse's (core) address. Sizes, prices and USD figures have 18
 /// decimals; an instrument id packs underlying, kind (0 perp, 1 future, 2 call, 3 put), expiry and
 /// strike (8 decimals): see \`instrumentId\`.`,
-    members: [programs['clearinghouse-core'], ...facets],
-    solDir: clearinghouseLib,
+    members: [programs['clearinghouse-core'], ...facetsOf('clearinghouse')],
+    solDir: solOf('clearinghouse'),
   }),
 );
 
@@ -274,7 +279,7 @@ fs.writeFileSync(
 //! exports, as its canonical signature, and the facet that runs it. Do not edit: change a facet
 //! and regenerate; \`script/abi.sh --check\` fails when this file is stale.
 
-use pm_clearinghouse::Facet;
+use pm_${facets[0].family}::Facet;
 
 /// Every function of the facets and the facet that runs it.
 pub const ROUTES: [(&str, Facet); ${routes.length}] = [

@@ -2,7 +2,8 @@
 //! the clearinghouse cannot drift apart: the errors and events they both declare ([`errors`],
 //! [`events`]), the outside interfaces ([`interfaces`]), Chainlink feeds and the round check
 //! ([`feeds`]), decimal scaling ([`scaling`]), two-step ownership ([`ownership`]), role and
-//! address checks ([`guards`]) and ERC-20 reads ([`tokens`]).
+//! address checks ([`guards`]), ERC-20 reads ([`tokens`]) and routing by selector to facets
+//! ([`routing`]).
 //!
 //! A function that fails one way returns that error, which `?` turns into the program's own; one
 //! that fails several ways is generic over the program's error type (`E: From<...>`). So each
@@ -25,5 +26,6 @@ pub mod feeds;
 pub mod guards;
 pub mod interfaces;
 pub mod ownership;
+pub mod routing;
 pub mod scaling;
 pub mod tokens;

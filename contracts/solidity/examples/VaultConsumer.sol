@@ -29,6 +29,9 @@ contract VaultConsumer {
         uint256 totalDeposited;
         uint256 balance;
         int256 collateralValue;
+        uint256 debt;
+        uint256 lossIndex;
+        uint256 totalDebt;
     }
 
     constructor(IVault vault_) {
@@ -45,6 +48,8 @@ contract VaultConsumer {
         (s.oracle, s.haircutBps, s.depositCap, s.heartbeat, s.totalDeposited) = vault.collateralConfig(token);
         s.balance = vault.balanceOf(account, token);
         s.collateralValue = vault.collateralValue(account);
+        s.debt = vault.debtOf(account);
+        (s.lossIndex, s.totalDebt) = vault.settlementLedger();
     }
 
     /// @notice Forwards the owner's and guardian's calls (this contract holding the role).

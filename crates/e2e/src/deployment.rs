@@ -198,7 +198,7 @@ fn core_constructor(owner: Address, deployed: &[(String, Address)]) -> Result<Ve
     let program = |name: &str| address_of(deployed, name);
     let initialization = IClearinghouse::initializeCall {
         owner,
-        vault: program("vault")?,
+        vault: program("vault-core")?,
         riskProgram: program("risk-program")?,
         viewsFacet: program("clearinghouse-views")?,
         accountsFacet: program("clearinghouse-accounts")?,
@@ -241,7 +241,14 @@ impl Engine {
             .map_err(|e| format!("StylusDeployer: {e:?}; run forge build"))?;
         for p in programs(std::path::Path::new(root))? {
             let init_data = match p.name.as_str() {
-                "vault" => constructor(owner.abi_encode()),
+                "vault-core" => constructor(
+                    (
+                        owner,
+                        address_of(&deployed_programs, "vault-admin")?,
+                        address_of(&deployed_programs, "vault-liquidation")?,
+                    )
+                        .abi_encode_params(),
+                ),
                 "clearinghouse-core" => core_constructor(owner, &deployed_programs)?,
                 _ => Vec::new(),
             };
@@ -265,7 +272,7 @@ impl Engine {
         }
         let program = |name: &str| address_of(&deployed_programs, name);
         let risk_program = program("risk-program")?;
-        let vault = program("vault")?;
+        let vault = program("vault-core")?;
         let clearinghouse = program("clearinghouse-core")?;
 
         let deploy = |chain: &mut Devnet, name: &str, args: Vec<u8>| {
@@ -479,7 +486,49 @@ impl Engine {
     /// Mints `usdc` whole USDC to `account` and deposits them in the vault.
     pub fn deposit(&mut self, account: Address, usdc: u64) -> Result<(), String> {
         let amount = U256::from(usdc) * U256::from(USDC);
-        let (owner, vault, token) = (self.owner, self.vault, self.usdc);
+        self.deposit_token(account, self.usdc, amount)
+    }
+
+    /// Lists a new collateral token in the vault: a mock ERC-20 of `decimals` with an 8-decimal
+    /// feed answering `price_e8`, at `haircut_bps`. Returns (token, feed).
+    pub fn list_collateral(
+        &mut self,
+        root: &str,
+        symbol: &str,
+        decimals: u8,
+        price_e8: i64,
+        haircut_bps: u16,
+    ) -> Result<(Address, Address), String> {
+        let owner = self.owner;
+        let token_args = <(SolString, SolString, Uint<8>)>::abi_encode_params(&(
+            symbol.to_string(),
+            symbol.to_string(),
+            decimals,
+        ));
+        let token = self
+            .chain
+            .deploy_artifact(owner, &artifact(root, "MockERC20"), &token_args)
+            .map_err(|e| format!("MockERC20: {e:?}"))?;
+        let feed_args = <(Uint<8>, Int<256>)>::abi_encode_params(&(8u8, i256(i128::from(price_e8))));
+        let feed = self
+            .chain
+            .deploy_artifact(owner, &artifact(root, "MockAggregatorV3"), &feed_args)
+            .map_err(|e| format!("MockAggregatorV3: {e:?}"))?;
+        let data = IVault::setCollateralCall {
+            token,
+            oracle: feed,
+            haircutBps: haircut_bps,
+            depositCap: U256::MAX,
+            heartbeat: 86_400,
+        }
+        .abi_encode();
+        self.step("vault setCollateral", owner, self.vault, data)?;
+        Ok((token, feed))
+    }
+
+    /// Mints `amount` units of the mock `token` to `account`, which deposits them in the vault.
+    pub fn deposit_token(&mut self, account: Address, token: Address, amount: U256) -> Result<(), String> {
+        let (owner, vault) = (self.owner, self.vault);
         self.step(
             "mint",
             owner,
@@ -521,6 +570,11 @@ impl Engine {
     /// Mints `usdc` whole USDC to `account`, deposits them in the vault and approves both markets.
     pub fn open_account(&mut self, account: Address, usdc: u64) -> Result<(), String> {
         self.deposit(account, usdc)?;
+        self.approve_markets(account)
+    }
+
+    /// `account` approves both markets to trade for it.
+    pub fn approve_markets(&mut self, account: Address) -> Result<(), String> {
         for market in [self.perps, self.options] {
             self.step(
                 "approveMarket",

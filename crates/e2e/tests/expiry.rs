@@ -84,3 +84,44 @@ fn expired_options_settle_at_one_fixed_price_and_the_cash_nets_to_zero() {
     assert_eq!(e.collateral_value(e.clearinghouse).unwrap(), clearinghouse_before);
     assert_eq!(clearinghouse_before, I256::ZERO);
 }
+
+/// The engine's own price writes respect the sequencer gate: while the vault's sequencer-uptime
+/// feed reports an outage (and for its grace period after), fixing a settlement price or moving a
+/// reference price is refused, and every margin check stops, even an empty account's (the vault
+/// refuses every valuation); once the grace period has passed, both go through.
+#[test]
+fn a_sequencer_outage_stops_the_engines_own_price_writes_and_every_margin_check() {
+    let mut e = engine();
+    let (alice, keeper) = (e.chain.accounts[1], e.chain.accounts[3]);
+    let expiry = e.chain.timestamp() + DAY;
+    e.list_option(0, true, expiry, 60_000 * E8 as u128).unwrap();
+    let grace = 3_600;
+    let sequencer = e.add_sequencer_feed(ROOT, grace).unwrap();
+    e.chain.advance(DAY + 1);
+    e.set_price(0, 66_000 * E8).unwrap();
+    e.refresh_usdc_feed().unwrap();
+    e.set_feed_answer(sequencer, 1).unwrap();
+    let reference = IClearinghouse::updateReferencePriceCall { underlying: 0 }.abi_encode();
+    for expected in [
+        IClearinghouse::SequencerDown::SELECTOR,
+        IClearinghouse::SequencerGracePeriod::SELECTOR,
+    ] {
+        let r = e.fix_expiry_price(keeper, 0, expiry).unwrap();
+        reverted_with(&r, expected);
+        let r = e.send(keeper, e.clearinghouse, reference.clone());
+        reverted_with(&r, expected);
+        let r = e.chain.call(
+            keeper,
+            e.clearinghouse,
+            IClearinghouse::accountMarginCall { account: alice }.abi_encode(),
+        );
+        reverted_with(&r, IClearinghouse::VaultCallFailed::SELECTOR);
+        // Back up: refused for the grace period still.
+        e.set_feed_answer(sequencer, 0).unwrap();
+    }
+    e.chain.advance(u64::from(grace));
+    let r = e.fix_expiry_price(keeper, 0, expiry).unwrap();
+    assert!(r.status, "{r:?}");
+    let r = e.send(keeper, e.clearinghouse, reference);
+    assert!(r.status, "{r:?}");
+}

@@ -1,15 +1,17 @@
 //! Invariants under random actions, on the devnet with the real programs and markets: deposits,
 //! trades through both markets at prices inside and outside the trade band, price and vol moves,
 //! withdrawals (allowed and not), time passing over an expiry (the settlement price fixed and
-//! every account settled), and liquidations, by four traders and a keeper, from fixed seeds.
+//! every account settled), and liquidations (half of them after the market moved against an
+//! account at its initial margin), by four traders and a keeper, from fixed seeds.
 //!
 //! After every action:
 //! 1. the vault's USDC equals what was deposited less what was withdrawn, and equals the sum of
 //!    every vault account's balance less its debt (the traders, the keeper, the markets, the
-//!    clearinghouse, the insurance fund): settlement cash is conserved;
+//!    clearinghouse, the insurance fund): settlement cash is conserved; once a debt has been
+//!    socialised, the sum is at most what the vault holds, short of it by rounding dust only;
 //! 2. every instrument's positions sum to zero across the accounts;
 //! 3. the insurance fund has no debt;
-//! 4. an account with no positions and negative equity is within the bad debt recorded;
+//! 4. the recorded bad debt never falls and the loss index never rises;
 //!
 //! and after each action of its kind:
 //! 5. a trade that went through left each side at initial margin or was exempt (it only shrank
@@ -18,7 +20,9 @@
 //! 6. a withdrawal within `withdrawable` went through and left initial margin; one beyond it
 //!    reverted;
 //! 7. a liquidation of an account below maintenance went through, left the keeper at initial
-//!    margin and the account healthier, within its quote; one of a healthy account reverted.
+//!    margin and the account healthier, within its quote; one of a healthy account reverted;
+//!    one of an account with no positions and negative equity closed it out: no debt left and
+//!    equity at zero or above (its collateral sold, the fund's cover, the rest socialised).
 //!
 //! The seeds are fixed; a seed that once found a bug stays in `SEEDS` as a regression. The test
 //! prints how many actions of each kind ran.
@@ -32,12 +36,12 @@ use std::collections::BTreeMap;
 
 use alloy_primitives::{Address, I256, U256};
 use common::*;
-use pm_e2e::deployment::{instrument, Engine, Margin, E18, E8};
+use pm_e2e::deployment::{instrument, Engine, IVault, Margin, E18, E8};
 
 /// The seeds run; each runs `ACTIONS` actions.
 const SEEDS: [u64; 3] = [0x5EED_0001, 0x5EED_0002, 0x5EED_0003];
 /// Actions per seed.
-const ACTIONS: usize = 60;
+const ACTIONS: usize = 80;
 /// The trade band the deployment sets for every underlying, in percent of its price.
 const BAND_PERCENT: i128 = 5;
 /// One USD of the risk program (6 decimals) in 18 decimals: the rounding grace of one change.
@@ -75,6 +79,9 @@ struct World {
     fixed: bool,
     /// USDC units deposited less withdrawn.
     net_deposits: U256,
+    /// The recorded bad debt and the loss index after the last action.
+    bad_debt: U256,
+    loss_index: U256,
     counts: BTreeMap<&'static str, u32>,
 }
 
@@ -114,6 +121,8 @@ impl World {
             instruments,
             expiry,
             fixed: false,
+            bad_debt: U256::ZERO,
+            loss_index: U256::from(E18 as u128),
             counts: BTreeMap::new(),
         }
     }
@@ -133,12 +142,12 @@ impl World {
     fn act(&mut self) {
         match self.rng.below(100) {
             0..=7 => self.deposit(),
-            8..=49 => self.trade(),
-            50..=57 => self.move_price(8),
-            58..=61 => self.move_price(25),
-            62..=67 => self.move_vol(),
-            68..=79 => self.withdraw(),
-            80..=87 => self.pass_time(),
+            8..=45 => self.trade(),
+            46..=53 => self.move_price(8),
+            54..=59 => self.move_price(25),
+            60..=65 => self.move_vol(),
+            66..=77 => self.withdraw(),
+            78..=85 => self.pass_time(),
             _ => self.liquidate(),
         }
     }
@@ -235,7 +244,11 @@ impl World {
         let who = self.trader();
         let free = self.e.withdrawable_usdc(who).unwrap();
         let within = self.rng.below(3) != 0;
-        let amount = if within {
+        // Half the withdrawals within take all there is: accounts at initial margin, which the
+        // shocks then push below maintenance.
+        let amount = if within && self.rng.below(2) == 0 {
+            free
+        } else if within {
             free * self.rng.between(0, 100) as u64 / 100
         } else {
             free + 1 + self.rng.between(0, 5_000) as u64
@@ -283,8 +296,40 @@ impl World {
         self.count("time passes");
     }
 
-    /// A keeper liquidates a trader: one below maintenance when there is one, else any.
+    /// Takes a trader with a book to its initial margin (it withdraws all it may) and moves the
+    /// price of BTC against it, 6% at a time, until it is liquidatable (at most 8 moves): the
+    /// market does what leveraged accounts fear, so that liquidations are many, not rare.
+    fn push_to_liquidation(&mut self) {
+        let who = self.trader();
+        if self.e.positions(who).unwrap().0.is_empty() {
+            return;
+        }
+        let free = self.e.withdrawable_usdc(who).unwrap();
+        if free > 0 && self.e.withdraw(who, free).status {
+            self.net_deposits -= U256::from(free) * U256::from(1_000_000u64);
+        }
+        let mut down = true;
+        for step in 0..8 {
+            if self.margin(who).liquidatable {
+                break;
+            }
+            let before = health(&self.margin(who));
+            let now = i128::from(self.e.latest_price_of(0));
+            let moved = if down { now * 94 / 100 } else { now * 106 / 100 };
+            self.e.set_price(0, moved as i64).unwrap();
+            if step == 0 && health(&self.margin(who)) > before {
+                down = false;
+            }
+        }
+        self.count("pushed towards liquidation");
+    }
+
+    /// A keeper liquidates a trader: one below maintenance when there is one (half the time after
+    /// pushing one there), else any.
     fn liquidate(&mut self) {
+        if self.rng.below(2) == 0 {
+            self.push_to_liquidation();
+        }
         let mut who = self.trader();
         for t in self.traders.clone() {
             if self.e.liquidation_quote(t).unwrap().liquidatable {
@@ -296,15 +341,18 @@ impl World {
         let empty = self.e.positions(who).unwrap().0.is_empty();
         let r = self.e.liquidate(self.keeper, who);
         if empty {
-            // Nothing to take over: only debt to cover and record (or nothing to do).
+            // Nothing to take over: only debt to close out (or nothing to do).
             if before.equity.is_negative() {
                 assert!(
                     r.status,
-                    "negative equity without positions was not resolved: {r:?}"
+                    "negative equity without positions was not closed out: {r:?}"
                 );
+                let after = self.margin(who);
+                assert!(!after.equity.is_negative(), "closed out below zero: {after:?}");
+                assert_eq!(self.e.usdc_ledger(who).unwrap().1, U256::ZERO);
             }
             self.count(if r.status {
-                "bad debt resolved"
+                "account closed out (no book)"
             } else {
                 "liquidation refused (no book)"
             });
@@ -327,7 +375,7 @@ impl World {
     }
 
     fn check(&mut self) {
-        // 1. Settlement cash is conserved.
+        // 1. Settlement cash is conserved (short by rounding dust once a loss is socialised).
         let held = self.e.vault_usdc_held().unwrap();
         assert_eq!(held, self.net_deposits);
         let mut credit = U256::ZERO;
@@ -337,32 +385,42 @@ impl World {
             credit += b;
             debt += d;
         }
-        assert_eq!(credit - debt, held, "balances {credit} less debts {debt}");
+        let ledger = self
+            .e
+            .view(self.e.vault, IVault::settlementLedgerCall {})
+            .unwrap();
+        assert_eq!(ledger.totalDebt, debt, "the vault's total debt");
+        if ledger.lossIndex == U256::from(E18 as u128) {
+            assert_eq!(credit - debt, held, "balances {credit} less debts {debt}");
+        } else {
+            assert!(
+                credit - debt <= held,
+                "balances {credit} less debts {debt} above {held}"
+            );
+            assert!(
+                held - (credit - debt) < U256::from(1_000_000u64),
+                "more than dust kept"
+            );
+        }
         // 2. Positions are conserved per instrument.
         let mut net: BTreeMap<u128, i128> = BTreeMap::new();
         let accounts: Vec<Address> = self.traders.iter().copied().chain([self.keeper]).collect();
-        let mut bare_shortfall = I256::ZERO;
         for &a in &accounts {
             let (ids, sizes) = self.e.positions(a).unwrap();
             for (id, size) in ids.iter().zip(sizes) {
                 *net.entry(*id).or_default() += size;
             }
-            if ids.is_empty() {
-                let m = self.margin(a);
-                if m.equity.is_negative() {
-                    bare_shortfall += -m.equity;
-                }
-            }
         }
         assert!(net.values().all(|n| *n == 0), "positions not conserved: {net:?}");
-        // 3. The fund never owes. 4. Negative equity without positions is recorded bad debt.
+        // 3. The fund never owes. 4. Bad debt is only ever added to, and losses only socialised.
         let fund = self.e.insurance_fund().unwrap();
         assert_eq!(self.e.usdc_ledger(fund.fund).unwrap().1, U256::ZERO);
-        let recorded = I256::from_raw(fund.badDebt) * wad(1_000_000_000_000) + wad(E18);
-        assert!(
-            bare_shortfall <= recorded,
-            "unrecorded bad debt {bare_shortfall} > {recorded}"
-        );
+        assert!(fund.badDebt >= self.bad_debt, "recorded bad debt fell");
+        assert!(ledger.lossIndex <= self.loss_index, "the loss index rose");
+        if fund.badDebt > self.bad_debt {
+            self.count("debt socialised");
+        }
+        (self.bad_debt, self.loss_index) = (fund.badDebt, ledger.lossIndex);
     }
 }
 

@@ -110,6 +110,155 @@ fn a_keeper_liquidates_an_account_below_maintenance_after_a_shock() {
     reverted_with(&r, IClearinghouse::NotLiquidatable::SELECTOR);
 }
 
+/// An insolvent account whose collateral is WETH (10% haircut): the keeper takes the whole book,
+/// then buys just enough of the WETH at half the haircut off to bring the account's value back to
+/// zero. The fund pays nothing and no bad debt is recorded: only a shortfall the collateral cannot
+/// pay reaches the fund (before, the fund covered the haircut value's deficit while the account
+/// kept all its WETH).
+#[test]
+fn an_insolvent_accounts_other_collateral_pays_its_debt_before_the_fund() {
+    let mut e = engine();
+    let (alice, bob, keeper) = (e.chain.accounts[1], e.chain.accounts[2], e.chain.accounts[3]);
+    let (weth, _) = e.list_collateral(ROOT, "WETH", 18, 3_000 * E8, 1_000).unwrap();
+    let five = U256::from(5u8) * U256::from(E18 as u128);
+    e.deposit_token(alice, weth, five).unwrap();
+    e.approve_markets(alice).unwrap();
+    for a in [bob, keeper] {
+        e.open_account(a, 1_000_000).unwrap();
+    }
+    // Alice: long 1 BTC perp at 65,000 on $13,500 of haircut collateral; BTC falls 21.5%.
+    let perp = instrument(0, 0, 0, 0);
+    let r = e
+        .trade(e.perps, alice, bob, &[(perp, E18, 65_000 * E18)])
+        .unwrap();
+    assert!(r.status, "{r:?}");
+    e.set_price(0, 51_025 * E8).unwrap();
+    let (m, _) = e.margin(alice).unwrap();
+    assert!(m.equity < I256::ZERO, "insolvent at haircut value: {m:?}");
+    let fund_before = e.insurance_fund().unwrap();
+
+    let r = e.liquidate(keeper, alice);
+    assert!(r.status, "{r:?}");
+    assert_eq!(positions(&mut e, alice).0.len(), 0);
+    let seized = r
+        .logs
+        .iter()
+        .find_map(|l| IVault::CollateralSeized::decode_log_data(&l.data).ok())
+        .expect("a CollateralSeized event");
+    assert_eq!(
+        (seized.account, seized.liquidator, seized.token),
+        (alice, keeper, weth)
+    );
+    // The book lost 13,975 USDC: a collateral value of 13,500 − 13,975 = −475. Just enough WETH
+    // is sold at 2,850 (3,000 less 5%) to bring it back to zero and a hair (1 bp of the debt
+    // and a cent): (475 + 1.3975 + 0.01) · 0.95 / 0.05 = 9,051.7425 USDC, the least WETH that
+    // pays it (rounded up in wei). Alice keeps the rest of her WETH and the rest of her loan.
+    assert_eq!(seized.paid, U256::from(9_051_742_500u64));
+    let owed = seized.paid * U256::from(1_000_000_000_000u64);
+    let at = U256::from(2_850u16);
+    assert!(seized.amount * at >= owed && (seized.amount - U256::from(1u8)) * at < owed);
+    assert_eq!(
+        e.usdc_ledger(alice).unwrap(),
+        (U256::ZERO, U256::from(13_975_000_000u64) - seized.paid)
+    );
+    let held = |e: &mut Engine, a: Address| {
+        e.view(
+            e.vault,
+            IVault::balanceOfCall {
+                account: a,
+                token: weth,
+            },
+        )
+        .unwrap()
+    };
+    assert_eq!(held(&mut e, keeper), seized.amount);
+    assert_eq!(held(&mut e, alice), five - seized.amount);
+    // Nothing reached the fund, and Alice is back above zero, by the hair.
+    let fund_after = e.insurance_fund().unwrap();
+    assert_eq!(
+        (fund_after.balance, fund_after.badDebt),
+        (fund_before.balance, U256::ZERO)
+    );
+    let (m, _) = e.margin(alice).unwrap();
+    assert!(m.equity > I256::ZERO && m.equity < wad(2 * E18), "{m:?}");
+    assert!(!m.liquidatable);
+    let (k, _) = e.margin(keeper).unwrap();
+    assert!(k.equity >= k.initial);
+}
+
+/// The same account after a 40% fall: insolvent even at the oracle price, its WETH goes to the
+/// keeper at the 1% fee (not half the haircut: the creditors pay it) for 14,850 of the 26,000 it
+/// owes; the fund is empty, and the 11,150 left is socialised: written off against every USDC
+/// balance pro rata (the loss index falls by 11,150 over all claims), recorded as bad debt, and
+/// the vault can still pay every balance.
+#[test]
+fn a_debt_nothing_can_pay_is_socialised_pro_rata_and_recorded() {
+    let mut e = engine();
+    let (alice, bob, keeper) = (e.chain.accounts[1], e.chain.accounts[2], e.chain.accounts[3]);
+    let (weth, _) = e.list_collateral(ROOT, "WETH", 18, 3_000 * E8, 1_000).unwrap();
+    e.deposit_token(alice, weth, U256::from(5u8) * U256::from(E18 as u128))
+        .unwrap();
+    e.approve_markets(alice).unwrap();
+    for a in [bob, keeper] {
+        e.open_account(a, 1_000_000).unwrap();
+    }
+    let perp = instrument(0, 0, 0, 0);
+    let r = e
+        .trade(e.perps, alice, bob, &[(perp, E18, 65_000 * E18)])
+        .unwrap();
+    assert!(r.status, "{r:?}");
+    e.set_price(0, 39_000 * E8).unwrap();
+    assert_eq!(fund_balance(&mut e), U256::ZERO);
+    let bob_before = e.usdc_ledger(bob).unwrap().0;
+
+    let r = e.liquidate(keeper, alice);
+    assert!(r.status, "{r:?}");
+    let seized = r
+        .logs
+        .iter()
+        .find_map(|l| IVault::CollateralSeized::decode_log_data(&l.data).ok())
+        .expect("a CollateralSeized event");
+    assert_eq!(seized.paid, U256::from(14_850_000_000u64));
+    let socialised = r
+        .logs
+        .iter()
+        .find_map(|l| IVault::DebtSocialised::decode_log_data(&l.data).ok())
+        .expect("a DebtSocialised event");
+    let left = U256::from(11_150_000_000u64);
+    assert_eq!((socialised.account, socialised.amount), (alice, left));
+    let bad = r
+        .logs
+        .iter()
+        .find_map(|l| IClearinghouse::BadDebt::decode_log_data(&l.data).ok())
+        .expect("a BadDebt event");
+    assert_eq!(
+        (bad.account, bad.coveredByFund, bad.socialised),
+        (alice, U256::ZERO, left)
+    );
+    assert_eq!(e.insurance_fund().unwrap().badDebt, left);
+    assert_eq!(e.usdc_ledger(alice).unwrap(), (U256::ZERO, U256::ZERO));
+    // The index fell by the loss's share of every claim; Bob's balance follows it, rounded down.
+    let ledger = e.view(e.vault, IVault::settlementLedgerCall {}).unwrap();
+    assert!(ledger.lossIndex < U256::from(E18 as u128));
+    assert_eq!(ledger.totalDebt, U256::ZERO);
+    let bob_after = e.usdc_ledger(bob).unwrap().0;
+    assert_eq!(bob_after, bob_before * ledger.lossIndex / U256::from(E18 as u128));
+    // What the vault owes in USDC is no more than it holds.
+    let mut owed = U256::ZERO;
+    for a in [
+        alice,
+        bob,
+        keeper,
+        e.perps,
+        e.options,
+        e.clearinghouse,
+        e.insurance_fund().unwrap().fund,
+    ] {
+        owed += e.usdc_ledger(a).unwrap().0;
+    }
+    assert!(owed <= e.vault_usdc_held().unwrap(), "{owed}");
+}
+
 /// A liquidation reads live prices: a stale round, or a zero or negative answer, stops it (and
 /// changes nothing).
 #[test]

@@ -20,8 +20,8 @@ sol! {
 
 const ROOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../..");
 
-fn wasm() -> Vec<u8> {
-    pm_e2e::programs::wasm_of(std::path::Path::new(ROOT), "vault").unwrap()
+fn wasm(program: &str) -> Vec<u8> {
+    pm_e2e::programs::wasm_of(std::path::Path::new(ROOT), program).unwrap()
 }
 
 fn token_args(name: &str, symbol: &str, decimals: u8) -> Vec<u8> {
@@ -35,6 +35,7 @@ fn artifact(name: &str) -> String {
 struct World {
     chain: Devnet,
     vault: Address,
+    admin_facet: Address,
     usdc: Address,
     feed: Address,
     owner: Address,
@@ -52,8 +53,14 @@ fn send(w: &mut World, from: Address, to: Address, data: Vec<u8>) -> Receipt {
 fn world() -> World {
     let mut chain = Devnet::new();
     let (owner, alice) = (chain.accounts[0], chain.accounts[1]);
+    let (admin_facet, _, _) = chain
+        .deploy_program(owner, &wasm("vault-admin"))
+        .expect("the vault's admin facet deploys and activates");
+    let (liquidation_facet, _, _) = chain
+        .deploy_program(owner, &wasm("vault-liquidation"))
+        .expect("the vault's liquidation facet deploys and activates");
     let (vault, deployed, activated) = chain
-        .deploy_program(owner, &wasm())
+        .deploy_program(owner, &wasm("vault-core"))
         .expect("vault deploys and activates");
     println!(
         "vault: deploy {} gas, activate {} gas",
@@ -75,6 +82,7 @@ fn world() -> World {
     let mut w = World {
         chain,
         vault,
+        admin_facet,
         usdc,
         feed,
         owner,
@@ -84,7 +92,7 @@ fn world() -> World {
         &mut w,
         owner,
         vault,
-        pm_e2e::deployment::constructor(owner.abi_encode()),
+        pm_e2e::deployment::constructor((owner, admin_facet, liquidation_facet).abi_encode_params()),
     );
     expect_ok(&r, "constructor");
     let r = send(
@@ -266,6 +274,34 @@ fn a_revert_returns_the_custom_error_and_changes_nothing() {
     };
     assert_eq!(r.output.as_ref(), expected.abi_encode().as_slice());
     assert_eq!(vault_balance(&mut w, alice, usdc), U256::from(5u8));
+}
+
+#[test]
+fn the_admin_facet_runs_only_through_the_core_and_unknown_selectors_are_typed() {
+    let mut w = world();
+    let (vault, admin_facet, owner, alice) = (w.vault, w.admin_facet, w.owner, w.alice);
+    // Through the core, the facet's functions answer over the core's storage.
+    let r = w.chain.call(owner, vault, IVault::adminFacetCall {}.abi_encode());
+    assert_eq!(r.output.as_ref(), admin_facet.abi_encode().as_slice());
+    // At the facet's own address, a write refuses: no shadow vault in the facet's storage.
+    let r = send(
+        &mut w,
+        alice,
+        admin_facet,
+        IVault::setRiskAdminCall { riskAdmin: alice }.abi_encode(),
+    );
+    assert!(!r.status, "{r:?}");
+    assert_eq!(
+        r.output.as_ref(),
+        IVault::NotThroughCore {}.abi_encode().as_slice()
+    );
+    // A selector no program exports.
+    let r = send(&mut w, alice, vault, vec![0xde, 0xad, 0xbe, 0xef]);
+    assert!(!r.status, "{r:?}");
+    let expected = IVault::UnknownSelector {
+        selector: [0xde, 0xad, 0xbe, 0xef].into(),
+    };
+    assert_eq!(r.output.as_ref(), expected.abi_encode().as_slice());
 }
 
 #[test]

@@ -41,6 +41,8 @@ contract VaultConsumerTest is Test {
         );
         _mock(abi.encodeCall(IVault.balanceOf, (ACCOUNT, TOKEN)), abi.encode(uint256(42)));
         _mock(abi.encodeCall(IVault.collateralValue, (ACCOUNT)), abi.encode(int256(6380e18)));
+        _mock(abi.encodeCall(IVault.debtOf, (ACCOUNT)), abi.encode(uint256(9)));
+        _mock(abi.encodeCall(IVault.settlementLedger, ()), abi.encode(uint256(0.75e18), uint256(11)));
 
         VaultConsumer.Snapshot memory s = consumer.snapshot(ACCOUNT, TOKEN);
         assertEq(s.owner, address(1));
@@ -61,6 +63,9 @@ contract VaultConsumerTest is Test {
         assertEq(s.totalDeposited, 7);
         assertEq(s.balance, 42);
         assertEq(s.collateralValue, 6380e18);
+        assertEq(s.debt, 9);
+        assertEq(s.lossIndex, 0.75e18);
+        assertEq(s.totalDebt, 11);
     }
 
     function test_administer_encodesRoleCalls() public {

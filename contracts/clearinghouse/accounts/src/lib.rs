@@ -81,7 +81,8 @@ impl ClearinghouseAccounts {
     /// Returns:
     /// - `fund`: its account in the vault (anyone may deposit for it)
     /// - `balance`: its settlement-token balance (token units)
-    /// - `badDebt`: what liquidations left that the fund could not cover (token units)
+    /// - `badDebt`: what liquidations left that the fund could not pay, socialised (token units,
+    ///   in total since deployment)
     ///
     /// Errors: `VaultCallFailed`.
     pub fn insurance_fund(&self) -> Result<(Address, U256, U256), ClearinghouseError> {

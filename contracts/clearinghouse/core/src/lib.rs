@@ -31,8 +31,9 @@ pub mod routes;
 pub mod routing;
 
 /// The selector of the admin facet's `initialize`, the one call the constructor delegates.
-const INITIALIZE: [u8; 4] =
-    routing::selector("initialize(address,address,address,address,address,address,address,address,uint8)");
+const INITIALIZE: [u8; 4] = pm_common::routing::selector(
+    "initialize(address,address,address,address,address,address,address,address,uint8)",
+);
 
 /// The core program: the clearinghouse's storage, nothing else.
 #[storage]

@@ -41,8 +41,9 @@ impl ClearinghouseExpiry {
     ///
     /// Returns `price`: USD with 18 decimals.
     ///
-    /// Errors: `UnknownUnderlying`, `ExpiryNotReached`, `OracleCallFailed` (no such round, or no
-    /// round before it), `IncompleteRound`, `InvalidPrice`, `InvalidSettlementRound`,
+    /// Errors: `NotThroughCore`, `UnknownUnderlying`, `ExpiryNotReached`, `SequencerDown`, `SequencerGracePeriod`
+    /// (the vault's sequencer-uptime feed), `VaultCallFailed`, `OracleCallFailed` (no such round,
+    /// or no round before it), `IncompleteRound`, `InvalidPrice`, `InvalidSettlementRound`,
     /// `ArithmeticOverflow`.
     pub fn fix_expiry_price(
         &mut self,
@@ -58,7 +59,7 @@ impl ClearinghouseExpiry {
     ///
     /// Returns `settled`: how many positions settled (the others wait for their price).
     ///
-    /// Errors: `VaultCallFailed`, `ArithmeticOverflow`.
+    /// Errors: `NotThroughCore`, `VaultCallFailed`, `ArithmeticOverflow`.
     pub fn settle_expired(&mut self, account: Address) -> Result<u32, ClearinghouseError> {
         self.clearinghouse.settle_expired(account)
     }
@@ -77,7 +78,9 @@ impl ClearinghouseExpiry {
     ///
     /// Returns `price`: the new reference price (USD, 18 decimals).
     ///
-    /// Errors: `UnknownUnderlying`, the price errors of its feed, `ArithmeticOverflow`.
+    /// Errors: `NotThroughCore`, `UnknownUnderlying`, `SequencerDown`, `SequencerGracePeriod` (the vault's
+    /// sequencer-uptime feed), `VaultCallFailed`, the price errors of its feed,
+    /// `ArithmeticOverflow`.
     pub fn update_reference_price(&mut self, underlying: u8) -> Result<I256, ClearinghouseError> {
         self.clearinghouse.update_reference_price(underlying)
     }

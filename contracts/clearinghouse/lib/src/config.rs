@@ -9,8 +9,7 @@ use pm_risk::wire::scalars_of;
 use stylus_sdk::prelude::*;
 
 use crate::errors::{
-    AlreadyInitialized, ClearinghouseError, InvalidRiskParameters, NotRiskAdmin, NotThroughCore,
-    NotVolOracle, Result,
+    AlreadyInitialized, ClearinghouseError, InvalidRiskParameters, NotRiskAdmin, NotVolOracle, Result,
 };
 use crate::events::{RiskAdminSet, VolOracleSet};
 use crate::facet::Facet;
@@ -57,9 +56,7 @@ impl Clearinghouse {
         // The core's constructor records the admin facet before it delegates this: called at the
         // admin facet's own address, the slot is empty, and initialising the facet's own storage
         // would make a shadow clearinghouse there.
-        if self.facet(Facet::Admin).is_zero() {
-            return Err(ClearinghouseError::from(NotThroughCore {}));
-        }
+        self.through_core()?;
         // The owner is never zero once initialised: a transfer needs the successor to accept, and
         // the zero address cannot. So a non-zero owner means "initialised".
         if !self.ownership.owner().is_zero() {

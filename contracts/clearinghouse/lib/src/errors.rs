@@ -8,7 +8,8 @@ use alloy_sol_types::sol;
 use alloy_sol_types::SolError;
 pub use pm_common::errors::{
     ArithmeticOverflow, IncompleteRound, InsufficientMargin, InvalidHeartbeat, InvalidPrice, NotAContract,
-    NotOwner, NotPendingOwner, NotRiskAdmin, OracleCallFailed, StalePrice, TokenCallFailed, ZeroAddress,
+    NotOwner, NotPendingOwner, NotRiskAdmin, NotThroughCore, OracleCallFailed, SequencerDown,
+    SequencerGracePeriod, StalePrice, TokenCallFailed, UnknownSelector, ZeroAddress,
 };
 
 sol!(
@@ -92,6 +93,8 @@ every_error!(
     InvalidPrice,
     IncompleteRound,
     StalePrice,
+    SequencerDown,
+    SequencerGracePeriod,
     RiskCheckFailed,
     VaultCallFailed,
     TokenCallFailed,

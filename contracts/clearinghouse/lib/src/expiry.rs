@@ -42,6 +42,7 @@ impl Clearinghouse {
     /// round, or no round before it), `IncompleteRound`, `InvalidPrice`, `InvalidSettlementRound`,
     /// `ArithmeticOverflow`.
     pub fn fix_expiry_price(&mut self, underlying: u8, expiry: u64, round_id: U80) -> Result<I256> {
+        self.through_core()?;
         let index = usize::from(underlying);
         let u = self.underlyings.getter(index).ok_or_else(|| unknown(index))?;
         let (feed, heartbeat, decimals) = (
@@ -53,6 +54,7 @@ impl Clearinghouse {
         if !fixed.is_zero() {
             return Ok(fixed);
         }
+        self.ensure_sequencer_up()?;
         let now = self.vm().block_timestamp();
         if expiry > now {
             return Err(ClearinghouseError::from(ExpiryNotReached {
@@ -102,6 +104,7 @@ impl Clearinghouse {
     /// price, and removes it; returns how many settled (the others wait for their price).
     /// Errors: `VaultCallFailed`, `ArithmeticOverflow`.
     pub fn settle_expired(&mut self, account: Address) -> Result<u32> {
+        self.through_core()?;
         let now = self.vm().block_timestamp();
         let decimals: u8 = self.settlement_decimals.get().to();
         let this = self.vm().contract_address();

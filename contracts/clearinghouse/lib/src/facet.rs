@@ -2,16 +2,10 @@
 //! not export to, by delegatecall so that they run over the core's storage. The core's fallback
 //! picks the facet by selector (its routing table is generated from the facets' interfaces).
 
-use alloc::vec::Vec;
-
 use alloy_primitives::Address;
-use stylus_sdk::{
-    call::delegate_call,
-    prelude::*,
-    stylus_core::calls::{errors::Error as CallError, Call},
-    ArbResult,
-};
+use stylus_sdk::ArbResult;
 
+use crate::errors::{ClearinghouseError, NotThroughCore, Result};
 use crate::storage::Clearinghouse;
 
 /// A facet, in storage order.
@@ -49,15 +43,17 @@ impl Clearinghouse {
     /// Delegatecalls `facet` with `calldata`; its answer, or its revert data, unchanged.
     pub fn delegate(&mut self, facet: Facet, calldata: &[u8]) -> ArbResult {
         let program = self.facet(facet);
-        let context = Call::new_mutating(self);
-        // SAFETY: every facet is a program built on this library: the same storage layout, and
-        // its functions check their callers' roles as the core's own would.
-        #[allow(unsafe_code)]
-        let result = unsafe { delegate_call(self.vm(), context, program, calldata) };
-        result.map_err(|e| match e {
-            CallError::Revert(data) => data,
-            _ => Vec::new(),
-        })
+        pm_common::routing::delegate(self, program, calldata)
+    }
+
+    /// Errors: `NotThroughCore` when this storage is not the core's: a facet called at its own
+    /// address has no admin facet recorded (the core's constructor records it first), so its
+    /// writes would act on a shadow clearinghouse in the facet's own storage.
+    pub(crate) fn through_core(&self) -> Result<()> {
+        if self.facet(Facet::Admin).is_zero() {
+            return Err(ClearinghouseError::from(NotThroughCore {}));
+        }
+        Ok(())
     }
 
     /// The constructor's first step: the admin facet, which it then delegates `initialize` to.

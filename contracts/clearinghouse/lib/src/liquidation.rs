@@ -1,7 +1,10 @@
 //! Liquidation: anyone may take over a slice of an account below maintenance margin, by the rule
-//! of [`crate::liquidation_plan`]; the insurance fund takes a share of each discount, tops up the
-//! liquidator's reward when an insolvent account cannot pay it, and covers what a liquidation
-//! leaves negative; what it cannot cover is recorded as bad debt.
+//! of [`crate::liquidation_plan`]; the insurance fund takes a share of each discount and tops up
+//! the liquidator's reward when an insolvent account cannot pay it. When the whole book is gone
+//! and the account still owes, the liquidator buys its other collateral for the debt (the
+//! vault's `seizeCollateral`); the fund pays what is still owed, and what it cannot pay is bad
+//! debt: socialised (written off against every settlement-token balance pro rata, the vault's
+//! `socialiseDebt`) and recorded, per account and in total.
 //!
 //! The insurance fund is an account of the vault at [`INSURANCE_FUND`], an address nobody holds
 //! the key of: the clearinghouse credits it (a share of each discount) and debits it (covering an
@@ -132,11 +135,13 @@ impl Clearinghouse {
     /// meet initial margin after it; the account must end healthier. The account's expired
     /// positions whose settlement price is fixed are settled first (they are cash, not risk). An
     /// account with no positions left and negative equity (or bad debt recorded before) is
-    /// resolved instead: covered by the fund as far as it goes, the rest recorded.
+    /// closed out instead: its other collateral sold to the caller for its debt, then what is
+    /// still owed paid by the fund as far as it goes, the rest socialised and recorded.
     /// Errors: `InvalidLiquidator`, `NotLiquidatable`, `TooManyPositions`, `InvalidSize`,
     /// `VaultCallFailed`, `InsufficientMargin` (the liquidator), `LiquidationDidNotImprove`,
     /// `ArithmeticOverflow`, and the price, vol and risk errors of a margin check.
     pub fn liquidate(&mut self, account: Address) -> Result<()> {
+        self.through_core()?;
         let liquidator = self.vm().msg_sender();
         if liquidator == account {
             return Err(ClearinghouseError::from(InvalidLiquidator { liquidator }));
@@ -144,9 +149,9 @@ impl Clearinghouse {
         self.settle_expired(account)?;
         let decimals: u8 = self.settlement_decimals.get().to();
         let Assessment { book, before, plan } = self.assess(account)?;
-        let recorded = self.bad_debts.get(account);
-        if book.is_empty() && (before.equity.0.is_negative() || !recorded.is_zero()) {
-            return self.resolve_bad_debt(account, before.equity, decimals);
+        if book.is_empty() && before.equity.0.is_negative() {
+            self.close_out(account, liquidator)?;
+            return self.require_liquidator_margin(liquidator);
         }
         let Some(plan) = plan else {
             return Err(ClearinghouseError::from(NotLiquidatable {
@@ -167,8 +172,6 @@ impl Clearinghouse {
             INSURANCE_FUND,
             TokenUnits(0i128.checked_sub(to_fund.0).ok_or_else(overflow)?),
         )?;
-        let liquidator_after = self.figures(self.collateral_value(liquidator)?, &self.book(liquidator))?;
-        liquidator_after.require_initial(liquidator)?;
         let remaining = self.book(account);
         let after = self.figures(self.collateral_value(account)?, &remaining)?;
         if health(&after) <= health(&before) {
@@ -179,8 +182,9 @@ impl Clearinghouse {
             }));
         }
         if remaining.is_empty() && after.equity.0.is_negative() {
-            self.resolve_bad_debt(account, after.equity, decimals)?;
+            self.close_out(account, liquidator)?;
         }
+        self.require_liquidator_margin(liquidator)?;
         // The fund pays a keeper of an insolvent book after covering the account.
         let top_up = self.top_up(&plan, decimals)?;
         self.settle_cash(liquidator, INSURANCE_FUND, top_up)?;
@@ -245,37 +249,45 @@ impl Clearinghouse {
         Ok(())
     }
 
-    /// As much of `owed` as the fund's balance pays. Errors: `VaultCallFailed`.
-    fn payable_by_fund(&self, owed: TokenUnits) -> Result<TokenUnits> {
-        let balance = i128::try_from(self.fund_balance()?).unwrap_or(i128::MAX);
-        Ok(TokenUnits(owed.0.min(balance).max(0)))
+    /// Errors: `InsufficientMargin` unless the liquidator meets initial margin with what it took
+    /// over; `VaultCallFailed` and the errors of a margin check.
+    fn require_liquidator_margin(&self, liquidator: Address) -> Result<()> {
+        self.figures(self.collateral_value(liquidator)?, &self.book(liquidator))?
+            .require_initial(liquidator)
     }
 
-    /// Resolves an account with no positions: the fund covers its negative `equity` as far as
-    /// its balance goes, and what it cannot is its recorded bad debt, replacing what was recorded
-    /// for it before (so the total counts each account once, and falls when it repays).
+    /// An account whose whole book is gone and whose equity is negative: first its collateral
+    /// other than the settlement token is sold to the liquidator for its debt, just enough to
+    /// bring its value back to zero (the vault's `seizeCollateral`: at up to half the haircut
+    /// off, the riskiest first); if that takes all of it and debt is left, the fund pays it as
+    /// far as its balance goes, and the rest is socialised (the vault's `socialiseDebt`: written
+    /// off against every settlement-token balance pro rata) and recorded.
     /// Errors: `VaultCallFailed`, `ArithmeticOverflow`.
-    fn resolve_bad_debt(&mut self, account: Address, equity: UsdWad, decimals: u8) -> Result<()> {
-        let owed = equity.to_usd_floor()?.checked_neg().ok_or_else(overflow)?.max(0);
-        let shortfall = TokenUnits::from_usd(owed, decimals, Rounding::Up)?;
-        let covered = self.payable_by_fund(shortfall)?;
+    fn close_out(&mut self, account: Address, liquidator: Address) -> Result<()> {
+        let debt = self.vault_seize(account, liquidator)?;
+        // Zero: the account's collateral brought it back to zero or more.
+        if debt.is_zero() {
+            return Ok(());
+        }
+        let covered = self.payable_by_fund(TokenUnits(i128::try_from(debt).map_err(|_| overflow())?))?;
         self.settle_cash(account, INSURANCE_FUND, covered)?;
-        let uncovered = U256::try_from(shortfall.0.checked_sub(covered.0).ok_or_else(overflow)?)
-            .map_err(|_| overflow())?;
-        let was = self.bad_debts.get(account);
-        self.bad_debts.setter(account).set(uncovered);
-        let total = self
-            .bad_debt
-            .get()
-            .checked_add(uncovered)
-            .and_then(|t| t.checked_sub(was))
-            .ok_or_else(overflow)?;
+        let socialised = self.vault_socialise(account)?;
+        let record = |total: U256| total.checked_add(socialised).ok_or_else(overflow);
+        let mine = record(self.bad_debts.get(account))?;
+        self.bad_debts.setter(account).set(mine);
+        let total = record(self.bad_debt.get())?;
         self.bad_debt.set(total);
         self.vm().log(BadDebt {
             account,
             coveredByFund: U256::try_from(covered.0).map_err(|_| overflow())?,
-            uncovered,
+            socialised,
         });
         Ok(())
+    }
+
+    /// As much of `owed` as the fund's balance pays. Errors: `VaultCallFailed`.
+    fn payable_by_fund(&self, owed: TokenUnits) -> Result<TokenUnits> {
+        let balance = i128::try_from(self.fund_balance()?).unwrap_or(i128::MAX);
+        Ok(TokenUnits(owed.0.min(balance).max(0)))
     }
 }

@@ -1,11 +1,18 @@
 //! Underlying prices: each listed underlying's Chainlink feed, read through the checks of
-//! [`pm_common::feeds`] and scaled to 18 decimals.
+//! [`pm_common::feeds`] and scaled to 18 decimals, and the L2 sequencer gate.
+//!
+//! The engine has one sequencer-uptime feed, set in the vault (`setSequencerFeed`). Every margin
+//! check asks the vault for the account's collateral value, which the vault refuses while the
+//! sequencer is down or within its grace period, so no margin check, trade, withdrawal or
+//! liquidation runs on prices an outage left stale. The clearinghouse's own price writes (an
+//! expiry's settlement price, a reference price) check the same feed themselves.
 
-use pm_common::feeds::{checked_answer, latest_round};
+use pm_common::feeds::{check_sequencer, checked_answer, latest_round};
 use pm_common::scaling::to_wad;
 use stylus_sdk::prelude::*;
 
 use crate::errors::{overflow, ClearinghouseError, Result};
+use crate::interfaces::IVault;
 use crate::storage::Clearinghouse;
 use crate::underlyings::unknown;
 
@@ -25,5 +32,18 @@ impl Clearinghouse {
         )?;
         let wad = to_wad(answer, u.feed_decimals.get().to()).ok_or_else(overflow)?;
         i128::try_from(wad).map_err(|_| overflow())
+    }
+
+    /// Errors: `SequencerDown` or `SequencerGracePeriod` while the vault's sequencer-uptime feed
+    /// (none: no check) reports the sequencer down or up for less than its grace period;
+    /// `OracleCallFailed`, `VaultCallFailed`.
+    pub(crate) fn ensure_sequencer_up(&self) -> Result<()> {
+        let config = self.vault_view(IVault::configCall {})?;
+        let feed = config.sequencerFeed;
+        if feed.is_zero() {
+            return Ok(());
+        }
+        let round = latest_round(self.vm(), feed)?;
+        check_sequencer(feed, &round, config.gracePeriod, self.vm().block_timestamp())
     }
 }

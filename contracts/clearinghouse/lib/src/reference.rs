@@ -40,7 +40,9 @@ impl Clearinghouse {
     /// [`crate::reference_rule`] and returns it. Anyone may call (keepers do, often).
     /// Errors: `UnknownUnderlying`, the price errors of its feed, `ArithmeticOverflow`.
     pub fn update_reference_price(&mut self, underlying: u8) -> Result<I256> {
+        self.through_core()?;
         let k = usize::from(underlying);
+        self.ensure_sequencer_up()?;
         let live = self.underlying_price(k)?;
         let now = self.vm().block_timestamp();
         let (old, at) = halves(self.reference_prices.get(k).ok_or_else(|| unknown(k))?);

@@ -4,7 +4,7 @@
 
 use alloc::vec::Vec;
 
-use alloy_primitives::{Address, Bytes, I256};
+use alloy_primitives::{Address, Bytes, I256, U256};
 use alloy_sol_types::SolCall;
 use stylus_sdk::{
     call::{call, static_call},
@@ -66,16 +66,47 @@ impl Clearinghouse {
         if amount.is_zero() {
             return Ok(());
         }
-        let data = IVault::settleCall {
-            account,
-            counterparty,
-            amount,
-        }
-        .abi_encode();
+        self.vault_write(
+            &IVault::settleCall {
+                account,
+                counterparty,
+                amount,
+            }
+            .abi_encode(),
+        )?;
+        Ok(())
+    }
+
+    /// `vault.seizeCollateral(account, liquidator)`: the account's other collateral sold to the
+    /// liquidator for its settlement-token debt, just enough to bring its collateral value back
+    /// to zero. Returns the shortfall: what is still owed once no other collateral is left (zero
+    /// while some is). Errors: `VaultCallFailed`.
+    pub(crate) fn vault_seize(&mut self, account: Address, liquidator: Address) -> Result<U256> {
+        self.vault_word(&IVault::seizeCollateralCall { account, liquidator }.abi_encode())
+    }
+
+    /// `vault.socialiseDebt(account)`: the account's debt written off against every
+    /// settlement-token balance. Returns the units written off. Errors: `VaultCallFailed`.
+    pub(crate) fn vault_socialise(&mut self, account: Address) -> Result<U256> {
+        self.vault_word(&IVault::socialiseDebtCall { account }.abi_encode())
+    }
+
+    /// A call to the vault that writes and answers one `uint256`. Errors: `VaultCallFailed`
+    /// (also when the answer is not one word).
+    fn vault_word(&mut self, data: &[u8]) -> Result<U256> {
+        let ret = self.vault_write(data)?;
+        let word: [u8; 32] = ret
+            .get(..32)
+            .and_then(|w| w.try_into().ok())
+            .ok_or_else(|| vault_failed(CallError::Revert(ret.clone())))?;
+        Ok(U256::from_be_bytes(word))
+    }
+
+    /// A call to the vault that writes; its answer. Errors: `VaultCallFailed`.
+    fn vault_write(&mut self, data: &[u8]) -> Result<Vec<u8>> {
         let vault = self.vault.get();
         let context = Call::new_mutating(self);
-        call(self.vm(), context, vault, &data).map_err(vault_failed)?;
-        Ok(())
+        call(self.vm(), context, vault, data).map_err(vault_failed)
     }
 
     /// [`Self::vault_settle`] of cash in settlement-token units. Errors: `VaultCallFailed`,

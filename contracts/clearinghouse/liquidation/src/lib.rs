@@ -40,16 +40,18 @@ impl ClearinghouseLiquidation {
     /// at most its equity, first to the caller up to three quarters of the discount, the rest to
     /// the insurance fund). The caller must meet initial margin after; the account must end
     /// healthier. The account's expired positions whose settlement price is fixed are settled
-    /// first. An account left with no positions and negative equity is covered by the fund, and
-    /// what the fund cannot cover is recorded as bad debt; then the fund pays the caller up to 1%
-    /// of the margin taken over when the account paid it less. An account with no positions and
-    /// negative equity (or bad debt recorded) is resolved the same way, with nothing to take over.
-    /// Anyone may call, for their own account.
+    /// first. An account left with no positions and negative equity is closed out: its other
+    /// collateral is sold to the caller for its debt (at up to half its haircut off, the riskiest
+    /// first), the fund pays what is still owed as far as its balance goes, and the rest is
+    /// socialised (written off against every settlement-token balance) and recorded as bad debt;
+    /// then the fund pays the caller up to 1% of the margin taken over when the account paid it
+    /// less. An account with no positions and negative equity is closed out the same way, with
+    /// nothing to take over. Anyone may call, for their own account.
     ///
-    /// Errors: `InvalidLiquidator` (the account itself), `NotLiquidatable`, `TooManyPositions`,
-    /// `InvalidSize`, `VaultCallFailed`, `InsufficientMargin` (the caller),
-    /// `LiquidationDidNotImprove`, `ArithmeticOverflow`, and the price, vol and risk errors of a
-    /// margin check.
+    /// Errors: `NotThroughCore` (called at the facet's own address), `InvalidLiquidator` (the
+    /// account itself), `NotLiquidatable`, `TooManyPositions`, `InvalidSize`, `VaultCallFailed`,
+    /// `InsufficientMargin` (the caller), `LiquidationDidNotImprove`, `ArithmeticOverflow`, and
+    /// the price, vol and risk errors of a margin check.
     pub fn liquidate(&mut self, account: Address) -> Result<(), ClearinghouseError> {
         self.clearinghouse.liquidate(account)
     }

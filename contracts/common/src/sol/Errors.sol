@@ -30,3 +30,7 @@ error TokenCallFailed(address token, bytes4 selector);
 error InsufficientMargin(address account, int256 equity, int256 initialMargin, uint256 shortfall);
 /// A value does not fit the engine's arithmetic.
 error ArithmeticOverflow();
+/// A facet's function was called at the facet's own address: facets run only through their core.
+error NotThroughCore();
+/// No function of the program, or of any facet it routes to, has this selector.
+error UnknownSelector(bytes4 selector);

@@ -1,10 +1,5 @@
 /// `initialize` ran already (the core's constructor runs it, once).
 error AlreadyInitialized();
-/// A facet was called at its own address: its functions run only through the clearinghouse (the
-/// core), over the core's storage.
-error NotThroughCore();
-/// No function of the clearinghouse has this selector.
-error UnknownSelector(bytes4 selector);
 /// The caller is not the volatility oracle.
 error NotVolOracle(address caller);
 /// The caller is not a market the owner authorised.

@@ -42,6 +42,7 @@ event Liquidated(
 );
 /// The risk admin set the liquidation parameters (fractions with 18 decimals).
 event LiquidationParamsSet(int128 maxDiscount, int128 targetBuffer, int128 fundShare, int128 minReward);
-/// A liquidation left the account with no positions and negative equity: the insurance fund paid
-/// `coveredByFund` of it, and `uncovered` was recorded as bad debt (settlement-token units).
-event BadDebt(address indexed account, uint256 coveredByFund, uint256 uncovered);
+/// A liquidation left the account with no positions, no other collateral and debt: the insurance
+/// fund paid `coveredByFund` of it, and `socialised` was written off against every
+/// settlement-token balance and recorded as bad debt (settlement-token units).
+event BadDebt(address indexed account, uint256 coveredByFund, uint256 socialised);

@@ -1,6 +1,7 @@
 //! Liquidation: anyone takes over a proportional slice of an account below maintenance margin
 //! at a discount (`pm_clearinghouse::liquidation_plan`), must meet initial margin after, and the
-//! insurance fund takes its share, covers an account left negative, and bad debt is recorded.
+//! insurance fund takes its share and pays what an account left without positions still owes; the
+//! rest is socialised in the vault and recorded as bad debt.
 
 use alloy_primitives::{Address, I256, U256};
 use pm_clearinghouse::errors::*;
@@ -207,7 +208,7 @@ fn fund_payments(chain: &Chain, since: usize, to: Address) -> Vec<I256> {
 }
 
 #[test]
-fn an_insolvent_account_is_taken_whole_covered_by_the_fund_as_far_as_it_goes_and_the_rest_recorded() {
+fn an_insolvent_account_is_taken_whole_paid_by_the_fund_as_far_as_it_goes_and_the_rest_socialised() {
     let (chain, equity, _) = insolvent_chain(1_000);
     let (_, fraction, rate, _, discount, fund_share, reward) = quote(&chain, ALICE);
     assert_eq!((fraction, rate), (wad(E18), wad(MAX_DISCOUNT)));
@@ -218,21 +219,32 @@ fn an_insolvent_account_is_taken_whole_covered_by_the_fund_as_far_as_it_goes_and
     let ledger = chain.ledger().len();
     chain.as_(BOB).ch().liquidate(ALICE).unwrap();
     assert_eq!(chain.ch().positions(ALICE), (vec![], vec![]));
+    // Her whole book gone and still negative: her other collateral is offered to BOB for her
+    // debt before the fund pays anything (this fake vault holds none; the devnet's does).
+    assert_eq!(chain.vault(|v| v.seizures.clone()), vec![(ALICE, BOB)]);
     assert_eq!(fund_payments(&chain, ledger, ALICE), vec![wad(1_000 * USDC_UNIT)]);
     assert_eq!(fund_payments(&chain, ledger, BOB), vec![]);
     let (_, balance, bad_debt) = chain.ch().insurance_fund().unwrap();
     assert_eq!(balance, U256::ZERO);
-    // What is left of ALICE's negative equity is the bad debt, to the unit.
-    let after = chain.collateral_of(ALICE);
-    assert_eq!(after, equity + wad(1_000 * E18));
-    assert_eq!(bad_debt, U256::try_from(-after).unwrap() / U256::from(E12));
+    // What the fund could not pay is written off in the vault, to the unit (rounded up), and
+    // recorded: ALICE ends at zero, owing nothing.
+    let owed = U256::try_from(-(equity + wad(1_000 * E18))).unwrap();
+    assert_eq!(bad_debt, owed.div_ceil(U256::from(E12)));
     assert!(chain.logs().contains(&event(&BadDebt {
         account: ALICE,
         coveredByFund: U256::from(1_000 * USDC_UNIT as u128),
-        uncovered: bad_debt,
+        socialised: bad_debt,
     })));
-    // Resolving her again records nothing twice.
-    chain.as_(CAROL).ch().liquidate(ALICE).unwrap();
+    let after = chain.collateral_of(ALICE);
+    assert!(after >= I256::ZERO && after < wad(E12), "{after}");
+    // Nothing is left to liquidate, and nothing is recorded twice.
+    assert!(chain
+        .as_(CAROL)
+        .ch()
+        .liquidate(ALICE)
+        .unwrap_err()
+        .decode::<NotLiquidatable>()
+        .is_some());
     assert_eq!(chain.ch().insurance_fund().unwrap().2, bad_debt);
 }
 
@@ -251,9 +263,9 @@ fn a_rich_fund_covers_an_insolvent_account_then_pays_the_keeper_one_percent() {
 }
 
 #[test]
-fn debt_left_without_positions_is_covered_and_recorded_once_and_repaying_lowers_the_record() {
+fn debt_left_without_positions_is_socialised_once_and_recorded() {
     let chain = listed_chain();
-    // A fee through `settle` leaves CAROL, without positions, 500 USDC in debt.
+    // A fee through `settle` leaves CAROL, without positions, 500 USDC in debt; the fund is empty.
     chain.set_collateral(CAROL, 0);
     chain.as_(CAROL).ch().approve_market(MARKET, true);
     chain
@@ -263,26 +275,15 @@ fn debt_left_without_positions_is_covered_and_recorded_once_and_repaying_lowers_
         .unwrap();
     assert!(chain.ch().account_margin(CAROL).unwrap().7);
     chain.as_(BOB).ch().liquidate(CAROL).unwrap();
-    assert_eq!(
-        chain.ch().insurance_fund().unwrap().2,
-        U256::from(500 * USDC_UNIT as u128)
-    );
-    chain.as_(BOB).ch().liquidate(CAROL).unwrap();
-    assert_eq!(
-        chain.ch().insurance_fund().unwrap().2,
-        U256::from(500 * USDC_UNIT as u128)
-    );
-    // CAROL repays 300: the record follows.
-    chain.set_collateral(CAROL, 300 * E18);
-    chain.as_(BOB).ch().liquidate(CAROL).unwrap();
-    assert_eq!(
-        chain.ch().insurance_fund().unwrap().2,
-        U256::from(200 * USDC_UNIT as u128)
-    );
-    chain.set_collateral(CAROL, 600 * E18);
-    chain.as_(BOB).ch().liquidate(CAROL).unwrap();
-    assert_eq!(chain.ch().insurance_fund().unwrap().2, U256::ZERO);
-    // Nothing recorded and nothing owed: not liquidatable.
+    let debt = U256::from(500 * USDC_UNIT as u128);
+    assert_eq!(chain.ch().insurance_fund().unwrap().2, debt);
+    assert!(chain.logs().contains(&event(&BadDebt {
+        account: CAROL,
+        coveredByFund: U256::ZERO,
+        socialised: debt,
+    })));
+    assert_eq!(chain.collateral_of(CAROL), I256::ZERO);
+    // Written off: nothing owed, not liquidatable, and the record stays.
     assert!(chain
         .as_(BOB)
         .ch()
@@ -290,6 +291,7 @@ fn debt_left_without_positions_is_covered_and_recorded_once_and_repaying_lowers_
         .unwrap_err()
         .decode::<NotLiquidatable>()
         .is_some());
+    assert_eq!(chain.ch().insurance_fund().unwrap().2, debt);
 }
 
 #[test]

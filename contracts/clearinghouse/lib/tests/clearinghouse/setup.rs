@@ -193,6 +193,31 @@ fn initialize_refuses_to_run_at_the_admin_facets_own_address() {
 }
 
 #[test]
+fn the_writes_anyone_may_call_refuse_to_run_at_a_facets_own_address() {
+    // A facet's own storage has no admin facet recorded: liquidating, fixing a settlement price,
+    // settling expiries or moving a reference price there would act on a shadow clearinghouse.
+    let chain = bare_chain();
+    chain.ch().set_admin_facet(Address::ZERO);
+    let caller = chain.as_(BOB);
+    assert_unchanged(&chain, || caller.ch().liquidate(ALICE), NotThroughCore {});
+    assert_unchanged(&chain, || caller.ch().settle_expired(ALICE), NotThroughCore {});
+    assert_unchanged(
+        &chain,
+        || caller.ch().update_reference_price(0),
+        NotThroughCore {},
+    );
+    assert_unchanged(
+        &chain,
+        || {
+            caller
+                .ch()
+                .fix_expiry_price(0, 1, alloy_primitives::aliases::U80::from(1u8))
+        },
+        NotThroughCore {},
+    );
+}
+
+#[test]
 fn set_admin_facet_records_the_admin_program_before_initialisation() {
     // The core's constructor: the admin facet first, then `initialize` through it.
     let chain = bare_chain();

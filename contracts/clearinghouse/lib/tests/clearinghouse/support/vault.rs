@@ -46,7 +46,14 @@ pub struct FakeVault {
     pub revert_with: Option<Vec<u8>>,
     /// When set, every view answers these bytes (which need not decode).
     pub answer_with: Option<Vec<u8>>,
+    /// Every accepted `seizeCollateral(account, liquidator)`, in order (the fake holds no other
+    /// collateral: each answers the whole debt as still owed; the devnet tests run the real
+    /// vault's).
+    pub seizures: Vec<(Address, Address)>,
 }
+
+/// The counterparty of the ledger entries that write off a socialised debt.
+pub const SOCIALISED: Address = Address::repeat_byte(0x5C);
 
 impl FakeVault {
     /// Net settlement-token units the ledger moved to `account` (negative: paid).
@@ -61,6 +68,17 @@ impl FakeVault {
             }
             net
         })
+    }
+
+    /// The account's debt as the real vault would hold it: a negative collateral value in settlement-token units,
+    /// rounded up (the fake holds nothing else to pay it with).
+    pub fn debt_of(&self, account: Address) -> U256 {
+        let value = self.collateral_value(account);
+        if !value.is_negative() {
+            return U256::ZERO;
+        }
+        let scale = U256::from(10u128.pow(18 - u32::from(self.settlement_decimals)));
+        (-value).into_raw().div_ceil(scale)
     }
 
     /// What `collateralValue(account)` answers: the value set, plus the net cash settled in
@@ -88,6 +106,31 @@ impl FakeContract for FakeVault {
                 amount: c.amount,
             });
             return Ok(Vec::new());
+        }
+        if let Ok(c) = IVault::seizeCollateralCall::abi_decode(data) {
+            if call.kind != CallKind::Call || call.from != self.clearinghouse {
+                return Err(b"seizeCollateral refused".to_vec());
+            }
+            self.seizures.push((c.account, c.liquidator));
+            // Nothing to sell: the whole debt is still owed.
+            return Ok(IVault::seizeCollateralCall::abi_encode_returns(
+                &self.debt_of(c.account),
+            ));
+        }
+        if let Ok(c) = IVault::socialiseDebtCall::abi_decode(data) {
+            if call.kind != CallKind::Call || call.from != self.clearinghouse {
+                return Err(b"socialiseDebt refused".to_vec());
+            }
+            // Written off: a ledger entry pays the debt from the socialised pseudo-account.
+            let debt = self.debt_of(c.account);
+            if !debt.is_zero() {
+                self.ledger.push(Settlement {
+                    account: c.account,
+                    counterparty: SOCIALISED,
+                    amount: I256::from_raw(debt),
+                });
+            }
+            return Ok(IVault::socialiseDebtCall::abi_encode_returns(&debt));
         }
         if let Some(answer) = &self.answer_with {
             return Ok(answer.clone());

@@ -22,10 +22,14 @@ error DepositCapExceeded(address token, uint256 cap, uint256 totalAfter);
 error NothingReceived(address token);
 /// The account's balance of the token is below the amount.
 error InsufficientBalance(address account, address token, uint256 balance, uint256 amount);
-/// Only the clearinghouse may settle.
+/// Only the clearinghouse may settle, sell a liquidated account's collateral or socialise its debt.
 error NotClearinghouse(address caller);
 /// The clearinghouse is set once and cannot change.
 error ClearinghouseAlreadySet(address clearinghouse);
 /// The clearinghouse's margin check reverted (e.g. on a stale underlying price: call its
 /// `marginFor` to see the error) or answered data that does not decode.
 error MarginCheckFailed(address clearinghouse);
+/// A debt cannot be socialised while the account still holds `token`: it is sold first.
+error CollateralRemaining(address account, address token);
+/// A liquidated account's collateral cannot be sold to the account itself.
+error SelfSeizure(address account);

@@ -130,16 +130,18 @@ impl Vault {
         let debt = self.debts.get(account);
         let mut total = U256::ZERO;
         let mut owed_value = U256::ZERO;
-        let mut sequencer_checked = false;
+        // Every valuation is gated, even of an account that holds nothing: a margin check
+        // always asks for one, so none runs on prices an outage left stale.
+        self.ensure_sequencer_up()?;
         for token in self.listed_tokens() {
-            let amount = balances.get(token);
+            let amount = if token == settlement {
+                self.settlement_balance(account)?
+            } else {
+                balances.get(token)
+            };
             let owed = if token == settlement { debt } else { U256::ZERO };
             if amount.is_zero() && owed.is_zero() {
                 continue;
-            }
-            if !sequencer_checked {
-                self.ensure_sequencer_up()?;
-                sequencer_checked = true;
             }
             let pricing = self.pricing(token)?;
             let answer = self.oracle_answer(&pricing)?;

@@ -1,4 +1,5 @@
-//! The vault's storage layout. Append-only: new fields go at the end of a struct, never between.
+//! The vault's storage layout, shared by its programs (the core and the facet it reaches by
+//! delegatecall run over the core's storage). Append-only: new fields go at the end of a struct, never between.
 //!
 //! | slot | field(s) |
 //! |---|---|
@@ -10,11 +11,14 @@
 //! | 6 | `collaterals`: token => [`Collateral`] (3 slots) |
 //! | 7 | `balances`: account => token => amount |
 //! | 8 | `clearinghouse` (set once) |
-//! | 9 | `settlement_token` |
+//! | 9 | `settlement_token` (20 B), `settlement_index` (12 B: the loss index, [`crate::loss_index`]; 0 reads as 1) |
 //! | 10 | `debts`: account => settlement-token units owed |
-
-// The SDK's `#[entrypoint]` generates the undocumented `user_entrypoint` export here.
-#![allow(missing_docs)]
+//! | 11 | `admin_facet`: the program the core delegates the admin functions to (set once) |
+//! | 12 | `liquidation_facet`: the program it delegates `seizeCollateral` to (set once) |
+//! | 13 | `total_debt`: the sum of `debts` |
+//!
+//! `balances` of the settlement token hold scaled amounts (the balance times 10^18 over the
+//! loss index, [`crate::loss_index`]); every other token's are token units.
 
 use alloc::vec::Vec;
 
@@ -23,13 +27,14 @@ use stylus_sdk::{
     alloy_primitives::Address,
     prelude::*,
     storage::{
-        StorageAddress, StorageBool, StorageMap, StorageU16, StorageU256, StorageU32, StorageU8, StorageVec,
+        StorageAddress, StorageBool, StorageMap, StorageU16, StorageU256, StorageU32, StorageU8, StorageUint,
+        StorageVec,
     },
 };
 
-/// The collateral vault.
+/// The collateral vault's state. Each program built on this crate nests it as its only field, so
+/// the layout above is every program's.
 #[storage]
-#[entrypoint]
 pub struct Vault {
     pub(crate) ownership: Ownership,
     pub(crate) risk_admin: StorageAddress,
@@ -42,7 +47,11 @@ pub struct Vault {
     pub(crate) balances: StorageMap<Address, StorageMap<Address, StorageU256>>,
     pub(crate) clearinghouse: StorageAddress,
     pub(crate) settlement_token: StorageAddress,
+    pub(crate) settlement_index: StorageUint<96, 2>,
     pub(crate) debts: StorageMap<Address, StorageU256>,
+    pub(crate) admin_facet: StorageAddress,
+    pub(crate) liquidation_facet: StorageAddress,
+    pub(crate) total_debt: StorageU256,
 }
 
 /// One listed collateral token. Slot 0 packs what a valuation reads (29 bytes); a listed token

@@ -19,3 +19,11 @@ event ClearinghouseSet(address indexed clearinghouse, address indexed settlement
 /// The clearinghouse moved `amount` settlement-token units from `counterparty` to `account`
 /// (negative: from `account` to `counterparty`); a balance that runs out becomes debt.
 event Settled(address indexed account, address indexed counterparty, int256 amount);
+/// In a liquidation, `liquidator` bought `amount` of `account`'s `token` for `paid` settlement-token
+/// units, which paid down `account`'s debt.
+event CollateralSeized(
+    address indexed account, address indexed liquidator, address indexed token, uint256 amount, uint256 paid
+);
+/// A liquidated account's settlement-token debt that nothing was left to pay was written off:
+/// every settlement-token balance now bears its share (`lossIndex`: 18 decimals, 1 before any loss).
+event DebtSocialised(address indexed account, uint256 amount, uint256 lossIndex);

@@ -1,4 +1,5 @@
-//! `pm-vault`: the portfolio-margin engine's collateral vault, a Stylus program.
+//! `pm-vault`: the portfolio-margin engine's collateral vault, as a library of storage and logic
+//! that two Stylus programs are built on.
 //!
 //! Listed ERC-20 collateral with haircuts and Chainlink prices, per-account balances, deposits
 //! and margin-checked withdrawals, the settlement token (realised PnL, premiums, fees) with debt,
@@ -6,18 +7,28 @@
 //! (`pm-clearinghouse`) alone may `settle`, and answers `marginFor` before every withdrawal.
 //! Storage layout: [`storage`]. Errors: [`errors`]. Events: [`events`].
 //!
-//! Pause stops deposits (new funds, the start of new risk). Withdrawals stay open while paused:
-//! they can only lower what an account has at risk, they are still margin-checked, and a guardian
-//! must never be able to lock users' funds in. Configuration stays open to its roles so that a
-//! broken feed can be replaced while paused.
+//! One 24,576-byte program no longer holds it, so two programs nest [`Vault`] as their only field
+//! (same storage layout), as the clearinghouse's do: `pm-vault-core` answers at the vault's
+//! address and exports what every account uses (deposits, withdrawals, settlement) and the reads the
+//! clearinghouse makes; its fallback delegatecalls the
+//! [`Facet`] that exports any other selector (a routing table generated from the facets'
+//! interfaces): `pm-vault-admin` (ownership, roles, the pause, listing, the sequencer feed,
+//! connecting the clearinghouse, configuration views) and `pm-vault-liquidation` (a liquidated
+//! account's collateral sold for its debt, [`seizure`]). Each public method here is the ABI
+//! function of the same name.
+//!
+//! Pause stops deposits (new funds, the start of new risk), but not repayments of debt.
+//! Withdrawals stay open while paused: they can only lower what an account has at risk, they are
+//! still margin-checked, and a guardian must never be able to lock users' funds in. Configuration
+//! stays open to its roles so that a broken feed can be replaced while paused. What does stop
+//! withdrawals is an L2 sequencer outage and its grace period (the sequencer-uptime feed the risk
+//! admin sets): every valuation is refused then, since no margin check can trust prices an
+//! outage left stale; they resume on their own when the grace period ends.
 //!
 //! Reentrancy: the SDK's entrypoint rejects any call that re-enters this program while one of its
 //! frames is open (no `reentrant` feature), so a malicious token cannot call back mid-deposit;
 //! balances are also debited before tokens leave (checks, effects, interactions).
-#![cfg_attr(not(any(test, feature = "export-abi")), no_main)]
-#![cfg_attr(not(any(test, feature = "export-abi")), no_std)]
-// export-abi generates an undocumented `print_from_args`.
-#![cfg_attr(feature = "export-abi", allow(missing_docs))]
+#![cfg_attr(not(test), no_std)]
 #![deny(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -31,7 +42,9 @@ extern crate alloc;
 
 pub mod errors;
 pub mod events;
+pub mod facet;
 pub mod interfaces;
+pub mod loss_index;
 pub mod storage;
 pub mod valuation;
 
@@ -39,7 +52,9 @@ mod access;
 mod account;
 mod collateral;
 mod pricing;
+pub mod seizure;
 mod settlement;
+pub mod socialisation;
 mod token;
 
 use alloc::vec::Vec;
@@ -48,42 +63,45 @@ use alloy_primitives::{Address, I256, U256};
 use stylus_sdk::prelude::*;
 
 use crate::errors::VaultError;
+pub use crate::facet::Facet;
 pub use crate::storage::Vault;
 
-#[public]
+// SAFETY: `Vault` is the whole storage of every program built on it (each nests it as its only
+// field), so a mutating call made through it cannot alias another live storage borrow.
+#[allow(unsafe_code)]
+unsafe impl stylus_sdk::prelude::TopLevelStorage for Vault {}
+
+/// The ABI functions, each documented (units, returns, errors) where a program exports it:
+/// `pm-vault-core` or `pm-vault-admin`.
 impl Vault {
-    /// Sets the owner once, at deployment.
-    ///
-    /// Errors: `ZeroAddress`.
-    #[constructor]
-    pub fn constructor(&mut self, owner: Address) -> Result<(), VaultError> {
-        self.ownership.initialize(owner)
+    /// Sets the owner and the facets once, at deployment (the core's constructor).
+    /// Errors: `NotAContract` (a facet holds no code), `ZeroAddress`.
+    pub fn initialize(
+        &mut self,
+        owner: Address,
+        admin_facet: Address,
+        liquidation_facet: Address,
+    ) -> Result<(), VaultError> {
+        for program in [admin_facet, liquidation_facet] {
+            pm_common::guards::ensure_contract(self.vm(), program)?;
+        }
+        self.ownership.initialize::<VaultError>(owner)?;
+        self.set_facet(Facet::Admin, admin_facet);
+        self.set_facet(Facet::Liquidation, liquidation_facet);
+        Ok(())
     }
 
     /// The owner: manages roles, connects the clearinghouse and unpauses.
-    ///
-    /// Returns `currentOwner`: the owner's address.
     pub fn owner(&self) -> Address {
         self.ownership.owner()
     }
 
     /// The address `transferOwnership` named, until it accepts.
-    ///
-    /// Returns `successor`: that address (zero when no transfer is pending).
     pub fn pending_owner(&self) -> Address {
         self.ownership.pending_owner()
     }
 
     /// The vault's configuration.
-    ///
-    /// Returns:
-    /// - `riskAdmin`: lists collateral and sets the sequencer feed (zero when unset)
-    /// - `guardian`: may pause (zero when unset)
-    /// - `isPaused`: whether deposits are stopped
-    /// - `sequencerFeed`: the Chainlink L2 sequencer-uptime feed (zero when the check is off)
-    /// - `gracePeriod`: seconds after a sequencer restart during which prices are not trusted
-    /// - `clearinghouse`: the clearinghouse's (core) address, zero until connected
-    /// - `settlementToken`: the token realised PnL, fees and debt are paid in, zero until connected
     #[allow(clippy::type_complexity)]
     pub fn config(&self) -> (Address, Address, bool, Address, u32, Address, Address) {
         (
@@ -99,44 +117,32 @@ impl Vault {
 
     /// Starts a two-step ownership transfer: `newOwner` must then call `acceptOwnership`. The
     /// zero address cancels a pending transfer.
-    ///
-    /// Errors: `NotOwner`.
     pub fn transfer_ownership(&mut self, new_owner: Address) -> Result<(), VaultError> {
         self.ownership.transfer_ownership(new_owner)
     }
 
     /// Completes an ownership transfer: the caller, named by `transferOwnership`, becomes the
     /// owner.
-    ///
-    /// Errors: `NotPendingOwner`.
     pub fn accept_ownership(&mut self) -> Result<(), VaultError> {
         self.ownership.accept_ownership()
     }
 
     /// Sets the risk admin (zero removes it).
-    ///
-    /// Errors: `NotOwner`.
     pub fn set_risk_admin(&mut self, risk_admin: Address) -> Result<(), VaultError> {
         self.assign_risk_admin(risk_admin)
     }
 
     /// Sets the guardian (zero removes it).
-    ///
-    /// Errors: `NotOwner`.
     pub fn set_guardian(&mut self, guardian: Address) -> Result<(), VaultError> {
         self.assign_guardian(guardian)
     }
 
     /// Stops deposits.
-    ///
-    /// Errors: `NotGuardian` (caller neither guardian nor owner), `VaultPaused`.
     pub fn pause(&mut self) -> Result<(), VaultError> {
         self.set_paused(true)
     }
 
     /// Resumes deposits.
-    ///
-    /// Errors: `NotOwner`, `VaultNotPaused`.
     pub fn unpause(&mut self) -> Result<(), VaultError> {
         self.set_paused(false)
     }
@@ -144,10 +150,6 @@ impl Vault {
     /// Lists `token` as collateral or changes its parameters: `oracle` a Chainlink
     /// `AggregatorV3` USD feed that must answer a fresh price now, `haircutBps` below 10,000,
     /// `depositCap` in token units (0 stops deposits), `heartbeat` in seconds (1 to 7 days).
-    ///
-    /// Errors: `NotRiskAdmin`, `NotAContract`, `InvalidHaircut`, `InvalidHeartbeat`,
-    /// `TooManyCollaterals`, `TokenCallFailed`, `OracleCallFailed`, `UnsupportedDecimals`, and the
-    /// price errors of the feed.
     pub fn set_collateral(
         &mut self,
         token: Address,
@@ -161,27 +163,16 @@ impl Vault {
 
     /// Sets the Chainlink L2 sequencer-uptime feed (zero disables the check) and the grace period
     /// in seconds (at most 1 day) after a restart during which prices are not trusted.
-    ///
-    /// Errors: `NotRiskAdmin`, `NotAContract`, `InvalidGracePeriod`.
     pub fn set_sequencer_feed(&mut self, feed: Address, grace_period: u32) -> Result<(), VaultError> {
         self.configure_sequencer_feed(feed, grace_period)
     }
 
     /// Every listed collateral token, in listing order.
-    ///
-    /// Returns `tokens`: the tokens.
     pub fn collateral_tokens(&self) -> Vec<Address> {
         self.listed_tokens()
     }
 
     /// A token's collateral parameters; all zero for a token that is not listed.
-    ///
-    /// Returns:
-    /// - `oracle`: its Chainlink USD feed
-    /// - `haircutBps`: the haircut in basis points
-    /// - `depositCap`: the most that may be deposited, in token units
-    /// - `heartbeat`: the feed's heartbeat, seconds
-    /// - `totalDeposited`: what all accounts hold, in token units
     pub fn collateral_config(&self, token: Address) -> (Address, u16, U256, u32, U256) {
         let c = self.collaterals.getter(token);
         (
@@ -195,22 +186,12 @@ impl Vault {
 
     /// Deposits `amount` of `token` for the caller. A deposit of the settlement token pays the
     /// account's debt first; the rest lands in its balance.
-    ///
-    /// Returns `credited`: the amount credited, what the vault actually received (a
-    /// fee-on-transfer token delivers less).
-    ///
-    /// Errors: `VaultPaused`, `ZeroAmount`, `CollateralNotListed`, `DepositCapExceeded`,
-    /// `TokenCallFailed`, `NothingReceived`, `ArithmeticOverflow`.
     pub fn deposit(&mut self, token: Address, amount: U256) -> Result<U256, VaultError> {
         let account = self.vm().msg_sender();
         self.deposit_into(account, token, amount)
     }
 
     /// Deposits `amount` of `token`, paid by the caller, into `account`.
-    ///
-    /// Returns `credited`: the amount credited, what the vault actually received.
-    ///
-    /// Errors: those of `deposit`, and `ZeroAddress`.
     pub fn deposit_for(
         &mut self,
         account: Address,
@@ -224,35 +205,27 @@ impl Vault {
     /// connected, the account's equity after it must stay at or above its initial margin, and the
     /// settlement token may be withdrawn beyond the balance: the rest becomes debt (borrowed
     /// against the account's other collateral and positions, and counted in full).
-    ///
-    /// Errors: `ZeroAmount`, `ZeroAddress`, `InsufficientBalance`, `InsufficientMargin`,
-    /// `MarginCheckFailed`, `TokenCallFailed`, and the price errors of the account's tokens when
-    /// a clearinghouse is connected.
     pub fn withdraw(&mut self, token: Address, amount: U256, to: Address) -> Result<(), VaultError> {
         self.withdraw_to(token, amount, to)
     }
 
     /// The account's balance of `token`.
-    ///
-    /// Returns `balance`: in token units.
     pub fn balance_of(&self, account: Address, token: Address) -> U256 {
+        if !token.is_zero() && token == self.settlement_token.get() {
+            // A scaled amount that overflows cannot be stored: the fallback is never reached.
+            return self.settlement_balance(account).unwrap_or_default();
+        }
         self.balances.getter(account).get(token)
     }
 
     /// The account's collateral value: balances after haircuts (none on the settlement token),
     /// each rounded down, minus settlement-token debt, rounded up.
-    ///
-    /// Returns `value`: USD with 18 decimals (negative when debt exceeds collateral).
-    ///
-    /// Errors: the sequencer and price errors of any token the account holds or owes.
     pub fn collateral_value(&self, account: Address) -> Result<I256, VaultError> {
         self.account_collateral_value(account)
     }
 
     /// Connects the clearinghouse (once): it may then call `settle`, and withdrawals need its
     /// margin check. `settlementToken` must be listed.
-    ///
-    /// Errors: `NotOwner`, `ClearinghouseAlreadySet`, `NotAContract`, `CollateralNotListed`.
     pub fn set_clearinghouse(
         &mut self,
         clearinghouse: Address,
@@ -263,8 +236,6 @@ impl Vault {
 
     /// Moves `amount` settlement-token units from `counterparty` to `account` (negative: the other
     /// way); a balance that runs out becomes debt. The clearinghouse's call.
-    ///
-    /// Errors: `NotClearinghouse`, `ZeroAddress`, `ArithmeticOverflow`.
     pub fn settle(
         &mut self,
         account: Address,
@@ -274,18 +245,19 @@ impl Vault {
         self.settle_between(account, counterparty, amount)
     }
 
+    /// The loss index and the total settlement-token debt.
+    pub fn settlement_ledger(&self) -> (U256, U256) {
+        (self.loss_index(), self.total_debt.get())
+    }
+
     /// The account's settlement-token debt.
-    ///
-    /// Returns `debt`: in settlement-token units.
     pub fn debt_of(&self, account: Address) -> U256 {
         self.debts.get(account)
     }
-}
 
-impl Vault {
     /// The token's oracle price in USD with 18 decimals, rounded down: the checked price every
-    /// valuation uses. A Rust method, not exported on-chain (the program is at its size limit):
-    /// read the token's Chainlink feed directly.
+    /// valuation uses. A Rust method, not exported on-chain: read the token's Chainlink feed
+    /// directly.
     /// Errors: `CollateralNotListed`, `SequencerDown`, `SequencerGracePeriod`, `OracleCallFailed`,
     /// `IncompleteRound`, `InvalidPrice`, `StalePrice`, `ArithmeticOverflow`.
     pub fn price(&self, token: Address) -> Result<U256, VaultError> {

@@ -876,7 +876,7 @@ fn deposit_of_settlement_token_pays_the_debt_first() {
 // The generated constructor of the eight-field `Liquidated` event.
 #[allow(clippy::too_many_arguments)]
 mod generated {
-    alloy_sol_types::sol!("../../abi/IClearinghouse.sol");
+    alloy_sol_types::sol!("../../../abi/IClearinghouse.sol");
 }
 
 /// The vault's own declaration of `marginFor` is the clearinghouse's, as generated from its
@@ -903,4 +903,248 @@ fn the_vaults_margin_for_is_the_clearinghouses() {
             alloy_primitives::I256::try_from(-3).unwrap()
         )
     );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Collateral for debt in a liquidation (`seize_collateral`)
+// ---------------------------------------------------------------------------------------------
+
+const WEI: u128 = 1_000_000_000_000_000_000;
+
+/// The clearinghouse sells `account`'s collateral to `liquidator`; the shortfall it answers.
+fn seize(chain: &Chain, account: Address, liquidator: Address) -> U256 {
+    chain
+        .as_(CLEARINGHOUSE)
+        .vault()
+        .seize_collateral(account, liquidator)
+        .unwrap()
+}
+
+/// `connected_chain` with ALICE holding 1 WETH ($3,000, 10% haircut) and owing `debt` USDC
+/// units to BOB.
+fn indebted_chain(debt: u128) -> Chain {
+    let chain = connected_chain();
+    deposit(&chain, ALICE, WETH, WEI);
+    settle(&chain, ALICE, BOB, -(debt as i128));
+    assert_eq!(position(&chain, ALICE), (U256::ZERO, units(debt)));
+    chain
+}
+
+#[test]
+fn seize_collateral_sells_just_enough_at_half_the_haircut_off_to_bring_the_value_back_to_zero() {
+    // 2,800 owed on 1 WETH ($3,000, 10% haircut): a collateral value of 2,700 − 2,800 = −100.
+    let chain = indebted_chain(2_800 * USDC_UNIT);
+    assert_eq!(chain.vault().collateral_value(ALICE).unwrap(), int(-100 * E18));
+    let owed = seize(&chain, ALICE, CAROL);
+    // WETH stays with her: the shortfall is zero.
+    assert_eq!(owed, U256::ZERO);
+    // The deficit 100, and a hair (1 bp of the 2,800 owed and a cent): 100.29, needs
+    // 100.29 · 0.95 / 0.05 = 1,905.51 paid, at 2,850 a WETH (5% off).
+    let paid = units(1_905_510_000);
+    assert_eq!(position(&chain, ALICE), (U256::ZERO, units(894_490_000)));
+    let taken = chain.vault().balance_of(CAROL, WETH);
+    let exact = U256::from(1_905_510_000u128 * WEI) / U256::from(2_850_000_000u128);
+    assert!(taken == exact || taken == exact + U256::from(1u8), "{taken}");
+    assert_eq!(chain.vault().balance_of(ALICE, WETH), units(WEI) - taken);
+    // CAROL held no USDC: she paid by borrowing it (the clearinghouse checks her margin).
+    assert_eq!(position(&chain, CAROL), (U256::ZERO, paid));
+    chain.assert_last_event(CollateralSeized {
+        account: ALICE,
+        liquidator: CAROL,
+        token: WETH,
+        amount: taken,
+        paid,
+    });
+    // Back to a value of zero and a hair above (about 0.29), no further.
+    let value = chain.vault().collateral_value(ALICE).unwrap();
+    assert!(value >= I256::ZERO && value < int(E18), "{value}");
+}
+
+#[test]
+fn seize_collateral_does_nothing_while_the_collateral_value_is_not_negative() {
+    // 2,700 owed on 1 WETH worth 2,700 at its haircut: a loan within its haircut.
+    let chain = indebted_chain(2_700 * USDC_UNIT);
+    let before = chain.storage_snapshot();
+    let owed = seize(&chain, ALICE, CAROL);
+    assert_eq!(owed, U256::ZERO);
+    assert_eq!(chain.storage_snapshot(), before);
+}
+
+/// Insolvent even at the oracle price: the keeper's discount is its 1% fee, not half the haircut
+/// (the creditors pay it, so a second account of the same owner gains no more).
+#[test]
+fn seize_collateral_takes_all_of_a_collateral_that_falls_short_and_leaves_the_rest_owed() {
+    let chain = indebted_chain(5_000 * USDC_UNIT);
+    chain.mint(USDC, CAROL, 10_000 * USDC_UNIT);
+    deposit(&chain, CAROL, USDC, 10_000 * USDC_UNIT);
+    let owed = seize(&chain, ALICE, CAROL);
+    // 1 WETH at 3,000 less 1%: 2,970 of the 5,000.
+    assert_eq!(owed, units(2_030 * USDC_UNIT));
+    assert_eq!(chain.vault().balance_of(ALICE, WETH), U256::ZERO);
+    assert_eq!(chain.vault().balance_of(CAROL, WETH), units(WEI));
+    assert_eq!(position(&chain, ALICE), (U256::ZERO, units(2_030 * USDC_UNIT)));
+    assert_eq!(position(&chain, CAROL), (units(7_030 * USDC_UNIT), U256::ZERO));
+}
+
+/// Between half the haircut and the fee: the account's surplus at the oracle price goes to the
+/// keeper, and the debt is paid in full.
+#[test]
+fn seize_collateral_gives_the_keeper_the_accounts_surplus_when_it_is_below_half_the_haircut() {
+    // 2,940 owed on 1 WETH at 3,000: a surplus of 60, 2% of the WETH.
+    let chain = indebted_chain(2_940 * USDC_UNIT);
+    let owed = seize(&chain, ALICE, CAROL);
+    assert_eq!(owed, U256::ZERO);
+    // 2,940 / 2,940 (3,000 less 2%): the whole WETH, to the wei.
+    assert_eq!(chain.vault().balance_of(CAROL, WETH), units(WEI));
+    assert_eq!(position(&chain, ALICE), (U256::ZERO, U256::ZERO));
+}
+
+#[test]
+fn seize_collateral_sells_the_largest_haircut_first() {
+    // 3,500 owed on 1 WETH (2,700 at its haircut) and 1,000 USDT at $1.00 with a 30% haircut
+    // (700): a value of −100. USDT is riskier than WETH, so it goes first, and alone.
+    let chain = indebted_chain(3_500 * USDC_UNIT);
+    chain.add_token(USDT, TokenKind::Standard, 6);
+    chain
+        .as_(ADMIN)
+        .vault()
+        .set_collateral(USDT, USDC_FEED, 3_000, U256::from(10u128.pow(15)), 3600)
+        .unwrap();
+    deposit(&chain, ALICE, USDT, 1_000 * USDC_UNIT);
+    seize(&chain, ALICE, CAROL);
+    // Worth 4,000 at the oracle prices for 3,500 owed: all of it at 15% off (3,400) would not
+    // pay the debt, so the keeper gets the account's surplus, 500 of 4,000: 12.5% off. The
+    // deficit 100 and a hair (0.35 + 0.01) needs 100.36 · 0.875 / 0.175 = 501.8 paid:
+    // 573.485715 USDT, rounded up.
+    assert_eq!(chain.vault().balance_of(CAROL, USDT), units(573_485_715));
+    assert_eq!(chain.vault().balance_of(CAROL, WETH), U256::ZERO);
+    assert_eq!(chain.vault().balance_of(ALICE, WETH), units(WEI));
+    let value = chain.vault().collateral_value(ALICE).unwrap();
+    assert!(value >= I256::ZERO && value < int(E18), "{value}");
+}
+
+#[test]
+fn seize_collateral_refuses_any_caller_but_the_clearinghouse_and_does_nothing_without_debt() {
+    let chain = indebted_chain(2_700 * USDC_UNIT);
+    let before = chain.storage_snapshot();
+    assert_reverts(
+        chain.as_(CAROL).vault().seize_collateral(ALICE, CAROL),
+        NotClearinghouse { caller: CAROL },
+    );
+    assert_reverts(
+        chain
+            .as_(CLEARINGHOUSE)
+            .vault()
+            .seize_collateral(ALICE, Address::ZERO),
+        ZeroAddress {},
+    );
+    assert_eq!(chain.storage_snapshot(), before);
+    // BOB owes nothing: nothing of his moves.
+    deposit(&chain, BOB, WETH, WEI);
+    let before = chain.storage_snapshot();
+    let owed = seize(&chain, BOB, CAROL);
+    assert_eq!(owed, U256::ZERO);
+    assert_eq!(chain.storage_snapshot(), before);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Socialising a debt nothing is left to pay (`socialise_debt`)
+// ---------------------------------------------------------------------------------------------
+
+/// ALICE owes BOB 1,000 USDC with nothing to pay it; CAROL holds 3,000 USDC.
+fn defaulted_chain() -> Chain {
+    let chain = connected_chain();
+    settle(&chain, ALICE, BOB, -1_000 * USDC_UNIT as i128);
+    deposit(&chain, CAROL, USDC, 3_000 * USDC_UNIT);
+    assert_eq!(chain.vault().settlement_ledger().1, units(1_000 * USDC_UNIT));
+    chain
+}
+
+#[test]
+fn socialise_debt_writes_it_off_against_every_balance_pro_rata_and_the_vault_can_pay_them_all() {
+    let chain = defaulted_chain();
+    let written_off = chain.as_(CLEARINGHOUSE).vault().socialise_debt(ALICE).unwrap();
+    assert_eq!(written_off, units(1_000 * USDC_UNIT));
+    // Claims were 4,000 (3,000 held, 1,000 owed): every balance keeps 75%.
+    let (index, total_debt) = chain.vault().settlement_ledger();
+    assert_eq!(index, U256::from(750_000_000_000_000_000u128));
+    assert_eq!(total_debt, U256::ZERO);
+    chain.assert_last_event(DebtSocialised {
+        account: ALICE,
+        amount: written_off,
+        lossIndex: index,
+    });
+    assert_eq!(position(&chain, ALICE), (U256::ZERO, U256::ZERO));
+    assert_eq!(position(&chain, BOB), (units(750 * USDC_UNIT), U256::ZERO));
+    assert_eq!(position(&chain, CAROL), (units(2_250 * USDC_UNIT), U256::ZERO));
+    // Everyone withdraws everything, and the vault holds exactly enough.
+    for (who, amount) in [(CAROL, 2_250), (BOB, 750)] {
+        chain
+            .as_(who)
+            .vault()
+            .withdraw(USDC, units(amount * USDC_UNIT), who)
+            .unwrap();
+        assert_eq!(position(&chain, who), (U256::ZERO, U256::ZERO));
+    }
+    assert_eq!(chain.token_balance(USDC, VAULT), U256::ZERO);
+    // Settling after the loss rounds against the holders: a credit of 1 unit adds 1 scaled
+    // unit (0.75 of a unit: nothing withdrawable), a debit of 1 takes 2.
+    settle(&chain, BOB, CAROL, 1);
+    assert_eq!(position(&chain, BOB), (U256::ZERO, U256::ZERO));
+    assert_eq!(position(&chain, CAROL), (U256::ZERO, units(1)));
+}
+
+#[test]
+fn socialise_debt_refuses_while_collateral_remains_or_for_any_caller_but_the_clearinghouse() {
+    let chain = defaulted_chain();
+    deposit(&chain, ALICE, WETH, 1);
+    let before = chain.storage_snapshot();
+    assert_reverts(
+        chain.as_(CLEARINGHOUSE).vault().socialise_debt(ALICE),
+        CollateralRemaining {
+            account: ALICE,
+            token: WETH,
+        },
+    );
+    assert_reverts(
+        chain.as_(CAROL).vault().socialise_debt(ALICE),
+        NotClearinghouse { caller: CAROL },
+    );
+    assert_eq!(chain.storage_snapshot(), before);
+    // Without debt there is nothing to write off.
+    assert_eq!(
+        chain.as_(CLEARINGHOUSE).vault().socialise_debt(CAROL).unwrap(),
+        U256::ZERO
+    );
+    assert_eq!(chain.storage_snapshot(), before);
+}
+
+#[test]
+fn a_repayment_of_debt_is_open_while_paused_and_above_the_deposit_cap_but_nothing_more() {
+    let chain = indebted_chain(2_700 * USDC_UNIT);
+    chain.as_(GUARDIAN).vault().pause().unwrap();
+    // The cap is full: the USDC deposited is all the cap allows.
+    let total = chain.vault().collateral_config(USDC).4;
+    chain
+        .as_(ADMIN)
+        .vault()
+        .set_collateral(USDC, USDC_FEED, 200, total, 3600)
+        .unwrap();
+    chain.mint(USDC, ALICE, 3_000 * USDC_UNIT);
+    // More than the debt is a deposit: refused while paused.
+    assert_reverts(
+        chain.as_(ALICE).vault().deposit(USDC, units(2_701 * USDC_UNIT)),
+        VaultPaused {},
+    );
+    // The debt itself is a repayment: open.
+    let credited = chain
+        .as_(ALICE)
+        .vault()
+        .deposit(USDC, units(2_700 * USDC_UNIT))
+        .unwrap();
+    assert_eq!(credited, units(2_700 * USDC_UNIT));
+    assert_eq!(position(&chain, ALICE), (U256::ZERO, U256::ZERO));
+    assert_eq!(chain.vault().settlement_ledger().1, U256::ZERO);
+    // Without debt, nothing more gets in.
+    assert_reverts(chain.as_(ALICE).vault().deposit(USDC, units(1)), VaultPaused {});
 }

@@ -1,4 +1,4 @@
-//! Prints the vault's Solidity interface: `cargo run -p pm-vault --features export-abi -- abi`.
+//! Prints the vault core's Solidity interface: `cargo run -p pm-vault-core --features export-abi -- abi`.
 #![cfg_attr(not(any(test, feature = "export-abi")), no_main)]
 
 /// The binary target exists for `export-abi`; in a wasm build the library's entrypoint is used.
@@ -9,5 +9,5 @@ pub extern "C" fn main() {}
 
 #[cfg(feature = "export-abi")]
 fn main() {
-    pm_vault::print_from_args();
+    pm_vault_core::print_from_args();
 }

@@ -30,7 +30,14 @@ impl Vault {
     }
 
     pub(crate) fn deposit_into(&mut self, account: Address, token: Address, amount: U256) -> Result<U256> {
-        self.when_not_paused()?;
+        // Repaying debt lowers risk: it is open while paused and above the deposit cap, so an
+        // account can always cure itself before a liquidation (a full cap, filled by someone
+        // else, must not stop it).
+        let repayment =
+            !token.is_zero() && token == self.settlement_token.get() && amount <= self.debts.get(account);
+        if !repayment {
+            self.when_not_paused()?;
+        }
         if account.is_zero() {
             return Err(VaultError::ZeroAddress(ZeroAddress {}));
         }
@@ -53,7 +60,9 @@ impl Vault {
             }
             Ok(after)
         };
-        cap_check(amount)?;
+        if !repayment {
+            cap_check(amount)?;
+        }
 
         // Credit what arrived, not what was asked: fee-on-transfer tokens deliver less.
         let this = self.vm().contract_address();
@@ -65,7 +74,11 @@ impl Vault {
         if received.is_zero() {
             return Err(VaultError::NothingReceived(NothingReceived { token }));
         }
-        let total_after = cap_check(received)?;
+        let total_after = if repayment {
+            total.checked_add(received).ok_or_else(overflow)?
+        } else {
+            cap_check(received)?
+        };
 
         if token == self.settlement_token.get() {
             // Settlement-token deposits pay the account's debt first, as every credit does.

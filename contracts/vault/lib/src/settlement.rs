@@ -2,18 +2,19 @@
 //! PnL, premiums and fees in the settlement token, where a balance that runs out becomes debt.
 //!
 //! Invariant: an account never has both a settlement-token balance and a debt (credits, and
-//! deposits of the settlement token, pay the debt first; debits use the balance first).
+//! deposits of the settlement token, pay the debt first; debits use the balance first), and
+//! `total_debt` is the sum of the debts. Balances are stored scaled by the loss index
+//! ([`crate::loss_index`]).
 
 use alloy_primitives::{Address, I256, U256};
 use alloy_sol_types::SolCall;
 use pm_common::guards::ensure_contract;
 use stylus_sdk::{call::static_call, prelude::*, stylus_core::calls::Call};
 
-use crate::errors::{
-    overflow, ClearinghouseAlreadySet, MarginCheckFailed, NotClearinghouse, Result, VaultError, ZeroAddress,
-};
+use crate::errors::{overflow, ClearinghouseAlreadySet, MarginCheckFailed, Result, VaultError, ZeroAddress};
 use crate::events::{ClearinghouseSet, Settled};
 use crate::interfaces::IClearinghouse;
+use crate::loss_index;
 use crate::storage::Vault;
 
 impl Vault {
@@ -76,10 +77,7 @@ impl Vault {
         counterparty: Address,
         amount: I256,
     ) -> Result<()> {
-        let caller = self.vm().msg_sender();
-        if caller.is_zero() || caller != self.clearinghouse.get() {
-            return Err(VaultError::NotClearinghouse(NotClearinghouse { caller }));
-        }
+        self.only_clearinghouse()?;
         if account.is_zero() || counterparty.is_zero() {
             return Err(VaultError::ZeroAddress(ZeroAddress {}));
         }
@@ -99,22 +97,50 @@ impl Vault {
         Ok(())
     }
 
+    /// The loss index of settlement-token balances ([`crate::loss_index`]).
+    pub(crate) fn loss_index(&self) -> U256 {
+        loss_index::effective(U256::from(self.settlement_index.get()))
+    }
+
+    /// `who`'s settlement-token balance, in token units (its scaled amount at the loss index,
+    /// rounded down). Errors: `ArithmeticOverflow`.
+    pub(crate) fn settlement_balance(&self, who: Address) -> Result<U256> {
+        let scaled = self.balances.getter(who).get(self.settlement_token.get());
+        loss_index::balance_of_scaled(scaled, self.loss_index())
+    }
+
+    /// Adds `delta` to the total debt, or takes it away. Errors: `ArithmeticOverflow`.
+    fn change_total_debt(&mut self, delta: U256, add: bool) -> Result<()> {
+        let total = self.total_debt.get();
+        let next = if add {
+            total.checked_add(delta)
+        } else {
+            total.checked_sub(delta)
+        };
+        self.total_debt.set(next.ok_or_else(overflow)?);
+        Ok(())
+    }
+
     /// Takes `units` from the balance, and what the balance lacks as debt.
     pub(crate) fn debit(&mut self, who: Address, units: U256) -> Result<()> {
         let token = self.settlement_token.get();
-        let balance = self.balances.getter(who).get(token);
+        let index = self.loss_index();
+        let scaled = self.balances.getter(who).get(token);
+        let balance = loss_index::balance_of_scaled(scaled, index)?;
         if balance >= units {
+            // balance ≥ units implies scaled ≥ the debit's scaled amount, rounded up.
+            let taken = loss_index::scaled_of(units, index, true)?;
             self.balances
                 .setter(who)
                 .setter(token)
-                .set(balance.wrapping_sub(units));
+                .set(scaled.checked_sub(taken).ok_or_else(overflow)?);
             return Ok(());
         }
         let missing = units.wrapping_sub(balance);
         let debt = self.debts.get(who).checked_add(missing).ok_or_else(overflow)?;
         self.balances.setter(who).setter(token).set(U256::ZERO);
         self.debts.setter(who).set(debt);
-        Ok(())
+        self.change_total_debt(missing, true)
     }
 
     /// Pays down debt with `units`, and credits the rest to the balance.
@@ -123,17 +149,20 @@ impl Vault {
         let debt = self.debts.get(who);
         if debt >= units {
             self.debts.setter(who).set(debt.wrapping_sub(units));
-            return Ok(());
+            return self.change_total_debt(units, false);
         }
-        let rest = units.wrapping_sub(debt);
-        let balance = self
+        if !debt.is_zero() {
+            self.debts.setter(who).set(U256::ZERO);
+            self.change_total_debt(debt, false)?;
+        }
+        let rest = loss_index::scaled_of(units.wrapping_sub(debt), self.loss_index(), false)?;
+        let scaled = self
             .balances
             .getter(who)
             .get(token)
             .checked_add(rest)
             .ok_or_else(overflow)?;
-        self.debts.setter(who).set(U256::ZERO);
-        self.balances.setter(who).setter(token).set(balance);
+        self.balances.setter(who).setter(token).set(scaled);
         Ok(())
     }
 }

@@ -20,12 +20,19 @@ pub const FEE: Address = Address::repeat_byte(0x13);
 pub const USDC_FEED: Address = Address::repeat_byte(0x20);
 pub const ETH_FEED: Address = Address::repeat_byte(0x21);
 pub const SEQUENCER_FEED: Address = Address::repeat_byte(0x2F);
+/// The facets the core records (code only: these tests call the library directly).
+pub const ADMIN_FACET: Address = Address::repeat_byte(0xAD);
+pub const LIQUIDATION_FACET: Address = Address::repeat_byte(0xAE);
 /// The block time tests start at.
 pub const NOW: u64 = 1_800_000_000;
 
-/// A chain with the vault at [`VAULT`], called by [`OWNER`], at [`NOW`].
+/// A chain with the vault at [`VAULT`] (and code at the facets'), called by [`OWNER`], at
+/// [`NOW`].
 pub fn new_chain() -> Chain {
-    Chain::new(VAULT, OWNER, NOW)
+    let chain = Chain::new(VAULT, OWNER, NOW);
+    chain.deploy_code(ADMIN_FACET);
+    chain.deploy_code(LIQUIDATION_FACET);
+    chain
 }
 
 /// The vault over a chain.

@@ -17,7 +17,9 @@ use support::*;
 pub fn listed_chain() -> Chain {
     let chain = new_chain();
     let mut vault = chain.as_(OWNER).vault();
-    vault.constructor(OWNER).expect("constructor");
+    vault
+        .initialize(OWNER, ADMIN_FACET, LIQUIDATION_FACET)
+        .expect("constructor");
     vault.set_risk_admin(ADMIN).expect("risk admin");
     vault.set_guardian(GUARDIAN).expect("guardian");
     chain.add_token(USDC, TokenKind::Standard, 6);

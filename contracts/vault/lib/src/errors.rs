@@ -6,8 +6,8 @@
 use alloy_sol_types::sol;
 pub use pm_common::errors::{
     ArithmeticOverflow, IncompleteRound, InsufficientMargin, InvalidHeartbeat, InvalidPrice, NotAContract,
-    NotOwner, NotPendingOwner, NotRiskAdmin, OracleCallFailed, SequencerDown, SequencerGracePeriod,
-    StalePrice, TokenCallFailed, ZeroAddress,
+    NotOwner, NotPendingOwner, NotRiskAdmin, NotThroughCore, OracleCallFailed, SequencerDown,
+    SequencerGracePeriod, StalePrice, TokenCallFailed, UnknownSelector, ZeroAddress,
 };
 use stylus_sdk::prelude::SolidityError;
 
@@ -47,7 +47,11 @@ pub enum VaultError {
     InsufficientMargin(InsufficientMargin),
     NotClearinghouse(NotClearinghouse),
     ClearinghouseAlreadySet(ClearinghouseAlreadySet),
+    CollateralRemaining(CollateralRemaining),
+    SelfSeizure(SelfSeizure),
     MarginCheckFailed(MarginCheckFailed),
+    NotThroughCore(NotThroughCore),
+    UnknownSelector(UnknownSelector),
     ArithmeticOverflow(ArithmeticOverflow),
 }
 

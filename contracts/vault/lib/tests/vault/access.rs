@@ -7,11 +7,15 @@ use pm_vault::events::*;
 use crate::support::*;
 
 #[test]
-fn constructor_sets_owner_and_emits() {
+fn initialize_sets_owner_and_admin_facet_and_emits() {
     let chain = new_chain();
     let mut vault = chain.vault();
-    vault.constructor(OWNER).unwrap();
+    assert_reverts(vault.through_core(), NotThroughCore {});
+    vault.initialize(OWNER, ADMIN_FACET, LIQUIDATION_FACET).unwrap();
     assert_eq!(vault.owner(), OWNER);
+    assert_eq!(vault.facet(pm_vault::Facet::Admin), ADMIN_FACET);
+    assert_eq!(vault.facet(pm_vault::Facet::Liquidation), LIQUIDATION_FACET);
+    vault.through_core().unwrap();
     chain.assert_last_event(OwnershipTransferred {
         previousOwner: Address::ZERO,
         newOwner: OWNER,
@@ -19,10 +23,19 @@ fn constructor_sets_owner_and_emits() {
 }
 
 #[test]
-fn constructor_rejects_zero_owner() {
+fn initialize_rejects_zero_owner_and_a_facet_without_code() {
     let chain = new_chain();
     let before = chain.storage_snapshot();
-    assert_reverts(chain.vault().constructor(Address::ZERO), ZeroAddress {});
+    assert_reverts(
+        chain
+            .vault()
+            .initialize(Address::ZERO, ADMIN_FACET, LIQUIDATION_FACET),
+        ZeroAddress {},
+    );
+    assert_reverts(
+        chain.vault().initialize(OWNER, ADMIN_FACET, ALICE),
+        NotAContract { account: ALICE },
+    );
     assert_eq!(chain.storage_snapshot(), before);
 }
 
