@@ -421,10 +421,10 @@ interface IClearinghouse {
     ///      `roundId`: the first round updated at or after the expiry, within one heartbeat of it.
     ///      Anyone may call (keepers do, right after expiry); once fixed, returns the stored price and
     ///      changes nothing.
-    /// @dev Errors: `NotThroughCore`, `UnknownUnderlying`, `ExpiryNotReached`, `SequencerDown`, `SequencerGracePeriod`
-    ///      (the vault's sequencer-uptime feed), `VaultCallFailed`, `OracleCallFailed` (no such round,
-    ///      or no round before it), `IncompleteRound`, `InvalidPrice`, `InvalidSettlementRound`,
-    ///      `ArithmeticOverflow`.
+    /// @dev Errors: `NotThroughCore`, `UnknownUnderlying`, `ExpiryNotReached`, `SequencerDown`,
+    ///      `SequencerGracePeriod` (the vault's sequencer-uptime feed), `VaultCallFailed`,
+    ///      `OracleCallFailed` (no such round, or no round before it, or the sequencer feed's call
+    ///      failed), `IncompleteRound`, `InvalidPrice`, `InvalidSettlementRound`, `ArithmeticOverflow`.
     /// @return price USD with 18 decimals.
     function fixExpiryPrice(uint8 underlying, uint64 expiry, uint80 roundId) external returns (int256 price);
 
@@ -443,9 +443,9 @@ interface IClearinghouse {
     ///      itself per hour since the last update (at most an hour counts), outright the first time.
     ///      Withdrawals must also meet initial margin at the reference prices, so a short-lived pump
     ///      of a feed cannot be withdrawn against. Anyone may call (keepers do, often).
-    /// @dev Errors: `NotThroughCore`, `UnknownUnderlying`, `SequencerDown`, `SequencerGracePeriod` (the vault's
-    ///      sequencer-uptime feed), `VaultCallFailed`, the price errors of its feed,
-    ///      `ArithmeticOverflow`.
+    /// @dev Errors: `NotThroughCore`, `UnknownUnderlying`, `SequencerDown`, `SequencerGracePeriod`
+    ///      (the vault's sequencer-uptime feed), `VaultCallFailed`, `OracleCallFailed` (also of the
+    ///      sequencer feed), the price errors of its feed, `ArithmeticOverflow`.
     /// @return price the new reference price (USD, 18 decimals).
     function updateReferencePrice(uint8 underlying) external returns (int256 price);
 

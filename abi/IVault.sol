@@ -141,8 +141,9 @@ interface IVault {
     ///      settlement token may be withdrawn beyond the balance: the rest becomes debt (borrowed
     ///      against the account's other collateral and positions, and counted in full).
     /// @dev Errors: `ZeroAmount`, `ZeroAddress`, `InsufficientBalance`, `InsufficientMargin`,
-    ///      `MarginCheckFailed`, `TokenCallFailed`, and the price errors of the account's tokens when
-    ///      a clearinghouse is connected.
+    ///      `MarginCheckFailed`, `TokenCallFailed`, `ArithmeticOverflow`, and when a clearinghouse is
+    ///      connected `SequencerDown`, `SequencerGracePeriod` and the price errors of the account's
+    ///      tokens.
     function withdraw(address token, uint256 amount, address to) external;
 
     /// @notice The account's balance of `token`.
@@ -152,8 +153,8 @@ interface IVault {
     /// @notice The account's collateral value: balances after haircuts (none on the settlement token),
     ///      each rounded down, minus settlement-token debt, rounded up.
     /// @dev Errors: `SequencerDown`, `SequencerGracePeriod` (while a sequencer-uptime feed is set and
-    ///      reports an outage, for every account: every margin check asks for this value), and the
-    ///      price errors of any token the account holds or owes.
+    ///      reports an outage, for every account: every margin check asks for this value), the price
+    ///      errors of any token the account holds or owes, `ArithmeticOverflow`.
     /// @return value USD with 18 decimals (negative when debt exceeds collateral).
     function collateralValue(address account) external view returns (int256 value);
 
@@ -255,7 +256,8 @@ interface IVault {
     ///      `liquidator` for its settlement-token debt, just enough to bring the value back to zero
     ///      (and a hair: 1 bp of the debt and a cent), the largest haircut first, each at its oracle
     ///      price less half its haircut while the account's surplus pays that discount (otherwise its
-    ///      surplus, at least 1%), rounded against `account`. The clearinghouse's call.
+    ///      surplus, at least 1% or half the haircut when that is smaller), rounded against
+    ///      `account`. The clearinghouse's call.
     /// @dev Errors: `NotThroughCore`, `NotClearinghouse`, `ZeroAddress`, `SelfSeizure`, the sequencer
     ///      and price errors of the tokens involved, `ArithmeticOverflow`.
     /// @return shortfall the settlement-token units still owed once no other collateral is
@@ -263,9 +265,10 @@ interface IVault {
     function seizeCollateral(address account, address liquidator) external returns (uint256 shortfall);
 
     /// @notice The last step of a liquidation, after `seizeCollateral` and the insurance fund: writes
-    ///      off `account`'s whole settlement-token debt, which nothing is left to pay, against every
+    ///      off `account`'s settlement-token debt, which nothing is left to pay, against every
     ///      settlement-token balance pro rata (the loss index falls by the debt's share of all claims;
-    ///      balances round down). The clearinghouse's call.
+    ///      balances round down); all of it unless that would take the index below 10^-9 (nearly
+    ///      every claim lost), and then the rest stays owed. The clearinghouse's call.
     /// @dev Errors: `NotThroughCore`, `NotClearinghouse`, `CollateralRemaining`, `ArithmeticOverflow`.
     /// @return writtenOff the settlement-token units written off (zero without debt).
     function socialiseDebt(address account) external returns (uint256 writtenOff);

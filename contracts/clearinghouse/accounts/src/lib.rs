@@ -2,7 +2,7 @@
 //! market's fees and funding), how much of a token an account can withdraw, what liquidating it
 //! would do, and the insurance fund.
 //! The core reaches it by delegatecall, so it runs over the core's storage (`pm-clearinghouse`
-//! explains the five programs).
+//! explains the seven programs).
 #![cfg_attr(not(any(test, feature = "export-abi")), no_main)]
 #![cfg_attr(not(any(test, feature = "export-abi")), no_std)]
 // export-abi generates an undocumented `print_from_args`; the entrypoint an undocumented export.

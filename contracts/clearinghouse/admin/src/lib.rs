@@ -1,7 +1,7 @@
 //! `pm-clearinghouse-admin`: the clearinghouse's admin facet: initialisation, ownership, roles,
 //! markets and approvals, underlyings and risk parameters (the writes of configuration). The
 //! core reaches it by delegatecall, so it runs over the core's storage (`pm-clearinghouse`
-//! explains the five programs).
+//! explains the seven programs).
 #![cfg_attr(not(any(test, feature = "export-abi")), no_main)]
 #![cfg_attr(not(any(test, feature = "export-abi")), no_std)]
 // export-abi generates an undocumented `print_from_args`; the entrypoint an undocumented export.

@@ -2,7 +2,7 @@
 //! vault and every user calls. It exports the margin views (the vault's check before every
 //! withdrawal, keepers' health checks, a front-end's simulation) and hands every other function
 //! to the facet that exports it, by delegatecall over this program's storage ([`routing`],
-//! generated from the facets' interfaces; `pm-clearinghouse` explains the five programs). It
+//! generated from the facets' interfaces; `pm-clearinghouse` explains the seven programs). It
 //! nests the library's [`Clearinghouse`] as its only field, so its storage is the library's
 //! layout.
 #![cfg_attr(not(any(test, feature = "export-abi")), no_main)]

@@ -41,10 +41,10 @@ impl ClearinghouseExpiry {
     ///
     /// Returns `price`: USD with 18 decimals.
     ///
-    /// Errors: `NotThroughCore`, `UnknownUnderlying`, `ExpiryNotReached`, `SequencerDown`, `SequencerGracePeriod`
-    /// (the vault's sequencer-uptime feed), `VaultCallFailed`, `OracleCallFailed` (no such round,
-    /// or no round before it), `IncompleteRound`, `InvalidPrice`, `InvalidSettlementRound`,
-    /// `ArithmeticOverflow`.
+    /// Errors: `NotThroughCore`, `UnknownUnderlying`, `ExpiryNotReached`, `SequencerDown`,
+    /// `SequencerGracePeriod` (the vault's sequencer-uptime feed), `VaultCallFailed`,
+    /// `OracleCallFailed` (no such round, or no round before it, or the sequencer feed's call
+    /// failed), `IncompleteRound`, `InvalidPrice`, `InvalidSettlementRound`, `ArithmeticOverflow`.
     pub fn fix_expiry_price(
         &mut self,
         underlying: u8,
@@ -78,9 +78,9 @@ impl ClearinghouseExpiry {
     ///
     /// Returns `price`: the new reference price (USD, 18 decimals).
     ///
-    /// Errors: `NotThroughCore`, `UnknownUnderlying`, `SequencerDown`, `SequencerGracePeriod` (the vault's
-    /// sequencer-uptime feed), `VaultCallFailed`, the price errors of its feed,
-    /// `ArithmeticOverflow`.
+    /// Errors: `NotThroughCore`, `UnknownUnderlying`, `SequencerDown`, `SequencerGracePeriod`
+    /// (the vault's sequencer-uptime feed), `VaultCallFailed`, `OracleCallFailed` (also of the
+    /// sequencer feed), the price errors of its feed, `ArithmeticOverflow`.
     pub fn update_reference_price(&mut self, underlying: u8) -> Result<I256, ClearinghouseError> {
         self.clearinghouse.update_reference_price(underlying)
     }

@@ -38,9 +38,10 @@ impl Clearinghouse {
     /// first updated at or after the expiry) and returns it; once fixed, returns the stored
     /// price and changes nothing. Anyone may call.
     ///
-    /// Errors: `UnknownUnderlying`, `ExpiryNotReached`, `OracleCallFailed` (the feed has no such
-    /// round, or no round before it), `IncompleteRound`, `InvalidPrice`, `InvalidSettlementRound`,
-    /// `ArithmeticOverflow`.
+    /// Errors: `NotThroughCore`, `UnknownUnderlying`, `ExpiryNotReached`, `SequencerDown`,
+    /// `SequencerGracePeriod`, `VaultCallFailed`, `OracleCallFailed` (the feed has no such round,
+    /// or no round before it, or the sequencer feed's call failed), `IncompleteRound`,
+    /// `InvalidPrice`, `InvalidSettlementRound`, `ArithmeticOverflow`.
     pub fn fix_expiry_price(&mut self, underlying: u8, expiry: u64, round_id: U80) -> Result<I256> {
         self.through_core()?;
         let index = usize::from(underlying);
@@ -102,7 +103,7 @@ impl Clearinghouse {
 
     /// Settles every expired position of `account` whose settlement price is fixed, at that
     /// price, and removes it; returns how many settled (the others wait for their price).
-    /// Errors: `VaultCallFailed`, `ArithmeticOverflow`.
+    /// Errors: `NotThroughCore`, `VaultCallFailed`, `ArithmeticOverflow`.
     pub fn settle_expired(&mut self, account: Address) -> Result<u32> {
         self.through_core()?;
         let now = self.vm().block_timestamp();

@@ -134,10 +134,10 @@ impl Clearinghouse {
     /// The caller takes over a slice of `account`'s positions by the liquidation rule and must
     /// meet initial margin after it; the account must end healthier. The account's expired
     /// positions whose settlement price is fixed are settled first (they are cash, not risk). An
-    /// account with no positions left and negative equity (or bad debt recorded before) is
-    /// closed out instead: its other collateral sold to the caller for its debt, then what is
-    /// still owed paid by the fund as far as it goes, the rest socialised and recorded.
-    /// Errors: `InvalidLiquidator`, `NotLiquidatable`, `TooManyPositions`, `InvalidSize`,
+    /// account with no positions left and negative equity is closed out instead: its other
+    /// collateral sold to the caller for its debt, then what is still owed paid by the fund as
+    /// far as it goes, the rest socialised and recorded.
+    /// Errors: `NotThroughCore`, `InvalidLiquidator`, `NotLiquidatable`, `TooManyPositions`, `InvalidSize`,
     /// `VaultCallFailed`, `InsufficientMargin` (the liquidator), `LiquidationDidNotImprove`,
     /// `ArithmeticOverflow`, and the price, vol and risk errors of a margin check.
     pub fn liquidate(&mut self, account: Address) -> Result<()> {

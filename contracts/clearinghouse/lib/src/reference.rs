@@ -38,7 +38,9 @@ impl Clearinghouse {
 
     /// Moves `underlying`'s reference price towards its live price by the rule of
     /// [`crate::reference_rule`] and returns it. Anyone may call (keepers do, often).
-    /// Errors: `UnknownUnderlying`, the price errors of its feed, `ArithmeticOverflow`.
+    /// Errors: `NotThroughCore`, `SequencerDown`, `SequencerGracePeriod`, `VaultCallFailed`,
+    /// `OracleCallFailed` (also of the sequencer feed), `UnknownUnderlying`, the price errors of
+    /// its feed, `ArithmeticOverflow`.
     pub fn update_reference_price(&mut self, underlying: u8) -> Result<I256> {
         self.through_core()?;
         let k = usize::from(underlying);

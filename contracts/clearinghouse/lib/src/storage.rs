@@ -22,7 +22,7 @@
 //! | 75–82 | `facets`: the programs the core routes its other functions to ([`crate::Facet`] order; room for 8) |
 //! | 83–98 | `trade_bands`: per underlying, (future band, option band), two `int128` ([`crate::rules`]) |
 //! | 99 | `expiry_prices`: (underlying << 64 \| expiry) => settlement price, USD 18 decimals (0: not fixed) |
-//! | 100 | `bad_debt`: what liquidations socialised in total, settlement-token units ([`crate::liquidation`]) |
+//! | 100 | `bad_debt`: what liquidations socialised in total, settlement-token units (`liquidation.rs`) |
 //! | 101 | `bad_debts`: account => its part of `bad_debt` |
 //! | 102 | `settle_caps`: market => the most one `settle` moves, settlement-token units |
 //! | 103–118 | `reference_prices`: per underlying, (reference price, updated at), two `int128` ([`crate::reference_rule`]) |

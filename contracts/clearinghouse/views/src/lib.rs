@@ -1,7 +1,7 @@
 //! `pm-clearinghouse-views`: the clearinghouse's views facet: ownership and configuration,
 //! markets, underlyings and their trade bands, an account's positions, its risk by underlying
 //! and the packed request its margin check sends. The core reaches it by delegatecall, so it runs
-//! over the core's storage (`pm-clearinghouse` explains the five programs).
+//! over the core's storage (`pm-clearinghouse` explains the seven programs).
 #![cfg_attr(not(any(test, feature = "export-abi")), no_main)]
 #![cfg_attr(not(any(test, feature = "export-abi")), no_std)]
 // export-abi generates an undocumented `print_from_args`; the entrypoint an undocumented export.

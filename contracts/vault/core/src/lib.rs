@@ -1,8 +1,8 @@
 //! `pm-vault-core`: the vault's core program, the address every user, market and the
 //! clearinghouse calls. It exports what moves value (deposits, withdrawals, settlement) and the
 //! reads the clearinghouse makes, and hands every other function to the facet that exports it,
-//! by delegatecall over this program's storage ([`routing`], generated from the facet's
-//! interface; `pm-vault` explains the programs). It nests the library's [`Vault`] as its only
+//! by delegatecall over this program's storage ([`routing`], generated from the facets'
+//! interfaces; `pm-vault` explains the programs). It nests the library's [`Vault`] as its only
 //! field, so its storage is the library's layout.
 #![cfg_attr(not(any(test, feature = "export-abi")), no_main)]
 #![cfg_attr(not(any(test, feature = "export-abi")), no_std)]
@@ -40,7 +40,7 @@ pub struct VaultCore {
 impl VaultCore {
     /// Deploys the vault: sets the owner and records its facets, `adminFacet` (ownership, roles,
     /// the pause, listing, connecting the clearinghouse) and `liquidationFacet` (collateral sold
-    /// for debt in a liquidation).
+    /// for debt in a liquidation, and debt socialised).
     ///
     /// Errors: `ZeroAddress`, `NotAContract` (a facet holds no code).
     #[constructor]
@@ -87,8 +87,9 @@ impl VaultCore {
     /// against the account's other collateral and positions, and counted in full).
     ///
     /// Errors: `ZeroAmount`, `ZeroAddress`, `InsufficientBalance`, `InsufficientMargin`,
-    /// `MarginCheckFailed`, `TokenCallFailed`, and the price errors of the account's tokens when
-    /// a clearinghouse is connected.
+    /// `MarginCheckFailed`, `TokenCallFailed`, `ArithmeticOverflow`, and when a clearinghouse is
+    /// connected `SequencerDown`, `SequencerGracePeriod` and the price errors of the account's
+    /// tokens.
     pub fn withdraw(&mut self, token: Address, amount: U256, to: Address) -> Result<(), VaultError> {
         self.vault.withdraw(token, amount, to)
     }
@@ -106,8 +107,8 @@ impl VaultCore {
     /// Returns `value`: USD with 18 decimals (negative when debt exceeds collateral).
     ///
     /// Errors: `SequencerDown`, `SequencerGracePeriod` (while a sequencer-uptime feed is set and
-    /// reports an outage, for every account: every margin check asks for this value), and the
-    /// price errors of any token the account holds or owes.
+    /// reports an outage, for every account: every margin check asks for this value), the price
+    /// errors of any token the account holds or owes, `ArithmeticOverflow`.
     pub fn collateral_value(&self, account: Address) -> Result<I256, VaultError> {
         self.vault.collateral_value(account)
     }

@@ -15,7 +15,8 @@ pub enum Facet {
     /// Ownership, roles, the pause, listing, the sequencer feed, connecting the clearinghouse,
     /// and the configuration views.
     Admin = 0,
-    /// A liquidated account's collateral sold to its liquidator for its debt.
+    /// A liquidated account's collateral sold to its liquidator for its debt, and a debt nothing
+    /// is left to pay socialised.
     Liquidation = 1,
 }
 

@@ -1,5 +1,5 @@
 //! `pm-vault`: the portfolio-margin engine's collateral vault, as a library of storage and logic
-//! that two Stylus programs are built on.
+//! that three Stylus programs are built on.
 //!
 //! Listed ERC-20 collateral with haircuts and Chainlink prices, per-account balances, deposits
 //! and margin-checked withdrawals, the settlement token (realised PnL, premiums, fees) with debt,
@@ -7,14 +7,14 @@
 //! (`pm-clearinghouse`) alone may `settle`, and answers `marginFor` before every withdrawal.
 //! Storage layout: [`storage`]. Errors: [`errors`]. Events: [`events`].
 //!
-//! One 24,576-byte program no longer holds it, so two programs nest [`Vault`] as their only field
-//! (same storage layout), as the clearinghouse's do: `pm-vault-core` answers at the vault's
-//! address and exports what every account uses (deposits, withdrawals, settlement) and the reads the
-//! clearinghouse makes; its fallback delegatecalls the
-//! [`Facet`] that exports any other selector (a routing table generated from the facets'
-//! interfaces): `pm-vault-admin` (ownership, roles, the pause, listing, the sequencer feed,
-//! connecting the clearinghouse, configuration views) and `pm-vault-liquidation` (a liquidated
-//! account's collateral sold for its debt, [`seizure`]). Each public method here is the ABI
+//! One 24,576-byte program no longer holds it, so three programs nest [`Vault`] as their only
+//! field (same storage layout), as the clearinghouse's do: `pm-vault-core` answers at the
+//! vault's address and exports what every account uses (deposits, withdrawals, settlement) and
+//! the reads the clearinghouse makes; its fallback delegatecalls the [`Facet`] that exports any
+//! other selector (a routing table generated from the facets' interfaces): `pm-vault-admin`
+//! (ownership, roles, the pause, listing, the sequencer feed, connecting the clearinghouse,
+//! configuration views) and `pm-vault-liquidation` (a liquidated account's collateral sold for
+//! its debt, [`seizure`], and a debt nothing is left to pay socialised, [`socialisation`]). Each public method here is the ABI
 //! function of the same name.
 //!
 //! Pause stops deposits (new funds, the start of new risk), but not repayments of debt.

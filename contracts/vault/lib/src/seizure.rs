@@ -12,7 +12,8 @@
 //! lowers the debt by one and the haircut value of the collateral by (1 − h)/(1 − d); all of the
 //! token when that is more than its worth. d is half the token's haircut (rounded up) when the balance
 //! at that discount pays the whole debt, so the account pays it out of its own surplus; otherwise
-//! it is the account's surplus at the oracle price, but at least [`KEEPER_FEE_BPS`]
+//! it is the account's surplus at the oracle price, but at least [`KEEPER_FEE_BPS`] (or half the
+//! haircut when that is smaller)
 //! ([`crate::valuation::seizure_discount`]): the creditors (the insurance fund, then every holder
 //! of the settlement token) pay a keeper at most that fee for converting an insolvent account's
 //! collateral, so a second account of the same owner gains no more from liquidating the first.
@@ -77,8 +78,8 @@ impl Vault {
     /// settlement-token debt, by the rule above, while its collateral value is negative. Returns
     /// the shortfall: the settlement units still owed once no other collateral is left (zero
     /// while some is: the account is then back to a value of zero or more).
-    /// Errors: `NotClearinghouse`, `ZeroAddress`, the sequencer and price errors of the tokens
-    /// involved, `ArithmeticOverflow`.
+    /// Errors: `NotClearinghouse`, `ZeroAddress`, `SelfSeizure`, the sequencer and price errors of
+    /// the tokens involved, `ArithmeticOverflow`.
     pub fn seize_collateral(&mut self, account: Address, liquidator: Address) -> Result<U256> {
         self.only_clearinghouse()?;
         if account.is_zero() || liquidator.is_zero() {

@@ -13,7 +13,7 @@ use crate::loss_index;
 use crate::storage::Vault;
 
 impl Vault {
-    /// Writes off `account`'s whole settlement-token debt against every settlement-token balance
+    /// Writes off `account`'s settlement-token debt against every settlement-token balance
     /// (all of it unless that would wipe out nearly every claim: see
     /// [`loss_index::write_off`]; the rest stays owed). Returns the units written off (zero
     /// without debt). Errors: `NotClearinghouse`,

@@ -1,5 +1,6 @@
-//! The vault's storage layout, shared by its programs (the core and the facet it reaches by
-//! delegatecall run over the core's storage). Append-only: new fields go at the end of a struct, never between.
+//! The vault's storage layout, shared by its programs (the core and the facets it reaches by
+//! delegatecall run over the core's storage). Append-only: new fields go at the end of a struct,
+//! or into a slot's unused bytes (as `settlement_index` does), never where they would move a slot.
 //!
 //! | slot | field(s) |
 //! |---|---|
@@ -14,7 +15,7 @@
 //! | 9 | `settlement_token` (20 B), `settlement_index` (12 B: the loss index, [`crate::loss_index`]; 0 reads as 1) |
 //! | 10 | `debts`: account => settlement-token units owed |
 //! | 11 | `admin_facet`: the program the core delegates the admin functions to (set once) |
-//! | 12 | `liquidation_facet`: the program it delegates `seizeCollateral` to (set once) |
+//! | 12 | `liquidation_facet`: the program it delegates `seizeCollateral` and `socialiseDebt` to (set once) |
 //! | 13 | `total_debt`: the sum of `debts` |
 //!
 //! `balances` of the settlement token hold scaled amounts (the balance times 10^18 over the
@@ -54,7 +55,7 @@ pub struct Vault {
     pub(crate) total_debt: StorageU256,
 }
 
-/// One listed collateral token. Slot 0 packs what a valuation reads (29 bytes); a listed token
+/// One listed collateral token. Slot 0 packs what a valuation reads (28 bytes); a listed token
 /// always has a non-zero oracle.
 #[storage]
 pub struct Collateral {

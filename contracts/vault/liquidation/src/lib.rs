@@ -40,7 +40,8 @@ impl VaultLiquidation {
     /// `liquidator` for its settlement-token debt, just enough to bring the value back to zero
     /// (and a hair: 1 bp of the debt and a cent), the largest haircut first, each at its oracle
     /// price less half its haircut while the account's surplus pays that discount (otherwise its
-    /// surplus, at least 1%), rounded against `account`. The clearinghouse's call.
+    /// surplus, at least 1% or half the haircut when that is smaller), rounded against
+    /// `account`. The clearinghouse's call.
     ///
     /// Returns `shortfall`: the settlement-token units still owed once no other collateral is
     /// left (zero while some is).
@@ -53,9 +54,10 @@ impl VaultLiquidation {
     }
 
     /// The last step of a liquidation, after `seizeCollateral` and the insurance fund: writes
-    /// off `account`'s whole settlement-token debt, which nothing is left to pay, against every
+    /// off `account`'s settlement-token debt, which nothing is left to pay, against every
     /// settlement-token balance pro rata (the loss index falls by the debt's share of all claims;
-    /// balances round down). The clearinghouse's call.
+    /// balances round down); all of it unless that would take the index below 10^-9 (nearly
+    /// every claim lost), and then the rest stays owed. The clearinghouse's call.
     ///
     /// Returns `writtenOff`: the settlement-token units written off (zero without debt).
     ///
