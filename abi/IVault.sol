@@ -100,7 +100,9 @@ interface IVault {
     error InvalidHaircut(uint256 haircutBps, uint256 maxBps);
     /// A sequencer grace period must be at most `maxSeconds`.
     error InvalidGracePeriod(uint256 gracePeriod, uint256 maxSeconds);
-    /// A token or oracle reports more decimals than the vault supports.
+    /// A token or oracle reports more decimals than the vault supports: each at most 36, and the
+    /// token's and the feed's together (the feed's counted as at least 18) at most 54, reported for
+    /// the token.
     error UnsupportedDecimals(address source, uint256 decimals, uint256 maxDecimals);
     /// A deposit would take the token's total deposits above its cap.
     error DepositCapExceeded(address token, uint256 cap, uint256 totalAfter);
@@ -213,10 +215,12 @@ interface IVault {
 
     /// @notice Lists `token` as collateral or changes its parameters: `oracle` a Chainlink
     ///      `AggregatorV3` USD feed that must answer a fresh price now, `haircutBps` below 10,000,
-    ///      `depositCap` in token units (0 stops deposits), `heartbeat` in seconds (1 to 7 days).
-    /// @dev Errors: `NotThroughCore`, `NotRiskAdmin`, `NotAContract`, `InvalidHaircut`, `InvalidHeartbeat`,
-    ///      `TooManyCollaterals`, `TokenCallFailed`, `OracleCallFailed`, `UnsupportedDecimals`, and the
-    ///      price errors of the feed.
+    ///      `depositCap` in token units (0 stops deposits), `heartbeat` in seconds (1 to 7 days); the
+    ///      token and the feed at most 36 decimals each, and 54 together (the feed's counted as at
+    ///      least 18).
+    /// @dev Errors: `NotThroughCore`, `NotRiskAdmin`, `NotAContract`, `InvalidHaircut`,
+    ///      `InvalidHeartbeat`, `TooManyCollaterals`, `TokenCallFailed`, `OracleCallFailed`,
+    ///      `UnsupportedDecimals`, and the price errors of the feed.
     function setCollateral(address token, address oracle, uint16 haircutBps, uint256 depositCap, uint32 heartbeat) external;
 
     /// @notice Sets the Chainlink L2 sequencer-uptime feed (zero disables the check) and the grace period

@@ -114,11 +114,13 @@ impl VaultAdmin {
 
     /// Lists `token` as collateral or changes its parameters: `oracle` a Chainlink
     /// `AggregatorV3` USD feed that must answer a fresh price now, `haircutBps` below 10,000,
-    /// `depositCap` in token units (0 stops deposits), `heartbeat` in seconds (1 to 7 days).
+    /// `depositCap` in token units (0 stops deposits), `heartbeat` in seconds (1 to 7 days); the
+    /// token and the feed at most 36 decimals each, and 54 together (the feed's counted as at
+    /// least 18).
     ///
-    /// Errors: `NotThroughCore`, `NotRiskAdmin`, `NotAContract`, `InvalidHaircut`, `InvalidHeartbeat`,
-    /// `TooManyCollaterals`, `TokenCallFailed`, `OracleCallFailed`, `UnsupportedDecimals`, and the
-    /// price errors of the feed.
+    /// Errors: `NotThroughCore`, `NotRiskAdmin`, `NotAContract`, `InvalidHaircut`,
+    /// `InvalidHeartbeat`, `TooManyCollaterals`, `TokenCallFailed`, `OracleCallFailed`,
+    /// `UnsupportedDecimals`, and the price errors of the feed.
     pub fn set_collateral(
         &mut self,
         token: Address,

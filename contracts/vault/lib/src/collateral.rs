@@ -20,6 +20,8 @@ use crate::valuation::{debt_value, haircut_value};
 
 /// The most collateral tokens the vault lists (bounds the gas of a valuation).
 pub const MAX_COLLATERALS: u32 = 16;
+/// The most decimals a token and its feed may have together, the feed's counted as at least 18.
+pub const MAX_COMBINED_DECIMALS: u8 = 54;
 /// The longest sequencer grace period accepted, in seconds (1 day).
 pub const MAX_GRACE_PERIOD: u32 = 24 * 3600;
 
@@ -44,12 +46,20 @@ impl Vault {
         ensure_contract(self.vm(), oracle)?;
         let token_decimals = token_decimals(self.vm(), token)?;
         let oracle_decimals = feed_decimals(self.vm(), oracle)?;
-        for (source, decimals) in [(token, token_decimals), (oracle, oracle_decimals)] {
-            if decimals > MAX_DECIMALS {
+        // Each at most 36; together (the feed's counted as at least 18, as the valuation scales
+        // to 18) at most 54, so that valuing up to 10^19 USD of the token, and selling it in a
+        // liquidation, fits 256 bits.
+        let combined = token_decimals.saturating_add(oracle_decimals.max(18));
+        for (source, decimals, max) in [
+            (token, token_decimals, MAX_DECIMALS),
+            (oracle, oracle_decimals, MAX_DECIMALS),
+            (token, combined, MAX_COMBINED_DECIMALS),
+        ] {
+            if decimals > max {
                 return Err(VaultError::UnsupportedDecimals(UnsupportedDecimals {
                     source,
                     decimals: U256::from(decimals),
-                    maxDecimals: U256::from(MAX_DECIMALS),
+                    maxDecimals: U256::from(max),
                 }));
             }
         }

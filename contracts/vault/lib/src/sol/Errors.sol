@@ -14,7 +14,9 @@ error TooManyCollaterals(uint256 max);
 error InvalidHaircut(uint256 haircutBps, uint256 maxBps);
 /// A sequencer grace period must be at most `maxSeconds`.
 error InvalidGracePeriod(uint256 gracePeriod, uint256 maxSeconds);
-/// A token or oracle reports more decimals than the vault supports.
+/// A token or oracle reports more decimals than the vault supports: each at most 36, and the
+/// token's and the feed's together (the feed's counted as at least 18) at most 54, reported for
+/// the token.
 error UnsupportedDecimals(address source, uint256 decimals, uint256 maxDecimals);
 /// A deposit would take the token's total deposits above its cap.
 error DepositCapExceeded(address token, uint256 cap, uint256 totalAfter);

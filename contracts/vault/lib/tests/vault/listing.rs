@@ -189,6 +189,29 @@ fn set_collateral_reverts_on_more_than_36_decimals() {
     assert_listing_reverts(&chain, ADMIN, (DAI, DAI_FEED, 0, 60), e);
 }
 
+/// 36 decimals each are fine alone, but not together: the valuation (and a liquidation's sale)
+/// of the token must fit 256 bits. The feed counts as at least 18 decimals.
+#[test]
+fn set_collateral_reverts_on_more_than_54_decimals_for_token_and_feed_together() {
+    let chain = chain_with_dai();
+    let wide = Address::repeat_byte(0x16);
+    chain.add_token(wide, TokenKind::Standard, 36);
+    chain.feed_mut(DAI_FEED, |f| f.decimals = 19);
+    let e = UnsupportedDecimals {
+        source: wide,
+        decimals: U256::from(55u8),
+        maxDecimals: U256::from(54u8),
+    };
+    assert_listing_reverts(&chain, ADMIN, (wide, DAI_FEED, 0, 60), e);
+    // With an 8-decimal feed (counted as 18) a 36-decimal token lists.
+    chain.feed_mut(DAI_FEED, |f| f.decimals = 8);
+    chain
+        .as_(ADMIN)
+        .vault()
+        .set_collateral(wide, DAI_FEED, 0, U256::from(1u8), 60)
+        .unwrap();
+}
+
 #[test]
 fn set_collateral_reverts_when_feed_is_stale_now() {
     let chain = chain_with_dai();
