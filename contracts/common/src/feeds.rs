@@ -153,6 +153,23 @@ where
     Ok(())
 }
 
+/// The L2 sequencer gate: reads `feed`'s latest round and checks it ([`check_sequencer`]); no
+/// feed (the zero address) means no gate. The vault and the clearinghouse both gate on the
+/// engine's one feed (the vault's) through this.
+///
+/// Errors: `SequencerDown`, `SequencerGracePeriod`, `OracleCallFailed`.
+pub fn ensure_sequencer_up<H, E>(vm: &H, feed: Address, grace_period: u32) -> Result<(), E>
+where
+    H: Host + ?Sized,
+    E: From<SequencerDown> + From<SequencerGracePeriod> + From<OracleCallFailed>,
+{
+    if feed.is_zero() {
+        return Ok(());
+    }
+    let round = latest_round(vm, feed)?;
+    check_sequencer(feed, &round, grace_period, vm.block_timestamp())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -20,6 +20,15 @@ pub const fn selector(signature: &str) -> [u8; 4] {
     [a, b, c, d]
 }
 
+/// The selector calldata starts with; zero when it is shorter than four bytes (no function has
+/// the zero selector, so it routes nowhere).
+pub fn selector_of(calldata: &[u8]) -> [u8; 4] {
+    calldata
+        .get(..4)
+        .and_then(|s| <[u8; 4]>::try_from(s).ok())
+        .unwrap_or_default()
+}
+
 /// A routing table's selectors, computed at compile time from its signatures (`fill` is any
 /// facet: every entry is overwritten; an index out of range would fail the build, not a call).
 #[allow(clippy::indexing_slicing, clippy::arithmetic_side_effects)]

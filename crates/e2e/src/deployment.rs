@@ -214,6 +214,39 @@ fn core_constructor(owner: Address, deployed: &[(String, Address)]) -> Result<Ve
     ))))
 }
 
+/// Deploys Foundry's `MockERC20` named `name`, symbol `symbol`, with `decimals`; its address.
+fn mock_token(
+    chain: &mut Devnet,
+    owner: Address,
+    root: &str,
+    name: &str,
+    symbol: &str,
+    decimals: u8,
+) -> Result<Address, String> {
+    let args = <(SolString, SolString, Uint<8>)>::abi_encode_params(&(
+        name.to_string(),
+        symbol.to_string(),
+        decimals,
+    ));
+    chain
+        .deploy_artifact(owner, &artifact(root, "MockERC20"), &args)
+        .map_err(|e| format!("MockERC20: {e:?}; run forge build"))
+}
+
+/// Deploys Foundry's `MockAggregatorV3` of `decimals` answering `answer`; its address.
+fn mock_feed(
+    chain: &mut Devnet,
+    owner: Address,
+    root: &str,
+    decimals: u8,
+    answer: i128,
+) -> Result<Address, String> {
+    let args = <(Uint<8>, Int<256>)>::abi_encode_params(&(decimals, i256(answer)));
+    chain
+        .deploy_artifact(owner, &artifact(root, "MockAggregatorV3"), &args)
+        .map_err(|e| format!("MockAggregatorV3: {e:?}; run forge build"))
+}
+
 /// The address of the program called `name` among `programs`. Errors: none is called so.
 fn address_of(programs: &[(String, Address)], name: &str) -> Result<Address, String> {
     programs
@@ -280,19 +313,11 @@ impl Engine {
                 .deploy_artifact(owner, &artifact(root, name), &args)
                 .map_err(|e| format!("{name}: {e:?}; run forge build"))
         };
-        let token_args = <(SolString, SolString, Uint<8>)>::abi_encode_params(&(
-            "USD Coin".to_string(),
-            "USDC".to_string(),
-            6u8,
-        ));
-        let usdc = deploy(&mut chain, "MockERC20", token_args)?;
-        let feed_args = |answer: i64| {
-            <(Uint<8>, Int<256>)>::abi_encode_params(&(8u8, I256::try_from(answer).unwrap_or_default()))
-        };
-        let usdc_feed = deploy(&mut chain, "MockAggregatorV3", feed_args(100_000_000))?;
+        let usdc = mock_token(&mut chain, owner, root, "USD Coin", "USDC", 6)?;
+        let usdc_feed = mock_feed(&mut chain, owner, root, 8, 100_000_000)?;
         let mut feeds = Vec::new();
         for l in listings() {
-            feeds.push(deploy(&mut chain, "MockAggregatorV3", feed_args(l.price))?);
+            feeds.push(mock_feed(&mut chain, owner, root, 8, i128::from(l.price))?);
         }
         let market_args = (clearinghouse, owner).abi_encode_params();
         let perps = deploy(&mut chain, "PerpMarket", market_args.clone())?;
@@ -500,20 +525,8 @@ impl Engine {
         haircut_bps: u16,
     ) -> Result<(Address, Address), String> {
         let owner = self.owner;
-        let token_args = <(SolString, SolString, Uint<8>)>::abi_encode_params(&(
-            symbol.to_string(),
-            symbol.to_string(),
-            decimals,
-        ));
-        let token = self
-            .chain
-            .deploy_artifact(owner, &artifact(root, "MockERC20"), &token_args)
-            .map_err(|e| format!("MockERC20: {e:?}"))?;
-        let feed_args = <(Uint<8>, Int<256>)>::abi_encode_params(&(8u8, i256(i128::from(price_e8))));
-        let feed = self
-            .chain
-            .deploy_artifact(owner, &artifact(root, "MockAggregatorV3"), &feed_args)
-            .map_err(|e| format!("MockAggregatorV3: {e:?}"))?;
+        let token = mock_token(&mut self.chain, owner, root, symbol, symbol, decimals)?;
+        let feed = mock_feed(&mut self.chain, owner, root, 8, i128::from(price_e8))?;
         let data = IVault::setCollateralCall {
             token,
             oracle: feed,
@@ -727,11 +740,7 @@ impl Engine {
     /// Deploys a Chainlink-style L2 sequencer-uptime feed (a `MockAggregatorV3` answering 0: up
     /// since now) and makes it the vault's, with `grace_period` seconds; its address.
     pub fn add_sequencer_feed(&mut self, root: &str, grace_period: u32) -> Result<Address, String> {
-        let args = <(Uint<8>, Int<256>)>::abi_encode_params(&(0u8, I256::ZERO));
-        let feed = self
-            .chain
-            .deploy_artifact(self.owner, &artifact(root, "MockAggregatorV3"), &args)
-            .map_err(|e| format!("MockAggregatorV3: {e:?}; run forge build"))?;
+        let feed = mock_feed(&mut self.chain, self.owner, root, 0, 0)?;
         let data = IVault::setSequencerFeedCall {
             feed,
             gracePeriod: grace_period,

@@ -54,14 +54,14 @@ impl ClearinghouseCore {
     /// did not run it, e.g. it holds no code), and those of `initialize`.
     #[constructor]
     pub fn constructor(&mut self, admin_facet: Address, initialization: Bytes) -> Result<(), Vec<u8>> {
-        let selector = initialization.get(..4).and_then(|s| <[u8; 4]>::try_from(s).ok());
+        let selector = pm_common::routing::selector_of(&initialization);
         let not_initialize = || -> Vec<u8> {
             ClearinghouseError::from(UnknownSelector {
-                selector: FixedBytes(selector.unwrap_or_default()),
+                selector: FixedBytes(selector),
             })
             .into()
         };
-        if selector != Some(INITIALIZE) {
+        if selector != INITIALIZE {
             return Err(not_initialize());
         }
         self.clearinghouse.set_admin_facet(admin_facet);
@@ -139,10 +139,7 @@ impl ClearinghouseCore {
     /// unchanged. Errors: `UnknownSelector`.
     #[fallback]
     pub fn fallback(&mut self, calldata: &[u8]) -> ArbResult {
-        let selector = calldata
-            .get(..4)
-            .and_then(|s| <[u8; 4]>::try_from(s).ok())
-            .unwrap_or_default();
+        let selector = pm_common::routing::selector_of(calldata);
         match routing::facet_of(selector) {
             Some(facet) => self.clearinghouse.delegate(facet, calldata),
             None => Err(ClearinghouseError::from(UnknownSelector {

@@ -7,7 +7,7 @@
 //! liquidation runs on prices an outage left stale. The clearinghouse's own price writes (an
 //! expiry's settlement price, a reference price) check the same feed themselves.
 
-use pm_common::feeds::{check_sequencer, checked_answer, latest_round};
+use pm_common::feeds::{checked_answer, ensure_sequencer_up, latest_round};
 use pm_common::scaling::to_wad;
 use stylus_sdk::prelude::*;
 
@@ -39,11 +39,6 @@ impl Clearinghouse {
     /// `OracleCallFailed`, `VaultCallFailed`.
     pub(crate) fn ensure_sequencer_up(&self) -> Result<()> {
         let config = self.vault_view(IVault::configCall {})?;
-        let feed = config.sequencerFeed;
-        if feed.is_zero() {
-            return Ok(());
-        }
-        let round = latest_round(self.vm(), feed)?;
-        check_sequencer(feed, &round, config.gracePeriod, self.vm().block_timestamp())
+        ensure_sequencer_up(self.vm(), config.sequencerFeed, config.gracePeriod)
     }
 }

@@ -136,10 +136,7 @@ impl VaultCore {
     /// Every other function: delegatecalled to the facet that exports its selector.
     #[fallback]
     pub fn fallback(&mut self, calldata: &[u8]) -> ArbResult {
-        let selector = calldata
-            .get(..4)
-            .and_then(|s| <[u8; 4]>::try_from(s).ok())
-            .unwrap_or_default();
+        let selector = pm_common::routing::selector_of(calldata);
         match routing::facet_of(selector) {
             Some(facet) => self.vault.delegate(facet, calldata),
             None => Err(Vec::<u8>::from(VaultError::UnknownSelector(UnknownSelector {

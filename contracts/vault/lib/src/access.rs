@@ -1,10 +1,13 @@
-//! Roles (the owner through [`pm_common::ownership`], the risk admin, the guardian) and the pause.
+//! Roles (the owner through [`pm_common::ownership`], the risk admin, the guardian, the
+//! connected clearinghouse) and the pause.
 
 use alloy_primitives::Address;
 use pm_common::guards::holds;
 use stylus_sdk::prelude::*;
 
-use crate::errors::{NotGuardian, NotRiskAdmin, Result, VaultError, VaultNotPaused, VaultPaused};
+use crate::errors::{
+    NotClearinghouse, NotGuardian, NotRiskAdmin, Result, VaultError, VaultNotPaused, VaultPaused,
+};
 use crate::events::{GuardianSet, Paused, RiskAdminSet, Unpaused};
 use crate::storage::Vault;
 
@@ -19,6 +22,15 @@ impl Vault {
         let caller = self.vm().msg_sender();
         if !holds(caller, self.risk_admin.get()) {
             return Err(VaultError::NotRiskAdmin(NotRiskAdmin { caller }));
+        }
+        Ok(())
+    }
+
+    /// Errors: `NotClearinghouse` unless the caller is the connected clearinghouse.
+    pub(crate) fn only_clearinghouse(&self) -> Result<()> {
+        let caller = self.vm().msg_sender();
+        if caller.is_zero() || caller != self.clearinghouse.get() {
+            return Err(VaultError::NotClearinghouse(NotClearinghouse { caller }));
         }
         Ok(())
     }

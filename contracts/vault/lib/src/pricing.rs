@@ -2,7 +2,7 @@
 //! [`pm_common::feeds`], behind the L2 sequencer-uptime gate.
 
 use alloy_primitives::{Address, U256};
-use pm_common::feeds::{check_sequencer, checked_answer, latest_round};
+use pm_common::feeds::{checked_answer, ensure_sequencer_up, latest_round};
 use pm_common::scaling::to_wad;
 use stylus_sdk::prelude::*;
 
@@ -21,16 +21,10 @@ pub(crate) struct Pricing {
 impl Vault {
     /// Errors: `SequencerDown`, `SequencerGracePeriod`, `OracleCallFailed` when a feed is set.
     pub(crate) fn ensure_sequencer_up(&self) -> Result<()> {
-        let feed = self.sequencer_feed.get();
-        if feed.is_zero() {
-            return Ok(());
-        }
-        let round = latest_round(self.vm(), feed)?;
-        check_sequencer(
-            feed,
-            &round,
+        ensure_sequencer_up(
+            self.vm(),
+            self.sequencer_feed.get(),
             self.sequencer_grace.get().saturating_to(),
-            self.vm().block_timestamp(),
         )
     }
 

@@ -7,19 +7,23 @@
 //! The rule: the tokens the account holds, the largest haircut first (the riskiest collateral
 //! goes first; the account keeps its safest), each priced at its checked oracle price less a
 //! discount d, by [`crate::valuation::seizure`], for at most the payment that restores a zero
-//! value (and a hair more: one basis point of the debt and a cent): a deficit X needs
-//! X·(1 − d)/(h − d) paid ([`needed_payment`]), since each unit paid
-//! lowers the debt by one and the haircut value of the collateral by (1 − h)/(1 − d); all of the
-//! token when that is more than its worth. d is half the token's haircut (rounded up) when the balance
-//! at that discount pays the whole debt, so the account pays it out of its own surplus; otherwise
-//! it is the account's surplus at the oracle price, but at least [`KEEPER_FEE_BPS`] (or half the
-//! haircut when that is smaller)
+//! value (and a hair more: one basis point of the debt and a cent). A deficit X needs
+//! X·(1 − d)/(h − d) paid ([`needed_payment`]), since each unit paid lowers the debt by one and
+//! the haircut value of the collateral by (1 − h)/(1 − d); all of the token when that is more
+//! than its worth. d is half the token's haircut (rounded up) when all the account's collateral
+//! at that discount pays the whole debt, so the account pays it out of its own surplus;
+//! otherwise it is the account's surplus at the oracle prices as a share of its worth, but at
+//! least [`KEEPER_FEE_BPS`] (or half the haircut when that is smaller)
 //! ([`crate::valuation::seizure_discount`]): the creditors (the insurance fund, then every holder
 //! of the settlement token) pay a keeper at most that fee for converting an insolvent account's
 //! collateral, so a second account of the same owner gains no more from liquidating the first.
 //! Selling at d ≤ h raises the account's haircut value by (h − d)/(1 − d) of what it pays, so the
 //! account ends no worse; the liquidator pays in the settlement token (from its balance, or as
 //! debt that the clearinghouse's margin check on the liquidator must then allow).
+//!
+//! Each feed is read once: the account's value and worth after each sale follow from its
+//! balances at those prices, as the vault's valuation computes them (an account with debt holds
+//! no settlement-token balance).
 
 use alloc::vec::Vec;
 
@@ -27,7 +31,7 @@ use alloy_primitives::{Address, U256};
 use pm_common::scaling::BPS;
 use stylus_sdk::prelude::*;
 
-use crate::errors::{overflow, NotClearinghouse, Result, SelfSeizure, VaultError, ZeroAddress};
+use crate::errors::{overflow, Result, SelfSeizure, VaultError, ZeroAddress};
 use crate::events::CollateralSeized;
 use crate::pricing::Pricing;
 use crate::storage::Vault;
@@ -55,16 +59,33 @@ pub fn needed_payment(deficit: U256, haircut_bps: u16, discount_bps: u16) -> Res
     Ok(Some(numerator.div_ceil(U256::from(gain))))
 }
 
-impl Vault {
-    /// Errors: `NotClearinghouse` unless the caller is the connected clearinghouse.
-    pub(crate) fn only_clearinghouse(&self) -> Result<()> {
-        let caller = self.vm().msg_sender();
-        if caller.is_zero() || caller != self.clearinghouse.get() {
-            return Err(VaultError::NotClearinghouse(NotClearinghouse { caller }));
-        }
-        Ok(())
-    }
+/// A collateral token the account holds, at the price the seizure reads once.
+#[derive(Clone, Copy)]
+struct Held {
+    token: Address,
+    balance: U256,
+    haircut_bps: u16,
+    quote: Quote,
+}
 
+/// The held balances' value at their haircuts and their worth at the oracle prices (USD, 18
+/// decimals, each token rounded down, as the valuation does). Errors: `ArithmeticOverflow`.
+fn sums(held: &[Held]) -> Result<(U256, U256)> {
+    let mut at_haircuts = U256::ZERO;
+    let mut worth = U256::ZERO;
+    for h in held {
+        let (a, td, od) = (h.quote.answer, h.quote.token_decimals, h.quote.oracle_decimals);
+        at_haircuts = at_haircuts
+            .checked_add(haircut_value(h.balance, a, td, od, h.haircut_bps)?)
+            .ok_or_else(overflow)?;
+        worth = worth
+            .checked_add(haircut_value(h.balance, a, td, od, 0)?)
+            .ok_or_else(overflow)?;
+    }
+    Ok((at_haircuts, worth))
+}
+
+impl Vault {
     /// The quote of a listed token now (no sequencer check: the caller makes it once).
     fn quote(&self, pricing: &Pricing) -> Result<Quote> {
         Ok(Quote {
@@ -90,38 +111,41 @@ impl Vault {
         }
         let mut debt = self.debts.get(account);
         let settlement = self.settlement_token.get();
-        let mut held: Vec<(Address, U256, u16, Quote)> = Vec::new();
-        let mut worth = U256::ZERO;
+        let mut held: Vec<Held> = Vec::new();
         for token in self.listed_tokens() {
             let balance = self.balances.getter(account).get(token);
             if token != settlement && !balance.is_zero() {
                 let pricing = self.pricing(token)?;
-                let quote = self.quote(&pricing)?;
-                let value = haircut_value(
+                held.push(Held {
+                    token,
                     balance,
-                    quote.answer,
-                    quote.token_decimals,
-                    quote.oracle_decimals,
-                    0,
-                )?;
-                worth = worth.checked_add(value).ok_or_else(overflow)?;
-                held.push((token, balance, pricing.haircut_bps, quote));
+                    haircut_bps: pricing.haircut_bps,
+                    quote: self.quote(&pricing)?,
+                });
             }
         }
         if held.is_empty() || debt.is_zero() {
             return Ok(debt);
         }
-        held.sort_by_key(|h| core::cmp::Reverse(h.2));
+        held.sort_by_key(|h| core::cmp::Reverse(h.haircut_bps));
+        self.ensure_sequencer_up()?;
         let s = self.quote(&self.pricing(settlement)?)?;
-        let mut left = false;
-        for (token, balance, haircut_bps, quote) in held {
-            // The deficit now (the valuation also checks the sequencer).
-            let value = self.account_collateral_value(account)?;
-            if !value.is_negative() || debt.is_zero() {
-                left = true;
-                break;
-            }
+        for k in 0..held.len() {
             let owed_usd = debt_value(debt, s.answer, s.token_decimals, s.oracle_decimals)?;
+            let (at_haircuts, worth) = sums(&held)?;
+            // The account's collateral value now, as the valuation computes it.
+            let Some(deficit) = owed_usd.checked_sub(at_haircuts).filter(|d| !d.is_zero()) else {
+                return Ok(U256::ZERO);
+            };
+            let Some(&Held {
+                token,
+                balance,
+                haircut_bps,
+                quote,
+            }) = held.get(k)
+            else {
+                break;
+            };
             let full = haircut_bps.div_ceil(2);
             let discount = seizure_discount(owed_usd, worth, full, KEEPER_FEE_BPS)?;
             // What restores a zero value and a hair more ([`TARGET_MARGIN`]), so that the
@@ -130,7 +154,7 @@ impl Vault {
                 .checked_div(U256::from(BPS))
                 .and_then(|h| h.checked_add(TARGET_MARGIN))
                 .ok_or_else(overflow)?;
-            let target = value.unsigned_abs().checked_add(hair).ok_or_else(overflow)?;
+            let target = deficit.checked_add(hair).ok_or_else(overflow)?;
             let owed = match needed_payment(target, haircut_bps, discount)? {
                 Some(usd) => debt.min(units_worth(
                     usd,
@@ -144,7 +168,9 @@ impl Vault {
             };
             let (taken, paid) = seizure(owed, balance, quote, discount, s)?;
             let kept = balance.checked_sub(taken).ok_or_else(overflow)?;
-            left |= !kept.is_zero();
+            if let Some(h) = held.get_mut(k) {
+                h.balance = kept;
+            }
             let theirs = self.balances.getter(liquidator).get(token);
             self.balances.setter(account).setter(token).set(kept);
             self.balances
@@ -162,7 +188,8 @@ impl Vault {
                 paid,
             });
         }
-        if left {
+        // A shortfall only once no other collateral is left.
+        if held.iter().any(|h| !h.balance.is_zero()) {
             return Ok(U256::ZERO);
         }
         Ok(debt)
