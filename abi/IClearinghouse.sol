@@ -115,6 +115,9 @@ interface IClearinghouse {
     error InvalidInstrument(uint128 instrument);
     /// The instrument has expired (or expires more than 5 years from now): it cannot be traded.
     error InstrumentNotTradable(uint128 instrument, uint256 timestamp);
+    /// The account holds an expired position whose settlement price is fixed: `settleExpired(account)`
+    /// (anyone) turns it into cash before a trade is judged.
+    error ExpiredPositionUnsettled(address account, uint128 instrument);
     /// A size change is zero, or a position would exceed the largest size.
     error InvalidSize(uint128 instrument, int256 size);
     /// A trade price is negative or above the largest price.
@@ -148,8 +151,9 @@ interface IClearinghouse {
     /// The round is not the feed's first at or after the expiry, or came later than one heartbeat
     /// after it: `updatedAt` is the round's, `previousUpdatedAt` that of the round before it.
     error InvalidSettlementRound(uint256 underlying, uint256 expiry, uint80 roundId, uint256 updatedAt, uint256 previousUpdatedAt);
-    /// A market's `settle` moves more than the owner lets it move in one call (settlement-token units).
-    error SettleAboveCap(address market, int256 amount, uint256 cap);
+    /// A market's `settle` moves more than what is left of its hourly cap: `available` now
+    /// (settlement-token units; the meter drains at the cap per hour).
+    error SettleAboveCap(address market, int256 amount, uint256 available);
     /// A liquidation parameter is out of its range (fractions with 18 decimals): the largest discount
     /// in (0, 50%], the buffer in (0, 100%], the fund's share in [0, 100%], the least reward in [0,
     /// the largest discount].
@@ -166,6 +170,7 @@ interface IClearinghouse {
     /// @notice The account's margin figures. USD amounts have 18 decimals.
     /// @dev Errors: `VaultCallFailed`, and the price, vol and risk errors of a check.
     /// @return equity collateral value (debt subtracted) plus the positions' value at the marks
+    ///      (an expired position whose settlement price is fixed: the cash it settles for)
     /// @return initialMargin what the account needs to add risk or withdraw
     /// @return maintenanceMargin below it the account is liquidatable
     /// @return isolatedInitialMargin initial margin of each position margined alone, summed
@@ -184,7 +189,8 @@ interface IClearinghouse {
     function marginFor(address account, int256 collateralValue) external view returns (int256 equity, int256 initialMargin);
 
     /// @notice `accountMargin` after hypothetical changes traded at `prices` (nothing changes): what a
-    ///      front-end shows before a trade.
+    ///      front-end shows before a trade (for an account holding an expired position whose price is
+    ///      fixed: after `settleExpired`, which the trade waits for).
     /// @dev Errors: those of `accountMargin`, `LengthMismatch`, `InvalidInstrument`,
     ///      `InstrumentNotTradable`, `InvalidTradePrice`, `InvalidSize`.
     /// @return equity USD, 18 decimals
@@ -204,7 +210,7 @@ interface IClearinghouse {
     /// @dev Errors: `NotThroughCore` (called at the admin facet's own address), `AlreadyInitialized`,
     ///      `ZeroAddress`, `NotAContract`, `InvalidRiskParameters`
     ///      (decimals above 18).
-    function initialize(address owner, address vault, address riskProgram, address viewsFacet, address accountsFacet, address tradingFacet, address expiryFacet, address liquidationFacet, uint8 settlementDecimals) external;
+    function initialize(address owner, address vault, address riskProgram, address viewsFacet, address accountsFacet, address tradingFacet, address settlementFacet, address liquidationFacet, uint8 settlementDecimals) external;
 
     /// @notice Starts a two-step ownership transfer: `newOwner` must then call `acceptOwnership`. The
     ///      zero address cancels a pending transfer.
@@ -228,8 +234,8 @@ interface IClearinghouse {
     /// @dev Errors: `NotOwner`, `NotAContract`.
     function setMarket(address market, bool authorised) external;
 
-    /// @notice Sets the most `market`'s `settle` (fees, funding) may move in one call, in
-    ///      settlement-token units; 0, the default, refuses any.
+    /// @notice Sets the most `market`'s `settle` (fees, funding) may move per hour, in either direction,
+    ///      in settlement-token units; 0, the default, refuses any.
     /// @dev Errors: `NotOwner`.
     function setSettleCap(address market, uint256 cap) external;
 
@@ -288,16 +294,19 @@ interface IClearinghouse {
     /// @return riskProgram the stateless risk program every margin check calls
     /// @return adminFacet the program that runs the admin functions (by delegatecall from the core)
     /// @return viewsFacet the program that runs these views
-    /// @return accountsFacet the program that runs settlement, withdrawable amounts and expiry
+    /// @return accountsFacet the program that runs withdrawable amounts and the liquidation quote
     /// @return tradingFacet the program that runs position changes
-    /// @return expiryFacet the program that runs settlement prices and expiry
-    /// @return liquidationFacet the program that runs liquidation and the insurance fund
+    /// @return settlementFacet the program that runs a market's cash, settlement prices, expiry and
+    ///      reference prices
+    /// @return liquidationFacet the program that runs liquidation
     /// @return settlementDecimals the settlement token's decimals
-    function config() external view returns (address riskAdmin, address volOracle, address vault, address riskProgram, address adminFacet, address viewsFacet, address accountsFacet, address tradingFacet, address expiryFacet, address liquidationFacet, uint8 settlementDecimals);
+    function config() external view returns (address riskAdmin, address volOracle, address vault, address riskProgram, address adminFacet, address viewsFacet, address accountsFacet, address tradingFacet, address settlementFacet, address liquidationFacet, uint8 settlementDecimals);
 
-    /// @notice The most `market`'s `settle` may move in one call.
-    /// @return cap settlement-token units (0: `settle` refused).
-    function settleCap(address market) external view returns (uint256 cap);
+    /// @notice `market`'s settle budget: the most its `settle` may move per hour, in either direction
+    ///      (the meter drains at the cap per hour), and what it may still move now.
+    /// @return cap settlement-token units per hour (0: `settle` refused)
+    /// @return available settlement-token units
+    function settleCap(address market) external view returns (uint256 cap, uint256 available);
 
     /// @notice Whether `market` may act for `account`.
     /// @return authorised the owner authorised the market
@@ -359,11 +368,13 @@ interface IClearinghouse {
     /// @return request the packed bytes.
     function riskRequest(address account) external view returns (bytes memory request);
 
-    /// @notice Moves `amount` settlement-token units from the calling market to `account` (negative: from
-    ///      the account to the market): realised PnL, funding, fees. A balance that runs out becomes
-    ///      debt.
-    /// @dev Errors: `MarketNotAuthorised`, `MarketNotApproved`, `VaultCallFailed`.
-    function settle(address account, int256 amount) external;
+    /// @notice The insurance fund.
+    /// @dev Errors: `VaultCallFailed`.
+    /// @return fund its account in the vault (anyone may deposit for it)
+    /// @return balance its settlement-token balance (token units)
+    /// @return badDebt what liquidations left that the fund could not pay, socialised (token units,
+    ///      in total since deployment)
+    function insuranceFund() external view returns (address fund, uint256 balance, uint256 badDebt);
 
     /// @notice How much of `token` the account can withdraw now: its free collateral (equity − initial
     ///      margin) at the token's haircut price, rounded down, at most its balance; the settlement
@@ -373,11 +384,11 @@ interface IClearinghouse {
     /// @return amount token units (0 for a token the vault does not list).
     function withdrawable(address account, address token) external view returns (uint256 amount);
 
-    /// @notice What liquidating `account` now would do, for keepers. It values expired positions at the
-    ///      live price, while `liquidate` first settles those whose settlement price is fixed: call
-    ///      `settleExpired` before quoting an account that holds some.
+    /// @notice What liquidating `account` now would do, for keepers: as `liquidate` sees the account,
+    ///      with its expired positions whose settlement price is fixed settled.
     /// @dev Errors: those of `accountMargin`.
-    /// @return liquidatable equity below maintenance margin (all else zero when not)
+    /// @return liquidatable equity below maintenance margin (all else zero when not, and for an
+    ///      account `liquidate` closes out: no positions, negative equity)
     /// @return fraction of every position the liquidator takes over (18 decimals)
     /// @return discountRate of the maintenance margin taken over (18 decimals)
     /// @return transferValue what the liquidator pays for the slice, at the marks (negative:
@@ -390,14 +401,6 @@ interface IClearinghouse {
     ///      book it may be less; USD, 18 decimals)
     function liquidationQuote(address account) external view returns (bool liquidatable, int256 fraction, int256 discountRate, int256 transferValue, int256 discount, int256 fundShare, int256 reward);
 
-    /// @notice The insurance fund.
-    /// @dev Errors: `VaultCallFailed`.
-    /// @return fund its account in the vault (anyone may deposit for it)
-    /// @return balance its settlement-token balance (token units)
-    /// @return badDebt what liquidations left that the fund could not pay, socialised (token units,
-    ///      in total since deployment)
-    function insuranceFund() external view returns (address fund, uint256 balance, uint256 badDebt);
-
     /// @notice Changes `account`'s position in `instrument` by `sizeDelta` units (18 decimals) traded at
     ///      `price` USD per unit (18 decimals; an option's premium), for the calling market. The buyer
     ///      pays `sizeDelta · price` settlement-token units to the market, the seller receives them.
@@ -407,7 +410,8 @@ interface IClearinghouse {
     ///      neither its equity nor its maintenance health (equity − maintenance margin).
     /// @dev Errors: `MarketNotAuthorised`, `MarketNotApproved`, `InvalidInstrument`,
     ///      `InstrumentNotTradable`, `InvalidTradePrice`, `InvalidSize`, `TooManyPositions`,
-    ///      `VaultCallFailed`, `TradePriceOutsideBand`, `InsufficientMargin`, and the price, vol and risk errors of a check.
+    ///      `ExpiredPositionUnsettled` (the account holds an expired position whose price is fixed:
+    ///      `settleExpired` first), `VaultCallFailed`, `TradePriceOutsideBand`, `InsufficientMargin`, and the price, vol and risk errors of a check.
     function updatePosition(address account, uint128 instrument, int128 sizeDelta, int128 price) external;
 
     /// @notice `updatePosition` for several instruments, judged once after all of them (every price in
@@ -416,6 +420,13 @@ interface IClearinghouse {
     /// @dev Errors: those of `updatePosition`, and `LengthMismatch` (arrays of different lengths, or
     ///      none).
     function updatePositions(address account, uint128[] memory instruments, int128[] memory sizeDeltas, int128[] memory prices) external;
+
+    /// @notice Moves `amount` settlement-token units from the calling market to `account` (negative: from
+    ///      the account to the market): realised PnL, funding, fees. A balance that runs out becomes
+    ///      debt. No margin check, but within the market's hourly budget (`settleCap`): every amount
+    ///      fills a meter that drains at the cap per hour.
+    /// @dev Errors: `MarketNotAuthorised`, `MarketNotApproved`, `SettleAboveCap`, `VaultCallFailed`.
+    function settle(address account, int256 amount) external;
 
     /// @notice Fixes `underlying`'s settlement price for `expiry` (unix seconds) from the feed's round
     ///      `roundId`: the first round updated at or after the expiry, within one heartbeat of it.
@@ -429,7 +440,9 @@ interface IClearinghouse {
     function fixExpiryPrice(uint8 underlying, uint64 expiry, uint80 roundId) external returns (int256 price);
 
     /// @notice Settles `account`'s expired futures and options whose settlement prices are fixed
-    ///      (`fixExpiryPrice`), at those prices, and removes them; anyone may call.
+    ///      (`fixExpiryPrice`), at those prices, and removes them; anyone may call. Until then every
+    ///      margin check counts them as that cash, and a trade for the account waits for it
+    ///      (`ExpiredPositionUnsettled`).
     /// @dev Errors: `NotThroughCore`, `VaultCallFailed`, `ArithmeticOverflow`.
     /// @return settled how many positions settled (the others wait for their price).
     function settleExpired(address account) external returns (uint32 settled);
@@ -460,8 +473,8 @@ interface IClearinghouse {
     ///      maintenance margin taken over that grows with the shortfall, capped at 10%; the account pays
     ///      at most its equity, first to the caller up to three quarters of the discount, the rest to
     ///      the insurance fund). The caller must meet initial margin after; the account must end
-    ///      healthier. The account's expired positions whose settlement price is fixed are settled
-    ///      first. An account left with no positions and negative equity is closed out: its other
+    ///      healthier. The account's and the caller's expired positions whose settlement price is
+    ///      fixed are settled first. An account left with no positions and negative equity is closed out: its other
     ///      collateral is sold to the caller for its debt (at up to half its haircut off, the riskiest
     ///      first), the fund pays what is still owed as far as its balance goes, and the rest is
     ///      socialised (written off against every settlement-token balance) and recorded as bad debt;

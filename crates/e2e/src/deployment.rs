@@ -203,7 +203,7 @@ fn core_constructor(owner: Address, deployed: &[(String, Address)]) -> Result<Ve
         viewsFacet: program("clearinghouse-views")?,
         accountsFacet: program("clearinghouse-accounts")?,
         tradingFacet: program("clearinghouse-trading")?,
-        expiryFacet: program("clearinghouse-expiry")?,
+        settlementFacet: program("clearinghouse-settlement")?,
         liquidationFacet: program("clearinghouse-liquidation")?,
         settlementDecimals: 6,
     }

@@ -9,7 +9,7 @@ mod common;
 use alloy_primitives::I256;
 use alloy_sol_types::{SolCall, SolError};
 use common::*;
-use pm_e2e::deployment::{IClearinghouse, E18, E8};
+use pm_e2e::deployment::{instrument, IClearinghouse, E18, E8};
 
 /// The attack of issue 10: the long and the short of one call settled at different moments, at
 /// the feed price of each moment, created 50,000 USDC. Now both settle at the price fixed from the
@@ -124,4 +124,49 @@ fn a_sequencer_outage_stops_the_engines_own_price_writes_and_every_margin_check(
     assert!(r.status, "{r:?}");
     let r = e.send(keeper, e.clearinghouse, reference);
     assert!(r.status, "{r:?}");
+}
+
+/// The writer of a call fixed in the money, once the feed has fallen since the fix, would see the
+/// call worthless at the live price and withdraw the 12,000 USDC it owes. Every check counts the
+/// expired call at the fixed price instead (the cash `settleExpired` will take), so what it can
+/// withdraw before the settlement is what it can withdraw after; a trade for either side waits
+/// for the settlement (`ExpiredPositionUnsettled`).
+#[test]
+fn a_writer_in_the_money_cannot_draw_on_a_feed_that_fell_after_the_fix() {
+    let mut e = engine();
+    let (alice, bob, keeper) = (e.chain.accounts[1], e.chain.accounts[2], e.chain.accounts[3]);
+    e.open_account(alice, 100_000).unwrap();
+    e.open_account(bob, 100_000).unwrap();
+    let expiry = e.chain.timestamp() + DAY;
+    let call = e.list_option(0, true, expiry, 60_000 * E8 as u128).unwrap();
+    let premium = e.mark(call).unwrap();
+    let r = e
+        .trade(e.options, alice, bob, &[(call, 2 * E18, premium)])
+        .unwrap();
+    assert!(r.status, "{r:?}");
+    assert_eq!(positions(&mut e, bob), (vec![call], vec![-2 * E18]));
+    e.chain.advance(DAY + 1);
+    e.set_price(0, 66_000 * E8).unwrap();
+    let r = e.fix_expiry_price(keeper, 0, expiry).unwrap();
+    assert!(r.status, "{r:?}");
+    // The feed falls to 40,000: the call would be worthless at the live price.
+    e.refresh_usdc_feed().unwrap();
+    e.set_price(0, 40_000 * E8).unwrap();
+    e.post_vols().unwrap();
+    let (margin, _) = e.margin(bob).unwrap();
+    let withdrawable = e.withdrawable_usdc(bob).unwrap();
+    let perp = instrument(0, 0, 0, 0);
+    let mark = e.mark(perp).unwrap();
+    let r = e.trade(e.perps, bob, alice, &[(perp, E18 / 10, mark)]).unwrap();
+    reverted_with(&r, IClearinghouse::ExpiredPositionUnsettled::SELECTOR);
+    for account in [alice, bob] {
+        assert!(e.settle_expired(keeper, account).status);
+    }
+    assert_eq!(e.margin(bob).unwrap().0.equity, margin.equity);
+    assert_eq!(e.withdrawable_usdc(bob).unwrap(), withdrawable);
+    let r = e.trade(e.perps, bob, alice, &[(perp, E18 / 10, mark)]).unwrap();
+    assert!(
+        r.status,
+        "after the settlement the trade is judged on the cash: {r:?}"
+    );
 }

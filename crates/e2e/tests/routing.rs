@@ -68,7 +68,7 @@ fn initialize_runs_once_in_the_deployment_transaction() {
         viewsFacet: program(&e, "clearinghouse-views"),
         accountsFacet: program(&e, "clearinghouse-accounts"),
         tradingFacet: program(&e, "clearinghouse-trading"),
-        expiryFacet: program(&e, "clearinghouse-expiry"),
+        settlementFacet: program(&e, "clearinghouse-settlement"),
         liquidationFacet: program(&e, "clearinghouse-liquidation"),
         settlementDecimals: 6,
     };
@@ -96,7 +96,7 @@ fn the_admin_facet_refuses_initialize_at_its_own_address() {
         viewsFacet: program(&e, "clearinghouse-views"),
         accountsFacet: program(&e, "clearinghouse-accounts"),
         tradingFacet: program(&e, "clearinghouse-trading"),
-        expiryFacet: program(&e, "clearinghouse-expiry"),
+        settlementFacet: program(&e, "clearinghouse-settlement"),
         liquidationFacet: program(&e, "clearinghouse-liquidation"),
         settlementDecimals: 6,
     };
@@ -127,7 +127,7 @@ fn the_constructor_accepts_only_a_call_of_initialize() {
         viewsFacet: program(&e, "clearinghouse-views"),
         accountsFacet: program(&e, "clearinghouse-accounts"),
         tradingFacet: program(&e, "clearinghouse-trading"),
-        expiryFacet: program(&e, "clearinghouse-expiry"),
+        settlementFacet: program(&e, "clearinghouse-settlement"),
         liquidationFacet: program(&e, "clearinghouse-liquidation"),
         settlementDecimals: 6,
     }

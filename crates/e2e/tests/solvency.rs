@@ -9,7 +9,7 @@
 mod common;
 
 use alloy_primitives::{Address, U256};
-use alloy_sol_types::{SolCall, SolError};
+use alloy_sol_types::{SolCall, SolError, SolValue};
 use common::*;
 use pm_e2e::deployment::{instrument, Engine, IClearinghouse, IVault, E18, E8, USDC};
 
@@ -215,4 +215,78 @@ fn attack_a_pumped_gain_cannot_be_realised_through_a_second_account() {
     let r = e.trade(e.perps, a, b, &[(perp, -E18, 650_000 * E18)]).unwrap();
     reverted_with(&r, IClearinghouse::InsufficientMargin::SELECTOR);
     assert_eq!((positions(&mut e, a), positions(&mut e, b)), before);
+}
+
+alloy_sol_types::sol! {
+    function drain(address account, int256 amount, uint256 times) external;
+}
+
+/// A market taken over (authorised by the owner, approved by an account) calls `settle` again and
+/// again in one transaction. With a cap per call (before) it took 1,000,000 USDC in 100 calls of
+/// 10,000; the hourly budget lets it move its cap (10,000 USDC) at once and then only what drains
+/// from the meter, the cap per hour.
+#[test]
+fn attack_a_market_calling_settle_again_and_again_moves_at_most_its_hourly_cap() {
+    let mut e = engine();
+    let (victim, owner) = (e.chain.accounts[1], e.owner);
+    e.open_account(victim, 100_000).unwrap();
+    let market = e
+        .chain
+        .deploy_artifact(
+            owner,
+            &pm_e2e::deployment::artifact(ROOT, "MockDrainingMarket"),
+            &e.clearinghouse.abi_encode(),
+        )
+        .unwrap();
+    let ch = e.clearinghouse;
+    for call in [
+        IClearinghouse::setMarketCall {
+            market,
+            authorised: true,
+        }
+        .abi_encode(),
+        IClearinghouse::setSettleCapCall {
+            market,
+            cap: U256::from(10_000 * USDC),
+        }
+        .abi_encode(),
+    ] {
+        assert!(e.send(owner, ch, call).status);
+    }
+    let approve = IClearinghouse::approveMarketCall {
+        market,
+        approved: true,
+    };
+    assert!(e.send(victim, ch, approve.abi_encode()).status);
+    let drain = |amount: i64, times: u64| {
+        drainCall {
+            account: victim,
+            amount: alloy_primitives::I256::try_from(amount * USDC as i64).unwrap(),
+            times: U256::from(times),
+        }
+        .abi_encode()
+    };
+    let before = balance(&mut e, victim);
+    // 100 calls of 10,000: the second one is refused, and the whole transaction with it.
+    let r = e.send(owner, market, drain(-10_000, 100));
+    reverted_with(&r, IClearinghouse::SettleAboveCap::SELECTOR);
+    let err = IClearinghouse::SettleAboveCap::abi_decode(&r.output).unwrap();
+    assert_eq!((err.market, err.available), (market, U256::ZERO));
+    assert_eq!(balance(&mut e, victim), before);
+    // Ten calls of 1,000 fill the cap; one unit more in either direction is refused.
+    assert!(e.send(owner, market, drain(-1_000, 10)).status);
+    let r = e.send(owner, market, drain(1, 1));
+    reverted_with(&r, IClearinghouse::SettleAboveCap::SELECTOR);
+    assert_eq!(balance(&mut e, victim), before - U256::from(10_000 * USDC));
+    // Half an hour drains half the meter: 5,000 more, not one unit beyond.
+    e.chain.advance(1_800);
+    let budget = e.view(ch, IClearinghouse::settleCapCall { market }).unwrap();
+    assert_eq!(
+        (budget.cap, budget.available),
+        (U256::from(10_000 * USDC), U256::from(5_000 * USDC))
+    );
+    let r = e.send(owner, market, drain(-5_001, 1));
+    reverted_with(&r, IClearinghouse::SettleAboveCap::SELECTOR);
+    assert!(e.send(owner, market, drain(-5_000, 1)).status);
+    assert_eq!(balance(&mut e, victim), before - U256::from(15_000 * USDC));
 }

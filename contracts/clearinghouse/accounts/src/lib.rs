@@ -1,6 +1,5 @@
-//! `pm-clearinghouse-accounts`: the clearinghouse's accounts facet: cash outside trades (a
-//! market's fees and funding), how much of a token an account can withdraw, what liquidating it
-//! would do, and the insurance fund.
+//! `pm-clearinghouse-accounts`: the clearinghouse's accounts facet: how much of a token an account
+//! can withdraw, and what liquidating it would do.
 //! The core reaches it by delegatecall, so it runs over the core's storage (`pm-clearinghouse`
 //! explains the seven programs).
 #![cfg_attr(not(any(test, feature = "export-abi")), no_main)]
@@ -20,7 +19,7 @@ extern crate alloc;
 
 use alloc::vec::Vec;
 
-use alloy_primitives::{Address, I256, U256};
+use alloy_primitives::{Address, U256};
 use pm_clearinghouse::{Clearinghouse, ClearinghouseError, LiquidationQuote};
 use stylus_sdk::prelude::*;
 
@@ -33,15 +32,6 @@ pub struct ClearinghouseAccounts {
 
 #[public]
 impl ClearinghouseAccounts {
-    /// Moves `amount` settlement-token units from the calling market to `account` (negative: from
-    /// the account to the market): realised PnL, funding, fees. A balance that runs out becomes
-    /// debt.
-    ///
-    /// Errors: `MarketNotAuthorised`, `MarketNotApproved`, `VaultCallFailed`.
-    pub fn settle(&mut self, account: Address, amount: I256) -> Result<(), ClearinghouseError> {
-        self.clearinghouse.settle(account, amount)
-    }
-
     /// How much of `token` the account can withdraw now: its free collateral (equity − initial
     /// margin) at the token's haircut price, rounded down, at most its balance; the settlement
     /// token has no haircut and may be withdrawn beyond the balance (as debt).
@@ -54,12 +44,12 @@ impl ClearinghouseAccounts {
         self.clearinghouse.withdrawable(account, token)
     }
 
-    /// What liquidating `account` now would do, for keepers. It values expired positions at the
-    /// live price, while `liquidate` first settles those whose settlement price is fixed: call
-    /// `settleExpired` before quoting an account that holds some.
+    /// What liquidating `account` now would do, for keepers: as `liquidate` sees the account,
+    /// with its expired positions whose settlement price is fixed settled.
     ///
     /// Returns:
-    /// - `liquidatable`: equity below maintenance margin (all else zero when not)
+    /// - `liquidatable`: equity below maintenance margin (all else zero when not, and for an
+    ///   account `liquidate` closes out: no positions, negative equity)
     /// - `fraction`: of every position the liquidator takes over (18 decimals)
     /// - `discountRate`: of the maintenance margin taken over (18 decimals)
     /// - `transferValue`: what the liquidator pays for the slice, at the marks (negative:
@@ -74,18 +64,5 @@ impl ClearinghouseAccounts {
     /// Errors: those of `accountMargin`.
     pub fn liquidation_quote(&self, account: Address) -> Result<LiquidationQuote, ClearinghouseError> {
         self.clearinghouse.liquidation_quote(account)
-    }
-
-    /// The insurance fund.
-    ///
-    /// Returns:
-    /// - `fund`: its account in the vault (anyone may deposit for it)
-    /// - `balance`: its settlement-token balance (token units)
-    /// - `badDebt`: what liquidations left that the fund could not pay, socialised (token units,
-    ///   in total since deployment)
-    ///
-    /// Errors: `VaultCallFailed`.
-    pub fn insurance_fund(&self) -> Result<(Address, U256, U256), ClearinghouseError> {
-        self.clearinghouse.insurance_fund()
     }
 }

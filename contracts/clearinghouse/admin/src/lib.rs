@@ -50,7 +50,7 @@ impl ClearinghouseAdmin {
         views_facet: Address,
         accounts_facet: Address,
         trading_facet: Address,
-        expiry_facet: Address,
+        settlement_facet: Address,
         liquidation_facet: Address,
         settlement_decimals: u8,
     ) -> Result<(), ClearinghouseError> {
@@ -61,7 +61,7 @@ impl ClearinghouseAdmin {
             views_facet,
             accounts_facet,
             trading_facet,
-            expiry_facet,
+            settlement_facet,
             liquidation_facet,
             settlement_decimals,
         )
@@ -104,8 +104,8 @@ impl ClearinghouseAdmin {
         self.clearinghouse.set_market(market, authorised)
     }
 
-    /// Sets the most `market`'s `settle` (fees, funding) may move in one call, in
-    /// settlement-token units; 0, the default, refuses any.
+    /// Sets the most `market`'s `settle` (fees, funding) may move per hour, in either direction,
+    /// in settlement-token units; 0, the default, refuses any.
     ///
     /// Errors: `NotOwner`.
     pub fn set_settle_cap(&mut self, market: Address, cap: U256) -> Result<(), ClearinghouseError> {

@@ -47,7 +47,7 @@ impl ClearinghouseCore {
     /// Deploys the clearinghouse: records `adminFacet`, the program that runs the admin
     /// functions, and delegatecalls `initialization` to it in the same transaction. It must be a
     /// call of `initialize(owner, vault, riskProgram, viewsFacet, accountsFacet, tradingFacet,
-    /// expiryFacet, liquidationFacet, settlementDecimals)`, which sets everything else, so nobody can initialise the
+    /// settlementFacet, liquidationFacet, settlementDecimals)`, which sets everything else, so nobody can initialise the
     /// clearinghouse in between.
     ///
     /// Errors: `UnknownSelector` (`initialization` is not a call of `initialize`, or `adminFacet`
@@ -78,6 +78,7 @@ impl ClearinghouseCore {
     ///
     /// Returns:
     /// - `equity`: collateral value (debt subtracted) plus the positions' value at the marks
+    ///   (an expired position whose settlement price is fixed: the cash it settles for)
     /// - `initialMargin`: what the account needs to add risk or withdraw
     /// - `maintenanceMargin`: below it the account is liquidatable
     /// - `isolatedInitialMargin`: initial margin of each position margined alone, summed
@@ -109,7 +110,8 @@ impl ClearinghouseCore {
     }
 
     /// `accountMargin` after hypothetical changes traded at `prices` (nothing changes): what a
-    /// front-end shows before a trade.
+    /// front-end shows before a trade (for an account holding an expired position whose price is
+    /// fixed: after `settleExpired`, which the trade waits for).
     ///
     /// Returns:
     /// - `equity`: USD, 18 decimals

@@ -16,7 +16,7 @@ use crate::facet::Facet;
 use crate::storage::Clearinghouse;
 
 /// The configuration view: (riskAdmin, volOracle, vault, riskProgram, adminFacet, viewsFacet,
-/// accountsFacet, tradingFacet, expiryFacet, liquidationFacet, settlementDecimals).
+/// accountsFacet, tradingFacet, settlementFacet, liquidationFacet, settlementDecimals).
 pub type ConfigTuple = (
     Address,
     Address,
@@ -49,7 +49,7 @@ impl Clearinghouse {
         views_facet: Address,
         accounts_facet: Address,
         trading_facet: Address,
-        expiry_facet: Address,
+        settlement_facet: Address,
         liquidation_facet: Address,
         settlement_decimals: u8,
     ) -> Result<()> {
@@ -68,7 +68,7 @@ impl Clearinghouse {
             views_facet,
             accounts_facet,
             trading_facet,
-            expiry_facet,
+            settlement_facet,
             liquidation_facet,
         ] {
             ensure_contract(self.vm(), program)?;
@@ -84,7 +84,7 @@ impl Clearinghouse {
         self.set_facet(Facet::Views, views_facet);
         self.set_facet(Facet::Accounts, accounts_facet);
         self.set_facet(Facet::Trading, trading_facet);
-        self.set_facet(Facet::Expiry, expiry_facet);
+        self.set_facet(Facet::Settlement, settlement_facet);
         self.set_facet(Facet::Liquidation, liquidation_facet);
         self.settlement_decimals.set(U8::from(settlement_decimals));
         let p = defaults::risk(&[]);
@@ -123,7 +123,7 @@ impl Clearinghouse {
             self.facet(Facet::Views),
             self.facet(Facet::Accounts),
             self.facet(Facet::Trading),
-            self.facet(Facet::Expiry),
+            self.facet(Facet::Settlement),
             self.facet(Facet::Liquidation),
             self.settlement_decimals.get().to(),
         )

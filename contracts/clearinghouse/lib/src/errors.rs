@@ -79,6 +79,7 @@ every_error!(
     MarketNotApproved,
     InvalidInstrument,
     InstrumentNotTradable,
+    ExpiredPositionUnsettled,
     InvalidSize,
     InvalidTradePrice,
     LengthMismatch,

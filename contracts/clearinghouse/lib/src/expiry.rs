@@ -9,9 +9,12 @@
 //! underlying and expiry settle at the same price, so the cash of the longs and of the shorts
 //! nets to zero at the clearinghouse, up to its rounding (against each account).
 
+use alloc::vec::Vec;
+
 use alloy_primitives::{aliases::U80, Address, I256, U256};
 use pm_common::feeds::{checked_answer, round_at};
 use pm_common::scaling::to_wad;
+use pm_risk::units::MAX_PRICE;
 use stylus_sdk::prelude::*;
 
 use crate::errors::{
@@ -21,7 +24,7 @@ use crate::events::{ExpiryPriceFixed, ExpirySettled};
 use crate::instrument::{cash_for, expiry_value, spec_of, unpack, PERP};
 use crate::storage::Clearinghouse;
 use crate::underlyings::unknown;
-use crate::units::TokenUnits;
+use crate::units::{TokenUnits, UsdWad};
 
 /// The storage key of (underlying, expiry).
 fn key(underlying: u8, expiry: u64) -> U256 {
@@ -84,7 +87,9 @@ impl Clearinghouse {
             }));
         }
         let price = to_wad(answer, decimals).ok_or_else(overflow)?;
-        if price.is_zero() {
+        // Every check values the position at this price until it settles: at most the largest
+        // price the engine takes (`MAX_PRICE`), so that it always can.
+        if price.is_zero() || price > U256::from(MAX_PRICE) {
             return Err(ClearinghouseError::from(InvalidPrice {
                 oracle: feed,
                 answer: round.answer,
@@ -101,6 +106,49 @@ impl Clearinghouse {
         Ok(price)
     }
 
+    /// The expiry value (USD per unit, 18 decimals) of instrument `id` at block time `now`, once
+    /// its settlement price is fixed; `None` for a perp, before the expiry and while the price is
+    /// not fixed. Errors: `ArithmeticOverflow`.
+    pub(crate) fn fixed_value(&self, id: u128, now: u64) -> Result<Option<i128>> {
+        let spec = spec_of(id);
+        if spec.kind == PERP || spec.expiry > now {
+            return Ok(None);
+        }
+        let price = self.expiry_prices.get(key(spec.underlying, spec.expiry));
+        if price.is_zero() {
+            return Ok(None);
+        }
+        let price = i128::try_from(price).map_err(|_| overflow())?;
+        Ok(Some(expiry_value(&spec, price)))
+    }
+
+    /// What a margin check sees of `positions` with `collateral`: an expired position whose
+    /// price is fixed is cash, not risk, so it leaves the book and what `settleExpired` would pay
+    /// for it (in USD at one per settlement-token unit, rounded against the account) joins the
+    /// collateral; the other positions keep their order. Errors: `ArithmeticOverflow`.
+    #[inline(never)]
+    pub(crate) fn at_risk(
+        &self,
+        collateral: UsdWad,
+        positions: &[(u128, i128)],
+    ) -> Result<(UsdWad, Vec<(u128, i128)>)> {
+        let now = self.vm().block_timestamp();
+        let decimals: u8 = self.settlement_decimals.get().to();
+        let mut cash = TokenUnits(0);
+        let mut book = Vec::with_capacity(positions.len());
+        for &(id, size) in positions {
+            match self.fixed_value(id, now)? {
+                Some(value) => {
+                    let amount = cash_for(size.checked_neg().ok_or_else(overflow)?, value, decimals)
+                        .ok_or_else(overflow)?;
+                    cash = cash.checked_add(amount)?;
+                }
+                None => book.push((id, size)),
+            }
+        }
+        Ok((collateral.checked_add(cash.to_usd_wad(decimals)?)?, book))
+    }
+
     /// Settles every expired position of `account` whose settlement price is fixed, at that
     /// price, and removes it; returns how many settled (the others wait for their price).
     /// Errors: `NotThroughCore`, `VaultCallFailed`, `ArithmeticOverflow`.
@@ -114,14 +162,10 @@ impl Clearinghouse {
         let mut i = 0usize;
         while i < self.positions.getter(account).len() {
             let (id, size) = unpack(self.positions.getter(account).get(i).unwrap_or_default());
-            let spec = spec_of(id);
-            let price = self.expiry_prices.get(key(spec.underlying, spec.expiry));
-            if spec.kind == PERP || spec.expiry > now || price.is_zero() {
+            let Some(value) = self.fixed_value(id, now)? else {
                 i = i.saturating_add(1);
                 continue;
-            }
-            let price = i128::try_from(price).map_err(|_| overflow())?;
-            let value = expiry_value(&spec, price);
+            };
             // The account sells its position back at its expiry value.
             let amount =
                 cash_for(size.checked_neg().ok_or_else(overflow)?, value, decimals).ok_or_else(overflow)?;

@@ -16,14 +16,15 @@ pub enum Facet {
     /// Reads: configuration, underlyings, positions, risk by underlying, simulation, the risk
     /// request.
     Views = 1,
-    /// Cash outside trades (a market's fees and funding) and withdrawable amounts.
+    /// Withdrawable amounts and the liquidation quote.
     Accounts = 2,
     /// Position changes markets report, judged by the trade rules.
     Trading = 3,
-    /// The engine's own prices: settlement prices fixed once per underlying and expiry (and the
-    /// settlement of expired positions at them), and the reference prices of withdrawals.
-    Expiry = 4,
-    /// Liquidation, its quote, the insurance fund and bad debt.
+    /// Cash and the engine's own prices: a market's fees and funding within its hourly budget,
+    /// settlement prices fixed once per underlying and expiry (and the settlement of expired
+    /// positions at them), and the reference prices of withdrawals.
+    Settlement = 4,
+    /// Liquidation, the insurance fund and bad debt.
     Liquidation = 5,
 }
 

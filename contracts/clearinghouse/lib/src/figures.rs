@@ -12,7 +12,8 @@ use crate::units::UsdWad;
 /// An account's margin figures.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Figures {
-    /// Collateral value (debt subtracted) plus the positions' value at the marks.
+    /// Collateral value (debt subtracted) plus the positions' value at the marks (an expired
+    /// position whose settlement price is fixed: the cash it settles for).
     pub equity: UsdWad,
     /// Initial margin: needed to add risk or withdraw.
     pub initial: UsdWad,

@@ -17,7 +17,7 @@
 //! `pm-clearinghouse-admin` (initialisation, ownership, roles, markets, underlyings, trade bands,
 //! parameters), `pm-clearinghouse-views` (reads), `pm-clearinghouse-accounts` (a market's fees
 //! and funding, withdrawable amounts), `pm-clearinghouse-trading` (the position
-//! changes markets report, judged by [`rules`]), `pm-clearinghouse-expiry` (settlement
+//! changes markets report, judged by [`rules`]), `pm-clearinghouse-settlement` (settlement
 //! prices and the settlement of expired positions) and `pm-clearinghouse-liquidation`
 //! (liquidation by [`liquidation_plan`], the insurance fund, bad debt). Every function therefore
 //! answers at the core's address and runs over its storage. Each public method here is the ABI
@@ -26,7 +26,7 @@
 //! Files: [`storage`] (layout), [`errors`] and [`events`], [`units`] (the amounts that cross
 //! program boundaries), [`instrument`] and [`words`] (pure encodings); `config` (roles and wiring),
 //! `markets`, `underlyings`, `bands` (trade bands), `parameters`, `prices`, `request` and `risk` (the risk program's
-//! request and answer), `figures`, `positions`, [`rules`] (pure), `trading`, `settlement`, `expiry`, `withdrawal`,
+//! request and answer), `figures`, `positions`, [`rules`] (pure), `trading`, [`settle_budget`] (pure), `settlement`, `expiry`, `withdrawal`,
 //! `views`, `facet` (delegation).
 #![cfg_attr(not(test), no_std)]
 #![deny(
@@ -65,6 +65,7 @@ pub mod reference_rule;
 mod request;
 mod risk;
 pub mod rules;
+pub mod settle_budget;
 mod settlement;
 mod trading;
 mod underlyings;

@@ -53,10 +53,9 @@ fn health(f: &Figures) -> I256 {
 }
 
 impl Clearinghouse {
-    /// The account's book, figures and liquidation plan (`None`: not liquidatable).
-    fn assess(&self, account: Address) -> Result<Assessment> {
-        let collateral = self.collateral_value(account)?;
-        let book = self.book(account);
+    /// The book, figures and liquidation plan (`None`: not liquidatable) of an account with
+    /// `collateral` and `book`.
+    fn assess(&self, collateral: UsdWad, book: Vec<(u128, i128)>) -> Result<Assessment> {
         if book.is_empty() {
             return Ok(Assessment {
                 book,
@@ -80,11 +79,15 @@ impl Clearinghouse {
     }
 
     /// What liquidating `account` now would do ([`LiquidationQuote`]); all zero when it is not
-    /// liquidatable. Errors: those of `accountMargin`.
+    /// liquidatable, and all zero but the flag for an account `liquidate` closes out (no
+    /// positions, negative equity). Errors: those of `accountMargin`.
     pub fn liquidation_quote(&self, account: Address) -> Result<LiquidationQuote> {
-        let Some(p) = self.assess(account)?.plan else {
+        // As `liquidate` will see it: its expired positions whose price is fixed settled.
+        let (collateral, book) = self.at_risk(self.collateral_value(account)?, &self.book(account))?;
+        let assessment = self.assess(collateral, book)?;
+        let Some(p) = assessment.plan else {
             return Ok((
-                false,
+                assessment.book.is_empty() && assessment.before.equity.0.is_negative(),
                 I256::ZERO,
                 I256::ZERO,
                 I256::ZERO,
@@ -132,8 +135,9 @@ impl Clearinghouse {
     }
 
     /// The caller takes over a slice of `account`'s positions by the liquidation rule and must
-    /// meet initial margin after it; the account must end healthier. The account's expired
-    /// positions whose settlement price is fixed are settled first (they are cash, not risk). An
+    /// meet initial margin after it; the account must end healthier. The account's and the
+    /// caller's expired positions whose settlement price is fixed are settled first (they are
+    /// cash, not risk). An
     /// account with no positions left and negative equity is closed out instead: its other
     /// collateral sold to the caller for its debt, then what is still owed paid by the fund as
     /// far as it goes, the rest socialised and recorded.
@@ -147,8 +151,11 @@ impl Clearinghouse {
             return Err(ClearinghouseError::from(InvalidLiquidator { liquidator }));
         }
         self.settle_expired(account)?;
+        // The liquidator's too: its margin check after taking over sees cash, not a live price.
+        self.settle_expired(liquidator)?;
         let decimals: u8 = self.settlement_decimals.get().to();
-        let Assessment { book, before, plan } = self.assess(account)?;
+        let Assessment { book, before, plan } =
+            self.assess(self.collateral_value(account)?, self.book(account))?;
         if book.is_empty() && before.equity.0.is_negative() {
             self.close_out(account, liquidator)?;
             return self.require_liquidator_margin(liquidator);

@@ -1,5 +1,5 @@
-//! Markets: the contracts the owner authorises to report trades and settle cash (each `settle`
-//! at most the cap the owner sets), and the approvals accounts give them. A market acts for an
+//! Markets: the contracts the owner authorises to report trades and settle cash (within the
+//! hourly budget the owner sets, [`crate::settle_budget`]), and the approvals accounts give them. A market acts for an
 //! account only when both hold.
 
 use alloy_primitives::{Address, U256};
@@ -8,6 +8,7 @@ use stylus_sdk::prelude::*;
 
 use crate::errors::{ClearinghouseError, MarketNotApproved, MarketNotAuthorised, Result};
 use crate::events::{MarketApproved, MarketSet, SettleCapSet};
+use crate::settle_budget;
 use crate::storage::Clearinghouse;
 
 impl Clearinghouse {
@@ -22,8 +23,8 @@ impl Clearinghouse {
         Ok(())
     }
 
-    /// Sets the most `market`'s `settle` may move in one call (settlement-token units; 0, the
-    /// default, refuses any). Errors: `NotOwner`.
+    /// Sets the most `market`'s `settle` may move per hour (settlement-token units, in either
+    /// direction; [`crate::settle_budget`]; 0, the default, refuses any). Errors: `NotOwner`.
     pub fn set_settle_cap(&mut self, market: Address, cap: U256) -> Result<()> {
         self.ownership.only_owner::<ClearinghouseError>()?;
         self.settle_caps.setter(market).set(cap);
@@ -31,9 +32,14 @@ impl Clearinghouse {
         Ok(())
     }
 
-    /// The most `market`'s `settle` may move in one call (settlement-token units).
-    pub fn settle_cap(&self, market: Address) -> U256 {
-        self.settle_caps.get(market)
+    /// (cap, available): the most `market`'s `settle` may move per hour, and what it may still
+    /// move now (settlement-token units).
+    pub fn settle_cap(&self, market: Address) -> (U256, U256) {
+        let (cap, used, elapsed) = self.settle_meter(market);
+        (
+            self.settle_caps.get(market),
+            U256::from(settle_budget::available(used, cap, elapsed).unsigned_abs()),
+        )
     }
 
     /// Lets `market` trade for the caller, or revokes that.

@@ -91,13 +91,15 @@ impl Clearinghouse {
 
     /// The figures a withdrawal is judged at: those at the live prices, or, when the references
     /// of `book` are apart, the worse (less free collateral) of those and the figures at the
-    /// reference prices. Errors: those of a margin check.
+    /// reference prices; expired positions whose price is fixed count as their cash
+    /// ([`Self::at_risk`]). Errors: those of a margin check.
     pub(crate) fn withdrawal_figures(&self, collateral: UsdWad, book: &[(u128, i128)]) -> Result<Figures> {
-        let live = self.figures(collateral, book)?;
-        if !self.references_apart(book)? {
+        let (collateral, book) = self.at_risk(collateral, book)?;
+        let live = self.figures(collateral, &book)?;
+        if !self.references_apart(&book)? {
             return Ok(live);
         }
-        let at_reference = self.figures_at(collateral, book, MarketData::Reference)?;
+        let at_reference = self.figures_at(collateral, &book, MarketData::Reference)?;
         let free = |f: &Figures| f.equity.0.saturating_sub(f.initial.0);
         Ok(if free(&at_reference) < free(&live) {
             at_reference

@@ -14,8 +14,10 @@ use stylus_sdk::{
 
 use crate::errors::{ClearinghouseError, Result, SettleAboveCap, VaultCallFailed};
 use crate::interfaces::IVault;
+use crate::settle_budget;
 use crate::storage::Clearinghouse;
 use crate::units::{TokenUnits, UsdWad};
+use crate::words::{halves, word_of};
 
 fn vault_failed(e: CallError) -> ClearinghouseError {
     let reason = match e {
@@ -30,15 +32,34 @@ fn vault_failed(e: CallError) -> ClearinghouseError {
 impl Clearinghouse {
     /// Moves `amount` settlement-token units from the calling market to `account` (negative: the
     /// other way): realised PnL, funding, fees. No margin check (funding is owed whatever the
-    /// account's health), but at most the market's cap per call. Errors: `MarketNotAuthorised`,
-    /// `MarketNotApproved`, `SettleAboveCap`, `VaultCallFailed`.
+    /// account's health), but within the market's hourly budget ([`crate::settle_budget`]).
+    /// Errors: `MarketNotAuthorised`, `MarketNotApproved`, `SettleAboveCap`, `VaultCallFailed`.
     pub fn settle(&mut self, account: Address, amount: I256) -> Result<()> {
         let market = self.only_market_for(account)?;
-        let cap = self.settle_caps.get(market);
-        if amount.unsigned_abs() > cap {
-            return Err(ClearinghouseError::from(SettleAboveCap { market, amount, cap }));
-        }
-        self.vault_settle(account, market, amount)
+        let (cap, used, elapsed) = self.settle_meter(market);
+        let now = self.vm().block_timestamp();
+        let size = i128::try_from(amount.unsigned_abs()).unwrap_or(i128::MAX);
+        let Some(used) = settle_budget::spend(used, cap, elapsed, size) else {
+            return Err(ClearinghouseError::from(SettleAboveCap {
+                market,
+                amount,
+                available: U256::from(settle_budget::available(used, cap, elapsed).unsigned_abs()),
+            }));
+        };
+        self.vault_settle(account, market, amount)?;
+        self.settle_meters
+            .setter(market)
+            .set(word_of(used, i128::from(now)));
+        Ok(())
+    }
+
+    /// `market`'s hourly cap (one beyond `int128` counts as the largest), its meter, and the
+    /// seconds since the meter was written.
+    pub(crate) fn settle_meter(&self, market: Address) -> (i128, i128, u64) {
+        let cap = i128::try_from(self.settle_caps.get(market)).unwrap_or(i128::MAX);
+        let (used, at) = halves(self.settle_meters.get(market));
+        let at = u64::try_from(at).unwrap_or(0);
+        (cap, used, self.vm().block_timestamp().saturating_sub(at))
     }
 
     /// A view of the vault. Errors: `VaultCallFailed` (with the revert data, or the answer that

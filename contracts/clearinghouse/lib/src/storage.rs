@@ -24,9 +24,10 @@
 //! | 99 | `expiry_prices`: (underlying << 64 \| expiry) => settlement price, USD 18 decimals (0: not fixed) |
 //! | 100 | `bad_debt`: what liquidations socialised in total, settlement-token units (`liquidation.rs`) |
 //! | 101 | `bad_debts`: account => its part of `bad_debt` |
-//! | 102 | `settle_caps`: market => the most one `settle` moves, settlement-token units |
+//! | 102 | `settle_caps`: market => the most its `settle` moves per hour, settlement-token units ([`crate::settle_budget`]) |
 //! | 103–118 | `reference_prices`: per underlying, (reference price, updated at), two `int128` ([`crate::reference_rule`]) |
 //! | 119–120 | `liquidation_params`: (largest discount, buffer), (fund share, least reward), two `int128` each (0: the defaults) |
+//! | 121 | `settle_meters`: market => what its `settle` used and when (unix seconds), two 128-bit halves ([`crate::settle_budget`]) |
 
 use alloc::vec::Vec;
 
@@ -69,6 +70,7 @@ pub struct Clearinghouse {
     pub(crate) settle_caps: StorageMap<Address, StorageU256>,
     pub(crate) reference_prices: StorageArray<StorageU256, MAX_UNDERLYINGS>,
     pub(crate) liquidation_params: StorageArray<StorageU256, 2>,
+    pub(crate) settle_meters: StorageMap<Address, StorageU256>,
 }
 
 /// One listed underlying: word 0 its feed (29 bytes), word 1 its implied vol (`int128`, high half)

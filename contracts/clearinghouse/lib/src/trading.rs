@@ -13,8 +13,8 @@ use pm_risk::units::MAX_PRICE;
 use stylus_sdk::prelude::*;
 
 use crate::errors::{
-    overflow, ClearinghouseError, InstrumentNotTradable, InvalidInstrument, InvalidSize, InvalidTradePrice,
-    LengthMismatch, Result,
+    overflow, ClearinghouseError, ExpiredPositionUnsettled, InstrumentNotTradable, InvalidInstrument,
+    InvalidSize, InvalidTradePrice, LengthMismatch, Result,
 };
 use crate::events::PositionUpdated;
 use crate::figures::{Figures, MarginTuple};
@@ -97,6 +97,7 @@ impl Clearinghouse {
     /// mark, and initial margin unless the changes only shrink positions and lower neither equity
     /// nor maintenance health. Errors: `LengthMismatch`, `MarketNotAuthorised`,
     /// `MarketNotApproved`, `InvalidInstrument`, `InstrumentNotTradable`, `InvalidTradePrice`,
+    /// `ExpiredPositionUnsettled`,
     /// `InvalidSize`, `TooManyPositions`, `VaultCallFailed`, `TradePriceOutsideBand`,
     /// `InsufficientMargin`, and the price, vol and risk errors of a check.
     pub fn update_positions(
@@ -126,6 +127,7 @@ impl Clearinghouse {
         let collateral = self
             .collateral_value(account)?
             .checked_add(cash.to_usd_wad(decimals)?)?;
+        let (collateral, book) = self.at_risk(collateral, &book)?;
         Ok(self.figures(collateral, &book)?.tuple())
     }
 
@@ -179,6 +181,16 @@ impl Clearinghouse {
             .into_iter()
             .filter(|(id, _)| !moved.iter().any(|m| m.0 == *id))
             .collect();
+        // An expired position whose price is fixed is cash the account has not collected: the
+        // trade waits for `settleExpired` rather than judge it at a live price.
+        for &(instrument, _) in &rest {
+            if self.fixed_value(instrument, now)?.is_some() {
+                return Err(ClearinghouseError::from(ExpiredPositionUnsettled {
+                    account,
+                    instrument,
+                }));
+            }
+        }
         let quoted: Vec<(u128, i128)> = moved
             .iter()
             .map(|m| (m.0, m.2))

@@ -27,12 +27,12 @@ pub type RiskByUnderlying = (
 );
 
 impl Clearinghouse {
-    /// The account's margin figures ([`MarginTuple`]). Errors: `VaultCallFailed`, and the price,
+    /// The account's margin figures ([`MarginTuple`]); expired positions whose price is fixed
+    /// count as the cash they settle for ([`Self::at_risk`]). Errors: `VaultCallFailed`, and the price,
     /// vol and risk errors of a check.
     pub fn account_margin(&self, account: Address) -> Result<MarginTuple> {
-        Ok(self
-            .figures(self.collateral_value(account)?, &self.book(account))?
-            .tuple())
+        let (collateral, book) = self.at_risk(self.collateral_value(account)?, &self.book(account))?;
+        Ok(self.figures(collateral, &book)?.tuple())
     }
 
     /// (equity, initial margin) of `account` if its collateral value were `collateral_value`
@@ -55,7 +55,11 @@ impl Clearinghouse {
     /// unchanged, 1 up, 2 down), scan range (a fraction), all with 18 decimals.
     /// Errors: those of `account_margin`.
     pub fn risk_by_underlying(&self, account: Address) -> Result<RiskByUnderlying> {
-        let book = self.book(account);
+        let mut book = self.book(account);
+        let mut collateral = UsdWad(I256::ZERO);
+        if !book.is_empty() {
+            (collateral, book) = self.at_risk(self.collateral_value(account)?, &book)?;
+        }
         let mask = book.iter().fold(0u32, |m, (id, _)| {
             m | 1u32.checked_shl(u32::from(spec_of(*id).underlying)).unwrap_or(0)
         });
@@ -64,7 +68,7 @@ impl Clearinghouse {
         if book.is_empty() {
             return Ok(out);
         }
-        let answer = self.risk_answer(self.collateral_value(account)?, &book, 0)?;
+        let answer = self.risk_answer(collateral, &book, 0)?;
         let wad = |v: i128| I256::try_from(v).unwrap_or_default();
         for u in &answer.underlyings {
             out.1.push(wad(u.delta));
@@ -82,10 +86,10 @@ impl Clearinghouse {
     /// check sends it to the risk program: replay it off-chain with `pm-risk`.
     /// Errors: `VaultCallFailed`, and the price and vol errors of the book's underlyings.
     pub fn risk_request(&self, account: Address) -> Result<Bytes> {
-        let collateral = self.collateral_value(account)?.to_usd_floor()?;
+        let (collateral, book) = self.at_risk(self.collateral_value(account)?, &self.book(account))?;
         Ok(Bytes::from(self.build_request(
-            collateral,
-            &self.book(account),
+            collateral.to_usd_floor()?,
+            &book,
             MarketData::Live,
             0,
         )?))

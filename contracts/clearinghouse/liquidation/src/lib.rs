@@ -1,6 +1,6 @@
 //! `pm-clearinghouse-liquidation`: the clearinghouse's liquidation facet: keepers liquidate
 //! accounts below maintenance margin by the rule of `pm_clearinghouse::liquidation_plan` (the
-//! accounts facet answers what a liquidation would do, and the insurance fund).
+//! accounts facet answers what a liquidation would do, the views facet the insurance fund).
 //! The core reaches it by delegatecall, so it runs over the core's storage (`pm-clearinghouse`
 //! explains the programs).
 #![cfg_attr(not(any(test, feature = "export-abi")), no_main)]
@@ -39,8 +39,8 @@ impl ClearinghouseLiquidation {
     /// maintenance margin taken over that grows with the shortfall, capped at 10%; the account pays
     /// at most its equity, first to the caller up to three quarters of the discount, the rest to
     /// the insurance fund). The caller must meet initial margin after; the account must end
-    /// healthier. The account's expired positions whose settlement price is fixed are settled
-    /// first. An account left with no positions and negative equity is closed out: its other
+    /// healthier. The account's and the caller's expired positions whose settlement price is
+    /// fixed are settled first. An account left with no positions and negative equity is closed out: its other
     /// collateral is sold to the caller for its debt (at up to half its haircut off, the riskiest
     /// first), the fund pays what is still owed as far as its balance goes, and the rest is
     /// socialised (written off against every settlement-token balance) and recorded as bad debt;

@@ -42,7 +42,8 @@ impl ClearinghouseTrading {
     ///
     /// Errors: `MarketNotAuthorised`, `MarketNotApproved`, `InvalidInstrument`,
     /// `InstrumentNotTradable`, `InvalidTradePrice`, `InvalidSize`, `TooManyPositions`,
-    /// `VaultCallFailed`, `TradePriceOutsideBand`, `InsufficientMargin`, and the price, vol and risk errors of a check.
+    /// `ExpiredPositionUnsettled` (the account holds an expired position whose price is fixed:
+    /// `settleExpired` first), `VaultCallFailed`, `TradePriceOutsideBand`, `InsufficientMargin`, and the price, vol and risk errors of a check.
     pub fn update_position(
         &mut self,
         account: Address,

@@ -1,6 +1,6 @@
 //! `pm-clearinghouse-views`: the clearinghouse's views facet: ownership and configuration,
-//! markets, underlyings and their trade bands, an account's positions, its risk by underlying
-//! and the packed request its margin check sends. The core reaches it by delegatecall, so it runs
+//! markets, underlyings and their trade bands, an account's positions, its risk by underlying,
+//! the packed request its margin check sends, and the insurance fund. The core reaches it by delegatecall, so it runs
 //! over the core's storage (`pm-clearinghouse` explains the seven programs).
 #![cfg_attr(not(any(test, feature = "export-abi")), no_main)]
 #![cfg_attr(not(any(test, feature = "export-abi")), no_std)]
@@ -55,19 +55,23 @@ impl ClearinghouseViews {
     /// - `riskProgram`: the stateless risk program every margin check calls
     /// - `adminFacet`: the program that runs the admin functions (by delegatecall from the core)
     /// - `viewsFacet`: the program that runs these views
-    /// - `accountsFacet`: the program that runs settlement, withdrawable amounts and expiry
+    /// - `accountsFacet`: the program that runs withdrawable amounts and the liquidation quote
     /// - `tradingFacet`: the program that runs position changes
-    /// - `expiryFacet`: the program that runs settlement prices and expiry
-    /// - `liquidationFacet`: the program that runs liquidation and the insurance fund
+    /// - `settlementFacet`: the program that runs a market's cash, settlement prices, expiry and
+    ///   reference prices
+    /// - `liquidationFacet`: the program that runs liquidation
     /// - `settlementDecimals`: the settlement token's decimals
     pub fn config(&self) -> ConfigTuple {
         self.clearinghouse.config()
     }
 
-    /// The most `market`'s `settle` may move in one call.
+    /// `market`'s settle budget: the most its `settle` may move per hour, in either direction
+    /// (the meter drains at the cap per hour), and what it may still move now.
     ///
-    /// Returns `cap`: settlement-token units (0: `settle` refused).
-    pub fn settle_cap(&self, market: Address) -> U256 {
+    /// Returns:
+    /// - `cap`: settlement-token units per hour (0: `settle` refused)
+    /// - `available`: settlement-token units
+    pub fn settle_cap(&self, market: Address) -> (U256, U256) {
         self.clearinghouse.settle_cap(market)
     }
 
@@ -166,5 +170,18 @@ impl ClearinghouseViews {
     /// Errors: `VaultCallFailed`, and the price and vol errors of the book's underlyings.
     pub fn risk_request(&self, account: Address) -> Result<Bytes, ClearinghouseError> {
         self.clearinghouse.risk_request(account)
+    }
+
+    /// The insurance fund.
+    ///
+    /// Returns:
+    /// - `fund`: its account in the vault (anyone may deposit for it)
+    /// - `balance`: its settlement-token balance (token units)
+    /// - `badDebt`: what liquidations left that the fund could not pay, socialised (token units,
+    ///   in total since deployment)
+    ///
+    /// Errors: `VaultCallFailed`.
+    pub fn insurance_fund(&self) -> Result<(Address, U256, U256), ClearinghouseError> {
+        self.clearinghouse.insurance_fund()
     }
 }

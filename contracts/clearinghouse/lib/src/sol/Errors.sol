@@ -10,6 +10,9 @@ error MarketNotApproved(address account, address market);
 error InvalidInstrument(uint128 instrument);
 /// The instrument has expired (or expires more than 5 years from now): it cannot be traded.
 error InstrumentNotTradable(uint128 instrument, uint256 timestamp);
+/// The account holds an expired position whose settlement price is fixed: `settleExpired(account)`
+/// (anyone) turns it into cash before a trade is judged.
+error ExpiredPositionUnsettled(address account, uint128 instrument);
 /// A size change is zero, or a position would exceed the largest size.
 error InvalidSize(uint128 instrument, int256 size);
 /// A trade price is negative or above the largest price.
@@ -43,8 +46,9 @@ error ExpiryNotReached(uint256 expiry, uint256 timestamp);
 /// The round is not the feed's first at or after the expiry, or came later than one heartbeat
 /// after it: `updatedAt` is the round's, `previousUpdatedAt` that of the round before it.
 error InvalidSettlementRound(uint256 underlying, uint256 expiry, uint80 roundId, uint256 updatedAt, uint256 previousUpdatedAt);
-/// A market's `settle` moves more than the owner lets it move in one call (settlement-token units).
-error SettleAboveCap(address market, int256 amount, uint256 cap);
+/// A market's `settle` moves more than what is left of its hourly cap: `available` now
+/// (settlement-token units; the meter drains at the cap per hour).
+error SettleAboveCap(address market, int256 amount, uint256 available);
 /// A liquidation parameter is out of its range (fractions with 18 decimals): the largest discount
 /// in (0, 50%], the buffer in (0, 100%], the fund's share in [0, 100%], the least reward in [0,
 /// the largest discount].

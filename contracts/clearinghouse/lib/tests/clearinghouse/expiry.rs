@@ -197,6 +197,17 @@ fn fix_expiry_price_refuses_an_incomplete_or_non_positive_round() {
             answer: I256::ZERO,
         },
     );
+    // Above the largest price the engine takes (10^9 USD): every check would value the
+    // positions at it until they settle.
+    chain.feed_mut(BTC_FEED, |f| f.answer = wad(1_000_000_001 * 100_000_000));
+    assert_unchanged(
+        &chain,
+        || chain.ch().fix_expiry_price(BTC, EXPIRY, round),
+        InvalidPrice {
+            oracle: BTC_FEED,
+            answer: wad(1_000_000_001 * 100_000_000),
+        },
+    );
     chain.feed_mut(BTC_FEED, |f| {
         f.answer = wad(65_000 * 100_000_000);
         f.answered_in_round -= 1;
@@ -387,10 +398,10 @@ fn settle_expired_reverts_with_the_vaults_revert_data() {
 }
 
 #[test]
-fn an_expired_position_margins_at_its_intrinsic_value_until_settled() {
+fn an_expired_position_margins_at_its_intrinsic_value_until_its_price_is_fixed() {
     let chain = book_chain();
-    fix_btc(&chain, 65_000);
     chain.advance_to(EXPIRY + 60);
+    chain.set_price(BTC_FEED, 66_000 * 100_000_000);
     post_vols(&chain);
     let book = [
         (future(BTC, EXPIRY), E18),
@@ -398,12 +409,88 @@ fn an_expired_position_margins_at_its_intrinsic_value_until_settled() {
         (call(BTC, EXPIRY, 58_000), 2 * E18),
         (put(BTC, EXPIRY, 50_000), -E18),
     ];
-    let margin = chain.ch().account_margin(ALICE).unwrap();
     assert_eq!(
-        margin,
+        chain.ch().account_margin(ALICE).unwrap(),
         Model::standard().margin(&chain, chain.collateral_of(ALICE), &book)
     );
-    // Settling moves the value into collateral: equity is unchanged.
+}
+
+#[test]
+fn an_expired_position_whose_price_is_fixed_margins_as_the_cash_it_settles_for() {
+    // Fixed at 65,000, the feed then at 80,000: the future, call and put are worth 65,000 +
+    // 2 · 7,000 + 0 whatever the feed says, so a check sees that cash and the perp alone, before
+    // and after `settleExpired` alike (a withdrawal cannot draw on a live price the settlement
+    // will not pay).
+    let chain = book_chain();
+    fix_btc(&chain, 65_000);
+    chain.set_price(BTC_FEED, 80_000 * 100_000_000);
+    post_vols(&chain);
+    let cash = I256::try_from(79_000 * E18).unwrap();
+    let expected =
+        Model::standard().margin(&chain, chain.collateral_of(ALICE) + cash, &[(perp(BTC), E18 / 2)]);
+    let margin = chain.ch().account_margin(ALICE).unwrap();
+    assert_eq!(margin, expected);
+    // The vault's withdrawal check (at the worse of the live and reference prices) likewise.
+    let withdrawal = chain.ch().margin_for(ALICE, chain.collateral_of(ALICE)).unwrap();
     chain.ch().settle_expired(ALICE).unwrap();
-    assert_eq!(chain.ch().account_margin(ALICE).unwrap().0, margin.0);
+    assert_eq!(chain.ch().account_margin(ALICE).unwrap(), margin);
+    assert_eq!(
+        chain.ch().margin_for(ALICE, chain.collateral_of(ALICE)).unwrap(),
+        withdrawal
+    );
+}
+
+#[test]
+fn a_short_expired_in_the_money_cannot_withdraw_on_a_falling_feed() {
+    // His free collateral is judged on the 14,000 he owes, so what he can withdraw before the
+    // settlement is what he can withdraw after it.
+    let chain = short_fixed_in_the_money();
+    let before = chain.ch().withdrawable(BOB, USDC).unwrap();
+    let margin = chain.ch().account_margin(BOB).unwrap();
+    assert_eq!(
+        margin.0,
+        chain.collateral_of(BOB) - I256::try_from(14_000 * E18).unwrap()
+    );
+    chain.ch().settle_expired(BOB).unwrap();
+    assert_eq!(chain.ch().withdrawable(BOB, USDC).unwrap(), before);
+    assert_eq!(chain.ch().account_margin(BOB).unwrap(), margin);
+}
+
+/// BOB short 2 calls at 58,000 (ALICE long), fixed at 65,000 (he owes 14,000); the feed then
+/// at 50,000, where the calls would be free.
+fn short_fixed_in_the_money() -> Chain {
+    let chain = listed_chain();
+    let call = call(BTC, EXPIRY, 58_000);
+    trade(&chain, ALICE, call, 2 * E18, 3_000 * E18);
+    trade(&chain, BOB, call, -2 * E18, 3_000 * E18);
+    fix_btc(&chain, 65_000);
+    chain.advance_to(EXPIRY + 60);
+    chain.set_price(BTC_FEED, 50_000 * 100_000_000);
+    post_vols(&chain);
+    chain
+}
+
+#[test]
+fn a_trade_waits_for_the_settlement_of_an_expired_position_whose_price_is_fixed() {
+    // Judged at the live price, BOB's calls would be free and a new position could draw on the
+    // 14,000 he owes: the trade is refused after its changes are written (the transaction's
+    // revert undoes them) and before any check.
+    let chain = short_fixed_in_the_money();
+    let err = chain
+        .as_(MARKET)
+        .ch()
+        .update_position(BOB, perp(BTC), E18 / 10, 50_000 * E18)
+        .unwrap_err();
+    assert_eq!(
+        err.decode::<ExpiredPositionUnsettled>(),
+        Some(ExpiredPositionUnsettled {
+            account: BOB,
+            instrument: call(BTC, EXPIRY, 58_000),
+        })
+    );
+    // Anyone settles it; then the trade is judged on the cash.
+    let chain = short_fixed_in_the_money();
+    chain.as_(CAROL).ch().settle_expired(BOB).unwrap();
+    trade(&chain, BOB, perp(BTC), E18 / 10, 50_000 * E18);
+    assert_eq!(chain.ch().positions(BOB), (vec![perp(BTC)], vec![E18 / 10]));
 }

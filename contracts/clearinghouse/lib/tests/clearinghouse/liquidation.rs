@@ -274,7 +274,11 @@ fn debt_left_without_positions_is_socialised_once_and_recorded() {
         .settle(CAROL, wad(-500 * USDC_UNIT))
         .unwrap();
     assert!(chain.ch().account_margin(CAROL).unwrap().7);
+    // The quote tells a keeper it can act (a close-out: no slice, so all else zero).
+    let zero = I256::ZERO;
+    assert_eq!(quote(&chain, CAROL), (true, zero, zero, zero, zero, zero, zero));
     chain.as_(BOB).ch().liquidate(CAROL).unwrap();
+    assert!(!quote(&chain, CAROL).0);
     let debt = U256::from(500 * USDC_UNIT as u128);
     assert_eq!(chain.ch().insurance_fund().unwrap().2, debt);
     assert!(chain.logs().contains(&event(&BadDebt {
@@ -297,7 +301,8 @@ fn debt_left_without_positions_is_socialised_once_and_recorded() {
 #[test]
 fn expired_positions_with_a_fixed_price_are_settled_before_a_liquidation() {
     // ALICE holds 1 BTC future expiring in a week, fixed at 65,000; BTC then falls to 50,000:
-    // at the live price she would be liquidatable, at the fixed price she is not.
+    // at the live price she would be liquidatable, at the fixed price she is not, and every
+    // check values the future at the fixed price.
     let chain = listed_chain();
     let expiry = NOW + 7 * DAY;
     chain.set_collateral(ALICE, 10_000 * E18);
@@ -315,9 +320,10 @@ fn expired_positions_with_a_fixed_price_are_settled_before_a_liquidation() {
     chain.set_price(BTC_FEED, 50_000 * 100_000_000);
     post_vols(&chain);
     assert!(
-        chain.ch().account_margin(ALICE).unwrap().7,
-        "liquidatable at the live price"
+        !chain.ch().account_margin(ALICE).unwrap().7,
+        "valued at the fixed price"
     );
+    assert!(!quote(&chain, ALICE).0);
     // The liquidation settles the future at 65,000 first: nothing left to take.
     assert!(chain
         .as_(BOB)

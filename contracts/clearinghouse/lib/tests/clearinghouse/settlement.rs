@@ -106,40 +106,54 @@ fn settle_reverts_with_the_vaults_revert_data() {
 }
 
 #[test]
-fn settle_moves_at_most_the_markets_cap_which_only_the_owner_sets() {
+fn settle_moves_at_most_the_markets_cap_per_hour_which_only_the_owner_sets() {
     let chain = listed_chain();
     let cap = SETTLE_CAP as i128;
-    settle(&chain, ALICE, -cap).unwrap();
-    for amount in [cap + 1, -cap - 1] {
-        assert_unchanged(
-            &chain,
-            || settle(&chain, ALICE, amount),
-            SettleAboveCap {
-                market: MARKET,
-                amount: wad(amount),
-                cap: U256::from(SETTLE_CAP),
-            },
-        );
-    }
+    let refused = |amount: i128, available: u128| SettleAboveCap {
+        market: MARKET,
+        amount: wad(amount),
+        available: U256::from(available),
+    };
+    // Beyond the cap in one call.
+    assert_unchanged(
+        &chain,
+        || settle(&chain, ALICE, cap + 1),
+        refused(cap + 1, SETTLE_CAP),
+    );
+    // Many calls in either direction add up: a market that calls again cannot pass the cap.
+    settle(&chain, ALICE, -cap / 2).unwrap();
+    settle(&chain, ALICE, cap / 4).unwrap();
+    settle(&chain, ALICE, cap / 4).unwrap();
+    assert_eq!(
+        chain.ch().settle_cap(MARKET),
+        (U256::from(SETTLE_CAP), U256::ZERO)
+    );
+    assert_unchanged(&chain, || settle(&chain, ALICE, -1), refused(-1, 0));
+    // The meter drains at the cap per hour: half an hour later, half the cap.
+    chain.set_time(chain.now() + 1_800);
+    let half = SETTLE_CAP / 2;
+    assert_eq!(
+        chain.ch().settle_cap(MARKET),
+        (U256::from(SETTLE_CAP), U256::from(half))
+    );
+    assert_unchanged(
+        &chain,
+        || settle(&chain, ALICE, cap / 2 + 1),
+        refused(cap / 2 + 1, half),
+    );
+    settle(&chain, ALICE, cap / 2).unwrap();
     assert_unchanged(
         &chain,
         || chain.as_(ALICE).ch().set_settle_cap(MARKET, U256::MAX),
         NotOwner { caller: ALICE },
     );
     // Zero refuses every settlement.
+    chain.set_time(chain.now() + 3_600);
     chain.as_(OWNER).ch().set_settle_cap(MARKET, U256::ZERO).unwrap();
     chain.assert_last_event(SettleCapSet {
         market: MARKET,
         cap: U256::ZERO,
     });
-    assert_eq!(chain.ch().settle_cap(MARKET), U256::ZERO);
-    assert_unchanged(
-        &chain,
-        || settle(&chain, ALICE, 1),
-        SettleAboveCap {
-            market: MARKET,
-            amount: I256::ONE,
-            cap: U256::ZERO,
-        },
-    );
+    assert_eq!(chain.ch().settle_cap(MARKET), (U256::ZERO, U256::ZERO));
+    assert_unchanged(&chain, || settle(&chain, ALICE, 1), refused(1, 0));
 }

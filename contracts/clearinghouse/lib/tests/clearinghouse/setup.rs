@@ -18,7 +18,7 @@ fn initialize(chain: &Chain, decimals: u8) -> Result<()> {
         VIEWS_FACET,
         ACCOUNTS_FACET,
         TRADING_FACET,
-        EXPIRY_FACET,
+        SETTLEMENT_FACET,
         LIQUIDATION_FACET,
         decimals,
     )
@@ -46,7 +46,7 @@ fn initialize_sets_owner_wiring_and_decimals_and_emits_ownership_transferred() {
             VIEWS_FACET,
             ACCOUNTS_FACET,
             TRADING_FACET,
-            EXPIRY_FACET,
+            SETTLEMENT_FACET,
             LIQUIDATION_FACET,
             6
         )
@@ -88,7 +88,7 @@ fn initialize_runs_once_only() {
                 VIEWS_FACET,
                 ACCOUNTS_FACET,
                 TRADING_FACET,
-                EXPIRY_FACET,
+                SETTLEMENT_FACET,
                 LIQUIDATION_FACET,
                 6,
             )
@@ -107,7 +107,7 @@ fn initialize_reverts_for_each_program_without_code() {
         VIEWS_FACET,
         ACCOUNTS_FACET,
         TRADING_FACET,
-        EXPIRY_FACET,
+        SETTLEMENT_FACET,
         LIQUIDATION_FACET,
     ];
     for k in 0..programs.len() {
@@ -154,7 +154,7 @@ fn initialize_reverts_for_a_zero_owner() {
                 VIEWS_FACET,
                 ACCOUNTS_FACET,
                 TRADING_FACET,
-                EXPIRY_FACET,
+                SETTLEMENT_FACET,
                 LIQUIDATION_FACET,
                 6,
             )
@@ -177,7 +177,7 @@ fn config_shows_every_role_and_program_of_the_standard_setup() {
             VIEWS_FACET,
             ACCOUNTS_FACET,
             TRADING_FACET,
-            EXPIRY_FACET,
+            SETTLEMENT_FACET,
             LIQUIDATION_FACET,
             6
         )
@@ -228,7 +228,7 @@ fn set_admin_facet_records_the_admin_program_before_initialisation() {
     assert_eq!(chain.ch().facet(Facet::Views), VIEWS_FACET);
     assert_eq!(chain.ch().facet(Facet::Accounts), ACCOUNTS_FACET);
     assert_eq!(chain.ch().facet(Facet::Trading), TRADING_FACET);
-    assert_eq!(chain.ch().facet(Facet::Expiry), EXPIRY_FACET);
+    assert_eq!(chain.ch().facet(Facet::Settlement), SETTLEMENT_FACET);
     assert_eq!(chain.ch().facet(Facet::Liquidation), LIQUIDATION_FACET);
     // No event: the constructor's own step.
     assert_eq!(chain.logs().len(), 1, "only initialize's OwnershipTransferred");

@@ -32,7 +32,7 @@ pub const ADMIN_FACET: Address = Address::repeat_byte(0xF0);
 pub const VIEWS_FACET: Address = Address::repeat_byte(0xF1);
 pub const ACCOUNTS_FACET: Address = Address::repeat_byte(0xF2);
 pub const TRADING_FACET: Address = Address::repeat_byte(0xF3);
-pub const EXPIRY_FACET: Address = Address::repeat_byte(0xF4);
+pub const SETTLEMENT_FACET: Address = Address::repeat_byte(0xF4);
 pub const LIQUIDATION_FACET: Address = Address::repeat_byte(0xF5);
 pub const USDC: Address = Address::repeat_byte(0x10);
 pub const WETH: Address = Address::repeat_byte(0x11);
@@ -211,7 +211,7 @@ pub fn bare_chain() -> Chain {
         VIEWS_FACET,
         ACCOUNTS_FACET,
         TRADING_FACET,
-        EXPIRY_FACET,
+        SETTLEMENT_FACET,
         LIQUIDATION_FACET,
         MARKET,
         OTHER_MARKET,
@@ -240,7 +240,7 @@ pub fn initialized_chain() -> Chain {
         VIEWS_FACET,
         ACCOUNTS_FACET,
         TRADING_FACET,
-        EXPIRY_FACET,
+        SETTLEMENT_FACET,
         LIQUIDATION_FACET,
         6,
     )

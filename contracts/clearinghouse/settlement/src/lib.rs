@@ -1,7 +1,8 @@
-//! `pm-clearinghouse-expiry`: the clearinghouse's expiry facet, the engine's own prices: one
-//! settlement price per underlying and expiry, fixed from the feed's first round at or after the
-//! expiry, and the settlement of expired futures and options at it; and each underlying's
-//! reference price, the lagged price withdrawals are also judged at. Keepers call them.
+//! `pm-clearinghouse-settlement`: the clearinghouse's settlement facet: cash outside trades (a
+//! market's fees and funding, within its hourly budget); one settlement price per underlying and
+//! expiry, fixed from the feed's first round at or after the expiry, and the settlement of expired
+//! futures and options at it; and each underlying's reference price, the lagged price
+//! withdrawals are also judged at. Keepers call the last two.
 //! The core reaches it by delegatecall, so it runs over the core's storage (`pm-clearinghouse`
 //! explains the programs).
 #![cfg_attr(not(any(test, feature = "export-abi")), no_main)]
@@ -25,15 +26,25 @@ use alloy_primitives::{aliases::U80, Address, I256};
 use pm_clearinghouse::{Clearinghouse, ClearinghouseError};
 use stylus_sdk::prelude::*;
 
-/// The expiry facet: the clearinghouse's storage, nothing else.
+/// The settlement facet: the clearinghouse's storage, nothing else.
 #[storage]
 #[entrypoint]
-pub struct ClearinghouseExpiry {
+pub struct ClearinghouseSettlement {
     clearinghouse: Clearinghouse,
 }
 
 #[public]
-impl ClearinghouseExpiry {
+impl ClearinghouseSettlement {
+    /// Moves `amount` settlement-token units from the calling market to `account` (negative: from
+    /// the account to the market): realised PnL, funding, fees. A balance that runs out becomes
+    /// debt. No margin check, but within the market's hourly budget (`settleCap`): every amount
+    /// fills a meter that drains at the cap per hour.
+    ///
+    /// Errors: `MarketNotAuthorised`, `MarketNotApproved`, `SettleAboveCap`, `VaultCallFailed`.
+    pub fn settle(&mut self, account: Address, amount: I256) -> Result<(), ClearinghouseError> {
+        self.clearinghouse.settle(account, amount)
+    }
+
     /// Fixes `underlying`'s settlement price for `expiry` (unix seconds) from the feed's round
     /// `roundId`: the first round updated at or after the expiry, within one heartbeat of it.
     /// Anyone may call (keepers do, right after expiry); once fixed, returns the stored price and
@@ -55,7 +66,9 @@ impl ClearinghouseExpiry {
     }
 
     /// Settles `account`'s expired futures and options whose settlement prices are fixed
-    /// (`fixExpiryPrice`), at those prices, and removes them; anyone may call.
+    /// (`fixExpiryPrice`), at those prices, and removes them; anyone may call. Until then every
+    /// margin check counts them as that cash, and a trade for the account waits for it
+    /// (`ExpiredPositionUnsettled`).
     ///
     /// Returns `settled`: how many positions settled (the others wait for their price).
     ///

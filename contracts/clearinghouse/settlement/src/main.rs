@@ -1,4 +1,4 @@
-//! Prints this program's Solidity interface: `cargo run -p pm-clearinghouse-expiry --features export-abi -- abi`.
+//! Prints this program's Solidity interface: `cargo run -p pm-clearinghouse-settlement --features export-abi -- abi`.
 #![cfg_attr(not(any(test, feature = "export-abi")), no_main)]
 
 /// The binary target exists for `export-abi`; in a wasm build the library's entrypoint is used.
@@ -9,5 +9,5 @@ pub extern "C" fn main() {}
 
 #[cfg(feature = "export-abi")]
 fn main() {
-    pm_clearinghouse_expiry::print_from_args();
+    pm_clearinghouse_settlement::print_from_args();
 }
