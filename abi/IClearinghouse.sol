@@ -21,7 +21,7 @@ interface IClearinghouse {
     event VolOracleSet(address indexed volOracle);
     /// The owner authorised a market, or revoked it.
     event MarketSet(address indexed market, bool authorised);
-    /// The owner set the most a market's `settle` may move in one call (settlement-token units).
+    /// The owner set the most a market's `settle` may move per hour (settlement-token units).
     event SettleCapSet(address indexed market, uint256 cap);
     /// An account let a market trade for it, or revoked that.
     event MarketApproved(address indexed account, address indexed market, bool approved);
@@ -180,13 +180,6 @@ interface IClearinghouse {
     ///      `int128` when equity is not positive)
     /// @return liquidatable equity below maintenance margin
     function accountMargin(address account) external view returns (int256 equity, int256 initialMargin, int256 maintenanceMargin, int256 isolatedInitialMargin, int256 isolatedMaintenanceMargin, int256 freeCollateral, int256 utilisation, bool liquidatable);
-
-    /// @notice The account's equity and initial margin if its collateral value were `collateralValue`
-    ///      (USD, 18 decimals): the vault's check before a withdrawal.
-    /// @dev Errors: the price, vol and risk errors of a check.
-    /// @return equity USD, 18 decimals
-    /// @return initialMargin USD, 18 decimals
-    function marginFor(address account, int256 collateralValue) external view returns (int256 equity, int256 initialMargin);
 
     /// @notice `accountMargin` after hypothetical changes traded at `prices` (nothing changes): what a
     ///      front-end shows before a trade (for an account holding an expired position whose price is
@@ -375,6 +368,15 @@ interface IClearinghouse {
     /// @return badDebt what liquidations left that the fund could not pay, socialised (token units,
     ///      in total since deployment)
     function insuranceFund() external view returns (address fund, uint256 balance, uint256 badDebt);
+
+    /// @notice The account's equity and initial margin if its collateral value were `collateralValue`
+    ///      (USD, 18 decimals): the vault's check before a withdrawal, at the live prices and, when
+    ///      references are apart, also with every apart underlying at its reference and with each at
+    ///      the price against the account; the worst counts.
+    /// @dev Errors: the price, vol and risk errors of a check.
+    /// @return equity USD, 18 decimals
+    /// @return initialMargin USD, 18 decimals
+    function marginFor(address account, int256 collateralValue) external view returns (int256 equity, int256 initialMargin);
 
     /// @notice How much of `token` the account can withdraw now: its free collateral (equity − initial
     ///      margin) at the token's haircut price, rounded down, at most its balance; the settlement

@@ -164,7 +164,7 @@ pub fn artifact(root: &str, name: &str) -> String {
     format!("{root}/out/{name}.sol/{name}.json")
 }
 
-/// The most each market's `settle` (fees, funding) moves in one call: 10,000 USDC.
+/// The most each market's `settle` (fees, funding) moves per hour: 10,000 USDC.
 pub const SETTLE_CAP_USDC: u64 = 10_000;
 
 /// Every listing's trade band for perps and futures: 5% of the price around it.

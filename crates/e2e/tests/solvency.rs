@@ -273,7 +273,7 @@ fn attack_a_market_calling_settle_again_and_again_moves_at_most_its_hourly_cap()
     let err = IClearinghouse::SettleAboveCap::abi_decode(&r.output).unwrap();
     assert_eq!((err.market, err.available), (market, U256::ZERO));
     assert_eq!(balance(&mut e, victim), before);
-    // Ten calls of 1,000 fill the cap; one unit more in either direction is refused.
+    // Ten calls of 1,000 fill the cap; one USDC more, even paid to the victim, is refused.
     assert!(e.send(owner, market, drain(-1_000, 10)).status);
     let r = e.send(owner, market, drain(1, 1));
     reverted_with(&r, IClearinghouse::SettleAboveCap::SELECTOR);

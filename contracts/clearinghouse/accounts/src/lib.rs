@@ -1,5 +1,6 @@
-//! `pm-clearinghouse-accounts`: the clearinghouse's accounts facet: how much of a token an account
-//! can withdraw, and what liquidating it would do.
+//! `pm-clearinghouse-accounts`: the clearinghouse's accounts facet: the vault's margin check
+//! before a withdrawal (`marginFor`), how much of a token an account can withdraw, and what
+//! liquidating it would do.
 //! The core reaches it by delegatecall, so it runs over the core's storage (`pm-clearinghouse`
 //! explains the seven programs).
 #![cfg_attr(not(any(test, feature = "export-abi")), no_main)]
@@ -19,7 +20,7 @@ extern crate alloc;
 
 use alloc::vec::Vec;
 
-use alloy_primitives::{Address, U256};
+use alloy_primitives::{Address, I256, U256};
 use pm_clearinghouse::{Clearinghouse, ClearinghouseError, LiquidationQuote};
 use stylus_sdk::prelude::*;
 
@@ -32,6 +33,24 @@ pub struct ClearinghouseAccounts {
 
 #[public]
 impl ClearinghouseAccounts {
+    /// The account's equity and initial margin if its collateral value were `collateralValue`
+    /// (USD, 18 decimals): the vault's check before a withdrawal, at the live prices and, when
+    /// references are apart, also with every apart underlying at its reference and with each at
+    /// the price against the account; the worst counts.
+    ///
+    /// Returns:
+    /// - `equity`: USD, 18 decimals
+    /// - `initialMargin`: USD, 18 decimals
+    ///
+    /// Errors: the price, vol and risk errors of a check.
+    pub fn margin_for(
+        &self,
+        account: Address,
+        collateral_value: I256,
+    ) -> Result<(I256, I256), ClearinghouseError> {
+        self.clearinghouse.margin_for(account, collateral_value)
+    }
+
     /// How much of `token` the account can withdraw now: its free collateral (equity − initial
     /// margin) at the token's haircut price, rounded down, at most its balance; the settlement
     /// token has no haircut and may be withdrawn beyond the balance (as debt).

@@ -1,6 +1,7 @@
 //! `pm-clearinghouse-core`: the clearinghouse's core program, the address every market, the
-//! vault and every user calls. It exports the margin views (the vault's check before every
-//! withdrawal, keepers' health checks, a front-end's simulation) and hands every other function
+//! vault and every user calls. It exports the margin views (keepers' health checks, a
+//! front-end's simulation) and hands every other function (the vault's check before a
+//! withdrawal among them, `marginFor`, in the accounts facet)
 //! to the facet that exports it, by delegatecall over this program's storage ([`routing`],
 //! generated from the facets' interfaces; `pm-clearinghouse` explains the seven programs). It
 //! nests the library's [`Clearinghouse`] as its only field, so its storage is the library's
@@ -22,7 +23,7 @@ extern crate alloc;
 
 use alloc::vec::Vec;
 
-use alloy_primitives::{Address, Bytes, FixedBytes, I256};
+use alloy_primitives::{Address, Bytes, FixedBytes};
 use pm_clearinghouse::errors::UnknownSelector;
 use pm_clearinghouse::{Clearinghouse, ClearinghouseError, Facet, MarginTuple};
 use stylus_sdk::{prelude::*, ArbResult};
@@ -91,22 +92,6 @@ impl ClearinghouseCore {
     /// Errors: `VaultCallFailed`, and the price, vol and risk errors of a check.
     pub fn account_margin(&self, account: Address) -> Result<MarginTuple, ClearinghouseError> {
         self.clearinghouse.account_margin(account)
-    }
-
-    /// The account's equity and initial margin if its collateral value were `collateralValue`
-    /// (USD, 18 decimals): the vault's check before a withdrawal.
-    ///
-    /// Returns:
-    /// - `equity`: USD, 18 decimals
-    /// - `initialMargin`: USD, 18 decimals
-    ///
-    /// Errors: the price, vol and risk errors of a check.
-    pub fn margin_for(
-        &self,
-        account: Address,
-        collateral_value: I256,
-    ) -> Result<(I256, I256), ClearinghouseError> {
-        self.clearinghouse.margin_for(account, collateral_value)
     }
 
     /// `accountMargin` after hypothetical changes traded at `prices` (nothing changes): what a

@@ -5,7 +5,7 @@
 use pm_clearinghouse::Facet;
 
 /// Every function of the facets and the facet that runs it.
-pub const ROUTES: [(&str, Facet); 38] = [
+pub const ROUTES: [(&str, Facet); 39] = [
     (
         "initialize(address,address,address,address,address,address,address,address,uint8)",
         Facet::Admin,
@@ -39,6 +39,7 @@ pub const ROUTES: [(&str, Facet); 38] = [
     ("riskByUnderlying(address)", Facet::Views),
     ("riskRequest(address)", Facet::Views),
     ("insuranceFund()", Facet::Views),
+    ("marginFor(address,int256)", Facet::Accounts),
     ("withdrawable(address,address)", Facet::Accounts),
     ("liquidationQuote(address)", Facet::Accounts),
     ("updatePosition(address,uint128,int128,int128)", Facet::Trading),

@@ -13,8 +13,8 @@ use crate::storage::Clearinghouse;
 pub enum Facet {
     /// Ownership, roles, markets, underlyings and risk parameters: the writes of configuration.
     Admin = 0,
-    /// Reads: configuration, underlyings, positions, risk by underlying, simulation, the risk
-    /// request.
+    /// Reads: configuration, underlyings, positions, risk by underlying, the risk request, the
+    /// insurance fund.
     Views = 1,
     /// Withdrawable amounts and the liquidation quote.
     Accounts = 2,

@@ -15,11 +15,12 @@
 //! answers at the clearinghouse's address; its fallback delegatecalls the [`Facet`] that exports
 //! the selector (a routing table generated from the facets' interfaces):
 //! `pm-clearinghouse-admin` (initialisation, ownership, roles, markets, underlyings, trade bands,
-//! parameters), `pm-clearinghouse-views` (reads), `pm-clearinghouse-accounts` (a market's fees
-//! and funding, withdrawable amounts), `pm-clearinghouse-trading` (the position
-//! changes markets report, judged by [`rules`]), `pm-clearinghouse-settlement` (settlement
-//! prices and the settlement of expired positions) and `pm-clearinghouse-liquidation`
-//! (liquidation by [`liquidation_plan`], the insurance fund, bad debt). Every function therefore
+//! parameters), `pm-clearinghouse-views` (reads, the insurance fund), `pm-clearinghouse-accounts`
+//! (withdrawable amounts, the liquidation quote), `pm-clearinghouse-trading` (the position
+//! changes markets report, judged by [`rules`]), `pm-clearinghouse-settlement` (a market's fees
+//! and funding within its hourly budget, settlement prices, the settlement of expired positions,
+//! reference prices) and `pm-clearinghouse-liquidation` (liquidation by [`liquidation_plan`],
+//! bad debt). Every function therefore
 //! answers at the core's address and runs over its storage. Each public method here is the ABI
 //! function of the same name.
 //!

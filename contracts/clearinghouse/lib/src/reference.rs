@@ -1,17 +1,19 @@
 //! Reference prices: each underlying's lagged price ([`crate::reference_rule`]), moved by anyone
-//! towards the live price; whether an account's references are apart from the live prices (then
+//! towards the live price; which of an account's references are apart from the live prices (then
 //! its trades are judged at both, `crate::trading`); and the figures a withdrawal is judged at:
-//! the worse of the live prices and the reference prices.
+//! the worse of the live prices and each apart underlying at the price against the account.
 
 use alloy_primitives::{I256, U256};
+use pm_risk::MAX_UNDERLYINGS;
 use stylus_sdk::prelude::*;
 
-use crate::errors::{overflow, Result};
+use crate::errors::{overflow, ClearinghouseError, Result, RiskCheckFailed};
 use crate::events::ReferencePriceUpdated;
 use crate::figures::Figures;
 use crate::instrument::spec_of;
 use crate::reference_rule::next_reference;
 use crate::request::MarketData;
+use crate::risk::NO_ANSWER;
 use crate::storage::Clearinghouse;
 use crate::underlyings::unknown;
 use crate::units::UsdWad;
@@ -66,10 +68,11 @@ impl Clearinghouse {
         halves(self.reference_prices.get(k).unwrap_or_default()).0
     }
 
-    /// Whether some underlying of `book` has a reference price set and further than the
-    /// tolerance from its live price. Errors: the price errors of its feed.
-    pub(crate) fn references_apart(&self, book: &[(u128, i128)]) -> Result<bool> {
-        let mut seen = 0u32;
+    /// Masks of underlyings (bit k: listed underlying k): those `book` holds, and those of them
+    /// whose reference price is set and further than the tolerance from the live price.
+    /// Errors: the price errors of their feeds.
+    pub(crate) fn references_apart(&self, book: &[(u128, i128)]) -> Result<(u32, u32)> {
+        let (mut seen, mut apart) = (0u32, 0u32);
         for (id, _) in book {
             let k = spec_of(*id).underlying;
             let bit = 1u32.checked_shl(u32::from(k)).unwrap_or(0);
@@ -82,29 +85,64 @@ impl Clearinghouse {
                 let price = self.underlying_price(usize::from(k))?;
                 let gap = price.saturating_sub(reference).saturating_abs();
                 if gap.saturating_mul(1_000) > price.saturating_mul(TOLERANCE_PER_MILLE) {
-                    return Ok(true);
+                    apart |= bit;
                 }
             }
         }
-        Ok(false)
+        Ok((seen, apart))
     }
 
-    /// The figures a withdrawal is judged at: those at the live prices, or, when the references
-    /// of `book` are apart, the worse (less free collateral) of those and the figures at the
-    /// reference prices; expired positions whose price is fixed count as their cash
-    /// ([`Self::at_risk`]). Errors: those of a margin check.
+    /// The figures a withdrawal is judged at: those at the live prices, or, when references of
+    /// `book` are apart, the worst (least free collateral) of those, those with every apart
+    /// underlying at its reference, and those with each apart underlying at the price against
+    /// the account: its reference when the account's net delta in it gains from the move since
+    /// (a long after a rise, a short after a fall), its live price otherwise. The last keeps a
+    /// pump in one underlying from hiding a fall in another; the second covers a book whose
+    /// delta at the live price has the other sign than its gain from the move (short gamma: a
+    /// short straddle pumped to its strike). Expired positions whose price is fixed count as
+    /// their cash ([`Self::at_risk`]). Errors: those of a margin check, `RiskCheckFailed` (an
+    /// answer without an underlying the book holds).
     pub(crate) fn withdrawal_figures(&self, collateral: UsdWad, book: &[(u128, i128)]) -> Result<Figures> {
         let (collateral, book) = self.at_risk(collateral, book)?;
-        let live = self.figures(collateral, &book)?;
-        if !self.references_apart(&book)? {
+        if book.is_empty() {
+            return Ok(Figures::without_positions(collateral));
+        }
+        let answer = self.risk_answer(collateral, &book, 0)?;
+        let live = Figures::of(&answer);
+        let (held, apart) = self.references_apart(&book)?;
+        if apart == 0 {
             return Ok(live);
         }
-        let at_reference = self.figures_at(collateral, &book, MarketData::Reference)?;
+        // The answer's underlyings are the held ones, ascending (`build_request`).
+        let mut against = 0u32;
+        let mut deltas = answer.underlyings.iter().map(|u| u.delta);
+        for k in 0..MAX_UNDERLYINGS as u32 {
+            let bit = 1u32.checked_shl(k).unwrap_or(0);
+            if held & bit == 0 {
+                continue;
+            }
+            let delta = deltas
+                .next()
+                .ok_or(ClearinghouseError::from(RiskCheckFailed { code: NO_ANSWER }))?;
+            if apart & bit == 0 {
+                continue;
+            }
+            // The move since the reference was a rise: against a long, the reference.
+            let rose = self.reference_of(k as usize) < self.underlying_price(k as usize)?;
+            if (delta > 0) == rose {
+                against |= bit;
+            }
+        }
         let free = |f: &Figures| f.equity.0.saturating_sub(f.initial.0);
-        Ok(if free(&at_reference) < free(&live) {
-            at_reference
-        } else {
-            live
-        })
+        let mut worst = live;
+        // A third risk call only when the two masks differ.
+        let distinct = against != 0 && against != apart;
+        for mask in [Some(apart), distinct.then_some(against)].into_iter().flatten() {
+            let f = self.figures_at(collateral, &book, MarketData::Reference(mask))?;
+            if free(&f) < free(&worst) {
+                worst = f;
+            }
+        }
+        Ok(worst)
     }
 }

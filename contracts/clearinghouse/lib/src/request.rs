@@ -22,11 +22,20 @@ use crate::words::halves;
 pub(crate) enum MarketData {
     /// Checked feed prices and posted vols, for the underlyings the positions hold.
     Live,
-    /// As `Live`, but each underlying at its reference price where one is set
-    /// ([`crate::reference_rule`]): what a withdrawal is also judged at.
-    Reference,
+    /// As `Live`, but the underlyings of the mask (bit k: listed underlying k) at their
+    /// reference prices ([`crate::reference_rule`]): what trades and withdrawals are also
+    /// judged at.
+    Reference(u32),
     /// Every listed underlying at price 1 and vol 50%: enough to validate the parameters.
     Validation,
+}
+
+/// Whether `data` prices listed underlying `k` at its reference.
+fn at_reference(data: MarketData, k: usize) -> bool {
+    match data {
+        MarketData::Reference(mask) => mask.checked_shr(k as u32).unwrap_or(0) & 1 == 1,
+        _ => false,
+    }
 }
 
 impl Clearinghouse {
@@ -67,7 +76,7 @@ impl Clearinghouse {
                     vol: WAD / 2,
                     oracle_addon: param(0),
                 },
-                MarketData::Live | MarketData::Reference => {
+                MarketData::Live | MarketData::Reference(_) => {
                     let (vol, posted) = halves(u.market.get());
                     let max_age = u.vol_max_age.get().to::<u64>();
                     let posted = u64::try_from(posted).unwrap_or(0);
@@ -81,7 +90,7 @@ impl Clearinghouse {
                     }
                     let reference = self.reference_of(k);
                     Market {
-                        price: if data == MarketData::Reference && reference > 0 {
+                        price: if reference > 0 && at_reference(data, k) {
                             reference
                         } else {
                             self.underlying_price(k)?

@@ -36,6 +36,9 @@ impl Clearinghouse {
     /// Errors: `MarketNotAuthorised`, `MarketNotApproved`, `SettleAboveCap`, `VaultCallFailed`.
     pub fn settle(&mut self, account: Address, amount: I256) -> Result<()> {
         let market = self.only_market_for(account)?;
+        if amount.is_zero() {
+            return Ok(());
+        }
         let (cap, used, elapsed) = self.settle_meter(market);
         let now = self.vm().block_timestamp();
         let size = i128::try_from(amount.unsigned_abs()).unwrap_or(i128::MAX);

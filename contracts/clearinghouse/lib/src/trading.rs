@@ -217,9 +217,9 @@ impl Clearinghouse {
         };
         self.judge(&judged, Figures::of(&answer), MarketData::Live)?;
         // A pumped feed: the trade must also pass at the reference prices (Mango).
-        if self.references_apart(&quoted)? {
-            let after = self.figures_at(collateral, &quoted, MarketData::Reference)?;
-            self.judge(&judged, after, MarketData::Reference)?;
+        if self.references_apart(&quoted)?.1 != 0 {
+            let after = self.figures_at(collateral, &quoted, MarketData::Reference(u32::MAX))?;
+            self.judge(&judged, after, MarketData::Reference(u32::MAX))?;
         }
         Ok(())
     }

@@ -38,7 +38,8 @@ impl Clearinghouse {
     /// (equity, initial margin) of `account` if its collateral value were `collateral_value`
     /// (USD, 18 decimals): the vault's check before a withdrawal, at the live prices or, when
     /// some held underlying's reference price is apart from its live one, the worse of those and
-    /// the reference prices. Errors: those of `account_margin` but `VaultCallFailed`.
+    /// each such underlying at the price against the account ([`Self::withdrawal_figures`]).
+    /// Errors: those of `account_margin` but `VaultCallFailed`.
     pub fn margin_for(&self, account: Address, collateral_value: I256) -> Result<(I256, I256)> {
         let f = self.withdrawal_figures(UsdWad(collateral_value), &self.book(account))?;
         Ok((f.equity.0, f.initial.0))

@@ -2,7 +2,7 @@
 event VolOracleSet(address indexed volOracle);
 /// The owner authorised a market, or revoked it.
 event MarketSet(address indexed market, bool authorised);
-/// The owner set the most a market's `settle` may move in one call (settlement-token units).
+/// The owner set the most a market's `settle` may move per hour (settlement-token units).
 event SettleCapSet(address indexed market, uint256 cap);
 /// An account let a market trade for it, or revoked that.
 event MarketApproved(address indexed account, address indexed market, bool approved);

@@ -1,6 +1,7 @@
 //! Reference prices: anyone moves an underlying's lagged price towards its live price, at most 2%
 //! an hour; withdrawals (the vault's `margin_for`, and `withdrawable`) are judged at the worse of
-//! the live and the reference prices, so a pumped feed cannot be withdrawn against (Mango).
+//! the live prices and each apart underlying at the price against the account (its reference
+//! after a move in the account's favour), so a pumped feed cannot be withdrawn against (Mango).
 
 use alloy_primitives::{I256, U256};
 use pm_clearinghouse::events::ReferencePriceUpdated;
@@ -70,6 +71,55 @@ fn a_pumped_feed_cannot_be_withdrawn_against() {
         after > before && after <= before + U256::from(1_200 * USDC_UNIT as u128),
         "{before} {after}"
     );
+}
+
+/// A pump in one underlying does not hide a fall in another: ALICE, long 1 BTC and 10 ETH, sees
+/// BTC pumped 20% (+12,000 live) while ETH falls 30% (−9,000, its reference still at 3,000).
+/// Judged with both at their references she would keep the 9,000 she lost; judged at the live
+/// prices she would count the pump. Each underlying is taken at the price against her (BTC at
+/// its reference, ETH live), so she withdraws exactly what she could with BTC never pumped.
+#[test]
+fn a_pump_in_one_underlying_does_not_hide_a_fall_in_another() {
+    let with_eth_fallen = || {
+        let chain = long_chain();
+        trade(&chain, ALICE, perp(ETH), 10 * E18, at_mark(perp(ETH)));
+        chain.set_price(ETH_FEED, 2_100 * 100_000_000);
+        chain
+    };
+    let fallen = with_eth_fallen();
+    let pumped = with_eth_fallen();
+    pumped.set_price(BTC_FEED, 72_000 * 100_000_000);
+    let (live_equity, ..) = pumped.ch().account_margin(ALICE).unwrap();
+    let (fallen_equity, ..) = fallen.ch().account_margin(ALICE).unwrap();
+    assert_eq!(live_equity, fallen_equity + wad(12_000 * E18));
+    assert_eq!(usdc_withdrawable(&pumped), usdc_withdrawable(&fallen));
+    let judged = |chain: &Chain| chain.ch().margin_for(ALICE, chain.collateral_of(ALICE)).unwrap();
+    assert_eq!(judged(&pumped), judged(&fallen));
+    assert_eq!(judged(&fallen).0, fallen_equity);
+}
+
+/// A short straddle struck at the pumped price: the pump took its short put from deep in the
+/// money to the money, a gain of about 470,000 USD, while its delta at the live price is slightly
+/// negative (the short call's N(d1) is above one half), as if the rise had cost it. Judged by the
+/// delta's sign alone the gain would count; the figures with every apart underlying at its
+/// reference judge it too, so ALICE can withdraw what she could before the pump.
+#[test]
+fn a_short_straddle_pumped_to_its_strike_cannot_withdraw_the_gain() {
+    let chain = listed_chain();
+    chain.set_collateral(ALICE, 1_000_000 * E18);
+    let expiry = NOW + 30 * DAY;
+    for id in [call(BTC, expiry, 600_000), put(BTC, expiry, 600_000)] {
+        trade(&chain, ALICE, id, -E18, mark(&chain, id));
+    }
+    let before = usdc_withdrawable(&chain);
+    chain.set_price(BTC_FEED, PUMPED);
+    let (_, _, _, _, _, free_live, ..) = chain.ch().account_margin(ALICE).unwrap();
+    let (equity, initial) = chain.ch().margin_for(ALICE, chain.collateral_of(ALICE)).unwrap();
+    assert!(
+        free_live > equity - initial + wad(400_000 * E18),
+        "{free_live} {equity} {initial}"
+    );
+    assert_eq!(usdc_withdrawable(&chain), before);
 }
 
 #[test]

@@ -33,11 +33,6 @@ fn update(chain: &Chain, account: alloy_primitives::Address, changes: &[(u128, i
 }
 
 /// The engine's mark of `instrument` now (what the risk program quotes), USD per unit.
-fn mark(chain: &Chain, instrument: u128) -> i128 {
-    let req = Model::standard().request(chain, wad(0), &[(instrument, 0)]);
-    pm_risk::mark(&req.positions[0], &req.underlyings[0], req.now).unwrap()
-}
-
 fn margin(chain: &Chain, account: alloy_primitives::Address) -> (I256, I256, I256) {
     let (equity, initial, maintenance, ..) = chain.ch().account_margin(account).unwrap();
     (equity, initial, maintenance)

@@ -1,5 +1,5 @@
 //! `settle`: a market moves settlement-token cash between itself and an account through the
-//! vault (realised PnL, funding, fees), without a margin check, at most its cap per call.
+//! vault (realised PnL, funding, fees), without a margin check, within its hourly budget.
 
 use alloy_primitives::{I256, U256};
 use pm_clearinghouse::errors::*;

@@ -259,7 +259,7 @@ pub fn list(chain: &Chain, index: u8, feed: Address, params: &pm_risk::Underlyin
         .unwrap();
 }
 
-/// The most MARKET's `settle` moves in one call in the standard setup: 1,000,000 USDC.
+/// The most MARKET's `settle` moves per hour in the standard setup: 1,000,000 USDC.
 pub const SETTLE_CAP: u128 = 1_000_000 * 1_000_000;
 
 /// Trade band of perps and futures in the standard setup: 5% of the price.
@@ -329,6 +329,12 @@ pub fn assert_unchanged<T, E>(
     let ledger = chain.ledger();
     chain.assert_reverts_unchanged(call, expected);
     assert_eq!(chain.ledger(), ledger, "the vault's ledger changed");
+}
+
+/// The engine's mark of `instrument` now (Black-76 for an option), USD per unit, 18 decimals.
+pub fn mark(chain: &Chain, instrument: u128) -> i128 {
+    let req = Model::standard().request(chain, wad(0), &[(instrument, 0)]);
+    pm_risk::mark(&req.positions[0], &req.underlyings[0], req.now).unwrap()
 }
 
 /// The mark of a perp or future in the standard setup: its underlying's feed price.
