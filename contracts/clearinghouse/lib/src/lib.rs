@@ -20,9 +20,8 @@
 //! changes markets report, judged by [`rules`]), `pm-clearinghouse-settlement` (a market's fees
 //! and funding within its hourly budget, settlement prices, the settlement of expired positions,
 //! reference prices) and `pm-clearinghouse-liquidation` (liquidation by [`liquidation_plan`],
-//! bad debt). Every function therefore
-//! answers at the core's address and runs over its storage. Each public method here is the ABI
-//! function of the same name.
+//! bad debt). Every function therefore answers at the core's address and runs over its
+//! storage. Each public method here is the ABI function of the same name.
 //!
 //! Files: [`storage`] (layout), [`errors`] and [`events`], [`units`] (the amounts that cross
 //! program boundaries), [`instrument`] and [`words`] (pure encodings); `config` (roles and wiring),

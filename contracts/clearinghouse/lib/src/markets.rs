@@ -1,6 +1,6 @@
 //! Markets: the contracts the owner authorises to report trades and settle cash (within the
-//! hourly budget the owner sets, [`crate::settle_budget`]), and the approvals accounts give them. A market acts for an
-//! account only when both hold.
+//! hourly budget the owner sets, [`crate::settle_budget`]), and the approvals accounts give
+//! them. A market acts for an account only when both hold.
 
 use alloy_primitives::{Address, U256};
 use pm_common::guards::ensure_contract;
