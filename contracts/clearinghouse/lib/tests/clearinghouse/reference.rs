@@ -122,6 +122,22 @@ fn a_short_straddle_pumped_to_its_strike_cannot_withdraw_the_gain() {
     assert_eq!(usdc_withdrawable(&chain), before);
 }
 
+/// The mirror of the pump: a short after a crash gains too, and is judged at the reference (above
+/// the live price), so the crash's gain is not withdrawable either.
+#[test]
+fn a_crashed_feed_cannot_be_withdrawn_against_by_a_short() {
+    let chain = listed_chain();
+    trade(&chain, ALICE, perp(BTC), -E18, 60_000 * E18);
+    let before = usdc_withdrawable(&chain);
+    assert!(before > U256::ZERO);
+    // BTC crashes to a tenth: at the live price ALICE's short gains 54,000 USD.
+    chain.set_price(BTC_FEED, 6_000 * 100_000_000);
+    let (equity, ..) = chain.ch().account_margin(ALICE).unwrap();
+    let (judged, _) = chain.ch().margin_for(ALICE, chain.collateral_of(ALICE)).unwrap();
+    assert_eq!(equity - judged, wad(54_000 * E18));
+    assert_eq!(usdc_withdrawable(&chain), before);
+}
+
 #[test]
 fn a_fall_counts_at_once() {
     let chain = long_chain();
