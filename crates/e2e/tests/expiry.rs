@@ -6,17 +6,14 @@
 
 mod common;
 
-use alloy_primitives::I256;
+use alloy_primitives::{Address, I256};
 use alloy_sol_types::{SolCall, SolError};
 use common::*;
-use pm_e2e::deployment::{instrument, IClearinghouse, E18, E8};
+use pm_e2e::deployment::{instrument, Engine, IClearinghouse, E18, E8};
 
-/// The attack of issue 10: the long and the short of one call settled at different moments, at
-/// the feed price of each moment, created 50,000 USDC. Now both settle at the price fixed from the
-/// first round after expiry, whatever the feed does after, and the clearinghouse's own balance in
-/// the vault ends where it started: the cash nets to zero.
-#[test]
-fn expired_options_settle_at_one_fixed_price_and_the_cash_nets_to_zero() {
+/// ALICE (100,000 USDC) buys 2 BTC calls struck at 60,000 and expiring in a day from BOB (100,000
+/// USDC) at the mark: the engine, ALICE, BOB, a keeper, the expiry and the call.
+fn two_calls_written() -> (Engine, Address, Address, Address, u64, u128) {
     let mut e = engine();
     let (alice, bob, keeper) = (e.chain.accounts[1], e.chain.accounts[2], e.chain.accounts[3]);
     e.open_account(alice, 100_000).unwrap();
@@ -28,6 +25,16 @@ fn expired_options_settle_at_one_fixed_price_and_the_cash_nets_to_zero() {
         .trade(e.options, alice, bob, &[(call, 2 * E18, premium)])
         .unwrap();
     assert!(r.status, "{r:?}");
+    (e, alice, bob, keeper, expiry, call)
+}
+
+/// The attack of issue 10: the long and the short of one call settled at different moments, at
+/// the feed price of each moment, created 50,000 USDC. Now both settle at the price fixed from the
+/// first round after expiry, whatever the feed does after, and the clearinghouse's own balance in
+/// the vault ends where it started: the cash nets to zero.
+#[test]
+fn expired_options_settle_at_one_fixed_price_and_the_cash_nets_to_zero() {
+    let (mut e, alice, bob, keeper, expiry, call) = two_calls_written();
     assert_eq!(positions(&mut e, alice), (vec![call], vec![2 * E18]));
     let clearinghouse_before = e.collateral_value(e.clearinghouse).unwrap();
     let (alice_before, bob_before) = (
@@ -133,17 +140,7 @@ fn a_sequencer_outage_stops_the_engines_own_price_writes_and_every_margin_check(
 /// for the settlement (`ExpiredPositionUnsettled`).
 #[test]
 fn a_writer_in_the_money_cannot_draw_on_a_feed_that_fell_after_the_fix() {
-    let mut e = engine();
-    let (alice, bob, keeper) = (e.chain.accounts[1], e.chain.accounts[2], e.chain.accounts[3]);
-    e.open_account(alice, 100_000).unwrap();
-    e.open_account(bob, 100_000).unwrap();
-    let expiry = e.chain.timestamp() + DAY;
-    let call = e.list_option(0, true, expiry, 60_000 * E8 as u128).unwrap();
-    let premium = e.mark(call).unwrap();
-    let r = e
-        .trade(e.options, alice, bob, &[(call, 2 * E18, premium)])
-        .unwrap();
-    assert!(r.status, "{r:?}");
+    let (mut e, alice, bob, keeper, expiry, call) = two_calls_written();
     assert_eq!(positions(&mut e, bob), (vec![call], vec![-2 * E18]));
     e.chain.advance(DAY + 1);
     e.set_price(0, 66_000 * E8).unwrap();

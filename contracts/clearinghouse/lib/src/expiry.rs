@@ -126,7 +126,6 @@ impl Clearinghouse {
     /// price is fixed is cash, not risk, so it leaves the book and what `settleExpired` would pay
     /// for it (in USD at one per settlement-token unit, rounded against the account) joins the
     /// collateral; the other positions keep their order. Errors: `ArithmeticOverflow`.
-    #[inline(never)]
     pub(crate) fn at_risk(
         &self,
         collateral: UsdWad,
