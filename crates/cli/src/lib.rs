@@ -1,9 +1,16 @@
 //! `pm`: the portfolio-margin simulator. `pm margin <portfolio.json> [--json]` prints an
-//! account's margin breakdown, computed by `pm-risk` exactly as on-chain.
+//! account's margin breakdown, computed by `pm-risk` exactly as on-chain; `pm forecast
+//! <history.csv> [--json]` forecasts volatilities and correlations from a price history and
+//! writes them as the update the clearinghouse accepts.
 
+pub mod correlation;
 pub mod decimal;
 pub mod fixture;
+pub mod forecast;
+pub mod garch;
+pub mod history;
 pub mod report;
+pub mod volatility;
 
 use pm_risk::{liquidation, margin, Account};
 
@@ -25,5 +32,17 @@ pub fn margin_command(path: &str, json: bool) -> Result<String, String> {
         report::json(&fixture, &inputs, &r, &l)
     } else {
         report::table(&fixture, &inputs, &r, &l)
+    })
+}
+
+/// `pm forecast`: reads the history and renders the forecast (a table, or JSON).
+pub fn forecast_command(path: &str, options: forecast::Options, json: bool) -> Result<String, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))?;
+    let history = history::History::parse(&text).map_err(|e| format!("{path}: {e}"))?;
+    let f = forecast::forecast(&history, options).map_err(|e| format!("{path}: {e}"))?;
+    Ok(if json {
+        forecast::json(&f)
+    } else {
+        forecast::table(&f)
     })
 }
