@@ -16,12 +16,13 @@ pub type Matrix = Vec<Vec<f64>>;
 /// the 1e-18 rounding of each entry, far below anything that moves a margin.
 pub const EIGEN_FLOOR: f64 = 1e-6;
 
-/// EWMA covariance of the series (`returns[u][t]`, all of one length), started from the mean
-/// of the first 30 outer products, then each day `C = λ·C + (1 − λ)·r·rᵀ`; turned into a
-/// correlation matrix. A series with no variance correlates 0 with the others.
+/// EWMA covariance of the series (`returns[u][t]`; a longer series is cut to the shortest),
+/// started from the mean of the first 30 outer products, then each day
+/// `C = λ·C + (1 − λ)·r·rᵀ`; turned into a correlation matrix. A series with no variance
+/// correlates 0 with the others.
 pub fn ewma_correlation(returns: &[Vec<f64>], lambda: f64) -> Matrix {
     let n = returns.len();
-    let days = returns.first().map_or(0, Vec::len);
+    let days = returns.iter().map(Vec::len).min().unwrap_or(0);
     let seed = days.clamp(1, 30);
     let mut c = vec![vec![0.0; n]; n];
     for t in 0..days.min(30) {

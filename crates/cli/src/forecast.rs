@@ -24,7 +24,7 @@ pub struct Options {
     pub lambda: f64,
     /// Days in the rolling window shown beside the forecasts (the baseline); 30 by default.
     pub window: usize,
-    /// Days the GARCH forecast averages over; 1 (tomorrow) by default.
+    /// Days the GARCH forecast averages over, 1 (tomorrow, the default) to 3,650.
     pub horizon: u32,
 }
 
@@ -79,16 +79,31 @@ pub struct Forecast {
     pub correlation_upper: Vec<Wad>,
 }
 
-/// Computes the forecast. Errors: an option out of range, a history too short for a GARCH fit
-/// (30 returns), a vol outside what the clearinghouse accepts ([1%, 500%]: posting a clamped
-/// value would misstate the risk, so the operator decides), a correlation matrix the
-/// clearinghouse would refuse (does not happen after repair; checked all the same).
+/// Computes the forecast. Errors: an option out of range, more underlyings than an account
+/// may hold (16), a history too short for a GARCH fit (30 returns) or one it cannot fit, a vol
+/// outside what the clearinghouse accepts ([1%, 500%]: posting a clamped value would misstate
+/// the risk, so the operator decides), a correlation matrix the clearinghouse would refuse (does
+/// not happen after repair; checked all the same).
 pub fn forecast(history: &History, options: Options) -> Result<Forecast, String> {
+    if history.names.len() > pm_risk::MAX_UNDERLYINGS {
+        return Err(format!(
+            "{} columns: the clearinghouse takes at most {} underlyings",
+            history.names.len(),
+            pm_risk::MAX_UNDERLYINGS
+        ));
+    }
     if !(options.lambda > 0.0 && options.lambda < 1.0) {
         return Err(format!("lambda {} is not in (0, 1)", options.lambda));
     }
     if options.window == 0 || options.horizon == 0 {
         return Err("the window and the horizon are at least one day".into());
+    }
+    if options.horizon > crate::garch::MAX_HORIZON_DAYS {
+        return Err(format!(
+            "a horizon of {} days: at most {}",
+            options.horizon,
+            crate::garch::MAX_HORIZON_DAYS
+        ));
     }
     let mut underlyings = Vec::new();
     for (name, returns) in history.names.iter().zip(&history.returns) {

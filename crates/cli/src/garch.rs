@@ -1,14 +1,20 @@
 //! GARCH(1,1) fitted by maximum likelihood: `σ²_{t+1} = ω + α·r_t² + β·σ²_t`, Gaussian
-//! innovations, zero mean. The fit searches `(α, β, v)` with `v = ω / (1 − α − β)` the long-run
-//! variance: a coarse grid, then a compass search (each coordinate up and down, the step halved
-//! when neither improves) to a step of 1e-7 or 20,000 rounds. Three parameters and one smooth likelihood do not
-//! need an optimisation crate; the search is deterministic and every point it accepts is
-//! feasible (α ≥ 0, β ≥ 0, α + β ≤ 0.9999, v > 0), so the fitted process is stationary.
+//! innovations, zero mean, the recursion started from the sample variance. The fit searches
+//! `(α, p, ln v)` with `p = α + β` the persistence and `v = ω / (1 − p)` the long-run variance
+//! (the likelihood's ridge runs along constant p, so these coordinates follow it): a coarse grid,
+//! then a compass search (each coordinate up and down, the steps halved when none improves)
+//! until the steps are below 1e-7. Three parameters and one smooth likelihood do not need an
+//! optimisation crate; the search is deterministic, every point it accepts is feasible
+//! (α ≥ 0, β ≥ 0, p ≤ 0.9999, v > 0: the process is stationary), and a search that has not
+//! converged within 20,000 rounds is an error, not a fit.
 
 use crate::volatility::seed_variance;
 
 /// Largest persistence α + β the fit accepts (the process stays stationary).
 pub const MAX_PERSISTENCE: f64 = 0.9999;
+
+/// Longest horizon, days, a forecast averages over.
+pub const MAX_HORIZON_DAYS: u32 = 3_650;
 
 /// GARCH(1,1) parameters, variances per day.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -38,9 +44,9 @@ impl Garch {
     }
 
     /// Variance forecasts: element `t` is `σ²_{t+1}`, known at the close of day `t`; the
-    /// recursion starts from the mean square of the first 30 returns.
+    /// recursion starts from the returns' mean square.
     pub fn variances(&self, returns: &[f64]) -> Vec<f64> {
-        let mut v = seed_variance(returns, 30);
+        let mut v = seed_variance(returns, returns.len());
         returns
             .iter()
             .map(|r| {
@@ -50,9 +56,10 @@ impl Garch {
             .collect()
     }
 
-    /// Gaussian log-likelihood of the returns, each judged by the variance forecast before it.
+    /// Gaussian log-likelihood of the returns, each judged by the variance forecast made
+    /// before it (the first by the returns' mean square).
     pub fn log_likelihood(&self, returns: &[f64]) -> f64 {
-        let mut v = seed_variance(returns, 30);
+        let mut v = seed_variance(returns, returns.len());
         let mut sum = 0.0;
         for r in returns {
             if v <= 0.0 {
@@ -64,20 +71,18 @@ impl Garch {
         sum
     }
 
-    /// Mean variance per day over the `days` after a forecast `next` of the first of them
-    /// (it decays towards the long-run variance at rate α + β).
+    /// Mean variance per day over the `days` (1 to [`MAX_HORIZON_DAYS`], clamped) after a
+    /// forecast `next` of the first of them: it decays towards the long-run variance at rate
+    /// p = α + β, so the mean is `long + (next − long)·(1 − pⁿ)/(n·(1 − p))`.
     pub fn mean_variance(&self, next: f64, days: u32) -> f64 {
         let long = self.long_run_variance();
-        let persistence = self.alpha + self.beta;
-        let n = days.max(1);
-        (0..n)
-            .map(|k| long + persistence.powi(k as i32) * (next - long))
-            .sum::<f64>()
-            / f64::from(n)
+        let p = self.alpha + self.beta;
+        let n = f64::from(days.clamp(1, MAX_HORIZON_DAYS));
+        long + (next - long) * (1.0 - p.powf(n)) / (n * (1.0 - p))
     }
 
-    /// The maximum-likelihood fit to `returns`. Errors: fewer than 30 returns, or returns
-    /// whose mean square is zero or not finite.
+    /// The maximum-likelihood fit to `returns`. Errors: fewer than 30 returns, returns whose
+    /// mean square is zero or not finite, no point of finite likelihood, no convergence.
     pub fn fit(returns: &[f64]) -> Result<Self, String> {
         if returns.len() < 30 {
             return Err(format!(
@@ -89,25 +94,29 @@ impl Garch {
         if !(sample.is_finite() && sample > 0.0) {
             return Err("the returns have no variance".into());
         }
-        let score = |p: [f64; 3]| {
-            Self::with_long_run(p[0], p[1], p[2].exp())
-                .map_or(f64::NEG_INFINITY, |g| g.log_likelihood(returns))
-        };
-        let mut best = [0.05, 0.9, sample.ln()];
+        let model = |p: [f64; 3]| Self::with_long_run(p[0], p[1] - p[0], p[2].exp());
+        let score = |p: [f64; 3]| model(p).map_or(f64::NEG_INFINITY, |g| g.log_likelihood(returns));
+        let mut best = [0.05, 0.95, sample.ln()];
         let mut best_score = score(best);
         for alpha in [0.02, 0.05, 0.1, 0.15, 0.2, 0.3] {
-            for beta in [0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95] {
-                let p = [alpha, beta, sample.ln()];
+            for persistence in [0.6, 0.7, 0.8, 0.9, 0.95, 0.98, 0.995] {
+                let p = [alpha, persistence, sample.ln()];
                 let s = score(p);
                 if s > best_score {
                     (best, best_score) = (p, s);
                 }
             }
         }
+        if !best_score.is_finite() {
+            return Err("no GARCH parameters give these returns a finite likelihood".into());
+        }
         let mut step = [0.02, 0.02, 0.2];
         let mut rounds = 0;
-        while step[0] > 1e-7 && rounds < 20_000 {
+        while step[0] > 1e-7 {
             rounds += 1;
+            if rounds > 20_000 {
+                return Err("the GARCH fit did not converge in 20,000 rounds".into());
+            }
             let mut moved = false;
             for k in 0..3 {
                 for sign in [1.0, -1.0] {
@@ -123,6 +132,6 @@ impl Garch {
                 step.iter_mut().for_each(|s| *s /= 2.0);
             }
         }
-        Self::with_long_run(best[0], best[1], best[2].exp()).ok_or_else(|| "no feasible fit".into())
+        model(best).ok_or_else(|| "no feasible fit".into())
     }
 }

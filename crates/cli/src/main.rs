@@ -37,7 +37,7 @@ fn main() -> ExitCode {
     }
 }
 
-/// `--lambda L`, `--window DAYS`, `--horizon DAYS`, each at most once, in any order.
+/// `--lambda L`, `--window DAYS`, `--horizon DAYS`, in any order (a repeated one: the last).
 fn options(flags: &[&str]) -> Result<Options, String> {
     let mut o = Options::default();
     for pair in flags.chunks(2) {

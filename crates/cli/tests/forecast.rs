@@ -79,32 +79,69 @@ fn garch_fit_recovers_a_simulated_process() {
     // A maximiser beats the truth on its own sample, and any nearby point.
     let ll = fit.log_likelihood(&returns);
     assert!(ll >= truth.log_likelihood(&returns));
-    for (da, db) in [(0.01, 0.0), (-0.01, 0.0), (0.0, 0.01), (0.0, -0.01)] {
+    for (da, db) in [
+        (0.01, 0.0),
+        (-0.01, 0.0),
+        (0.0, 0.01),
+        (0.0, -0.01),
+        (0.01, -0.01),
+        (-0.01, 0.01),
+    ] {
         let near = Garch::with_long_run(fit.alpha + da, fit.beta + db, fit.long_run_variance()).unwrap();
         assert!(ll >= near.log_likelihood(&returns));
     }
     assert!(fit.alpha + fit.beta < 1.0);
 }
 
+/// A persistence of 0.999 puts the likelihood's ridge along α + β: the search follows it (no
+/// diagonal neighbour does better) and converges.
+#[test]
+fn garch_fit_follows_a_persistent_ridge() {
+    let truth = Garch::with_long_run(0.10, 0.899, 0.03f64.powi(2)).unwrap();
+    let mut normal = Normal(11);
+    let mut v = truth.long_run_variance();
+    let returns: Vec<f64> = (0..2000)
+        .map(|_| {
+            let r = v.sqrt() * normal.next();
+            v = truth.omega + truth.alpha * r * r + truth.beta * v;
+            r
+        })
+        .collect();
+    let fit = Garch::fit(&returns).unwrap();
+    let ll = fit.log_likelihood(&returns);
+    for step in [0.01, 0.001] {
+        for (da, db) in [(step, -step), (-step, step), (step, 0.0), (0.0, -step)] {
+            if let Some(near) = Garch::with_long_run(fit.alpha + da, fit.beta + db, fit.long_run_variance()) {
+                assert!(
+                    ll >= near.log_likelihood(&returns),
+                    "{fit:?} beaten at {da}, {db}"
+                );
+            }
+        }
+    }
+    assert!((fit.alpha + fit.beta - 0.999).abs() < 0.01, "{fit:?}");
+}
+
 #[test]
 fn garch_mean_variance_decays_to_the_long_run() {
     let g = Garch::with_long_run(0.1, 0.8, 1e-4).unwrap();
     assert!((g.mean_variance(5e-4, 1) - 5e-4).abs() < 1e-18);
-    // Two days: the first at 5e-4, the second 0.9 of the way back... (1e-4 + 0.9 · 4e-4).
+    // Two days: the first at 5e-4, the second a tenth of the way back (1e-4 + 0.9 · 4e-4).
     assert!((g.mean_variance(5e-4, 2) - (5e-4 + 4.6e-4) / 2.0).abs() < 1e-15);
-    // Over n days: long + (next − long)·(1 − pⁿ)/(n·(1 − p)), p = α + β = 0.9.
-    assert!((g.mean_variance(5e-4, 10_000) - (1e-4 + 4e-4 / 1_000.0)).abs() < 1e-15);
+    // Over n days: long + (next − long)·(1 − pⁿ)/(n·(1 − p)), p = α + β = 0.9; the horizon is
+    // clamped to 3,650 days.
+    assert!((g.mean_variance(5e-4, 10_000) - (1e-4 + 4e-4 / 365.0)).abs() < 1e-15);
 }
 
 /// On the shipped history, the day BTC fell 37% and ETH 42% (2020-03-12): the EWMA and GARCH
-/// forecasts for the next day rise at least a quarter further than a 30-day rolling window's
-/// (measured: BTC +166 vol points EWMA, +197 GARCH, +114 rolling).
+/// forecasts for the next day rise at least a quarter further than a 30-day rolling window's.
+/// Out of sample: GARCH is fitted on the returns up to the day before.
 #[test]
 fn forecasts_react_to_the_march_2020_crash_faster_than_a_rolling_window() {
     let (_, h) = shipped();
     let day = h.day("2020-03-12").unwrap();
     for (name, returns) in h.names.iter().zip(&h.returns) {
-        let garch = Garch::fit(returns).unwrap();
+        let garch = Garch::fit(&returns[..day]).unwrap();
         let series = [
             ("EWMA", ewma(returns, 0.94)),
             ("GARCH", garch.variances(returns)),
@@ -138,10 +175,11 @@ fn forecasts_react_to_the_march_2020_crash_faster_than_a_rolling_window() {
 }
 
 /// A step from 2% to 6% daily moves: days until each estimate has covered half the step in
-/// variance. EWMA (λ 0.94) needs 12, GARCH (α 0.15, β 0.8) 5, the 30-day window half its
+/// variance (this GARCH's long-run level is the old regime, so it settles three quarters of the
+/// way; the first half is what a forecast must cover fast). EWMA (λ 0.94) needs 12, GARCH (α 0.15, β 0.8) 5, the 30-day window half its
 /// length (15, or 16 where rounding lands just short of the exact halfway point).
 #[test]
-fn forecasts_reach_a_new_regime_sooner_than_a_rolling_window() {
+fn forecasts_cover_half_a_step_sooner_than_a_rolling_window() {
     let mut returns = vec![0.02; 100];
     for k in 0..60 {
         returns.push(if k % 2 == 0 { 0.06 } else { -0.06 });
@@ -157,6 +195,85 @@ fn forecasts_reach_a_new_regime_sooner_than_a_rolling_window() {
     println!("days to halfway: EWMA {e}, GARCH {g}, rolling 30 {r}");
     assert!(r >= 15);
     assert!(e < r && g < e, "EWMA {e}, GARCH {g}, rolling {r}");
+}
+
+/// The ISO date `d` days after 2020-01-01 (tests only: by walking the calendar).
+fn date(d: i64) -> String {
+    let target = pm_cli::history::day_number("2020-01-01").unwrap() + d;
+    (2020..2030)
+        .flat_map(|y| (1..=12).flat_map(move |m| (1..=31).map(move |dd| format!("{y:04}-{m:02}-{dd:02}"))))
+        .find(|s| pm_cli::history::day_number(s) == Some(target))
+        .unwrap()
+}
+
+#[test]
+fn dates_count_calendar_days() {
+    for (d, n) in [
+        ("1970-01-01", 0),
+        ("1969-12-31", -1),
+        ("2000-03-01", 11_017),
+        ("2020-03-12", 18_333),
+        ("2024-02-29", 19_782),
+    ] {
+        assert_eq!(pm_cli::history::day_number(d), Some(n), "{d}");
+    }
+    for bad in [
+        "2023-02-29",
+        "2020-13-01",
+        "2020-00-10",
+        "2020-1-01",
+        "20-01-01",
+        "2020-01-01-01",
+        "2020/01/01",
+    ] {
+        assert_eq!(pm_cli::history::day_number(bad), None, "{bad}");
+    }
+    assert_eq!(date(0), "2020-01-01");
+    assert_eq!(date(60), "2020-03-01");
+}
+
+/// Columns that move together exactly (a synthetic third column equal to the first) make the
+/// EWMA matrix singular: the forecast repairs it, says so, and the clearinghouse's check takes
+/// the integers it prints; one column posts a vol and no correlations; 17 are refused.
+#[test]
+fn the_forecast_repairs_a_singular_matrix_and_bounds_the_column_count() {
+    let (_, h) = shipped();
+    let mut three = h.clone();
+    three.names.push("BTC2".into());
+    three.returns.push(h.returns[0].clone());
+    let f = forecast(&three, Options::default()).unwrap();
+    assert!(f.repaired && f.min_eigenvalue < 1e-6, "{}", f.min_eigenvalue);
+    assert_eq!(f.correlation_upper.len(), 3);
+    let n = 3;
+    let mut full = vec![WAD; n * n];
+    let mut upper = f.correlation_upper.iter();
+    for i in 0..n {
+        for j in i + 1..n {
+            let v = *upper.next().unwrap();
+            (full[i * n + j], full[j * n + i]) = (v, v);
+        }
+    }
+    pm_risk::params::validate_correlation(&full, n).unwrap();
+    assert!(
+        f.correlation_upper[1] > WAD * 99 / 100,
+        "BTC with its copy: {}",
+        f.correlation_upper[1]
+    );
+
+    let mut one = h.clone();
+    one.names.truncate(1);
+    one.returns.truncate(1);
+    let f = forecast(&one, Options::default()).unwrap();
+    assert!(f.correlation_upper.is_empty() && f.underlyings.len() == 1);
+
+    let mut many = h.clone();
+    many.names = (0..17).map(|i| format!("U{i}")).collect();
+    many.returns = vec![h.returns[0].clone(); 17];
+    let err = forecast(&many, Options::default()).unwrap_err();
+    assert!(
+        err.contains("17 columns: the clearinghouse takes at most 16 underlyings"),
+        "{err}"
+    );
 }
 
 fn is_valid_on_chain(m: &Matrix) -> bool {
@@ -197,8 +314,9 @@ fn eigen_decomposition_rebuilds_the_matrix() {
 }
 
 /// Three pairwise "correlations" that cannot hold at once (a and b, b and c move together, a
-/// and c opposite): the clearinghouse refuses the matrix; repaired, it accepts it, and the
-/// repair moved it only as far as needed. A valid matrix comes back unchanged.
+/// and c opposite): the clearinghouse refuses the matrix; repaired (eigenvalues clipped, the
+/// diagonal rescaled: a valid matrix near it, not the nearest), it accepts it, and the pattern
+/// of signs survives. A valid matrix comes back unchanged.
 #[test]
 fn repair_makes_an_impossible_matrix_acceptable_and_leaves_a_valid_one() {
     let bad = vec![vec![1.0, 0.9, -0.9], vec![0.9, 1.0, 0.9], vec![-0.9, 0.9, 1.0]];
@@ -214,7 +332,7 @@ fn repair_makes_an_impossible_matrix_acceptable_and_leaves_a_valid_one() {
             assert_eq!(fixed.matrix[i][j], fixed.matrix[j][i]);
         }
     }
-    // The signs survive: the nearest valid matrix still pairs a with b and b with c.
+    // The signs survive: a with b and b with c together, a and c opposite.
     assert!(fixed.matrix[0][1] > 0.0 && fixed.matrix[1][2] > 0.0 && fixed.matrix[0][2] < 0.0);
 
     let good = vec![vec![1.0, 0.6, 0.3], vec![0.6, 1.0, 0.5], vec![0.3, 0.5, 1.0]];
@@ -255,6 +373,17 @@ fn the_update_for_the_shipped_history_is_what_the_clearinghouse_accepts() {
         assert!(u.garch.alpha > 0.0 && u.garch.alpha + u.garch.beta < 1.0);
     }
     assert_eq!(f.correlation_upper.len(), 1);
+    // The figures the README quotes.
+    let pct = |x: f64| (x * 10_000.0).round() / 100.0;
+    assert_eq!(
+        (pct(f.underlyings[0].ewma), pct(f.underlyings[0].garch_vol)),
+        (90.77, 90.14)
+    );
+    assert_eq!(
+        (pct(f.underlyings[1].ewma), pct(f.underlyings[1].garch_vol)),
+        (128.87, 126.69)
+    );
+    assert_eq!((f.correlation_upper[0] + 50_000_000_000_000) / 100_000_000_000_000, 9667);
     let json: serde_json::Value =
         serde_json::from_str(&pm_cli::forecast_command(&path, Options::default(), true).unwrap()).unwrap();
     assert_eq!(json["underlyings"][1]["name"], "ETH");
@@ -305,7 +434,31 @@ fn bad_histories_and_options_are_refused_with_their_reason() {
         ),
         (
             "date,BTC\n2020-01-02,1\n2020-01-01,2\n2020-01-03,2\n",
-            "line 3: date 2020-01-01 is not after",
+            "line 3: 2020-01-01 is not the day after",
+        ),
+        (
+            "date,BTC\n2020-01-01,1\n2020-01-03,2\n2020-01-04,2\n",
+            "line 3: 2020-01-03 is not the day after",
+        ),
+        (
+            "date,BTC\n2020-02-30,1\n",
+            "line 2: `2020-02-30` is not a YYYY-MM-DD date",
+        ),
+        (
+            "date,BTC\nmonday,1\n",
+            "line 2: `monday` is not a YYYY-MM-DD date",
+        ),
+        (
+            "date,BTC,BTC\n2020-01-01,1,1\n",
+            "line 1: column BTC appears twice",
+        ),
+        (
+            "date,BTC\n2020-01-01,1\n2020-01-02,NaN\n",
+            "line 3: price NaN is not a finite number",
+        ),
+        (
+            "date,BTC\n2020-01-01,1\n2020-01-02,inf\n",
+            "line 3: price inf is not a finite number",
         ),
         (
             "date,BTC\n2020-01-01,1\n2020-01-02,2\n",
@@ -346,13 +499,18 @@ fn bad_histories_and_options_are_refused_with_their_reason() {
             },
             "at least one day",
         ),
+        (
+            Options {
+                horizon: 3_651,
+                ..Options::default()
+            },
+            "a horizon of 3651 days: at most 3650",
+        ),
     ] {
         assert!(forecast(&h, options).unwrap_err().contains(want));
     }
     // Too short for a fit; a price that never moves; a vol above what the clearinghouse takes.
-    let short: String = (1..=20)
-        .map(|d| format!("2020-01-{d:02},{}\n", 100 + d))
-        .collect();
+    let short: String = (1..=20).map(|d| format!("{},{}\n", date(d), 100 + d)).collect();
     let err = forecast(
         &History::parse(&format!("date,X\n{short}")).unwrap(),
         Options::default(),
@@ -362,7 +520,7 @@ fn bad_histories_and_options_are_refused_with_their_reason() {
         err.contains("X: 19 returns: a GARCH fit needs at least 30"),
         "{err}"
     );
-    let flat: String = (0..40).map(|d| format!("day{d:03},100\n")).collect();
+    let flat: String = (0..40).map(|d| format!("{},100\n", date(d))).collect();
     let err = forecast(
         &History::parse(&format!("date,X\n{flat}")).unwrap(),
         Options::default(),
@@ -370,7 +528,7 @@ fn bad_histories_and_options_are_refused_with_their_reason() {
     .unwrap_err();
     assert!(err.contains("X: the returns have no variance"), "{err}");
     let wild: String = (0..40)
-        .map(|d| format!("day{d:03},{}\n", if d % 2 == 0 { 100 } else { 1000 }))
+        .map(|d| format!("{},{}\n", date(d), if d % 2 == 0 { 100 } else { 1000 }))
         .collect();
     let err = forecast(
         &History::parse(&format!("date,X\n{wild}")).unwrap(),
