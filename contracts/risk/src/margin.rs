@@ -6,11 +6,13 @@
 //! 2. A single-underlying book's requirement equals its worst scenario loss.
 //! 3. Raising a stress weight never lowers the requirement.
 //! 4. Every rounding goes against the account: losses and requirements up, equity down.
+//! 5. Coverage (model v2): an underlying's loss is at least the exact loss of any move inside
+//!    its scan range in each vol state, not only at the grid points (tests/coverage.rs).
 
 use crate::black76::{check_price, check_vol, greeks_with, price_with, OptionKind};
 use crate::error::{Result, RiskError};
 use crate::fixed::{add, mul_div, sub, usd_of, wdiv, wmul, Rounding, Usd, Wad, WAD};
-use crate::math::{exp, ln, neg, sqrt};
+use crate::math::{exp, ln, neg, norm_pdf, sqrt, INV_SQRT_2PI};
 use crate::params::{
     entry, RiskParams, MAX_GRID_LEVELS, MAX_POSITIONS, MAX_TENOR_MULTIPLIER, MAX_UNDERLYINGS,
 };
@@ -19,6 +21,8 @@ use crate::units::{MAX_EXPIRY_SECONDS, MAX_SIZE, SECONDS_PER_YEAR};
 
 /// Scenarios per underlying: the grid × 3 vol states, plus 2 extreme moves.
 pub const MAX_SCENARIOS: usize = MAX_GRID_LEVELS as usize * 3 + 2;
+/// Intervals between adjacent grid levels per underlying, one per vol state.
+pub const MAX_INTERVALS: usize = (MAX_GRID_LEVELS as usize - 1) * 3;
 /// The vol-shock reference expiry: 30 days, in seconds.
 const TENOR_REFERENCE_SECONDS: i128 = 30 * 86_400;
 
@@ -50,13 +54,16 @@ pub struct Scenario {
 pub struct UnderlyingRisk {
     /// Scan range, a fraction of the price.
     pub scan_range: Wad,
-    /// Worst scenario loss (≥ 0).
+    /// Worst loss (≥ 0) of any move inside the scan range in each vol state (the grid points
+    /// and the bound between them), and of the dampened extremes.
     pub loss: Usd,
+    /// Worst loss at the grid points and the dampened extremes alone (model v1's figure).
+    pub grid_loss: Usd,
     /// Directional part, signed: > 0 loses when the price falls, < 0 when it rises.
     pub directional: Usd,
     /// Non-directional part (loss whichever way the price moves, or from vol alone).
     pub non_directional: Usd,
-    /// The worst scenario.
+    /// The worst scenario (a loss between two grid levels reports their midpoint).
     pub worst: Scenario,
     /// Sum of each position's worst loss alone.
     pub isolated: Usd,
@@ -148,6 +155,10 @@ impl Grid {
 pub struct Workspace {
     grids: [Grid; MAX_UNDERLYINGS],
     pnl: [[Usd; MAX_SCENARIOS]; MAX_UNDERLYINGS],
+    /// Per interval, the sum over positions of each one's worse end loss.
+    ends: [[Usd; MAX_INTERVALS]; MAX_UNDERLYINGS],
+    /// One underlying's options netted by strike and expiry.
+    groups: [Group; MAX_POSITIONS],
 }
 
 impl Workspace {
@@ -156,6 +167,12 @@ impl Workspace {
         Self {
             grids: [Grid::EMPTY; MAX_UNDERLYINGS],
             pnl: [[0; MAX_SCENARIOS]; MAX_UNDERLYINGS],
+            ends: [[0; MAX_INTERVALS]; MAX_UNDERLYINGS],
+            groups: [Group {
+                strike: 0,
+                expiry: 0,
+                net: 0,
+            }; MAX_POSITIONS],
         }
     }
 }
@@ -213,6 +230,14 @@ fn build_grid(u: &Underlying, params: &RiskParams<'_>) -> Result<(Wad, Grid)> {
     Ok((range, grid))
 }
 
+/// Options of one strike and expiry (calls and puts share their gamma), net size in units.
+#[derive(Clone, Copy)]
+struct Group {
+    strike: Wad,
+    expiry: u64,
+    net: Wad,
+}
+
 /// How one position is repriced.
 struct Pricer {
     option: Option<OptionKind>,
@@ -234,19 +259,27 @@ fn option_of(i: &Instrument) -> Option<(OptionKind, Wad, u64)> {
     }
 }
 
-fn pricer(pos: &Position, u: &Underlying, now: u64) -> Result<Pricer> {
-    let f = u.market.price;
-    let Some((kind, strike, expiry)) = option_of(&pos.instrument) else {
-        return Ok(Pricer {
-            option: None,
-            strike: 0,
-            ln_fk: 0,
-            s: [0; 3],
-            mark: f,
-            greeks: (WAD, 0, 0),
-        });
-    };
+/// What pricing an option of `strike` and `expiry` on `u` shares across scenarios.
+struct OptionSetup {
+    ln_fk: Wad,
+    sqrt_t: Wad,
+    /// σ√T per vol state: base, up, down.
+    s: [Wad; 3],
+}
+
+fn option_setup(strike: Wad, expiry: u64, u: &Underlying, now: u64) -> Result<OptionSetup> {
     check_price(strike)?;
+    let (sqrt_t, s) = scenario_vols(expiry, u, now)?;
+    Ok(OptionSetup {
+        ln_fk: ln(wdiv(u.market.price, strike, Rounding::Down)?)?,
+        sqrt_t,
+        s,
+    })
+}
+
+/// √T and σ√T per vol state (base, up, down) of an option on `u` expiring at `expiry`.
+/// Errors: `ExpiryOutOfRange` (beyond five years), arithmetic errors.
+fn scenario_vols(expiry: u64, u: &Underlying, now: u64) -> Result<(Wad, [Wad; 3])> {
     let seconds = expiry.saturating_sub(now);
     if seconds > MAX_EXPIRY_SECONDS {
         return Err(RiskError::ExpiryOutOfRange);
@@ -273,12 +306,29 @@ fn pricer(pos: &Position, u: &Underlying, now: u64) -> Result<Pricer> {
     )?;
     let down_factor = sub(WAD, wmul(u.params.vol_down, tenor, Rounding::Up)?)?.max(WAD / 10);
     let down = wmul(sigma, down_factor, Rounding::Down)?;
-    let ln_fk = ln(wdiv(f, strike, Rounding::Down)?)?;
-    let s = [
-        wmul(sigma, sqrt_t, Rounding::Down)?,
-        wmul(up, sqrt_t, Rounding::Down)?,
-        wmul(down, sqrt_t, Rounding::Down)?,
-    ];
+    Ok((
+        sqrt_t,
+        [
+            wmul(sigma, sqrt_t, Rounding::Down)?,
+            wmul(up, sqrt_t, Rounding::Down)?,
+            wmul(down, sqrt_t, Rounding::Down)?,
+        ],
+    ))
+}
+
+fn pricer(pos: &Position, u: &Underlying, now: u64) -> Result<Pricer> {
+    let f = u.market.price;
+    let Some((kind, strike, expiry)) = option_of(&pos.instrument) else {
+        return Ok(Pricer {
+            option: None,
+            strike: 0,
+            ln_fk: 0,
+            s: [0; 3],
+            mark: f,
+            greeks: (WAD, 0, 0),
+        });
+    };
+    let OptionSetup { ln_fk, sqrt_t, s } = option_setup(strike, expiry, u, now)?;
     // The mark and the greeks share ln(F/K), √T and σ√T with the scenarios.
     let g = greeks_with(kind, f, strike, ln_fk, sqrt_t, s[0])?;
     Ok(Pricer {
@@ -298,15 +348,20 @@ pub fn mark(pos: &Position, u: &Underlying, now: u64) -> Result<Wad> {
     Ok(pricer(pos, u, now)?.mark)
 }
 
+/// Index of a vol state in `Pricer::s` and `OptionSetup::s`.
+fn state_index(v: VolState) -> usize {
+    match v {
+        VolState::Base => 0,
+        VolState::Up => 1,
+        VolState::Down => 2,
+    }
+}
+
 impl Pricer {
     fn value(&self, grid: &Grid, i: usize) -> Result<Wad> {
         let price = at(&grid.prices, i)?;
         let Some(kind) = self.option else { return Ok(price) };
-        let state = match at(&grid.scenarios, i)?.vol {
-            VolState::Base => 0,
-            VolState::Up => 1,
-            VolState::Down => 2,
-        };
+        let state = state_index(at(&grid.scenarios, i)?.vol);
         price_with(
             kind,
             price,
@@ -369,10 +424,20 @@ pub fn margin_in(
         count: n as u8,
         ..MarginReport::default()
     };
-    let Workspace { grids, pnl } = ws;
+    let Workspace {
+        grids,
+        pnl,
+        ends,
+        groups,
+    } = ws;
     for row in pnl.iter_mut() {
         *row = [0; MAX_SCENARIOS];
     }
+    for row in ends.iter_mut() {
+        *row = [0; MAX_INTERVALS];
+    }
+    // Interval j lies between scenario j and scenario j + 3 (the next level, same vol state).
+    let intervals = usize::from(params.grid_levels.saturating_sub(1)).saturating_mul(3);
     let mut gross = [0 as Usd; MAX_UNDERLYINGS];
     let mut upnl: Usd = 0;
     let mut isolated_total: Usd = 0;
@@ -394,14 +459,24 @@ pub fn margin_in(
         }
         let row = at_mut(pnl, k)?;
         let mut worst: Usd = 0;
+        let mut own = [0 as Usd; MAX_SCENARIOS];
         for i in 0..grid.count {
             let mut p = usd_of(pos.size, sub(pr.value(grid, i)?, pr.mark)?, Rounding::Down)?;
             if at(&grid.scenarios, i)?.extreme {
                 p = wmul(p, params.extreme_fraction, Rounding::Down)?;
             }
+            *at_mut(&mut own, i)? = p;
             let cell = at_mut(row, i)?;
             *cell = add(*cell, p)?;
             worst = worst.min(p);
+        }
+        // A position's value is monotone in the price (calls rise, puts fall, the rest is
+        // linear), so between two levels it loses at most what it loses at the worse one.
+        let e = at_mut(ends, k)?;
+        for j in 0..intervals {
+            let worse = neg(at(&own, j)?)?.max(neg(at(&own, add(j as i128, 3)? as usize)?)?);
+            let cell = at_mut(e, j)?;
+            *cell = add(*cell, worse)?;
         }
         let r = at_mut(&mut report.underlyings, k)?;
         r.isolated = add(r.isolated, neg(worst)?)?;
@@ -441,6 +516,43 @@ pub fn margin_in(
                 worst = s;
             }
         }
+        let grid_loss = worst_loss;
+        // Between grid levels (model v2): each interval whose bound could raise its side's worst
+        // loss is bounded by the smaller of the sum of end losses and the curvature bound.
+        let e = at(ends, k)?;
+        let mut mask: u32 = 0;
+        for j in 0..intervals {
+            let upper = at(&grid.scenarios, add(j as i128, 3)? as usize)?.price_move;
+            if at(&e, j)? > (if upper <= 0 { down } else { up }) {
+                mask |= 1u32.checked_shl(j as u32).ok_or(RiskError::Overflow)?;
+            }
+        }
+        if mask != 0 {
+            let (terms, unbounded) = curvature_terms(account, k, u, grid, intervals, mask, groups)?;
+            for j in 0..intervals {
+                let bit = 1u32.checked_shl(j as u32).ok_or(RiskError::Overflow)?;
+                if mask & bit == 0 {
+                    continue;
+                }
+                let b = add(j as i128, 3)? as usize;
+                let mut bound = at(&e, j)?;
+                if unbounded & bit == 0 {
+                    let chord = neg(at(row, j)?)?.max(neg(at(row, b)?)?);
+                    bound = bound.min(add(chord, at(&terms, j)?.max(0))?);
+                }
+                let (lower, upper) = (at(&grid.scenarios, j)?, at(&grid.scenarios, b)?);
+                let side = if upper.price_move <= 0 { &mut down } else { &mut up };
+                *side = (*side).max(bound);
+                if bound > worst_loss {
+                    worst_loss = bound;
+                    worst = Scenario {
+                        price_move: add(lower.price_move, upper.price_move)? / 2,
+                        vol: lower.vol,
+                        extreme: false,
+                    };
+                }
+            }
+        }
         let nd = down.min(up).max(zero);
         let dir = sub(down.max(up), nd)?.max(0);
         let signed = if down >= up { dir } else { neg(dir)? };
@@ -449,6 +561,7 @@ pub fn margin_in(
         loss_sum = add(loss_sum, worst_loss)?;
         let r = at_mut(&mut report.underlyings, k)?;
         r.loss = worst_loss;
+        r.grid_loss = grid_loss;
         r.directional = signed;
         r.non_directional = nd;
         r.worst = worst;
@@ -501,6 +614,116 @@ pub fn margin_in(
         wdiv(report.maintenance, report.equity, Rounding::Up)?
     };
     Ok(report)
+}
+
+/// The curvature term of each interval in `mask` of underlying `k`: an upper bound on
+/// `(h²/8)·PnL''` over the interval (h its width in USD), so that the loss anywhere inside is at
+/// most the worse end's book loss plus the term. `PnL'' = Σ size·Γ` and `Γ(x) = φ(d1)/(x·s)`
+/// with d1 increasing in x; calls and puts of one strike and expiry share Γ, so options are
+/// netted by (strike, expiry) first. A group long on net counts at `sup φ / (lo·s)` (φ(0) if
+/// the interval's d1 range spans zero, else φ at the end nearer zero), a group short at
+/// `inf φ / (hi·s)` (the end farther from zero; an expired one at zero: its kink is concave),
+/// φ once per group, grid point and vol state. An interval where a group long on net has
+/// expired (s = 0) or whose term overflows is returned in the second value: unbounded by
+/// curvature, it keeps the sum of end losses.
+fn curvature_terms(
+    account: &Account<'_>,
+    k: usize,
+    u: &Underlying,
+    grid: &Grid,
+    intervals: usize,
+    mask: u32,
+    groups: &mut [Group; MAX_POSITIONS],
+) -> Result<([Usd; MAX_INTERVALS], u32)> {
+    let mut count = 0usize;
+    for pos in account.positions {
+        if usize::from(pos.underlying) != k {
+            continue;
+        }
+        let Some((_, strike, expiry)) = option_of(&pos.instrument) else {
+            continue;
+        };
+        let known = groups.get(..count).ok_or(RiskError::TooManyPositions)?;
+        match known
+            .iter()
+            .position(|g| g.strike == strike && g.expiry == expiry)
+        {
+            Some(i) => {
+                let g = at_mut(groups, i)?;
+                g.net = add(g.net, pos.size)?;
+            }
+            None => {
+                *at_mut(groups, count)? = Group {
+                    strike,
+                    expiry,
+                    net: pos.size,
+                };
+                count = add(count as i128, 1)? as usize;
+            }
+        }
+    }
+    let groups = groups.get(..count).ok_or(RiskError::TooManyPositions)?;
+    let bits = |set: u32| (0..intervals).filter(move |j| set >> j & 1 == 1);
+    let mut terms = [0 as Usd; MAX_INTERVALS];
+    let mut unbounded: u32 = 0;
+    for g in groups.iter().filter(|g| g.net != 0) {
+        let setup = option_setup(g.strike, g.expiry, u, account.now)?;
+        // (d1, φ(d1)) at grid point i in its vol state, once computed.
+        let mut points: [Option<(Wad, Wad)>; MAX_GRID_LEVELS as usize * 3] =
+            [None; MAX_GRID_LEVELS as usize * 3];
+        let mut point = |i: usize, s: Wad| -> Result<(Wad, Wad)> {
+            if let Some(v) = at(&points, i)? {
+                return Ok(v);
+            }
+            let ln_xk = add(setup.ln_fk, at(&grid.ln_moves, i)?)?;
+            let d1 = add(wdiv(ln_xk, s, Rounding::Down)?, s / 2)?;
+            let v = (d1, norm_pdf(d1)?);
+            *at_mut(&mut points, i)? = Some(v);
+            Ok(v)
+        };
+        for j in bits(mask & !unbounded) {
+            let b = add(j as i128, 3)? as usize;
+            let s = at(&setup.s, state_index(at(&grid.scenarios, j)?.vol))?;
+            if s <= 0 {
+                if g.net > 0 {
+                    unbounded |= 1 << j;
+                }
+                continue;
+            }
+            let ((d_lo, p_lo), (d_hi, p_hi)) = (point(j, s)?, point(b, s)?);
+            let (lo, hi) = (at(&grid.prices, j)?, at(&grid.prices, b)?);
+            let long = g.net > 0;
+            let (pdf, x) = if !long {
+                (p_lo.min(p_hi), hi)
+            } else if d_lo <= 0 && d_hi >= 0 {
+                (INV_SQRT_2PI, lo)
+            } else {
+                (p_lo.max(p_hi), lo)
+            };
+            let term = gamma_term(sub(hi, lo)?, x, pdf, s, long).and_then(|t| usd_of(g.net, t, Rounding::Up));
+            match term {
+                Ok(t) => *at_mut(&mut terms, j)? = add(at(&terms, j)?, t)?,
+                Err(_) => unbounded |= 1 << j,
+            }
+        }
+    }
+    Ok((terms, unbounded))
+}
+
+/// `(h²/8)·φ/(x·s)` per unit (USD, Wad), widened by 1e-12 of itself and one unit against the
+/// error of φ (up if `up`, else down and at least zero). Errors: `Overflow`, `DivisionByZero`.
+fn gamma_term(h: Wad, x: Wad, pdf: Wad, s: Wad, up: bool) -> Result<Wad> {
+    let v = wmul(
+        mul_div(h, h, x, Rounding::Down)?,
+        wdiv(pdf, s, Rounding::Down)?,
+        Rounding::Down,
+    )? / 8;
+    let margin = add(v / 1_000_000_000_000, 1)?;
+    if up {
+        add(v, margin)
+    } else {
+        Ok(sub(v, margin)?.max(0))
+    }
 }
 
 /// `sqrt(Σ_k Σ_l ρ_kl·D_k·D_l)` rounded up, computed as `M·sqrt(Σ ρ d d)` with `d = D/M`,

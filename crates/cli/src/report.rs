@@ -40,6 +40,7 @@ pub fn json(f: &Fixture, inputs: &Inputs, r: &MarginReport, l: &Liquidation) -> 
                 "symbol": s,
                 "scan_range": wad(u.scan_range),
                 "loss": usd(u.loss),
+                "grid_loss": usd(u.grid_loss),
                 "directional": usd(u.directional),
                 "non_directional": usd(u.non_directional),
                 "isolated": usd(u.isolated),

@@ -58,18 +58,23 @@ fn ewma_and_rolling_match_hand_computation() {
     assert!((annualised(1e-4) - (0.0365f64).sqrt()).abs() < 1e-15);
 }
 
+/// `n` returns of the GARCH process `g` from seed `seed`, started at its long-run variance.
+fn simulate(g: &Garch, n: usize, seed: u64) -> Vec<f64> {
+    let mut normal = Normal(seed);
+    let mut v = g.long_run_variance();
+    (0..n)
+        .map(|_| {
+            let r = v.sqrt() * normal.next();
+            v = g.omega + g.alpha * r * r + g.beta * v;
+            r
+        })
+        .collect()
+}
+
 #[test]
 fn garch_fit_recovers_a_simulated_process() {
     let truth = Garch::with_long_run(0.10, 0.85, 0.04f64.powi(2)).unwrap();
-    let mut normal = Normal(7);
-    let mut v = truth.long_run_variance();
-    let returns: Vec<f64> = (0..6000)
-        .map(|_| {
-            let r = v.sqrt() * normal.next();
-            v = truth.omega + truth.alpha * r * r + truth.beta * v;
-            r
-        })
-        .collect();
+    let returns = simulate(&truth, 6000, 7);
     let fit = Garch::fit(&returns).unwrap();
     println!("fitted {fit:?} against {truth:?}");
     assert!((fit.alpha - truth.alpha).abs() < 0.03, "alpha {}", fit.alpha);
@@ -98,15 +103,7 @@ fn garch_fit_recovers_a_simulated_process() {
 #[test]
 fn garch_fit_follows_a_persistent_ridge() {
     let truth = Garch::with_long_run(0.10, 0.899, 0.03f64.powi(2)).unwrap();
-    let mut normal = Normal(11);
-    let mut v = truth.long_run_variance();
-    let returns: Vec<f64> = (0..2000)
-        .map(|_| {
-            let r = v.sqrt() * normal.next();
-            v = truth.omega + truth.alpha * r * r + truth.beta * v;
-            r
-        })
-        .collect();
+    let returns = simulate(&truth, 2000, 11);
     let fit = Garch::fit(&returns).unwrap();
     let ll = fit.log_likelihood(&returns);
     for step in [0.01, 0.001] {
@@ -383,7 +380,10 @@ fn the_update_for_the_shipped_history_is_what_the_clearinghouse_accepts() {
         (pct(f.underlyings[1].ewma), pct(f.underlyings[1].garch_vol)),
         (128.87, 126.69)
     );
-    assert_eq!((f.correlation_upper[0] + 50_000_000_000_000) / 100_000_000_000_000, 9667);
+    assert_eq!(
+        (f.correlation_upper[0] + 50_000_000_000_000) / 100_000_000_000_000,
+        9667
+    );
     let json: serde_json::Value =
         serde_json::from_str(&pm_cli::forecast_command(&path, Options::default(), true).unwrap()).unwrap();
     assert_eq!(json["underlyings"][1]["name"], "ETH");
@@ -470,40 +470,18 @@ fn bad_histories_and_options_are_refused_with_their_reason() {
         assert!(err.contains(want), "{text:?}: {err}");
     }
     let (_, h) = shipped();
+    let with = |set: fn(&mut Options)| {
+        let mut o = Options::default();
+        set(&mut o);
+        o
+    };
     for (options, want) in [
+        (with(|o| o.lambda = 1.0), "lambda 1 is not in (0, 1)"),
+        (with(|o| o.lambda = 0.0), "lambda 0 is not in (0, 1)"),
+        (with(|o| o.window = 0), "at least one day"),
+        (with(|o| o.horizon = 0), "at least one day"),
         (
-            Options {
-                lambda: 1.0,
-                ..Options::default()
-            },
-            "lambda 1 is not in (0, 1)",
-        ),
-        (
-            Options {
-                lambda: 0.0,
-                ..Options::default()
-            },
-            "lambda 0 is not in (0, 1)",
-        ),
-        (
-            Options {
-                window: 0,
-                ..Options::default()
-            },
-            "at least one day",
-        ),
-        (
-            Options {
-                horizon: 0,
-                ..Options::default()
-            },
-            "at least one day",
-        ),
-        (
-            Options {
-                horizon: 3_651,
-                ..Options::default()
-            },
+            with(|o| o.horizon = 3_651),
             "a horizon of 3651 days: at most 3650",
         ),
     ] {
