@@ -23,6 +23,8 @@ use crate::units::{MAX_EXPIRY_SECONDS, MAX_SIZE, SECONDS_PER_YEAR};
 pub const MAX_SCENARIOS: usize = MAX_GRID_LEVELS as usize * 3 + 2;
 /// Intervals between adjacent grid levels per underlying, one per vol state.
 pub const MAX_INTERVALS: usize = (MAX_GRID_LEVELS as usize - 1) * 3;
+// The intervals of an underlying are the bits of a `u32` mask.
+const _: () = assert!(MAX_INTERVALS <= 32);
 /// The vol-shock reference expiry: 30 days, in seconds.
 const TENOR_REFERENCE_SECONDS: i128 = 30 * 86_400;
 
@@ -150,7 +152,7 @@ impl Grid {
 }
 
 /// Scratch memory of a margin computation: the scenario grids and the per-scenario PnL of every
-/// underlying, about 45 KB. [`margin_in`] takes it from the caller so that a Stylus program can
+/// underlying, about 65 KB. [`margin_in`] takes it from the caller so that a Stylus program can
 /// keep it on the heap (its stack is one 32 KB page); [`margin`] keeps it on the stack.
 pub struct Workspace {
     grids: [Grid; MAX_UNDERLYINGS],
@@ -538,7 +540,9 @@ pub fn margin_in(
                 let mut bound = at(&e, j)?;
                 if unbounded & bit == 0 {
                     let chord = neg(at(row, j)?)?.max(neg(at(row, b)?)?);
-                    bound = bound.min(add(chord, at(&terms, j)?.max(0))?);
+                    if let Ok(c) = add(chord, at(&terms, j)?.max(0)) {
+                        bound = bound.min(c);
+                    }
                 }
                 let (lower, upper) = (at(&grid.scenarios, j)?, at(&grid.scenarios, b)?);
                 let side = if upper.price_move <= 0 { &mut down } else { &mut up };
@@ -622,10 +626,11 @@ pub fn margin_in(
 /// with d1 increasing in x; calls and puts of one strike and expiry share Γ, so options are
 /// netted by (strike, expiry) first. A group long on net counts at `sup φ / (lo·s)` (φ(0) if
 /// the interval's d1 range spans zero, else φ at the end nearer zero), a group short at
-/// `inf φ / (hi·s)` (the end farther from zero; an expired one at zero: its kink is concave),
-/// φ once per group, grid point and vol state. An interval where a group long on net has
-/// expired (s = 0) or whose term overflows is returned in the second value: unbounded by
-/// curvature, it keeps the sum of end losses.
+/// `inf φ / (hi·s)` (the end farther from zero), φ once per group, grid point and vol state.
+/// Expired options (s = 0) are netted by strike alone; a group long on net adds its kink's
+/// lift `net·(K − lo)·(hi − K)/h` where K lies inside, a short one nothing (a concave kink). An
+/// interval whose term overflows is returned in the second value: unbounded by curvature, it
+/// keeps the sum of end losses.
 fn curvature_terms(
     account: &Account<'_>,
     k: usize,
@@ -643,6 +648,8 @@ fn curvature_terms(
         let Some((_, strike, expiry)) = option_of(&pos.instrument) else {
             continue;
         };
+        // Expired options of one strike pay the same whatever their expiry: one group (expiry 0).
+        let expiry = if expiry <= account.now { 0 } else { expiry };
         let known = groups.get(..count).ok_or(RiskError::TooManyPositions)?;
         match known
             .iter()
@@ -684,25 +691,30 @@ fn curvature_terms(
         for j in bits(mask & !unbounded) {
             let b = add(j as i128, 3)? as usize;
             let s = at(&setup.s, state_index(at(&grid.scenarios, j)?.vol))?;
-            if s <= 0 {
-                if g.net > 0 {
-                    unbounded |= 1 << j;
-                }
-                continue;
-            }
-            let ((d_lo, p_lo), (d_hi, p_hi)) = (point(j, s)?, point(b, s)?);
             let (lo, hi) = (at(&grid.prices, j)?, at(&grid.prices, b)?);
             let long = g.net > 0;
-            let (pdf, x) = if !long {
-                (p_lo.min(p_hi), hi)
-            } else if d_lo <= 0 && d_hi >= 0 {
-                (INV_SQRT_2PI, lo)
+            let term = if s <= 0 {
+                // Expired: the payoff's kink at K lifts a long group's loss above the chord by
+                // at most net·(K − lo)·(hi − K)/h; a short group's kink only lowers it.
+                if long && lo < g.strike && g.strike < hi {
+                    mul_div(sub(g.strike, lo)?, sub(hi, g.strike)?, sub(hi, lo)?, Rounding::Up)
+                        .and_then(|t| usd_of(g.net, t, Rounding::Up))
+                } else {
+                    Ok(0)
+                }
             } else {
-                (p_lo.max(p_hi), lo)
+                let ((d_lo, p_lo), (d_hi, p_hi)) = (point(j, s)?, point(b, s)?);
+                let (pdf, x) = if !long {
+                    (p_lo.min(p_hi), hi)
+                } else if d_lo <= 0 && d_hi >= 0 {
+                    (INV_SQRT_2PI, lo)
+                } else {
+                    (p_lo.max(p_hi), lo)
+                };
+                gamma_term(sub(hi, lo)?, x, pdf, s, long).and_then(|t| usd_of(g.net, t, Rounding::Up))
             };
-            let term = gamma_term(sub(hi, lo)?, x, pdf, s, long).and_then(|t| usd_of(g.net, t, Rounding::Up));
-            match term {
-                Ok(t) => *at_mut(&mut terms, j)? = add(at(&terms, j)?, t)?,
+            match term.and_then(|t| add(at(&terms, j)?, t)) {
+                Ok(sum) => *at_mut(&mut terms, j)? = sum,
                 Err(_) => unbounded |= 1 << j,
             }
         }
@@ -710,20 +722,19 @@ fn curvature_terms(
     Ok((terms, unbounded))
 }
 
-/// `(h²/8)·φ/(x·s)` per unit (USD, Wad), widened by 1e-12 of itself and one unit against the
-/// error of φ (up if `up`, else down and at least zero). Errors: `Overflow`, `DivisionByZero`.
+/// `(h²/8)·φ/(x·s)` per unit (USD, Wad): with `up`, φ widened by 1e-12 of itself and four
+/// units (its error is within 1e-15 of itself and 2e-18) and every step rounded up; else
+/// narrowed and rounded down, at least zero. Errors: `Overflow`, `DivisionByZero`.
 fn gamma_term(h: Wad, x: Wad, pdf: Wad, s: Wad, up: bool) -> Result<Wad> {
-    let v = wmul(
-        mul_div(h, h, x, Rounding::Down)?,
-        wdiv(pdf, s, Rounding::Down)?,
-        Rounding::Down,
-    )? / 8;
-    let margin = add(v / 1_000_000_000_000, 1)?;
-    if up {
-        add(v, margin)
+    let r = if up { Rounding::Up } else { Rounding::Down };
+    let widen = add(pdf / 1_000_000_000_000, 4)?;
+    let pdf = if up {
+        add(pdf, widen)?
     } else {
-        Ok(sub(v, margin)?.max(0))
-    }
+        sub(pdf, widen)?.max(0)
+    };
+    let v = wmul(mul_div(h, h, x, r)?, wdiv(pdf, s, r)?, r)?;
+    Ok(if up { add(v, 7)? / 8 } else { v / 8 })
 }
 
 /// `sqrt(Σ_k Σ_l ρ_kl·D_k·D_l)` rounded up, computed as `M·sqrt(Σ ρ d d)` with `d = D/M`,

@@ -1,14 +1,16 @@
 //! Coverage (model v2): for any single-underlying book, the underlying's loss (and so its
 //! requirement and IM) is at least the exact loss of ANY price move inside the scan range, in
 //! each vol state, not only at the grid points. Checked against a dense 64-bit float Black-76
-//! revaluation (1,201 moves per vol state) on random books of near-the-money butterflies,
-//! condors, ratio spreads, straddles and hedged singles, at expiries from one hour to five
-//! years, prices from 100 to 100,000 USD and vols from 20% to 150%. The tolerance is the
-//! integer Black-76 bound (1e-13·(F + K) per unit, README) with room: 1e-11·(F + K) per unit
-//! and a thousandth of a dollar.
+//! revaluation (1,201 evenly spaced moves and every strike inside the range, per vol state) on
+//! random books of near-the-money butterflies, condors, ratio spreads, straddles, synthetic
+//! futures against futures and spot, and calls hedged by perps, at expiries from one hour to
+//! five years (and some already expired), prices from 1 to 100,000 USD, sizes from 0.1 to
+//! 1,000 units, vols from 20% to 150%, grids of 7, 9 and 11 levels. The tolerance is the integer
+//! Black-76 bound (1e-13·(F + K) per unit, README) with room: 1e-11·(F + K) per unit and a
+//! thousandth of a dollar.
 //!
 //! The test also counts how often model v1 (the grid points alone, `grid_loss`) fell short of
-//! the dense loss and by how much, the gap this model closes.
+//! the dense loss, the gap this model closes.
 #![allow(clippy::arithmetic_side_effects)]
 
 use pm_risk::fixed::{Wad, WAD};
@@ -63,10 +65,22 @@ fn scenario_s(p: &UnderlyingParams, vol: f64, seconds: u64) -> [f64; 3] {
 /// The exact (float) worst loss of the book over moves in [−r, r], each vol state.
 fn dense_worst_loss(u: &Underlying, ps: &[Position], r: f64) -> f64 {
     let fwd = f(u.market.price);
+    // Evenly spaced moves, and every strike inside the range (where a short-dated book's
+    // loss peaks).
+    let mut moves: Vec<f64> = (0..=DENSE)
+        .map(|i| -r + 2.0 * r * i as f64 / DENSE as f64)
+        .collect();
+    for p in ps {
+        if let Instrument::Call { strike, .. } | Instrument::Put { strike, .. } = p.instrument {
+            let x = f(strike) / fwd - 1.0;
+            if x.abs() <= r {
+                moves.push(x);
+            }
+        }
+    }
     let mut worst: f64 = 0.0;
     for state in 0..3 {
-        for i in 0..=DENSE {
-            let x = -r + 2.0 * r * i as f64 / DENSE as f64;
+        for &x in &moves {
             let moved = fwd * (1.0 + x);
             let pnl: f64 = ps
                 .iter()
@@ -79,7 +93,7 @@ fn dense_worst_loss(u: &Underlying, ps: &[Position], r: f64) -> f64 {
                             let mark = black76(call, fwd, f(strike), s[0]);
                             size * (black76(call, moved, f(strike), s[state]) - mark)
                         }
-                        _ => size * (moved - fwd),
+                        _ => size * (moved - fwd), // perps, futures and spot: linear
                     }
                 })
                 .sum();
@@ -87,6 +101,15 @@ fn dense_worst_loss(u: &Underlying, ps: &[Position], r: f64) -> f64 {
         }
     }
     worst
+}
+
+fn linear(instrument: Instrument, size: f64) -> Position {
+    Position {
+        underlying: 0,
+        instrument,
+        size: (size * 1e18) as Wad,
+        entry: 0,
+    }
 }
 
 fn option(call: bool, strike: f64, expiry: u64, size: f64) -> Position {
@@ -105,7 +128,8 @@ fn option(call: bool, strike: f64, expiry: u64, size: f64) -> Position {
 
 /// One structure of options on one expiry.
 struct Shape {
-    /// 0 butterfly, 1 condor, 2 and 3 ratio spreads, 4 straddle, 5 a call hedged by a perp.
+    /// 0 butterfly, 1 condor, 2 and 3 ratio spreads, 4 straddle, 5 a synthetic future hedged
+    /// by a future and spot, 6 a call hedged by a perp.
     kind: u8,
     /// Centre strike, as a fraction of the scan range away from the price.
     centre: f64,
@@ -153,8 +177,20 @@ fn structure(fwd: f64, range: f64, shape: Shape) -> Vec<Position> {
             option(false, k, expiry, q),
             option(false, k - w, expiry, -2.0 * q),
         ],
-        // Straddle, and a single call hedged by a perp.
+        // Straddle; a call and a put of one strike on opposite sides (a synthetic future)
+        // against a dated future and spot.
         4 => vec![option(true, k, expiry, q), option(false, k, expiry, q)],
+        5 => vec![
+            option(true, k, expiry, q),
+            option(false, k, expiry, -q),
+            linear(
+                Instrument::Future {
+                    expiry: NOW + 7 * 86_400,
+                },
+                -0.5 * q,
+            ),
+            linear(Instrument::Spot, -0.5 * q),
+        ],
         _ => vec![
             option(true, k, expiry, q),
             Position {
@@ -167,20 +203,20 @@ fn structure(fwd: f64, range: f64, shape: Shape) -> Vec<Position> {
     }
 }
 
-fn book() -> impl Strategy<Value = (Underlying, Vec<Position>)> {
+fn book() -> impl Strategy<Value = (Underlying, Vec<Position>, u8)> {
     let structures = prop::collection::vec(
         (
-            0u8..6,
+            0u8..7,
             -1.2f64..1.2,
             0.002f64..0.06,
             prop::bool::ANY,
-            0.1f64..10.0,
-            0.0f64..1.0,
+            -1.0f64..3.0,
+            -0.1f64..1.0,
         ),
         1..=3,
     );
-    (2.0f64..5.0, 20u32..=150, structures).prop_map(|(log_price, vol_pct, ss)| {
-        let fwd = 10f64.powf(log_price).round();
+    (0.0f64..5.0, 20u32..=150, 0u8..3, structures).prop_map(|(log_price, vol_pct, grid, ss)| {
+        let fwd = (10f64.powf(log_price) * 100.0).round() / 100.0;
         let u = Underlying {
             market: Market {
                 price: (fwd * 1e18) as Wad,
@@ -192,9 +228,14 @@ fn book() -> impl Strategy<Value = (Underlying, Vec<Position>)> {
         // The scan range as the model sets it: max(8%, 3·σ·√(1/365)).
         let range = (3.0 * f64::from(vol_pct) / 100.0 / 365f64.sqrt()).max(0.08);
         let mut ps = Vec::new();
-        for (kind, centre, width, long, size, when) in ss {
-            // One hour to five years, log-uniform.
-            let seconds = (3_600.0 * (5.0 * SECONDS_PER_YEAR as f64 / 3_600.0).powf(when)) as u64;
+        for (kind, centre, width, long, log_size, when) in ss {
+            // One hour to five years, log-uniform; one in eleven already expired.
+            let seconds = if when < 0.0 {
+                0
+            } else {
+                (3_600.0 * (5.0 * SECONDS_PER_YEAR as f64 / 3_600.0).powf(when)) as u64
+            };
+            let size = 10f64.powf(log_size);
             let size = if long { size } else { -size };
             ps.extend(structure(
                 fwd,
@@ -208,18 +249,22 @@ fn book() -> impl Strategy<Value = (Underlying, Vec<Position>)> {
                 },
             ));
         }
-        (u, ps)
+        (u, ps, 7 + 2 * grid)
     })
 }
 
-/// The margin report of a book on one underlying, default parameters.
-fn single(u: &Underlying, ps: &[Position]) -> MarginReport {
+/// The margin report of a book on one underlying, default parameters but `levels` grid levels.
+fn single(u: &Underlying, ps: &[Position], levels: u8) -> MarginReport {
     let account = Account {
         collateral: 0,
         positions: ps,
         now: NOW,
     };
-    margin(&account, &[*u], &defaults::risk(&[WAD])).unwrap()
+    let params = RiskParams {
+        grid_levels: levels,
+        ..defaults::risk(&[WAD])
+    };
+    margin(&account, &[*u], &params).unwrap()
 }
 
 #[derive(Default)]
@@ -243,8 +288,8 @@ fn the_loss_covers_every_move_inside_the_scan_range() {
     };
     let tally = RefCell::new(Tally::default());
     TestRunner::new(config)
-        .run(&book(), |(u, ps)| {
-            let report = single(&u, &ps);
+        .run(&book(), |(u, ps, levels)| {
+            let report = single(&u, &ps, levels);
             let risk = report.underlyings[0];
             let exact = dense_worst_loss(&u, &ps, f(risk.scan_range));
             let fwd = f(u.market.price);
@@ -285,7 +330,7 @@ fn the_loss_covers_every_move_inside_the_scan_range() {
     let median = t.v2_over.get(t.v2_over.len() / 2).copied().unwrap_or(1.0);
     let p90 = t.v2_over.get(t.v2_over.len() * 9 / 10).copied().unwrap_or(1.0);
     println!(
-        "coverage: {} cases, each {} moves × 3 vol states; v1 (grid points) fell short in {} \
+        "coverage: {} cases, each {} moves and every strike × 3 vol states; v1 (grid points) fell short in {} \
          (in {} below a tenth of the exact loss); v2 covered all, at a median {:.3}× and a 90th \
          percentile {:.3}× the exact worst loss",
         t.cases,
@@ -322,7 +367,7 @@ fn a_one_day_short_butterfly_between_grid_points_is_covered() {
         },
         params: defaults::BTC,
     };
-    let report = single(&u, &ps);
+    let report = single(&u, &ps, 7);
     let risk = report.underlyings[0];
     let exact = dense_worst_loss(&u, &ps, f(risk.scan_range));
     let (v1, v2) = (risk.grid_loss as f64 / 1e6, risk.loss as f64 / 1e6);
