@@ -234,13 +234,13 @@ pub mod defaults {
         ..BTC
     };
 
-    /// Account-wide defaults: 7 levels, extremes at 3× counted at 30%, both stress weights 0.5,
+    /// Account-wide defaults: 7 levels, extremes at 5× counted at 20%, both stress weights 0.5,
     /// hedges' correlations halved when broken, MM = 1.0 × requirement, IM = 1.25 × MM.
     pub const fn risk(correlation: &[Wad]) -> RiskParams<'_> {
         RiskParams {
             grid_levels: 7,
-            extreme_multiple: 3 * WAD,
-            extreme_fraction: pct(30),
+            extreme_multiple: 5 * WAD,
+            extreme_fraction: pct(20),
             max_down_move: pct(75),
             correlation,
             w_up: WAD / 2,

@@ -375,3 +375,40 @@ fn a_one_day_short_butterfly_between_grid_points_is_covered() {
     assert!(v1 * 3.0 < exact, "v1 {v1} already covered {exact}");
     assert!(v2 >= exact && v2 < 5.0 * exact, "v2 {v2} against {exact}");
 }
+
+/// Tail moves (model v2): extremes at 5× the scan range counted at 20%. A short BTC put 30% out
+/// of the money with a day left pays for a share of a 2020-03-12 (−37.2%), where v1's extremes
+/// (3× at 30%, −26%) never reached its strike; and since 5 × 20% = 1, a perp's loss at an
+/// extreme is its loss at the range's edge, so the tail never raises a linear book's margin.
+#[test]
+fn the_tail_reaches_far_out_of_the_money_shorts_and_spares_linear_books() {
+    let fwd = 65_000.0;
+    let u = Underlying {
+        market: Market {
+            price: 65_000 * WAD,
+            vol: 55 * WAD / 100,
+            oracle_addon: 0,
+        },
+        params: defaults::BTC,
+    };
+    let put = [option(false, fwd * 0.7, NOW + 86_400, -1.0)];
+    let crash_loss = fwd * 0.7 - fwd * (1.0 - 0.372);
+    let report = single(&u, &put, 7);
+    let im = report.initial as f64 / 1e6;
+    println!("short put 30% OTM, 1 day: IM {im:.2} USD, its loss on 2020-03-12 {crash_loss:.2}");
+    assert!(
+        im > 0.4 * crash_loss && im < crash_loss,
+        "IM {im} against {crash_loss}"
+    );
+    assert!(report.underlyings[0].worst.extreme);
+
+    let perp = [linear(Instrument::Perp, -2.0)];
+    let risk = single(&u, &perp, 7).underlyings[0];
+    let edge = 2.0 * fwd * f(risk.scan_range);
+    assert!(!risk.worst.extreme, "{:?}", risk.worst);
+    assert!(
+        (risk.loss as f64 / 1e6 - edge).abs() < 1e-3,
+        "{} against {edge}",
+        risk.loss
+    );
+}
