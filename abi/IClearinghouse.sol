@@ -28,7 +28,7 @@ interface IClearinghouse {
     /// The risk admin listed an underlying or changed its feed or parameters.
     event UnderlyingSet(uint256 indexed index, address indexed feed, uint32 heartbeat, uint32 volMaxAge);
     /// The risk admin set the account-wide risk parameters and the correlation matrix.
-    event RiskParamsSet(uint8 gridLevels, int128[8] scalars, int128[] correlations);
+    event RiskParamsSet(uint8 gridLevels, int128[9] scalars, int128[] correlations);
     /// The volatility oracle posted an implied volatility (18 decimals).
     event VolatilityPosted(uint256 indexed underlying, int128 vol);
     /// A market changed an account's position at `price` per unit (USD, 18 decimals).
@@ -237,21 +237,22 @@ interface IClearinghouse {
 
     /// @notice Lists underlying `index` (the next free index) or changes a listed one: a Chainlink USD
     ///      `feed` with its `heartbeat` and the longest age `volMaxAge` of a posted vol (seconds, 1 to
-    ///      7 days), the oracle add-on fraction and the eight `pm_risk::UnderlyingParams` in wire
+    ///      7 days), the oracle add-on fraction and the nine `pm_risk::UnderlyingParams` in wire
     ///      order (scan floor, vol multiple, horizon, vol up, vol down, tenor exponent, liquidity,
-    ///      concentration rate), all with 18 decimals. The feed must answer a usable price now and
+    ///      concentration rate, short-option minimum), all with 18 decimals. The feed must answer a usable price now and
     ///      the risk program must accept the parameters.
     /// @dev Errors: `NotRiskAdmin`, `UnknownUnderlying`, `TooManyUnderlyings`, `InvalidHeartbeat`,
     ///      `NotAContract`, `OracleCallFailed`, the feed's price errors, `InvalidRiskParameters`.
-    function setUnderlying(uint8 index, address feed, uint32 heartbeat, uint32 volMaxAge, int128 oracleAddon, int128[8] calldata params) external;
+    function setUnderlying(uint8 index, address feed, uint32 heartbeat, uint32 volMaxAge, int128 oracleAddon, int128[9] calldata params) external;
 
-    /// @notice Sets the grid levels, the eight account-wide scalars in wire order (extreme multiple,
-    ///      extreme fraction, max down move, w_up, w_down, break factor, mm factor, im ratio) and the
+    /// @notice Sets the grid levels, the nine account-wide scalars in wire order (extreme multiple,
+    ///      extreme fraction, max down move, w_up, w_down, break factor, mm factor, im ratio, vol
+    ///      floor) and the
     ///      correlations above the diagonal, row by row, of the listed underlyings (18 decimals); the
     ///      risk program must accept them.
     /// @dev Errors: `NotRiskAdmin`, `LengthMismatch`, `InvalidRiskParameters` (e.g. a matrix that is
     ///      not positive semi-definite: code 15).
-    function setRiskParams(uint8 gridLevels, int128[8] calldata scalars, int128[] memory correlations) external;
+    function setRiskParams(uint8 gridLevels, int128[9] calldata scalars, int128[] memory correlations) external;
 
     /// @notice Sets the liquidation parameters (fractions with 18 decimals): `maxDiscount`, the largest
     ///      discount rate, in (0, 50%] (default 10%); `targetBuffer`, how far above maintenance a

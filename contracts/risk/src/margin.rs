@@ -269,9 +269,9 @@ struct OptionSetup {
     s: [Wad; 3],
 }
 
-fn option_setup(strike: Wad, expiry: u64, u: &Underlying, now: u64) -> Result<OptionSetup> {
+fn option_setup(strike: Wad, expiry: u64, u: &Underlying, now: u64, floor: Wad) -> Result<OptionSetup> {
     check_price(strike)?;
-    let (sqrt_t, s) = scenario_vols(expiry, u, now)?;
+    let (sqrt_t, s) = scenario_vols(expiry, u, now, floor)?;
     Ok(OptionSetup {
         ln_fk: ln(wdiv(u.market.price, strike, Rounding::Down)?)?,
         sqrt_t,
@@ -279,9 +279,10 @@ fn option_setup(strike: Wad, expiry: u64, u: &Underlying, now: u64) -> Result<Op
     })
 }
 
-/// √T and σ√T per vol state (base, up, down) of an option on `u` expiring at `expiry`.
+/// √T and σ√T per vol state (base, up, down) of an option on `u` expiring at `expiry`, the
+/// shocks at least `floor` vol points each way (down to no less than a tenth of the vol).
 /// Errors: `ExpiryOutOfRange` (beyond five years), arithmetic errors.
-fn scenario_vols(expiry: u64, u: &Underlying, now: u64) -> Result<(Wad, [Wad; 3])> {
+fn scenario_vols(expiry: u64, u: &Underlying, now: u64, floor: Wad) -> Result<(Wad, [Wad; 3])> {
     let seconds = expiry.saturating_sub(now);
     if seconds > MAX_EXPIRY_SECONDS {
         return Err(RiskError::ExpiryOutOfRange);
@@ -305,9 +306,12 @@ fn scenario_vols(expiry: u64, u: &Underlying, now: u64) -> Result<(Wad, [Wad; 3]
         sigma,
         add(WAD, wmul(u.params.vol_up, tenor, Rounding::Up)?)?,
         Rounding::Up,
-    )?;
+    )?
+    .max(add(sigma, floor)?);
     let down_factor = sub(WAD, wmul(u.params.vol_down, tenor, Rounding::Up)?)?.max(WAD / 10);
-    let down = wmul(sigma, down_factor, Rounding::Down)?;
+    let down = wmul(sigma, down_factor, Rounding::Down)?
+        .min(sub(sigma, floor)?)
+        .max(wmul(sigma, WAD / 10, Rounding::Down)?);
     Ok((
         sqrt_t,
         [
@@ -318,7 +322,7 @@ fn scenario_vols(expiry: u64, u: &Underlying, now: u64) -> Result<(Wad, [Wad; 3]
     ))
 }
 
-fn pricer(pos: &Position, u: &Underlying, now: u64) -> Result<Pricer> {
+fn pricer(pos: &Position, u: &Underlying, now: u64, floor: Wad) -> Result<Pricer> {
     let f = u.market.price;
     let Some((kind, strike, expiry)) = option_of(&pos.instrument) else {
         return Ok(Pricer {
@@ -330,7 +334,7 @@ fn pricer(pos: &Position, u: &Underlying, now: u64) -> Result<Pricer> {
             greeks: (WAD, 0, 0),
         });
     };
-    let OptionSetup { ln_fk, sqrt_t, s } = option_setup(strike, expiry, u, now)?;
+    let OptionSetup { ln_fk, sqrt_t, s } = option_setup(strike, expiry, u, now, floor)?;
     // The mark and the greeks share ln(F/K), √T and σ√T with the scenarios.
     let g = greeks_with(kind, f, strike, ln_fk, sqrt_t, s[0])?;
     Ok(Pricer {
@@ -347,7 +351,12 @@ fn pricer(pos: &Position, u: &Underlying, now: u64) -> Result<Pricer> {
 /// the price; an option: Black-76 at the posted vol), as the margin report values it.
 /// Errors: those of pricing it in [`margin`].
 pub fn mark(pos: &Position, u: &Underlying, now: u64) -> Result<Wad> {
-    Ok(pricer(pos, u, now)?.mark)
+    Ok(pricer(pos, u, now, 0)?.mark)
+}
+
+/// The short-option minimum of `u` per unit, USD (Wad), rounded up.
+fn som_price(u: &Underlying) -> Result<Wad> {
+    wmul(u.params.short_option_minimum, u.market.price, Rounding::Up)
 }
 
 /// Index of a vol state in `Pricer::s` and `OptionSetup::s`.
@@ -441,6 +450,8 @@ pub fn margin_in(
     // Interval j lies between scenario j and scenario j + 3 (the next level, same vol state).
     let intervals = usize::from(params.grid_levels.saturating_sub(1)).saturating_mul(3);
     let mut gross = [0 as Usd; MAX_UNDERLYINGS];
+    // Units of short options per underlying (before netting).
+    let mut gross_short = [0 as Wad; MAX_UNDERLYINGS];
     let mut upnl: Usd = 0;
     let mut isolated_total: Usd = 0;
 
@@ -454,7 +465,7 @@ pub fn margin_in(
         let k = usize::from(pos.underlying);
         let u = underlyings.get(k).ok_or(RiskError::UnknownUnderlying)?;
         let grid = grids.get(k).ok_or(RiskError::UnknownUnderlying)?;
-        let pr = pricer(pos, u, account.now)?;
+        let pr = pricer(pos, u, account.now, params.vol_floor)?;
         // Unrealised PnL at the mark (spot collateral is valued in `collateral`).
         if pos.instrument != Instrument::Spot {
             upnl = add(upnl, usd_of(pos.size, sub(pr.mark, pos.entry)?, Rounding::Down)?)?;
@@ -480,9 +491,17 @@ pub fn margin_in(
             let cell = at_mut(e, j)?;
             *cell = add(*cell, worse)?;
         }
+        // Alone, a short option pays at least the short-option minimum.
+        let mut alone = neg(worst)?;
+        if pr.option.is_some() && pos.size < 0 {
+            let short = neg(pos.size)?;
+            let cell = at_mut(&mut gross_short, k)?;
+            *cell = add(*cell, short)?;
+            alone = alone.max(usd_of(short, som_price(u)?, Rounding::Up)?);
+        }
         let r = at_mut(&mut report.underlyings, k)?;
-        r.isolated = add(r.isolated, neg(worst)?)?;
-        isolated_total = add(isolated_total, neg(worst)?)?;
+        r.isolated = add(r.isolated, alone)?;
+        isolated_total = add(isolated_total, alone)?;
         let (d, g, v) = pr.greeks;
         r.delta = add(r.delta, wmul(pos.size, d, Rounding::Down)?)?;
         let gamma_f = wmul(g, u.market.price, Rounding::Down)?;
@@ -529,8 +548,12 @@ pub fn margin_in(
                 mask |= 1u32.checked_shl(j as u32).ok_or(RiskError::Overflow)?;
             }
         }
+        let mut grouped = None;
         if mask != 0 {
-            let (terms, unbounded) = curvature_terms(account, k, u, grid, intervals, mask, groups)?;
+            let count = group_options(account, k, groups)?;
+            grouped = Some(count);
+            let options = groups.get(..count).ok_or(RiskError::TooManyPositions)?;
+            let (terms, unbounded) = curvature_terms(account.now, u, grid, params, mask, options)?;
             for j in 0..intervals {
                 let bit = 1u32.checked_shl(j as u32).ok_or(RiskError::Overflow)?;
                 if mask & bit == 0 {
@@ -557,8 +580,28 @@ pub fn margin_in(
                 }
             }
         }
-        let nd = down.min(up).max(zero);
+        // Short-option minimum (model v2), on net short options by strike and expiry; first
+        // bounded by the gross short units, which settles most books without netting.
+        let mut minimum: Usd = 0;
+        let per_unit = som_price(u)?;
+        if per_unit > 0 && usd_of(at(&gross_short, k)?, per_unit, Rounding::Up)? > worst_loss {
+            let count = match grouped {
+                Some(c) => c,
+                None => group_options(account, k, groups)?,
+            };
+            let options = groups.get(..count).ok_or(RiskError::TooManyPositions)?;
+            let net_short = options
+                .iter()
+                .try_fold(0 as Wad, |a, g| add(a, neg(g.net)?.max(0)))?;
+            minimum = usd_of(net_short, per_unit, Rounding::Up)?;
+        }
+        let mut nd = down.min(up).max(zero);
         let dir = sub(down.max(up), nd)?.max(0);
+        // What the minimum adds is lost whichever way the price goes.
+        if minimum > worst_loss {
+            nd = add(nd, sub(minimum, worst_loss)?)?;
+            worst_loss = minimum;
+        }
         let signed = if down >= up { dir } else { neg(dir)? };
         *at_mut(&mut directional, k)? = signed;
         non_directional_sum = add(non_directional_sum, nd)?;
@@ -620,26 +663,11 @@ pub fn margin_in(
     Ok(report)
 }
 
-/// The curvature term of each interval in `mask` of underlying `k`: an upper bound on
-/// `(h²/8)·PnL''` over the interval (h its width in USD), so that the loss anywhere inside is at
-/// most the worse end's book loss plus the term. `PnL'' = Σ size·Γ` and `Γ(x) = φ(d1)/(x·s)`
-/// with d1 increasing in x; calls and puts of one strike and expiry share Γ, so options are
-/// netted by (strike, expiry) first. A group long on net counts at `sup φ / (lo·s)` (φ(0) if
-/// the interval's d1 range spans zero, else φ at the end nearer zero), a group short at
-/// `inf φ / (hi·s)` (the end farther from zero), φ once per group, grid point and vol state.
-/// Expired options (s = 0) are netted by strike alone; a group long on net adds its kink's
-/// lift `net·(K − lo)·(hi − K)/h` where K lies inside, a short one nothing (a concave kink). An
-/// interval whose term overflows is returned in the second value: unbounded by curvature, it
-/// keeps the sum of end losses.
-fn curvature_terms(
-    account: &Account<'_>,
-    k: usize,
-    u: &Underlying,
-    grid: &Grid,
-    intervals: usize,
-    mask: u32,
-    groups: &mut [Group; MAX_POSITIONS],
-) -> Result<([Usd; MAX_INTERVALS], u32)> {
+/// Nets underlying `k`'s options into `groups` by strike and expiry (calls and puts together:
+/// they share Γ, and a long call against a short put of one strike and expiry is a future);
+/// expired options of one strike form one group (expiry 0), whatever their expiry. Returns the
+/// number of groups.
+fn group_options(account: &Account<'_>, k: usize, groups: &mut [Group; MAX_POSITIONS]) -> Result<usize> {
     let mut count = 0usize;
     for pos in account.positions {
         if usize::from(pos.underlying) != k {
@@ -669,12 +697,35 @@ fn curvature_terms(
             }
         }
     }
-    let groups = groups.get(..count).ok_or(RiskError::TooManyPositions)?;
+    Ok(count)
+}
+
+/// The curvature term of each interval in `mask` of underlying `u` (its options netted in
+/// `groups` by [`group_options`]): an upper bound on
+/// `(h²/8)·PnL''` over the interval (h its width in USD), so that the loss anywhere inside is at
+/// most the worse end's book loss plus the term. `PnL'' = Σ size·Γ` and `Γ(x) = φ(d1)/(x·s)`
+/// with d1 increasing in x; calls and puts of one strike and expiry share Γ, hence the netting.
+/// A group long on net counts at `sup φ / (lo·s)` (φ(0) if
+/// the interval's d1 range spans zero, else φ at the end nearer zero), a group short at
+/// `inf φ / (hi·s)` (the end farther from zero), φ once per group, grid point and vol state.
+/// Expired options (s = 0) are netted by strike alone; a group long on net adds its kink's
+/// lift `net·(K − lo)·(hi − K)/h` where K lies inside, a short one nothing (a concave kink). An
+/// interval whose term overflows is returned in the second value: unbounded by curvature, it
+/// keeps the sum of end losses.
+fn curvature_terms(
+    now: u64,
+    u: &Underlying,
+    grid: &Grid,
+    params: &RiskParams<'_>,
+    mask: u32,
+    groups: &[Group],
+) -> Result<([Usd; MAX_INTERVALS], u32)> {
+    let intervals = usize::from(params.grid_levels.saturating_sub(1)).saturating_mul(3);
     let bits = |set: u32| (0..intervals).filter(move |j| set >> j & 1 == 1);
     let mut terms = [0 as Usd; MAX_INTERVALS];
     let mut unbounded: u32 = 0;
     for g in groups.iter().filter(|g| g.net != 0) {
-        let setup = option_setup(g.strike, g.expiry, u, account.now)?;
+        let setup = option_setup(g.strike, g.expiry, u, now, params.vol_floor)?;
         // (d1, φ(d1)) at grid point i in its vol state, once computed.
         let mut points: [Option<(Wad, Wad)>; MAX_GRID_LEVELS as usize * 3] =
             [None; MAX_GRID_LEVELS as usize * 3];

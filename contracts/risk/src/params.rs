@@ -36,6 +36,9 @@ pub struct UnderlyingParams {
     pub liquidity: Wad,
     /// Concentration add-on: this fraction of the net delta notional above `liquidity`.
     pub concentration_rate: Wad,
+    /// Short-option minimum (SPAN's): the underlying's loss is at least this fraction of the
+    /// price per unit of net short option (options netted by strike and expiry).
+    pub short_option_minimum: Wad,
 }
 
 /// Account-wide risk parameters (governance data).
@@ -61,6 +64,9 @@ pub struct RiskParams<'a> {
     pub mm_factor: Wad,
     /// Initial margin = maintenance × this (≥ 1) + add-ons.
     pub im_ratio: Wad,
+    /// Smallest vol shock, in vol points (0.10 = 10 points), up and down, at every tenor (the
+    /// shock down still leaves at least a tenth of the vol).
+    pub vol_floor: Wad,
 }
 
 impl UnderlyingParams {
@@ -73,7 +79,8 @@ impl UnderlyingParams {
             && (0..=WAD).contains(&self.vol_down)
             && (0..=2 * WAD).contains(&self.vol_tenor_exponent)
             && self.liquidity >= 0
-            && (0..=WAD).contains(&self.concentration_rate);
+            && (0..=WAD).contains(&self.concentration_rate)
+            && (0..=WAD / 2).contains(&self.short_option_minimum);
         if ok {
             Ok(())
         } else {
@@ -95,7 +102,8 @@ impl RiskParams<'_> {
             && (0..=WAD).contains(&self.w_down)
             && (0..=WAD).contains(&self.break_factor)
             && (WAD / 10..=10 * WAD).contains(&self.mm_factor)
-            && (WAD..=10 * WAD).contains(&self.im_ratio);
+            && (WAD..=10 * WAD).contains(&self.im_ratio)
+            && (0..=WAD).contains(&self.vol_floor);
         if !ok {
             return Err(RiskError::InvalidParameter);
         }
@@ -200,7 +208,8 @@ pub mod defaults {
         p * WAD / 100
     }
 
-    /// Bitcoin: 8% floor, 3 daily vols, vol shocks +50% / −30% at 30 days.
+    /// Bitcoin: 8% floor, 3 daily vols, vol shocks +50% / −30% at 30 days, a short option
+    /// charged at least 0.5% of the price.
     pub const BTC: UnderlyingParams = UnderlyingParams {
         scan_floor: pct(8),
         vol_multiple: 3 * WAD,
@@ -210,6 +219,7 @@ pub mod defaults {
         vol_tenor_exponent: WAD / 2,
         liquidity: 50_000_000 * WAD,
         concentration_rate: pct(5),
+        short_option_minimum: WAD / 200,
     };
     /// Ether: 10% floor, otherwise as BTC with a smaller liquidity threshold.
     pub const ETH: UnderlyingParams = UnderlyingParams {
@@ -217,25 +227,29 @@ pub mod defaults {
         liquidity: 25_000_000 * WAD,
         ..BTC
     };
-    /// Solana: 15% floor, bigger vol-up shock, thinner liquidity.
+    /// Solana: 15% floor, bigger vol-up shock, thinner liquidity, a short option at least 1%.
     pub const SOL: UnderlyingParams = UnderlyingParams {
         scan_floor: pct(15),
         vol_up: pct(70),
         liquidity: 5_000_000 * WAD,
+        short_option_minimum: pct(1),
         ..BTC
     };
-    /// A synthetic equity index: 5% floor, 4 daily vols (gap risk), smaller vol shocks.
+    /// A synthetic equity index: 5% floor, 4 daily vols (gap risk), smaller vol shocks, a short
+    /// option at least 0.25%.
     pub const INDEX: UnderlyingParams = UnderlyingParams {
         scan_floor: pct(5),
         vol_multiple: 4 * WAD,
         vol_up: pct(40),
         vol_down: pct(25),
         liquidity: 100_000_000 * WAD,
+        short_option_minimum: WAD / 400,
         ..BTC
     };
 
     /// Account-wide defaults: 7 levels, extremes at 5× counted at 20%, both stress weights 0.5,
-    /// hedges' correlations halved when broken, MM = 1.0 × requirement, IM = 1.25 × MM.
+    /// hedges' correlations halved when broken, MM = 1.0 × requirement, IM = 1.25 × MM, vol
+    /// shocks of at least 10 vol points.
     pub const fn risk(correlation: &[Wad]) -> RiskParams<'_> {
         RiskParams {
             grid_levels: 7,
@@ -248,6 +262,7 @@ pub mod defaults {
             break_factor: WAD / 2,
             mm_factor: WAD,
             im_ratio: pct(125),
+            vol_floor: pct(10),
         }
     }
 }

@@ -3,11 +3,12 @@
 //!
 //! Request:
 //! ```text
-//! u8 version (1) | u64 now | i128 collateral (Usd)
-//! u8 grid_levels | 8 × i128: extreme_multiple, extreme_fraction, max_down_move, w_up, w_down,
-//!                             break_factor, mm_factor, im_ratio
-//! u8 n | n × 11 × i128: price, vol, oracle_addon, scan_floor, vol_multiple, horizon, vol_up,
-//!                       vol_down, vol_tenor_exponent, liquidity, concentration_rate
+//! u8 version (2) | u64 now | i128 collateral (Usd)
+//! u8 grid_levels | 9 × i128: extreme_multiple, extreme_fraction, max_down_move, w_up, w_down,
+//!                             break_factor, mm_factor, im_ratio, vol_floor
+//! u8 n | n × 12 × i128: price, vol, oracle_addon, scan_floor, vol_multiple, horizon, vol_up,
+//!                       vol_down, vol_tenor_exponent, liquidity, concentration_rate,
+//!                       short_option_minimum
 //! n(n−1)/2 × i128: correlations above the diagonal, row by row (unit diagonal, symmetric)
 //! u16 m | m × (u8 underlying | u8 kind | i128 size | i128 entry | kind-specific):
 //!         kind 0 perp, 4 spot: nothing; 1 future: u64 expiry; 2 call, 3 put: i128 strike, u64 expiry
@@ -30,8 +31,15 @@ use crate::margin::{Liquidation, MarginReport, VolState};
 use crate::params::{RiskParams, UnderlyingParams};
 use crate::portfolio::{Instrument, Market, Position, Underlying};
 
-/// The version byte this module reads and writes.
-pub const VERSION: u8 = 1;
+/// The version byte this module reads and writes (2: model v2's short-option minimum and vol
+/// floor joined the parameters).
+pub const VERSION: u8 = 2;
+
+/// Parameters per underlying on the wire ([`params_of`]).
+pub const UNDERLYING_PARAMS: usize = 9;
+
+/// Account-wide scalar parameters on the wire ([`scalars_of`]).
+pub const SCALARS: usize = 9;
 
 /// A decoded request: everything [`crate::margin`] needs, owned.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -42,8 +50,9 @@ pub struct Request {
     pub collateral: Usd,
     /// Account-wide parameters except the matrix.
     pub grid_levels: u8,
-    /// extreme_multiple, extreme_fraction, max_down_move, w_up, w_down, break_factor, mm_factor, im_ratio.
-    pub scalars: [Wad; 8],
+    /// extreme_multiple, extreme_fraction, max_down_move, w_up, w_down, break_factor, mm_factor,
+    /// im_ratio, vol_floor.
+    pub scalars: [Wad; SCALARS],
     /// Market data and parameters.
     pub underlyings: Vec<Underlying>,
     /// Full `n × n` matrix, row-major.
@@ -54,9 +63,9 @@ pub struct Request {
     pub quotes: u16,
 }
 
-/// An underlying's eight parameters in wire order: scan floor, vol multiple, horizon, vol up,
-/// vol down, tenor exponent, liquidity, concentration rate.
-pub fn params_of(p: &UnderlyingParams) -> [Wad; 8] {
+/// An underlying's nine parameters in wire order: scan floor, vol multiple, horizon, vol up,
+/// vol down, tenor exponent, liquidity, concentration rate, short-option minimum.
+pub fn params_of(p: &UnderlyingParams) -> [Wad; UNDERLYING_PARAMS] {
     [
         p.scan_floor,
         p.vol_multiple,
@@ -66,12 +75,13 @@ pub fn params_of(p: &UnderlyingParams) -> [Wad; 8] {
         p.vol_tenor_exponent,
         p.liquidity,
         p.concentration_rate,
+        p.short_option_minimum,
     ]
 }
 
 /// The inverse of [`params_of`].
-pub fn params_from(v: [Wad; 8]) -> UnderlyingParams {
-    let [scan_floor, vol_multiple, horizon, vol_up, vol_down, vol_tenor_exponent, liquidity, concentration_rate] =
+pub fn params_from(v: [Wad; UNDERLYING_PARAMS]) -> UnderlyingParams {
+    let [scan_floor, vol_multiple, horizon, vol_up, vol_down, vol_tenor_exponent, liquidity, concentration_rate, short_option_minimum] =
         v;
     UnderlyingParams {
         scan_floor,
@@ -82,11 +92,12 @@ pub fn params_from(v: [Wad; 8]) -> UnderlyingParams {
         vol_tenor_exponent,
         liquidity,
         concentration_rate,
+        short_option_minimum,
     }
 }
 
-/// The eight scalar parameters of `p`, in wire order (the inverse of [`Request::params`]).
-pub fn scalars_of(p: &RiskParams<'_>) -> [Wad; 8] {
+/// The nine scalar parameters of `p`, in wire order (the inverse of [`Request::params`]).
+pub fn scalars_of(p: &RiskParams<'_>) -> [Wad; SCALARS] {
     [
         p.extreme_multiple,
         p.extreme_fraction,
@@ -96,13 +107,14 @@ pub fn scalars_of(p: &RiskParams<'_>) -> [Wad; 8] {
         p.break_factor,
         p.mm_factor,
         p.im_ratio,
+        p.vol_floor,
     ]
 }
 
 impl Request {
     /// The account-wide parameters, borrowing the matrix.
     pub fn params(&self) -> RiskParams<'_> {
-        let [extreme_multiple, extreme_fraction, max_down_move, w_up, w_down, break_factor, mm_factor, im_ratio] =
+        let [extreme_multiple, extreme_fraction, max_down_move, w_up, w_down, break_factor, mm_factor, im_ratio, vol_floor] =
             self.scalars;
         RiskParams {
             grid_levels: self.grid_levels,
@@ -115,6 +127,7 @@ impl Request {
             break_factor,
             mm_factor,
             im_ratio,
+            vol_floor,
         }
     }
 }
@@ -152,7 +165,7 @@ pub fn decode(data: &[u8]) -> Result<Request> {
     let now = r.u64()?;
     let collateral = r.i128()?;
     let grid_levels = r.u8()?;
-    let mut scalars = [0; 8];
+    let mut scalars = [0; SCALARS];
     for s in &mut scalars {
         *s = r.i128()?;
     }
@@ -167,7 +180,7 @@ pub fn decode(data: &[u8]) -> Result<Request> {
             vol: r.i128()?,
             oracle_addon: r.i128()?,
         };
-        let mut values = [0; 8];
+        let mut values = [0; UNDERLYING_PARAMS];
         for v in &mut values {
             *v = r.i128()?;
         }
@@ -258,7 +271,13 @@ pub struct Writer {
 impl Writer {
     /// Starts a request: version, valuation time, collateral, grid levels, scalars, and the number
     /// of underlyings that follow.
-    pub fn header(now: u64, collateral: Usd, grid_levels: u8, scalars: &[Wad; 8], underlyings: u8) -> Self {
+    pub fn header(
+        now: u64,
+        collateral: Usd,
+        grid_levels: u8,
+        scalars: &[Wad; SCALARS],
+        underlyings: u8,
+    ) -> Self {
         let mut out = Vec::with_capacity(512);
         out.push(VERSION);
         out.extend_from_slice(&now.to_be_bytes());

@@ -101,9 +101,12 @@ fn a_request_round_trips() {
 #[test]
 fn a_request_with_an_unknown_version_kind_or_a_wrong_length_is_bad_encoding() {
     let bytes = wire::encode(&request());
-    let mut wrong_version = bytes.clone();
-    wrong_version[0] = 2;
-    assert_eq!(wire::decode(&wrong_version), Err(RiskError::BadEncoding));
+    // The version before model v2's parameters (1), and one after.
+    for version in [1, wire::VERSION + 1] {
+        let mut wrong_version = bytes.clone();
+        wrong_version[0] = version;
+        assert_eq!(wire::decode(&wrong_version), Err(RiskError::BadEncoding));
+    }
     assert_eq!(
         wire::decode(&bytes[..bytes.len() - 1]),
         Err(RiskError::BadEncoding)

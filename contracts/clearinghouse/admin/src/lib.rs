@@ -119,9 +119,9 @@ impl ClearinghouseAdmin {
 
     /// Lists underlying `index` (the next free index) or changes a listed one: a Chainlink USD
     /// `feed` with its `heartbeat` and the longest age `volMaxAge` of a posted vol (seconds, 1 to
-    /// 7 days), the oracle add-on fraction and the eight `pm_risk::UnderlyingParams` in wire
+    /// 7 days), the oracle add-on fraction and the nine `pm_risk::UnderlyingParams` in wire
     /// order (scan floor, vol multiple, horizon, vol up, vol down, tenor exponent, liquidity,
-    /// concentration rate), all with 18 decimals. The feed must answer a usable price now and
+    /// concentration rate, short-option minimum), all with 18 decimals. The feed must answer a usable price now and
     /// the risk program must accept the parameters.
     ///
     /// Errors: `NotRiskAdmin`, `UnknownUnderlying`, `TooManyUnderlyings`, `InvalidHeartbeat`,
@@ -133,14 +133,15 @@ impl ClearinghouseAdmin {
         heartbeat: u32,
         vol_max_age: u32,
         oracle_addon: i128,
-        params: [i128; 8],
+        params: [i128; 9],
     ) -> Result<(), ClearinghouseError> {
         self.clearinghouse
             .set_underlying(index, feed, heartbeat, vol_max_age, oracle_addon, params)
     }
 
-    /// Sets the grid levels, the eight account-wide scalars in wire order (extreme multiple,
-    /// extreme fraction, max down move, w_up, w_down, break factor, mm factor, im ratio) and the
+    /// Sets the grid levels, the nine account-wide scalars in wire order (extreme multiple,
+    /// extreme fraction, max down move, w_up, w_down, break factor, mm factor, im ratio, vol
+    /// floor) and the
     /// correlations above the diagonal, row by row, of the listed underlyings (18 decimals); the
     /// risk program must accept them.
     ///
@@ -149,7 +150,7 @@ impl ClearinghouseAdmin {
     pub fn set_risk_params(
         &mut self,
         grid_levels: u8,
-        scalars: [i128; 8],
+        scalars: [i128; 9],
         correlations: Vec<i128>,
     ) -> Result<(), ClearinghouseError> {
         self.clearinghouse

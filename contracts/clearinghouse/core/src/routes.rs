@@ -18,10 +18,10 @@ pub const ROUTES: [(&str, Facet); 39] = [
     ("setSettleCap(address,uint256)", Facet::Admin),
     ("approveMarket(address,bool)", Facet::Admin),
     (
-        "setUnderlying(uint8,address,uint32,uint32,int128,int128[8])",
+        "setUnderlying(uint8,address,uint32,uint32,int128,int128[9])",
         Facet::Admin,
     ),
-    ("setRiskParams(uint8,int128[8],int128[])", Facet::Admin),
+    ("setRiskParams(uint8,int128[9],int128[])", Facet::Admin),
     ("setLiquidationParams(int128,int128,int128,int128)", Facet::Admin),
     ("setTradeBands(uint8,int128,int128)", Facet::Admin),
     ("postVolatility(uint8,int128)", Facet::Admin),

@@ -1,10 +1,9 @@
-//! The account-wide risk parameters: the grid levels, the eight scalars of `pm_risk::RiskParams`
+//! The account-wide risk parameters: the grid levels, the nine scalars of `pm_risk::RiskParams`
 //! in wire order, and the correlation matrix of the listed underlyings, stored as the pairs above
 //! its diagonal, two per word.
 
 use alloc::vec::Vec;
 
-use alloy_primitives::U256;
 use stylus_sdk::prelude::*;
 
 use crate::errors::{ClearinghouseError, LengthMismatch, Result};
@@ -19,15 +18,16 @@ pub fn pair_index(i: usize, j: usize) -> usize {
 }
 
 impl Clearinghouse {
-    /// Sets the grid levels, the eight account-wide scalars in wire order (extreme multiple,
-    /// extreme fraction, max down move, w_up, w_down, break factor, mm factor, im ratio) and the
+    /// Sets the grid levels, the nine account-wide scalars in wire order (extreme multiple,
+    /// extreme fraction, max down move, w_up, w_down, break factor, mm factor, im ratio, vol
+    /// floor) and the
     /// correlations above the diagonal, row by row, of the listed underlyings (18 decimals); the
     /// risk program must accept them. Errors: `NotRiskAdmin`, `LengthMismatch`,
     /// `InvalidRiskParameters` (e.g. a matrix that is not positive semi-definite: code 15).
     pub fn set_risk_params(
         &mut self,
         grid_levels: u8,
-        scalars: [i128; 8],
+        scalars: [i128; 9],
         correlations: Vec<i128>,
     ) -> Result<()> {
         self.only_risk_admin()?;
@@ -53,22 +53,25 @@ impl Clearinghouse {
         Ok(())
     }
 
-    /// Writes the grid levels and the eight account-wide scalars (wire order), unchecked.
-    pub(crate) fn store_scalars(&mut self, grid_levels: u8, scalars: &[i128; 8]) {
+    /// Writes the grid levels and the nine account-wide scalars (wire order), unchecked: word 0
+    /// the vol floor (high half) and the grid levels (low half), words 1–4 the other eight.
+    pub(crate) fn store_scalars(&mut self, grid_levels: u8, scalars: &[i128; 9]) {
+        let [first @ .., vol_floor] = scalars;
         if let Some(mut w) = self.params.setter(0usize) {
-            w.set(U256::from(grid_levels));
+            w.set(word_of(*vol_floor, i128::from(grid_levels)));
         }
-        for (k, pair) in scalars.chunks_exact(2).enumerate() {
+        for (k, pair) in first.chunks_exact(2).enumerate() {
             if let (Some(mut slot), [a, b]) = (self.params.setter(k.saturating_add(1)), pair) {
                 slot.set(word_of(*a, *b));
             }
         }
     }
 
-    /// The grid levels and the eight account-wide scalars, in wire order.
-    pub(crate) fn scalars(&self) -> (u8, [i128; 8]) {
-        let grid_levels = self.params.get(0usize).unwrap_or_default().saturating_to::<u8>();
-        let mut scalars = [0i128; 8];
+    /// The grid levels and the nine account-wide scalars, in wire order.
+    pub(crate) fn scalars(&self) -> (u8, [i128; 9]) {
+        let (vol_floor, levels) = halves(self.params.get(0usize).unwrap_or_default());
+        // The ninth, the vol floor, is what the pairs below leave in place.
+        let mut scalars = [vol_floor; 9];
         for (k, pair) in scalars.chunks_exact_mut(2).enumerate() {
             let (a, b) = halves(self.params.get(k.saturating_add(1)).unwrap_or_default());
             if let [x, y] = pair {
@@ -76,7 +79,8 @@ impl Clearinghouse {
                 *y = b;
             }
         }
-        (grid_levels, scalars)
+        // Stored from a `u8`, so the cast keeps it whole.
+        (levels as u8, scalars)
     }
 
     fn set_correlation(&mut self, index: usize, value: i128) {

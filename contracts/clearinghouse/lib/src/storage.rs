@@ -13,7 +13,7 @@
 //! | 3 | `vol_oracle` |
 //! | 4 | `vault` |
 //! | 5 | `risk_program` (20 B), `settlement_decimals` (1 B) |
-//! | 6–10 | `params`: word 0 the grid levels; words 1–4 the eight scalars, two `int128` per word |
+//! | 6–10 | `params`: word 0 the vol floor (high `int128`) and the grid levels (low); words 1–4 the other eight scalars, two `int128` per word |
 //! | 11–70 | `correlations`: pair (i < j) at index j(j−1)/2 + i, two `int128` per word |
 //! | 71 | `underlyings` (length; items at keccak(71), 7 words each: [`UnderlyingSlots`]) |
 //! | 72 | `markets`: market => authorised |
@@ -74,7 +74,7 @@ pub struct Clearinghouse {
 }
 
 /// One listed underlying: word 0 its feed (29 bytes), word 1 its implied vol (`int128`, high half)
-/// and when it was posted (low 64 bits), words 2–6 the oracle add-on and the eight parameters of
+/// and when it was posted (low 64 bits), words 2–6 the oracle add-on and the nine parameters of
 /// `pm_risk::UnderlyingParams` in wire order, two `int128` per word.
 #[storage]
 pub struct UnderlyingSlots {

@@ -28,7 +28,7 @@ pub type UnderlyingTuple = (Address, u32, u32, i128, u64);
 impl Clearinghouse {
     /// Lists underlying `index` (the next free index) or changes a listed one: a Chainlink USD
     /// `feed` with its `heartbeat` and the longest age `vol_max_age` of a posted vol (seconds,
-    /// 1 to 7 days), the oracle add-on fraction and the eight `pm_risk::UnderlyingParams` in wire
+    /// 1 to 7 days), the oracle add-on fraction and the nine `pm_risk::UnderlyingParams` in wire
     /// order, all with 18 decimals. The feed must answer a usable price now and the parameters
     /// must pass the risk program. Errors: `NotRiskAdmin`, `UnknownUnderlying`,
     /// `TooManyUnderlyings`, `InvalidHeartbeat`, `NotAContract`, `OracleCallFailed`, the feed's
@@ -40,7 +40,7 @@ impl Clearinghouse {
         heartbeat: u32,
         vol_max_age: u32,
         oracle_addon: i128,
-        params: [i128; 8],
+        params: [i128; 9],
     ) -> Result<()> {
         self.only_risk_admin()?;
         let index = usize::from(index);
@@ -76,7 +76,7 @@ impl Clearinghouse {
             params[5],
             params[6],
             params[7],
-            0,
+            params[8],
         ];
         for (k, pair) in values.chunks_exact(2).enumerate() {
             if let (Some(mut slot), [a, b]) = (u.params.setter(k), pair) {

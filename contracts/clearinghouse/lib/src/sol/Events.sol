@@ -9,7 +9,7 @@ event MarketApproved(address indexed account, address indexed market, bool appro
 /// The risk admin listed an underlying or changed its feed or parameters.
 event UnderlyingSet(uint256 indexed index, address indexed feed, uint32 heartbeat, uint32 volMaxAge);
 /// The risk admin set the account-wide risk parameters and the correlation matrix.
-event RiskParamsSet(uint8 gridLevels, int128[8] scalars, int128[] correlations);
+event RiskParamsSet(uint8 gridLevels, int128[9] scalars, int128[] correlations);
 /// The volatility oracle posted an implied volatility (18 decimals).
 event VolatilityPosted(uint256 indexed underlying, int128 vol);
 /// A market changed an account's position at `price` per unit (USD, 18 decimals).

@@ -160,7 +160,7 @@ fn an_unset_role_is_held_by_nobody_not_even_the_zero_address() {
     for caller in [Address::ZERO, OWNER] {
         assert_unchanged(
             &chain,
-            || chain.as_(caller).ch().set_risk_params(7, [0; 8], vec![]),
+            || chain.as_(caller).ch().set_risk_params(7, [0; 9], vec![]),
             NotRiskAdmin { caller },
         );
         assert_unchanged(

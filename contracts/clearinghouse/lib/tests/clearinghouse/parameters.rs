@@ -9,7 +9,7 @@ use pm_risk::RiskError;
 
 use crate::support::*;
 
-fn scalars() -> [i128; 8] {
+fn scalars() -> [i128; 9] {
     scalars_of(&defaults::risk(&[]))
 }
 

@@ -13,14 +13,14 @@ use pm_risk::RiskError;
 use crate::support::*;
 
 /// `set_underlying` by the risk admin with the standard heartbeat and vol age.
-fn set(chain: &Chain, index: u8, feed: Address, params: [i128; 8]) -> Result<()> {
+fn set(chain: &Chain, index: u8, feed: Address, params: [i128; 9]) -> Result<()> {
     chain
         .as_(RISK_ADMIN)
         .ch()
         .set_underlying(index, feed, HEARTBEAT, VOL_MAX_AGE, 0, params)
 }
 
-fn btc() -> [i128; 8] {
+fn btc() -> [i128; 9] {
     params_of(&defaults::BTC)
 }
 

@@ -26,7 +26,7 @@ pub struct Listing {
 #[derive(Clone, Debug)]
 pub struct Model {
     pub grid_levels: u8,
-    pub scalars: [i128; 8],
+    pub scalars: [i128; 9],
     /// Correlations above the diagonal of the listed underlyings, row by row.
     pub correlations: Vec<i128>,
     pub listings: Vec<Listing>,
