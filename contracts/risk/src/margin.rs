@@ -57,7 +57,8 @@ pub struct UnderlyingRisk {
     /// Scan range, a fraction of the price.
     pub scan_range: Wad,
     /// Worst loss (≥ 0) of any move inside the scan range in each vol state (the grid points
-    /// and the bound between them), and of the dampened extremes.
+    /// and the bound between them), and of the dampened extremes; at least the short-option
+    /// minimum.
     pub loss: Usd,
     /// Worst loss at the grid points and the dampened extremes alone (model v1's figure).
     pub grid_loss: Usd,
@@ -65,7 +66,8 @@ pub struct UnderlyingRisk {
     pub directional: Usd,
     /// Non-directional part (loss whichever way the price moves, or from vol alone).
     pub non_directional: Usd,
-    /// The worst scenario (a loss between two grid levels reports their midpoint).
+    /// The worst scenario (a loss between two grid levels reports their midpoint; a loss set by
+    /// the short-option minimum, the unmoved one).
     pub worst: Scenario,
     /// Sum of each position's worst loss alone.
     pub isolated: Usd,
@@ -316,7 +318,8 @@ fn scenario_vols(expiry: u64, u: &Underlying, now: u64, floor: Wad) -> Result<(W
         sqrt_t,
         [
             wmul(sigma, sqrt_t, Rounding::Down)?,
-            wmul(up, sqrt_t, Rounding::Down)?,
+            // Against the account: the up state a little higher, the down state lower.
+            wmul(up, sqrt_t, Rounding::Up)?,
             wmul(down, sqrt_t, Rounding::Down)?,
         ],
     ))
@@ -597,10 +600,12 @@ pub fn margin_in(
         }
         let mut nd = down.min(up).max(zero);
         let dir = sub(down.max(up), nd)?.max(0);
-        // What the minimum adds is lost whichever way the price goes.
+        // What the minimum adds is lost whichever way the price goes; no scenario is the worst
+        // then, so the report names the unmoved one.
         if minimum > worst_loss {
             nd = add(nd, sub(minimum, worst_loss)?)?;
             worst_loss = minimum;
+            worst = Scenario::default();
         }
         let signed = if down >= up { dir } else { neg(dir)? };
         *at_mut(&mut directional, k)? = signed;
