@@ -8,7 +8,7 @@
 //! (α ≥ 0, β ≥ 0, p ≤ 0.9999, v > 0: the process is stationary), and a search that has not
 //! converged within 20,000 rounds is an error, not a fit.
 
-use crate::volatility::seed_variance;
+use crate::volatility::mean_square;
 
 /// Largest persistence α + β the fit accepts (the process stays stationary).
 pub const MAX_PERSISTENCE: f64 = 0.9999;
@@ -46,7 +46,7 @@ impl Garch {
     /// Variance forecasts: element `t` is `σ²_{t+1}`, known at the close of day `t`; the
     /// recursion starts from the returns' mean square.
     pub fn variances(&self, returns: &[f64]) -> Vec<f64> {
-        let mut v = seed_variance(returns, returns.len());
+        let mut v = mean_square(returns, returns.len());
         returns
             .iter()
             .map(|r| {
@@ -59,7 +59,12 @@ impl Garch {
     /// Gaussian log-likelihood of the returns, each judged by the variance forecast made
     /// before it (the first by the returns' mean square).
     pub fn log_likelihood(&self, returns: &[f64]) -> f64 {
-        let mut v = seed_variance(returns, returns.len());
+        self.log_likelihood_from(returns, mean_square(returns, returns.len()))
+    }
+
+    /// [`Self::log_likelihood`] with the starting variance given (the fit computes it once).
+    fn log_likelihood_from(&self, returns: &[f64], start: f64) -> f64 {
+        let mut v = start;
         let mut sum = 0.0;
         for r in returns {
             if v <= 0.0 {
@@ -90,12 +95,13 @@ impl Garch {
                 returns.len()
             ));
         }
-        let sample = seed_variance(returns, returns.len());
+        let sample = mean_square(returns, returns.len());
         if !(sample.is_finite() && sample > 0.0) {
             return Err("the returns have no variance".into());
         }
         let model = |p: [f64; 3]| Self::with_long_run(p[0], p[1] - p[0], p[2].exp());
-        let score = |p: [f64; 3]| model(p).map_or(f64::NEG_INFINITY, |g| g.log_likelihood(returns));
+        let score =
+            |p: [f64; 3]| model(p).map_or(f64::NEG_INFINITY, |g| g.log_likelihood_from(returns, sample));
         let mut best = [0.05, 0.95, sample.ln()];
         let mut best_score = score(best);
         for alpha in [0.02, 0.05, 0.1, 0.15, 0.2, 0.3] {

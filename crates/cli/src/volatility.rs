@@ -13,9 +13,9 @@ pub fn annualised(daily_variance: f64) -> f64 {
     (daily_variance * DAYS_PER_YEAR).sqrt()
 }
 
-/// Mean square of the first `n` returns (all of them if fewer): the starting variance of the
-/// recursions below. Zero for no returns.
-pub fn seed_variance(returns: &[f64], n: usize) -> f64 {
+/// Mean square of the first `n` returns (all of them if fewer): a zero-mean variance, the
+/// start of the recursions and each rolling window's estimate. Zero for no returns.
+pub fn mean_square(returns: &[f64], n: usize) -> f64 {
     let head = &returns[..n.min(returns.len())];
     if head.is_empty() {
         return 0.0;
@@ -27,7 +27,7 @@ pub fn seed_variance(returns: &[f64], n: usize) -> f64 {
 /// day `t`, `σ²_t = λ·σ²_{t-1} + (1 − λ)·r_t²`, started from the mean square of the first
 /// 30 returns. `lambda` in (0, 1).
 pub fn ewma(returns: &[f64], lambda: f64) -> Vec<f64> {
-    let mut v = seed_variance(returns, 30);
+    let mut v = mean_square(returns, 30);
     returns
         .iter()
         .map(|r| {
@@ -42,6 +42,6 @@ pub fn ewma(returns: &[f64], lambda: f64) -> Vec<f64> {
 pub fn rolling(returns: &[f64], window: usize) -> Vec<f64> {
     let window = window.max(1);
     (0..returns.len())
-        .map(|t| seed_variance(&returns[(t + 1).saturating_sub(window)..=t], window))
+        .map(|t| mean_square(&returns[(t + 1).saturating_sub(window)..=t], window))
         .collect()
 }
