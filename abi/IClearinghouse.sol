@@ -17,8 +17,8 @@ interface IClearinghouse {
     event OwnershipTransferred(address indexed previousOwner, address indexed newOwner);
     /// The owner set the risk admin.
     event RiskAdminSet(address indexed riskAdmin);
-    /// The owner set the volatility oracle.
-    event VolOracleSet(address indexed volOracle);
+    /// The owner set the risk oracle.
+    event RiskOracleSet(address indexed riskOracle);
     /// The owner authorised a market, or revoked it.
     event MarketSet(address indexed market, bool authorised);
     /// The owner set the most a market's `settle` may move per hour (settlement-token units).
@@ -27,10 +27,18 @@ interface IClearinghouse {
     event MarketApproved(address indexed account, address indexed market, bool approved);
     /// The risk admin listed an underlying or changed its feed or parameters.
     event UnderlyingSet(uint256 indexed index, address indexed feed, uint32 heartbeat, uint32 volMaxAge);
-    /// The risk admin set the account-wide risk parameters and the correlation matrix.
-    event RiskParamsSet(uint8 gridLevels, int128[9] scalars, int128[] correlations);
-    /// The volatility oracle posted an implied volatility (18 decimals).
-    event VolatilityPosted(uint256 indexed underlying, int128 vol);
+    /// The risk admin set the account-wide risk parameters (they ramp in: `RampStarted`).
+    event RiskParamsSet(uint8 gridLevels, int128[9] scalars);
+    /// The risk oracle posted the risk surface: every listed underlying's vol and the correlations
+    /// above the diagonal (18 decimals).
+    event RiskUpdatePosted(int128[] vols, int128[] correlations);
+    /// The owner set the risk oracle's bounds and the ramp duration (0: a default).
+    event OracleBoundsSet(int128 volStep, int128 correlationStep, int128 minGap, int128 rampDuration);
+    /// A change of a parameter group (an underlying's index; 16: the account-wide scalars) started
+    /// ramping in; it is whole at `end` (unix seconds).
+    event RampStarted(uint256 indexed group, uint64 start, uint64 end);
+    /// A ramp moved its group's parameters to where it is at `timestamp`; `done` when whole.
+    event RampAdvanced(uint256 indexed group, uint64 timestamp, bool done);
     /// A market changed an account's position at `price` per unit (USD, 18 decimals).
     event PositionUpdated(
         address indexed account, address indexed market, uint128 indexed instrument, int128 sizeDelta, int128 price, int128 size
@@ -105,8 +113,8 @@ interface IClearinghouse {
     error UnknownSelector(bytes4 selector);
     /// `initialize` ran already (the core's constructor runs it, once).
     error AlreadyInitialized();
-    /// The caller is not the volatility oracle.
-    error NotVolOracle(address caller);
+    /// The caller is not the risk oracle.
+    error NotRiskOracle(address caller);
     /// The caller is not a market the owner authorised.
     error MarketNotAuthorised(address market);
     /// The account has not approved the market to trade for it.
@@ -134,6 +142,16 @@ interface IClearinghouse {
     error InvalidRiskParameters(uint8 code);
     /// A volatility is outside [1%, 500%] (18 decimals).
     error InvalidVolatility(int256 vol);
+    /// A posted vol moves more than the vol step from the one in force (18 decimals).
+    error VolatilityStepTooLarge(uint256 underlying, int128 inForce, int128 posted);
+    /// A posted correlation moves more than the correlation step from the one in force.
+    error CorrelationStepTooLarge(uint256 first, uint256 second, int128 inForce, int128 posted);
+    /// A risk update comes sooner than the least gap after the last one (unix seconds).
+    error RiskUpdateTooSoon(uint256 updatedAt, uint256 minGap, uint256 timestamp);
+    /// A risk oracle bound or the ramp duration is negative or beyond its maximum.
+    error InvalidOracleBounds();
+    /// No parameter group has this index (0–15: an underlying; 16: the account-wide scalars).
+    error UnknownRamp(uint256 group);
     /// The underlying's implied volatility is older than its maximum age.
     error StaleVolatility(uint256 underlying, uint256 updatedAt, uint256 maxAge, uint256 timestamp);
     /// The risk program reverted; `code` is its `RiskError` code (pm-risk; 255: no answer, or one
@@ -198,12 +216,12 @@ interface IClearinghouse {
 
     /// @notice Initialises the clearinghouse, once: the core's constructor delegatecalls it in the
     ///      deployment transaction, so nobody else can. Sets the owner, the vault, the risk program,
-    ///      the views, accounts, trading, expiry and liquidation facets and the settlement token's decimals (at most 18; the token
+    ///      the views, accounts, trading, settlement, liquidation and parameters facets and the settlement token's decimals (at most 18; the token
     ///      is worth one USD), with the default account-wide risk parameters.
     /// @dev Errors: `NotThroughCore` (called at the admin facet's own address), `AlreadyInitialized`,
     ///      `ZeroAddress`, `NotAContract`, `InvalidRiskParameters`
     ///      (decimals above 18).
-    function initialize(address owner, address vault, address riskProgram, address viewsFacet, address accountsFacet, address tradingFacet, address settlementFacet, address liquidationFacet, uint8 settlementDecimals) external;
+    function initialize(address owner, address vault, address riskProgram, address viewsFacet, address accountsFacet, address tradingFacet, address settlementFacet, address liquidationFacet, address parametersFacet, uint8 settlementDecimals) external;
 
     /// @notice Starts a two-step ownership transfer: `newOwner` must then call `acceptOwnership`. The
     ///      zero address cancels a pending transfer.
@@ -219,9 +237,9 @@ interface IClearinghouse {
     /// @dev Errors: `NotOwner`.
     function setRiskAdmin(address riskAdmin) external;
 
-    /// @notice Sets the volatility oracle, who posts implied vols (zero removes it).
+    /// @notice Sets the risk oracle, who posts implied vols (zero removes it).
     /// @dev Errors: `NotOwner`.
-    function setVolOracle(address volOracle) external;
+    function setRiskOracle(address riskOracle) external;
 
     /// @notice Authorises a market contract to update positions and settle, or revokes it.
     /// @dev Errors: `NotOwner`, `NotAContract`.
@@ -234,25 +252,6 @@ interface IClearinghouse {
 
     /// @notice Lets `market` trade for the caller, or revokes that.
     function approveMarket(address market, bool approved) external;
-
-    /// @notice Lists underlying `index` (the next free index) or changes a listed one: a Chainlink USD
-    ///      `feed` with its `heartbeat` and the longest age `volMaxAge` of a posted vol (seconds, 1 to
-    ///      7 days), the oracle add-on fraction and the nine `pm_risk::UnderlyingParams` in wire
-    ///      order (scan floor, vol multiple, horizon, vol up, vol down, tenor exponent, liquidity,
-    ///      concentration rate, short-option minimum), all with 18 decimals. The feed must answer a usable price now and
-    ///      the risk program must accept the parameters.
-    /// @dev Errors: `NotRiskAdmin`, `UnknownUnderlying`, `TooManyUnderlyings`, `InvalidHeartbeat`,
-    ///      `NotAContract`, `OracleCallFailed`, the feed's price errors, `InvalidRiskParameters`.
-    function setUnderlying(uint8 index, address feed, uint32 heartbeat, uint32 volMaxAge, int128 oracleAddon, int128[9] calldata params) external;
-
-    /// @notice Sets the grid levels, the nine account-wide scalars in wire order (extreme multiple,
-    ///      extreme fraction, max down move, w_up, w_down, break factor, mm factor, im ratio, vol
-    ///      floor) and the
-    ///      correlations above the diagonal, row by row, of the listed underlyings (18 decimals); the
-    ///      risk program must accept them.
-    /// @dev Errors: `NotRiskAdmin`, `LengthMismatch`, `InvalidRiskParameters` (e.g. a matrix that is
-    ///      not positive semi-definite: code 15).
-    function setRiskParams(uint8 gridLevels, int128[9] calldata scalars, int128[] memory correlations) external;
 
     /// @notice Sets the liquidation parameters (fractions with 18 decimals): `maxDiscount`, the largest
     ///      discount rate, in (0, 50%] (default 10%); `targetBuffer`, how far above maintenance a
@@ -269,10 +268,6 @@ interface IClearinghouse {
     /// @dev Errors: `NotRiskAdmin`, `UnknownUnderlying`, `InvalidTradeBand`.
     function setTradeBands(uint8 underlying, int128 futureBand, int128 optionBand) external;
 
-    /// @notice Posts the implied vol of an underlying (18 decimals, 1% to 500%), stamped now.
-    /// @dev Errors: `NotVolOracle`, `InvalidVolatility`, `UnknownUnderlying`.
-    function postVolatility(uint8 underlying, int128 vol) external;
-
     /// @notice The owner: sets the roles, authorises markets, and transfers ownership.
     /// @return currentOwner the owner's address.
     function owner() external view returns (address currentOwner);
@@ -283,7 +278,7 @@ interface IClearinghouse {
 
     /// @notice The clearinghouse's configuration.
     /// @return riskAdmin lists underlyings and sets risk parameters (zero when unset)
-    /// @return volOracle posts implied volatilities (zero when unset)
+    /// @return riskOracle posts the implied vols and the correlation matrix (zero when unset)
     /// @return vault the vault holding the collateral
     /// @return riskProgram the stateless risk program every margin check calls
     /// @return adminFacet the program that runs the admin functions (by delegatecall from the core)
@@ -293,8 +288,9 @@ interface IClearinghouse {
     /// @return settlementFacet the program that runs a market's cash, settlement prices, expiry and
     ///      reference prices
     /// @return liquidationFacet the program that runs liquidation
+    /// @return parametersFacet the program that runs the risk parameters, the risk oracle and ramps
     /// @return settlementDecimals the settlement token's decimals
-    function config() external view returns (address riskAdmin, address volOracle, address vault, address riskProgram, address adminFacet, address viewsFacet, address accountsFacet, address tradingFacet, address settlementFacet, address liquidationFacet, uint8 settlementDecimals);
+    function config() external view returns (address riskAdmin, address riskOracle, address vault, address riskProgram, address adminFacet, address viewsFacet, address accountsFacet, address tradingFacet, address settlementFacet, address liquidationFacet, address parametersFacet, uint8 settlementDecimals);
 
     /// @notice `market`'s settle budget: the most its `settle` may move per hour, in either direction
     ///      (the meter drains at the cap per hour), and what it may still move now.
@@ -489,4 +485,69 @@ interface IClearinghouse {
     ///      `InsufficientMargin` (the caller), `LiquidationDidNotImprove`, `ArithmeticOverflow`, and
     ///      the price, vol and risk errors of a margin check.
     function liquidate(address account) external;
+
+    /// @notice Lists underlying `index` (the next free index) or changes a listed one: a Chainlink USD
+    ///      `feed` with its `heartbeat` and the longest age `volMaxAge` of a posted vol (seconds, 1 to
+    ///      7 days), the oracle add-on fraction and the nine `pm_risk::UnderlyingParams` in wire
+    ///      order (scan floor, vol multiple, horizon, vol up, vol down, tenor exponent, liquidity,
+    ///      concentration rate, short-option minimum), all with 18 decimals. The feed must answer a
+    ///      usable price now and the risk program must accept the parameters. A new underlying takes
+    ///      them at once and has no vol until the risk oracle's next update; a listed one's feed and
+    ///      ages change at once and its parameters ramp in over the ramp duration (`ramp`).
+    /// @dev Errors: `NotRiskAdmin`, `UnknownUnderlying`, `TooManyUnderlyings`, `InvalidHeartbeat`,
+    ///      `NotAContract`, `OracleCallFailed`, the feed's price errors, `InvalidRiskParameters`.
+    function setUnderlying(uint8 index, address feed, uint32 heartbeat, uint32 volMaxAge, int128 oracleAddon, int128[9] calldata params) external;
+
+    /// @notice Sets the grid levels and the nine account-wide scalars in wire order (extreme multiple,
+    ///      extreme fraction, max down move, w_up, w_down, break factor, mm factor, im ratio, vol
+    ///      floor; 18 decimals). The risk program must accept them; they ramp in over the ramp
+    ///      duration (group 16 of `ramp`; the grid levels switch at its end).
+    /// @dev Errors: `NotRiskAdmin`, `InvalidRiskParameters`.
+    function setRiskParams(uint8 gridLevels, int128[9] calldata scalars) external;
+
+    /// @notice Posts the risk surface, stamped now: `vols`, the implied vol of every listed underlying in
+    ///      index order (18 decimals, 1% to 500%), and `correlations`, the matrix above its diagonal
+    ///      row by row. Each vol moves by at most the vol step (relative, each way) and each
+    ///      correlation by at most the correlation step from the one in force (an underlying never
+    ///      posted takes any), the update comes at least the least gap after the last, and the matrix
+    ///      must be positive semi-definite (`riskOracleBounds`).
+    /// @dev Errors: `NotRiskOracle`, `LengthMismatch`, `RiskUpdateTooSoon`, `InvalidVolatility`,
+    ///      `VolatilityStepTooLarge`, `CorrelationStepTooLarge`, `InvalidRiskParameters` (e.g. a
+    ///      matrix that is not positive semi-definite: code 15).
+    function postRiskUpdate(int128[] memory vols, int128[] memory correlations) external;
+
+    /// @notice Sets the risk oracle's bounds and the ramp duration: `volStep` (relative) and
+    ///      `correlationStep` (absolute), 18 decimals; `minGap`, the least time between updates, and
+    ///      `rampDuration`, seconds. 0 selects a default (50%, 0.25, 300 s, one day).
+    /// @dev Errors: `NotOwner`, `InvalidOracleBounds` (negative, or beyond 1,000%, 2, one day, thirty
+    ///      days).
+    function setRiskOracleBounds(int128 volStep, int128 correlationStep, int128 minGap, int128 rampDuration) external;
+
+    /// @notice Moves every parameter change under way to where its ramp is now. Anyone may call it
+    ///      (keepers do); until someone does, the parameters stay where the last call left them.
+    /// @dev Errors: `NotThroughCore` (called at the facet's own address).
+    /// @return moved how many parameter groups moved.
+    function advanceRamps() external returns (uint8 moved);
+
+    /// @notice The ramp of parameter group `group` (an underlying's index; 16: the account-wide scalars).
+    /// @dev Errors: `UnknownRamp`.
+    /// @return start when it started (unix seconds)
+    /// @return end when it is whole (0 when no change is under way)
+    /// @return target the ten values it ends at, in storage order (an underlying's oracle add-on and
+    ///      nine parameters; the vol floor, the grid levels and the other eight scalars)
+    function ramp(uint8 group) external view returns (uint64 start, uint64 end, int128[10] memory target);
+
+    /// @notice The risk oracle's bounds in force.
+    /// @return volStep the largest relative move of a vol per update (18 decimals)
+    /// @return correlationStep the largest move of a correlation per update (18 decimals)
+    /// @return minGap the least time between updates (seconds)
+    /// @return rampDuration how long a change of the risk parameters takes to ramp in (seconds)
+    /// @return updatedAt when the last update was posted (unix seconds; 0: none yet)
+    function riskOracleBounds() external view returns (int128 volStep, int128 correlationStep, int128 minGap, int128 rampDuration, uint64 updatedAt);
+
+    /// @notice The risk parameters in force, as the margin checks read them.
+    /// @return gridLevels the price levels of the scan
+    /// @return scalars the nine account-wide scalars in wire order (18 decimals)
+    /// @return correlations the matrix of the listed underlyings above its diagonal, row by row
+    function riskParams() external view returns (uint8 gridLevels, int128[9] memory scalars, int128[] memory correlations);
 }

@@ -67,6 +67,58 @@ fn price_within_bound_on_dense_grid() {
     assert_eq!(checked, 9 * 9 * 7 * 8 * 2);
 }
 
+/// The absolute bound read relative to the price: an option worth at least `band`·(F + K) is
+/// within (1e-13 + 1e-16/(F + K))/`band` of it, relatively. Measured on a denser grid than above
+/// (21 strikes from 0.2 F to 5 F), the worst relative error in each band must be inside that; the
+/// figures are printed for the README.
+#[test]
+fn relative_error_by_price_band() {
+    let bands = [1e-2, 1e-4, 1e-6, 1e-8];
+    // Worst relative error per band: all prices, and F + K of at least one USD.
+    let mut worst = [0f64; 4];
+    let mut worst_usd = [0f64; 4];
+    let mut counted = [0usize; 4];
+    for &f in &[1e-8f64, 0.02, 1.0, 97.3, 3_000.0, 65_000.0, 2.5e6, 1e9] {
+        for step in 0..21 {
+            let m = 0.2 * 25f64.powf(step as f64 / 20.0);
+            let k = (f * m).clamp(1e-8, 1e9);
+            for &v in &[0.01, 0.2, 0.8, 3.0] {
+                for &secs in &[60u64, 86_400, 2_592_000, 157_680_000] {
+                    let t = secs as f64 / 31_536_000.0;
+                    for kind in [OptionKind::Call, OptionKind::Put] {
+                        let (fw, kw, vw) = (price_wad(f), price_wad(k), from_f(v));
+                        let got = to_f(price(kind, fw, kw, vw, years(secs).unwrap()).unwrap());
+                        let (fr, kr) = (to_f(fw), to_f(kw));
+                        let want = reference(kind, fr, kr, to_f(vw), t);
+                        for (b, band) in bands.iter().enumerate() {
+                            if want >= band * (fr + kr) && want > 0.0 {
+                                let relative = (got - want).abs() / want;
+                                let bound = (1e-13 + 1e-16 / (fr + kr)) / band;
+                                assert!(
+                                    relative <= bound,
+                                    "{kind:?} F={f} K={k} σ={v} T={secs}s: relative {relative:e} > {bound:e}"
+                                );
+                                worst[b] = worst[b].max(relative);
+                                if fr + kr >= 1.0 {
+                                    worst_usd[b] = worst_usd[b].max(relative);
+                                }
+                                counted[b] += 1;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    for (b, band) in bands.iter().enumerate() {
+        println!(
+            "price ≥ {band:e}·(F+K): {} cases, worst relative error {:.1e} ({:.1e} with F + K ≥ 1)",
+            counted[b], worst[b], worst_usd[b]
+        );
+    }
+    assert!(counted.iter().all(|&c| c > 100), "{counted:?}");
+}
+
 #[test]
 fn greeks_match_float_reference() {
     let (f, k, v, t) = (3_000.0, 3_200.0, 0.65, 30.0 / 365.0);

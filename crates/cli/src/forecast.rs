@@ -1,9 +1,10 @@
 //! `pm forecast <history.csv> [--json] [--lambda L] [--window D] [--horizon D]`: volatility and
 //! correlation forecasts from a daily price history, written as the update the clearinghouse
-//! accepts: for each underlying (column `u` of the history is underlying index `u`) the vol its
-//! vol oracle posts (`postVolatility(u, vol)`), and the correlations its risk admin sets
-//! (`setRiskParams`' upper triangle), both as 18-decimal integers and both checked here by the
-//! same `pm-risk` code the clearinghouse runs (the vol bounds, the Cholesky check).
+//! accepts from its risk oracle, `postRiskUpdate(vols, correlations)`: the vol of each underlying
+//! (column `u` of the history is underlying index `u`) and the correlations above the diagonal,
+//! as 18-decimal integers, checked here by the same `pm-risk` code the clearinghouse runs (the
+//! vol bounds, the Cholesky check). The clearinghouse also bounds each update's step from the one
+//! in force; that depends on the chain and is checked when it is posted.
 //!
 //! The vol posted is the larger of the EWMA and the GARCH(1,1) forecast over the horizon,
 //! annualised over 365 days and rounded up: a requirement errs high, and the two disagree most
@@ -74,7 +75,7 @@ pub struct Forecast {
     pub min_eigenvalue: f64,
     /// Whether it needed repair.
     pub repaired: bool,
-    /// The correlations as `setRiskParams` takes them: 18 decimals (rounded at the 12th), pairs
+    /// The correlations as `postRiskUpdate` takes them: 18 decimals (rounded at the 12th), pairs
     /// (i, j) with i < j in row order.
     pub correlation_upper: Vec<Wad>,
 }
@@ -181,7 +182,7 @@ pub fn json(f: &Forecast) -> String {
                 "garch": { "omega": u.garch.omega, "alpha": u.garch.alpha, "beta": u.garch.beta,
                            "vol": u.garch_vol, "long_run_vol": u.long_run },
                 "rolling_vol": u.rolling,
-                "postVolatility": { "underlying": index, "vol": u.vol.to_string() },
+                "vol": u.vol.to_string(),
             })
         })
         .collect();
@@ -195,7 +196,10 @@ pub fn json(f: &Forecast) -> String {
         "correlation": f.correlation,
         "correlation_min_eigenvalue": f.min_eigenvalue,
         "correlation_repaired": f.repaired,
-        "setRiskParams": { "correlations": f.correlation_upper.iter().map(ToString::to_string).collect::<Vec<_>>() },
+        "postRiskUpdate": {
+            "vols": f.underlyings.iter().map(|u| u.vol.to_string()).collect::<Vec<_>>(),
+            "correlations": f.correlation_upper.iter().map(ToString::to_string).collect::<Vec<_>>(),
+        },
     });
     serde_json::to_string_pretty(&value).unwrap_or_default() + "\n"
 }
@@ -234,17 +238,18 @@ pub fn table(f: &Forecast) -> String {
             .join(" ");
         out += "\n";
     }
-    out += "\nto post (18 decimals):\n";
-    for (index, u) in f.underlyings.iter().enumerate() {
-        out += &format!("  postVolatility({index}, {})\n", u.vol);
-    }
-    out += &format!(
-        "  setRiskParams(.., .., [{}])\n",
-        f.correlation_upper
+    let list = |values: &[Wad]| {
+        values
             .iter()
             .map(ToString::to_string)
             .collect::<Vec<_>>()
             .join(", ")
+    };
+    let vols: Vec<Wad> = f.underlyings.iter().map(|u| u.vol).collect();
+    out += &format!(
+        "\nto post (18 decimals):\n  postRiskUpdate([{}], [{}])\n",
+        list(&vols),
+        list(&f.correlation_upper)
     );
     out
 }

@@ -387,16 +387,20 @@ fn the_update_for_the_shipped_history_is_what_the_clearinghouse_accepts() {
     let json: serde_json::Value =
         serde_json::from_str(&pm_cli::forecast_command(&path, Options::default(), true).unwrap()).unwrap();
     assert_eq!(json["underlyings"][1]["name"], "ETH");
+    assert_eq!(json["underlyings"][1]["vol"], f.underlyings[1].vol.to_string());
     assert_eq!(
-        json["underlyings"][1]["postVolatility"]["vol"],
-        f.underlyings[1].vol.to_string()
+        json["postRiskUpdate"]["vols"],
+        serde_json::json!([f.underlyings[0].vol.to_string(), f.underlyings[1].vol.to_string()])
     );
     assert_eq!(
-        json["setRiskParams"]["correlations"][0],
+        json["postRiskUpdate"]["correlations"][0],
         f.correlation_upper[0].to_string()
     );
     let table = pm_cli::forecast_command(&path, Options::default(), false).unwrap();
-    assert!(table.contains(&format!("postVolatility(1, {})", f.underlyings[1].vol)));
+    assert!(table.contains(&format!(
+        "postRiskUpdate([{}, {}], [{}])",
+        f.underlyings[0].vol, f.underlyings[1].vol, f.correlation_upper[0]
+    )));
     // A longer horizon averages towards the long-run vol: ETH's forecast after 2022-11-15 was
     // above it, so a 30-day horizon posts less GARCH vol than a one-day one.
     let month = forecast(

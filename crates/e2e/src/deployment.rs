@@ -135,7 +135,7 @@ pub struct Margin {
 pub struct Engine {
     /// The chain.
     pub chain: Devnet,
-    /// Owner, risk admin and vol oracle of everything.
+    /// Owner, risk admin and risk oracle of everything.
     pub owner: Address,
     /// Every program of `contracts/programs.tsv`: its name and address, in deployment order.
     pub programs: Vec<(String, Address)>,
@@ -205,6 +205,7 @@ fn core_constructor(owner: Address, deployed: &[(String, Address)]) -> Result<Ve
         tradingFacet: program("clearinghouse-trading")?,
         settlementFacet: program("clearinghouse-settlement")?,
         liquidationFacet: program("clearinghouse-liquidation")?,
+        parametersFacet: program("clearinghouse-parameters")?,
         settlementDecimals: 6,
     }
     .abi_encode();
@@ -373,10 +374,10 @@ impl Engine {
             IClearinghouse::setRiskAdminCall { riskAdmin: owner }.abi_encode(),
         )?;
         engine.step(
-            "setVolOracle",
+            "setRiskOracle",
             owner,
             clearinghouse,
-            IClearinghouse::setVolOracleCall { volOracle: owner }.abi_encode(),
+            IClearinghouse::setRiskOracleCall { riskOracle: owner }.abi_encode(),
         )?;
         for (i, l) in listings().iter().enumerate() {
             let feed = engine.feeds[i];
@@ -414,7 +415,6 @@ impl Engine {
             IClearinghouse::setRiskParamsCall {
                 gridLevels: risk.grid_levels,
                 scalars: scalars_of(&risk),
-                correlations: CORRELATIONS.to_vec(),
             }
             .abi_encode(),
         )?;
@@ -489,22 +489,51 @@ impl Engine {
         self.chain.send(from, to, data, U256::ZERO)
     }
 
-    /// Posts every underlying's vol again (vols expire after a day).
+    /// Posts the risk oracle's update again (vols expire after a day): every underlying's vol in
+    /// force (its listing's before the first update) and the correlations in force (the
+    /// fixtures' before the first update).
     pub fn post_vols(&mut self) -> Result<(), String> {
-        for (i, l) in listings().iter().enumerate() {
-            self.post_vol(i as u8, l.vol)?;
-        }
-        Ok(())
+        let vols = self.vols_in_force()?;
+        self.post_risk_update(vols)
     }
 
-    /// Posts `vol` (18 decimals) as underlying `index`'s implied volatility.
+    /// Posts `vol` (18 decimals) as underlying `index`'s implied volatility, in an update that
+    /// keeps every other vol and the correlations in force.
     pub fn post_vol(&mut self, index: u8, vol: i128) -> Result<(), String> {
-        let data = IClearinghouse::postVolatilityCall {
-            underlying: index,
-            vol,
+        let mut vols = self.vols_in_force()?;
+        *vols.get_mut(usize::from(index)).ok_or("unknown underlying")? = vol;
+        self.post_risk_update(vols)
+    }
+
+    /// Underlying `index`'s vol in force (18 decimals; 0 before the first update).
+    pub fn vol_of(&mut self, index: u8) -> Result<i128, String> {
+        Ok(self
+            .view(self.clearinghouse, IClearinghouse::underlyingCall { index })?
+            .vol)
+    }
+
+    /// Every listed underlying's vol in force, its listing's where none was posted.
+    fn vols_in_force(&mut self) -> Result<Vec<i128>, String> {
+        let mut vols = Vec::new();
+        for (i, l) in listings().iter().enumerate() {
+            let vol = self.vol_of(i as u8)?;
+            vols.push(if vol == 0 { l.vol } else { vol });
         }
-        .abi_encode();
-        self.step("postVolatility", self.owner, self.clearinghouse, data)?;
+        Ok(vols)
+    }
+
+    /// The risk oracle (the owner here) posts `vols` with the correlations in force, or the
+    /// fixtures' before the first update.
+    fn post_risk_update(&mut self, vols: Vec<i128>) -> Result<(), String> {
+        let bounds = self.view(self.clearinghouse, IClearinghouse::riskOracleBoundsCall {})?;
+        let correlations = if bounds.updatedAt == 0 {
+            CORRELATIONS.to_vec()
+        } else {
+            self.view(self.clearinghouse, IClearinghouse::riskParamsCall {})?
+                .correlations
+        };
+        let data = IClearinghouse::postRiskUpdateCall { vols, correlations }.abi_encode();
+        self.step("postRiskUpdate", self.owner, self.clearinghouse, data)?;
         Ok(())
     }
 

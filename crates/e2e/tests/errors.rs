@@ -8,7 +8,7 @@ mod common;
 
 use alloy_sol_types::{SolCall, SolError};
 use common::*;
-use pm_e2e::deployment::{instrument, IClearinghouse, IVault, E18};
+use pm_e2e::deployment::{instrument, listings, IClearinghouse, IVault, CORRELATIONS, E18};
 
 /// Bad inputs get typed errors and change nothing.
 #[test]
@@ -57,13 +57,13 @@ fn bad_calls_get_typed_errors() {
         &e.send(
             alice,
             ch,
-            IClearinghouse::postVolatilityCall {
-                underlying: 0,
-                vol: E18,
+            IClearinghouse::postRiskUpdateCall {
+                vols: vec![E18; 4],
+                correlations: CORRELATIONS.to_vec(),
             }
             .abi_encode(),
         ),
-        IClearinghouse::NotVolOracle::SELECTOR,
+        IClearinghouse::NotRiskOracle::SELECTOR,
     );
     reverted_with(
         &e.send(
@@ -77,16 +77,25 @@ fn bad_calls_get_typed_errors() {
         ),
         IClearinghouse::NotOwner::SELECTOR,
     );
-    // A matrix that is not positive semi-definite: the risk program rejects it (code 15).
-    let risk = pm_risk::defaults::risk(&[]);
+    // A matrix that is not positive semi-definite, each correlation within its step of the one
+    // in force (BTC and SOL moved to ETH = BTC = SOL, but ETH-SOL to 0.55): the risk program
+    // rejects it (code 15).
+    e.chain.advance(300);
     let (before, _) = e.margin(alice).unwrap();
+    let vols = listings().iter().map(|l| l.vol).collect();
     let r = e.send(
         e.owner,
         ch,
-        IClearinghouse::setRiskParamsCall {
-            gridLevels: risk.grid_levels,
-            scalars: pm_risk::wire::scalars_of(&risk),
-            correlations: vec![E18, -E18, E18, E18, E18, E18],
+        IClearinghouse::postRiskUpdateCall {
+            vols,
+            correlations: vec![
+                E18,
+                E18,
+                30 * E18 / 100,
+                55 * E18 / 100,
+                30 * E18 / 100,
+                25 * E18 / 100,
+            ],
         }
         .abi_encode(),
     );

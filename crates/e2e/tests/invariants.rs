@@ -233,9 +233,14 @@ impl World {
         self.count(if percent > 10 { "price shock" } else { "price move" });
     }
 
+    /// The risk oracle moves one vol within its step (×1.5 or ÷1.5 at most), staying within
+    /// 30–120%, a least gap (300 s) after its last update.
     fn move_vol(&mut self) {
         let k = self.rng.below(2) as u8;
-        let vol = self.rng.between(30, 120) * E18 / 100;
+        self.e.chain.advance(300);
+        let now = self.e.vol_of(k).unwrap();
+        let factor = self.rng.between(667, 1500);
+        let vol = (now * factor / 1000).clamp(30 * E18 / 100, 120 * E18 / 100);
         self.e.post_vol(k, vol).unwrap();
         self.count("vol move");
     }

@@ -33,12 +33,13 @@ fn every_function_of_the_interface_answers_at_the_core() {
             "{selector:?} is not routed: {r:?}"
         );
     }
-    // The interface holds the functions of all five programs.
+    // The interface holds the functions of every program.
     for selector in [
         IClearinghouse::updatePositionCall::SELECTOR,
         IClearinghouse::setMarketCall::SELECTOR,
         IClearinghouse::positionsCall::SELECTOR,
         IClearinghouse::withdrawableCall::SELECTOR,
+        IClearinghouse::postRiskUpdateCall::SELECTOR,
     ] {
         assert!(IClearinghouse::IClearinghouseCalls::SELECTORS.contains(&selector));
     }
@@ -70,6 +71,7 @@ fn initialize_runs_once_in_the_deployment_transaction() {
         tradingFacet: program(&e, "clearinghouse-trading"),
         settlementFacet: program(&e, "clearinghouse-settlement"),
         liquidationFacet: program(&e, "clearinghouse-liquidation"),
+        parametersFacet: program(&e, "clearinghouse-parameters"),
         settlementDecimals: 6,
     };
     let r = e.send(e.chain.accounts[5], e.clearinghouse, again.abi_encode());
@@ -98,6 +100,7 @@ fn the_admin_facet_refuses_initialize_at_its_own_address() {
         tradingFacet: program(&e, "clearinghouse-trading"),
         settlementFacet: program(&e, "clearinghouse-settlement"),
         liquidationFacet: program(&e, "clearinghouse-liquidation"),
+        parametersFacet: program(&e, "clearinghouse-parameters"),
         settlementDecimals: 6,
     };
     let admin = program(&e, "clearinghouse-admin");
@@ -129,6 +132,7 @@ fn the_constructor_accepts_only_a_call_of_initialize() {
         tradingFacet: program(&e, "clearinghouse-trading"),
         settlementFacet: program(&e, "clearinghouse-settlement"),
         liquidationFacet: program(&e, "clearinghouse-liquidation"),
+        parametersFacet: program(&e, "clearinghouse-parameters"),
         settlementDecimals: 6,
     }
     .abi_encode();

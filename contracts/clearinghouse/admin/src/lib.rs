@@ -1,7 +1,7 @@
 //! `pm-clearinghouse-admin`: the clearinghouse's admin facet: initialisation, ownership, roles,
-//! markets and approvals, underlyings and risk parameters (the writes of configuration). The
-//! core reaches it by delegatecall, so it runs over the core's storage (`pm-clearinghouse`
-//! explains the seven programs).
+//! markets and approvals, trade bands and liquidation parameters (the writes of configuration;
+//! the risk parameters are the parameters facet's). The core reaches it by delegatecall, so it
+//! runs over the core's storage (`pm-clearinghouse` explains the eight programs).
 #![cfg_attr(not(any(test, feature = "export-abi")), no_main)]
 #![cfg_attr(not(any(test, feature = "export-abi")), no_std)]
 // export-abi generates an undocumented `print_from_args`; the entrypoint an undocumented export.
@@ -35,7 +35,7 @@ pub struct ClearinghouseAdmin {
 impl ClearinghouseAdmin {
     /// Initialises the clearinghouse, once: the core's constructor delegatecalls it in the
     /// deployment transaction, so nobody else can. Sets the owner, the vault, the risk program,
-    /// the views, accounts, trading, expiry and liquidation facets and the settlement token's decimals (at most 18; the token
+    /// the views, accounts, trading, settlement, liquidation and parameters facets and the settlement token's decimals (at most 18; the token
     /// is worth one USD), with the default account-wide risk parameters.
     ///
     /// Errors: `NotThroughCore` (called at the admin facet's own address), `AlreadyInitialized`,
@@ -52,6 +52,7 @@ impl ClearinghouseAdmin {
         trading_facet: Address,
         settlement_facet: Address,
         liquidation_facet: Address,
+        parameters_facet: Address,
         settlement_decimals: u8,
     ) -> Result<(), ClearinghouseError> {
         self.clearinghouse.initialize(
@@ -63,6 +64,7 @@ impl ClearinghouseAdmin {
             trading_facet,
             settlement_facet,
             liquidation_facet,
+            parameters_facet,
             settlement_decimals,
         )
     }
@@ -90,11 +92,11 @@ impl ClearinghouseAdmin {
         self.clearinghouse.set_risk_admin(risk_admin)
     }
 
-    /// Sets the volatility oracle, who posts implied vols (zero removes it).
+    /// Sets the risk oracle, who posts implied vols (zero removes it).
     ///
     /// Errors: `NotOwner`.
-    pub fn set_vol_oracle(&mut self, vol_oracle: Address) -> Result<(), ClearinghouseError> {
-        self.clearinghouse.set_vol_oracle(vol_oracle)
+    pub fn set_risk_oracle(&mut self, risk_oracle: Address) -> Result<(), ClearinghouseError> {
+        self.clearinghouse.set_risk_oracle(risk_oracle)
     }
 
     /// Authorises a market contract to update positions and settle, or revokes it.
@@ -115,46 +117,6 @@ impl ClearinghouseAdmin {
     /// Lets `market` trade for the caller, or revokes that.
     pub fn approve_market(&mut self, market: Address, approved: bool) {
         self.clearinghouse.approve_market(market, approved)
-    }
-
-    /// Lists underlying `index` (the next free index) or changes a listed one: a Chainlink USD
-    /// `feed` with its `heartbeat` and the longest age `volMaxAge` of a posted vol (seconds, 1 to
-    /// 7 days), the oracle add-on fraction and the nine `pm_risk::UnderlyingParams` in wire
-    /// order (scan floor, vol multiple, horizon, vol up, vol down, tenor exponent, liquidity,
-    /// concentration rate, short-option minimum), all with 18 decimals. The feed must answer a usable price now and
-    /// the risk program must accept the parameters.
-    ///
-    /// Errors: `NotRiskAdmin`, `UnknownUnderlying`, `TooManyUnderlyings`, `InvalidHeartbeat`,
-    /// `NotAContract`, `OracleCallFailed`, the feed's price errors, `InvalidRiskParameters`.
-    pub fn set_underlying(
-        &mut self,
-        index: u8,
-        feed: Address,
-        heartbeat: u32,
-        vol_max_age: u32,
-        oracle_addon: i128,
-        params: [i128; 9],
-    ) -> Result<(), ClearinghouseError> {
-        self.clearinghouse
-            .set_underlying(index, feed, heartbeat, vol_max_age, oracle_addon, params)
-    }
-
-    /// Sets the grid levels, the nine account-wide scalars in wire order (extreme multiple,
-    /// extreme fraction, max down move, w_up, w_down, break factor, mm factor, im ratio, vol
-    /// floor) and the
-    /// correlations above the diagonal, row by row, of the listed underlyings (18 decimals); the
-    /// risk program must accept them.
-    ///
-    /// Errors: `NotRiskAdmin`, `LengthMismatch`, `InvalidRiskParameters` (e.g. a matrix that is
-    /// not positive semi-definite: code 15).
-    pub fn set_risk_params(
-        &mut self,
-        grid_levels: u8,
-        scalars: [i128; 9],
-        correlations: Vec<i128>,
-    ) -> Result<(), ClearinghouseError> {
-        self.clearinghouse
-            .set_risk_params(grid_levels, scalars, correlations)
     }
 
     /// Sets the liquidation parameters (fractions with 18 decimals): `maxDiscount`, the largest
@@ -193,12 +155,5 @@ impl ClearinghouseAdmin {
     ) -> Result<(), ClearinghouseError> {
         self.clearinghouse
             .set_trade_bands(underlying, future_band, option_band)
-    }
-
-    /// Posts the implied vol of an underlying (18 decimals, 1% to 500%), stamped now.
-    ///
-    /// Errors: `NotVolOracle`, `InvalidVolatility`, `UnknownUnderlying`.
-    pub fn post_volatility(&mut self, underlying: u8, vol: i128) -> Result<(), ClearinghouseError> {
-        self.clearinghouse.post_volatility(underlying, vol)
     }
 }

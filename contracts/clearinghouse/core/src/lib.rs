@@ -33,7 +33,7 @@ pub mod routing;
 
 /// The selector of the admin facet's `initialize`, the one call the constructor delegates.
 const INITIALIZE: [u8; 4] = pm_common::routing::selector(
-    "initialize(address,address,address,address,address,address,address,address,uint8)",
+    "initialize(address,address,address,address,address,address,address,address,address,uint8)",
 );
 
 /// The core program: the clearinghouse's storage, nothing else.
@@ -48,7 +48,8 @@ impl ClearinghouseCore {
     /// Deploys the clearinghouse: records `adminFacet`, the program that runs the admin
     /// functions, and delegatecalls `initialization` to it in the same transaction. It must be a
     /// call of `initialize(owner, vault, riskProgram, viewsFacet, accountsFacet, tradingFacet,
-    /// settlementFacet, liquidationFacet, settlementDecimals)`, which sets everything else, so nobody can initialise the
+    /// settlementFacet, liquidationFacet, parametersFacet, settlementDecimals)`, which sets
+    /// everything else, so nobody can initialise the
     /// clearinghouse in between.
     ///
     /// Errors: `UnknownSelector` (`initialization` is not a call of `initialize`, or `adminFacet`
@@ -134,5 +135,20 @@ impl ClearinghouseCore {
             })
             .into()),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The constructor's `initialize` is the one the admin facet exports (the generated routes).
+    #[test]
+    fn the_constructor_delegates_the_admin_facets_initialize() {
+        let routed = routes::ROUTES
+            .iter()
+            .find(|(signature, _)| signature.starts_with("initialize("))
+            .map(|(signature, facet)| (pm_common::routing::selector(signature), *facet));
+        assert_eq!(routed, Some((INITIALIZE, Facet::Admin)));
     }
 }

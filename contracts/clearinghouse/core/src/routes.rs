@@ -5,26 +5,20 @@
 use pm_clearinghouse::Facet;
 
 /// Every function of the facets and the facet that runs it.
-pub const ROUTES: [(&str, Facet); 39] = [
+pub const ROUTES: [(&str, Facet); 44] = [
     (
-        "initialize(address,address,address,address,address,address,address,address,uint8)",
+        "initialize(address,address,address,address,address,address,address,address,address,uint8)",
         Facet::Admin,
     ),
     ("transferOwnership(address)", Facet::Admin),
     ("acceptOwnership()", Facet::Admin),
     ("setRiskAdmin(address)", Facet::Admin),
-    ("setVolOracle(address)", Facet::Admin),
+    ("setRiskOracle(address)", Facet::Admin),
     ("setMarket(address,bool)", Facet::Admin),
     ("setSettleCap(address,uint256)", Facet::Admin),
     ("approveMarket(address,bool)", Facet::Admin),
-    (
-        "setUnderlying(uint8,address,uint32,uint32,int128,int128[9])",
-        Facet::Admin,
-    ),
-    ("setRiskParams(uint8,int128[9],int128[])", Facet::Admin),
     ("setLiquidationParams(int128,int128,int128,int128)", Facet::Admin),
     ("setTradeBands(uint8,int128,int128)", Facet::Admin),
-    ("postVolatility(uint8,int128)", Facet::Admin),
     ("owner()", Facet::Views),
     ("pendingOwner()", Facet::Views),
     ("config()", Facet::Views),
@@ -54,4 +48,18 @@ pub const ROUTES: [(&str, Facet); 39] = [
     ("updateReferencePrice(uint8)", Facet::Settlement),
     ("referencePrice(uint8)", Facet::Settlement),
     ("liquidate(address)", Facet::Liquidation),
+    (
+        "setUnderlying(uint8,address,uint32,uint32,int128,int128[9])",
+        Facet::Parameters,
+    ),
+    ("setRiskParams(uint8,int128[9])", Facet::Parameters),
+    ("postRiskUpdate(int128[],int128[])", Facet::Parameters),
+    (
+        "setRiskOracleBounds(int128,int128,int128,int128)",
+        Facet::Parameters,
+    ),
+    ("advanceRamps()", Facet::Parameters),
+    ("ramp(uint8)", Facet::Parameters),
+    ("riskOracleBounds()", Facet::Parameters),
+    ("riskParams()", Facet::Parameters),
 ];

@@ -1,5 +1,5 @@
 //! What the clearinghouse is wired to and who may change it: the owner (two-step, through
-//! [`pm_common::ownership`]), the risk admin, the volatility oracle, the vault, the risk program
+//! [`pm_common::ownership`]), the risk admin, the risk oracle, the vault, the risk program
 //! and the facets, and the settlement token's decimals.
 
 use alloy_primitives::{Address, U8};
@@ -9,15 +9,19 @@ use pm_risk::wire::scalars_of;
 use stylus_sdk::prelude::*;
 
 use crate::errors::{
-    AlreadyInitialized, ClearinghouseError, InvalidRiskParameters, NotRiskAdmin, NotVolOracle, Result,
+    AlreadyInitialized, ClearinghouseError, InvalidRiskParameters, NotRiskAdmin, NotRiskOracle, Result,
 };
-use crate::events::{RiskAdminSet, VolOracleSet};
+use crate::events::{RiskAdminSet, RiskOracleSet};
 use crate::facet::Facet;
+use crate::parameters::scalar_words;
+use crate::ramps::SCALARS;
 use crate::storage::Clearinghouse;
 
-/// The configuration view: (riskAdmin, volOracle, vault, riskProgram, adminFacet, viewsFacet,
-/// accountsFacet, tradingFacet, settlementFacet, liquidationFacet, settlementDecimals).
+/// The configuration view: (riskAdmin, riskOracle, vault, riskProgram, adminFacet, viewsFacet,
+/// accountsFacet, tradingFacet, settlementFacet, liquidationFacet, parametersFacet,
+/// settlementDecimals).
 pub type ConfigTuple = (
+    Address,
     Address,
     Address,
     Address,
@@ -51,6 +55,7 @@ impl Clearinghouse {
         trading_facet: Address,
         settlement_facet: Address,
         liquidation_facet: Address,
+        parameters_facet: Address,
         settlement_decimals: u8,
     ) -> Result<()> {
         // The core's constructor records the admin facet before it delegates this: called at the
@@ -70,6 +75,7 @@ impl Clearinghouse {
             trading_facet,
             settlement_facet,
             liquidation_facet,
+            parameters_facet,
         ] {
             ensure_contract(self.vm(), program)?;
         }
@@ -86,9 +92,10 @@ impl Clearinghouse {
         self.set_facet(Facet::Trading, trading_facet);
         self.set_facet(Facet::Settlement, settlement_facet);
         self.set_facet(Facet::Liquidation, liquidation_facet);
+        self.set_facet(Facet::Parameters, parameters_facet);
         self.settlement_decimals.set(U8::from(settlement_decimals));
         let p = defaults::risk(&[]);
-        self.store_scalars(p.grid_levels, &scalars_of(&p));
+        self.set_live_words(SCALARS, &scalar_words(p.grid_levels, &scalars_of(&p)));
         Ok(())
     }
 
@@ -116,7 +123,7 @@ impl Clearinghouse {
     pub fn config(&self) -> ConfigTuple {
         (
             self.risk_admin.get(),
-            self.vol_oracle.get(),
+            self.risk_oracle.get(),
             self.vault.get(),
             self.risk_program.get(),
             self.facet(Facet::Admin),
@@ -125,6 +132,7 @@ impl Clearinghouse {
             self.facet(Facet::Trading),
             self.facet(Facet::Settlement),
             self.facet(Facet::Liquidation),
+            self.facet(Facet::Parameters),
             self.settlement_decimals.get().to(),
         )
     }
@@ -139,12 +147,12 @@ impl Clearinghouse {
         Ok(())
     }
 
-    /// Sets the volatility oracle (zero removes it). Errors: `NotOwner`.
-    pub fn set_vol_oracle(&mut self, vol_oracle: Address) -> Result<()> {
+    /// Sets the risk oracle (zero removes it). Errors: `NotOwner`.
+    pub fn set_risk_oracle(&mut self, risk_oracle: Address) -> Result<()> {
         self.ownership.only_owner::<ClearinghouseError>()?;
-        self.vol_oracle.set(vol_oracle);
-        self.vm().log(VolOracleSet {
-            volOracle: vol_oracle,
+        self.risk_oracle.set(risk_oracle);
+        self.vm().log(RiskOracleSet {
+            riskOracle: risk_oracle,
         });
         Ok(())
     }
@@ -158,11 +166,11 @@ impl Clearinghouse {
         Ok(())
     }
 
-    /// Errors: `NotVolOracle`.
-    pub(crate) fn only_vol_oracle(&self) -> Result<()> {
+    /// Errors: `NotRiskOracle`.
+    pub(crate) fn only_risk_oracle(&self) -> Result<()> {
         let caller = self.vm().msg_sender();
-        if !holds(caller, self.vol_oracle.get()) {
-            return Err(ClearinghouseError::from(NotVolOracle { caller }));
+        if !holds(caller, self.risk_oracle.get()) {
+            return Err(ClearinghouseError::from(NotRiskOracle { caller }));
         }
         Ok(())
     }

@@ -26,6 +26,9 @@ pub enum Facet {
     Settlement = 4,
     /// Liquidation, the insurance fund and bad debt.
     Liquidation = 5,
+    /// The risk parameters and who changes them how: the risk admin's underlyings and
+    /// parameters (ramped in), the risk oracle's bounded updates, the owner's bounds.
+    Parameters = 6,
 }
 
 impl Clearinghouse {

@@ -1,13 +1,16 @@
-//! The account-wide risk parameters: the grid levels, the nine scalars of `pm_risk::RiskParams`
-//! in wire order, and the correlation matrix of the listed underlyings, stored as the pairs above
-//! its diagonal, two per word.
+//! The account-wide risk parameters: the grid levels and the nine scalars of
+//! `pm_risk::RiskParams` in wire order (the risk admin's, ramped in), and the correlation matrix
+//! of the listed underlyings (the risk oracle's), stored as the pairs above its diagonal, two
+//! per word.
 
 use alloc::vec::Vec;
 
+use alloy_primitives::U256;
 use stylus_sdk::prelude::*;
 
-use crate::errors::{ClearinghouseError, LengthMismatch, Result};
+use crate::errors::Result;
 use crate::events::RiskParamsSet;
+use crate::ramps::SCALARS;
 use crate::storage::Clearinghouse;
 use crate::words::{halves, word_of};
 
@@ -17,57 +20,37 @@ pub fn pair_index(i: usize, j: usize) -> usize {
     (hi.saturating_mul(hi.saturating_sub(1)) / 2).saturating_add(lo)
 }
 
+/// The five storage words of the grid levels and the nine account-wide scalars (wire order):
+/// word 0 the vol floor (high half) and the grid levels (low half), words 1–4 the other eight.
+pub(crate) fn scalar_words(grid_levels: u8, scalars: &[i128; 9]) -> [U256; 5] {
+    let [first @ .., vol_floor] = scalars;
+    core::array::from_fn(|w| match w.checked_sub(1) {
+        None => word_of(*vol_floor, i128::from(grid_levels)),
+        Some(k) => {
+            let at = |i: usize| first.get(i).copied().unwrap_or(0);
+            word_of(at(k.saturating_mul(2)), at(k.saturating_mul(2).saturating_add(1)))
+        }
+    })
+}
+
 impl Clearinghouse {
-    /// Sets the grid levels, the nine account-wide scalars in wire order (extreme multiple,
+    /// Sets the grid levels and the nine account-wide scalars in wire order (extreme multiple,
     /// extreme fraction, max down move, w_up, w_down, break factor, mm factor, im ratio, vol
-    /// floor) and the
-    /// correlations above the diagonal, row by row, of the listed underlyings (18 decimals); the
-    /// risk program must accept them. Errors: `NotRiskAdmin`, `LengthMismatch`,
-    /// `InvalidRiskParameters` (e.g. a matrix that is not positive semi-definite: code 15).
-    pub fn set_risk_params(
-        &mut self,
-        grid_levels: u8,
-        scalars: [i128; 9],
-        correlations: Vec<i128>,
-    ) -> Result<()> {
+    /// floor; 18 decimals). The risk program must accept them; they ramp in over the ramp
+    /// duration ([`crate::ramps`]). The correlations are the risk oracle's
+    /// (`post_risk_update`). Errors: `NotRiskAdmin`, `InvalidRiskParameters`.
+    pub fn set_risk_params(&mut self, grid_levels: u8, scalars: [i128; 9]) -> Result<()> {
         self.only_risk_admin()?;
-        let n = self.underlyings.len();
-        if correlations.len() != n.saturating_mul(n.saturating_sub(1)) / 2 {
-            return Err(ClearinghouseError::from(LengthMismatch {}));
-        }
-        self.store_scalars(grid_levels, &scalars);
-        let mut values = correlations.iter();
-        for i in 0..n {
-            for j in i.saturating_add(1)..n {
-                let v = values.next().copied().unwrap_or(0);
-                self.set_correlation(pair_index(i, j), v);
-            }
-        }
-        // Written first because the check reads storage; a failure reverts the transaction.
-        self.validate_parameters()?;
+        self.start_ramp(SCALARS, &scalar_words(grid_levels, &scalars), false)?;
         self.vm().log(RiskParamsSet {
             gridLevels: grid_levels,
             scalars,
-            correlations,
         });
         Ok(())
     }
 
-    /// Writes the grid levels and the nine account-wide scalars (wire order), unchecked: word 0
-    /// the vol floor (high half) and the grid levels (low half), words 1–4 the other eight.
-    pub(crate) fn store_scalars(&mut self, grid_levels: u8, scalars: &[i128; 9]) {
-        let [first @ .., vol_floor] = scalars;
-        if let Some(mut w) = self.params.setter(0usize) {
-            w.set(word_of(*vol_floor, i128::from(grid_levels)));
-        }
-        for (k, pair) in first.chunks_exact(2).enumerate() {
-            if let (Some(mut slot), [a, b]) = (self.params.setter(k.saturating_add(1)), pair) {
-                slot.set(word_of(*a, *b));
-            }
-        }
-    }
-
-    /// The grid levels and the nine account-wide scalars, in wire order.
+    /// The grid levels and the nine account-wide scalars in force, in wire order.
+    #[inline(always)]
     pub(crate) fn scalars(&self) -> (u8, [i128; 9]) {
         let (vol_floor, levels) = halves(self.params.get(0usize).unwrap_or_default());
         // The ninth, the vol floor, is what the pairs below leave in place.
@@ -83,7 +66,22 @@ impl Clearinghouse {
         (levels as u8, scalars)
     }
 
-    fn set_correlation(&mut self, index: usize, value: i128) {
+    /// The risk parameters in force, as the margin checks read them: the grid levels, the nine
+    /// account-wide scalars (wire order) and the correlations of the listed underlyings above the
+    /// diagonal, row by row (18 decimals).
+    pub fn risk_params(&self) -> (u8, [i128; 9], Vec<i128>) {
+        let (levels, scalars) = self.scalars();
+        let n = self.underlyings.len();
+        let mut correlations = Vec::new();
+        for i in 0..n {
+            for j in i.saturating_add(1)..n {
+                correlations.push(self.correlation(i, j));
+            }
+        }
+        (levels, scalars, correlations)
+    }
+
+    pub(crate) fn set_correlation(&mut self, index: usize, value: i128) {
         let word_index = index / 2;
         let Some(word) = self.correlations.get(word_index) else {
             return;
@@ -100,6 +98,7 @@ impl Clearinghouse {
     }
 
     /// Correlation of listed underlyings `i` and `j` (1 on the diagonal), 18 decimals.
+    #[inline(always)]
     pub(crate) fn correlation(&self, i: usize, j: usize) -> i128 {
         if i == j {
             return pm_risk::fixed::WAD;

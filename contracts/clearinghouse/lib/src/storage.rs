@@ -1,4 +1,4 @@
-//! The clearinghouse's storage layout, shared by its seven programs (the core and the facets it
+//! The clearinghouse's storage layout, shared by its eight programs (the core and the facets it
 //! reaches by delegatecall all run over the core's storage). Append-only from here: new fields
 //! go at the end, never between. (It starts with `ownership` at slots 0–1 since the house was
 //! rebuilt, before anything was deployed.) A margin check reads the account's position words, then for each
@@ -10,7 +10,7 @@
 //! |---|---|
 //! | 0–1 | `ownership`: owner, pending owner ([`pm_common::ownership`]) |
 //! | 2 | `risk_admin` |
-//! | 3 | `vol_oracle` |
+//! | 3 | `risk_oracle` |
 //! | 4 | `vault` |
 //! | 5 | `risk_program` (20 B), `settlement_decimals` (1 B) |
 //! | 6–10 | `params`: word 0 the vol floor (high `int128`) and the grid levels (low); words 1–4 the other eight scalars, two `int128` per word |
@@ -28,6 +28,7 @@
 //! | 103–118 | `reference_prices`: per underlying, (reference price, updated at), two `int128` ([`crate::reference_rule`]) |
 //! | 119–120 | `liquidation_params`: (largest discount, buffer), (fund share, least reward), two `int128` each (0: the defaults) |
 //! | 121 | `settle_meters`: market => what its `settle` used and when (unix seconds), two 128-bit halves ([`crate::settle_budget`]) |
+//! | 122–311 | `oracle`: words 0–1 the risk oracle's bounds, (vol step, correlation step) and (least gap between updates, ramp duration), two `int128` each (0: the defaults, [`crate::oracle_rules`]); word 2 when it last posted (unix seconds); from word 3, 11 words per parameter group (each underlying 0–15, then the account-wide scalars) for its ramp: the window (start, end), the five words it started from, the five it ends at ([`crate::ramps`]) |
 
 use alloc::vec::Vec;
 
@@ -43,7 +44,7 @@ use stylus_sdk::{
 
 /// Correlation words: 16 underlyings have 120 pairs, two per word.
 pub const CORRELATION_WORDS: usize = 60;
-/// Room for the programs the core delegates to ([`crate::Facet`]; six used).
+/// Room for the programs the core delegates to ([`crate::Facet`]; seven used).
 pub const FACETS: usize = 8;
 
 /// The clearinghouse's state. Each program built on this crate nests it as its only field, so
@@ -52,7 +53,7 @@ pub const FACETS: usize = 8;
 pub struct Clearinghouse {
     pub(crate) ownership: Ownership,
     pub(crate) risk_admin: StorageAddress,
-    pub(crate) vol_oracle: StorageAddress,
+    pub(crate) risk_oracle: StorageAddress,
     pub(crate) vault: StorageAddress,
     pub(crate) risk_program: StorageAddress,
     pub(crate) settlement_decimals: StorageU8,
@@ -71,7 +72,19 @@ pub struct Clearinghouse {
     pub(crate) reference_prices: StorageArray<StorageU256, MAX_UNDERLYINGS>,
     pub(crate) liquidation_params: StorageArray<StorageU256, 2>,
     pub(crate) settle_meters: StorageMap<Address, StorageU256>,
+    pub(crate) oracle: StorageArray<StorageU256, ORACLE_WORDS>,
 }
+
+/// Parameter groups that ramp: each underlying's parameter words, then the account-wide scalars.
+pub const RAMP_GROUPS: usize = MAX_UNDERLYINGS + 1;
+/// Words of a ramp: its window, the five words it started from, the five it ends at.
+pub const RAMP_WORDS: usize = 11;
+/// The `oracle` words before the ramps': the two bound words and the last update's time.
+pub const ORACLE_HEADER: usize = 3;
+/// The `oracle` words: the header and every group's ramp. (One flat array rather than nested
+/// storage types: every program builds the whole layout at entry, and nesting cost the fullest
+/// facets 100 to 170 bytes.)
+pub const ORACLE_WORDS: usize = ORACLE_HEADER + RAMP_GROUPS * RAMP_WORDS;
 
 /// One listed underlying: word 0 its feed (29 bytes), word 1 its implied vol (`int128`, high half)
 /// and when it was posted (low 64 bits), words 2–6 the oracle add-on and the nine parameters of

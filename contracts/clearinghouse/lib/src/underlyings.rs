@@ -1,17 +1,16 @@
 //! Underlyings: each listed one's Chainlink feed, its posted implied volatility and its risk
-//! parameters. The risk admin lists them (indices 0, 1, … in order) and changes them; the
-//! volatility oracle posts vols. Every change is validated by the risk program itself, the code
-//! that will margin with it.
+//! parameters. The risk admin lists them (indices 0, 1, … in order) and changes them (the
+//! parameters ramp in); the risk oracle posts vols (`risk_oracle`). Every change is validated by
+//! the risk program itself, the code that will margin with it.
 
-use alloy_primitives::{Address, I256, U256, U32, U8};
+use alloy_primitives::{Address, U256, U32, U8};
 use pm_common::feeds::{check_heartbeat, feed_decimals};
 use pm_common::guards::ensure_contract;
-use pm_risk::units::{MAX_VOL, MIN_VOL};
 use pm_risk::MAX_UNDERLYINGS;
 use stylus_sdk::prelude::*;
 
-use crate::errors::{ClearinghouseError, InvalidVolatility, Result, TooManyUnderlyings, UnknownUnderlying};
-use crate::events::{UnderlyingSet, VolatilityPosted};
+use crate::errors::{ClearinghouseError, Result, TooManyUnderlyings, UnknownUnderlying};
+use crate::events::UnderlyingSet;
 use crate::storage::Clearinghouse;
 use crate::words::{halves, word_of};
 
@@ -30,7 +29,9 @@ impl Clearinghouse {
     /// `feed` with its `heartbeat` and the longest age `vol_max_age` of a posted vol (seconds,
     /// 1 to 7 days), the oracle add-on fraction and the nine `pm_risk::UnderlyingParams` in wire
     /// order, all with 18 decimals. The feed must answer a usable price now and the parameters
-    /// must pass the risk program. Errors: `NotRiskAdmin`, `UnknownUnderlying`,
+    /// must pass the risk program. A new underlying takes its parameters at once and has no vol
+    /// until the risk oracle's next update; a listed one's feed and ages change at once and its
+    /// parameters ramp in ([`crate::ramps`]). Errors: `NotRiskAdmin`, `UnknownUnderlying`,
     /// `TooManyUnderlyings`, `InvalidHeartbeat`, `NotAContract`, `OracleCallFailed`, the feed's
     /// price errors, `InvalidRiskParameters`.
     pub fn set_underlying(
@@ -78,14 +79,14 @@ impl Clearinghouse {
             params[7],
             params[8],
         ];
-        for (k, pair) in values.chunks_exact(2).enumerate() {
-            if let (Some(mut slot), [a, b]) = (u.params.setter(k), pair) {
-                slot.set(word_of(*a, *b));
-            }
-        }
-        // Written first because both read storage; a failure reverts the transaction.
+        let words: [U256; 5] = core::array::from_fn(|w| {
+            let at = |i: usize| values.get(i).copied().unwrap_or(0);
+            word_of(at(w.saturating_mul(2)), at(w.saturating_mul(2).saturating_add(1)))
+        });
+        // The feed must answer now (the validation below prices every underlying at 1).
         let live = self.underlying_price(index)?;
-        self.validate_parameters()?;
+        // A new underlying takes its parameters at once (nobody holds it); a listed one ramps.
+        self.start_ramp(index, &words, index == count)?;
         // Listing (or re-setting) an underlying anchors its reference price at the live one: no
         // withdrawal is ever judged without one, and the risk admin can re-anchor a lagging one.
         let now = i128::from(self.vm().block_timestamp());
@@ -97,26 +98,6 @@ impl Clearinghouse {
             feed,
             heartbeat,
             volMaxAge: vol_max_age,
-        });
-        Ok(())
-    }
-
-    /// Posts the implied vol of an underlying (18 decimals, 1% to 500%), stamped now.
-    /// Errors: `NotVolOracle`, `InvalidVolatility`, `UnknownUnderlying`.
-    pub fn post_volatility(&mut self, underlying: u8, vol: i128) -> Result<()> {
-        self.only_vol_oracle()?;
-        if !(MIN_VOL..=MAX_VOL).contains(&vol) {
-            return Err(ClearinghouseError::from(InvalidVolatility {
-                vol: I256::try_from(vol).unwrap_or_default(),
-            }));
-        }
-        let index = usize::from(underlying);
-        let now = self.vm().block_timestamp();
-        let mut u = self.underlyings.setter(index).ok_or_else(|| unknown(index))?;
-        u.market.set(word_of(vol, i128::from(now)));
-        self.vm().log(VolatilityPosted {
-            underlying: U256::from(index),
-            vol,
         });
         Ok(())
     }

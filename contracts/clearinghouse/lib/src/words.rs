@@ -3,12 +3,14 @@
 use alloy_primitives::U256;
 
 /// The word holding `high` and `low`.
+#[inline(always)]
 pub fn word_of(high: i128, low: i128) -> U256 {
     let (high, low) = (high as u128, low as u128);
     U256::from_limbs([low as u64, (low >> 64) as u64, high as u64, (high >> 64) as u64])
 }
 
 /// (high, low) of a word.
+#[inline(always)]
 pub fn halves(word: U256) -> (i128, i128) {
     let limbs = word.as_limbs();
     let low = u128::from(limbs[0]) | (u128::from(limbs[1]) << 64);

@@ -50,7 +50,7 @@ impl ClearinghouseViews {
     ///
     /// Returns:
     /// - `riskAdmin`: lists underlyings and sets risk parameters (zero when unset)
-    /// - `volOracle`: posts implied volatilities (zero when unset)
+    /// - `riskOracle`: posts the implied vols and the correlation matrix (zero when unset)
     /// - `vault`: the vault holding the collateral
     /// - `riskProgram`: the stateless risk program every margin check calls
     /// - `adminFacet`: the program that runs the admin functions (by delegatecall from the core)
@@ -60,6 +60,7 @@ impl ClearinghouseViews {
     /// - `settlementFacet`: the program that runs a market's cash, settlement prices, expiry and
     ///   reference prices
     /// - `liquidationFacet`: the program that runs liquidation
+    /// - `parametersFacet`: the program that runs the risk parameters, the risk oracle and ramps
     /// - `settlementDecimals`: the settlement token's decimals
     pub fn config(&self) -> ConfigTuple {
         self.clearinghouse.config()

@@ -1,7 +1,7 @@
 /// `initialize` ran already (the core's constructor runs it, once).
 error AlreadyInitialized();
-/// The caller is not the volatility oracle.
-error NotVolOracle(address caller);
+/// The caller is not the risk oracle.
+error NotRiskOracle(address caller);
 /// The caller is not a market the owner authorised.
 error MarketNotAuthorised(address market);
 /// The account has not approved the market to trade for it.
@@ -29,6 +29,16 @@ error TooManyPositions(uint256 max);
 error InvalidRiskParameters(uint8 code);
 /// A volatility is outside [1%, 500%] (18 decimals).
 error InvalidVolatility(int256 vol);
+/// A posted vol moves more than the vol step from the one in force (18 decimals).
+error VolatilityStepTooLarge(uint256 underlying, int128 inForce, int128 posted);
+/// A posted correlation moves more than the correlation step from the one in force.
+error CorrelationStepTooLarge(uint256 first, uint256 second, int128 inForce, int128 posted);
+/// A risk update comes sooner than the least gap after the last one (unix seconds).
+error RiskUpdateTooSoon(uint256 updatedAt, uint256 minGap, uint256 timestamp);
+/// A risk oracle bound or the ramp duration is negative or beyond its maximum.
+error InvalidOracleBounds();
+/// No parameter group has this index (0–15: an underlying; 16: the account-wide scalars).
+error UnknownRamp(uint256 group);
 /// The underlying's implied volatility is older than its maximum age.
 error StaleVolatility(uint256 underlying, uint256 updatedAt, uint256 maxAge, uint256 timestamp);
 /// The risk program reverted; `code` is its `RiskError` code (pm-risk; 255: no answer, or one

@@ -1,5 +1,5 @@
-/// The owner set the volatility oracle.
-event VolOracleSet(address indexed volOracle);
+/// The owner set the risk oracle.
+event RiskOracleSet(address indexed riskOracle);
 /// The owner authorised a market, or revoked it.
 event MarketSet(address indexed market, bool authorised);
 /// The owner set the most a market's `settle` may move per hour (settlement-token units).
@@ -8,10 +8,18 @@ event SettleCapSet(address indexed market, uint256 cap);
 event MarketApproved(address indexed account, address indexed market, bool approved);
 /// The risk admin listed an underlying or changed its feed or parameters.
 event UnderlyingSet(uint256 indexed index, address indexed feed, uint32 heartbeat, uint32 volMaxAge);
-/// The risk admin set the account-wide risk parameters and the correlation matrix.
-event RiskParamsSet(uint8 gridLevels, int128[9] scalars, int128[] correlations);
-/// The volatility oracle posted an implied volatility (18 decimals).
-event VolatilityPosted(uint256 indexed underlying, int128 vol);
+/// The risk admin set the account-wide risk parameters (they ramp in: `RampStarted`).
+event RiskParamsSet(uint8 gridLevels, int128[9] scalars);
+/// The risk oracle posted the risk surface: every listed underlying's vol and the correlations
+/// above the diagonal (18 decimals).
+event RiskUpdatePosted(int128[] vols, int128[] correlations);
+/// The owner set the risk oracle's bounds and the ramp duration (0: a default).
+event OracleBoundsSet(int128 volStep, int128 correlationStep, int128 minGap, int128 rampDuration);
+/// A change of a parameter group (an underlying's index; 16: the account-wide scalars) started
+/// ramping in; it is whole at `end` (unix seconds).
+event RampStarted(uint256 indexed group, uint64 start, uint64 end);
+/// A ramp moved its group's parameters to where it is at `timestamp`; `done` when whole.
+event RampAdvanced(uint256 indexed group, uint64 timestamp, bool done);
 /// A market changed an account's position at `price` per unit (USD, 18 decimals).
 event PositionUpdated(
     address indexed account, address indexed market, uint128 indexed instrument, int128 sizeDelta, int128 price, int128 size

@@ -9,6 +9,7 @@ mod markets;
 mod ownership;
 mod parameters;
 mod reference;
+mod risk_oracle;
 mod rules;
 mod settlement;
 mod setup;

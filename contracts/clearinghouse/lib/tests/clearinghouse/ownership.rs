@@ -1,4 +1,4 @@
-//! Two-step ownership and the roles the owner sets (risk admin, volatility oracle).
+//! Two-step ownership and the roles the owner sets (risk admin, risk oracle).
 
 use alloy_primitives::Address;
 use pm_clearinghouse::errors::*;
@@ -102,17 +102,17 @@ fn set_risk_admin_sets_the_role_and_emits_risk_admin_set() {
 }
 
 #[test]
-fn set_vol_oracle_sets_the_role_and_emits_vol_oracle_set() {
+fn set_risk_oracle_sets_the_role_and_emits_risk_oracle_set() {
     let chain = initialized_chain();
-    chain.as_(OWNER).ch().set_vol_oracle(CAROL).unwrap();
-    chain.assert_last_event(VolOracleSet { volOracle: CAROL });
+    chain.as_(OWNER).ch().set_risk_oracle(CAROL).unwrap();
+    chain.assert_last_event(RiskOracleSet { riskOracle: CAROL });
     assert_eq!(chain.ch().config().1, CAROL);
 }
 
 #[test]
-fn set_risk_admin_and_set_vol_oracle_revert_for_anyone_but_the_owner() {
+fn set_risk_admin_and_set_risk_oracle_revert_for_anyone_but_the_owner() {
     let chain = initialized_chain();
-    for caller in [RISK_ADMIN, VOL_ORACLE, BOB] {
+    for caller in [RISK_ADMIN, RISK_ORACLE, BOB] {
         assert_unchanged(
             &chain,
             || chain.as_(caller).ch().set_risk_admin(caller),
@@ -120,7 +120,7 @@ fn set_risk_admin_and_set_vol_oracle_revert_for_anyone_but_the_owner() {
         );
         assert_unchanged(
             &chain,
-            || chain.as_(caller).ch().set_vol_oracle(caller),
+            || chain.as_(caller).ch().set_risk_oracle(caller),
             NotOwner { caller },
         );
     }
@@ -156,17 +156,17 @@ fn a_replaced_risk_admin_loses_the_role() {
 fn an_unset_role_is_held_by_nobody_not_even_the_zero_address() {
     let chain = initialized_chain();
     chain.as_(OWNER).ch().set_risk_admin(Address::ZERO).unwrap();
-    chain.as_(OWNER).ch().set_vol_oracle(Address::ZERO).unwrap();
+    chain.as_(OWNER).ch().set_risk_oracle(Address::ZERO).unwrap();
     for caller in [Address::ZERO, OWNER] {
         assert_unchanged(
             &chain,
-            || chain.as_(caller).ch().set_risk_params(7, [0; 9], vec![]),
+            || chain.as_(caller).ch().set_risk_params(7, [0; 9]),
             NotRiskAdmin { caller },
         );
         assert_unchanged(
             &chain,
-            || chain.as_(caller).ch().post_volatility(0, BTC_VOL),
-            NotVolOracle { caller },
+            || chain.as_(caller).ch().post_risk_update(vec![BTC_VOL], vec![]),
+            NotRiskOracle { caller },
         );
     }
 }

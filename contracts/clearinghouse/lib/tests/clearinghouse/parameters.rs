@@ -1,8 +1,10 @@
-//! The account-wide risk parameters and the correlation matrix, checked by the real risk
-//! program.
+//! The account-wide risk parameters, checked by the real risk program, and their ramps: a change
+//! takes effect over the ramp duration, not at once.
 
+use alloy_sol_types::SolEvent;
 use pm_clearinghouse::errors::*;
 use pm_clearinghouse::events::*;
+use pm_clearinghouse::ramps::SCALARS;
 use pm_risk::params::defaults;
 use pm_risk::wire::{decode, scalars_of};
 use pm_risk::RiskError;
@@ -13,44 +15,54 @@ fn scalars() -> [i128; 9] {
     scalars_of(&defaults::risk(&[]))
 }
 
-/// The standard setup with a third underlying (SOL parameters on the BTC feed, vol 80%).
-fn three_underlyings() -> Chain {
-    let chain = listed_chain();
-    list(&chain, 2, BTC_FEED, &defaults::SOL);
-    chain
-        .as_(VOL_ORACLE)
-        .ch()
-        .post_volatility(2, 8 * E18 / 10)
-        .unwrap();
-    chain
+/// Index of the mm factor and the im ratio among the scalars.
+const MM_FACTOR: usize = 6;
+const IM_RATIO: usize = 7;
+
+/// Whether `chain` emitted `expected` at any point.
+fn emitted<E: SolEvent>(chain: &Chain, expected: E) -> bool {
+    chain.logs().contains(&event(&expected))
 }
 
 #[test]
-fn set_risk_params_stores_what_the_margin_check_sends_and_emits_risk_params_set() {
+fn set_risk_params_ramps_in_what_the_margin_check_sends() {
     let chain = listed_chain();
-    let mut scalars = scalars();
-    scalars[7] = 3 * E18 / 2; // im ratio 1.5
-    chain
-        .as_(RISK_ADMIN)
-        .ch()
-        .set_risk_params(9, scalars, vec![-E18 / 2])
-        .unwrap();
+    let mut target = scalars();
+    target[IM_RATIO] = 3 * E18 / 2;
+    chain.as_(RISK_ADMIN).ch().set_risk_params(9, target).unwrap();
     chain.assert_last_event(RiskParamsSet {
         gridLevels: 9,
-        scalars,
-        correlations: vec![-E18 / 2],
+        scalars: target,
     });
+    assert!(emitted(
+        &chain,
+        RampStarted {
+            group: u256(SCALARS as u128),
+            start: NOW,
+            end: NOW + RAMP,
+        }
+    ));
+    // Nothing changes at once: the margin checks still read the parameters in force.
     let book = [(perp(BTC), E18), (perp(ETH), 10 * E18)];
     trade(&chain, ALICE, perp(BTC), E18, 60_000 * E18);
     trade(&chain, ALICE, perp(ETH), 10 * E18, 3_000 * E18);
     let request = decode(&chain.ch().risk_request(ALICE).unwrap()).unwrap();
-    assert_eq!(request.grid_levels, 9);
-    assert_eq!(request.scalars, scalars);
-    assert_eq!(request.correlation, vec![E18, -E18 / 2, -E18 / 2, E18]);
+    assert_eq!((request.grid_levels, request.scalars), (7, scalars()));
+    let (start, end, ends_at) = chain.ch().ramp(SCALARS as u8).unwrap();
+    assert_eq!((start, end), (NOW, NOW + RAMP));
+    assert_eq!((ends_at[1], ends_at[2 + IM_RATIO]), (9, 3 * E18 / 2));
+    // A ramp's length later, whole.
+    ramp_in(&chain);
+    let request = decode(&chain.ch().risk_request(ALICE).unwrap()).unwrap();
+    assert_eq!((request.grid_levels, request.scalars), (9, target));
+    assert_eq!(
+        request.correlation,
+        vec![E18, BTC_ETH_CORRELATION, BTC_ETH_CORRELATION, E18]
+    );
+    assert_eq!(chain.ch().ramp(SCALARS as u8).unwrap().1, 0);
     let model = Model {
         grid_levels: 9,
-        scalars,
-        correlations: vec![-E18 / 2],
+        scalars: target,
         ..Model::standard()
     };
     assert_eq!(
@@ -60,20 +72,67 @@ fn set_risk_params_stores_what_the_margin_check_sends_and_emits_risk_params_set(
 }
 
 #[test]
-fn set_risk_params_writes_each_pair_of_three_underlyings_to_its_place() {
-    let chain = three_underlyings();
-    chain
-        .as_(RISK_ADMIN)
-        .ch()
-        .set_risk_params(7, scalars(), vec![E18 / 10, E18 / 5, E18 * 3 / 10])
-        .unwrap();
-    trade(&chain, ALICE, perp(2), E18 / 10, 60_000 * E18);
-    trade(&chain, ALICE, perp(BTC), E18 / 10, 60_000 * E18);
-    trade(&chain, ALICE, perp(ETH), E18, 3_000 * E18);
-    let request = decode(&chain.ch().risk_request(ALICE).unwrap()).unwrap();
-    // (0,1) = 0.1, (0,2) = 0.2, (1,2) = 0.3.
-    let (a, b, c) = (E18 / 10, E18 / 5, E18 * 3 / 10);
-    assert_eq!(request.correlation, vec![E18, a, b, a, E18, c, b, c, E18]);
+fn a_ramp_moves_linearly_and_the_grid_levels_switch_at_its_end() {
+    let chain = listed_chain();
+    let mut target = scalars();
+    let from = target[IM_RATIO];
+    target[IM_RATIO] = from + E18 / 2;
+    chain.as_(RISK_ADMIN).ch().set_risk_params(9, target).unwrap();
+    chain.advance_to(NOW + RAMP / 4);
+    assert_eq!(chain.ch().advance_ramps().unwrap(), 1);
+    assert!(emitted(
+        &chain,
+        RampAdvanced {
+            group: u256(SCALARS as u128),
+            timestamp: NOW + RAMP / 4,
+            done: false,
+        }
+    ));
+    let (levels, now, _) = chain.ch().risk_params();
+    assert_eq!((levels, now[IM_RATIO]), (7, from + E18 / 8));
+    // Nothing under way elsewhere: advancing again at the same time moves the same group only.
+    assert_eq!(chain.ch().advance_ramps().unwrap(), 1);
+    assert_eq!(chain.ch().risk_params().1[IM_RATIO], from + E18 / 8);
+    chain.advance_to(NOW + RAMP);
+    assert_eq!(chain.ch().advance_ramps().unwrap(), 1);
+    let (levels, now, _) = chain.ch().risk_params();
+    assert_eq!((levels, now), (9, target));
+    // Done: nothing left to move.
+    assert_eq!(chain.ch().advance_ramps().unwrap(), 0);
+}
+
+#[test]
+fn a_change_during_a_ramp_starts_from_where_the_ramp_is() {
+    let chain = listed_chain();
+    let from = scalars()[IM_RATIO];
+    let mut first = scalars();
+    first[IM_RATIO] = from + E18;
+    chain.as_(RISK_ADMIN).ch().set_risk_params(7, first).unwrap();
+    chain.advance_to(NOW + RAMP / 2);
+    // Back to where it started, half way through: it has moved half way, and returns from there.
+    chain.as_(RISK_ADMIN).ch().set_risk_params(7, scalars()).unwrap();
+    assert_eq!(chain.ch().risk_params().1[IM_RATIO], from + E18 / 2);
+    assert_eq!(chain.ch().ramp(SCALARS as u8).unwrap().1, NOW + RAMP / 2 + RAMP);
+    chain.advance_to(NOW + RAMP);
+    chain.ch().advance_ramps().unwrap();
+    assert_eq!(chain.ch().risk_params().1[IM_RATIO], from + E18 / 4);
+}
+
+#[test]
+fn raising_maintenance_does_not_make_a_healthy_account_liquidatable_at_once() {
+    let chain = listed_chain();
+    // ALICE long 1 BTC perp with just over what maintenance asks now.
+    trade(&chain, ALICE, perp(BTC), E18, 60_000 * E18);
+    let maintenance = chain.ch().account_margin(ALICE).unwrap().2;
+    chain.set_collateral(ALICE, i128::try_from(maintenance).unwrap() * 11 / 10);
+    assert!(!chain.ch().account_margin(ALICE).unwrap().7);
+    let mut raised = scalars();
+    raised[MM_FACTOR] *= 2;
+    chain.as_(RISK_ADMIN).ch().set_risk_params(7, raised).unwrap();
+    // At once: still healthy. After the ramp: liquidatable, with a day's notice.
+    assert!(!chain.ch().account_margin(ALICE).unwrap().7);
+    ramp_in(&chain);
+    assert!(chain.ch().account_margin(ALICE).unwrap().7);
 }
 
 #[test]
@@ -81,31 +140,8 @@ fn set_risk_params_reverts_for_anyone_but_the_risk_admin() {
     let chain = listed_chain();
     assert_unchanged(
         &chain,
-        || chain.as_(OWNER).ch().set_risk_params(7, scalars(), vec![0]),
+        || chain.as_(OWNER).ch().set_risk_params(7, scalars()),
         NotRiskAdmin { caller: OWNER },
-    );
-}
-
-#[test]
-fn set_risk_params_reverts_unless_one_correlation_per_pair_of_listed_underlyings() {
-    let chain = listed_chain();
-    for correlations in [vec![], vec![0, 0]] {
-        assert_unchanged(
-            &chain,
-            || {
-                chain
-                    .as_(RISK_ADMIN)
-                    .ch()
-                    .set_risk_params(7, scalars(), correlations.clone())
-            },
-            LengthMismatch {},
-        );
-    }
-    let chain = three_underlyings();
-    assert_unchanged(
-        &chain,
-        || chain.as_(RISK_ADMIN).ch().set_risk_params(7, scalars(), vec![0]),
-        LengthMismatch {},
     );
 }
 
@@ -114,46 +150,13 @@ fn set_risk_params_reverts_unless_one_correlation_per_pair_of_listed_underlyings
 // error only.
 
 #[test]
-fn set_risk_params_reverts_for_a_matrix_that_is_not_positive_semi_definite() {
-    let chain = three_underlyings();
-    let (high, low) = (9 * E18 / 10, -9 * E18 / 10);
-    assert_reverts(
-        chain
-            .as_(RISK_ADMIN)
-            .ch()
-            .set_risk_params(7, scalars(), vec![high, high, low]),
-        InvalidRiskParameters {
-            code: RiskError::CorrelationNotPsd.code(),
-        },
-    );
-    assert_eq!(RiskError::CorrelationNotPsd.code(), 15);
-}
-
-#[test]
-fn set_risk_params_reverts_for_a_correlation_beyond_one() {
-    let chain = listed_chain();
-    assert_reverts(
-        chain
-            .as_(RISK_ADMIN)
-            .ch()
-            .set_risk_params(7, scalars(), vec![E18 + 1]),
-        InvalidRiskParameters {
-            code: RiskError::CorrelationOutOfRange.code(),
-        },
-    );
-}
-
-#[test]
 fn set_risk_params_reverts_for_scalars_out_of_bounds() {
     let chain = listed_chain();
     for (grid_levels, index, value) in [(8, 0, scalars()[0]), (7, 7, E18 / 2), (13, 0, scalars()[0])] {
         let mut s = scalars();
         s[index] = value;
         assert_reverts(
-            chain
-                .as_(RISK_ADMIN)
-                .ch()
-                .set_risk_params(grid_levels, s, vec![0]),
+            chain.as_(RISK_ADMIN).ch().set_risk_params(grid_levels, s),
             InvalidRiskParameters {
                 code: RiskError::InvalidParameter.code(),
             },
@@ -162,17 +165,22 @@ fn set_risk_params_reverts_for_scalars_out_of_bounds() {
 }
 
 #[test]
-fn set_risk_params_with_one_underlying_takes_no_correlation() {
-    let chain = initialized_chain();
-    list(&chain, 0, BTC_FEED, &defaults::BTC);
-    chain
-        .as_(RISK_ADMIN)
-        .ch()
-        .set_risk_params(11, scalars(), vec![])
-        .unwrap();
-    chain.assert_last_event(RiskParamsSet {
-        gridLevels: 11,
-        scalars: scalars(),
-        correlations: vec![],
-    });
+fn setting_the_parameters_in_force_starts_no_ramp() {
+    let chain = listed_chain();
+    chain.as_(RISK_ADMIN).ch().set_risk_params(7, scalars()).unwrap();
+    assert!(!chain
+        .logs()
+        .iter()
+        .any(|(topics, _)| topics.first() == Some(&RampStarted::SIGNATURE_HASH)));
+    assert_eq!(chain.ch().ramp(SCALARS as u8).unwrap().1, 0);
+    assert_eq!(chain.ch().advance_ramps().unwrap(), 0);
+}
+
+#[test]
+fn ramp_reverts_for_a_group_beyond_the_scalars() {
+    let chain = listed_chain();
+    assert_reverts(
+        chain.ch().ramp(SCALARS as u8 + 1),
+        UnknownRamp { group: u256(17) },
+    );
 }

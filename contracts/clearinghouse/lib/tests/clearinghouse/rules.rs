@@ -252,9 +252,9 @@ fn before_its_bands_are_set_an_underlying_trades_only_at_the_mark() {
     chain
         .as_(RISK_ADMIN)
         .ch()
-        .set_risk_params(risk.grid_levels, pm_risk::wire::scalars_of(&risk), vec![])
+        .set_risk_params(risk.grid_levels, pm_risk::wire::scalars_of(&risk))
         .unwrap();
-    chain.as_(VOL_ORACLE).ch().post_volatility(BTC, BTC_VOL).unwrap();
+    post_update(&chain, &[BTC_VOL], &[]);
     chain.as_(OWNER).ch().set_market(MARKET, true).unwrap();
     chain.as_(ALICE).ch().approve_market(MARKET, true);
     chain.set_collateral(ALICE, COLLATERAL);

@@ -20,6 +20,7 @@ fn initialize(chain: &Chain, decimals: u8) -> Result<()> {
         TRADING_FACET,
         SETTLEMENT_FACET,
         LIQUIDATION_FACET,
+        PARAMETERS_FACET,
         decimals,
     )
 }
@@ -48,6 +49,7 @@ fn initialize_sets_owner_wiring_and_decimals_and_emits_ownership_transferred() {
             TRADING_FACET,
             SETTLEMENT_FACET,
             LIQUIDATION_FACET,
+            PARAMETERS_FACET,
             6
         )
     );
@@ -72,7 +74,7 @@ fn initialize_stores_the_default_account_wide_risk_parameters() {
 fn initialize_accepts_eighteen_settlement_decimals() {
     let chain = bare_chain();
     initialize(&chain, 18).unwrap();
-    assert_eq!(chain.ch().config().10, 18);
+    assert_eq!(chain.ch().config().11, 18);
 }
 
 #[test]
@@ -90,6 +92,7 @@ fn initialize_runs_once_only() {
                 TRADING_FACET,
                 SETTLEMENT_FACET,
                 LIQUIDATION_FACET,
+                PARAMETERS_FACET,
                 6,
             )
         },
@@ -109,6 +112,7 @@ fn initialize_reverts_for_each_program_without_code() {
         TRADING_FACET,
         SETTLEMENT_FACET,
         LIQUIDATION_FACET,
+        PARAMETERS_FACET,
     ];
     for k in 0..programs.len() {
         let mut args = programs;
@@ -117,7 +121,7 @@ fn initialize_reverts_for_each_program_without_code() {
             &chain,
             || {
                 chain.as_(OWNER).ch().initialize(
-                    OWNER, args[0], args[1], args[2], args[3], args[4], args[5], args[6], 6,
+                    OWNER, args[0], args[1], args[2], args[3], args[4], args[5], args[6], args[7], 6,
                 )
             },
             NotAContract { account: NOBODY },
@@ -156,6 +160,7 @@ fn initialize_reverts_for_a_zero_owner() {
                 TRADING_FACET,
                 SETTLEMENT_FACET,
                 LIQUIDATION_FACET,
+                PARAMETERS_FACET,
                 6,
             )
         },
@@ -170,7 +175,7 @@ fn config_shows_every_role_and_program_of_the_standard_setup() {
         chain.ch().config(),
         (
             RISK_ADMIN,
-            VOL_ORACLE,
+            RISK_ORACLE,
             VAULT,
             RISK_PROGRAM,
             ADMIN_FACET,
@@ -179,6 +184,7 @@ fn config_shows_every_role_and_program_of_the_standard_setup() {
             TRADING_FACET,
             SETTLEMENT_FACET,
             LIQUIDATION_FACET,
+            PARAMETERS_FACET,
             6
         )
     );

@@ -6,7 +6,6 @@ use pm_clearinghouse::errors::*;
 use pm_clearinghouse::events::*;
 use pm_common::feeds::MAX_HEARTBEAT as MAX_AGE;
 use pm_risk::params::defaults;
-use pm_risk::units::{MAX_VOL, MIN_VOL};
 use pm_risk::wire::params_of;
 use pm_risk::RiskError;
 
@@ -46,7 +45,7 @@ fn set_underlying_lists_the_next_index_and_emits_underlying_set() {
 }
 
 #[test]
-fn set_underlying_stores_the_parameters_the_margin_check_sends() {
+fn set_underlying_ramps_in_the_parameters_the_margin_check_sends() {
     let chain = listed_chain();
     chain
         .as_(RISK_ADMIN)
@@ -60,7 +59,28 @@ fn set_underlying_stores_the_parameters_the_margin_check_sends() {
             params_of(&defaults::SOL),
         )
         .unwrap();
+    assert!(chain.logs().contains(&event(&RampStarted {
+        group: U256::from(BTC),
+        start: NOW,
+        end: NOW + RAMP,
+    })));
     trade(&chain, ALICE, perp(BTC), E18 / 10, 60_000 * E18);
+    // Nothing at once; half way after half the ramp; whole at its end.
+    let request = pm_risk::wire::decode(&chain.ch().risk_request(ALICE).unwrap()).unwrap();
+    assert_eq!(request.underlyings[0].params, defaults::BTC);
+    assert_eq!(request.underlyings[0].market.oracle_addon, 0);
+    chain.advance_to(NOW + RAMP / 2);
+    chain.ch().advance_ramps().unwrap();
+    let request = pm_risk::wire::decode(&chain.ch().risk_request(ALICE).unwrap()).unwrap();
+    let half = |a: i128, b: i128| a + (b - a) / 2;
+    let p = request.underlyings[0].params;
+    assert_eq!(
+        p.scan_floor,
+        half(defaults::BTC.scan_floor, defaults::SOL.scan_floor)
+    );
+    assert_eq!(p.vol_up, half(defaults::BTC.vol_up, defaults::SOL.vol_up));
+    assert_eq!(request.underlyings[0].market.oracle_addon, E18 / 200);
+    ramp_in(&chain);
     let request = pm_risk::wire::decode(&chain.ch().risk_request(ALICE).unwrap()).unwrap();
     assert_eq!(request.underlyings[0].params, defaults::SOL);
     assert_eq!(request.underlyings[0].market.oracle_addon, E18 / 100);
@@ -283,67 +303,6 @@ fn set_underlying_reverts_with_the_risk_programs_code_for_bad_parameters() {
 }
 
 #[test]
-fn post_volatility_stores_the_vol_stamped_now_and_emits_volatility_posted() {
-    let chain = listed_chain();
-    chain.set_time(NOW + 100);
-    chain
-        .as_(VOL_ORACLE)
-        .ch()
-        .post_volatility(ETH, 9 * E18 / 10)
-        .unwrap();
-    chain.assert_last_event(VolatilityPosted {
-        underlying: U256::from(ETH),
-        vol: 9 * E18 / 10,
-    });
-    assert_eq!(
-        chain.ch().underlying(ETH).unwrap(),
-        (ETH_FEED, HEARTBEAT, VOL_MAX_AGE, 9 * E18 / 10, NOW + 100)
-    );
-    assert_eq!(chain.ch().underlying(BTC).unwrap().3, BTC_VOL);
-}
-
-#[test]
-fn post_volatility_accepts_the_bounds_one_and_five_hundred_percent() {
-    let chain = listed_chain();
-    for vol in [MIN_VOL, MAX_VOL] {
-        chain.as_(VOL_ORACLE).ch().post_volatility(BTC, vol).unwrap();
-        assert_eq!(chain.ch().underlying(BTC).unwrap().3, vol);
-    }
-}
-
-#[test]
-fn post_volatility_reverts_outside_one_to_five_hundred_percent() {
-    let chain = listed_chain();
-    for vol in [MIN_VOL - 1, MAX_VOL + 1, 0, -BTC_VOL] {
-        assert_unchanged(
-            &chain,
-            || chain.as_(VOL_ORACLE).ch().post_volatility(BTC, vol),
-            InvalidVolatility { vol: wad(vol) },
-        );
-    }
-}
-
-#[test]
-fn post_volatility_reverts_for_an_unlisted_underlying() {
-    let chain = listed_chain();
-    assert_unchanged(
-        &chain,
-        || chain.as_(VOL_ORACLE).ch().post_volatility(2, BTC_VOL),
-        UnknownUnderlying { index: U256::from(2) },
-    );
-}
-
-#[test]
-fn post_volatility_reverts_for_anyone_but_the_vol_oracle() {
-    let chain = listed_chain();
-    assert_unchanged(
-        &chain,
-        || chain.as_(RISK_ADMIN).ch().post_volatility(BTC, BTC_VOL),
-        NotVolOracle { caller: RISK_ADMIN },
-    );
-}
-
-#[test]
 fn underlying_reverts_for_an_unlisted_index() {
     let chain = listed_chain();
     assert_reverts(
@@ -392,12 +351,6 @@ fn an_underlying_without_a_posted_vol_is_stale_for_a_margin_check() {
     let mut ch = chain.as_(RISK_ADMIN).ch();
     ch.set_underlying(2, BTC_FEED, HEARTBEAT, VOL_MAX_AGE, 0, btc())
         .unwrap();
-    ch.set_risk_params(
-        7,
-        pm_risk::wire::scalars_of(&defaults::risk(&[])),
-        vec![BTC_ETH_CORRELATION, 0, 0],
-    )
-    .unwrap();
     chain.set_collateral(CAROL, COLLATERAL);
     chain.as_(CAROL).ch().approve_market(MARKET, true);
     // The margin check after the trade finds no vol (the trade is written first; on-chain the
@@ -413,5 +366,37 @@ fn an_underlying_without_a_posted_vol_is_stale_for_a_margin_check() {
             maxAge: U256::from(VOL_MAX_AGE),
             timestamp: U256::from(NOW),
         },
+    );
+}
+
+#[test]
+fn a_new_feed_during_a_ramp_keeps_the_ramp_and_a_new_target_starts_from_where_it_is() {
+    let chain = listed_chain();
+    let set = |feed, params: &pm_risk::UnderlyingParams| {
+        chain
+            .as_(RISK_ADMIN)
+            .ch()
+            .set_underlying(BTC, feed, HEARTBEAT, VOL_MAX_AGE, 0, params_of(params))
+            .unwrap();
+    };
+    set(BTC_FEED, &defaults::SOL);
+    chain.advance_to(NOW + RAMP / 2);
+    // The same parameters with another feed: the ramp goes on, half way now.
+    set(ETH_FEED, &defaults::SOL);
+    assert_eq!(chain.ch().ramp(BTC).unwrap().0, NOW);
+    assert_eq!(chain.ch().underlying(BTC).unwrap().0, ETH_FEED);
+    let half = |a: i128, b: i128| a + (b - a) / 2;
+    let scan_floor = half(defaults::BTC.scan_floor, defaults::SOL.scan_floor);
+    assert_eq!(chain.ch().ramp(BTC).unwrap().2[1], defaults::SOL.scan_floor);
+    // Back to BTC's: a new ramp from the half-way point.
+    set(ETH_FEED, &defaults::BTC);
+    assert_eq!(chain.ch().ramp(BTC).unwrap().0, NOW + RAMP / 2);
+    chain.advance_to(NOW + RAMP);
+    chain.ch().advance_ramps().unwrap();
+    trade(&chain, ALICE, perp(BTC), E18 / 10, 3_000 * E18);
+    let request = pm_risk::wire::decode(&chain.ch().risk_request(ALICE).unwrap()).unwrap();
+    assert_eq!(
+        request.underlyings[0].params.scan_floor,
+        half(scan_floor, defaults::BTC.scan_floor)
     );
 }

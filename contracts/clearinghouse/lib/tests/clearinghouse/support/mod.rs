@@ -20,7 +20,7 @@ pub use vault::{Collateral, FakeVault, Settlement};
 pub const CLEARINGHOUSE: Address = Address::repeat_byte(0xC0);
 pub const OWNER: Address = Address::repeat_byte(0x01);
 pub const RISK_ADMIN: Address = Address::repeat_byte(0x02);
-pub const VOL_ORACLE: Address = Address::repeat_byte(0x03);
+pub const RISK_ORACLE: Address = Address::repeat_byte(0x03);
 pub const ALICE: Address = Address::repeat_byte(0x0A);
 pub const BOB: Address = Address::repeat_byte(0x0B);
 pub const CAROL: Address = Address::repeat_byte(0x0C);
@@ -34,6 +34,7 @@ pub const ACCOUNTS_FACET: Address = Address::repeat_byte(0xF2);
 pub const TRADING_FACET: Address = Address::repeat_byte(0xF3);
 pub const SETTLEMENT_FACET: Address = Address::repeat_byte(0xF4);
 pub const LIQUIDATION_FACET: Address = Address::repeat_byte(0xF5);
+pub const PARAMETERS_FACET: Address = Address::repeat_byte(0xF6);
 pub const USDC: Address = Address::repeat_byte(0x10);
 pub const WETH: Address = Address::repeat_byte(0x11);
 pub const USDC_FEED: Address = Address::repeat_byte(0x20);
@@ -213,6 +214,7 @@ pub fn bare_chain() -> Chain {
         TRADING_FACET,
         SETTLEMENT_FACET,
         LIQUIDATION_FACET,
+        PARAMETERS_FACET,
         MARKET,
         OTHER_MARKET,
     ] {
@@ -229,7 +231,7 @@ pub fn bare_chain() -> Chain {
 }
 
 /// `bare_chain` initialised by OWNER (settlement decimals 6), with the risk admin and the
-/// volatility oracle set.
+/// risk oracle set.
 pub fn initialized_chain() -> Chain {
     let chain = bare_chain();
     let mut ch = chain.as_(OWNER).ch();
@@ -242,11 +244,12 @@ pub fn initialized_chain() -> Chain {
         TRADING_FACET,
         SETTLEMENT_FACET,
         LIQUIDATION_FACET,
+        PARAMETERS_FACET,
         6,
     )
     .unwrap();
     ch.set_risk_admin(RISK_ADMIN).unwrap();
-    ch.set_vol_oracle(VOL_ORACLE).unwrap();
+    ch.set_risk_oracle(RISK_ORACLE).unwrap();
     chain
 }
 
@@ -278,7 +281,7 @@ pub fn listed_chain() -> Chain {
     chain
         .as_(RISK_ADMIN)
         .ch()
-        .set_risk_params(risk.grid_levels, scalars_of(&risk), vec![BTC_ETH_CORRELATION])
+        .set_risk_params(risk.grid_levels, scalars_of(&risk))
         .unwrap();
     for k in [BTC, ETH] {
         chain
@@ -301,11 +304,29 @@ pub fn listed_chain() -> Chain {
     chain
 }
 
-/// Posts the standard vols, stamped now.
+/// The risk oracle posts the standard vols and correlation, stamped now.
 pub fn post_vols(chain: &Chain) {
-    let mut ch = chain.as_(VOL_ORACLE).ch();
-    ch.post_volatility(BTC, BTC_VOL).unwrap();
-    ch.post_volatility(ETH, ETH_VOL).unwrap();
+    post_update(chain, &[BTC_VOL, ETH_VOL], &[BTC_ETH_CORRELATION]);
+}
+
+/// The risk oracle posts `vols` and `correlations`; panics on an error.
+pub fn post_update(chain: &Chain, vols: &[i128], correlations: &[i128]) {
+    chain
+        .as_(RISK_ORACLE)
+        .ch()
+        .post_risk_update(vols.to_vec(), correlations.to_vec())
+        .unwrap();
+}
+
+/// The default ramp duration, seconds.
+pub const RAMP: u64 = 86_400;
+
+/// Lets every parameter change under way ramp in whole: a ramp's length passes (feeds answer
+/// afresh, the standard vols are posted again) and the ramps advance.
+pub fn ramp_in(chain: &Chain) {
+    chain.advance_to(chain.now() + RAMP);
+    post_vols(chain);
+    chain.ch().advance_ramps().unwrap();
 }
 
 /// MARKET changes `account`'s position; panics on an error.

@@ -1,0 +1,196 @@
+//! Ramps: a change of the risk parameters takes effect over the ramp duration, not at once, so
+//! raising a requirement cannot liquidate accounts that were healthy a block before (a finding
+//! of public audits of perp venues); lowering one ramps the same way.
+//!
+//! Each parameter group ramps on its own: an underlying's five parameter words (group = its
+//! index) and the account-wide scalars (group [`SCALARS`]). A change stores where the group
+//! starts and ends and when; the words the margin checks read move towards the target whenever
+//! anyone calls `advance_ramps` (keepers do), and at the start of the group's next change. They
+//! never move faster than the ramp, so the ramp is the fastest a change can bite. Between two
+//! advances they stay where the last left them, between start and target. The grid levels (the
+//! grid's resolution, not a requirement: the coverage bound holds at any count) switch at the end.
+
+use alloy_primitives::U256;
+use stylus_sdk::prelude::*;
+
+use crate::errors::{ClearinghouseError, Result, UnknownRamp};
+use crate::events::{RampAdvanced, RampStarted};
+use crate::oracle_rules::interpolate;
+use crate::storage::{Clearinghouse, ORACLE_HEADER, RAMP_GROUPS, RAMP_WORDS};
+use crate::words::{halves, word_of};
+
+/// The ramp group of the account-wide scalars (the underlyings' are their indices).
+pub const SCALARS: usize = RAMP_GROUPS - 1;
+
+/// A group's five parameter words.
+type Words = [U256; 5];
+
+/// The ramp view: (start, end, the ten values it ends at); end 0 when no change is under way.
+pub type RampTuple = (u64, u64, [i128; 10]);
+
+/// The `oracle` word `k` of `group`'s ramp (0 the window, 1–5 where it started, 6–10 where it
+/// ends), or `UnknownRamp`.
+fn ramp_word(group: usize, k: usize) -> Result<usize> {
+    if group >= RAMP_GROUPS {
+        return Err(unknown_ramp(group));
+    }
+    Ok(ORACLE_HEADER
+        .saturating_add(group.saturating_mul(RAMP_WORDS))
+        .saturating_add(k))
+}
+
+/// Ramp words: the window, then where it started, then where it ends.
+const WINDOW: usize = 0;
+const FROM: usize = 1;
+const TARGET: usize = 6;
+
+fn unknown_ramp(group: usize) -> ClearinghouseError {
+    ClearinghouseError::from(UnknownRamp {
+        group: U256::from(group),
+    })
+}
+
+impl Clearinghouse {
+    /// The words of `group` the margin checks read now.
+    fn live_words(&self, group: usize) -> Words {
+        if group == SCALARS {
+            return core::array::from_fn(|w| self.params.get(w).unwrap_or_default());
+        }
+        match self.underlyings.getter(group) {
+            Some(u) => core::array::from_fn(|w| u.params.get(w).unwrap_or_default()),
+            None => [U256::ZERO; 5],
+        }
+    }
+
+    /// Writes the words of `group` the margin checks read.
+    pub(crate) fn set_live_words(&mut self, group: usize, words: &Words) {
+        for (w, word) in words.iter().enumerate() {
+            if group == SCALARS {
+                if let Some(mut s) = self.params.setter(w) {
+                    s.set(*word);
+                }
+            } else if let Some(mut u) = self.underlyings.setter(group) {
+                if let Some(mut s) = u.params.setter(w) {
+                    s.set(*word);
+                }
+            }
+        }
+    }
+
+    /// Starts ramping `group` to `target`: brings it to where its current ramp is, checks that
+    /// the risk program accepts `target` (written in place for the check), and unless
+    /// `at_once` (an underlying being listed: nobody holds it) puts the words back and records
+    /// the ramp. A ramp already under way to `target` goes on unchanged (e.g. a new feed for an
+    /// underlying whose parameters are ramping). Errors: `InvalidRiskParameters` and the errors
+    /// of a validation.
+    pub(crate) fn start_ramp(&mut self, group: usize, target: &Words, at_once: bool) -> Result<()> {
+        let window = ramp_word(group, WINDOW)?;
+        let under_way = halves(self.oracle_word(window)).1 != 0;
+        let same_target = (0..5).all(|w| {
+            target.get(w).copied() == Some(self.oracle_word(window.saturating_add(TARGET).saturating_add(w)))
+        });
+        if under_way && same_target && !at_once {
+            self.advance_ramp(group);
+            return Ok(());
+        }
+        self.advance_ramp(group);
+        let from = self.live_words(group);
+        self.set_live_words(group, target);
+        // Written first because the check reads storage; a failure reverts the transaction.
+        self.validate_parameters()?;
+        let now = self.vm().block_timestamp();
+        let end = now.saturating_add(self.oracle_bounds().ramp as u64);
+        let ramping = !at_once && from != *target;
+        if !ramping {
+            self.set_oracle_word(window, U256::ZERO);
+            return Ok(());
+        }
+        for (w, (f, t)) in from.iter().zip(target).enumerate() {
+            self.set_oracle_word(ramp_word(group, FROM.saturating_add(w))?, *f);
+            self.set_oracle_word(ramp_word(group, TARGET.saturating_add(w))?, *t);
+        }
+        self.set_oracle_word(window, word_of(i128::from(now), i128::from(end)));
+        self.set_live_words(group, &from);
+        self.vm().log(RampStarted {
+            group: U256::from(group),
+            start: now,
+            end,
+        });
+        Ok(())
+    }
+
+    /// Moves `group`'s words to where its ramp is now (nothing when none is under way), and
+    /// ends the ramp once it is over. Whether it moved.
+    fn advance_ramp(&mut self, group: usize) -> bool {
+        let Ok(window) = ramp_word(group, WINDOW) else {
+            return false;
+        };
+        let (start, end) = halves(self.oracle_word(window));
+        if end == 0 {
+            return false;
+        }
+        let now = self.vm().block_timestamp();
+        let (start, end) = (start as u64, end as u64);
+        let (elapsed, duration) = (now.saturating_sub(start), end.saturating_sub(start));
+        let done = elapsed >= duration;
+        let words: Words = core::array::from_fn(|w| {
+            let (fa, fb) = halves(self.oracle_word(window.saturating_add(FROM).saturating_add(w)));
+            let (ta, tb) = halves(self.oracle_word(window.saturating_add(TARGET).saturating_add(w)));
+            let a = interpolate(fa, ta, elapsed, duration);
+            // Word 0 of the scalars holds the grid levels in its low half: they switch at the end.
+            let b = if group == SCALARS && w == 0 {
+                if done {
+                    tb
+                } else {
+                    fb
+                }
+            } else {
+                interpolate(fb, tb, elapsed, duration)
+            };
+            word_of(a, b)
+        });
+        self.set_live_words(group, &words);
+        if done {
+            self.set_oracle_word(window, U256::ZERO);
+        }
+        self.vm().log(RampAdvanced {
+            group: U256::from(group),
+            timestamp: now,
+            done,
+        });
+        true
+    }
+
+    /// Moves every ramp under way to where it is now (anyone may call it; keepers do).
+    /// How many groups moved. Errors: `NotThroughCore`.
+    pub fn advance_ramps(&mut self) -> Result<u8> {
+        self.through_core()?;
+        let listed = self.underlyings.len();
+        let mut moved = 0u8;
+        for group in (0..listed).chain(core::iter::once(SCALARS)) {
+            if self.advance_ramp(group) {
+                moved = moved.saturating_add(1);
+            }
+        }
+        Ok(moved)
+    }
+
+    /// The ramp of `group` (an underlying's index, or 16 for the account-wide scalars): its
+    /// start, its end (0 when none is under way) and the ten values it ends at, in storage order
+    /// (an underlying's oracle add-on and nine parameters; the vol floor, the grid levels and
+    /// the other eight scalars). Errors: `UnknownRamp`.
+    pub fn ramp(&self, group: u8) -> Result<RampTuple> {
+        let group = usize::from(group);
+        let window = ramp_word(group, WINDOW)?;
+        let (start, end) = halves(self.oracle_word(window));
+        let mut target = [0i128; 10];
+        for (w, pair) in target.chunks_exact_mut(2).enumerate() {
+            let (a, b) = halves(self.oracle_word(window.saturating_add(TARGET).saturating_add(w)));
+            if let [x, y] = pair {
+                *x = a;
+                *y = b;
+            }
+        }
+        Ok((start as u64, end as u64, target))
+    }
+}
