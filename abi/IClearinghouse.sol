@@ -35,10 +35,10 @@ interface IClearinghouse {
     /// The owner set the risk oracle's bounds and the ramp duration (0: a default).
     event OracleBoundsSet(int128 volStep, int128 correlationStep, int128 minGap, int128 rampDuration);
     /// A change of a parameter group (an underlying's index; 16: the account-wide scalars) started
-    /// ramping in; it is whole at `end` (unix seconds).
-    event RampStarted(uint256 indexed group, uint64 start, uint64 end);
-    /// A ramp moved its group's parameters to where it is at `timestamp`; `done` when whole.
-    event RampAdvanced(uint256 indexed group, uint64 timestamp, bool done);
+    /// ramping in over `duration` seconds (advanced by at most an hour at a time).
+    event RampStarted(uint256 indexed group, uint64 duration);
+    /// A ramp moved its group's parameters: `applied` of its `duration` seconds (whole when equal).
+    event RampAdvanced(uint256 indexed group, uint64 applied, uint64 duration);
     /// A market changed an account's position at `price` per unit (USD, 18 decimals).
     event PositionUpdated(
         address indexed account, address indexed market, uint128 indexed instrument, int128 sizeDelta, int128 price, int128 size
@@ -150,6 +150,9 @@ interface IClearinghouse {
     error RiskUpdateTooSoon(uint256 updatedAt, uint256 minGap, uint256 timestamp);
     /// A risk oracle bound or the ramp duration is negative or beyond its maximum.
     error InvalidOracleBounds();
+    /// An underlying's longest vol age is not above the risk oracle's least gap between updates, so
+    /// its vol would go stale before the oracle may post again (seconds).
+    error VolAgeWithinGap(uint256 volMaxAge, uint256 minGap);
     /// No parameter group has this index (0–15: an underlying; 16: the account-wide scalars).
     error UnknownRamp(uint256 group);
     /// The underlying's implied volatility is older than its maximum age.
@@ -237,7 +240,8 @@ interface IClearinghouse {
     /// @dev Errors: `NotOwner`.
     function setRiskAdmin(address riskAdmin) external;
 
-    /// @notice Sets the risk oracle, who posts implied vols (zero removes it).
+    /// @notice Sets the risk oracle, who posts the implied vols and the correlation matrix (zero removes
+    ///      it).
     /// @dev Errors: `NotOwner`.
     function setRiskOracle(address riskOracle) external;
 
@@ -365,6 +369,29 @@ interface IClearinghouse {
     /// @return badDebt what liquidations left that the fund could not pay, socialised (token units,
     ///      in total since deployment)
     function insuranceFund() external view returns (address fund, uint256 balance, uint256 badDebt);
+
+    /// @notice The ramp of parameter group `group` (an underlying's index; 16: the account-wide scalars).
+    /// @dev Errors: `UnknownRamp`.
+    /// @return applied how many seconds of it are applied
+    /// @return duration its length, seconds (whole when `applied` equals it; 0: none ever started)
+    /// @return advancedAt when it was last advanced (unix seconds)
+    /// @return target the ten values it ends at, in storage order (an underlying's oracle add-on and
+    ///      nine parameters; the vol floor, the grid levels and the other eight scalars)
+    function ramp(uint8 group) external view returns (uint64 applied, uint64 duration, uint64 advancedAt, int128[10] memory target);
+
+    /// @notice The risk oracle's bounds in force.
+    /// @return volStep the largest relative move of a vol per update (18 decimals)
+    /// @return correlationStep the largest move of a correlation per update (18 decimals)
+    /// @return minGap the least time between updates (seconds)
+    /// @return rampDuration how long a change of the risk parameters takes to ramp in (seconds)
+    /// @return updatedAt when the last update was posted (unix seconds; 0: none yet)
+    function riskOracleBounds() external view returns (int128 volStep, int128 correlationStep, int128 minGap, int128 rampDuration, uint64 updatedAt);
+
+    /// @notice The risk parameters in force, as the margin checks read them.
+    /// @return gridLevels the price levels of the scan
+    /// @return scalars the nine account-wide scalars in wire order (18 decimals)
+    /// @return correlations the matrix of the listed underlyings above its diagonal, row by row
+    function riskParams() external view returns (uint8 gridLevels, int128[9] memory scalars, int128[] memory correlations);
 
     /// @notice The account's equity and initial margin if its collateral value were `collateralValue`
     ///      (USD, 18 decimals): the vault's check before a withdrawal, at the live prices and, when
@@ -494,8 +521,10 @@ interface IClearinghouse {
     ///      usable price now and the risk program must accept the parameters. A new underlying takes
     ///      them at once and has no vol until the risk oracle's next update; a listed one's feed and
     ///      ages change at once and its parameters ramp in over the ramp duration (`ramp`).
+    ///      `volMaxAge` must exceed the risk oracle's least gap between updates.
     /// @dev Errors: `NotRiskAdmin`, `UnknownUnderlying`, `TooManyUnderlyings`, `InvalidHeartbeat`,
-    ///      `NotAContract`, `OracleCallFailed`, the feed's price errors, `InvalidRiskParameters`.
+    ///      `VolAgeWithinGap`, `NotAContract`, `OracleCallFailed`, the feed's price errors,
+    ///      `InvalidRiskParameters`.
     function setUnderlying(uint8 index, address feed, uint32 heartbeat, uint32 volMaxAge, int128 oracleAddon, int128[9] calldata params) external;
 
     /// @notice Sets the grid levels and the nine account-wide scalars in wire order (extreme multiple,
@@ -506,7 +535,8 @@ interface IClearinghouse {
     function setRiskParams(uint8 gridLevels, int128[9] calldata scalars) external;
 
     /// @notice Posts the risk surface, stamped now: `vols`, the implied vol of every listed underlying in
-    ///      index order (18 decimals, 1% to 500%), and `correlations`, the matrix above its diagonal
+    ///      index order (18 decimals, 1% to 500%; 0 keeps one never posted unposted), and
+    ///      `correlations`, the matrix above its diagonal
     ///      row by row. Each vol moves by at most the vol step (relative, each way) and each
     ///      correlation by at most the correlation step from the one in force (an underlying never
     ///      posted takes any), the update comes at least the least gap after the last, and the matrix
@@ -520,34 +550,13 @@ interface IClearinghouse {
     ///      `correlationStep` (absolute), 18 decimals; `minGap`, the least time between updates, and
     ///      `rampDuration`, seconds. 0 selects a default (50%, 0.25, 300 s, one day).
     /// @dev Errors: `NotOwner`, `InvalidOracleBounds` (negative, or beyond 1,000%, 2, one day, thirty
-    ///      days).
+    ///      days), `VolAgeWithinGap` (a listed underlying's vols would go stale within the gap).
     function setRiskOracleBounds(int128 volStep, int128 correlationStep, int128 minGap, int128 rampDuration) external;
 
-    /// @notice Moves every parameter change under way to where its ramp is now. Anyone may call it
-    ///      (keepers do); until someone does, the parameters stay where the last call left them.
+    /// @notice Moves every parameter change under way along its ramp: by the time since the last call,
+    ///      at most an hour's worth (a ramp nobody advances takes longer; it never jumps). Anyone may
+    ///      call it (keepers do, hourly).
     /// @dev Errors: `NotThroughCore` (called at the facet's own address).
-    /// @return moved how many parameter groups moved.
-    function advanceRamps() external returns (uint8 moved);
-
-    /// @notice The ramp of parameter group `group` (an underlying's index; 16: the account-wide scalars).
-    /// @dev Errors: `UnknownRamp`.
-    /// @return start when it started (unix seconds)
-    /// @return end when it is whole (0 when no change is under way)
-    /// @return target the ten values it ends at, in storage order (an underlying's oracle add-on and
-    ///      nine parameters; the vol floor, the grid levels and the other eight scalars)
-    function ramp(uint8 group) external view returns (uint64 start, uint64 end, int128[10] memory target);
-
-    /// @notice The risk oracle's bounds in force.
-    /// @return volStep the largest relative move of a vol per update (18 decimals)
-    /// @return correlationStep the largest move of a correlation per update (18 decimals)
-    /// @return minGap the least time between updates (seconds)
-    /// @return rampDuration how long a change of the risk parameters takes to ramp in (seconds)
-    /// @return updatedAt when the last update was posted (unix seconds; 0: none yet)
-    function riskOracleBounds() external view returns (int128 volStep, int128 correlationStep, int128 minGap, int128 rampDuration, uint64 updatedAt);
-
-    /// @notice The risk parameters in force, as the margin checks read them.
-    /// @return gridLevels the price levels of the scan
-    /// @return scalars the nine account-wide scalars in wire order (18 decimals)
-    /// @return correlations the matrix of the listed underlyings above its diagonal, row by row
-    function riskParams() external view returns (uint8 gridLevels, int128[9] memory scalars, int128[] memory correlations);
+    /// @return underWay how many ramps were under way.
+    function advanceRamps() external returns (uint8 underWay);
 }

@@ -27,6 +27,11 @@ interface IVault {
     event CollateralConfigured(
         address indexed token, address indexed oracle, uint16 haircutBps, uint256 depositCap, uint32 heartbeat
     );
+    /// A change of `token`'s haircut started ramping in from `fromBps` to `toBps` over `duration`
+    /// seconds (advanced by at most an hour at a time).
+    event HaircutRampStarted(address indexed token, uint16 fromBps, uint16 toBps, uint64 duration);
+    /// A haircut ramp moved `token`'s haircut to `haircutBps`: `applied` of its `duration` seconds.
+    event HaircutAdvanced(address indexed token, uint16 haircutBps, uint64 applied, uint64 duration);
     /// The risk admin set (or cleared, with the zero address) the L2 sequencer-uptime feed.
     event SequencerFeedSet(address indexed feed, uint32 gracePeriod);
     /// `amount` of `token` (what the vault actually received) was credited to `account`, paid by `from`.
@@ -217,11 +222,26 @@ interface IVault {
     ///      `AggregatorV3` USD feed that must answer a fresh price now, `haircutBps` below 10,000,
     ///      `depositCap` in token units (0 stops deposits), `heartbeat` in seconds (1 to 7 days); the
     ///      token and the feed at most 36 decimals each, and 54 together (the feed's counted as at
-    ///      least 18).
+    ///      least 18). A listed token's new haircut ramps in linearly over a day (`haircutRamp`,
+    ///      `advanceHaircut`); a new token's applies at once.
     /// @dev Errors: `NotThroughCore`, `NotRiskAdmin`, `NotAContract`, `InvalidHaircut`,
     ///      `InvalidHeartbeat`, `TooManyCollaterals`, `TokenCallFailed`, `OracleCallFailed`,
     ///      `UnsupportedDecimals`, and the price errors of the feed.
     function setCollateral(address token, address oracle, uint16 haircutBps, uint256 depositCap, uint32 heartbeat) external;
+
+    /// @notice Moves `token`'s haircut along its ramp: by the time since the last call, at most an hour's
+    ///      worth (a ramp nobody advances takes longer; it never jumps). Anyone may call it (keepers
+    ///      do, hourly).
+    /// @dev Errors: `NotThroughCore`, `CollateralNotListed`.
+    /// @return haircutBps the haircut in force after.
+    function advanceHaircut(address token) external returns (uint16 haircutBps);
+
+    /// @notice `token`'s haircut ramp.
+    /// @return fromBps the haircut it started from
+    /// @return targetBps the haircut it ends at
+    /// @return applied how many seconds of it are applied
+    /// @return duration its length, seconds (whole when `applied` equals it; 0: none)
+    function haircutRamp(address token) external view returns (uint16 fromBps, uint16 targetBps, uint64 applied, uint64 duration);
 
     /// @notice Sets the Chainlink L2 sequencer-uptime feed (zero disables the check) and the grace period
     ///      in seconds (at most 1 day) after a restart during which prices are not trusted.

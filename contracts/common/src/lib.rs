@@ -2,7 +2,8 @@
 //! the clearinghouse cannot drift apart: the errors and events they both declare ([`errors`],
 //! [`events`]), the outside interfaces ([`interfaces`]), Chainlink feeds and the round check
 //! ([`feeds`]), decimal scaling ([`scaling`]), two-step ownership ([`ownership`]), role and
-//! address checks ([`guards`]), ERC-20 reads ([`tokens`]) and routing by selector to facets
+//! address checks ([`guards`]), ERC-20 reads ([`tokens`]), the ramp of a parameter change
+//! ([`ramp`]) and routing by selector to facets
 //! ([`routing`]).
 //!
 //! A function that fails one way returns that error, which `?` turns into the program's own; one
@@ -26,6 +27,7 @@ pub mod feeds;
 pub mod guards;
 pub mod interfaces;
 pub mod ownership;
+pub mod ramp;
 pub mod routing;
 pub mod scaling;
 pub mod tokens;

@@ -70,7 +70,7 @@ fn price_within_bound_on_dense_grid() {
 /// The absolute bound read relative to the price: an option worth at least `band`·(F + K) is
 /// within (1e-13 + 1e-16/(F + K))/`band` of it, relatively. Measured on a denser grid than above
 /// (21 strikes from 0.2 F to 5 F), the worst relative error in each band must be inside that; the
-/// figures are printed for the README.
+/// figures are printed for the README, and those with F + K of at least one USD are pinned.
 #[test]
 fn relative_error_by_price_band() {
     let bands = [1e-2, 1e-4, 1e-6, 1e-8];
@@ -117,6 +117,14 @@ fn relative_error_by_price_band() {
         );
     }
     assert!(counted.iter().all(|&c| c > 100), "{counted:?}");
+    // The README's figures (2.4e-14, 5.0e-12, 8.2e-11, 8.2e-11 with F + K ≥ 1), with room.
+    for (b, pinned) in [1e-13, 1e-11, 1e-9, 1e-9].iter().enumerate() {
+        assert!(
+            worst_usd[b] <= *pinned,
+            "band {b}: {:e} > {pinned:e}",
+            worst_usd[b]
+        );
+    }
 }
 
 #[test]

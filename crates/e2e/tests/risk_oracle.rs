@@ -1,7 +1,7 @@
 //! The risk oracle and the ramps on the devnet, through the real programs: the forecaster's update
 //! (`pm forecast` on the shipped history) posted by the risk oracle and held to its step; a raised
-//! requirement ramping in instead of biting at once; the parameters facet refusing to act on its
-//! own storage.
+//! requirement, and a raised haircut in the vault, ramping in instead of biting at once; the
+//! parameters facet refusing to act on its own storage.
 //!
 //! Needs `script/build-wasm.sh` and `forge build` first (script/test.sh runs both before this).
 #![cfg(feature = "e2e")]
@@ -88,12 +88,23 @@ fn the_forecasters_update_goes_through_the_risk_oracle_one_step_at_a_time() {
 }
 
 /// A risk admin doubling the maintenance factor does not make a book liquidatable at once: the
-/// change ramps in over a day, and only `advanceRamps` (anyone may call it) moves it, never
-/// faster than the ramp.
+/// change ramps in over a day, moved by `advanceRamps` (anyone may call it; here a keeper,
+/// hourly), at most an hour's worth per call. The maintenance requirement is linear in the factor:
+/// 1.5× half way, 2× at the end.
 #[test]
 fn a_raised_requirement_ramps_in_over_a_day() {
-    let (mut e, alice, _) = hedged_book();
+    // A linear book (1 BTC perp), whose requirement does not move with time.
+    let mut e = engine();
+    let (alice, bob) = (e.chain.accounts[1], e.chain.accounts[2]);
+    e.open_account(alice, 100_000).unwrap();
+    e.open_account(bob, 100_000).unwrap();
+    let perp = pm_e2e::deployment::instrument(0, 0, 0, 0);
+    let r = e
+        .trade(e.perps, alice, bob, &[(perp, E18, 65_000 * E18)])
+        .unwrap();
+    assert!(r.status, "{r:?}");
     let (margin, _) = e.margin(alice).unwrap();
+    let start = margin.maintenance;
     let risk = pm_risk::defaults::risk(&[]);
     let mut scalars = pm_risk::wire::scalars_of(&risk);
     scalars[6] *= 2;
@@ -103,37 +114,41 @@ fn a_raised_requirement_ramps_in_over_a_day() {
     };
     let r = e.send(e.owner, e.clearinghouse, set.abi_encode());
     assert!(r.status, "{r:?}");
-    assert_eq!(e.margin(alice).unwrap().0.maintenance, margin.maintenance);
+    assert_eq!(e.margin(alice).unwrap().0.maintenance, start);
     let ramp = e
         .view(e.clearinghouse, IClearinghouse::rampCall { group: 16 })
         .unwrap();
-    assert_eq!(ramp.end, ramp.start + RAMP);
+    assert_eq!((ramp.applied, ramp.duration), (0, RAMP));
 
-    // Half a day: half way.
-    e.chain.advance(RAMP / 2);
-    e.post_vols().unwrap();
-    let advance = IClearinghouse::advanceRampsCall {}.abi_encode();
     let keeper = e.chain.accounts[7];
-    let r = e.send(keeper, e.clearinghouse, advance.clone());
-    assert!(r.status, "{r:?}");
-    let half = e.margin(alice).unwrap().0.maintenance;
-    assert!(half > margin.maintenance, "{half} vs {}", margin.maintenance);
-    // A day: whole, twice the maintenance of the start (the factor scales it).
-    e.chain.advance(RAMP / 2);
+    let advance = IClearinghouse::advanceRampsCall {}.abi_encode();
+    // A day of hourly advances, checking half way.
+    let mut half = None;
+    for hour in 1..=24u64 {
+        e.chain.advance(3_600);
+        let r = e.send(keeper, e.clearinghouse, advance.clone());
+        assert!(r.status, "{r:?}");
+        if hour == 12 {
+            e.post_vols().unwrap();
+            half = Some(e.margin(alice).unwrap().0.maintenance);
+        }
+    }
     e.refresh_usdc_feed().unwrap();
     for k in 0..4 {
         let price = e.latest_price_of(k);
         e.set_price(k, price).unwrap();
     }
     e.post_vols().unwrap();
-    let r = e.send(keeper, e.clearinghouse, advance.clone());
-    assert!(r.status, "{r:?}");
     let whole = e.margin(alice).unwrap().0.maintenance;
-    assert!(whole > half, "{whole} vs {half}");
+    let ratio =
+        |x: alloy_primitives::I256| i128::try_from(x).unwrap() as f64 / i128::try_from(start).unwrap() as f64;
+    let half = half.unwrap();
+    assert!((ratio(half) - 1.5).abs() < 1e-3, "half way: {}", ratio(half));
+    assert!((ratio(whole) - 2.0).abs() < 1e-3, "whole: {}", ratio(whole));
     let ramp = e
         .view(e.clearinghouse, IClearinghouse::rampCall { group: 16 })
         .unwrap();
-    assert_eq!(ramp.end, 0);
+    assert_eq!(ramp.applied, ramp.duration);
     assert_eq!(
         e.view(e.clearinghouse, IClearinghouse::riskParamsCall {})
             .unwrap()
@@ -145,4 +160,49 @@ fn a_raised_requirement_ramps_in_over_a_day() {
     let facet = e.program("clearinghouse-parameters").unwrap();
     let r = e.send(keeper, facet, advance);
     reverted_with(&r, IClearinghouse::NotThroughCore::SELECTOR);
+}
+
+/// The vault's haircut ramps the same way, through the real vault programs: a listed token's
+/// haircut raised from 10% to 50% stays at 10% at the change and moves an hour's worth
+/// (1/24 of the change) per `advanceHaircut`, whoever calls it.
+#[test]
+fn a_raised_haircut_ramps_in_an_hour_at_a_time() {
+    let mut e = engine();
+    let (token, feed) = e
+        .list_collateral(ROOT, "WETH", 18, 3_000 * 100_000_000, 1_000)
+        .unwrap();
+    let raise = pm_e2e::deployment::IVault::setCollateralCall {
+        token,
+        oracle: feed,
+        haircutBps: 5_000,
+        depositCap: alloy_primitives::U256::MAX,
+        heartbeat: 86_400,
+    };
+    let r = e.send(e.owner, e.vault, raise.abi_encode());
+    assert!(r.status, "{r:?}");
+    let config = |e: &mut Engine| {
+        e.view(
+            e.vault,
+            pm_e2e::deployment::IVault::collateralConfigCall { token },
+        )
+        .unwrap()
+        .haircutBps
+    };
+    assert_eq!(config(&mut e), 1_000);
+    let ramp = e
+        .view(e.vault, pm_e2e::deployment::IVault::haircutRampCall { token })
+        .unwrap();
+    assert_eq!(
+        (ramp.fromBps, ramp.targetBps, ramp.applied, ramp.duration),
+        (1_000, 5_000, 0, RAMP)
+    );
+    // A day without keepers, then two calls in one block: one hour's worth, once.
+    e.chain.advance(RAMP);
+    let keeper = e.chain.accounts[7];
+    let advance = pm_e2e::deployment::IVault::advanceHaircutCall { token }.abi_encode();
+    for _ in 0..2 {
+        let r = e.send(keeper, e.vault, advance.clone());
+        assert!(r.status, "{r:?}");
+    }
+    assert_eq!(config(&mut e), 1_000 + 4_000 / 24);
 }

@@ -92,7 +92,8 @@ impl ClearinghouseAdmin {
         self.clearinghouse.set_risk_admin(risk_admin)
     }
 
-    /// Sets the risk oracle, who posts implied vols (zero removes it).
+    /// Sets the risk oracle, who posts the implied vols and the correlation matrix (zero removes
+    /// it).
     ///
     /// Errors: `NotOwner`.
     pub fn set_risk_oracle(&mut self, risk_oracle: Address) -> Result<(), ClearinghouseError> {

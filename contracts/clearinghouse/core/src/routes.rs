@@ -33,6 +33,9 @@ pub const ROUTES: [(&str, Facet); 44] = [
     ("riskByUnderlying(address)", Facet::Views),
     ("riskRequest(address)", Facet::Views),
     ("insuranceFund()", Facet::Views),
+    ("ramp(uint8)", Facet::Views),
+    ("riskOracleBounds()", Facet::Views),
+    ("riskParams()", Facet::Views),
     ("marginFor(address,int256)", Facet::Accounts),
     ("withdrawable(address,address)", Facet::Accounts),
     ("liquidationQuote(address)", Facet::Accounts),
@@ -59,7 +62,4 @@ pub const ROUTES: [(&str, Facet); 44] = [
         Facet::Parameters,
     ),
     ("advanceRamps()", Facet::Parameters),
-    ("ramp(uint8)", Facet::Parameters),
-    ("riskOracleBounds()", Facet::Parameters),
-    ("riskParams()", Facet::Parameters),
 ];

@@ -93,6 +93,7 @@ every_error!(
     CorrelationStepTooLarge,
     RiskUpdateTooSoon,
     InvalidOracleBounds,
+    VolAgeWithinGap,
     UnknownRamp,
     StaleVolatility,
     OracleCallFailed,

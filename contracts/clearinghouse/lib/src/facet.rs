@@ -11,7 +11,8 @@ use crate::storage::Clearinghouse;
 /// A facet, in storage order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Facet {
-    /// Ownership, roles, markets, underlyings and risk parameters: the writes of configuration.
+    /// Ownership, roles, markets, trade bands and liquidation parameters: the writes of
+    /// configuration (the risk parameters are [`Facet::Parameters`]').
     Admin = 0,
     /// Reads: configuration, underlyings, positions, risk by underlying, the risk request, the
     /// insurance fund.

@@ -15,8 +15,8 @@
 //! The matrix must also be positive semi-definite (the risk program checks it).
 //!
 //! Every change the risk admin makes to the risk parameters **ramps in** linearly over the ramp
-//! duration (default 24 h) instead of at once ([`crate::ramps`]): [`interpolate`] is the value on
-//! the way. Every bound is checked linearly (boxes), so each value on the way from one valid set
+//! duration (default 24 h) instead of at once ([`crate::ramps`]), by
+//! [`pm_common::ramp::interpolate`]. Every bound is checked linearly (boxes), so each value on the way from one valid set
 //! to another is valid too.
 
 use pm_risk::fixed::{mul_div, Rounding, WAD};
@@ -102,22 +102,6 @@ pub fn too_soon(last: u64, now: u64, min_gap: i128) -> bool {
     last != 0 && i128::from(now.saturating_sub(last)) < min_gap
 }
 
-/// The value `elapsed` seconds into a ramp of `duration` seconds from `from` to `to`: linear,
-/// rounded towards `from`, and `to` from the end on (also when `duration` is 0).
-pub fn interpolate(from: i128, to: i128, elapsed: u64, duration: u64) -> i128 {
-    if elapsed >= duration {
-        return to;
-    }
-    let (elapsed, duration) = (i128::from(elapsed), i128::from(duration));
-    let Some(delta) = to.checked_sub(from) else {
-        return to;
-    };
-    // |delta · elapsed / duration| < |delta|, so neither the quotient nor the sum overflows.
-    let rounding = if delta < 0 { Rounding::Up } else { Rounding::Down };
-    let moved = mul_div(delta, elapsed, duration, rounding).unwrap_or(delta);
-    from.checked_add(moved).unwrap_or(to)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -147,18 +131,6 @@ mod tests {
         assert!(!too_soon(0, 10, 300));
         assert!(too_soon(1_000, 1_299, 300));
         assert!(!too_soon(1_000, 1_300, 300));
-    }
-
-    #[test]
-    fn a_ramp_is_linear_rounded_towards_its_start_and_ends_at_its_target() {
-        assert_eq!(interpolate(100, 200, 0, 10), 100);
-        assert_eq!(interpolate(100, 200, 5, 10), 150);
-        assert_eq!(interpolate(100, 201, 5, 10), 150);
-        assert_eq!(interpolate(200, 99, 5, 10), 150);
-        assert_eq!(interpolate(100, 200, 10, 10), 200);
-        assert_eq!(interpolate(100, 200, 11, 0), 200);
-        assert_eq!(interpolate(i128::MIN, i128::MAX, 1, 2), i128::MAX);
-        assert_eq!(interpolate(-WAD, WAD, 3, 4), WAD / 2);
     }
 
     #[test]

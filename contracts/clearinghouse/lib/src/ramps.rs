@@ -4,18 +4,18 @@
 //!
 //! Each parameter group ramps on its own: an underlying's five parameter words (group = its
 //! index) and the account-wide scalars (group [`SCALARS`]). A change stores where the group
-//! starts and ends and when; the words the margin checks read move towards the target whenever
-//! anyone calls `advance_ramps` (keepers do), and at the start of the group's next change. They
-//! never move faster than the ramp, so the ramp is the fastest a change can bite. Between two
-//! advances they stay where the last left them, between start and target. The grid levels (the
-//! grid's resolution, not a requirement: the coverage bound holds at any count) switch at the end.
+//! starts and ends; the words the margin checks read move towards the target whenever anyone
+//! calls `advance_ramps` (keepers do), and at the start of the group's next change, each time by
+//! the time since the last advance but at most an hour's worth ([`pm_common::ramp`]): a ramp
+//! nobody advances takes longer, it never jumps. The grid levels (the grid's resolution, not a
+//! requirement: the coverage bound holds at any count) switch at the end.
 
 use alloy_primitives::U256;
+use pm_common::ramp::Progress;
 use stylus_sdk::prelude::*;
 
 use crate::errors::{ClearinghouseError, Result, UnknownRamp};
 use crate::events::{RampAdvanced, RampStarted};
-use crate::oracle_rules::interpolate;
 use crate::storage::{Clearinghouse, ORACLE_HEADER, RAMP_GROUPS, RAMP_WORDS};
 use crate::words::{halves, word_of};
 
@@ -25,11 +25,12 @@ pub const SCALARS: usize = RAMP_GROUPS - 1;
 /// A group's five parameter words.
 type Words = [U256; 5];
 
-/// The ramp view: (start, end, the ten values it ends at); end 0 when no change is under way.
-pub type RampTuple = (u64, u64, [i128; 10]);
+/// The ramp view: (seconds applied, duration, when last advanced, the ten values it ends at);
+/// duration 0 when no change is under way.
+pub type RampTuple = (u64, u64, u64, [i128; 10]);
 
-/// The `oracle` word `k` of `group`'s ramp (0 the window, 1–5 where it started, 6–10 where it
-/// ends), or `UnknownRamp`.
+/// The `oracle` word `k` of `group`'s ramp (0 its [`Progress`], 1–5 where it started, 6–10
+/// where it ends), or `UnknownRamp`.
 fn ramp_word(group: usize, k: usize) -> Result<usize> {
     if group >= RAMP_GROUPS {
         return Err(unknown_ramp(group));
@@ -39,7 +40,7 @@ fn ramp_word(group: usize, k: usize) -> Result<usize> {
         .saturating_add(k))
 }
 
-/// Ramp words: the window, then where it started, then where it ends.
+/// Ramp words: its progress, then where it started, then where it ends.
 const WINDOW: usize = 0;
 const FROM: usize = 1;
 const TARGET: usize = 6;
@@ -85,23 +86,21 @@ impl Clearinghouse {
     /// of a validation.
     pub(crate) fn start_ramp(&mut self, group: usize, target: &Words, at_once: bool) -> Result<()> {
         let window = ramp_word(group, WINDOW)?;
-        let under_way = halves(self.oracle_word(window)).1 != 0;
+        let under_way = Progress::of(self.oracle_word(window)).0.under_way();
         let same_target = (0..5).all(|w| {
             target.get(w).copied() == Some(self.oracle_word(window.saturating_add(TARGET).saturating_add(w)))
         });
+        self.advance_ramp(group);
         if under_way && same_target && !at_once {
-            self.advance_ramp(group);
             return Ok(());
         }
-        self.advance_ramp(group);
         let from = self.live_words(group);
         self.set_live_words(group, target);
         // Written first because the check reads storage; a failure reverts the transaction.
         self.validate_parameters()?;
         let now = self.vm().block_timestamp();
-        let end = now.saturating_add(self.oracle_bounds().ramp as u64);
-        let ramping = !at_once && from != *target;
-        if !ramping {
+        let duration = self.oracle_bounds().ramp as u64;
+        if at_once || from == *target {
             self.set_oracle_word(window, U256::ZERO);
             return Ok(());
         }
@@ -109,60 +108,50 @@ impl Clearinghouse {
             self.set_oracle_word(ramp_word(group, FROM.saturating_add(w))?, *f);
             self.set_oracle_word(ramp_word(group, TARGET.saturating_add(w))?, *t);
         }
-        self.set_oracle_word(window, word_of(i128::from(now), i128::from(end)));
+        self.set_oracle_word(window, Progress::start(now, duration).word(0));
         self.set_live_words(group, &from);
         self.vm().log(RampStarted {
             group: U256::from(group),
-            start: now,
-            end,
+            duration,
         });
         Ok(())
     }
 
-    /// Moves `group`'s words to where its ramp is now (nothing when none is under way), and
-    /// ends the ramp once it is over. Whether it moved.
+    /// Moves `group`'s words along its ramp to now (nothing when none is under way): by the time
+    /// since the last advance, at most an hour's worth. Whether a ramp was under way.
     fn advance_ramp(&mut self, group: usize) -> bool {
         let Ok(window) = ramp_word(group, WINDOW) else {
             return false;
         };
-        let (start, end) = halves(self.oracle_word(window));
-        if end == 0 {
+        let (progress, _) = Progress::of(self.oracle_word(window));
+        if !progress.under_way() {
             return false;
         }
-        let now = self.vm().block_timestamp();
-        let (start, end) = (start as u64, end as u64);
-        let (elapsed, duration) = (now.saturating_sub(start), end.saturating_sub(start));
-        let done = elapsed >= duration;
+        let progress = progress.advance(self.vm().block_timestamp());
+        let done = !progress.under_way();
         let words: Words = core::array::from_fn(|w| {
             let (fa, fb) = halves(self.oracle_word(window.saturating_add(FROM).saturating_add(w)));
             let (ta, tb) = halves(self.oracle_word(window.saturating_add(TARGET).saturating_add(w)));
-            let a = interpolate(fa, ta, elapsed, duration);
             // Word 0 of the scalars holds the grid levels in its low half: they switch at the end.
-            let b = if group == SCALARS && w == 0 {
-                if done {
-                    tb
-                } else {
-                    fb
-                }
-            } else {
-                interpolate(fb, tb, elapsed, duration)
+            let b = match (group == SCALARS && w == 0, done) {
+                (true, true) => tb,
+                (true, false) => fb,
+                (false, _) => progress.value(fb, tb),
             };
-            word_of(a, b)
+            word_of(progress.value(fa, ta), b)
         });
         self.set_live_words(group, &words);
-        if done {
-            self.set_oracle_word(window, U256::ZERO);
-        }
+        self.set_oracle_word(window, progress.word(0));
         self.vm().log(RampAdvanced {
             group: U256::from(group),
-            timestamp: now,
-            done,
+            applied: progress.applied,
+            duration: progress.duration,
         });
         true
     }
 
-    /// Moves every ramp under way to where it is now (anyone may call it; keepers do).
-    /// How many groups moved. Errors: `NotThroughCore`.
+    /// Moves every ramp under way along to now (anyone may call it; keepers do, hourly).
+    /// How many ramps were under way. Errors: `NotThroughCore`.
     pub fn advance_ramps(&mut self) -> Result<u8> {
         self.through_core()?;
         let listed = self.underlyings.len();
@@ -175,14 +164,15 @@ impl Clearinghouse {
         Ok(moved)
     }
 
-    /// The ramp of `group` (an underlying's index, or 16 for the account-wide scalars): its
-    /// start, its end (0 when none is under way) and the ten values it ends at, in storage order
-    /// (an underlying's oracle add-on and nine parameters; the vol floor, the grid levels and
-    /// the other eight scalars). Errors: `UnknownRamp`.
+    /// The ramp of `group` (an underlying's index, or 16 for the account-wide scalars): the
+    /// seconds of it applied, its duration (0 when none is under way), when it was last advanced,
+    /// and the ten values it ends at, in storage order (an underlying's oracle add-on and nine
+    /// parameters; the vol floor, the grid levels and the other eight scalars).
+    /// Errors: `UnknownRamp`.
     pub fn ramp(&self, group: u8) -> Result<RampTuple> {
         let group = usize::from(group);
         let window = ramp_word(group, WINDOW)?;
-        let (start, end) = halves(self.oracle_word(window));
+        let (progress, _) = Progress::of(self.oracle_word(window));
         let mut target = [0i128; 10];
         for (w, pair) in target.chunks_exact_mut(2).enumerate() {
             let (a, b) = halves(self.oracle_word(window.saturating_add(TARGET).saturating_add(w)));
@@ -191,6 +181,6 @@ impl Clearinghouse {
                 *y = b;
             }
         }
-        Ok((start as u64, end as u64, target))
+        Ok((progress.applied, progress.duration, progress.advanced_at, target))
     }
 }

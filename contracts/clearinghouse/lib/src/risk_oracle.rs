@@ -12,7 +12,7 @@ use stylus_sdk::prelude::*;
 
 use crate::errors::{
     ClearinghouseError, CorrelationStepTooLarge, InvalidOracleBounds, InvalidVolatility, LengthMismatch,
-    Result, RiskUpdateTooSoon, VolatilityStepTooLarge,
+    Result, RiskUpdateTooSoon, VolAgeWithinGap, VolatilityStepTooLarge,
 };
 use crate::events::{OracleBoundsSet, RiskUpdatePosted};
 use crate::oracle_rules::{correlation_step_allowed, too_soon, vol_step_allowed, Bounds};
@@ -29,8 +29,8 @@ pub type OracleBoundsTuple = (i128, i128, i128, i128, u64);
 
 impl Clearinghouse {
     /// Posts the risk surface, stamped now: `vols`, the implied vol of every listed underlying
-    /// in index order (18 decimals, 1% to 500%), and `correlations`, the matrix above its
-    /// diagonal row by row (18 decimals). Each vol and correlation moves by at most its step
+    /// in index order (18 decimals, 1% to 500%; 0 leaves an underlying never posted unposted),
+    /// and `correlations`, the matrix above its diagonal row by row (18 decimals). Each vol and correlation moves by at most its step
     /// from the one in force, the update comes at least the least gap after the last, and the
     /// risk program must accept the matrix (positive semi-definite).
     ///
@@ -61,6 +61,11 @@ impl Clearinghouse {
                     .map(|u| u.market.get())
                     .unwrap_or_default(),
             );
+            old.push(was);
+            // An underlying never posted may stay so (0): the oracle has no data for it yet.
+            if vol == 0 && was == 0 {
+                continue;
+            }
             if !(MIN_VOL..=MAX_VOL).contains(&vol) {
                 return Err(ClearinghouseError::from(InvalidVolatility {
                     vol: I256::try_from(vol).unwrap_or_default(),
@@ -73,9 +78,10 @@ impl Clearinghouse {
                     posted: vol,
                 }));
             }
-            old.push(was);
         }
+        // Every pair checked before any is written.
         let mut values = correlations.iter();
+        let mut writes = Vec::with_capacity(correlations.len());
         for i in 0..n {
             for j in i.saturating_add(1)..n {
                 let new = values.next().copied().unwrap_or(0);
@@ -89,11 +95,14 @@ impl Clearinghouse {
                         posted: new,
                     }));
                 }
-                self.set_correlation(pair_index(i, j), new);
+                writes.push((pair_index(i, j), new));
             }
         }
+        for (index, value) in writes {
+            self.set_correlation(index, value);
+        }
         for (k, &vol) in vols.iter().enumerate() {
-            if let Some(mut u) = self.underlyings.setter(k) {
+            if let Some(mut u) = self.underlyings.setter(k).filter(|_| vol != 0) {
                 u.market.set(word_of(vol, i128::from(now)));
             }
         }
@@ -107,7 +116,8 @@ impl Clearinghouse {
     /// Sets the risk oracle's bounds and the ramp duration: the vol step (relative) and the
     /// correlation step (absolute), 18 decimals, the least gap between updates and the ramp
     /// duration, seconds; 0 for a default (50%, 0.25, 300 s, one day). Errors: `NotOwner`,
-    /// `InvalidOracleBounds` (beyond 1,000%, 2, one day, thirty days, or negative).
+    /// `InvalidOracleBounds` (beyond 1,000%, 2, one day, thirty days, or negative),
+    /// `VolAgeWithinGap` (a listed underlying's vols would go stale within the gap).
     pub fn set_risk_oracle_bounds(
         &mut self,
         vol_step: i128,
@@ -118,6 +128,15 @@ impl Clearinghouse {
         self.ownership.only_owner::<ClearinghouseError>()?;
         if !Bounds::storable(vol_step, correlation_step, min_gap, ramp_duration) {
             return Err(ClearinghouseError::from(InvalidOracleBounds {}));
+        }
+        let gap = Bounds::from_stored(vol_step, correlation_step, min_gap, ramp_duration).min_gap;
+        for k in 0..self.underlyings.len() {
+            let age = self
+                .underlyings
+                .getter(k)
+                .map(|u| u.vol_max_age.get().to::<u32>())
+                .unwrap_or(0);
+            self.check_vol_age(age, gap)?;
         }
         for (w, (a, b)) in [(vol_step, correlation_step), (min_gap, ramp_duration)]
             .into_iter()
@@ -144,6 +163,18 @@ impl Clearinghouse {
         if let Some(mut slot) = self.oracle.setter(index) {
             slot.set(word);
         }
+    }
+
+    /// Errors: `VolAgeWithinGap` unless a vol may live `vol_max_age` seconds, longer than the
+    /// least gap `min_gap` between two updates.
+    pub(crate) fn check_vol_age(&self, vol_max_age: u32, min_gap: i128) -> Result<()> {
+        if i128::from(vol_max_age) <= min_gap {
+            return Err(ClearinghouseError::from(VolAgeWithinGap {
+                volMaxAge: U256::from(vol_max_age),
+                minGap: U256::try_from(min_gap).unwrap_or_default(),
+            }));
+        }
+        Ok(())
     }
 
     /// The bounds in force (defaults where 0 is stored).

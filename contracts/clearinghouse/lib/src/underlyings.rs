@@ -32,7 +32,8 @@ impl Clearinghouse {
     /// must pass the risk program. A new underlying takes its parameters at once and has no vol
     /// until the risk oracle's next update; a listed one's feed and ages change at once and its
     /// parameters ramp in ([`crate::ramps`]). Errors: `NotRiskAdmin`, `UnknownUnderlying`,
-    /// `TooManyUnderlyings`, `InvalidHeartbeat`, `NotAContract`, `OracleCallFailed`, the feed's
+    /// `TooManyUnderlyings`, `InvalidHeartbeat`, `VolAgeWithinGap` (a vol age not above the risk
+    /// oracle's least gap), `NotAContract`, `OracleCallFailed`, the feed's
     /// price errors, `InvalidRiskParameters`.
     pub fn set_underlying(
         &mut self,
@@ -57,6 +58,7 @@ impl Clearinghouse {
         for age in [heartbeat, vol_max_age] {
             check_heartbeat::<ClearinghouseError>(age)?;
         }
+        self.check_vol_age(vol_max_age, self.oracle_bounds().min_gap)?;
         ensure_contract(self.vm(), feed)?;
         let decimals = feed_decimals(self.vm(), feed)?;
         if index == count {

@@ -2,7 +2,8 @@
 //! who may change them how. The risk admin lists underlyings and sets parameters, which ramp in
 //! over the ramp duration (`pm_clearinghouse::ramps`); the risk oracle posts the vols and the
 //! correlation matrix in bounded updates (`pm_clearinghouse::oracle_rules`); the owner sets the
-//! bounds; anyone advances the ramps; any protocol reads what is in force. The core reaches it by
+//! bounds; anyone advances the ramps (the views facet shows what is in force: `riskParams`,
+//! `riskOracleBounds`, `ramp`). The core reaches it by
 //! delegatecall, so it runs over the core's storage (`pm-clearinghouse` explains the programs).
 #![cfg_attr(not(any(test, feature = "export-abi")), no_main)]
 #![cfg_attr(not(any(test, feature = "export-abi")), no_std)]
@@ -22,7 +23,7 @@ extern crate alloc;
 use alloc::vec::Vec;
 
 use alloy_primitives::Address;
-use pm_clearinghouse::{Clearinghouse, ClearinghouseError, OracleBoundsTuple, RampTuple};
+use pm_clearinghouse::{Clearinghouse, ClearinghouseError};
 use stylus_sdk::prelude::*;
 
 /// The parameters facet: the clearinghouse's storage, nothing else.
@@ -42,9 +43,11 @@ impl ClearinghouseParameters {
     /// usable price now and the risk program must accept the parameters. A new underlying takes
     /// them at once and has no vol until the risk oracle's next update; a listed one's feed and
     /// ages change at once and its parameters ramp in over the ramp duration (`ramp`).
+    /// `volMaxAge` must exceed the risk oracle's least gap between updates.
     ///
     /// Errors: `NotRiskAdmin`, `UnknownUnderlying`, `TooManyUnderlyings`, `InvalidHeartbeat`,
-    /// `NotAContract`, `OracleCallFailed`, the feed's price errors, `InvalidRiskParameters`.
+    /// `VolAgeWithinGap`, `NotAContract`, `OracleCallFailed`, the feed's price errors,
+    /// `InvalidRiskParameters`.
     pub fn set_underlying(
         &mut self,
         index: u8,
@@ -69,7 +72,8 @@ impl ClearinghouseParameters {
     }
 
     /// Posts the risk surface, stamped now: `vols`, the implied vol of every listed underlying in
-    /// index order (18 decimals, 1% to 500%), and `correlations`, the matrix above its diagonal
+    /// index order (18 decimals, 1% to 500%; 0 keeps one never posted unposted), and
+    /// `correlations`, the matrix above its diagonal
     /// row by row. Each vol moves by at most the vol step (relative, each way) and each
     /// correlation by at most the correlation step from the one in force (an underlying never
     /// posted takes any), the update comes at least the least gap after the last, and the matrix
@@ -91,7 +95,7 @@ impl ClearinghouseParameters {
     /// `rampDuration`, seconds. 0 selects a default (50%, 0.25, 300 s, one day).
     ///
     /// Errors: `NotOwner`, `InvalidOracleBounds` (negative, or beyond 1,000%, 2, one day, thirty
-    /// days).
+    /// days), `VolAgeWithinGap` (a listed underlying's vols would go stale within the gap).
     pub fn set_risk_oracle_bounds(
         &mut self,
         vol_step: i128,
@@ -103,48 +107,14 @@ impl ClearinghouseParameters {
             .set_risk_oracle_bounds(vol_step, correlation_step, min_gap, ramp_duration)
     }
 
-    /// Moves every parameter change under way to where its ramp is now. Anyone may call it
-    /// (keepers do); until someone does, the parameters stay where the last call left them.
+    /// Moves every parameter change under way along its ramp: by the time since the last call,
+    /// at most an hour's worth (a ramp nobody advances takes longer; it never jumps). Anyone may
+    /// call it (keepers do, hourly).
     ///
-    /// Returns `moved`: how many parameter groups moved.
+    /// Returns `underWay`: how many ramps were under way.
     ///
     /// Errors: `NotThroughCore` (called at the facet's own address).
     pub fn advance_ramps(&mut self) -> Result<u8, ClearinghouseError> {
         self.clearinghouse.advance_ramps()
-    }
-
-    /// The ramp of parameter group `group` (an underlying's index; 16: the account-wide scalars).
-    ///
-    /// Returns:
-    /// - `start`: when it started (unix seconds)
-    /// - `end`: when it is whole (0 when no change is under way)
-    /// - `target`: the ten values it ends at, in storage order (an underlying's oracle add-on and
-    ///   nine parameters; the vol floor, the grid levels and the other eight scalars)
-    ///
-    /// Errors: `UnknownRamp`.
-    pub fn ramp(&self, group: u8) -> Result<RampTuple, ClearinghouseError> {
-        self.clearinghouse.ramp(group)
-    }
-
-    /// The risk oracle's bounds in force.
-    ///
-    /// Returns:
-    /// - `volStep`: the largest relative move of a vol per update (18 decimals)
-    /// - `correlationStep`: the largest move of a correlation per update (18 decimals)
-    /// - `minGap`: the least time between updates (seconds)
-    /// - `rampDuration`: how long a change of the risk parameters takes to ramp in (seconds)
-    /// - `updatedAt`: when the last update was posted (unix seconds; 0: none yet)
-    pub fn risk_oracle_bounds(&self) -> OracleBoundsTuple {
-        self.clearinghouse.risk_oracle_bounds()
-    }
-
-    /// The risk parameters in force, as the margin checks read them.
-    ///
-    /// Returns:
-    /// - `gridLevels`: the price levels of the scan
-    /// - `scalars`: the nine account-wide scalars in wire order (18 decimals)
-    /// - `correlations`: the matrix of the listed underlyings above its diagonal, row by row
-    pub fn risk_params(&self) -> (u8, [i128; 9], Vec<i128>) {
-        self.clearinghouse.risk_params()
     }
 }

@@ -1,7 +1,8 @@
 //! `pm-clearinghouse-views`: the clearinghouse's views facet: ownership and configuration,
 //! markets, underlyings and their trade bands, an account's positions, its risk by underlying,
-//! the packed request its margin check sends, and the insurance fund. The core reaches it by delegatecall, so it runs
-//! over the core's storage (`pm-clearinghouse` explains the seven programs).
+//! the packed request its margin check sends, the insurance fund, and the risk parameters in
+//! force with the risk oracle's bounds and the ramps under way. The core reaches it by
+//! delegatecall, so it runs over the core's storage (`pm-clearinghouse` explains the programs).
 #![cfg_attr(not(any(test, feature = "export-abi")), no_main)]
 #![cfg_attr(not(any(test, feature = "export-abi")), no_std)]
 // export-abi generates an undocumented `print_from_args`; the entrypoint an undocumented export.
@@ -20,7 +21,10 @@ extern crate alloc;
 use alloc::vec::Vec;
 
 use alloy_primitives::{Address, Bytes, U256};
-use pm_clearinghouse::{Clearinghouse, ClearinghouseError, ConfigTuple, RiskByUnderlying, UnderlyingTuple};
+use pm_clearinghouse::{
+    Clearinghouse, ClearinghouseError, ConfigTuple, OracleBoundsTuple, RampTuple, RiskByUnderlying,
+    UnderlyingTuple,
+};
 use stylus_sdk::prelude::*;
 
 /// The views facet: the clearinghouse's storage, nothing else.
@@ -184,5 +188,41 @@ impl ClearinghouseViews {
     /// Errors: `VaultCallFailed`.
     pub fn insurance_fund(&self) -> Result<(Address, U256, U256), ClearinghouseError> {
         self.clearinghouse.insurance_fund()
+    }
+
+    /// The ramp of parameter group `group` (an underlying's index; 16: the account-wide scalars).
+    ///
+    /// Returns:
+    /// - `applied`: how many seconds of it are applied
+    /// - `duration`: its length, seconds (whole when `applied` equals it; 0: none ever started)
+    /// - `advancedAt`: when it was last advanced (unix seconds)
+    /// - `target`: the ten values it ends at, in storage order (an underlying's oracle add-on and
+    ///   nine parameters; the vol floor, the grid levels and the other eight scalars)
+    ///
+    /// Errors: `UnknownRamp`.
+    pub fn ramp(&self, group: u8) -> Result<RampTuple, ClearinghouseError> {
+        self.clearinghouse.ramp(group)
+    }
+
+    /// The risk oracle's bounds in force.
+    ///
+    /// Returns:
+    /// - `volStep`: the largest relative move of a vol per update (18 decimals)
+    /// - `correlationStep`: the largest move of a correlation per update (18 decimals)
+    /// - `minGap`: the least time between updates (seconds)
+    /// - `rampDuration`: how long a change of the risk parameters takes to ramp in (seconds)
+    /// - `updatedAt`: when the last update was posted (unix seconds; 0: none yet)
+    pub fn risk_oracle_bounds(&self) -> OracleBoundsTuple {
+        self.clearinghouse.risk_oracle_bounds()
+    }
+
+    /// The risk parameters in force, as the margin checks read them.
+    ///
+    /// Returns:
+    /// - `gridLevels`: the price levels of the scan
+    /// - `scalars`: the nine account-wide scalars in wire order (18 decimals)
+    /// - `correlations`: the matrix of the listed underlyings above its diagonal, row by row
+    pub fn risk_params(&self) -> (u8, [i128; 9], Vec<i128>) {
+        self.clearinghouse.risk_params()
     }
 }

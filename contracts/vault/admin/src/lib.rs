@@ -116,7 +116,8 @@ impl VaultAdmin {
     /// `AggregatorV3` USD feed that must answer a fresh price now, `haircutBps` below 10,000,
     /// `depositCap` in token units (0 stops deposits), `heartbeat` in seconds (1 to 7 days); the
     /// token and the feed at most 36 decimals each, and 54 together (the feed's counted as at
-    /// least 18).
+    /// least 18). A listed token's new haircut ramps in linearly over a day (`haircutRamp`,
+    /// `advanceHaircut`); a new token's applies at once.
     ///
     /// Errors: `NotThroughCore`, `NotRiskAdmin`, `NotAContract`, `InvalidHaircut`,
     /// `InvalidHeartbeat`, `TooManyCollaterals`, `TokenCallFailed`, `OracleCallFailed`,
@@ -132,6 +133,29 @@ impl VaultAdmin {
         self.vault.through_core()?;
         self.vault
             .set_collateral(token, oracle, haircut_bps, deposit_cap, heartbeat)
+    }
+
+    /// Moves `token`'s haircut along its ramp: by the time since the last call, at most an hour's
+    /// worth (a ramp nobody advances takes longer; it never jumps). Anyone may call it (keepers
+    /// do, hourly).
+    ///
+    /// Returns `haircutBps`: the haircut in force after.
+    ///
+    /// Errors: `NotThroughCore`, `CollateralNotListed`.
+    pub fn advance_haircut(&mut self, token: Address) -> Result<u16, VaultError> {
+        self.vault.through_core()?;
+        self.vault.advance_haircut(token)
+    }
+
+    /// `token`'s haircut ramp.
+    ///
+    /// Returns:
+    /// - `fromBps`: the haircut it started from
+    /// - `targetBps`: the haircut it ends at
+    /// - `applied`: how many seconds of it are applied
+    /// - `duration`: its length, seconds (whole when `applied` equals it; 0: none)
+    pub fn haircut_ramp(&self, token: Address) -> (u16, u16, u64, u64) {
+        self.vault.haircut_ramp(token)
     }
 
     /// Sets the Chainlink L2 sequencer-uptime feed (zero disables the check) and the grace period

@@ -5,7 +5,7 @@
 use pm_vault::Facet;
 
 /// Every function of the facets and the facet that runs it.
-pub const ROUTES: [(&str, Facet); 18] = [
+pub const ROUTES: [(&str, Facet); 20] = [
     ("owner()", Facet::Admin),
     ("pendingOwner()", Facet::Admin),
     ("config()", Facet::Admin),
@@ -19,6 +19,8 @@ pub const ROUTES: [(&str, Facet); 18] = [
         "setCollateral(address,address,uint16,uint256,uint32)",
         Facet::Admin,
     ),
+    ("advanceHaircut(address)", Facet::Admin),
+    ("haircutRamp(address)", Facet::Admin),
     ("setSequencerFeed(address,uint32)", Facet::Admin),
     ("collateralTokens()", Facet::Admin),
     ("collateralConfig(address)", Facet::Admin),

@@ -80,9 +80,15 @@ impl Vault {
             token_decimals,
             oracle_decimals,
         })?;
+        // A listed token's haircut ramps in; a new one takes it at once.
+        let haircut = if listed {
+            self.ramp_haircut(token, haircut_bps)
+        } else {
+            haircut_bps
+        };
         let mut entry = self.collaterals.setter(token);
         entry.oracle.set(oracle);
-        entry.haircut_bps.set(U16::from(haircut_bps));
+        entry.haircut_bps.set(U16::from(haircut));
         entry.heartbeat.set(U32::from(heartbeat));
         entry.token_decimals.set(U8::from(token_decimals));
         entry.oracle_decimals.set(U8::from(oracle_decimals));

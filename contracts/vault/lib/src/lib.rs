@@ -43,6 +43,7 @@ extern crate alloc;
 pub mod errors;
 pub mod events;
 pub mod facet;
+pub mod haircut_ramp;
 pub mod interfaces;
 pub mod loss_index;
 pub mod storage;

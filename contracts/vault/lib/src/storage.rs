@@ -9,7 +9,7 @@
 //! | 3 | `guardian` (20 B), `paused` (1 B) |
 //! | 4 | `sequencer_feed` (20 B), `sequencer_grace` (4 B) |
 //! | 5 | `collateral_tokens` (length; items at keccak(5)) |
-//! | 6 | `collaterals`: token => [`Collateral`] (3 slots) |
+//! | 6 | `collaterals`: token => [`Collateral`] (4 slots: the packed pricing slot, the deposit cap, the total deposited, the haircut's ramp) |
 //! | 7 | `balances`: account => token => amount |
 //! | 8 | `clearinghouse` (set once) |
 //! | 9 | `settlement_token` (20 B), `settlement_index` (12 B: the loss index, [`crate::loss_index`]; 0 reads as 1) |
@@ -56,7 +56,7 @@ pub struct Vault {
 }
 
 /// One listed collateral token. Slot 0 packs what a valuation reads (28 bytes); a listed token
-/// always has a non-zero oracle.
+/// always has a non-zero oracle. Slot 3 holds its haircut's ramp ([`crate::haircut_ramp`]).
 #[storage]
 pub struct Collateral {
     pub(crate) oracle: StorageAddress,
@@ -66,4 +66,5 @@ pub struct Collateral {
     pub(crate) oracle_decimals: StorageU8,
     pub(crate) deposit_cap: StorageU256,
     pub(crate) total_deposited: StorageU256,
+    pub(crate) haircut_ramp: StorageU256,
 }

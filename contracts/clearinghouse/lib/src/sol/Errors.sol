@@ -37,6 +37,9 @@ error CorrelationStepTooLarge(uint256 first, uint256 second, int128 inForce, int
 error RiskUpdateTooSoon(uint256 updatedAt, uint256 minGap, uint256 timestamp);
 /// A risk oracle bound or the ramp duration is negative or beyond its maximum.
 error InvalidOracleBounds();
+/// An underlying's longest vol age is not above the risk oracle's least gap between updates, so
+/// its vol would go stale before the oracle may post again (seconds).
+error VolAgeWithinGap(uint256 volMaxAge, uint256 minGap);
 /// No parameter group has this index (0–15: an underlying; 16: the account-wide scalars).
 error UnknownRamp(uint256 group);
 /// The underlying's implied volatility is older than its maximum age.

@@ -16,10 +16,10 @@ event RiskUpdatePosted(int128[] vols, int128[] correlations);
 /// The owner set the risk oracle's bounds and the ramp duration (0: a default).
 event OracleBoundsSet(int128 volStep, int128 correlationStep, int128 minGap, int128 rampDuration);
 /// A change of a parameter group (an underlying's index; 16: the account-wide scalars) started
-/// ramping in; it is whole at `end` (unix seconds).
-event RampStarted(uint256 indexed group, uint64 start, uint64 end);
-/// A ramp moved its group's parameters to where it is at `timestamp`; `done` when whole.
-event RampAdvanced(uint256 indexed group, uint64 timestamp, bool done);
+/// ramping in over `duration` seconds (advanced by at most an hour at a time).
+event RampStarted(uint256 indexed group, uint64 duration);
+/// A ramp moved its group's parameters: `applied` of its `duration` seconds (whole when equal).
+event RampAdvanced(uint256 indexed group, uint64 applied, uint64 duration);
 /// A market changed an account's position at `price` per unit (USD, 18 decimals).
 event PositionUpdated(
     address indexed account, address indexed market, uint128 indexed instrument, int128 sizeDelta, int128 price, int128 size

@@ -38,8 +38,7 @@ fn set_risk_params_ramps_in_what_the_margin_check_sends() {
         &chain,
         RampStarted {
             group: u256(SCALARS as u128),
-            start: NOW,
-            end: NOW + RAMP,
+            duration: RAMP,
         }
     ));
     // Nothing changes at once: the margin checks still read the parameters in force.
@@ -48,10 +47,10 @@ fn set_risk_params_ramps_in_what_the_margin_check_sends() {
     trade(&chain, ALICE, perp(ETH), 10 * E18, 3_000 * E18);
     let request = decode(&chain.ch().risk_request(ALICE).unwrap()).unwrap();
     assert_eq!((request.grid_levels, request.scalars), (7, scalars()));
-    let (start, end, ends_at) = chain.ch().ramp(SCALARS as u8).unwrap();
-    assert_eq!((start, end), (NOW, NOW + RAMP));
+    let (applied, duration, advanced_at, ends_at) = chain.ch().ramp(SCALARS as u8).unwrap();
+    assert_eq!((applied, duration, advanced_at), (0, RAMP, NOW));
     assert_eq!((ends_at[1], ends_at[2 + IM_RATIO]), (9, 3 * E18 / 2));
-    // A ramp's length later, whole.
+    // A ramp's length later, advanced hourly: whole.
     ramp_in(&chain);
     let request = decode(&chain.ch().risk_request(ALICE).unwrap()).unwrap();
     assert_eq!((request.grid_levels, request.scalars), (9, target));
@@ -59,7 +58,9 @@ fn set_risk_params_ramps_in_what_the_margin_check_sends() {
         request.correlation,
         vec![E18, BTC_ETH_CORRELATION, BTC_ETH_CORRELATION, E18]
     );
-    assert_eq!(chain.ch().ramp(SCALARS as u8).unwrap().1, 0);
+    let (applied, duration, _, _) = chain.ch().ramp(SCALARS as u8).unwrap();
+    assert_eq!(applied, duration);
+    assert_eq!(chain.ch().advance_ramps().unwrap(), 0);
     let model = Model {
         grid_levels: 9,
         scalars: target,
@@ -78,27 +79,43 @@ fn a_ramp_moves_linearly_and_the_grid_levels_switch_at_its_end() {
     let from = target[IM_RATIO];
     target[IM_RATIO] = from + E18 / 2;
     chain.as_(RISK_ADMIN).ch().set_risk_params(9, target).unwrap();
-    chain.advance_to(NOW + RAMP / 4);
-    assert_eq!(chain.ch().advance_ramps().unwrap(), 1);
+    // Six hourly advances: a quarter of the way.
+    advance_hours(&chain, 6);
     assert!(emitted(
         &chain,
         RampAdvanced {
             group: u256(SCALARS as u128),
-            timestamp: NOW + RAMP / 4,
-            done: false,
+            applied: RAMP / 4,
+            duration: RAMP,
         }
     ));
     let (levels, now, _) = chain.ch().risk_params();
     assert_eq!((levels, now[IM_RATIO]), (7, from + E18 / 8));
-    // Nothing under way elsewhere: advancing again at the same time moves the same group only.
+    // Again in the same block: still under way, nothing more applied.
     assert_eq!(chain.ch().advance_ramps().unwrap(), 1);
     assert_eq!(chain.ch().risk_params().1[IM_RATIO], from + E18 / 8);
-    chain.advance_to(NOW + RAMP);
-    assert_eq!(chain.ch().advance_ramps().unwrap(), 1);
+    advance_hours(&chain, 18);
     let (levels, now, _) = chain.ch().risk_params();
     assert_eq!((levels, now), (9, target));
-    // Done: nothing left to move.
+    // Whole: nothing left to move.
     assert_eq!(chain.ch().advance_ramps().unwrap(), 0);
+}
+
+#[test]
+fn a_ramp_nobody_advances_for_a_day_moves_an_hour_at_a_time_never_at_once() {
+    let chain = listed_chain();
+    let from = scalars()[IM_RATIO];
+    let mut target = scalars();
+    target[IM_RATIO] = from + 24 * E18 / 100;
+    chain.as_(RISK_ADMIN).ch().set_risk_params(7, target).unwrap();
+    // A day without keepers, then one advance: one hour's worth (1/24), not the day's.
+    chain.advance_to(NOW + RAMP);
+    chain.ch().advance_ramps().unwrap();
+    assert_eq!(chain.ch().risk_params().1[IM_RATIO], from + E18 / 100);
+    assert_eq!(
+        chain.ch().ramp(SCALARS as u8).unwrap().0,
+        pm_common::ramp::MAX_STEP
+    );
 }
 
 #[test]
@@ -108,13 +125,15 @@ fn a_change_during_a_ramp_starts_from_where_the_ramp_is() {
     let mut first = scalars();
     first[IM_RATIO] = from + E18;
     chain.as_(RISK_ADMIN).ch().set_risk_params(7, first).unwrap();
-    chain.advance_to(NOW + RAMP / 2);
+    advance_hours(&chain, 12);
     // Back to where it started, half way through: it has moved half way, and returns from there.
     chain.as_(RISK_ADMIN).ch().set_risk_params(7, scalars()).unwrap();
     assert_eq!(chain.ch().risk_params().1[IM_RATIO], from + E18 / 2);
-    assert_eq!(chain.ch().ramp(SCALARS as u8).unwrap().1, NOW + RAMP / 2 + RAMP);
-    chain.advance_to(NOW + RAMP);
-    chain.ch().advance_ramps().unwrap();
+    assert_eq!(
+        chain.ch().ramp(SCALARS as u8).unwrap(),
+        (0, RAMP, NOW + RAMP / 2, chain.ch().ramp(SCALARS as u8).unwrap().3)
+    );
+    advance_hours(&chain, 12);
     assert_eq!(chain.ch().risk_params().1[IM_RATIO], from + E18 / 4);
 }
 

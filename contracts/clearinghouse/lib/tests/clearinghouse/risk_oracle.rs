@@ -81,6 +81,78 @@ fn an_update_writes_each_pair_of_three_underlyings_to_its_place() {
 }
 
 #[test]
+fn a_fresh_underlying_frees_only_its_own_pairs() {
+    let chain = three_underlyings();
+    // SOL's pairs take anything; BTC-ETH (0, 1) stays bounded.
+    let posted = BTC_ETH_CORRELATION - DEFAULT_CORRELATION_STEP - 1;
+    assert_unchanged(
+        &chain,
+        || {
+            post(
+                &chain,
+                &[BTC_VOL, ETH_VOL, 8 * E18 / 10],
+                &[posted, E18 / 2, E18 / 2],
+            )
+        },
+        CorrelationStepTooLarge {
+            first: U256::ZERO,
+            second: U256::from(1),
+            inForce: BTC_ETH_CORRELATION,
+            posted,
+        },
+    );
+    post(
+        &chain,
+        &[BTC_VOL, ETH_VOL, 8 * E18 / 10],
+        &[BTC_ETH_CORRELATION, E18 / 2, E18 / 2],
+    )
+    .unwrap();
+    // Now SOL is posted: its pairs are bounded too, and the error names the pair (1, 2).
+    chain.advance_to(NOW + 2 * GAP);
+    assert_unchanged(
+        &chain,
+        || {
+            post(
+                &chain,
+                &[BTC_VOL, ETH_VOL, 8 * E18 / 10],
+                &[BTC_ETH_CORRELATION, E18 / 2, 0],
+            )
+        },
+        CorrelationStepTooLarge {
+            first: U256::from(1),
+            second: U256::from(2),
+            inForce: E18 / 2,
+            posted: 0,
+        },
+    );
+}
+
+#[test]
+fn an_underlying_the_oracle_has_no_data_for_stays_unposted_and_others_stay_fresh() {
+    let chain = three_underlyings();
+    // No ramp for a new listing: its parameters applied at once.
+    assert_eq!(chain.ch().ramp(2).unwrap().1, 0);
+    post(&chain, &[BTC_VOL, ETH_VOL, 0], &[BTC_ETH_CORRELATION, 0, 0]).unwrap();
+    assert_eq!(chain.ch().underlying(2).unwrap().3, 0);
+    assert_eq!(chain.ch().underlying(2).unwrap().4, 0);
+    assert_eq!(chain.ch().underlying(BTC).unwrap().4, NOW + GAP);
+    // Once posted, 0 is out of range like any vol.
+    chain.advance_to(NOW + 2 * GAP);
+    post(
+        &chain,
+        &[BTC_VOL, ETH_VOL, 8 * E18 / 10],
+        &[BTC_ETH_CORRELATION, 0, 0],
+    )
+    .unwrap();
+    chain.advance_to(NOW + 3 * GAP);
+    assert_unchanged(
+        &chain,
+        || post(&chain, &[BTC_VOL, ETH_VOL, 0], &[BTC_ETH_CORRELATION, 0, 0]),
+        InvalidVolatility { vol: wad(0) },
+    );
+}
+
+#[test]
 fn a_vol_moves_at_most_one_step_per_update_each_way() {
     let chain = listed_chain();
     chain.advance_to(NOW + GAP);
@@ -288,7 +360,7 @@ fn the_owner_sets_the_bounds_and_zero_restores_a_default() {
         .ch()
         .set_risk_params(9, pm_risk::wire::scalars_of(&defaults::risk(&[])))
         .unwrap();
-    assert_eq!(chain.ch().ramp(16).unwrap().1, NOW + 120 + 3_600);
+    assert_eq!(chain.ch().ramp(16).unwrap().1, 3_600);
     chain.as_(OWNER).ch().set_risk_oracle_bounds(0, 0, 0, 0).unwrap();
     assert_eq!(
         chain.ch().risk_oracle_bounds(),

@@ -61,16 +61,14 @@ fn set_underlying_ramps_in_the_parameters_the_margin_check_sends() {
         .unwrap();
     assert!(chain.logs().contains(&event(&RampStarted {
         group: U256::from(BTC),
-        start: NOW,
-        end: NOW + RAMP,
+        duration: RAMP,
     })));
     trade(&chain, ALICE, perp(BTC), E18 / 10, 60_000 * E18);
     // Nothing at once; half way after half the ramp; whole at its end.
     let request = pm_risk::wire::decode(&chain.ch().risk_request(ALICE).unwrap()).unwrap();
     assert_eq!(request.underlyings[0].params, defaults::BTC);
     assert_eq!(request.underlyings[0].market.oracle_addon, 0);
-    chain.advance_to(NOW + RAMP / 2);
-    chain.ch().advance_ramps().unwrap();
+    advance_hours(&chain, 12);
     let request = pm_risk::wire::decode(&chain.ch().risk_request(ALICE).unwrap()).unwrap();
     let half = |a: i128, b: i128| a + (b - a) / 2;
     let p = request.underlyings[0].params;
@@ -108,19 +106,55 @@ fn set_underlying_changes_a_listed_one_and_keeps_its_vol() {
 }
 
 #[test]
-fn set_underlying_accepts_ages_of_one_second_and_seven_days() {
+fn set_underlying_accepts_a_heartbeat_of_one_second_and_ages_from_the_oracles_gap_to_seven_days() {
     let chain = initialized_chain();
     chain
         .as_(RISK_ADMIN)
         .ch()
         .set_underlying(0, BTC_FEED, 1, MAX_AGE, 0, btc())
         .unwrap();
+    // A vol must outlive the least gap between two risk updates (300 s).
     chain
         .as_(RISK_ADMIN)
         .ch()
-        .set_underlying(0, BTC_FEED, MAX_AGE, 1, 0, btc())
+        .set_underlying(0, BTC_FEED, MAX_AGE, 301, 0, btc())
         .unwrap();
-    assert_eq!(chain.ch().underlying(0).unwrap(), (BTC_FEED, MAX_AGE, 1, 0, 0));
+    assert_eq!(chain.ch().underlying(0).unwrap(), (BTC_FEED, MAX_AGE, 301, 0, 0));
+}
+
+#[test]
+fn a_vol_age_within_the_oracles_gap_is_refused_both_ways() {
+    let chain = initialized_chain();
+    for age in [1, 300] {
+        assert_unchanged(
+            &chain,
+            || {
+                chain
+                    .as_(RISK_ADMIN)
+                    .ch()
+                    .set_underlying(0, BTC_FEED, HEARTBEAT, age, 0, btc())
+            },
+            VolAgeWithinGap {
+                volMaxAge: U256::from(age),
+                minGap: U256::from(300),
+            },
+        );
+    }
+    // Nor may the owner widen the gap to an underlying's age (a day in the standard setup).
+    let chain = listed_chain();
+    assert_unchanged(
+        &chain,
+        || chain.as_(OWNER).ch().set_risk_oracle_bounds(0, 0, 86_400, 0),
+        VolAgeWithinGap {
+            volMaxAge: U256::from(VOL_MAX_AGE),
+            minGap: U256::from(86_400),
+        },
+    );
+    chain
+        .as_(OWNER)
+        .ch()
+        .set_risk_oracle_bounds(0, 0, 86_399, 0)
+        .unwrap();
 }
 
 #[test]
@@ -380,19 +414,18 @@ fn a_new_feed_during_a_ramp_keeps_the_ramp_and_a_new_target_starts_from_where_it
             .unwrap();
     };
     set(BTC_FEED, &defaults::SOL);
-    chain.advance_to(NOW + RAMP / 2);
+    advance_hours(&chain, 12);
     // The same parameters with another feed: the ramp goes on, half way now.
     set(ETH_FEED, &defaults::SOL);
-    assert_eq!(chain.ch().ramp(BTC).unwrap().0, NOW);
+    assert_eq!(chain.ch().ramp(BTC).unwrap().0, RAMP / 2);
     assert_eq!(chain.ch().underlying(BTC).unwrap().0, ETH_FEED);
     let half = |a: i128, b: i128| a + (b - a) / 2;
     let scan_floor = half(defaults::BTC.scan_floor, defaults::SOL.scan_floor);
-    assert_eq!(chain.ch().ramp(BTC).unwrap().2[1], defaults::SOL.scan_floor);
+    assert_eq!(chain.ch().ramp(BTC).unwrap().3[1], defaults::SOL.scan_floor);
     // Back to BTC's: a new ramp from the half-way point.
     set(ETH_FEED, &defaults::BTC);
-    assert_eq!(chain.ch().ramp(BTC).unwrap().0, NOW + RAMP / 2);
-    chain.advance_to(NOW + RAMP);
-    chain.ch().advance_ramps().unwrap();
+    assert_eq!(chain.ch().ramp(BTC).unwrap().0, 0);
+    advance_hours(&chain, 12);
     trade(&chain, ALICE, perp(BTC), E18 / 10, 3_000 * E18);
     let request = pm_risk::wire::decode(&chain.ch().risk_request(ALICE).unwrap()).unwrap();
     assert_eq!(

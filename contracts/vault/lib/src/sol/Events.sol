@@ -8,6 +8,11 @@ event Unpaused(address indexed account);
 event CollateralConfigured(
     address indexed token, address indexed oracle, uint16 haircutBps, uint256 depositCap, uint32 heartbeat
 );
+/// A change of `token`'s haircut started ramping in from `fromBps` to `toBps` over `duration`
+/// seconds (advanced by at most an hour at a time).
+event HaircutRampStarted(address indexed token, uint16 fromBps, uint16 toBps, uint64 duration);
+/// A haircut ramp moved `token`'s haircut to `haircutBps`: `applied` of its `duration` seconds.
+event HaircutAdvanced(address indexed token, uint16 haircutBps, uint64 applied, uint64 duration);
 /// The risk admin set (or cleared, with the zero address) the L2 sequencer-uptime feed.
 event SequencerFeedSet(address indexed feed, uint32 gracePeriod);
 /// `amount` of `token` (what the vault actually received) was credited to `account`, paid by `from`.

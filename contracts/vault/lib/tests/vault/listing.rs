@@ -5,6 +5,7 @@ use alloy_sol_types::SolCall;
 use pm_common::interfaces::IERC20;
 use pm_vault::errors::*;
 use pm_vault::events::*;
+use pm_vault::haircut_ramp::HAIRCUT_RAMP;
 
 use crate::support::*;
 
@@ -42,7 +43,7 @@ fn set_collateral_lists_token_and_emits() {
 }
 
 #[test]
-fn set_collateral_updates_listed_token_in_place() {
+fn set_collateral_updates_listed_token_in_place_and_ramps_its_haircut() {
     let chain = crate::listed_chain();
     chain
         .as_(ADMIN)
@@ -51,10 +52,18 @@ fn set_collateral_updates_listed_token_in_place() {
         .unwrap();
     let vault = chain.vault();
     assert_eq!(vault.collateral_tokens(), vec![USDC, WETH]);
+    // The feed, cap and heartbeat at once; the haircut (200 bps) ramps to 300 over a day.
     assert_eq!(
         vault.collateral_config(USDC),
-        (USDC_FEED, 300, U256::from(5u8), 60, U256::ZERO)
+        (USDC_FEED, 200, U256::from(5u8), 60, U256::ZERO)
     );
+    assert_eq!(vault.haircut_ramp(USDC), (200, 300, 0, HAIRCUT_RAMP));
+    assert!(chain.logs().contains(&event(&HaircutRampStarted {
+        token: USDC,
+        fromBps: 200,
+        toBps: 300,
+        duration: HAIRCUT_RAMP,
+    })));
 }
 
 #[test]

@@ -3,6 +3,7 @@
 
 mod access;
 mod deposit;
+mod haircut_ramp;
 mod listing;
 mod pricing;
 mod settlement;

@@ -576,6 +576,15 @@ fn collateral_value_counts_the_settlement_token_without_its_haircut() {
         .vault()
         .set_collateral(USDC, USDC_FEED, 5_000, U256::from(10u128.pow(15)), 3600)
         .unwrap();
+    // (Once the haircut has ramped in: a day of hourly advances.)
+    for hour in 1..=24 {
+        let now = NOW + hour * pm_common::ramp::MAX_STEP;
+        chain.set_time(now);
+        for feed in [USDC_FEED, ETH_FEED] {
+            chain.feed_mut(feed, |f| f.updated_at = now);
+        }
+        chain.vault().advance_haircut(USDC).unwrap();
+    }
     assert_eq!(chain.vault().collateral_config(USDC).1, 5_000);
     assert_eq!(chain.vault().collateral_value(ALICE).unwrap(), int(1_000 * E18));
     // A debt has no haircut either.

@@ -5,7 +5,7 @@
 use alloy_primitives::Address;
 use pm_vault::Vault;
 
-pub use pm_test_host::{assert_reverts, Chain, TokenKind};
+pub use pm_test_host::{assert_reverts, event, Chain, TokenKind};
 
 pub const VAULT: Address = Address::repeat_byte(0xAA);
 pub const OWNER: Address = Address::repeat_byte(0x01);

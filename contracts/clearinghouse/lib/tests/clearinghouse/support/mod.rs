@@ -321,12 +321,23 @@ pub fn post_update(chain: &Chain, vols: &[i128], correlations: &[i128]) {
 /// The default ramp duration, seconds.
 pub const RAMP: u64 = 86_400;
 
-/// Lets every parameter change under way ramp in whole: a ramp's length passes (feeds answer
-/// afresh, the standard vols are posted again) and the ramps advance.
+/// Lets every parameter change under way ramp in whole: a ramp's length passes, the ramps
+/// advanced every hour (an advance applies at most an hour), then the standard vols are posted
+/// again (feeds answer afresh at each step).
 pub fn ramp_in(chain: &Chain) {
-    chain.advance_to(chain.now() + RAMP);
+    for _ in 0..RAMP / pm_common::ramp::MAX_STEP {
+        chain.advance_to(chain.now() + pm_common::ramp::MAX_STEP);
+        chain.ch().advance_ramps().unwrap();
+    }
     post_vols(chain);
-    chain.ch().advance_ramps().unwrap();
+}
+
+/// Advances the ramps hourly for `hours` hours (feeds fresh).
+pub fn advance_hours(chain: &Chain, hours: u64) {
+    for _ in 0..hours {
+        chain.advance_to(chain.now() + pm_common::ramp::MAX_STEP);
+        chain.ch().advance_ramps().unwrap();
+    }
 }
 
 /// MARKET changes `account`'s position; panics on an error.
