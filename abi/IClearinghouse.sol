@@ -373,7 +373,8 @@ interface IClearinghouse {
     /// @notice The ramp of parameter group `group` (an underlying's index; 16: the account-wide scalars).
     /// @dev Errors: `UnknownRamp`.
     /// @return applied how many seconds of it are applied
-    /// @return duration its length, seconds (whole when `applied` equals it; 0: none ever started)
+    /// @return duration its length, seconds (whole when `applied` equals it; 0 when none was
+    ///      started or the last change was to the values in force, `target` then stale)
     /// @return advancedAt when it was last advanced (unix seconds)
     /// @return target the ten values it ends at, in storage order (an underlying's oracle add-on and
     ///      nine parameters; the vol floor, the grid levels and the other eight scalars)
@@ -555,7 +556,8 @@ interface IClearinghouse {
 
     /// @notice Moves every parameter change under way along its ramp: by the time since the last call,
     ///      at most an hour's worth (a ramp nobody advances takes longer; it never jumps). Anyone may
-    ///      call it (keepers do, hourly).
+    ///      call it (keepers do, at least hourly: time beyond an hour between two calls is not made
+    ///      up).
     /// @dev Errors: `NotThroughCore` (called at the facet's own address).
     /// @return underWay how many ramps were under way.
     function advanceRamps() external returns (uint8 underWay);

@@ -231,7 +231,7 @@ interface IVault {
 
     /// @notice Moves `token`'s haircut along its ramp: by the time since the last call, at most an hour's
     ///      worth (a ramp nobody advances takes longer; it never jumps). Anyone may call it (keepers
-    ///      do, hourly).
+    ///      do, at least hourly: time beyond an hour between two calls is not made up).
     /// @dev Errors: `NotThroughCore`, `CollateralNotListed`.
     /// @return haircutBps the haircut in force after.
     function advanceHaircut(address token) external returns (uint16 haircutBps);
@@ -240,7 +240,8 @@ interface IVault {
     /// @return fromBps the haircut it started from
     /// @return targetBps the haircut it ends at
     /// @return applied how many seconds of it are applied
-    /// @return duration its length, seconds (whole when `applied` equals it; 0: none)
+    /// @return duration its length, seconds (whole when `applied` equals it; 0 when none was
+    ///      started or the last change was to the haircut in force)
     function haircutRamp(address token) external view returns (uint16 fromBps, uint16 targetBps, uint64 applied, uint64 duration);
 
     /// @notice Sets the Chainlink L2 sequencer-uptime feed (zero disables the check) and the grace period
@@ -254,7 +255,7 @@ interface IVault {
 
     /// @notice A token's collateral parameters; all zero for a token that is not listed.
     /// @return oracle its Chainlink USD feed
-    /// @return haircutBps the haircut in basis points
+    /// @return haircutBps the haircut in force, basis points (a change ramping in: `haircutRamp`)
     /// @return depositCap the most that may be deposited, in token units
     /// @return heartbeat the feed's heartbeat, seconds
     /// @return totalDeposited what all accounts hold, in token units

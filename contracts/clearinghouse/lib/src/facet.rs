@@ -15,7 +15,7 @@ pub enum Facet {
     /// configuration (the risk parameters are [`Facet::Parameters`]').
     Admin = 0,
     /// Reads: configuration, underlyings, positions, risk by underlying, the risk request, the
-    /// insurance fund.
+    /// insurance fund, the risk parameters in force, the risk oracle's bounds and the ramps.
     Views = 1,
     /// Withdrawable amounts and the liquidation quote.
     Accounts = 2,

@@ -26,7 +26,8 @@ pub const SCALARS: usize = RAMP_GROUPS - 1;
 type Words = [U256; 5];
 
 /// The ramp view: (seconds applied, duration, when last advanced, the ten values it ends at);
-/// duration 0 when no change is under way.
+/// whole when applied = duration; duration 0 when none was started or the last change was to the
+/// values in force (the target words are then stale).
 pub type RampTuple = (u64, u64, u64, [i128; 10]);
 
 /// The `oracle` word `k` of `group`'s ramp (0 its [`Progress`], 1–5 where it started, 6–10
@@ -150,7 +151,7 @@ impl Clearinghouse {
         true
     }
 
-    /// Moves every ramp under way along to now (anyone may call it; keepers do, hourly).
+    /// Moves every ramp under way along to now (anyone may call it; keepers do, at least hourly).
     /// How many ramps were under way. Errors: `NotThroughCore`.
     pub fn advance_ramps(&mut self) -> Result<u8> {
         self.through_core()?;

@@ -28,7 +28,7 @@
 //! | 103–118 | `reference_prices`: per underlying, (reference price, updated at), two `int128` ([`crate::reference_rule`]) |
 //! | 119–120 | `liquidation_params`: (largest discount, buffer), (fund share, least reward), two `int128` each (0: the defaults) |
 //! | 121 | `settle_meters`: market => what its `settle` used and when (unix seconds), two 128-bit halves ([`crate::settle_budget`]) |
-//! | 122–311 | `oracle`: words 0–1 the risk oracle's bounds, (vol step, correlation step) and (least gap between updates, ramp duration), two `int128` each (0: the defaults, [`crate::oracle_rules`]); word 2 when it last posted (unix seconds); from word 3, 11 words per parameter group (each underlying 0–15, then the account-wide scalars) for its ramp: its progress (`pm_common::ramp::Progress`: seconds applied, last advanced, duration; duration 0 when none), the five words it started from, the five it ends at ([`crate::ramps`]) |
+//! | 122–311 | `oracle`: words 0–1 the risk oracle's bounds, (vol step, correlation step) and (least gap between updates, ramp duration), two `int128` each (0: the defaults, [`crate::oracle_rules`]); word 2 when it last posted (unix seconds); from word 3, 11 words per parameter group (each underlying 0–15, then the account-wide scalars) for its ramp: its progress (`pm_common::ramp::Progress`: seconds applied, last advanced, duration; whole when applied = duration, 0 when none was started), the five words it started from, the five it ends at ([`crate::ramps`]) |
 
 use alloc::vec::Vec;
 

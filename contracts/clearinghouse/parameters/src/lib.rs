@@ -109,7 +109,8 @@ impl ClearinghouseParameters {
 
     /// Moves every parameter change under way along its ramp: by the time since the last call,
     /// at most an hour's worth (a ramp nobody advances takes longer; it never jumps). Anyone may
-    /// call it (keepers do, hourly).
+    /// call it (keepers do, at least hourly: time beyond an hour between two calls is not made
+    /// up).
     ///
     /// Returns `underWay`: how many ramps were under way.
     ///

@@ -194,7 +194,8 @@ impl ClearinghouseViews {
     ///
     /// Returns:
     /// - `applied`: how many seconds of it are applied
-    /// - `duration`: its length, seconds (whole when `applied` equals it; 0: none ever started)
+    /// - `duration`: its length, seconds (whole when `applied` equals it; 0 when none was
+    ///   started or the last change was to the values in force, `target` then stale)
     /// - `advancedAt`: when it was last advanced (unix seconds)
     /// - `target`: the ten values it ends at, in storage order (an underlying's oracle add-on and
     ///   nine parameters; the vol floor, the grid levels and the other eight scalars)

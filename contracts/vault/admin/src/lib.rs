@@ -137,7 +137,7 @@ impl VaultAdmin {
 
     /// Moves `token`'s haircut along its ramp: by the time since the last call, at most an hour's
     /// worth (a ramp nobody advances takes longer; it never jumps). Anyone may call it (keepers
-    /// do, hourly).
+    /// do, at least hourly: time beyond an hour between two calls is not made up).
     ///
     /// Returns `haircutBps`: the haircut in force after.
     ///
@@ -153,7 +153,8 @@ impl VaultAdmin {
     /// - `fromBps`: the haircut it started from
     /// - `targetBps`: the haircut it ends at
     /// - `applied`: how many seconds of it are applied
-    /// - `duration`: its length, seconds (whole when `applied` equals it; 0: none)
+    /// - `duration`: its length, seconds (whole when `applied` equals it; 0 when none was
+    ///   started or the last change was to the haircut in force)
     pub fn haircut_ramp(&self, token: Address) -> (u16, u16, u64, u64) {
         self.vault.haircut_ramp(token)
     }
@@ -178,7 +179,7 @@ impl VaultAdmin {
     ///
     /// Returns:
     /// - `oracle`: its Chainlink USD feed
-    /// - `haircutBps`: the haircut in basis points
+    /// - `haircutBps`: the haircut in force, basis points (a change ramping in: `haircutRamp`)
     /// - `depositCap`: the most that may be deposited, in token units
     /// - `heartbeat`: the feed's heartbeat, seconds
     /// - `totalDeposited`: what all accounts hold, in token units

@@ -107,7 +107,8 @@ fn a_fresh_underlying_frees_only_its_own_pairs() {
         &[BTC_ETH_CORRELATION, E18 / 2, E18 / 2],
     )
     .unwrap();
-    // Now SOL is posted: its pairs are bounded too, and the error names the pair (1, 2).
+    // Now SOL is posted: its pairs are bounded too, and the error names the pair (1, 2); the
+    // pair (0, 1) before it, within its step, is not written either (nothing changes).
     chain.advance_to(NOW + 2 * GAP);
     assert_unchanged(
         &chain,
@@ -115,7 +116,7 @@ fn a_fresh_underlying_frees_only_its_own_pairs() {
             post(
                 &chain,
                 &[BTC_VOL, ETH_VOL, 8 * E18 / 10],
-                &[BTC_ETH_CORRELATION, E18 / 2, 0],
+                &[BTC_ETH_CORRELATION - E18 / 10, E18 / 2, 0],
             )
         },
         CorrelationStepTooLarge {
