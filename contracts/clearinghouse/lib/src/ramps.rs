@@ -166,9 +166,10 @@ impl Clearinghouse {
     }
 
     /// The ramp of `group` (an underlying's index, or 16 for the account-wide scalars): the
-    /// seconds of it applied, its duration (0 when none is under way), when it was last advanced,
-    /// and the ten values it ends at, in storage order (an underlying's oracle add-on and nine
-    /// parameters; the vol floor, the grid levels and the other eight scalars).
+    /// seconds of it applied, its duration (whole when they are equal; 0 when none was started),
+    /// when it was last advanced, and the ten values it ends at, in storage order (an
+    /// underlying's oracle add-on and nine parameters; the vol floor, the grid levels and the
+    /// other eight scalars).
     /// Errors: `UnknownRamp`.
     pub fn ramp(&self, group: u8) -> Result<RampTuple> {
         let group = usize::from(group);
