@@ -12,7 +12,7 @@ use crate::errors::Result;
 use crate::events::RiskParamsSet;
 use crate::ramps::SCALARS;
 use crate::storage::Clearinghouse;
-use crate::words::{halves, word_of};
+use crate::words::{halves, word_of, words_of_pairs};
 
 /// The storage index of correlation pair (i, j), i ≠ j: j(j−1)/2 + i with i < j.
 pub fn pair_index(i: usize, j: usize) -> usize {
@@ -24,13 +24,11 @@ pub fn pair_index(i: usize, j: usize) -> usize {
 /// word 0 the vol floor (high half) and the grid levels (low half), words 1–4 the other eight.
 pub(crate) fn scalar_words(grid_levels: u8, scalars: &[i128; 9]) -> [U256; 5] {
     let [first @ .., vol_floor] = scalars;
-    core::array::from_fn(|w| match w.checked_sub(1) {
-        None => word_of(*vol_floor, i128::from(grid_levels)),
-        Some(k) => {
-            let at = |i: usize| first.get(i).copied().unwrap_or(0);
-            word_of(at(k.saturating_mul(2)), at(k.saturating_mul(2).saturating_add(1)))
-        }
-    })
+    words_of_pairs(&core::array::from_fn(|i| match i.checked_sub(2) {
+        None if i == 0 => *vol_floor,
+        None => i128::from(grid_levels),
+        Some(k) => first.get(k).copied().unwrap_or(0),
+    }))
 }
 
 impl Clearinghouse {

@@ -12,7 +12,7 @@ use stylus_sdk::prelude::*;
 use crate::errors::{ClearinghouseError, Result, TooManyUnderlyings, UnknownUnderlying};
 use crate::events::UnderlyingSet;
 use crate::storage::Clearinghouse;
-use crate::words::{halves, word_of};
+use crate::words::{halves, word_of, words_of_pairs};
 
 /// `UnknownUnderlying` for `index`.
 pub(crate) fn unknown(index: usize) -> ClearinghouseError {
@@ -69,7 +69,7 @@ impl Clearinghouse {
         u.heartbeat.set(U32::from(heartbeat));
         u.vol_max_age.set(U32::from(vol_max_age));
         u.feed_decimals.set(U8::from(decimals));
-        let values = [
+        let words = words_of_pairs(&[
             oracle_addon,
             params[0],
             params[1],
@@ -80,11 +80,7 @@ impl Clearinghouse {
             params[6],
             params[7],
             params[8],
-        ];
-        let words: [U256; 5] = core::array::from_fn(|w| {
-            let at = |i: usize| values.get(i).copied().unwrap_or(0);
-            word_of(at(w.saturating_mul(2)), at(w.saturating_mul(2).saturating_add(1)))
-        });
+        ]);
         // The feed must answer now (the validation below prices every underlying at 1).
         let live = self.underlying_price(index)?;
         // A new underlying takes its parameters at once (nobody holds it); a listed one ramps.
