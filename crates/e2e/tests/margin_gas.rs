@@ -12,8 +12,7 @@
 mod common;
 
 use alloy_sol_types::SolCall;
-use common::ROOT;
-use pm_e2e::deployment::{Engine, IClearinghouse};
+use pm_e2e::deployment::IClearinghouse;
 
 struct Row {
     trade_gas: u64,
@@ -21,19 +20,7 @@ struct Row {
 }
 
 fn measure(positions: usize, underlyings: usize, cached: bool) -> Row {
-    let mut e = Engine::deploy(ROOT).unwrap();
-    if cached {
-        e.cache_programs().unwrap();
-    }
-    let (alice, bob, eve) = (e.chain.accounts[1], e.chain.accounts[2], e.chain.accounts[3]);
-    for a in [alice, bob, eve] {
-        e.open_account(a, 100_000_000).unwrap();
-    }
-    let legs = e.options_book(positions, underlyings).unwrap();
-    let (last, book) = legs.split_last().unwrap();
-    e.build_book(alice, bob, book).unwrap();
-    let r = e.trade(e.options, alice, eve, &[*last]).unwrap();
-    assert!(r.status, "measured trade: {r:?}");
+    let (mut e, alice, r) = common::options_account(positions, underlyings, cached);
     let (m, view_gas) = e.margin(alice).unwrap();
     assert!(!m.liquidatable);
     let held = e.chain.call(

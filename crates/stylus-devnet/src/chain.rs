@@ -12,6 +12,7 @@ use revm::{Context, Database, ExecuteCommitEvm, ExecuteEvm};
 
 use crate::context::Ctx;
 use crate::evm::StylusEvm;
+use crate::gas_profile::GasProfile;
 use crate::pack;
 use crate::precompiles::{arbwasm, arbwasmcache};
 use crate::runtime::Runtime;
@@ -186,6 +187,23 @@ impl Devnet {
         self.block_number += 1;
         self.timestamp += seconds;
         self.sync_block();
+    }
+
+    /// Profiles the programs called from now on (`on`: exact ink per function, see
+    /// `crate::profile`) or stops; the gas every call is charged is the same either way.
+    pub fn set_profiling(&mut self, on: bool) {
+        self.evm.runtime().set_profiling(on);
+    }
+
+    /// What the profiled program frames were charged since the last reset, per code hash
+    /// ([`Devnet::code_hash`] of a program's address) and function.
+    pub fn gas_profile(&self) -> GasProfile {
+        self.evm.runtime().gas_profile()
+    }
+
+    /// Forgets what the profiled program frames were charged.
+    pub fn reset_gas_profile(&mut self) {
+        self.evm.runtime().reset_gas_profile();
     }
 
     /// The current block's timestamp.

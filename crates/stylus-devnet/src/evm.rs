@@ -61,6 +61,11 @@ impl StylusEvm {
         &mut self.inner.ctx
     }
 
+    /// The Stylus runtime that runs the programs.
+    pub fn runtime(&self) -> &Runtime<StylusEvm> {
+        &self.runtime
+    }
+
     /// Per-transaction runtime state: open frames and the memory model's pages.
     fn reset_tx(&mut self) {
         self.open_frames = OpenFrames::default();

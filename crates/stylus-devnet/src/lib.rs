@@ -1,18 +1,22 @@
 //! `stylus-devnet`: an in-process Arbitrum chain: revm with a Stylus runtime (wasmi, ink
 //! metering by instrumentation, the `vm_hooks` host functions with Arbitrum's prices) and the
 //! ArbWasm and ArbWasmCache precompiles. [`pack`] turns a program's wasm into the exact bytes
-//! `cargo stylus deploy` publishes. It knows nothing of the programs it runs. See README.md for
-//! what is faithful to Arbitrum and what is not yet, and for the layout: modules import one
-//! way, from the chain down to the ground floor, never back up.
+//! `cargo stylus deploy` publishes. An opt-in gas profiler counts the exact ink of every
+//! function ([`profile`], [`gas_profile`]). It knows nothing of the programs it runs. See
+//! README.md for what is faithful to Arbitrum and what is not yet, and for the layout: modules
+//! import one way, from the chain down to the ground floor, never back up.
 
 // Ground floor: import nothing of the crate.
 pub mod context;
+pub mod function_names;
 pub mod open_frames;
 pub mod pack;
 pub mod pages;
 pub mod pricing;
+pub mod profile;
 
 pub mod frames;
+pub mod gas_profile;
 pub mod meter;
 pub mod precompiles;
 

@@ -7,6 +7,8 @@
 //! when the ink left is short. `memory.copy` / `memory.fill` also pay 100 ink per byte at run time,
 //! and `memory.grow` first calls `pay_for_memory_grow` with the page count (the memory model).
 //! Because the count lives in the instrumented binary, it is exact and independent of the engine.
+//! [`instrument_profiled`] also counts ink per function ([`crate::profile`]); [`instrument`]
+//! emits none of that.
 
 use wasm_encoder::reencode::{Reencode, RoundtripReencoder};
 use wasm_encoder::{
@@ -16,6 +18,7 @@ use wasm_encoder::{
 use wasmparser::{ExternalKind, FunctionBody, Operator, Parser, Payload, TypeRef};
 
 use crate::pricing::{op_ink, BLOCK_HEADER_INK, MEMORY_BYTE_INK};
+use crate::profile::{FunctionCounters, Layout};
 
 /// Name of the exported ink counter.
 pub const INK_LEFT: &str = "stylus_ink_left";
@@ -72,6 +75,17 @@ struct Sig {
 
 /// Instruments `wasm` with ink metering. Errors: [`MeterError`] for a module that does not parse.
 pub fn instrument(wasm: &[u8]) -> Result<Vec<u8>, MeterError> {
+    instrument_module(wasm, false).map(|(module, _)| module)
+}
+
+/// Instruments `wasm` with ink metering and the profiling counters ([`crate::profile`]), and
+/// tells where the counters are. The ink charged is [`instrument`]'s. Errors: as [`instrument`].
+pub fn instrument_profiled(wasm: &[u8]) -> Result<(Vec<u8>, Layout), MeterError> {
+    let (module, layout) = instrument_module(wasm, true)?;
+    Ok((module, layout.ok_or_else(|| err("no profile layout"))?))
+}
+
+fn instrument_module(wasm: &[u8], profiled: bool) -> Result<(Vec<u8>, Option<Layout>), MeterError> {
     // First pass: counts and function types, to number the new globals and price call_indirect.
     let mut imported_globals = 0u32;
     let mut imported_funcs = 0u32;
@@ -125,6 +139,7 @@ pub fn instrument(wasm: &[u8]) -> Result<Vec<u8>, MeterError> {
         depth: imported_globals + defined_globals + 2,
         pay_for_memory_grow,
     };
+    let profile = profiled.then(|| Layout::new(globals.depth + 1, imported_funcs, func_types.len() as u32));
 
     let mut module = Module::new();
     let mut globals_written = false;
@@ -155,6 +170,9 @@ pub fn instrument(wasm: &[u8]) -> Result<Vec<u8>, MeterError> {
             };
             section.global(ty, &init);
         }
+        for (ty, init) in profile.iter().flat_map(Layout::globals) {
+            section.global(ty, &init);
+        }
         module.section(&section);
         Ok::<(), MeterError>(())
     };
@@ -176,6 +194,9 @@ pub fn instrument(wasm: &[u8]) -> Result<Vec<u8>, MeterError> {
         section.export(INK_LEFT, ExportKind::Global, globals.ink);
         section.export(INK_STATUS, ExportKind::Global, globals.status);
         section.export(STACK_LEFT, ExportKind::Global, globals.depth);
+        for (name, index) in profile.iter().flat_map(Layout::exports) {
+            section.export(&name, ExportKind::Global, index);
+        }
         module.section(&section);
         Ok::<(), MeterError>(())
     };
@@ -215,7 +236,8 @@ pub fn instrument(wasm: &[u8]) -> Result<Vec<u8>, MeterError> {
                     return Err(err("code entry not validated"));
                 };
                 let mut fv = func.into_validator(Default::default());
-                code.function(&meter_function(body, sig, &globals, &sigs, &mut fv)?);
+                let profiled = profile.map(|p| (p, body_index as u32));
+                code.function(&meter_function(body, sig, &globals, &sigs, &mut fv, profiled)?);
                 body_index += 1;
             }
             Payload::CustomSection(_) => {}
@@ -236,7 +258,7 @@ pub fn instrument(wasm: &[u8]) -> Result<Vec<u8>, MeterError> {
     if in_code {
         module.section(&code);
     }
-    Ok(module.finish())
+    Ok((module.finish(), profile))
 }
 
 /// Emits `if counter < amount { status = code; unreachable } counter -= amount` for a 64-bit
@@ -281,16 +303,28 @@ fn charge(f: &mut Function, g: &Globals, cost: u64) {
     );
 }
 
+/// Pushes the ink of the bytes whose count is in `scratch`: 100 ink per byte, as an `i64`.
+fn bytes_ink(f: &mut Function, scratch: u32) {
+    f.instruction(&Instruction::LocalGet(scratch));
+    f.instruction(&Instruction::I64ExtendI32U);
+    f.instruction(&Instruction::I64Const(MEMORY_BYTE_INK as i64));
+    f.instruction(&Instruction::I64Mul);
+}
+
 /// Charges 100 ink per byte for the length on top of the stack (kept there), using `scratch`.
 fn charge_bytes(f: &mut Function, g: &Globals, scratch: u32) {
     f.instruction(&Instruction::LocalTee(scratch));
-    let per_byte = |f: &mut Function| {
-        f.instruction(&Instruction::LocalGet(scratch));
-        f.instruction(&Instruction::I64ExtendI32U);
-        f.instruction(&Instruction::I64Const(MEMORY_BYTE_INK as i64));
-        f.instruction(&Instruction::I64Mul);
-    };
-    take_or_trap(f, g.ink, true, &per_byte, (g.status, 1));
+    take_or_trap(f, g.ink, true, &|f| bytes_ink(f, scratch), (g.status, 1));
+}
+
+/// Emits `instruction`; when profiled, a call to a host function also counts the ink it charges.
+fn emit(f: &mut Function, g: &Globals, counters: Option<&FunctionCounters>, instruction: &Instruction<'_>) {
+    match counters {
+        Some(c) if c.is_host_call(instruction) => c.host_call(f, g.ink, instruction),
+        _ => {
+            f.instruction(instruction);
+        }
+    }
 }
 
 /// Restores the stack budget a frame took (`size` words).
@@ -307,6 +341,7 @@ fn meter_function(
     g: &Globals,
     sigs: &[Sig],
     fv: &mut wasmparser::FuncValidator<wasmparser::ValidatorResources>,
+    profiled: Option<(Layout, u32)>,
 ) -> Result<Function, MeterError> {
     let mut locals = Vec::new();
     let mut declared = 0u32;
@@ -322,6 +357,11 @@ fn meter_function(
     // One extra i32 local holds a memory.copy/fill length while it is charged.
     let scratch = sig.params + declared;
     locals.push((1, ValType::I32));
+    // Profiled: the function's counters, and an extra i64 local for the ink before a host call.
+    let counters = profiled.map(|(layout, body)| layout.counters(body, scratch + 1));
+    if counters.is_some() {
+        locals.push((1, ValType::I64));
+    }
 
     // Read every operator once, validating it, to know the worst-case operand stack height.
     let mut ops_reader = wasmparser::OperatorsReader::new(reader);
@@ -347,6 +387,9 @@ fn meter_function(
         },
         (g.status, 2),
     );
+    if let Some(c) = &counters {
+        c.count_call(&mut f);
+    }
     // Wrap the body in a block, so every way out of the function passes the release below.
     let block_type = match sig.results.as_slice() {
         [] => BlockType::Empty,
@@ -359,10 +402,17 @@ fn meter_function(
     let mut block: Vec<Operator<'_>> = Vec::new();
     let mut cost = 0u64;
     let flush = |f: &mut Function, block: &mut Vec<Operator<'_>>, cost: u64| -> Result<(), MeterError> {
-        charge(f, g, cost.saturating_add(BLOCK_HEADER_INK));
+        let ink = cost.saturating_add(BLOCK_HEADER_INK);
+        charge(f, g, ink);
+        if let Some(c) = &counters {
+            c.add_ink(f, ink);
+        }
         for op in block.drain(..) {
             if matches!(op, Operator::MemoryCopy { .. } | Operator::MemoryFill { .. }) {
                 charge_bytes(f, g, scratch);
+                if let Some(c) = &counters {
+                    c.add_ink_of(f, &|f| bytes_ink(f, scratch));
+                }
             }
             if matches!(op, Operator::Return) {
                 release(f, g, size);
@@ -371,9 +421,14 @@ fn meter_function(
             if let (Operator::MemoryGrow { .. }, Some(pay)) = (&op, g.pay_for_memory_grow) {
                 f.instruction(&Instruction::LocalTee(scratch));
                 f.instruction(&Instruction::LocalGet(scratch));
-                f.instruction(&Instruction::Call(pay));
+                emit(f, g, counters.as_ref(), &Instruction::Call(pay));
             }
-            f.instruction(&RoundtripReencoder.instruction(op).map_err(err)?);
+            emit(
+                f,
+                g,
+                counters.as_ref(),
+                &RoundtripReencoder.instruction(op).map_err(err)?,
+            );
         }
         Ok(())
     };

@@ -2,9 +2,10 @@
 //! activation check, the entry cost (§6), the ink it runs on, and the outcome rules (§3):
 //! returned 0 = success, another status = revert with the written result, a trap = revert with
 //! empty data and the gas left refunded, out of ink or stack = every gas used. Generic over
-//! [`Frames`]: it never imports the EVM that calls it.
+//! [`Frames`]: it never imports the EVM that calls it. While profiling is on, programs run
+//! instrumented with the profiling counters ([`crate::profile`]) and their frames are recorded.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::rc::Rc;
 
@@ -15,24 +16,33 @@ use wasmi::{Engine, Linker, Module, Store};
 
 use crate::context::Ctx;
 use crate::frames::Frames;
-use crate::host::entrypoint::call_entrypoint;
+use crate::gas_profile::GasProfile;
+use crate::host::entrypoint::{call_entrypoint, Ended};
 use crate::host::linker::linker;
 use crate::host::state::{Exit, HostState};
 use crate::meter;
 use crate::pack;
 use crate::precompiles::program_info;
 use crate::pricing::INK_PER_GAS;
+use crate::profile::Layout;
 
 /// Compiled programs and the engine that runs them, for programs hosted by `F`.
 pub struct Runtime<F> {
     engine: Engine,
     linker: Linker<HostState<F>>,
-    modules: RefCell<HashMap<B256, Rc<Compiled>>>,
+    /// By code hash and whether profiled.
+    modules: RefCell<HashMap<(B256, bool), Rc<Compiled>>>,
+    /// Whether programs run profiled.
+    profiling: Cell<bool>,
+    /// What the profiled frames were charged since the last reset.
+    profile: RefCell<GasProfile>,
 }
 
 /// An activated program, instrumented and compiled.
 pub struct Compiled {
     module: Module,
+    /// Where its profiling counters are, when profiled.
+    profile: Option<Layout>,
 }
 
 impl<F: Frames + 'static> Runtime<F> {
@@ -50,19 +60,43 @@ impl<F: Frames + 'static> Runtime<F> {
             engine,
             linker,
             modules: RefCell::new(HashMap::new()),
+            profiling: Cell::new(false),
+            profile: RefCell::new(GasProfile::default()),
         })
     }
 
-    /// The compiled program for `wasm` (already validated at activation), cached by code hash.
-    /// Errors: instrumentation or compilation failed.
+    /// Runs the programs called from now on profiled (`on`) or not; the ink they are charged is
+    /// the same either way.
+    pub fn set_profiling(&self, on: bool) {
+        self.profiling.set(on);
+    }
+
+    /// What the profiled frames were charged since the last reset.
+    pub fn gas_profile(&self) -> GasProfile {
+        self.profile.borrow().clone()
+    }
+
+    /// Forgets what the profiled frames were charged.
+    pub fn reset_gas_profile(&self) {
+        self.profile.replace(GasProfile::default());
+    }
+
+    /// The compiled program for `wasm` (already validated at activation), cached by code hash
+    /// and whether profiled. Errors: instrumentation or compilation failed.
     pub(crate) fn compiled(&self, code_hash: B256, wasm: &[u8]) -> Result<Rc<Compiled>, String> {
-        if let Some(c) = self.modules.borrow().get(&code_hash) {
+        let key = (code_hash, self.profiling.get());
+        if let Some(c) = self.modules.borrow().get(&key) {
             return Ok(c.clone());
         }
-        let instrumented = meter::instrument(wasm).map_err(|e| e.to_string())?;
+        let (instrumented, profile) = if key.1 {
+            let (instrumented, layout) = meter::instrument_profiled(wasm).map_err(|e| e.to_string())?;
+            (instrumented, Some(layout))
+        } else {
+            (meter::instrument(wasm).map_err(|e| e.to_string())?, None)
+        };
         let module = Module::new(&self.engine, &instrumented).map_err(|e| e.to_string())?;
-        let compiled = Rc::new(Compiled { module });
-        self.modules.borrow_mut().insert(code_hash, compiled.clone());
+        let compiled = Rc::new(Compiled { module, profile });
+        self.modules.borrow_mut().insert(key, compiled.clone());
         Ok(compiled)
     }
 
@@ -109,8 +143,25 @@ impl<F: Frames + 'static> Runtime<F> {
         let state = HostState::new(evm.lend(), inputs, args, reentrant);
         let store = Store::new(&self.engine, state);
         let ink = gas_left.saturating_mul(INK_PER_GAS);
-        let (state, exit, ink_left) =
-            call_entrypoint(&self.linker, store, &compiled.module, ink, input_len(inputs));
+        let Ended {
+            state,
+            exit,
+            ink_left,
+            functions,
+        } = call_entrypoint(
+            &self.linker,
+            store,
+            &compiled.module,
+            ink,
+            input_len(inputs),
+            compiled.profile.as_ref(),
+        );
+        if compiled.profile.is_some() {
+            let charged = ink.saturating_sub(ink_left);
+            self.profile
+                .borrow_mut()
+                .record(code_hash, entry, charged, &functions);
+        }
         let HostState {
             evm: lent,
             result: output,

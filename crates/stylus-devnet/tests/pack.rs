@@ -167,3 +167,23 @@ fn pack_rejects_simd() {
         Err(PackError::UnsupportedFeature(_))
     ));
 }
+
+/// The gas profiler names the deployed program's functions from a build that kept its `name`
+/// section: packing (the text round trip, the MVP `call_indirect`, stripping) must leave every
+/// function at its index.
+#[test]
+fn pack_keeps_every_function_at_its_index() {
+    use stylus_devnet::function_names::{function_names, same_functions};
+    let rustc_like = sample_wasm();
+    let packed = pack(&rustc_like, [7; 32]).unwrap();
+    assert!(same_functions(&rustc_like, &packed.wasm).unwrap());
+    assert_eq!(function_names(&rustc_like).unwrap()[&0], "identity");
+    // The two encodings of `call_indirect`'s table are the same operator.
+    assert!(same_functions(&rustc_like, &module_with_call_indirect(&[0x00])).unwrap());
+    let other = wat::parse_str(
+        r#"(module (memory (export "memory") 1)
+            (func (export "user_entrypoint") (param i32) (result i32) local.get 0))"#,
+    )
+    .unwrap();
+    assert!(!same_functions(&rustc_like, &other).unwrap());
+}

@@ -54,6 +54,28 @@ pub fn hedged_book() -> (Engine, Address, Address) {
     (e, alice, bob)
 }
 
+/// The margin gas table's account (`margin_gas.rs`): Alice, Bob and Eve open accounts with
+/// 100,000,000 USDC; Alice holds the first N − 1 options of `Engine::options_book(positions,
+/// underlyings)` against Bob and opens the N-th against Eve through the options market (every
+/// program in Arbitrum's program cache first when `cached`). Returns the engine, Alice and the
+/// receipt of the N-th trade.
+pub fn options_account(positions: usize, underlyings: usize, cached: bool) -> (Engine, Address, Receipt) {
+    let mut e = engine();
+    if cached {
+        e.cache_programs().unwrap();
+    }
+    let (alice, bob, eve) = (e.chain.accounts[1], e.chain.accounts[2], e.chain.accounts[3]);
+    for a in [alice, bob, eve] {
+        e.open_account(a, 100_000_000).unwrap();
+    }
+    let legs = e.options_book(positions, underlyings).unwrap();
+    let (last, book) = legs.split_last().unwrap();
+    e.build_book(alice, bob, book).unwrap();
+    let r = e.trade(e.options, alice, eve, &[*last]).unwrap();
+    assert!(r.status, "the N-th trade: {r:?}");
+    (e, alice, r)
+}
+
 /// The account's book, from the views facet.
 pub fn positions(e: &mut Engine, account: Address) -> (Vec<u128>, Vec<i128>) {
     e.positions(account).unwrap()
