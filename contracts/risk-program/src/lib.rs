@@ -54,7 +54,8 @@ pub fn answer(request: &[u8]) -> Result<Vec<u8>, RiskError> {
 #[allow(unsafe_code)]
 fn zeroed_workspace() -> Box<Workspace> {
     // SAFETY: `pm_risk::Workspace` documents that all-zero bytes are a valid (empty) workspace:
-    // it holds only integers, `usize` counts, `bool`s and an enum whose first variant is 0.
+    // it holds only integers (the fast path's missing values are sentinels, not `Option`s),
+    // `usize` counts, `bool`s and an enum whose first variant is 0.
     unsafe { Box::<Workspace>::new_zeroed().assume_init() }
 }
 

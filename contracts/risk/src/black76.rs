@@ -11,9 +11,11 @@
 //! prices never fall below the intrinsic value.
 
 use crate::error::{Result, RiskError};
-use crate::fixed::{add, sub, wdiv, wmul, Rounding, Wad, WAD};
+use crate::fixed::{add, mul_div, sub, wdiv, wmul, Rounding, Wad, WAD};
 use crate::math::{ln, neg, norm_cdf, norm_pdf, sqrt};
+use crate::q64::{density, mul_wide, normal_tail, wad_of_q63, ONE_Q63};
 use crate::units::{MAX_EXPIRY_SECONDS, MAX_PRICE, MAX_VOL, MIN_PRICE, MIN_VOL, SECONDS_PER_YEAR};
+use crate::wide::div_rem_wide;
 
 /// Call or put.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -72,9 +74,21 @@ pub fn intrinsic(kind: OptionKind, forward: Wad, strike: Wad) -> Result<Wad> {
     Ok(v.max(0))
 }
 
-/// Price from precomputed `ln(F/K)` and `s = σ√T` (the scenario engine's hot path; no range
-/// checks). `s = 0` gives the intrinsic value.
+/// Price from precomputed `ln(F/K)` and `s = σ√T` (no range checks). `s = 0` gives the
+/// intrinsic value. In the 64-bit fast path ([`price_fast`]) whenever its ranges hold, else in
+/// 128-bit arithmetic; never below the intrinsic value.
 pub fn price_with(kind: OptionKind, forward: Wad, strike: Wad, ln_fk: Wad, s: Wad) -> Result<Wad> {
+    if let (Some(tv), Some(x)) = (TotalVol::new(s), q56_of(ln_fk)) {
+        if let Some(v) = price_fast(kind, forward, strike, x, &tv) {
+            return Ok(v);
+        }
+    }
+    price_wide(kind, forward, strike, ln_fk, s)
+}
+
+/// [`price_with`] in 128-bit arithmetic with 256-bit intermediates, the reference the fast path
+/// is tested against.
+pub fn price_wide(kind: OptionKind, forward: Wad, strike: Wad, ln_fk: Wad, s: Wad) -> Result<Wad> {
     let floor = intrinsic(kind, forward, strike)?;
     if s <= 0 {
         return Ok(floor);
@@ -92,6 +106,145 @@ pub fn price_with(kind: OptionKind, forward: Wad, strike: Wad, ln_fk: Wad, s: Wa
         )?,
     };
     Ok(v.max(floor))
+}
+
+/// A log-moneyness `ln(F/K)` (Wad) in Q56, when |x| < 64 (every price pair the engine takes:
+/// |ln(1e9 / 1e-8)| < 40); `None` otherwise.
+pub fn q56_of(x: Wad) -> Option<i64> {
+    let q = mul_div(x, 1 << 56, WAD, Rounding::Down).ok()?;
+    let q = i64::try_from(q).ok()?;
+    (q.unsigned_abs() < 1 << 62).then_some(q)
+}
+
+/// `s = σ√T` prepared for [`price_fast`], once per option and vol state: `s` and `s/2` in Q52
+/// and `1/s` as a mantissa in `[2^62, 2^63)` with its shift, so that each price needs no
+/// division: `|d1 − s/2|` in Q52 is `|ln(F/K)|` (Q56) times the mantissa, shifted right.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct TotalVol {
+    s: u64,
+    half: u64,
+    inverse: u64,
+    shift: u32,
+}
+
+/// Where d saturates (1024 in Q52): Φ is 0 or 1 to 1e-18 far before, and d2 = d1 − s (s < 256)
+/// stays on the same side.
+const D_LIMIT_Q52: u64 = 1 << 62;
+
+impl TotalVol {
+    /// No value, as [`TotalVol::packed`] stores `None` (all zero: a real one has `s > 0`).
+    pub const NONE: TotalVol = TotalVol {
+        s: 0,
+        half: 0,
+        inverse: 0,
+        shift: 0,
+    };
+
+    /// `v` as a plain value, [`TotalVol::NONE`] for `None` (for memory that must be valid as
+    /// all-zero bytes).
+    pub fn packed(v: Option<TotalVol>) -> TotalVol {
+        v.unwrap_or(TotalVol::NONE)
+    }
+
+    /// The inverse of [`TotalVol::packed`].
+    pub fn unpacked(self) -> Option<TotalVol> {
+        (self.s != 0).then_some(self)
+    }
+
+    /// `None` unless `2^-26 <= s < 256` (every σ√T of the engine's ranges, 1.8e-7 and up).
+    pub fn new(s: Wad) -> Option<Self> {
+        let s56 = u64::try_from(mul_div(s, 1 << 56, WAD, Rounding::Down).ok()?).ok()?;
+        if s56 < 1 << 30 {
+            return None;
+        }
+        // q = 2^126 / s56 < 2^96; its top 63 bits are the mantissa m, and 1/s = m·2^(shift−70).
+        let (q, _) = div_rem_wide(0, 1 << 126, u128::from(s56))?;
+        let bits = 128u32.checked_sub(q.leading_zeros())?;
+        let shift = bits.checked_sub(63)?;
+        let inverse = u64::try_from(q.checked_shr(shift)?).ok()?;
+        Some(TotalVol {
+            s: s56 >> 4,
+            half: s56 >> 5,
+            inverse,
+            // d in Q52 = x (Q56) · m · 2^(shift − 70) · 2^-4 = (x·m) >> (74 − shift).
+            shift: 74u32.checked_sub(shift)?,
+        })
+    }
+
+    /// `d1` in Q52 for `x = ln(F/K)` in Q56 (|x| < 2^62), saturated at ±1024.
+    #[inline]
+    pub fn d1(&self, x: i64) -> i64 {
+        let (hi, lo) = mul_wide(x.unsigned_abs(), self.inverse);
+        // shift is in [40, 74]; the product is below 2^125.
+        let v = if self.shift >= 64 {
+            hi.checked_shr(self.shift.wrapping_sub(64)).unwrap_or(0)
+        } else if hi.checked_shr(self.shift).unwrap_or(0) != 0 {
+            D_LIMIT_Q52
+        } else {
+            hi.checked_shl(64u32.wrapping_sub(self.shift)).unwrap_or(0)
+                | lo.checked_shr(self.shift).unwrap_or(0)
+        };
+        let v = v.min(D_LIMIT_Q52) as i64;
+        // |v| ≤ 2^62 and s/2 < 2^59, and below d2 = d1 − s with s < 2^60: no overflow.
+        if x < 0 {
+            (self.half as i64).wrapping_sub(v)
+        } else {
+            (self.half as i64).wrapping_add(v)
+        }
+    }
+}
+
+/// `Φ(d)` and `Φ(−d)` in Q63 for `d` in Q52.
+#[inline]
+fn cdf_pair(d: i64) -> (u64, u64) {
+    let tail = normal_tail(d.unsigned_abs());
+    let other = ONE_Q63.wrapping_sub(tail);
+    if d < 0 {
+        (tail, other)
+    } else {
+        (other, tail)
+    }
+}
+
+/// `floor(v·p / 2^63)` for a value `v < 2^100` and a probability `p` in Q63.
+#[inline]
+fn times_q63(v: u128, p: u64) -> Option<u128> {
+    let (high, low) = ((v >> 64) as u64, v as u64);
+    if high >= 1 << 36 {
+        return None;
+    }
+    let (h0, l0) = mul_wide(low, p);
+    let (h1, l1) = mul_wide(high, p);
+    // high·p < 2^99: doubled it fits; the low product shifted right adds below 2^65.
+    let top = ((u128::from(h1) << 64) | u128::from(l1)) << 1;
+    let bottom = ((u128::from(h0) << 64) | u128::from(l0)) >> 63;
+    top.checked_add(bottom)
+}
+
+/// Black-76 price per unit (Wad) from `ln(F/K)` in Q56 and a prepared `σ√T`, in 64-bit
+/// arithmetic: `None` outside its ranges (F or K ≥ 2^100 wei, either not positive). Within
+/// 1e-13·(F + K) + 1e-16 of the exact price (tests/black76.rs), never below the intrinsic value.
+pub fn price_fast(kind: OptionKind, forward: Wad, strike: Wad, x: i64, tv: &TotalVol) -> Option<Wad> {
+    if forward <= 0 || strike <= 0 {
+        return None;
+    }
+    let d1 = tv.d1(x);
+    let d2 = d1.wrapping_sub(tv.s as i64);
+    let (n1, m1) = cdf_pair(d1);
+    let (n2, m2) = cdf_pair(d2);
+    let (f, k) = (forward.unsigned_abs(), strike.unsigned_abs());
+    let (plus, minus) = match kind {
+        OptionKind::Call => (times_q63(f, n1)?, times_q63(k, n2)?),
+        OptionKind::Put => (times_q63(k, m2)?, times_q63(f, m1)?),
+    };
+    let v = i128::try_from(plus)
+        .ok()?
+        .checked_sub(i128::try_from(minus).ok()?)?;
+    let floor = match kind {
+        OptionKind::Call => forward.checked_sub(strike)?,
+        OptionKind::Put => strike.checked_sub(forward)?,
+    };
+    Some(v.max(floor).max(0))
 }
 
 /// d1 = ln(F/K)/s + s/2.
@@ -114,8 +267,8 @@ pub fn greeks(kind: OptionKind, forward: Wad, strike: Wad, vol: Wad, years: Wad)
     greeks_with(kind, forward, strike, ln_fk, sqrt_t, s)
 }
 
-/// Price and greeks from precomputed `ln(F/K)`, `√T` and `s = σ√T` (no range checks; the
-/// scenario engine has them already).
+/// Price and greeks from precomputed `ln(F/K)`, `√T` and `s = σ√T` (no range checks): in the
+/// 64-bit fast path ([`greeks_fast`]) where it applies, else in 128-bit arithmetic.
 pub fn greeks_with(
     kind: OptionKind,
     forward: Wad,
@@ -124,8 +277,50 @@ pub fn greeks_with(
     sqrt_t: Wad,
     s: Wad,
 ) -> Result<Greeks> {
-    let price = price_with(kind, forward, strike, ln_fk, s)?;
+    let fast = Fast {
+        ln_fk: q56_of(ln_fk),
+        total_vol: TotalVol::new(s),
+    };
+    if s == 0 || fast.applies() {
+        if let Ok(g) = greeks_fast(kind, forward, strike, &fast, sqrt_t, s) {
+            return Ok(g);
+        }
+    }
+    let price = price_wide(kind, forward, strike, ln_fk, s)?;
+    let d1 = d1_of(ln_fk, s)?;
+    greeks_of(kind, forward, sqrt_t, s, price, norm_cdf(d1)?, norm_pdf(d1)?)
+}
+
+/// What the fast path needs of one option and vol state: `ln(F/K)` in Q56 and `σ√T` prepared,
+/// each where it fits.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Fast {
+    /// ln(F/K) in Q56 ([`q56_of`]).
+    pub ln_fk: Option<i64>,
+    /// σ√T prepared ([`TotalVol::new`]).
+    pub total_vol: Option<TotalVol>,
+}
+
+impl Fast {
+    /// Whether both fit.
+    pub fn applies(&self) -> bool {
+        self.ln_fk.is_some() && self.total_vol.is_some()
+    }
+}
+
+/// [`greeks_with`] in the 64-bit fast path only (the margin engine's: every option within the
+/// validated ranges fits it, `contracts/risk/README.md`). `s = 0` gives the payoff's.
+/// Errors: `Overflow` outside the fast path's ranges; arithmetic errors.
+pub fn greeks_fast(
+    kind: OptionKind,
+    forward: Wad,
+    strike: Wad,
+    fast: &Fast,
+    sqrt_t: Wad,
+    s: Wad,
+) -> Result<Greeks> {
     if s == 0 {
+        let price = intrinsic(kind, forward, strike)?;
         let itm = match kind {
             OptionKind::Call => forward > strike,
             OptionKind::Put => forward < strike,
@@ -142,13 +337,36 @@ pub fn greeks_with(
             vega: 0,
         });
     }
-    let d1 = d1_of(ln_fk, s)?;
-    let n1 = norm_cdf(d1)?;
+    let (Some(x), Some(tv)) = (fast.ln_fk, fast.total_vol) else {
+        return Err(RiskError::Overflow);
+    };
+    let price = price_fast(kind, forward, strike, x, &tv).ok_or(RiskError::Overflow)?;
+    let d1 = tv.d1(x);
+    greeks_of(
+        kind,
+        forward,
+        sqrt_t,
+        s,
+        price,
+        wad_of_q63(cdf_pair(d1).0),
+        wad_of_q63(density(d1)),
+    )
+}
+
+/// The greeks from the price, N(d1) and φ(d1).
+fn greeks_of(
+    kind: OptionKind,
+    forward: Wad,
+    sqrt_t: Wad,
+    s: Wad,
+    price: Wad,
+    n1: Wad,
+    pdf: Wad,
+) -> Result<Greeks> {
     let delta = match kind {
         OptionKind::Call => n1,
         OptionKind::Put => sub(n1, WAD)?,
     };
-    let pdf = norm_pdf(d1)?;
     let gamma = wdiv(pdf, wmul(forward, s, Rounding::Up)?, Rounding::Down)?;
     let vega = wmul(wmul(forward, pdf, Rounding::Down)?, sqrt_t, Rounding::Down)?;
     Ok(Greeks {

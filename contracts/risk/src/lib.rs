@@ -19,13 +19,16 @@ extern crate alloc;
 pub mod error;
 pub mod fixed;
 pub mod math;
+pub mod q64;
 pub mod wide;
 
 pub use error::{Result, RiskError};
 pub mod black76;
 pub mod margin;
+pub mod option_setup;
 pub mod params;
 pub mod portfolio;
+pub mod product_sum;
 pub mod units;
 #[cfg(feature = "alloc")]
 pub mod wire;

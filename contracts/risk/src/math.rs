@@ -11,7 +11,8 @@
 
 use crate::error::{Result, RiskError};
 use crate::fixed::{add, mul_div, sub, wdiv, wmul, Rounding, Wad, WAD};
-use crate::wide::{div_rem_wide, widening_mul};
+use crate::q64::{mul_hi, mul_wide};
+use crate::wide::{div_128_by_64, div_rem_wide, widening_mul};
 
 /// ln 2 with 36 decimals.
 const LN2_36: i128 = 693_147_180_559_945_309_417_232_121_458_176_568;
@@ -112,60 +113,84 @@ pub fn exp(x: Wad) -> Result<Wad> {
     }
 }
 
-/// Natural logarithm. Errors: `LnOfNonPositive` for `x <= 0`.
+/// ln(10^18) with 36 decimals.
+const LN_1E18_36: i128 = 41_446_531_673_892_822_312_323_846_184_318_555_737;
+/// √2 in Q62, rounded down.
+const SQRT2_Q62: u64 = 6_521_908_912_666_391_106;
+/// 1/(2i + 1) in Q63 for i = 0..11: the series of atanh(z)/z in z².
+const ATANH_Q63: [u64; 12] = [
+    9_223_372_036_854_775_808,
+    3_074_457_345_618_258_603,
+    1_844_674_407_370_955_162,
+    1_317_624_576_693_539_401,
+    1_024_819_115_206_086_201,
+    838_488_366_986_797_801,
+    709_490_156_681_136_601,
+    614_891_469_123_651_721,
+    542_551_296_285_575_048,
+    485_440_633_518_672_411,
+    439_208_192_231_179_800,
+    401_016_175_515_425_035,
+];
+const ATANH_LAST_Q63: u64 = 401_016_175_515_425_035;
+
+/// Natural logarithm, rounded to the nearest Wad. Errors: `LnOfNonPositive` for `x <= 0`.
+///
+/// In 64-bit arithmetic: `x·10^18 = m·2^n` with `m` in `[1/√2, √2)` (its top 63 bits),
+/// `ln m = 2·atanh(z)`, `z = (m − 1)/(m + 1)`, `|z| < 0.1716`, summed to z²³/23 (the next term is
+/// below 2e-20), then `ln x = ln m + n·ln 2 − ln 10^18` with 36 decimals, rounded once.
 pub fn ln(x: Wad) -> Result<Wad> {
     if x <= 0 {
         return Err(RiskError::LnOfNonPositive);
     }
-    // x = 2^k · m with m in [1/√2, √2).
     let ux = x.unsigned_abs();
-    let bits = i128::from(128u32.saturating_sub(ux.leading_zeros()));
-    let wad_bits = 60i128; // 2^59 < 1e18 < 2^60
-    let mut k = sub(bits, wad_bits)?;
-    let mut m = shift(x, k)?;
-    // Bring m into [WAD, 2·WAD) exactly.
-    while m >= 2 * WAD {
-        k = add(k, 1)?;
-        m = shift(x, k)?;
+    // The top bit's position, 0..=126; v holds the top 63 bits with the top one at bit 62.
+    let top = 127u32.saturating_sub(ux.leading_zeros());
+    let v = if top >= 62 {
+        (ux >> top.saturating_sub(62)) as u64
+    } else {
+        (ux << 62u32.saturating_sub(top)) as u64
+    };
+    // m = v/2^62 in [1, 2) with n = top; above √2 take m/2 = v/2^63 and n + 1.
+    let (one, n) = if v > SQRT2_Q62 {
+        (1u64 << 63, i128::from(top).saturating_add(1))
+    } else {
+        (1u64 << 62, i128::from(top))
+    };
+    let negative = v < one;
+    let num = if negative {
+        one.saturating_sub(v)
+    } else {
+        v.saturating_sub(one)
+    };
+    // num < den < 2^64: z = num/den in Q64.
+    let den = v.saturating_add(one);
+    let (z, _) = div_128_by_64(num, 0, den);
+    let z2 = mul_hi(z, z);
+    let mut series = ATANH_LAST_Q63;
+    for c in ATANH_Q63.iter().rev().skip(1) {
+        series = c.saturating_add(mul_hi(z2, series));
     }
-    while m < WAD {
-        k = sub(k, 1)?;
-        m = shift(x, k)?;
-    }
-    const SQRT2: Wad = 1_414_213_562_373_095_049;
-    if m > SQRT2 {
-        k = add(k, 1)?;
-        m = shift(x, k)?;
-    }
-    // ln m = 2·atanh(z), z = (m − 1)/(m + 1), |z| ≤ 0.1716: 2(z + z³/3 + ... + z^25/25).
-    let z = wdiv(sub(m, WAD)?, add(m, WAD)?, Rounding::Down)?;
-    let z2 = wmul(z, z, Rounding::Down)?;
-    let mut acc: Wad = 0;
-    let mut n = 25i128;
-    while n >= 1 {
-        acc = add(
-            WAD.checked_div(n).ok_or(RiskError::DivisionByZero)?,
-            wmul(z2, acc, Rounding::Down)?,
-        )?;
-        n = sub(n, 2)?;
-    }
-    let ln_m = wmul(add(z, z)?, acc, Rounding::Down)?;
-    add(mul_div(k, LN2_36, WAD, Rounding::Down)?, ln_m)
+    // atanh(z) = z·series in Q63 (< 0.18), and ln m = 2·atanh(z) with 36 decimals:
+    // the whole Wads, then the next 18 decimals from the remainder.
+    const TWO_WAD: u64 = 2_000_000_000_000_000_000;
+    let (hi, lo) = mul_wide(mul_hi(z, series), TWO_WAD);
+    let scaled = (u128::from(hi) << 64) | u128::from(lo);
+    let whole = scaled >> 63;
+    let (fh, fl) = mul_wide((scaled as u64) & (u64::MAX >> 1), WAD as u64);
+    let fraction = ((u128::from(fh) << 64) | u128::from(fl)) >> 63;
+    let ln_m = i128::try_from(whole.saturating_mul(WAD as u128).saturating_add(fraction))
+        .map_err(|_| RiskError::Overflow)?;
+    let ln_m = if negative { neg(ln_m)? } else { ln_m };
+    // n ≤ 128: n·ln 2 with 36 decimals < 2^127.
+    let total = add(sub(mul_i(n, LN2_36)?, LN_1E18_36)?, ln_m)?;
+    // Round half up to a Wad: floor((total + WAD/2) / WAD).
+    Ok(add(total, WAD / 2)?.div_euclid(WAD))
 }
 
-/// `x · 2^-k` (floor): right shift for k > 0, left shift for k < 0.
-fn shift(x: i128, k: i128) -> Result<i128> {
-    let n = u32::try_from(k.unsigned_abs()).map_err(|_| RiskError::Overflow)?;
-    if k >= 0 {
-        Ok(x.checked_shr(n).unwrap_or(0))
-    } else {
-        let y = x.checked_shl(n).ok_or(RiskError::Overflow)?;
-        if y.checked_shr(n) == Some(x) {
-            Ok(y)
-        } else {
-            Err(RiskError::Overflow)
-        }
-    }
+/// Checked `a·b`. Errors: `Overflow`.
+fn mul_i(a: i128, b: i128) -> Result<i128> {
+    a.checked_mul(b).ok_or(RiskError::Overflow)
 }
 
 /// Square root of a non-negative [`Wad`], rounded as asked. Errors: `Overflow` for `x < 0`.

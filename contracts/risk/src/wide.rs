@@ -1,8 +1,70 @@
 //! 256-bit intermediates for 128-bit fixed point: widening multiply and 256-by-128 division.
 
-/// `a * b` as (high, low) 128-bit halves.
+const LOW32: u64 = 0xffff_ffff;
+
+/// A 64-bit factor split into 32-bit digits once, for [`Factor::mul_wide`]. Its high digit
+/// passes through `black_box` (one stack round trip per factor, not per product): otherwise LLVM
+/// folds the digit products back into a 128-bit multiply, which wasm32 runs as a `__multi3`
+/// call, three times the ops.
+#[derive(Clone, Copy, Debug)]
+pub struct Factor {
+    hi: u64,
+    lo: u64,
+}
+
+impl Factor {
+    /// `b` split into digits.
+    #[inline]
+    pub fn new(b: u64) -> Self {
+        Factor {
+            hi: core::hint::black_box(b >> 32),
+            lo: b & LOW32,
+        }
+    }
+
+    /// `a·b` as (high, low) 64-bit halves, exact, from four 32-bit partial products
+    /// (Hacker's Delight's `mulhu` carry order).
+    #[allow(clippy::arithmetic_side_effects)] // bounds stated below
+    #[inline]
+    pub fn mul_wide(&self, a: u64) -> (u64, u64) {
+        let (a1, a0) = (a >> 32, a & LOW32);
+        let (b1, b0) = (self.hi, self.lo);
+        // Each partial product of two 32-bit digits is below 2^64 − 2^33 + 2, so adding a
+        // 32-bit carry never overflows.
+        let p00 = a0 * b0;
+        let t = a1 * b0 + (p00 >> 32);
+        let w1 = (t & LOW32) + a0 * b1;
+        let hi = a1 * b1 + (t >> 32) + (w1 >> 32);
+        let lo = (w1 << 32) | (p00 & LOW32);
+        (hi, lo)
+    }
+}
+
+/// `a·b` as (high, low) 64-bit halves, exact ([`Factor::mul_wide`]).
+#[inline]
+pub fn mul_wide(a: u64, b: u64) -> (u64, u64) {
+    Factor::new(b).mul_wide(a)
+}
+
+/// `a * b` as (high, low) 128-bit halves: with the `speed` feature (the risk program) from
+/// [`mul_wide`] products of 64-bit limbs, else (the clearinghouse, which counts bytes) from
+/// 128-bit products, smaller code and a `__multi3` call each.
+#[inline]
+pub fn widening_mul(a: u128, b: u128) -> (u128, u128) {
+    #[cfg(feature = "speed")]
+    {
+        widening_mul_by_limbs(a, b)
+    }
+    #[cfg(not(feature = "speed"))]
+    {
+        widening_mul_compact(a, b)
+    }
+}
+
+/// [`widening_mul`] from 128-bit products of 64-bit halves.
 #[allow(clippy::arithmetic_side_effects)] // each partial product and sum is bounded (comments)
-pub const fn widening_mul(a: u128, b: u128) -> (u128, u128) {
+#[cfg_attr(feature = "speed", allow(dead_code))]
+pub(crate) const fn widening_mul_compact(a: u128, b: u128) -> (u128, u128) {
     const MASK: u128 = u64::MAX as u128;
     let (a_hi, a_lo) = (a >> 64, a & MASK);
     let (b_hi, b_lo) = (b >> 64, b & MASK);
@@ -13,6 +75,24 @@ pub const fn widening_mul(a: u128, b: u128) -> (u128, u128) {
     // Middle column: at most 3 * (2^64 - 1)^2 / 2^64 < 2^130, so split the carry out.
     let mid = (lo_lo >> 64) + (hi_lo & MASK) + (lo_hi & MASK);
     let lo = (mid << 64) | (lo_lo & MASK);
+    let hi = hi_hi + (hi_lo >> 64) + (lo_hi >> 64) + (mid >> 64);
+    (hi, lo)
+}
+
+/// [`widening_mul`] from four [`mul_wide`] products of 64-bit limbs.
+#[allow(clippy::arithmetic_side_effects)] // each partial product and sum is bounded (comments)
+#[cfg_attr(not(feature = "speed"), allow(dead_code))]
+pub(crate) fn widening_mul_by_limbs(a: u128, b: u128) -> (u128, u128) {
+    let (a1, a0) = ((a >> 64) as u64, a as u64);
+    let (b1, b0) = ((b >> 64) as u64, b as u64);
+    let join = |(h, l): (u64, u64)| (u128::from(h) << 64) | u128::from(l);
+    let lo_lo = join(mul_wide(a0, b0));
+    let hi_lo = join(mul_wide(a1, b0));
+    let lo_hi = join(mul_wide(a0, b1));
+    let hi_hi = join(mul_wide(a1, b1));
+    // Middle column: at most 3 * (2^64 - 1) < 2^66, so split the carry out.
+    let mid = (lo_lo >> 64) + (hi_lo & u128::from(u64::MAX)) + (lo_hi & u128::from(u64::MAX));
+    let lo = (mid << 64) | (lo_lo & u128::from(u64::MAX));
     let hi = hi_hi + (hi_lo >> 64) + (lo_hi >> 64) + (mid >> 64);
     (hi, lo)
 }
@@ -29,14 +109,34 @@ pub fn div_rem_wide(hi: u128, lo: u128, d: u128) -> Option<(u128, u128)> {
         // 128-bit value whose top half is below d. Done with 64-bit operations only: in wasm a
         // 128-bit `/` is a software routine ~30 gas a call, this ~1 gas.
         let d = d as u64;
-        let (q1, r) = div_128_by_64(hi as u64, (lo >> 64) as u64, d);
+        let top = (lo >> 64) as u64;
+        if hi == 0 && top < d {
+            // One digit: the quotient's high half is zero.
+            let (q, r) = div_128_by_64(top, lo as u64, d);
+            return Some((u128::from(q), u128::from(r)));
+        }
+        let (q1, r) = div_128_by_64(hi as u64, top, d);
         let (q0, r) = div_128_by_64(r, lo as u64, d);
         return Some(((u128::from(q1) << 64) | u128::from(q0), u128::from(r)));
     }
     if hi == 0 {
         return Some((lo / d, lo % d));
     }
-    // Shift-subtract, one quotient bit per step.
+    #[cfg(feature = "speed")]
+    {
+        Some(div_by_two_digits(hi, lo, d))
+    }
+    #[cfg(not(feature = "speed"))]
+    {
+        Some(div_by_bits(hi, lo, d))
+    }
+}
+
+/// The quotient and remainder of `(hi·2^128 + lo) / d` for `hi < d`, one quotient bit per step
+/// (small code, 128 steps).
+#[allow(clippy::arithmetic_side_effects)] // hi < d bounds every shift and subtraction
+#[cfg_attr(feature = "speed", allow(dead_code))]
+pub(crate) fn div_by_bits(hi: u128, lo: u128, d: u128) -> (u128, u128) {
     let mut rem = hi;
     let mut quo = 0u128;
     let mut i = 128;
@@ -50,13 +150,69 @@ pub fn div_rem_wide(hi: u128, lo: u128, d: u128) -> Option<(u128, u128)> {
             quo |= 1;
         }
     }
-    Some((quo, rem))
+    (quo, rem)
+}
+
+/// `(hi·2^128 + lo) / d` and the remainder for `2^64 <= d` and `hi < d`: Knuth's algorithm D
+/// with 64-bit digits (two quotient digits, each estimated from the divisor's normalised top
+/// digit and corrected), 64-bit divisions and products only.
+#[allow(clippy::arithmetic_side_effects)] // normalisation and hi < d bound every digit (comments)
+#[cfg_attr(not(feature = "speed"), allow(dead_code))]
+pub(crate) fn div_by_two_digits(hi: u128, lo: u128, d: u128) -> (u128, u128) {
+    // Normalise: the divisor's top bit set. hi < d < 2^(128 − s), so hi << s fits 128 bits.
+    let s = d.leading_zeros();
+    let v = d << s;
+    let v1 = (v >> 64) as u64;
+    let (u_hi, u_lo) = if s == 0 {
+        (hi, lo)
+    } else {
+        ((hi << s) | (lo >> (128 - s)), lo << s)
+    };
+    // The running remainder's top two digits (below v) and the dividend's two low digits.
+    let mut rem = u_hi;
+    let mut quotient = 0u128;
+    for digit in [(u_lo >> 64) as u64, u_lo as u64] {
+        let (r1, r0) = ((rem >> 64) as u64, rem as u64);
+        // Estimate q̂ = floor((r1·2^64 + r0) / v1), at most 2^64 − 1; it exceeds the true digit
+        // by at most 2 (v1's top bit is set).
+        let mut q = if r1 >= v1 {
+            u64::MAX
+        } else {
+            div_128_by_64(r1, r0, v1).0
+        };
+        // (rem·2^64 + digit) − q·v, as a 192-bit signed value: add v back while negative.
+        let (p_hi, p_lo) = mul_wide_128(q, v);
+        let num_lo = (rem << 64) | u128::from(digit);
+        let num_hi = rem >> 64;
+        let (mut diff_lo, borrow) = num_lo.overflowing_sub(p_lo);
+        let mut diff_hi = num_hi.wrapping_sub(p_hi).wrapping_sub(u128::from(borrow));
+        while diff_hi >> 127 == 1 {
+            q -= 1;
+            let (sum, carry) = diff_lo.overflowing_add(v);
+            diff_lo = sum;
+            diff_hi = diff_hi.wrapping_add(u128::from(carry));
+        }
+        rem = diff_lo;
+        quotient = (quotient << 64) | u128::from(q);
+    }
+    (quotient, rem >> s)
+}
+
+/// `q·v` for a 64-bit `q` and a 128-bit `v`, as (high, low) 128-bit halves (high < 2^64).
+#[allow(clippy::arithmetic_side_effects)] // 64 × 64 partial products fit 128 bits
+#[cfg_attr(not(feature = "speed"), allow(dead_code))]
+fn mul_wide_128(q: u64, v: u128) -> (u128, u128) {
+    let join = |(h, l): (u64, u64)| (u128::from(h) << 64) | u128::from(l);
+    let low = join(mul_wide(q, v as u64));
+    let high = join(mul_wide(q, (v >> 64) as u64));
+    let (lo, carry) = (high << 64).overflowing_add(low);
+    ((high >> 64) + u128::from(carry), lo)
 }
 
 /// `(u1·2^64 + u0) / v` and the remainder, for `u1 < v` (the quotient fits 64 bits), with two
 /// 64-bit divisions on 32-bit digits (Hacker's Delight, `divlu`).
 #[allow(clippy::arithmetic_side_effects)] // u1 < v bounds every digit; wrapping where noted
-const fn div_128_by_64(u1: u64, u0: u64, v: u64) -> (u64, u64) {
+pub(crate) const fn div_128_by_64(u1: u64, u0: u64, v: u64) -> (u64, u64) {
     const B: u64 = 1 << 32;
     let s = v.leading_zeros();
     let v = v << s;
@@ -96,6 +252,22 @@ mod tests {
     use super::*;
 
     #[test]
+    fn both_widening_multiplies_agree() {
+        let mut x: u128 = 0x0123_4567_89AB_CDEF_FEDC_BA98_7654_3210;
+        for _ in 0..10_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let (a, b) = (x, x.rotate_left(61) >> (x % 128));
+            assert_eq!(
+                widening_mul_compact(a, b),
+                widening_mul_by_limbs(a, b),
+                "{a} × {b}"
+            );
+        }
+    }
+
+    #[test]
     fn widening_mul_matches_known_products() {
         assert_eq!(widening_mul(u128::MAX, u128::MAX), (u128::MAX - 1, 1));
         assert_eq!(widening_mul(1 << 64, 1 << 64), (1, 0));
@@ -127,6 +299,14 @@ mod tests {
     /// Checks `q·d + r == hi·2^128 + lo` and `r < d`: the definition of division, independent of
     /// how it was computed.
     fn check(hi: u128, lo: u128, d: u128) {
+        if d > u128::from(u64::MAX) && hi > 0 {
+            // Both ways of the big-divisor path agree.
+            assert_eq!(
+                div_by_two_digits(hi, lo, d),
+                div_by_bits(hi, lo, d),
+                "{hi} {lo} {d}"
+            );
+        }
         let (q, r) = div_rem_wide(hi, lo, d).unwrap();
         let (qh, ql) = widening_mul(q, d);
         let (sum, carry) = ql.overflowing_add(r);
