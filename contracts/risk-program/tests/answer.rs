@@ -154,3 +154,15 @@ fn a_closed_position_quoted_with_size_zero_changes_no_figure() {
         answer(&wire::encode(&request(85 * WAD / 100))).unwrap()
     );
 }
+
+#[test]
+fn an_option_with_a_bad_strike_and_a_bad_expiry_reports_the_strike_then_the_expiry() {
+    let with = |strike: i128, expiry: u64| {
+        let mut req = request(85 * WAD / 100);
+        req.positions[0].instrument = Instrument::Call { strike, expiry };
+        answer(&wire::encode(&req)).unwrap_err()
+    };
+    let too_far = NOW + 6 * 365 * 86_400;
+    assert_eq!(with(0, too_far), RiskError::PriceOutOfRange);
+    assert_eq!(with(65_000 * WAD, too_far), RiskError::ExpiryOutOfRange);
+}

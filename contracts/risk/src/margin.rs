@@ -29,8 +29,9 @@ pub const MAX_INTERVALS: usize = (MAX_GRID_LEVELS as usize - 1) * 3;
 // The intervals of an underlying are the bits of a `u32` mask.
 const _: () = assert!(MAX_INTERVALS <= 32);
 
-/// The vol state of a scenario.
+/// The vol state of a scenario (`u8`-sized, `Base` = 0: a zeroed [`Workspace`] is valid).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[repr(u8)]
 pub enum VolState {
     /// Implied vol unchanged.
     #[default]
@@ -169,7 +170,7 @@ impl Grid {
 }
 
 /// Scratch memory of a margin computation: the scenario grids and the per-scenario PnL of every
-/// underlying, about 65 KB. [`margin_in`] takes it from the caller so that a Stylus program can
+/// underlying, about 165 KB. [`margin_in`] takes it from the caller so that a Stylus program can
 /// keep it on the heap (its stack is one 32 KB page); [`margin`] keeps it on the stack.
 pub struct Workspace {
     grids: [Grid; MAX_UNDERLYINGS],
@@ -334,8 +335,9 @@ fn pricer(
 }
 
 /// The mark of `pos`'s instrument per unit at `u`'s market data at `now` (a perp, future or spot:
-/// the price; an option: Black-76 at the posted vol), as the margin report values it.
-/// Errors: those of pricing it in [`margin`].
+/// the price; an option: Black-76 at the posted vol), as the margin report values it (the
+/// 64-bit path only). Errors: those of pricing it in [`margin`]; `Overflow` for an option outside
+/// the ranges [`margin`] validates (which this does not check).
 pub fn mark(pos: &Position, u: &Underlying, now: u64) -> Result<Wad> {
     Ok(pricer(pos, u, |strike, expiry| option_setup(strike, expiry, u, now, 0))?.mark)
 }
@@ -438,9 +440,6 @@ pub fn margin_in(
         setups,
     } = ws;
     setups.clear();
-    for row in pnl.iter_mut() {
-        *row = [0; MAX_SCENARIOS];
-    }
     for row in ends.iter_mut() {
         *row = [0; MAX_INTERVALS];
     }
@@ -475,9 +474,8 @@ pub fn margin_in(
         if pos.instrument != Instrument::Spot {
             upnl = add(upnl, usd_of(pos.size, sub(pr.mark, pos.entry)?, Rounding::Down)?)?;
         }
-        // Grid scenarios add the exact size × value change to their sums (one rounding per
-        // scenario, at the end); the two extremes, scaled by their fraction, round here.
-        let row = at_mut(pnl, k)?;
+        // Every scenario adds the exact size × value change to its sum (one rounding per
+        // scenario, at the end; the extremes' sums are then scaled by their fraction).
         let sums = at_mut(pnl_sums, k)?;
         let mut changes = [0 as Wad; MAX_SCENARIOS];
         // The position's worst grid change: the lowest for a long, the highest for a short.
@@ -485,18 +483,17 @@ pub fn margin_in(
         let mut worst: Usd = 0;
         for i in 0..grid.count {
             let change = sub(pr.value(grid, i)?, pr.mark)?;
+            at_mut(sums, i)?.add_product(pos.size, change);
             if at(&grid.scenarios, i)?.extreme {
+                // This position's own loss at the extreme, for its isolated margin.
                 let p = wmul(
                     usd_of(pos.size, change, Rounding::Down)?,
                     params.extreme_fraction,
                     Rounding::Down,
                 )?;
-                let cell = at_mut(row, i)?;
-                *cell = add(*cell, p)?;
                 worst = worst.min(p);
             } else {
                 *at_mut(&mut changes, i)? = change;
-                at_mut(sums, i)?.add_product(pos.size, change);
                 if (pos.size > 0 && change < worst_change) || (pos.size < 0 && change > worst_change) {
                     worst_change = change;
                 }
@@ -532,16 +529,18 @@ pub fn margin_in(
         *g = add(*g, usd_of(pos.size.abs(), u.market.price, Rounding::Up)?)?;
     }
 
-    // Each grid scenario's and interval's exact sum, in money once, against the account: PnL
-    // rounded down, an interval's loss up.
+    // Each scenario's and interval's exact sum, in money once, against the account: PnL
+    // rounded down (an extreme's then scaled by its fraction, rounded down), an interval's loss
+    // up.
     for k in 0..n {
         let grid = grids.get(k).ok_or(RiskError::UnknownUnderlying)?;
         let (row, sums) = (at_mut(pnl, k)?, at(pnl_sums, k)?);
         for i in 0..grid.count {
-            if !at(&grid.scenarios, i)?.extreme {
-                let cell = at_mut(row, i)?;
-                *cell = add(*cell, at(&sums, i)?.usd_floor().ok_or(RiskError::Overflow)?)?;
+            let mut p = at(&sums, i)?.usd_floor().ok_or(RiskError::Overflow)?;
+            if at(&grid.scenarios, i)?.extreme {
+                p = wmul(p, params.extreme_fraction, Rounding::Down)?;
             }
+            *at_mut(row, i)? = p;
         }
         let (e, sums) = (at_mut(ends, k)?, at(end_sums, k)?);
         for j in 0..intervals {
@@ -778,8 +777,8 @@ fn curvature_terms(
             }
             let state = state_index(at(&grid.scenarios, i)?.vol);
             let x = fast.0.zip(q56_at(grid, i)?).and_then(|(a, b)| a.checked_add(b));
-            // The 64-bit path (every option within the validated ranges fits it): φ within
-            // 3e-18 + 5e-16·φ, inside the widening of `gamma_term`.
+            // The 64-bit path (every option within the validated ranges fits it); the error of
+            // φ(d1), d1's included, is inside the widening of `gamma_term`.
             let (x, tv) = x
                 .filter(|x| x.unsigned_abs() < 1 << 62)
                 .zip(at(&fast.1, state)?)
@@ -823,12 +822,15 @@ fn curvature_terms(
     Ok((terms, unbounded))
 }
 
-/// `(h²/8)·φ/(x·s)` per unit (USD, Wad): with `up`, φ widened by 1e-12 of itself and four
-/// units (its error is within 1e-15 of itself and 2e-18) and every step rounded up; else
-/// narrowed and rounded down, at least zero. Errors: `Overflow`, `DivisionByZero`.
+/// `(h²/8)·φ/(x·s)` per unit (USD, Wad): with `up`, φ widened by 1e-7 of itself and four
+/// units, and every step rounded up; else narrowed and rounded down, at least zero. The
+/// widening covers φ's error: the 64-bit φ is within 5e-16·φ + 3e-18 of φ at the computed d1,
+/// and d1 is off by at most 1e-9 (σ√T ≥ 1.8e-7 is floored to Q56 before its reciprocal, 8e-11
+/// relative, times |d1|, plus the Q56 logs' 3e-17 ÷ σ√T); where φ ≥ 4e-18, |d1| < 9, so φ is off
+/// by at most |d1|·1e-9 + 5e-16 < 1e-8 of itself. Errors: `Overflow`, `DivisionByZero`.
 fn gamma_term(h: Wad, x: Wad, pdf: Wad, s: Wad, up: bool) -> Result<Wad> {
     let r = if up { Rounding::Up } else { Rounding::Down };
-    let widen = add(pdf / 1_000_000_000_000, 4)?;
+    let widen = add(pdf / 10_000_000, 4)?;
     let pdf = if up {
         add(pdf, widen)?
     } else {

@@ -134,7 +134,8 @@ const ATANH_Q63: [u64; 12] = [
 ];
 const ATANH_LAST_Q63: u64 = 401_016_175_515_425_035;
 
-/// Natural logarithm, rounded to the nearest Wad. Errors: `LnOfNonPositive` for `x <= 0`.
+/// Natural logarithm, within one Wad unit (computed with 36 decimals, rounded once to nearest;
+/// `tests/math.rs` bounds it against a float reference). Errors: `LnOfNonPositive` for `x <= 0`.
 ///
 /// In 64-bit arithmetic: `x·10^18 = m·2^n` with `m` in `[1/√2, √2)` (its top 63 bits),
 /// `ln m = 2·atanh(z)`, `z = (m − 1)/(m + 1)`, `|z| < 0.1716`, summed to z²³/23 (the next term is

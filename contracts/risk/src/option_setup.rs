@@ -34,8 +34,8 @@ pub struct OptionSetup {
 /// The setup of an option of `strike` and `expiry` on `u` at `now`, the vol shocks at least
 /// `floor` vol points. Errors: `PriceOutOfRange` (strike), `ExpiryOutOfRange`, arithmetic.
 pub fn option_setup(strike: Wad, expiry: u64, u: &Underlying, now: u64, floor: Wad) -> Result<OptionSetup> {
-    let expiry = ExpirySetup::new(expiry, u, now, floor)?;
     let strike = StrikeSetup::new(strike, u)?;
+    let expiry = ExpirySetup::new(expiry, u, now, floor)?;
     Ok(combine(&expiry, &strike))
 }
 
@@ -136,7 +136,9 @@ fn scenario_vols(expiry: u64, u: &Underlying, now: u64, floor: Wad) -> Result<(W
     ))
 }
 
-/// Room for every expiry and strike of a full book, and expired options' shared expiry 0.
+/// Entries kept per table: every expiry or strike of a full book, and one more. (The expiry
+/// table can be asked for more keys: expired options' shared expiry 0 once per underlying. Past
+/// capacity a setup is computed each time it is needed, not kept: the same result.)
 const CAPACITY: usize = MAX_POSITIONS + 1;
 
 /// Slots of the hash indexes: a power of two, at least twice [`CAPACITY`].
@@ -247,13 +249,14 @@ impl SetupCache {
         now: u64,
         floor: Wad,
     ) -> Result<OptionSetup> {
-        let e = self
-            .expiries
-            .get_or_make(k, expiry, expiry, || ExpirySetup::new(expiry, u, now, floor))?;
+        // The strike first: a bad strike and a bad expiry report the strike, as unvalidated.
         let hash = strike as u64 ^ (strike >> 64) as u64;
         let s = self
             .strikes
             .get_or_make(k, strike, hash, || StrikeSetup::new(strike, u))?;
+        let e = self
+            .expiries
+            .get_or_make(k, expiry, expiry, || ExpirySetup::new(expiry, u, now, floor))?;
         Ok(combine(&e, &s))
     }
 }
