@@ -35,6 +35,9 @@ pub struct Greeks {
     pub delta: Wad,
     /// d²V/dF², per USD of forward.
     pub gamma: Wad,
+    /// Γ·F = φ(d1)/s: the change of delta for a 100% move of the forward (fits where Γ per USD
+    /// would not).
+    pub gamma_f: Wad,
     /// dV/dσ, USD per unit per 1.00 of volatility.
     pub vega: Wad,
 }
@@ -334,6 +337,7 @@ pub fn greeks_fast(
             price,
             delta,
             gamma: 0,
+            gamma_f: 0,
             vega: 0,
         });
     }
@@ -367,12 +371,15 @@ fn greeks_of(
         OptionKind::Call => n1,
         OptionKind::Put => sub(n1, WAD)?,
     };
-    let gamma = wdiv(pdf, wmul(forward, s, Rounding::Up)?, Rounding::Down)?;
+    // Γ = φ/(F·s), from Γ·F = φ/s (each rounded down).
+    let gamma_f = wdiv(pdf, s, Rounding::Down)?;
+    let gamma = wdiv(gamma_f, forward, Rounding::Down)?;
     let vega = wmul(wmul(forward, pdf, Rounding::Down)?, sqrt_t, Rounding::Down)?;
     Ok(Greeks {
         price,
         delta,
         gamma,
+        gamma_f,
         vega,
     })
 }

@@ -281,7 +281,7 @@ struct Pricer {
     fast: (Option<i64>, [Option<TotalVol>; 3]),
     /// Value per unit at the current mark.
     mark: Wad,
-    /// Greeks per unit at the mark: delta, gamma, vega.
+    /// Greeks per unit at the mark: delta, gamma·F, vega.
     greeks: (Wad, Wad, Wad),
 }
 
@@ -330,7 +330,7 @@ fn pricer(
         s,
         fast: (ln_fk_q56, total_vols),
         mark: g.price,
-        greeks: (g.delta, g.gamma, g.vega),
+        greeks: (g.delta, g.gamma_f, g.vega),
     })
 }
 
@@ -451,16 +451,21 @@ pub fn margin_in(
     }
     // Interval j lies between scenario j and scenario j + 3 (the next level, same vol state).
     let intervals = usize::from(params.grid_levels.saturating_sub(1)).saturating_mul(3);
-    let mut gross = [0 as Usd; MAX_UNDERLYINGS];
-    // Units of short options per underlying (before netting).
+    // Per underlying: units held long or short (gross), units of short options (before
+    // netting), and the exact sums of size × delta, size × Γ·F and size × vega.
+    let mut gross = [0 as Wad; MAX_UNDERLYINGS];
     let mut gross_short = [0 as Wad; MAX_UNDERLYINGS];
-    let mut upnl: Usd = 0;
+    let mut greek_sums = [[ProductSum::ZERO; 3]; MAX_UNDERLYINGS];
+    // Σ size × (mark − entry), exact.
+    let mut upnl = ProductSum::ZERO;
     let mut isolated_total: Usd = 0;
+    let mut som_prices = [0 as Wad; MAX_UNDERLYINGS];
 
     for (k, u) in underlyings.iter().enumerate() {
         let (range, grid) = build_grid(u, params)?;
         at_mut(&mut report.underlyings, k)?.scan_range = range;
         *at_mut(grids, k)? = grid;
+        *at_mut(&mut som_prices, k)? = som_price(u)?;
     }
 
     for pos in account.positions {
@@ -472,35 +477,38 @@ pub fn margin_in(
         })?;
         // Unrealised PnL at the mark (spot collateral is valued in `collateral`).
         if pos.instrument != Instrument::Spot {
-            upnl = add(upnl, usd_of(pos.size, sub(pr.mark, pos.entry)?, Rounding::Down)?)?;
+            upnl.add_product(pos.size, sub(pr.mark, pos.entry)?);
         }
         // Every scenario adds the exact size × value change to its sum (one rounding per
         // scenario, at the end; the extremes' sums are then scaled by their fraction).
         let sums = at_mut(pnl_sums, k)?;
         let mut changes = [0 as Wad; MAX_SCENARIOS];
-        // The position's worst grid change: the lowest for a long, the highest for a short.
-        let mut worst_change: Wad = 0;
-        let mut worst: Usd = 0;
+        // The position's worst change on the grid and at the extremes: the lowest for a long,
+        // the highest for a short.
+        let (mut worst_change, mut worst_extreme): (Wad, Wad) = (0, 0);
+        let worse =
+            |change: Wad, than: Wad| (pos.size > 0 && change < than) || (pos.size < 0 && change > than);
         for i in 0..grid.count {
             let change = sub(pr.value(grid, i)?, pr.mark)?;
             at_mut(sums, i)?.add_product(pos.size, change);
             if at(&grid.scenarios, i)?.extreme {
-                // This position's own loss at the extreme, for its isolated margin.
-                let p = wmul(
-                    usd_of(pos.size, change, Rounding::Down)?,
-                    params.extreme_fraction,
-                    Rounding::Down,
-                )?;
-                worst = worst.min(p);
+                if worse(change, worst_extreme) {
+                    worst_extreme = change;
+                }
             } else {
                 *at_mut(&mut changes, i)? = change;
-                if (pos.size > 0 && change < worst_change) || (pos.size < 0 && change > worst_change) {
+                if worse(change, worst_change) {
                     worst_change = change;
                 }
             }
         }
-        // floor is monotone: the worst of the rounded grid PnLs is the rounded worst change.
-        worst = worst.min(usd_of(pos.size, worst_change, Rounding::Down)?);
+        // Its worst PnL alone, rounded down as the scenarios' are (floor is monotone: the worst
+        // of the rounded PnLs is the rounded worst change).
+        let worst = usd_of(pos.size, worst_change, Rounding::Down)?.min(wmul(
+            usd_of(pos.size, worst_extreme, Rounding::Down)?,
+            params.extreme_fraction,
+            Rounding::Down,
+        )?);
         // A position's value is monotone in the price (calls rise, puts fall, the rest is
         // linear), so between two levels it loses at most what it loses at the worse end.
         let e = at_mut(end_sums, k)?;
@@ -515,18 +523,27 @@ pub fn margin_in(
             let short = neg(pos.size)?;
             let cell = at_mut(&mut gross_short, k)?;
             *cell = add(*cell, short)?;
-            alone = alone.max(usd_of(short, som_price(u)?, Rounding::Up)?);
+            alone = alone.max(usd_of(short, at(&som_prices, k)?, Rounding::Up)?);
         }
         let r = at_mut(&mut report.underlyings, k)?;
         r.isolated = add(r.isolated, alone)?;
         isolated_total = add(isolated_total, alone)?;
         let (d, g, v) = pr.greeks;
-        r.delta = add(r.delta, wmul(pos.size, d, Rounding::Down)?)?;
-        let gamma_f = wmul(g, u.market.price, Rounding::Down)?;
-        r.gamma = add(r.gamma, wmul(pos.size, gamma_f, Rounding::Down)?)?;
-        r.vega = add(r.vega, usd_of(pos.size, v, Rounding::Down)?)?;
+        let [ds, gs, vs] = at_mut(&mut greek_sums, k)?;
+        ds.add_product(pos.size, d);
+        gs.add_product(pos.size, g);
+        vs.add_product(pos.size, v);
         let g = at_mut(&mut gross, k)?;
-        *g = add(*g, usd_of(pos.size.abs(), u.market.price, Rounding::Up)?)?;
+        *g = add(*g, pos.size.abs())?;
+    }
+
+    // The greeks summed exactly, rounded down once per underlying.
+    for k in 0..n {
+        let [ds, gs, vs] = at(&greek_sums, k)?;
+        let r = at_mut(&mut report.underlyings, k)?;
+        r.delta = ds.wad_floor().ok_or(RiskError::Overflow)?;
+        r.gamma = gs.wad_floor().ok_or(RiskError::Overflow)?;
+        r.vega = vs.usd_floor().ok_or(RiskError::Overflow)?;
     }
 
     // Each scenario's and interval's exact sum, in money once, against the account: PnL
@@ -621,7 +638,7 @@ pub fn margin_in(
         // Short-option minimum (model v2), on net short options by strike and expiry; first
         // bounded by the gross short units, which settles most books without netting.
         let mut minimum: Usd = 0;
-        let per_unit = som_price(u)?;
+        let per_unit = at(&som_prices, k)?;
         if per_unit > 0 && usd_of(at(&gross_short, k)?, per_unit, Rounding::Up)? > worst_loss {
             let count = match grouped {
                 Some(c) => c,
@@ -658,7 +675,8 @@ pub fn margin_in(
         let liquidity = mul_div(u.params.liquidity, 1, 1_000_000_000_000, Rounding::Down)?;
         let excess = sub(net_notional, liquidity)?.max(0);
         let concentration = wmul(excess, u.params.concentration_rate, Rounding::Up)?;
-        let oracle = wmul(at(&gross, k)?, u.market.oracle_addon, Rounding::Up)?;
+        let gross_notional = usd_of(at(&gross, k)?, u.market.price, Rounding::Up)?;
+        let oracle = wmul(gross_notional, u.market.oracle_addon, Rounding::Up)?;
         r.add_on = add(concentration, oracle)?;
         add_ons = add(add_ons, r.add_on)?;
     }
@@ -690,8 +708,8 @@ pub fn margin_in(
         wmul(report.isolated_maintenance, params.im_ratio, Rounding::Up)?,
         add_ons,
     )?;
-    report.unrealised_pnl = upnl;
-    report.equity = add(account.collateral, upnl)?;
+    report.unrealised_pnl = upnl.usd_floor().ok_or(RiskError::Overflow)?;
+    report.equity = add(account.collateral, report.unrealised_pnl)?;
     report.free_collateral = sub(report.equity, report.initial)?;
     report.utilisation = if report.maintenance == 0 {
         0

@@ -3,7 +3,12 @@
 //! once per position: two's complement in four 64-bit limbs, products from 64-bit partial
 //! products ([`crate::q64::mul_wide`]), no 128-bit multiply or divide until the end.
 
-use crate::fixed::{Usd, WAD_SQ_PER_USD};
+use crate::fixed::{Usd, Wad};
+
+/// 10^15: 10^30 (Wad × Wad → Usd) in two 64-bit steps.
+const E15: u128 = 1_000_000_000_000_000;
+/// 10^18 (Wad × Wad → Wad), itself below 2^64.
+const E18: u128 = 1_000_000_000_000_000_000;
 use crate::q64::mul_wide;
 use crate::wide::div_rem_wide;
 
@@ -65,6 +70,18 @@ impl ProductSum {
     /// The sum in [`Usd`] for sizes and values in Wads (÷ 10^30), rounded down; `None` when it
     /// does not fit an `i128`.
     pub fn usd_floor(&self) -> Option<Usd> {
+        self.floor_div(E15, E15)
+    }
+
+    /// The sum as a [`Wad`] for two Wad factors (÷ 10^18), rounded down; `None` when it does not
+    /// fit an `i128`.
+    pub fn wad_floor(&self) -> Option<Wad> {
+        self.floor_div(E18, 1)
+    }
+
+    /// `floor(sum / (a·b))` for `a·b` below 2^128 and `a`, `b` below 2^64 (`b` = 1: one division),
+    /// `None` when it does not fit an `i128`.
+    fn floor_div(&self, a: u128, b: u128) -> Option<i128> {
         let negative = self.limbs[3] >> 63 == 1;
         let l = if negative {
             // The magnitude: invert and add one.
@@ -78,14 +95,17 @@ impl ProductSum {
         };
         let hi = (u128::from(l[3]) << 64) | u128::from(l[2]);
         let lo = (u128::from(l[1]) << 64) | u128::from(l[0]);
-        // 10^30 = 10^15 · 10^15: two divisions by a 64-bit divisor when the first fits.
-        const E15: u128 = 1_000_000_000_000_000;
-        let (q, inexact) = if hi < E15 {
-            let (q1, r1) = div_rem_wide(hi, lo, E15)?;
-            let (q2, r2) = div_rem_wide(0, q1, E15)?;
+        // Two divisions by a 64-bit divisor when the first quotient fits 128 bits
+        // (floor(floor(n / a) / b) = floor(n / ab), exact iff both steps are), else one.
+        let (q, inexact) = if b == 1 {
+            let (q, r) = div_rem_wide(hi, lo, a)?;
+            (q, r != 0)
+        } else if hi < a {
+            let (q1, r1) = div_rem_wide(hi, lo, a)?;
+            let (q2, r2) = div_rem_wide(0, q1, b)?;
             (q2, r1 != 0 || r2 != 0)
         } else {
-            let (q, r) = div_rem_wide(hi, lo, WAD_SQ_PER_USD.unsigned_abs())?;
+            let (q, r) = div_rem_wide(hi, lo, a.checked_mul(b)?)?;
             (q, r != 0)
         };
         let q = i128::try_from(q).ok()?;
@@ -102,7 +122,7 @@ impl ProductSum {
 mod tests {
     #![allow(clippy::arithmetic_side_effects, clippy::unwrap_used)]
     use super::*;
-    use crate::fixed::{usd_of, Rounding};
+    use crate::fixed::{usd_of, wmul, Rounding, WAD, WAD_SQ_PER_USD};
 
     #[test]
     fn one_product_rounds_as_usd_of() {
@@ -128,6 +148,25 @@ mod tests {
                     "{a} × {b}"
                 );
             }
+        }
+    }
+
+    #[test]
+    fn one_product_as_a_wad_rounds_as_wmul() {
+        for &(a, b) in &[
+            (0i128, 5i128),
+            (3, 1),
+            (-3, 1),
+            (WAD, -WAD / 3),
+            (-(1i128 << 100), 7 << 90),
+        ] {
+            let mut s = ProductSum::ZERO;
+            s.add_product(a, b);
+            assert_eq!(
+                s.wad_floor().ok_or(()),
+                wmul(a, b, Rounding::Down).map_err(|_| ()),
+                "{a} × {b}"
+            );
         }
     }
 

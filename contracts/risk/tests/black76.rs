@@ -172,6 +172,7 @@ fn expiry_gives_intrinsic_and_payoff_greeks() {
             price: 10 * WAD,
             delta: -WAD,
             gamma: 0,
+            gamma_f: 0,
             vega: 0
         }
     );
@@ -182,6 +183,7 @@ fn expiry_gives_intrinsic_and_payoff_greeks() {
             price: 0,
             delta: 0,
             gamma: 0,
+            gamma_f: 0,
             vega: 0
         }
     );
