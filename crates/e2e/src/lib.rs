@@ -5,4 +5,5 @@
 //! (`pm-demo`, the main job).
 
 pub mod deployment;
+pub mod format;
 pub mod programs;

@@ -14,8 +14,6 @@ mod common;
 
 use pm_e2e::deployment::{Leg, E18, E8};
 
-/// Derive's published gas of their margin check, for 16, 32 and 128 options.
-const DERIVE: [(usize, u64); 3] = [(16, 1_020_000), (32, 2_490_000), (128, 22_900_000)];
 /// ETH, the second listing.
 const ETH: u8 = 1;
 
@@ -57,7 +55,7 @@ fn gas_of_derives_book_beside_their_figures() {
         "{:>8} {:>12} {:>12} {:>12} {:>8}",
         "options", "ours", "ours cached", "Derive", "ratio"
     );
-    for (n, theirs) in DERIVE {
+    for (n, theirs) in common::reference_report::DERIVE_PUBLISHED {
         let (cold, cached) = (measure(n, false), measure(n, true));
         let ratio = theirs as f64 / cached as f64;
         println!("{n:>8} {cold:>12} {cached:>12} {theirs:>12} {ratio:>7.1}x");

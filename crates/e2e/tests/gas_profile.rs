@@ -20,6 +20,7 @@ use std::path::Path;
 use alloy_sol_types::SolCall;
 use common::ROOT;
 use pm_e2e::deployment::{Engine, IClearinghouse};
+use pm_e2e::format::grouped;
 use pm_e2e::programs::{programs, Program};
 use stylus_devnet::function_names::{function_names, same_functions};
 use stylus_devnet::gas_profile::{GasProfile, ProgramProfile};
@@ -61,19 +62,6 @@ fn names(e: &mut Engine, program: &Program) -> Result<BTreeMap<u32, String>, Str
 fn gas(ink: u64) -> String {
     let tenths = ink / (INK_PER_GAS / 10);
     format!("{}.{}", grouped(tenths / 10), tenths % 10)
-}
-
-/// `n` with thousands separators.
-fn grouped(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 /// Keeps the end of `name` when it is longer than `width` characters.

@@ -1,10 +1,14 @@
 //! The README says what the code is: its layout section lists every crate of the workspace and
 //! only paths that exist, and its architecture table lists the programs of
 //! `contracts/programs.tsv` in order, with their committed sizes (`test/results/sizes.json`,
-//! written by `script/size.sh`) and, end to end, the entry gas ArbWasm reports for them.
+//! written by `script/size.sh`) and, end to end, the entry gas ArbWasm reports for them; its
+//! side-by-side table is the committed benchmark's (`script/bench-reference.sh`).
+
+mod common;
 
 use std::path::Path;
 
+use common::reference_report::{committed_rows, table};
 use pm_e2e::programs::programs;
 
 const ROOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../..");
@@ -133,4 +137,15 @@ fn the_architecture_table_states_each_programs_entry_gas() {
         .collect();
     let names: Vec<&String> = e.programs.iter().map(|(n, _)| n).collect();
     assert_eq!(stated, reported, "entry gas (uncached, cached) of {names:?}");
+}
+
+/// The README's Stylus-against-Solidity table is the committed benchmark's
+/// (`test/results/solidity-reference-gas.json`, written by `script/bench-reference.sh`).
+#[test]
+fn the_side_by_side_table_is_the_committed_benchmarks() {
+    let want = table(&committed_rows());
+    assert!(
+        readme().contains(&want),
+        "README.md: the side-by-side table should read (script/bench-reference.sh prints it):\n{want}"
+    );
 }

@@ -7,30 +7,16 @@
 mod common;
 
 use alloy_primitives::{Address, U256};
+use common::reference::{book, calldata_gas, request_of};
 use common::ROOT;
 use pm_risk::fixed::WAD;
 use pm_risk::wire::{self, Request};
-use pm_risk::{defaults, liquidation, margin, Account, Instrument, Market, Position, Underlying};
+use pm_risk::{liquidation, margin, Account};
 use stylus_devnet::Devnet;
 
 fn deploy(chain: &mut Devnet) -> Address {
     let wasm = pm_e2e::programs::wasm_of(std::path::Path::new(ROOT), "risk-program").unwrap();
     chain.deploy_program(chain.accounts[0], &wasm).expect("deploys").0
-}
-
-fn request_of(fixture: &pm_cli::fixture::Fixture) -> Request {
-    let inputs = fixture.inputs().unwrap();
-    let p = inputs.params();
-    Request {
-        now: fixture.now,
-        collateral: inputs.collateral,
-        grid_levels: p.grid_levels,
-        scalars: wire::scalars_of(&p),
-        underlyings: inputs.underlyings.clone(),
-        correlation: inputs.correlation.clone(),
-        positions: inputs.positions.clone(),
-        quotes: 0,
-    }
 }
 
 fn native_answer(req: &Request) -> Vec<u8> {
@@ -54,7 +40,7 @@ fn every_fixture_matches_the_native_math_to_the_micro_dollar() {
         let path = entry.unwrap().path();
         let fixture: pm_cli::fixture::Fixture =
             serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
-        let req = request_of(&fixture);
+        let req = request_of(&fixture, 0);
         let r = chain.call(from, program, wire::encode(&req));
         assert!(r.status, "{}: {r:?}", path.display());
         assert_eq!(
@@ -82,61 +68,6 @@ fn bad_requests_revert_with_the_error() {
     req.correlation = vec![WAD, c, c, c, WAD, -c, c, -c, WAD];
     let r = chain.call(from, program, wire::encode(&req));
     assert_eq!(r.output.as_ref(), &[pm_risk::RiskError::CorrelationNotPsd.code()]);
-}
-
-const NOW: u64 = 1_795_000_000;
-
-/// `positions` options over `n` underlyings (calls and puts, four strikes, four expiries, long and
-/// short): the heaviest kind of book to margin.
-fn book(positions: usize, n: usize) -> Request {
-    let presets = [defaults::BTC, defaults::ETH, defaults::SOL, defaults::INDEX];
-    let prices = [65_000, 3_000, 150, 5_800];
-    let underlyings: Vec<Underlying> = (0..n)
-        .map(|i| Underlying {
-            market: Market {
-                price: prices[i] * WAD,
-                vol: 55 * WAD / 100,
-                oracle_addon: 0,
-            },
-            params: presets[i],
-        })
-        .collect();
-    let correlation = (0..n * n)
-        .map(|k| if k / n == k % n { WAD } else { WAD / 2 })
-        .collect();
-    let positions = (0..positions)
-        .map(|i| {
-            let u = i % n;
-            let strike = prices[u] * WAD / 100 * [80, 90, 110, 120][(i / n) % 4];
-            let expiry = NOW + [7, 30, 90, 180][(i / (4 * n)) % 4] * 86_400;
-            let instrument = if i % 2 == 0 {
-                Instrument::Call { strike, expiry }
-            } else {
-                Instrument::Put { strike, expiry }
-            };
-            let size = if (i / 2) % 2 == 0 { WAD } else { -WAD };
-            Position {
-                underlying: u as u8,
-                instrument,
-                size,
-                entry: 0,
-            }
-        })
-        .collect();
-    Request {
-        now: NOW,
-        collateral: 1_000_000 * 1_000_000,
-        grid_levels: 7,
-        scalars: wire::scalars_of(&defaults::risk(&[])),
-        underlyings,
-        correlation,
-        positions,
-        quotes: 0,
-    }
-}
-
-fn calldata_gas(data: &[u8]) -> u64 {
-    data.iter().map(|b| if *b == 0 { 4 } else { 16 }).sum()
 }
 
 #[test]

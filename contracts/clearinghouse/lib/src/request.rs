@@ -88,9 +88,14 @@ impl Clearinghouse {
                             timestamp: U256::from(now),
                         }));
                     }
-                    let reference = self.reference_of(k);
+                    // The reference's word is read only where it is asked for (a cold read).
+                    let reference = if at_reference(data, k) {
+                        self.reference_of(k)
+                    } else {
+                        0
+                    };
                     Market {
-                        price: if reference > 0 && at_reference(data, k) {
+                        price: if reference > 0 {
                             reference
                         } else {
                             self.underlying_price(k)?

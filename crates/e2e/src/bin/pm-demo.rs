@@ -8,32 +8,22 @@
 use alloy_primitives::{Address, I256, U256};
 use alloy_sol_types::SolError;
 use pm_e2e::deployment::{instrument, listings, Engine, IClearinghouse, Leg, Margin, E18, E8};
+use pm_e2e::format::grouped;
 use stylus_devnet::Receipt;
 
 const DAY: u64 = 86_400;
-/// Derive's measured gas to margin a 128-option account (see README).
-const DERIVE_128: u64 = 24_100_000;
+/// Derive's published gas to margin a 128-option account (their Standard Manager; README,
+/// "Derive's book").
+const DERIVE_128: u64 = 22_900_000;
 
 type Result<T> = std::result::Result<T, String>;
-
-/// Digits with thousands separators: "1234567" -> "1,234,567".
-fn grouped(digits: &str) -> String {
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
 
 /// An 18-decimal USD figure as "12,345.67" (rounded towards zero to the cent).
 fn usd(v: I256) -> String {
     let cents = v / I256::try_from(10_000_000_000_000_000i128).unwrap_or(I256::ONE);
     let sign = if cents.is_negative() { "-" } else { "" };
     let cents = cents.unsigned_abs();
-    let whole = grouped(&(cents / U256::from(100u8)).to_string());
+    let whole = grouped(cents / U256::from(100u8));
     let frac = (cents % U256::from(100u8)).to::<u64>();
     format!("{sign}{whole}.{frac:02}")
 }
@@ -53,7 +43,7 @@ fn units(v: i128) -> String {
 
 /// A gas figure with thousands separators.
 fn gas(g: u64) -> String {
-    grouped(&g.to_string())
+    grouped(g)
 }
 
 fn outcome(r: &Receipt) -> String {

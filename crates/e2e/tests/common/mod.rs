@@ -3,6 +3,8 @@
 #![allow(dead_code)]
 
 pub mod gas_results;
+pub mod reference;
+pub mod reference_report;
 
 use alloy_primitives::{Address, I256};
 use pm_e2e::deployment::{instrument, Engine, E18, E8};

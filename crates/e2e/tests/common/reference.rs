@@ -1,0 +1,326 @@
+//! The Solidity reference of the risk computation (`contracts/solidity/reference`) beside the
+//! Stylus risk program: both deployed in one devnet, the benchmark requests both are run on (also
+//! the risk program's own gas table's, `risk_program.rs`), and how their answers are compared
+//! (the tolerance and why, below).
+
+use alloy_primitives::{Address, U256};
+use pm_risk::fixed::WAD;
+use pm_risk::wire::{self, Answer, Request};
+use pm_risk::{defaults, Instrument, Market, Position, Underlying};
+use stylus_devnet::Devnet;
+
+use super::ROOT;
+
+/// The benchmark's valuation time.
+pub const NOW: u64 = 1_795_000_000;
+
+/// The two programs in one devnet.
+pub struct Pair {
+    pub chain: Devnet,
+    pub stylus: Address,
+    pub solidity: Address,
+    pub from: Address,
+}
+
+/// A fresh devnet with the real risk-program wasm and the Foundry artifact `RiskReference`
+/// (`forge build` first), the Stylus program in Arbitrum's program cache when `cached`.
+pub fn deploy(cached: bool) -> Pair {
+    let mut chain = Devnet::new();
+    let from = chain.accounts[0];
+    let wasm = pm_e2e::programs::wasm_of(std::path::Path::new(ROOT), "risk-program").unwrap();
+    let stylus = chain
+        .deploy_program(from, &wasm)
+        .expect("the risk program deploys")
+        .0;
+    let artifact = pm_e2e::deployment::artifact(ROOT, "RiskReference");
+    let solidity = chain
+        .deploy_artifact(from, &artifact, &[])
+        .expect("RiskReference deploys (run forge build)");
+    if cached {
+        let mut data = alloy_primitives::keccak256("cacheProgram(address)")[..4].to_vec();
+        data.extend(stylus.into_word());
+        let r = chain.send(from, stylus_devnet::arbwasmcache::ADDRESS, data, U256::ZERO);
+        assert!(r.status, "cacheProgram: {r:?}");
+    }
+    Pair {
+        chain,
+        stylus,
+        solidity,
+        from,
+    }
+}
+
+/// The request of a fixture of `test/fixtures/portfolios`, quoting its first `quotes` positions.
+pub fn request_of(fixture: &pm_cli::fixture::Fixture, quotes: u16) -> Request {
+    let inputs = fixture.inputs().unwrap();
+    let p = inputs.params();
+    Request {
+        now: fixture.now,
+        collateral: inputs.collateral,
+        grid_levels: p.grid_levels,
+        scalars: wire::scalars_of(&p),
+        underlyings: inputs.underlyings.clone(),
+        correlation: inputs.correlation.clone(),
+        positions: inputs.positions.clone(),
+        quotes,
+    }
+}
+
+/// Every fixture of `test/fixtures/portfolios`, by file name.
+pub fn fixtures() -> Vec<(String, pm_cli::fixture::Fixture)> {
+    let mut all: Vec<_> = std::fs::read_dir(format!("{ROOT}/test/fixtures/portfolios"))
+        .unwrap()
+        .map(|e| {
+            let path = e.unwrap().path();
+            let name = path.file_stem().unwrap().to_string_lossy().into_owned();
+            (
+                name,
+                serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap(),
+            )
+        })
+        .collect();
+    all.sort_by(|a, b| a.0.cmp(&b.0));
+    all
+}
+
+/// The risk-program benchmark's book (`risk_program.rs`): `positions` options over `n`
+/// underlyings (calls and puts, four strikes, four expiries, long and short).
+pub fn book(positions: usize, n: usize) -> Request {
+    let presets = [defaults::BTC, defaults::ETH, defaults::SOL, defaults::INDEX];
+    let prices = [65_000, 3_000, 150, 5_800];
+    let underlyings: Vec<Underlying> = (0..n)
+        .map(|i| Underlying {
+            market: Market {
+                price: prices[i] * WAD,
+                vol: 55 * WAD / 100,
+                oracle_addon: 0,
+            },
+            params: presets[i],
+        })
+        .collect();
+    let correlation = (0..n * n)
+        .map(|k| if k / n == k % n { WAD } else { WAD / 2 })
+        .collect();
+    let positions = (0..positions)
+        .map(|i| {
+            let u = i % n;
+            let strike = prices[u] * WAD / 100 * [80, 90, 110, 120][(i / n) % 4];
+            let expiry = NOW + [7, 30, 90, 180][(i / (4 * n)) % 4] * 86_400;
+            let instrument = if i % 2 == 0 {
+                Instrument::Call { strike, expiry }
+            } else {
+                Instrument::Put { strike, expiry }
+            };
+            let size = if (i / 2) % 2 == 0 { WAD } else { -WAD };
+            Position {
+                underlying: u as u8,
+                instrument,
+                size,
+                entry: 0,
+            }
+        })
+        .collect();
+    Request {
+        now: NOW,
+        collateral: 1_000_000 * 1_000_000,
+        grid_levels: 7,
+        scalars: wire::scalars_of(&defaults::risk(&[])),
+        underlyings,
+        correlation,
+        positions,
+        quotes: 0,
+    }
+}
+
+/// Derive's published gas-test book (`derive_gas.rs`) as a request: ETH at 2,000 (vol 65%, the
+/// deployment's), one expiry 14 days out, short 1.0 calls at strikes 2,000, 2,100, … (128 are
+/// two batches of 64 from 2,000 and from 8,400).
+pub fn derive_book(n: usize) -> Request {
+    let strike = |i: usize| {
+        let (base, step) = if i < 64 { (2_000, i) } else { (8_400, i - 64) };
+        (base + 100 * step as i128) * WAD
+    };
+    Request {
+        now: NOW,
+        collateral: 100_000_000 * 1_000_000,
+        grid_levels: 7,
+        scalars: wire::scalars_of(&defaults::risk(&[])),
+        underlyings: vec![Underlying {
+            market: Market {
+                price: 2_000 * WAD,
+                vol: 65 * WAD / 100,
+                oracle_addon: 0,
+            },
+            params: defaults::ETH,
+        }],
+        correlation: vec![WAD],
+        positions: (0..n)
+            .map(|i| Position {
+                underlying: 0,
+                instrument: Instrument::Call {
+                    strike: strike(i),
+                    expiry: NOW + 14 * 86_400,
+                },
+                size: -WAD,
+                entry: 0,
+            })
+            .collect(),
+        quotes: 0,
+    }
+}
+
+/// Calldata gas of `data` (16 a non-zero byte, 4 a zero byte).
+pub fn calldata_gas(data: &[u8]) -> u64 {
+    data.iter().map(|b| if *b == 0 { 4 } else { 16 }).sum()
+}
+
+/// What the two answers may differ by, from the request.
+///
+/// The programs compute the same model with the same roundings but different arithmetic: the
+/// Stylus program Φ and e^x in 64-bit binary fixed point, the reference in 96-bit (X96), so
+/// their Black-76 prices differ by up to the sum of their errors, each within 1e-13·(F + K)
+/// per unit (`contracts/risk/README.md`; measured: marks within 1e-11 USD of each other). Every
+/// other step (the grid, the setups, sums of products, roundings, the aggregation) is the same
+/// integer arithmetic. A money figure can then differ by:
+/// - 1 micro-dollar wherever the difference flips a rounding: a scenario's or interval's sum
+///   rounds once, each position's isolated loss once, and the margins pass through the MM and
+///   IM factors (≤ 10 each): `usd` allows 4 µUSD per position and per underlying, plus 4;
+/// - plus 1e-12 of the book's Σ|size|·(F + K) (ten times the two stated price bounds, in µUSD).
+///
+/// Measured over the fixtures and the benchmark books: every money figure equal but a loss and
+/// an isolated margin 1 µUSD apart. Greeks (Wads): net delta within 4 wei per position plus
+/// 1e-14 per unit of Σ|size| (measured 1,528 wei on 128 units); net gamma·F within 1e-12 of
+/// itself plus 4 wei per position (measured 3,679 wei); a quote's mark within 1e-12 of itself
+/// plus 2e-13 of the price (measured 7.2e-12 USD). The scan range and the quoted prices are
+/// computed exactly in both: equal. The worst scenario's move and vol state are equal unless two
+/// scenarios tie within `usd`; each program then reports its own worst, and their losses are
+/// held to `usd` (measured: one fixture, a 0 and a 1 µUSD loss).
+#[derive(Clone, Copy, Debug)]
+pub struct Tolerance {
+    /// Money (µUSD).
+    pub usd: i128,
+    /// Net delta (wei of units).
+    pub delta: i128,
+    /// Wad figures per position (wei).
+    pub wei: i128,
+}
+
+impl Tolerance {
+    pub fn of(req: &Request) -> Self {
+        let m = req.positions.len() as i128;
+        let n = req.underlyings.len() as i128;
+        let (mut notional, mut units) = (0f64, 0f64);
+        for p in &req.positions {
+            let f = req.underlyings[usize::from(p.underlying)].market.price as f64 / 1e18;
+            let k = match p.instrument {
+                Instrument::Call { strike, .. } | Instrument::Put { strike, .. } => strike as f64 / 1e18,
+                _ => 0.0,
+            };
+            let size = (p.size as f64 / 1e18).abs();
+            notional += size * (f + k);
+            units += size;
+        }
+        Tolerance {
+            usd: 4 * (m + n + 1) + (notional * 1e-12 * 1e6).ceil() as i128,
+            delta: 4 * m + (units * 1e-14 * 1e18).ceil() as i128,
+            wei: 4 * m.max(1),
+        }
+    }
+}
+
+/// The differences of two answers beyond `tol`, as readable lines (none: equal within it);
+/// `largest` collects the largest difference seen per figure.
+pub fn differences(
+    stylus: &Answer,
+    solidity: &Answer,
+    tol: Tolerance,
+    largest: &mut std::collections::BTreeMap<&'static str, i128>,
+) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut ties = 0;
+    let mut check = |name: &'static str, a: i128, b: i128, t: i128| {
+        let d = (a - b).abs();
+        let e = largest.entry(name).or_insert(0);
+        *e = (*e).max(d);
+        if d > t {
+            out.push(format!("{name}: stylus {a}, solidity {b}, |diff| {d} > {t}"));
+        }
+    };
+    let usd = tol.usd;
+    check("equity", stylus.equity, solidity.equity, usd);
+    check("initial", stylus.initial, solidity.initial, usd);
+    check("maintenance", stylus.maintenance, solidity.maintenance, usd);
+    check("requirement", stylus.requirement, solidity.requirement, usd);
+    check(
+        "isolated_initial",
+        stylus.isolated_initial,
+        solidity.isolated_initial,
+        usd,
+    );
+    check(
+        "isolated_maintenance",
+        stylus.isolated_maintenance,
+        solidity.isolated_maintenance,
+        usd,
+    );
+    check(
+        "free_collateral",
+        stylus.free_collateral,
+        solidity.free_collateral,
+        2 * usd,
+    );
+    check("add_ons", stylus.add_ons, solidity.add_ons, usd);
+    // Utilisation = MM/equity: the money tolerance over equity, as a Wad.
+    let u_tol = if stylus.equity > 0 {
+        (2 * usd).saturating_mul(WAD) / stylus.equity.max(1) * (1 + stylus.utilisation / WAD) + 2
+    } else {
+        0
+    };
+    check("utilisation", stylus.utilisation, solidity.utilisation, u_tol);
+    if stylus.liquidatable != solidity.liquidatable {
+        let gap = (stylus.equity - stylus.maintenance).abs();
+        check("liquidatable (equity − MM)", gap, 0, 2 * usd);
+    }
+    if stylus.underlyings.len() != solidity.underlyings.len() {
+        out.push("underlyings: lengths differ".into());
+        return out;
+    }
+    for (s, o) in stylus.underlyings.iter().zip(&solidity.underlyings) {
+        check("delta", s.delta, o.delta, tol.delta);
+        check(
+            "gamma",
+            s.gamma,
+            o.gamma,
+            s.gamma.abs() / 1_000_000_000_000 + tol.wei,
+        );
+        check("vega", s.vega, o.vega, usd);
+        check("loss", s.loss, o.loss, usd);
+        check("scan_range", s.scan_range, o.scan_range, 0);
+        if (s.worst_move, s.worst_vol) != (o.worst_move, o.worst_vol) {
+            // A tie within the tolerance: each program reports its own worst scenario; their
+            // losses are held to the money tolerance above.
+            ties += 1;
+            println!(
+                "worst scenarios differ (a tie): stylus {} at {:?}/{:?}, solidity {} at {:?}/{:?}",
+                s.loss, s.worst_move, s.worst_vol, o.loss, o.worst_move, o.worst_vol
+            );
+        }
+    }
+    if stylus.quotes.len() != solidity.quotes.len() {
+        out.push("quotes: lengths differ".into());
+        return out;
+    }
+    for (s, o) in stylus.quotes.iter().zip(&solidity.quotes) {
+        check("quote price", s.price, o.price, 0);
+        check(
+            "quote mark",
+            s.mark,
+            o.mark,
+            s.mark.abs() / 1_000_000_000_000 + 2 * s.price / 10_000_000_000_000 + tol.wei,
+        );
+    }
+    if ties > 0 {
+        *largest.entry("worst scenarios that differ (ties)").or_insert(0) += ties;
+    }
+    out
+}
