@@ -75,6 +75,7 @@ contract WadMathTest is Test {
 
     function testFuzz_sqrtWad_isTheFloorOrCeiling(uint128 v) public view {
         int256 x = int256(uint256(v >> 1));
+        // forge-lint: disable-next-line(unsafe-typecast) x = v / 2 ≥ 0
         uint256 n = uint256(x) * 1e18;
         uint256 r = uint256(m.sqrt(x, false));
         assertLe(r * r, n);

@@ -32,6 +32,7 @@ library Black76 {
 
     /// @notice `s` (a Wad, > 0) prepared for `price`.
     function totalVol(int256 s) internal pure returns (TotalVol memory tv) {
+        // forge-lint: disable-next-line(unsafe-typecast) s = σ√T ≥ 0
         uint256 u = uint256(s);
         tv.inverse = (uint256(1) << 160) / u;
         tv.half = (u << 95) / 1e18;
@@ -64,6 +65,7 @@ library Black76 {
             if (a2 < Normal.TAIL_ZERO_X96) {
                 uint256 e2;
                 if (e1 >= DERIVE_MIN_X96) {
+                    // forge-lint: disable-next-line(unsafe-typecast) F and K are positive Wads
                     e2 = (e1 * uint256(f)) / uint256(k);
                     if (e2 > ONE_X96) e2 = ONE_X96;
                 } else {
@@ -86,6 +88,7 @@ library Black76 {
         int256 d1 = d1Of(x, inverse, half);
         int256 d2;
         unchecked {
+            // forge-lint: disable-next-line(unsafe-typecast) s in X96 < 2^104 (σ√T ≤ 148)
             d2 = d1 - int256(s);
         }
         (uint256 n1, uint256 n2,) = cdfs(f, k, d1, d2);
@@ -149,9 +152,11 @@ library Black76 {
         (g.price, n1, e1) = priceAt(isCall, f, k, d1, tv.s);
         // φ(d1) as a Wad, rounded down (0 beyond |d1| = 10, as pm_risk).
         int256 pdf = densityWad(d1, e1);
+        // forge-lint: disable-next-line(unsafe-typecast) n1 ≤ 2^96, times 1e18 shifted back: below 2^60
         g.delta = isCall ? int256(n1 * 1e18 >> 96) : int256(n1 * 1e18 >> 96) - 1e18;
         // Γ·F = φ/s and vega = F·φ·√T, each step rounded down (all positive).
         g.gammaF = pdf * 1e18 / s;
+        // forge-lint: disable-next-line(divide-before-multiply) two roundings, as the Stylus program's wmul(wmul(F, φ), √T)
         g.vega = ((f * pdf) / 1e18) * sqrtT / 1e18;
     }
 
@@ -163,6 +168,7 @@ library Black76 {
     {
         int256 d2;
         unchecked {
+            // forge-lint: disable-next-line(unsafe-typecast) s in X96 < 2^104 (σ√T ≤ 148)
             d2 = d1 - int256(s);
         }
         uint256 n2;

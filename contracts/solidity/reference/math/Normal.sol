@@ -72,7 +72,9 @@ library Normal {
 
     /// @notice Φ(d) in X96 for a signed d in X96.
     function cdfX96(int256 d) internal pure returns (uint256) {
+        // forge-lint: disable-next-line(unsafe-typecast) |d| < 2^255
         if (d < 0) return tailX96(uint256(-d));
+        // forge-lint: disable-next-line(unsafe-typecast) d ≥ 0
         return ONE_X96 - tailX96(uint256(d));
     }
 

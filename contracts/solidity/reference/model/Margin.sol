@@ -261,6 +261,7 @@ library Margin {
         uint256 mask;
         int256[] memory ends = b.ends;
         for (uint256 j; j < ends.length; ++j) {
+            // forge-lint: disable-next-line(incorrect-shift) a bit mask: 1 shifted by j < 30
             if (ends[j] > sides[g.moves[j + 3] <= 0 ? 0 : 1]) mask |= 1 << j;
         }
         bool grouped = mask != 0;
@@ -377,6 +378,7 @@ library Margin {
             if (bound > b.loss) {
                 b.loss = bound;
                 b.worstMove = (g.moves[j] + g.moves[j + 3]) / 2;
+                // forge-lint: disable-next-line(unsafe-typecast) j % 3 < 3
                 b.worstVol = int256(j % 3);
             }
         }

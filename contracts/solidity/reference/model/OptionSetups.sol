@@ -81,6 +81,7 @@ library OptionSetups {
     /// @notice ln(F/K) (Wad) of underlying `k` (`u`) and `strike`, computed once.
     /// Errors: `PRICE_OUT_OF_RANGE` (strike).
     function lnFk(Cache memory c, uint256 k, int256 strike, Underlying memory u) internal pure returns (int256 x) {
+        // forge-lint: disable-next-line(unsafe-typecast) a strike is positive, below 2^127
         (uint256 slot, bool found) = slotOf(c, STRIKE_TAG | (k << 128) | uint256(strike & type(int128).max));
         if (found) {
             assembly ("memory-safe") {
@@ -124,6 +125,7 @@ library OptionSetups {
         uint256 secs = expiry > time ? expiry - time : 0;
         if (secs > MAX_EXPIRY_SECONDS) RiskErrors.fail(RiskErrors.EXPIRY_OUT_OF_RANGE);
         int256[3] memory s;
+        // forge-lint: disable-next-line(unsafe-typecast) seconds and the year fit 64 bits
         int256 sqrtT = WadMath.sqrtWad(FixedPoint.wdivDown(int256(secs), int256(SECONDS_PER_YEAR)), false);
         {
             (int256 up, int256 down) = shockedVols(secs, u, floor);
@@ -164,6 +166,7 @@ library OptionSetups {
     {
         int256 tenor = MAX_TENOR_MULTIPLIER;
         if (secs != 0) {
+            // forge-lint: disable-next-line(unsafe-typecast) seconds fit 64 bits
             int256 ratio = FixedPoint.wdivDown(TENOR_REFERENCE_SECONDS, int256(secs));
             int256 lg = FixedPoint.wmulDown(u.tenorExponent, WadMath.lnWad(ratio));
             if (lg < LN_MAX_TENOR_MULTIPLIER) tenor = WadMath.expWad(lg);

@@ -39,8 +39,10 @@ library ScenarioGrid {
         g.moves = new int256[](count);
         g.lnMoves = new int256[](count);
         g.prices = new int256[](count);
+        // forge-lint: disable-next-line(unsafe-typecast) levels ≤ 11
         int256 half = int256(levels / 2);
         for (uint256 l; l < levels; ++l) {
+            // forge-lint: disable-next-line(unsafe-typecast) l < levels ≤ 11
             int256 move = FixedPoint.mulDivDown(range, int256(l) - half, half);
             push(g, 3 * l, move, 3, u.price, p.maxDownMove);
         }
