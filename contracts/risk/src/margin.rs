@@ -131,6 +131,12 @@ pub struct Liquidation {
     pub reduction_to_initial: Wad,
 }
 
+/// The side of [`Workspace`]'s PnL sums of positions that lose as the price falls (long calls,
+/// perps, futures and spot; short puts).
+const FALLING: usize = 0;
+/// The side of positions that lose as the price rises.
+const RISING: usize = 1;
+
 /// Marks a log move that does not fit Q56 ([`q56_of`] never gives it: |q| < 2^62).
 const NO_Q56: i64 = i64::MIN;
 
@@ -175,12 +181,11 @@ impl Grid {
 pub struct Workspace {
     grids: [Grid; MAX_UNDERLYINGS],
     pnl: [[Usd; MAX_SCENARIOS]; MAX_UNDERLYINGS],
-    /// Per grid scenario, the exact sum of size × value change over positions.
-    pnl_sums: [[ProductSum; MAX_SCENARIOS]; MAX_UNDERLYINGS],
+    /// Per scenario, the exact sum of size × value change over the positions that lose as the
+    /// price falls ([`FALLING`]) and over those that lose as it rises ([`RISING`]).
+    pnl_sums: [[[ProductSum; MAX_SCENARIOS]; 2]; MAX_UNDERLYINGS],
     /// Per interval, the sum over positions of each one's worse end loss.
     ends: [[Usd; MAX_INTERVALS]; MAX_UNDERLYINGS],
-    /// Per interval, the exact sum of size × value change at each position's worse end.
-    end_sums: [[ProductSum; MAX_INTERVALS]; MAX_UNDERLYINGS],
     /// One underlying's options netted by strike and expiry.
     groups: [Group; MAX_POSITIONS],
     /// What options of one expiry or strike share.
@@ -195,9 +200,8 @@ impl Workspace {
         Self {
             grids: [Grid::EMPTY; MAX_UNDERLYINGS],
             pnl: [[0; MAX_SCENARIOS]; MAX_UNDERLYINGS],
-            pnl_sums: [[ProductSum::ZERO; MAX_SCENARIOS]; MAX_UNDERLYINGS],
+            pnl_sums: [[[ProductSum::ZERO; MAX_SCENARIOS]; 2]; MAX_UNDERLYINGS],
             ends: [[0; MAX_INTERVALS]; MAX_UNDERLYINGS],
-            end_sums: [[ProductSum::ZERO; MAX_INTERVALS]; MAX_UNDERLYINGS],
             groups: [Group {
                 strike: 0,
                 expiry: 0,
@@ -435,7 +439,6 @@ pub fn margin_in(
         pnl,
         pnl_sums,
         ends,
-        end_sums,
         groups,
         setups,
     } = ws;
@@ -444,10 +447,7 @@ pub fn margin_in(
         *row = [0; MAX_INTERVALS];
     }
     for row in pnl_sums.iter_mut() {
-        *row = [ProductSum::ZERO; MAX_SCENARIOS];
-    }
-    for row in end_sums.iter_mut() {
-        *row = [ProductSum::ZERO; MAX_INTERVALS];
+        *row = [[ProductSum::ZERO; MAX_SCENARIOS]; 2];
     }
     // Interval j lies between scenario j and scenario j + 3 (the next level, same vol state).
     let intervals = usize::from(params.grid_levels.saturating_sub(1)).saturating_mul(3);
@@ -480,9 +480,14 @@ pub fn margin_in(
             upnl.add_product(pos.size, sub(pr.mark, pos.entry)?);
         }
         // Every scenario adds the exact size × value change to its sum (one rounding per
-        // scenario, at the end; the extremes' sums are then scaled by their fraction).
-        let sums = at_mut(pnl_sums, k)?;
-        let mut changes = [0 as Wad; MAX_SCENARIOS];
+        // scenario, at the end; the extremes' sums are then scaled by their fraction), on the
+        // side the position loses toward: a position's value is monotone in the price (calls,
+        // perps, futures and spot rise with it, puts fall), so between two levels it loses at
+        // most what it loses at the end on that side, and an interval's sum of worse-end losses
+        // is read from the two sides' sums at its ends (below).
+        let rises = pr.option != Some(OptionKind::Put);
+        let side = if (pos.size >= 0) == rises { FALLING } else { RISING };
+        let sums = at_mut(at_mut(pnl_sums, k)?, side)?;
         // The position's worst change on the grid and at the extremes: the lowest for a long,
         // the highest for a short.
         let (mut worst_change, mut worst_extreme): (Wad, Wad) = (0, 0);
@@ -495,11 +500,8 @@ pub fn margin_in(
                 if worse(change, worst_extreme) {
                     worst_extreme = change;
                 }
-            } else {
-                *at_mut(&mut changes, i)? = change;
-                if worse(change, worst_change) {
-                    worst_change = change;
-                }
+            } else if worse(change, worst_change) {
+                worst_change = change;
             }
         }
         // Its worst PnL alone, rounded down as the scenarios' are (floor is monotone: the worst
@@ -509,14 +511,6 @@ pub fn margin_in(
             params.extreme_fraction,
             Rounding::Down,
         )?);
-        // A position's value is monotone in the price (calls rise, puts fall, the rest is
-        // linear), so between two levels it loses at most what it loses at the worse end.
-        let e = at_mut(end_sums, k)?;
-        for j in 0..intervals {
-            let (a, b) = (at(&changes, j)?, at(&changes, add(j as i128, 3)? as usize)?);
-            let worse = if (pos.size >= 0) == (a <= b) { a } else { b };
-            at_mut(e, j)?.add_product(pos.size, worse);
-        }
         // Alone, a short option pays at least the short-option minimum.
         let mut alone = neg(worst)?;
         if pr.option.is_some() && pos.size < 0 {
@@ -537,11 +531,18 @@ pub fn margin_in(
         *g = add(*g, pos.size.abs())?;
     }
 
-    // The greeks summed exactly, rounded down once per underlying.
+    // The greeks summed exactly, rounded down once per underlying; |net delta| also rounded
+    // up, for the concentration add-on (against the account).
+    let mut delta_abs_up = [0 as Wad; MAX_UNDERLYINGS];
     for k in 0..n {
         let [ds, gs, vs] = at(&greek_sums, k)?;
         let r = at_mut(&mut report.underlyings, k)?;
         r.delta = ds.wad_floor().ok_or(RiskError::Overflow)?;
+        *at_mut(&mut delta_abs_up, k)? = if r.delta >= 0 {
+            neg(ds.negated().wad_floor().ok_or(RiskError::Overflow)?)?
+        } else {
+            neg(r.delta)?
+        };
         r.gamma = gs.wad_floor().ok_or(RiskError::Overflow)?;
         r.vega = vs.usd_floor().ok_or(RiskError::Overflow)?;
     }
@@ -551,17 +552,22 @@ pub fn margin_in(
     // up.
     for k in 0..n {
         let grid = grids.get(k).ok_or(RiskError::UnknownUnderlying)?;
-        let (row, sums) = (at_mut(pnl, k)?, at(pnl_sums, k)?);
+        let [falling, rising] = pnl_sums.get(k).ok_or(RiskError::UnknownUnderlying)?;
+        let row = at_mut(pnl, k)?;
         for i in 0..grid.count {
-            let mut p = at(&sums, i)?.usd_floor().ok_or(RiskError::Overflow)?;
+            let sum = at(falling, i)?.plus(&at(rising, i)?);
+            let mut p = sum.usd_floor().ok_or(RiskError::Overflow)?;
             if at(&grid.scenarios, i)?.extreme {
                 p = wmul(p, params.extreme_fraction, Rounding::Down)?;
             }
             *at_mut(row, i)? = p;
         }
-        let (e, sums) = (at_mut(ends, k)?, at(end_sums, k)?);
+        // Interval j's worse ends: the lower level (j) for the positions that lose as the price
+        // falls, the upper (j + 3) for the others.
+        let e = at_mut(ends, k)?;
         for j in 0..intervals {
-            *at_mut(e, j)? = neg(at(&sums, j)?.usd_floor().ok_or(RiskError::Overflow)?)?;
+            let sum = at(falling, j)?.plus(&at(rising, add(j as i128, 3)? as usize)?);
+            *at_mut(e, j)? = neg(sum.usd_floor().ok_or(RiskError::Overflow)?)?;
         }
     }
 
@@ -670,7 +676,7 @@ pub fn margin_in(
         r.non_directional = nd;
         r.worst = worst;
         // Add-ons: concentration on net delta notional above liquidity, oracle on gross notional.
-        let net_notional = usd_of(r.delta.abs(), u.market.price, Rounding::Up)?;
+        let net_notional = usd_of(at(&delta_abs_up, k)?, u.market.price, Rounding::Up)?;
         // The liquidity threshold is a Wad of USD: to micro-dollars, rounded down (more excess).
         let liquidity = mul_div(u.params.liquidity, 1, 1_000_000_000_000, Rounding::Down)?;
         let excess = sub(net_notional, liquidity)?.max(0);

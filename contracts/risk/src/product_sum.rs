@@ -67,6 +67,29 @@ impl ProductSum {
         }
     }
 
+    /// `self + other` (exact within ±2^255, as the sums themselves).
+    #[inline]
+    pub fn plus(&self, other: &ProductSum) -> ProductSum {
+        let (a, b) = (&self.limbs, &other.limbs);
+        let (s0, c) = add_carry(a[0], b[0], false);
+        let (s1, c) = add_carry(a[1], b[1], c);
+        let (s2, c) = add_carry(a[2], b[2], c);
+        let (s3, _) = add_carry(a[3], b[3], c);
+        ProductSum {
+            limbs: [s0, s1, s2, s3],
+        }
+    }
+
+    /// `−self`.
+    #[inline]
+    pub fn negated(&self) -> ProductSum {
+        // Two's complement: invert, plus one.
+        let inverted = ProductSum {
+            limbs: self.limbs.map(|l| !l),
+        };
+        inverted.plus(&ProductSum { limbs: [1, 0, 0, 0] })
+    }
+
     /// The sum in [`Usd`] for sizes and values in Wads (÷ 10^30), rounded down; `None` when it
     /// does not fit an `i128`.
     pub fn usd_floor(&self) -> Option<Usd> {
@@ -168,6 +191,32 @@ mod tests {
                 "{a} × {b}"
             );
         }
+    }
+
+    #[test]
+    fn two_partial_sums_add_to_the_whole() {
+        let terms = [
+            (3i128, -7i128),
+            (-(1i128 << 100), 1i128 << 90),
+            (WAD, WAD),
+            (-5, -WAD),
+        ];
+        let (mut whole, mut a, mut b) = (ProductSum::ZERO, ProductSum::ZERO, ProductSum::ZERO);
+        for (i, &(x, y)) in terms.iter().enumerate() {
+            whole.add_product(x, y);
+            if i % 2 == 0 {
+                a.add_product(x, y)
+            } else {
+                b.add_product(x, y)
+            }
+        }
+        assert_eq!(a.plus(&b), whole);
+        assert_eq!(whole.plus(&whole.negated()), ProductSum::ZERO);
+        let mut third = ProductSum::ZERO;
+        third.add_product(-1, 1);
+        assert_eq!(third.negated().usd_floor(), Some(0));
+        assert_eq!(third.usd_floor(), Some(-1));
+        assert_eq!(b.plus(&a).usd_floor(), whole.usd_floor());
     }
 
     #[test]

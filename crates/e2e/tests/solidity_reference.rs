@@ -66,7 +66,8 @@ fn benchmark_books_match_the_stylus_program_within_rounding() {
             DERIVE
                 .iter()
                 .map(|&n| (format!("Derive's book of {n}"), derive_book(n))),
-        );
+        )
+        .chain(reference::edge_books());
     for (what, mut req) in books {
         assert_close(&mut pair, &req, &what, &mut largest);
         req.quotes = req.positions.len() as u16;
@@ -306,4 +307,12 @@ fn gas_of_the_stylus_program_and_the_solidity_reference() {
     for r in rows.iter().filter(|r| r.positions == 128) {
         assert!(r.ratio() >= 10.0, "{r:?}");
     }
+}
+
+#[test]
+fn the_edge_books_reach_the_add_ons() {
+    let mut pair = reference::deploy(false);
+    let (_, req) = reference::edge_books().remove(0);
+    let (s, o) = answers(&mut pair, &req, "add-ons");
+    assert!(s.add_ons > 0 && o.add_ons > 0, "{} {}", s.add_ons, o.add_ons);
 }

@@ -54,6 +54,9 @@ struct Book {
     int256 worstMove;
     int256 worstVol;
     int256 range;
+    /// |Net delta| rounded up (Wad units), for the concentration add-on (last: `AnswerEncoder`
+    /// reads the fields above by their offsets).
+    int256 deltaAbsUp;
 }
 
 /// @title Margin
@@ -135,6 +138,8 @@ library Margin {
         // Unrealised PnL at the mark, exact (spot collateral is valued in the collateral).
         if (p.kind != 4) pass.upnl += p.size * (mark - p.entry);
         int256 alone = -accumulate(b, g, p.size, pass.changes, r.params.extremeFraction);
+        // Its value rises with the price unless it is a put.
+        addEnds(b.ends, p.size, (p.size >= 0) == (p.kind != 3), pass.changes);
         if (option && p.size < 0) {
             b.grossShort -= p.size;
             alone = FixedPoint.max(alone, FixedPoint.usdUp(-p.size, somPrice(u)));
@@ -182,8 +187,8 @@ library Margin {
         return Black76.greeks(isCall, f, strike, lnFk, sqrtT, s, tv);
     }
 
-    /// @notice Adds one position's changes to the book: every scenario exactly, intervals at
-    /// each one's worse end. Returns the position's worst scenario PnL alone (Usd, ≤ 0; an
+    /// @notice Adds one position's changes to every scenario of the book, exactly (its
+    /// intervals: `addEnds`). Returns the position's worst scenario PnL alone (Usd, ≤ 0; an
     /// extreme's rounded and dampened).
     function accumulate(Book memory b, Grid memory g, int256 size, int256[] memory changes, int256 extremeFraction)
         private
@@ -214,7 +219,6 @@ library Margin {
                 if or(and(long, slt(c, worstExtreme)), and(short, sgt(c, worstExtreme))) { worstExtreme := c }
             }
         }
-        addEnds(b.ends, size, changes);
         // Its worst PnL alone, rounded down as the scenarios' are (floor is monotone: the worst
         // of the rounded PnLs is the rounded worst change).
         worst = FixedPoint.min(
@@ -223,19 +227,17 @@ library Margin {
         );
     }
 
-    /// @notice Adds size × each interval's worse-end change (a position loses at most its
-    /// worse end's loss inside an interval: its value is monotone in the price). Unchecked as
-    /// `accumulate`.
-    function addEnds(int256[] memory ends, int256 size, int256[] memory changes) private pure {
+    /// @notice Adds size × each interval's worse-end change: the lower end for a position
+    /// that loses as the price falls (`fallLoses`), else the upper (its value is monotone in the
+    /// price, so it loses no more inside). Unchecked as `accumulate`.
+    function addEnds(int256[] memory ends, int256 size, bool fallLoses, int256[] memory changes) private pure {
         assembly ("memory-safe") {
             let cp := add(changes, 32)
             let ep := add(ends, 32)
-            let nonNegative := iszero(slt(size, 0))
+            // The worse end's offset from the interval's lower level: 0 or 3 levels.
+            let offset := mul(iszero(fallLoses), 3)
             for { let j := 0 } lt(j, mload(ends)) { j := add(j, 1) } {
-                let lo := mload(add(cp, shl(5, j)))
-                let hi := mload(add(cp, shl(5, add(j, 3))))
-                let worse := hi
-                if eq(nonNegative, iszero(sgt(lo, hi))) { worse := lo }
+                let worse := mload(add(cp, shl(5, add(j, offset))))
                 let cell := add(ep, shl(5, j))
                 mstore(cell, add(mload(cell), mul(size, worse)))
             }
@@ -279,8 +281,11 @@ library Margin {
         pure
         returns (int256[3] memory sides)
     {
-        // The greeks' exact sums, rounded down once.
-        b.delta = FixedPoint.wadFloor(b.delta);
+        // The greeks' exact sums, rounded down once; |net delta| also rounded up, for the
+        // concentration add-on.
+        int256 d = b.delta;
+        b.deltaAbsUp = ((d < 0 ? -d : d) + 1e18 - 1) / 1e18;
+        b.delta = FixedPoint.wadFloor(d);
         b.gamma = FixedPoint.wadFloor(b.gamma);
         b.vega = FixedPoint.usdFloor(b.vega);
         int256[] memory pnl = b.pnl;
@@ -387,7 +392,7 @@ library Margin {
     /// @notice Concentration (rate × net delta notional above liquidity) and oracle (rate ×
     /// gross notional) add-ons, Usd rounded up.
     function addOn(Underlying memory u, Book memory b) private pure returns (int256) {
-        int256 netNotional = FixedPoint.usdUp(FixedPoint.abs(b.delta), u.price);
+        int256 netNotional = FixedPoint.usdUp(b.deltaAbsUp, u.price);
         // The liquidity threshold is a Wad of USD: to Usd rounded down (more excess).
         int256 excess = FixedPoint.max(netNotional - u.liquidity / 1e12, 0);
         int256 grossNotional = FixedPoint.usdUp(b.gross, u.price);
