@@ -316,3 +316,38 @@ fn the_edge_books_reach_the_add_ons() {
     let (s, o) = answers(&mut pair, &req, "add-ons");
     assert!(s.add_ons > 0 && o.add_ons > 0, "{} {}", s.add_ons, o.add_ons);
 }
+
+/// 300 random books across the validated ranges (`reference::random_book`, a fixed seed):
+/// the same answers within the tolerance, or the same error byte where a book is refused.
+#[test]
+fn random_books_match_the_stylus_program_within_rounding() {
+    let mut pair = reference::deploy(false);
+    let mut rng = reference::Rng::new(0x5eed_b00c);
+    let (mut largest, mut refused) = (BTreeMap::new(), 0);
+    for case in 0..300 {
+        let mut req = reference::random_book(&mut rng);
+        req.quotes = req.positions.len() as u16;
+        let data = wire::encode(&req);
+        let s = pair.chain.call(pair.from, pair.stylus, data.clone());
+        let o = pair.chain.call(pair.from, pair.solidity, data);
+        if !s.status {
+            assert_eq!(
+                (s.status, s.output.as_ref()),
+                (o.status, o.output.as_ref()),
+                "case {case}"
+            );
+            refused += 1;
+            continue;
+        }
+        assert!(o.status, "case {case}: the reference failed: {o:?}");
+        let q = req.positions.len();
+        let (sa, oa) = (
+            Answer::decode(&s.output, q).unwrap(),
+            Answer::decode(&o.output, q).unwrap(),
+        );
+        let diffs = differences(&sa, &oa, Tolerance::of(&req), &mut largest);
+        assert!(diffs.is_empty(), "case {case}:\n{}", diffs.join("\n"));
+    }
+    println!("largest differences over the random books: {largest:?}; refused by both: {refused}");
+    assert!(refused < 150, "most random books are within the ranges");
+}

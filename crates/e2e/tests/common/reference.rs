@@ -162,6 +162,108 @@ pub fn edge_books() -> Vec<(String, Request)> {
     ]
 }
 
+/// A small deterministic generator (xorshift64*) for the random books.
+pub struct Rng(u64);
+
+impl Rng {
+    pub fn new(seed: u64) -> Self {
+        Rng(seed.max(1))
+    }
+
+    pub fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+
+    /// Uniform in [lo, hi).
+    pub fn range(&mut self, lo: u64, hi: u64) -> u64 {
+        lo + self.next() % (hi - lo)
+    }
+
+    /// Log-uniform Wad in [10^lo, 10^hi) (decimal exponents of the value, not of the wei).
+    pub fn log_wad(&mut self, lo: i32, hi: i32) -> i128 {
+        let e = lo as f64 + (hi - lo) as f64 * (self.next() >> 11) as f64 / (1u64 << 53) as f64;
+        (10f64.powf(e) * 1e18) as i128
+    }
+}
+
+/// A random book across the validated ranges: 1 to 4 underlyings (prices 1e-6 to 1e8 USD, vols
+/// 1% to 500%, random correlations kept PSD by a one-factor form, random oracle add-ons and
+/// liquidity), 1 to 64 positions of every kind (sizes 1e-6 to 1e9 units, long and short;
+/// strikes a third to three times the price; expiries from ten days ago to five years out, a
+/// second away included) and entries around the price.
+pub fn random_book(rng: &mut Rng) -> Request {
+    let n = rng.range(1, 5) as usize;
+    let presets = [defaults::BTC, defaults::ETH, defaults::SOL, defaults::INDEX];
+    let underlyings: Vec<Underlying> = (0..n)
+        .map(|i| {
+            let mut params = presets[i];
+            params.liquidity = rng.log_wad(2, 9);
+            Underlying {
+                market: Market {
+                    price: rng.log_wad(-6, 8),
+                    vol: rng.log_wad(-2, 0) * rng.range(1, 6) as i128,
+                    oracle_addon: if rng.range(0, 3) == 0 { WAD / 100 } else { 0 },
+                },
+                params,
+            }
+        })
+        .collect();
+    // ρ_kl = b_k·b_l off the diagonal (b in [−0.9, 0.9]): positive semi-definite.
+    let b: Vec<i128> = (0..n)
+        .map(|_| rng.range(0, 19) as i128 * WAD / 10 - 9 * WAD / 10)
+        .collect();
+    let correlation = (0..n * n)
+        .map(|k| {
+            let (i, j) = (k / n, k % n);
+            if i == j {
+                WAD
+            } else {
+                b[i] * b[j] / WAD
+            }
+        })
+        .collect();
+    let m = rng.range(1, 65) as usize;
+    let positions = (0..m)
+        .map(|_| {
+            let u = rng.range(0, n as u64) as usize;
+            let f = underlyings[u].market.price;
+            let strike = (f / 3 + (f / 3) * rng.range(0, 9) as i128).max(pm_risk::units::MIN_PRICE);
+            let expiry = match rng.range(0, 6) {
+                0 => NOW - rng.range(1, 10 * 86_400),
+                1 => NOW + 1,
+                _ => NOW + rng.range(3_600, 5 * 31_536_000),
+            };
+            let instrument = match rng.range(0, 5) {
+                0 => Instrument::Perp,
+                1 => Instrument::Future { expiry },
+                2 => Instrument::Call { strike, expiry },
+                3 => Instrument::Put { strike, expiry },
+                _ => Instrument::Spot,
+            };
+            let size = rng.log_wad(-6, 9) * if rng.range(0, 2) == 0 { 1 } else { -1 };
+            Position {
+                underlying: u as u8,
+                instrument,
+                size,
+                entry: f / 2 + f / 100 * rng.range(0, 100) as i128,
+            }
+        })
+        .collect();
+    Request {
+        now: NOW,
+        collateral: rng.log_wad(0, 9) / 1_000_000_000_000,
+        grid_levels: [7, 9, 11][rng.range(0, 3) as usize],
+        scalars: wire::scalars_of(&defaults::risk(&[])),
+        underlyings,
+        correlation,
+        positions,
+        quotes: 0,
+    }
+}
+
 /// Derive's published gas-test book (`derive_gas.rs`) as a request: ETH at 2,000 (vol 65%, the
 /// deployment's), one expiry 14 days out, short 1.0 calls at strikes 2,000, 2,100, … (128 are
 /// two batches of 64 from 2,000 and from 8,400).
@@ -223,7 +325,9 @@ pub fn calldata_gas(data: &[u8]) -> u64 {
 ///
 /// Measured over the fixtures and the benchmark books: every money figure equal but a loss and
 /// an isolated margin 1 µUSD apart. Greeks (Wads): net delta within 4 wei per position plus
-/// 1e-14 per unit of Σ|size| (measured 1,744 wei on 128 units); net gamma·F within 1e-12 of
+/// 1e-14 per unit of Σ|size| and, per unit of an option, 1e-16/σ√T (N(d1) moves with the
+/// Stylus program's d1 error, largest a second from expiry; measured 1,744 wei on 128 units);
+/// Γ·F = φ/s likewise, per unit of an option 0.4/s·(1.5e-15/s + 1e-15) besides 1e-12 of itself; net gamma·F within 1e-12 of
 /// itself plus 4 wei per position (measured 29,432 wei on a Γ·F of 3e16); a quote's mark within
 /// 1e-12 of itself plus 2e-13 of the price (measured 7.2e-12 USD). The scan range and the quoted
 /// prices are computed exactly in both: equal. The worst scenario's move and vol state must be
@@ -247,13 +351,15 @@ pub struct Tolerance {
     pub delta: i128,
     /// Wad figures per position (wei).
     pub wei: i128,
+    /// Net Γ·F (wei), besides 1e-12 of itself.
+    pub gamma: i128,
 }
 
 impl Tolerance {
     pub fn of(req: &Request) -> Self {
         let m = req.positions.len() as i128;
         let n = req.underlyings.len() as i128;
-        let (mut notional, mut units) = (0f64, 0f64);
+        let (mut notional, mut units, mut d1_units, mut gamma_units) = (0f64, 0f64, 0f64, 0f64);
         for p in &req.positions {
             let f = req.underlyings[usize::from(p.underlying)].market.price as f64 / 1e18;
             let k = match p.instrument {
@@ -263,6 +369,18 @@ impl Tolerance {
             let size = (p.size as f64 / 1e18).abs();
             notional += size * (6.0 * f + k);
             units += size;
+            // N(d1) moves with d1's error: the Stylus program's d1 is within 1.6e-16/s of exact
+            // (its Q56 logs and σ√T), times φ ≤ 0.4.
+            if let Instrument::Call { expiry, .. } | Instrument::Put { expiry, .. } = p.instrument {
+                let years = expiry.saturating_sub(req.now) as f64 / 31_536_000.0;
+                let u = &req.underlyings[usize::from(p.underlying)];
+                let s = u.market.vol as f64 / 1e18 * years.sqrt();
+                if s > 0.0 {
+                    d1_units += size * 1e-16 / s;
+                    // Γ·F = φ/s, φ off by |d1|·Δd1 (|d1| < 9 where φ counts) and 1e-15 of itself.
+                    gamma_units += size * 0.4 / s * (1.5e-15 / s + 1e-15);
+                }
+            }
         }
         let price = (notional * 1e-12 * 1e6).ceil() as i128;
         // The MM factor and the IM ratio (wire order: …, mm_factor, im_ratio, vol_floor).
@@ -279,8 +397,9 @@ impl Tolerance {
             initial: maintenance * im + 1 + 2 * n,
             isolated: isolated * mm * im,
             equity: 2 + price,
-            delta: 4 * m + (units * 1e-14 * 1e18).ceil() as i128,
+            delta: 4 * m + ((units * 1e-14 + d1_units) * 1e18).ceil() as i128,
             wei: 4 * m.max(1),
+            gamma: 4 * m + (gamma_units * 1e18).ceil() as i128,
         }
     }
 }
@@ -359,7 +478,7 @@ pub fn differences(
             "gamma",
             s.gamma,
             o.gamma,
-            s.gamma.abs() / 1_000_000_000_000 + tol.wei,
+            s.gamma.abs() / 1_000_000_000_000 + tol.gamma,
         );
         check("vega", s.vega, o.vega, tol.loss);
         check("loss", s.loss, o.loss, tol.loss);
