@@ -286,12 +286,15 @@ pub fn greeks_with(
     };
     if s == 0 || fast.applies() {
         if let Ok(g) = greeks_fast(kind, forward, strike, &fast, sqrt_t, s) {
-            return Ok(g);
+            return with_gamma(g, forward);
         }
     }
     let price = price_wide(kind, forward, strike, ln_fk, s)?;
     let d1 = d1_of(ln_fk, s)?;
-    greeks_of(kind, forward, sqrt_t, s, price, norm_cdf(d1)?, norm_pdf(d1)?)
+    with_gamma(
+        greeks_of(kind, forward, sqrt_t, s, price, norm_cdf(d1)?, norm_pdf(d1)?)?,
+        forward,
+    )
 }
 
 /// What the fast path needs of one option and vol state: `ln(F/K)` in Q56 and `σ√T` prepared,
@@ -312,8 +315,9 @@ impl Fast {
 }
 
 /// [`greeks_with`] in the 64-bit fast path only (the margin engine's: every option within the
-/// validated ranges fits it, `contracts/risk/README.md`). `s = 0` gives the payoff's.
-/// Errors: `Overflow` outside the fast path's ranges; arithmetic errors.
+/// validated ranges fits it, `contracts/risk/README.md`), but Γ per USD (`gamma` left 0: the
+/// margin engine sums Γ·F, one division fewer per option; [`greeks_with`] fills it). `s = 0`
+/// gives the payoff's. Errors: `Overflow` outside the fast path's ranges; arithmetic errors.
 pub fn greeks_fast(
     kind: OptionKind,
     forward: Wad,
@@ -357,7 +361,19 @@ pub fn greeks_fast(
     )
 }
 
-/// The greeks from the price, N(d1) and φ(d1).
+/// `g` with Γ per USD, Γ·F / F (rounded down; 0 when Γ·F is, as at expiry).
+/// Errors: `DivisionByZero`, `Overflow`.
+fn with_gamma(g: Greeks, forward: Wad) -> Result<Greeks> {
+    if g.gamma_f == 0 {
+        return Ok(g);
+    }
+    Ok(Greeks {
+        gamma: wdiv(g.gamma_f, forward, Rounding::Down)?,
+        ..g
+    })
+}
+
+/// The greeks from the price, N(d1) and φ(d1), but Γ per USD ([`with_gamma`]; left 0).
 fn greeks_of(
     kind: OptionKind,
     forward: Wad,
@@ -371,14 +387,13 @@ fn greeks_of(
         OptionKind::Call => n1,
         OptionKind::Put => sub(n1, WAD)?,
     };
-    // Γ = φ/(F·s), from Γ·F = φ/s (each rounded down).
+    // Γ·F = φ/s, rounded down (Γ = Γ·F / F, [`with_gamma`]).
     let gamma_f = wdiv(pdf, s, Rounding::Down)?;
-    let gamma = wdiv(gamma_f, forward, Rounding::Down)?;
     let vega = wmul(wmul(forward, pdf, Rounding::Down)?, sqrt_t, Rounding::Down)?;
     Ok(Greeks {
         price,
         delta,
-        gamma,
+        gamma: 0,
         gamma_f,
         vega,
     })

@@ -443,10 +443,9 @@ pub fn margin_in(
         setups,
     } = ws;
     setups.clear();
-    for row in ends.iter_mut() {
-        *row = [0; MAX_INTERVALS];
-    }
-    for row in pnl_sums.iter_mut() {
+    // Every cell of `ends` and `pnl` read below is written first; the sums start at zero for the
+    // underlyings in use.
+    for row in pnl_sums.iter_mut().take(n) {
         *row = [[ProductSum::ZERO; MAX_SCENARIOS]; 2];
     }
     // Interval j lies between scenario j and scenario j + 3 (the next level, same vol state).

@@ -107,12 +107,7 @@ impl ProductSum {
     fn floor_div(&self, a: u128, b: u128) -> Option<i128> {
         let negative = self.limbs[3] >> 63 == 1;
         let l = if negative {
-            // The magnitude: invert and add one.
-            let (m0, c) = add_carry(!self.limbs[0], 0, true);
-            let (m1, c) = add_carry(!self.limbs[1], 0, c);
-            let (m2, c) = add_carry(!self.limbs[2], 0, c);
-            let (m3, _) = add_carry(!self.limbs[3], 0, c);
-            [m0, m1, m2, m3]
+            self.negated().limbs
         } else {
             self.limbs
         };

@@ -95,7 +95,7 @@ impl Clearinghouse {
         self.set_facet(Facet::Parameters, parameters_facet);
         self.settlement_decimals.set(U8::from(settlement_decimals));
         let p = defaults::risk(&[]);
-        self.set_live_words(SCALARS, &scalar_words(p.grid_levels, &scalars_of(&p)));
+        self.set_live_words(SCALARS, &scalar_words(p.grid_levels, &scalars_of(&p))?);
         Ok(())
     }
 

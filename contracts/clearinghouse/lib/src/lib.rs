@@ -60,6 +60,7 @@ mod liquidation_params;
 pub mod liquidation_plan;
 mod markets;
 pub mod oracle_rules;
+pub mod param_words;
 mod parameters;
 mod positions;
 mod prices;

@@ -1,18 +1,20 @@
 //! The account-wide risk parameters: the grid levels and the nine scalars of
 //! `pm_risk::RiskParams` in wire order (the risk admin's, ramped in), and the correlation matrix
-//! of the listed underlyings (the risk oracle's), stored as the pairs above its diagonal, two
-//! per word.
+//! of the listed underlyings (the risk oracle's), stored as the pairs above its diagonal, four
+//! per word ([`crate::param_words`]).
 
 use alloc::vec::Vec;
 
-use alloy_primitives::U256;
 use stylus_sdk::prelude::*;
 
-use crate::errors::Result;
+use crate::errors::{ClearinghouseError, InvalidRiskParameters, Result};
 use crate::events::RiskParamsSet;
+use crate::param_words::{
+    correlation_in, param_values, param_words, with_correlation, ParamValues, ParamWords,
+    CORRELATIONS_PER_WORD,
+};
 use crate::ramps::SCALARS;
 use crate::storage::Clearinghouse;
-use crate::words::{halves, word_of, words_of_pairs};
 
 /// The storage index of correlation pair (i, j), i ≠ j: j(j−1)/2 + i with i < j.
 pub fn pair_index(i: usize, j: usize) -> usize {
@@ -20,15 +22,31 @@ pub fn pair_index(i: usize, j: usize) -> usize {
     (hi.saturating_mul(hi.saturating_sub(1)) / 2).saturating_add(lo)
 }
 
-/// The five storage words of the grid levels and the nine account-wide scalars (wire order):
-/// word 0 the vol floor (high half) and the grid levels (low half), words 1–4 the other eight.
-pub(crate) fn scalar_words(grid_levels: u8, scalars: &[i128; 9]) -> [U256; 5] {
+/// The scalars group's ten values: the vol floor, the grid levels, then the other eight
+/// account-wide scalars (wire order).
+fn scalar_values(grid_levels: u8, scalars: &[i128; 9]) -> ParamValues {
     let [first @ .., vol_floor] = scalars;
-    words_of_pairs(&core::array::from_fn(|i| match i.checked_sub(2) {
+    core::array::from_fn(|i| match i.checked_sub(2) {
         None if i == 0 => *vol_floor,
         None => i128::from(grid_levels),
         Some(k) => first.get(k).copied().unwrap_or(0),
-    }))
+    })
+}
+
+/// The storage words of a group's `values` ([`param_words`]). Errors: `InvalidRiskParameters`
+/// (the risk program's code for a parameter out of bounds) when one does not fit its slot.
+pub(crate) fn words_or_invalid(values: &ParamValues) -> Result<ParamWords> {
+    param_words(values).ok_or_else(|| {
+        ClearinghouseError::from(InvalidRiskParameters {
+            code: pm_risk::RiskError::InvalidParameter.code(),
+        })
+    })
+}
+
+/// The storage words of the grid levels and the nine account-wide scalars (wire order).
+/// Errors: as [`words_or_invalid`].
+pub(crate) fn scalar_words(grid_levels: u8, scalars: &[i128; 9]) -> Result<ParamWords> {
+    words_or_invalid(&scalar_values(grid_levels, scalars))
 }
 
 impl Clearinghouse {
@@ -39,7 +57,7 @@ impl Clearinghouse {
     /// (`post_risk_update`). Errors: `NotRiskAdmin`, `InvalidRiskParameters`.
     pub fn set_risk_params(&mut self, grid_levels: u8, scalars: [i128; 9]) -> Result<()> {
         self.only_risk_admin()?;
-        self.start_ramp(SCALARS, &scalar_words(grid_levels, &scalars), false)?;
+        self.start_ramp(SCALARS, &scalar_words(grid_levels, &scalars)?, false)?;
         self.vm().log(RiskParamsSet {
             gridLevels: grid_levels,
             scalars,
@@ -50,18 +68,11 @@ impl Clearinghouse {
     /// The grid levels and the nine account-wide scalars in force, in wire order.
     #[inline(always)]
     pub(crate) fn scalars(&self) -> (u8, [i128; 9]) {
-        let (vol_floor, levels) = halves(self.params.get(0usize).unwrap_or_default());
-        // The ninth, the vol floor, is what the pairs below leave in place.
-        let mut scalars = [vol_floor; 9];
-        for (k, pair) in scalars.chunks_exact_mut(2).enumerate() {
-            let (a, b) = halves(self.params.get(k.saturating_add(1)).unwrap_or_default());
-            if let [x, y] = pair {
-                *x = a;
-                *y = b;
-            }
-        }
+        let v = param_values(&core::array::from_fn(|w| self.params.get(w).unwrap_or_default()));
+        let at = |i: usize| v.get(i).copied().unwrap_or(0);
+        let scalars = core::array::from_fn(|k| if k == 8 { at(0) } else { at(k.saturating_add(2)) });
         // Stored from a `u8`, so the cast keeps it whole.
-        (levels as u8, scalars)
+        (at(1) as u8, scalars)
     }
 
     /// The risk parameters in force, as the margin checks read them: the grid levels, the nine
@@ -79,17 +90,14 @@ impl Clearinghouse {
         (levels, scalars, correlations)
     }
 
+    /// Writes correlation pair `index` ([`pair_index`]); `value` is in [−1, 1] (checked by the
+    /// caller), 18 decimals.
     pub(crate) fn set_correlation(&mut self, index: usize, value: i128) {
-        let word_index = index / 2;
+        let word_index = index / CORRELATIONS_PER_WORD;
         let Some(word) = self.correlations.get(word_index) else {
             return;
         };
-        let (high, low) = halves(word);
-        let new = if index.is_multiple_of(2) {
-            word_of(value, low)
-        } else {
-            word_of(high, value)
-        };
+        let new = with_correlation(word, index % CORRELATIONS_PER_WORD, value);
         if let Some(mut slot) = self.correlations.setter(word_index) {
             slot.set(new);
         }
@@ -102,11 +110,10 @@ impl Clearinghouse {
             return pm_risk::fixed::WAD;
         }
         let index = pair_index(i, j);
-        let (high, low) = halves(self.correlations.get(index / 2).unwrap_or_default());
-        if index.is_multiple_of(2) {
-            high
-        } else {
-            low
-        }
+        let word = self
+            .correlations
+            .get(index / CORRELATIONS_PER_WORD)
+            .unwrap_or_default();
+        correlation_in(word, index % CORRELATIONS_PER_WORD)
     }
 }

@@ -2,12 +2,12 @@
 //! raising a requirement cannot liquidate accounts that were healthy a block before (a finding
 //! of public audits of perp venues); lowering one ramps the same way.
 //!
-//! Each parameter group ramps on its own: an underlying's five parameter words (group = its
-//! index) and the account-wide scalars (group [`SCALARS`]). A change stores where the group
-//! starts and ends; the words the margin checks read move towards the target whenever anyone
-//! calls `advance_ramps` (keepers do), and at the start of the group's next change, each time by
-//! the time since the last advance but at most an hour's worth ([`pm_common::ramp`]): a ramp
-//! nobody advances takes longer, it never jumps. The grid levels (the grid's resolution, not a
+//! Each parameter group ramps on its own: an underlying's parameter words (group = its index)
+//! and the account-wide scalars' (group [`SCALARS`]), value by value ([`crate::param_words`]).
+//! A change stores where the group starts and ends; the words the margin checks read move
+//! towards the target whenever anyone calls `advance_ramps` (keepers do), and at the start of
+//! the group's next change, each time by the time since the last advance but at most an hour's
+//! worth ([`pm_common::ramp`]): a ramp nobody advances takes longer, it never jumps. The grid levels (the grid's resolution, not a
 //! requirement: the coverage bound holds at any count) switch at the end.
 
 use alloy_primitives::U256;
@@ -16,22 +16,25 @@ use stylus_sdk::prelude::*;
 
 use crate::errors::{ClearinghouseError, Result, UnknownRamp};
 use crate::events::{RampAdvanced, RampStarted};
+use crate::param_words::{param_values, param_words, ParamWords, PARAM_WORDS};
 use crate::storage::{Clearinghouse, ORACLE_HEADER, RAMP_GROUPS, RAMP_WORDS};
-use crate::words::{halves, word_of};
 
 /// The ramp group of the account-wide scalars (the underlyings' are their indices).
 pub const SCALARS: usize = RAMP_GROUPS - 1;
 
-/// A group's five parameter words.
-type Words = [U256; 5];
+/// A group's parameter words.
+type Words = ParamWords;
+/// The scalars group's value that switches at the end of a ramp rather than moving along it:
+/// the grid levels (the grid's resolution, not a requirement).
+const GRID_LEVELS: usize = 1;
 
 /// The ramp view: (seconds applied, duration, when last advanced, the ten values it ends at);
 /// whole when applied = duration; duration 0 when none was started or the last change was to the
 /// values in force (the target words are then stale).
 pub type RampTuple = (u64, u64, u64, [i128; 10]);
 
-/// The `oracle` word `k` of `group`'s ramp (0 its [`Progress`], 1–5 where it started, 6–10
-/// where it ends), or `UnknownRamp`.
+/// The `oracle` word `k` of `group`'s ramp (0 its [`Progress`], then where it started, then where
+/// it ends: [`PARAM_WORDS`] words each), or `UnknownRamp`.
 fn ramp_word(group: usize, k: usize) -> Result<usize> {
     if group >= RAMP_GROUPS {
         return Err(unknown_ramp(group));
@@ -44,7 +47,7 @@ fn ramp_word(group: usize, k: usize) -> Result<usize> {
 /// Ramp words: its progress, then where it started, then where it ends.
 const WINDOW: usize = 0;
 const FROM: usize = 1;
-const TARGET: usize = 6;
+const TARGET: usize = 1 + PARAM_WORDS;
 
 fn unknown_ramp(group: usize) -> ClearinghouseError {
     ClearinghouseError::from(UnknownRamp {
@@ -60,7 +63,7 @@ impl Clearinghouse {
         }
         match self.underlyings.getter(group) {
             Some(u) => core::array::from_fn(|w| u.params.get(w).unwrap_or_default()),
-            None => [U256::ZERO; 5],
+            None => [U256::ZERO; PARAM_WORDS],
         }
     }
 
@@ -88,7 +91,7 @@ impl Clearinghouse {
     pub(crate) fn start_ramp(&mut self, group: usize, target: &Words, at_once: bool) -> Result<()> {
         let window = ramp_word(group, WINDOW)?;
         let under_way = Progress::of(self.oracle_word(window)).0.under_way();
-        let same_target = (0..5).all(|w| {
+        let same_target = (0..PARAM_WORDS).all(|w| {
             target.get(w).copied() == Some(self.oracle_word(window.saturating_add(TARGET).saturating_add(w)))
         });
         self.advance_ramp(group);
@@ -130,17 +133,22 @@ impl Clearinghouse {
         }
         let progress = progress.advance(self.vm().block_timestamp());
         let done = !progress.under_way();
-        let words: Words = core::array::from_fn(|w| {
-            let (fa, fb) = halves(self.oracle_word(window.saturating_add(FROM).saturating_add(w)));
-            let (ta, tb) = halves(self.oracle_word(window.saturating_add(TARGET).saturating_add(w)));
-            // Word 0 of the scalars holds the grid levels in its low half: they switch at the end.
-            let b = match (group == SCALARS && w == 0, done) {
-                (true, true) => tb,
-                (true, false) => fb,
-                (false, _) => progress.value(fb, tb),
-            };
-            word_of(progress.value(fa, ta), b)
+        let from = param_values(&self.ramp_words(window.saturating_add(FROM)));
+        let target_words = self.ramp_words(window.saturating_add(TARGET));
+        let target = param_values(&target_words);
+        let values = core::array::from_fn(|i| {
+            let (f, t) = (
+                from.get(i).copied().unwrap_or(0),
+                target.get(i).copied().unwrap_or(0),
+            );
+            match (group == SCALARS && i == GRID_LEVELS, done) {
+                (true, true) => t,
+                (true, false) => f,
+                (false, _) => progress.value(f, t),
+            }
         });
+        // Each value lies between two that fit their slots, so it fits too.
+        let words = param_words(&values).unwrap_or(target_words);
         self.set_live_words(group, &words);
         self.set_oracle_word(window, progress.word(0));
         self.vm().log(RampAdvanced {
@@ -149,6 +157,11 @@ impl Clearinghouse {
             duration: progress.duration,
         });
         true
+    }
+
+    /// The group's words stored from `oracle` word `first` on.
+    fn ramp_words(&self, first: usize) -> Words {
+        core::array::from_fn(|w| self.oracle_word(first.saturating_add(w)))
     }
 
     /// Moves every ramp under way along to now (anyone may call it; keepers do, at least hourly).
@@ -167,7 +180,7 @@ impl Clearinghouse {
 
     /// The ramp of `group` (an underlying's index, or 16 for the account-wide scalars): the
     /// seconds of it applied, its duration (whole when they are equal; 0 when none was started),
-    /// when it was last advanced, and the ten values it ends at, in storage order (an
+    /// when it was last advanced, and the ten values it ends at, in group order (an
     /// underlying's oracle add-on and nine parameters; the vol floor, the grid levels and the
     /// other eight scalars).
     /// Errors: `UnknownRamp`.
@@ -175,14 +188,7 @@ impl Clearinghouse {
         let group = usize::from(group);
         let window = ramp_word(group, WINDOW)?;
         let (progress, _) = Progress::of(self.oracle_word(window));
-        let mut target = [0i128; 10];
-        for (w, pair) in target.chunks_exact_mut(2).enumerate() {
-            let (a, b) = halves(self.oracle_word(window.saturating_add(TARGET).saturating_add(w)));
-            if let [x, y] = pair {
-                *x = a;
-                *y = b;
-            }
-        }
+        let target = param_values(&self.ramp_words(window.saturating_add(TARGET)));
         Ok((progress.applied, progress.duration, progress.advanced_at, target))
     }
 }

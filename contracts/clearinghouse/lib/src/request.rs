@@ -13,6 +13,7 @@ use stylus_sdk::prelude::*;
 
 use crate::errors::{ClearinghouseError, Result, StaleVolatility};
 use crate::instrument::{risk_instrument, spec_of};
+use crate::param_words::param_values;
 use crate::storage::Clearinghouse;
 use crate::underlyings::unknown;
 use crate::words::halves;
@@ -63,12 +64,7 @@ impl Clearinghouse {
         let mut underlyings = Vec::with_capacity(order.len());
         for &k in &order {
             let u = self.underlyings.getter(k).ok_or_else(|| unknown(k))?;
-            let p: Vec<i128> = (0..5usize)
-                .flat_map(|w| {
-                    let (a, b) = halves(u.params.get(w).unwrap_or_default());
-                    [a, b]
-                })
-                .collect();
+            let p = param_values(&core::array::from_fn(|w| u.params.get(w).unwrap_or_default()));
             let param = |i: usize| p.get(i).copied().unwrap_or(0);
             let market = match data {
                 MarketData::Validation => Market {

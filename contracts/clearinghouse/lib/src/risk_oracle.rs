@@ -7,12 +7,13 @@
 use alloc::vec::Vec;
 
 use alloy_primitives::{I256, U256};
+use pm_risk::fixed::WAD;
 use pm_risk::units::{MAX_VOL, MIN_VOL};
 use stylus_sdk::prelude::*;
 
 use crate::errors::{
-    ClearinghouseError, CorrelationStepTooLarge, InvalidOracleBounds, InvalidVolatility, LengthMismatch,
-    Result, RiskUpdateTooSoon, VolAgeWithinGap, VolatilityStepTooLarge,
+    ClearinghouseError, CorrelationStepTooLarge, InvalidOracleBounds, InvalidRiskParameters,
+    InvalidVolatility, LengthMismatch, Result, RiskUpdateTooSoon, VolAgeWithinGap, VolatilityStepTooLarge,
 };
 use crate::events::{OracleBoundsSet, RiskUpdatePosted};
 use crate::oracle_rules::{correlation_step_allowed, too_soon, vol_step_allowed, Bounds};
@@ -85,6 +86,12 @@ impl Clearinghouse {
         for i in 0..n {
             for j in i.saturating_add(1)..n {
                 let new = values.next().copied().unwrap_or(0);
+                // Checked here, not only by the validation below: a word holds |ρ| ≤ 1 alone.
+                if !(-WAD..=WAD).contains(&new) {
+                    return Err(ClearinghouseError::from(InvalidRiskParameters {
+                        code: pm_risk::RiskError::CorrelationOutOfRange.code(),
+                    }));
+                }
                 let was = self.correlation(i, j);
                 let fresh = [i, j].iter().any(|k| old.get(*k).copied().unwrap_or(0) == 0);
                 if !correlation_step_allowed(was, new, bounds.correlation_step, fresh) {

@@ -1,10 +1,10 @@
 //! The clearinghouse's storage layout, shared by its eight programs (the core and the facets it
 //! reaches by delegatecall all run over the core's storage). Append-only from here: new fields
 //! go at the end, never between. (It starts with `ownership` at slots 0–1 since the house was
-//! rebuilt, before anything was deployed.) A margin check reads the account's position words, then for each
-//! underlying the account holds its feed slot, market slot and five parameter words, then the
-//! account-wide parameter words and the correlations it needs: one word per position, nothing
-//! per instrument.
+//! rebuilt, and the parameters were packed tighter, before anything was deployed.) A margin
+//! check reads the account's position words, then for each underlying the account holds its
+//! feed slot, market slot and three parameter words, then the three account-wide parameter
+//! words and the correlation words it needs: one word per position, nothing per instrument.
 //!
 //! | slot | field(s) |
 //! |---|---|
@@ -13,27 +13,29 @@
 //! | 3 | `risk_oracle` |
 //! | 4 | `vault` |
 //! | 5 | `risk_program` (20 B), `settlement_decimals` (1 B) |
-//! | 6–10 | `params`: word 0 the vol floor (high `int128`) and the grid levels (low); words 1–4 the other eight scalars, two `int128` per word |
-//! | 11–70 | `correlations`: pair (i < j) at index j(j−1)/2 + i, two `int128` per word |
-//! | 71 | `underlyings` (length; items at keccak(71), 7 words each: [`UnderlyingSlots`]) |
-//! | 72 | `markets`: market => authorised |
-//! | 73 | `approvals`: account => market => approved |
-//! | 74 | `positions`: account => position words (length; items at keccak) |
-//! | 75–82 | `facets`: the programs the core routes its other functions to ([`crate::Facet`] order; room for 8) |
-//! | 83–98 | `trade_bands`: per underlying, (future band, option band), two `int128` ([`crate::rules`]) |
-//! | 99 | `expiry_prices`: (underlying << 64 \| expiry) => settlement price, USD 18 decimals (0: not fixed) |
-//! | 100 | `bad_debt`: what liquidations socialised in total, settlement-token units (`liquidation.rs`) |
-//! | 101 | `bad_debts`: account => its part of `bad_debt` |
-//! | 102 | `settle_caps`: market => the most its `settle` moves per hour, settlement-token units ([`crate::settle_budget`]) |
-//! | 103–118 | `reference_prices`: per underlying, (reference price, updated at), two `int128` ([`crate::reference_rule`]) |
-//! | 119–120 | `liquidation_params`: (largest discount, buffer), (fund share, least reward), two `int128` each (0: the defaults) |
-//! | 121 | `settle_meters`: market => what its `settle` used and when (unix seconds), two 128-bit halves ([`crate::settle_budget`]) |
-//! | 122–311 | `oracle`: words 0–1 the risk oracle's bounds, (vol step, correlation step) and (least gap between updates, ramp duration), two `int128` each (0: the defaults, [`crate::oracle_rules`]); word 2 when it last posted (unix seconds); from word 3, 11 words per parameter group (each underlying 0–15, then the account-wide scalars) for its ramp: its progress (`pm_common::ramp::Progress`: seconds applied, last advanced, duration; whole when applied = duration, 0 when none was started), the five words it started from, the five it ends at ([`crate::ramps`]) |
+//! | 6–8 | `params`: the vol floor, the grid levels and the other eight scalars ([`crate::param_words`]) |
+//! | 9–38 | `correlations`: pair (i < j) at index j(j−1)/2 + i, four `int64` per word ([`crate::param_words`]) |
+//! | 39 | `underlyings` (length; items at keccak(39), 5 words each: [`UnderlyingSlots`]) |
+//! | 40 | `markets`: market => authorised |
+//! | 41 | `approvals`: account => market => approved |
+//! | 42 | `positions`: account => position words (length; items at keccak) |
+//! | 43–50 | `facets`: the programs the core routes its other functions to ([`crate::Facet`] order; room for 8) |
+//! | 51–66 | `trade_bands`: per underlying, (future band, option band), two `int128` ([`crate::rules`]) |
+//! | 67 | `expiry_prices`: (underlying << 64 \| expiry) => settlement price, USD 18 decimals (0: not fixed) |
+//! | 68 | `bad_debt`: what liquidations socialised in total, settlement-token units (`liquidation.rs`) |
+//! | 69 | `bad_debts`: account => its part of `bad_debt` |
+//! | 70 | `settle_caps`: market => the most its `settle` moves per hour, settlement-token units ([`crate::settle_budget`]) |
+//! | 71–86 | `reference_prices`: per underlying, (reference price, updated at), two `int128` ([`crate::reference_rule`]) |
+//! | 87–88 | `liquidation_params`: (largest discount, buffer), (fund share, least reward), two `int128` each (0: the defaults) |
+//! | 89 | `settle_meters`: market => what its `settle` used and when (unix seconds), two 128-bit halves ([`crate::settle_budget`]) |
+//! | 90–211 | `oracle`: words 0–1 the risk oracle's bounds, (vol step, correlation step) and (least gap between updates, ramp duration), two `int128` each (0: the defaults, [`crate::oracle_rules`]); word 2 when it last posted (unix seconds); from word 3, 7 words per parameter group (each underlying 0–15, then the account-wide scalars) for its ramp: its progress (`pm_common::ramp::Progress`: seconds applied, last advanced, duration; whole when applied = duration, 0 when none was started), the three words it started from, the three it ends at ([`crate::ramps`]) |
 
 use alloc::vec::Vec;
 
 use pm_common::ownership::Ownership;
 use pm_risk::MAX_UNDERLYINGS;
+
+use crate::param_words::PARAM_WORDS;
 use stylus_sdk::{
     alloy_primitives::{Address, U256},
     prelude::*,
@@ -42,8 +44,8 @@ use stylus_sdk::{
     },
 };
 
-/// Correlation words: 16 underlyings have 120 pairs, two per word.
-pub const CORRELATION_WORDS: usize = 60;
+/// Correlation words: 16 underlyings have 120 pairs, four per word.
+pub const CORRELATION_WORDS: usize = 30;
 /// Room for the programs the core delegates to ([`crate::Facet`]; seven used).
 pub const FACETS: usize = 8;
 
@@ -57,7 +59,7 @@ pub struct Clearinghouse {
     pub(crate) vault: StorageAddress,
     pub(crate) risk_program: StorageAddress,
     pub(crate) settlement_decimals: StorageU8,
-    pub(crate) params: StorageArray<StorageU256, 5>,
+    pub(crate) params: StorageArray<StorageU256, PARAM_WORDS>,
     pub(crate) correlations: StorageArray<StorageU256, CORRELATION_WORDS>,
     pub(crate) underlyings: StorageVec<UnderlyingSlots>,
     pub(crate) markets: StorageMap<Address, StorageBool>,
@@ -77,8 +79,8 @@ pub struct Clearinghouse {
 
 /// Parameter groups that ramp: each underlying's parameter words, then the account-wide scalars.
 pub const RAMP_GROUPS: usize = MAX_UNDERLYINGS + 1;
-/// Words of a ramp: its window, the five words it started from, the five it ends at.
-pub const RAMP_WORDS: usize = 11;
+/// Words of a ramp: its window, the group's words it started from, those it ends at.
+pub const RAMP_WORDS: usize = 1 + 2 * PARAM_WORDS;
 /// The `oracle` words before the ramps': the two bound words and the last update's time.
 pub const ORACLE_HEADER: usize = 3;
 /// The `oracle` words: the header and every group's ramp. (One flat array rather than nested
@@ -87,8 +89,8 @@ pub const ORACLE_HEADER: usize = 3;
 pub const ORACLE_WORDS: usize = ORACLE_HEADER + RAMP_GROUPS * RAMP_WORDS;
 
 /// One listed underlying: word 0 its feed (29 bytes), word 1 its implied vol (`int128`, high half)
-/// and when it was posted (low 64 bits), words 2–6 the oracle add-on and the nine parameters of
-/// `pm_risk::UnderlyingParams` in wire order, two `int128` per word.
+/// and when it was posted (low 64 bits), words 2–4 the oracle add-on and the nine parameters of
+/// `pm_risk::UnderlyingParams` in wire order ([`crate::param_words`]).
 #[storage]
 pub struct UnderlyingSlots {
     pub(crate) feed: StorageAddress,
@@ -96,5 +98,5 @@ pub struct UnderlyingSlots {
     pub(crate) vol_max_age: StorageU32,
     pub(crate) feed_decimals: StorageU8,
     pub(crate) market: StorageU256,
-    pub(crate) params: StorageArray<StorageU256, 5>,
+    pub(crate) params: StorageArray<StorageU256, PARAM_WORDS>,
 }

@@ -11,8 +11,9 @@ use stylus_sdk::prelude::*;
 
 use crate::errors::{ClearinghouseError, Result, TooManyUnderlyings, UnknownUnderlying};
 use crate::events::UnderlyingSet;
+use crate::parameters::words_or_invalid;
 use crate::storage::Clearinghouse;
-use crate::words::{halves, word_of, words_of_pairs};
+use crate::words::{halves, word_of};
 
 /// `UnknownUnderlying` for `index`.
 pub(crate) fn unknown(index: usize) -> ClearinghouseError {
@@ -69,7 +70,7 @@ impl Clearinghouse {
         u.heartbeat.set(U32::from(heartbeat));
         u.vol_max_age.set(U32::from(vol_max_age));
         u.feed_decimals.set(U8::from(decimals));
-        let words = words_of_pairs(&[
+        let values = [
             oracle_addon,
             params[0],
             params[1],
@@ -80,9 +81,10 @@ impl Clearinghouse {
             params[6],
             params[7],
             params[8],
-        ]);
+        ];
         // The feed must answer now (the validation below prices every underlying at 1).
         let live = self.underlying_price(index)?;
+        let words = words_or_invalid(&values)?;
         // A new underlying takes its parameters at once (nobody holds it); a listed one ramps.
         self.start_ramp(index, &words, index == count)?;
         // Listing (or re-setting) an underlying anchors its reference price at the live one: no

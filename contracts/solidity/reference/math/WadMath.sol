@@ -19,7 +19,9 @@ import {RiskErrors} from "../RiskErrors.sol";
 /// 1e-18 relative + 1 wei, ln within 1 wei of the rounded exact value, sqrt exact.
 /// The Padé form is written out in `expNegX96`, in `expWad` and in `Revaluation`'s hot loop on
 /// purpose: a Yul function cannot be shared between assembly blocks, and a shared Solidity
-/// function cost the benchmark 0.5% (a jump and its stack shuffling per call).
+/// function cost the benchmark 0.5% (a jump and its stack shuffling per call). For the same
+/// reason `lnWad` and `sqrtWad` each find the top bit with their own binary search: one shared
+/// `msb` function cost 0.3% at 128 options (measured December 2026).
 library WadMath {
     uint256 internal constant ONE_X96 = 1 << 96;
     /// ln 2 in X96.

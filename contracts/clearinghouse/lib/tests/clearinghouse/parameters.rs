@@ -184,6 +184,22 @@ fn set_risk_params_reverts_for_scalars_out_of_bounds() {
 }
 
 #[test]
+fn a_scalar_too_wide_for_its_slot_is_refused_and_changes_nothing() {
+    let chain = listed_chain();
+    for (index, value) in [(0, 1i128 << 64), (8, -1)] {
+        let mut s = scalars();
+        s[index] = value;
+        assert_unchanged(
+            &chain,
+            || chain.as_(RISK_ADMIN).ch().set_risk_params(7, s),
+            InvalidRiskParameters {
+                code: RiskError::InvalidParameter.code(),
+            },
+        );
+    }
+}
+
+#[test]
 fn setting_the_parameters_in_force_starts_no_ramp() {
     let chain = listed_chain();
     chain.as_(RISK_ADMIN).ch().set_risk_params(7, scalars()).unwrap();

@@ -26,6 +26,11 @@ fn three_underlyings() -> Chain {
     chain
 }
 
+/// The risk oracle posts the three underlyings' vols (SOL's 80%) and `correlations`.
+fn post_three(chain: &Chain, correlations: &[i128]) -> pm_clearinghouse::errors::Result<()> {
+    post(chain, &[BTC_VOL, ETH_VOL, 8 * E18 / 10], correlations)
+}
+
 /// The risk oracle posts `vols` and `correlations`.
 fn post(chain: &Chain, vols: &[i128], correlations: &[i128]) -> pm_clearinghouse::errors::Result<()> {
     chain
@@ -70,7 +75,7 @@ fn an_update_writes_each_pair_of_three_underlyings_to_its_place() {
     let chain = three_underlyings();
     // SOL was never posted: its vol and its correlations take any value, the others one step.
     let (a, b, c) = (6 * E18 / 10, E18 / 5, E18 * 3 / 10);
-    post(&chain, &[BTC_VOL, ETH_VOL, 8 * E18 / 10], &[a, b, c]).unwrap();
+    post_three(&chain, &[a, b, c]).unwrap();
     trade(&chain, ALICE, perp(2), E18 / 10, 60_000 * E18);
     trade(&chain, ALICE, perp(BTC), E18 / 10, 60_000 * E18);
     trade(&chain, ALICE, perp(ETH), E18, 3_000 * E18);
@@ -81,19 +86,57 @@ fn an_update_writes_each_pair_of_three_underlyings_to_its_place() {
 }
 
 #[test]
+fn fifteen_pairs_of_six_underlyings_round_trip_through_four_words_with_their_signs() {
+    let chain = listed_chain();
+    chain.advance_to(NOW + GAP);
+    for k in 2..6 {
+        list(&chain, k, BTC_FEED, &defaults::SOL);
+    }
+    // rho = c c' + diag(1 - c_i^2) is positive semi-definite; (0, 1) = 0.8 x 1.0 is BTC-ETH's.
+    let c = [
+        8 * E18 / 10,
+        E18,
+        -7 * E18 / 10,
+        6 * E18 / 10,
+        -5 * E18 / 10,
+        3 * E18 / 10,
+    ];
+    let mut pairs = Vec::new();
+    for i in 0..6 {
+        for j in i + 1..6 {
+            pairs.push(c[i] * c[j] / E18);
+        }
+    }
+    assert_eq!(pairs[0], BTC_ETH_CORRELATION);
+    let sol = 8 * E18 / 10;
+    post(&chain, &[BTC_VOL, ETH_VOL, sol, sol, sol, sol], &pairs).unwrap();
+    assert_eq!(chain.ch().risk_params().2, pairs);
+}
+
+#[test]
+fn a_correlation_too_wide_for_its_quarter_word_is_refused_before_anything_is_written() {
+    let chain = three_underlyings();
+    // Cut to 64 bits it would read 0.5 and pass the risk program's check: refused first.
+    let wraps = (1i128 << 64) + E18 / 2;
+    for bad in [wraps, -wraps] {
+        assert_unchanged(
+            &chain,
+            || post_three(&chain, &[BTC_ETH_CORRELATION, bad, 0]),
+            InvalidRiskParameters {
+                code: RiskError::CorrelationOutOfRange.code(),
+            },
+        );
+    }
+}
+
+#[test]
 fn a_fresh_underlying_frees_only_its_own_pairs() {
     let chain = three_underlyings();
     // SOL's pairs take anything; BTC-ETH (0, 1) stays bounded.
     let posted = BTC_ETH_CORRELATION - DEFAULT_CORRELATION_STEP - 1;
     assert_unchanged(
         &chain,
-        || {
-            post(
-                &chain,
-                &[BTC_VOL, ETH_VOL, 8 * E18 / 10],
-                &[posted, E18 / 2, E18 / 2],
-            )
-        },
+        || post_three(&chain, &[posted, E18 / 2, E18 / 2]),
         CorrelationStepTooLarge {
             first: U256::ZERO,
             second: U256::from(1),
@@ -101,24 +144,13 @@ fn a_fresh_underlying_frees_only_its_own_pairs() {
             posted,
         },
     );
-    post(
-        &chain,
-        &[BTC_VOL, ETH_VOL, 8 * E18 / 10],
-        &[BTC_ETH_CORRELATION, E18 / 2, E18 / 2],
-    )
-    .unwrap();
+    post_three(&chain, &[BTC_ETH_CORRELATION, E18 / 2, E18 / 2]).unwrap();
     // Now SOL is posted: its pairs are bounded too, and the error names the pair (1, 2); the
     // pair (0, 1) before it, within its step, is not written either (nothing changes).
     chain.advance_to(NOW + 2 * GAP);
     assert_unchanged(
         &chain,
-        || {
-            post(
-                &chain,
-                &[BTC_VOL, ETH_VOL, 8 * E18 / 10],
-                &[BTC_ETH_CORRELATION - E18 / 10, E18 / 2, 0],
-            )
-        },
+        || post_three(&chain, &[BTC_ETH_CORRELATION - E18 / 10, E18 / 2, 0]),
         CorrelationStepTooLarge {
             first: U256::from(1),
             second: U256::from(2),
@@ -139,12 +171,7 @@ fn an_underlying_the_oracle_has_no_data_for_stays_unposted_and_others_stay_fresh
     assert_eq!(chain.ch().underlying(BTC).unwrap().4, NOW + GAP);
     // Once posted, 0 is out of range like any vol.
     chain.advance_to(NOW + 2 * GAP);
-    post(
-        &chain,
-        &[BTC_VOL, ETH_VOL, 8 * E18 / 10],
-        &[BTC_ETH_CORRELATION, 0, 0],
-    )
-    .unwrap();
+    post_three(&chain, &[BTC_ETH_CORRELATION, 0, 0]).unwrap();
     chain.advance_to(NOW + 3 * GAP);
     assert_unchanged(
         &chain,

@@ -337,6 +337,36 @@ fn set_underlying_reverts_with_the_risk_programs_code_for_bad_parameters() {
 }
 
 #[test]
+fn a_parameter_too_wide_for_its_slot_is_refused_and_changes_nothing() {
+    let chain = listed_chain();
+    // Above 64 bits or negative: out of every bound, refused before anything is written.
+    for (index, value) in [(1, 1i128 << 64), (0, -1), (8, -(1i128 << 70))] {
+        let mut p = btc();
+        p[index] = value;
+        assert_unchanged(
+            &chain,
+            || set(&chain, BTC, BTC_FEED, p),
+            InvalidRiskParameters {
+                code: RiskError::InvalidParameter.code(),
+            },
+        );
+    }
+}
+
+#[test]
+fn a_liquidity_beyond_64_bits_is_kept_whole() {
+    let chain = listed_chain();
+    let mut p = btc();
+    p[6] = 10i128.pow(30) + 7; // a trillion trillion USD, 18 decimals
+    set(&chain, BTC, BTC_FEED, p).unwrap();
+    ramp_in(&chain);
+    trade(&chain, ALICE, perp(BTC), E18 / 10, 60_000 * E18);
+    let request = pm_risk::wire::decode(&chain.ch().risk_request(ALICE).unwrap()).unwrap();
+    assert_eq!(request.underlyings[0].params.liquidity, 10i128.pow(30) + 7);
+    assert_eq!(chain.ch().ramp(BTC).unwrap().3[7], 10i128.pow(30) + 7);
+}
+
+#[test]
 fn underlying_reverts_for_an_unlisted_index() {
     let chain = listed_chain();
     assert_reverts(
