@@ -10,6 +10,7 @@ use revm::primitives::{keccak256, Address, Bytes, Log, TxKind, B256, U256};
 use revm::state::{AccountInfo, Bytecode};
 use revm::{Context, Database, ExecuteCommitEvm, ExecuteEvm};
 
+use crate::arbos::ArbOs;
 use crate::context::Ctx;
 use crate::evm::StylusEvm;
 use crate::gas_profile::GasProfile;
@@ -23,6 +24,11 @@ pub const TX_GAS_LIMIT: u64 = 32_000_000;
 pub const CHAIN_ID: u64 = 412_346;
 /// Intrinsic gas of a transaction (the L2 part; no L1 data fee is modelled).
 pub const TX_BASE_GAS: u64 = 21_000;
+/// The largest deployed code (EIP-170, Arbitrum's default `MaxCodeSize`), Stylus programs
+/// included.
+pub const MAX_CODE_SIZE: usize = 24_576;
+/// The largest init code (twice [`MAX_CODE_SIZE`]).
+pub const MAX_INIT_CODE_SIZE: usize = 2 * MAX_CODE_SIZE;
 
 /// What a transaction or call did.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -74,6 +80,7 @@ pub struct Devnet {
     pub accounts: Vec<Address>,
     block_number: u64,
     timestamp: u64,
+    arbos: ArbOs,
 }
 
 impl Default for Devnet {
@@ -121,8 +128,14 @@ fn receipt(result: ExecutionResult<HaltReason>) -> Receipt {
 
 impl Devnet {
     /// A new chain at block 1, time 1,800,000,000, with 10 funded accounts (the first is the chain
-    /// owner), ArbWasm at 0x71 and ArbWasmCache at 0x72.
+    /// owner), ArbWasm at 0x71 and ArbWasmCache at 0x72, under the rules of the ArbOS version
+    /// Arbitrum One runs ([`ArbOs::ARBITRUM_ONE`]).
     pub fn new() -> Self {
+        Self::with_arbos(ArbOs::ARBITRUM_ONE)
+    }
+
+    /// As [`Devnet::new`], under the rules of `arbos`.
+    pub fn with_arbos(arbos: ArbOs) -> Self {
         let mut db = CacheDB::new(EmptyDB::default());
         let accounts: Vec<Address> = (1..=10u8)
             .map(|i| Address::from_word(keccak256([b"pm-devnet account ".as_slice(), &[i]].concat())))
@@ -159,13 +172,14 @@ impl Devnet {
         ctx.cfg.chain_id = CHAIN_ID;
         ctx.cfg.tx_gas_limit_cap = Some(TX_GAS_LIMIT);
         ctx.cfg.disable_eip3541 = true;
-        ctx.cfg.limit_contract_code_size = Some(usize::MAX / 2);
-        ctx.cfg.limit_contract_initcode_size = Some(usize::MAX / 2);
+        ctx.cfg.limit_contract_code_size = Some(MAX_CODE_SIZE);
+        ctx.cfg.limit_contract_initcode_size = Some(MAX_INIT_CODE_SIZE);
         let mut chain = Self {
-            evm: StylusEvm::new(ctx, Runtime::new()),
+            evm: StylusEvm::new(ctx, Runtime::new(), arbos),
             accounts,
             block_number: 1,
             timestamp: 1_800_000_000,
+            arbos,
         };
         chain.sync_block();
         chain
@@ -182,7 +196,13 @@ impl Devnet {
         });
     }
 
-    /// Moves to a new block `seconds` later.
+    /// The ArbOS version whose rules the chain runs.
+    pub fn arbos(&self) -> ArbOs {
+        self.arbos
+    }
+
+    /// Moves to a new block `seconds` later (0: a new block at the same time). The new block
+    /// has run no program yet (ArbOS 60 on, a block's repeat calls pay the cached entry).
     pub fn advance(&mut self, seconds: u64) {
         self.block_number += 1;
         self.timestamp += seconds;
@@ -261,13 +281,17 @@ impl Devnet {
         }
     }
 
-    /// An `eth_call`: runs without committing.
+    /// An `eth_call`: runs without committing, as a node does, over fresh state: no program
+    /// counts as run in the block yet.
     pub fn call(&mut self, from: Address, to: Address, data: impl Into<Bytes>) -> Receipt {
         let tx = self.tx(from, TxKind::Call(to), data.into(), U256::ZERO, TX_GAS_LIMIT);
-        match self.evm.transact(tx) {
+        let recent = self.evm.take_recent_programs();
+        let r = match self.evm.transact(tx) {
             Ok(r) => receipt(r.result),
             Err(_) => Receipt::refused(),
-        }
+        };
+        self.evm.restore_recent_programs(recent);
+        r
     }
 
     /// Deploys EVM init code (e.g. a Foundry artifact's `bytecode.object` + constructor args).

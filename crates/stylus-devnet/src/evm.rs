@@ -20,6 +20,7 @@ use revm::primitives::keccak256;
 use revm::state::EvmState;
 use revm::{Context, DatabaseCommit, ExecuteCommitEvm, ExecuteEvm};
 
+use crate::arbos::{ArbOs, RecentPrograms};
 use crate::context::{Ctx, TxError};
 use crate::frames::Frames;
 use crate::open_frames::OpenFrames;
@@ -38,22 +39,39 @@ pub struct StylusEvm {
     open_frames: OpenFrames,
     /// Memory pages open in this transaction's program frames (§6; reset per transaction).
     pages: Pages,
+    /// The ArbOS version whose rules the chain runs.
+    arbos: ArbOs,
+    /// Programs run in this block (emptied when the block changes).
+    recent: RecentPrograms,
 }
 
 impl StylusEvm {
-    /// A new EVM over `ctx`, running programs on `runtime`.
-    pub fn new(ctx: Ctx, runtime: Rc<Runtime<StylusEvm>>) -> Self {
+    /// A new EVM over `ctx`, running programs on `runtime` under the rules of `arbos`.
+    pub fn new(ctx: Ctx, runtime: Rc<Runtime<StylusEvm>>, arbos: ArbOs) -> Self {
         let spec = ctx.cfg.spec;
         Self {
             inner: Evm::new(
                 ctx,
                 EthInstructions::new_mainnet_with_spec(spec),
-                ArbPrecompiles::new(spec),
+                ArbPrecompiles::new(spec, arbos),
             ),
             runtime,
             open_frames: OpenFrames::default(),
-            pages: Pages::default(),
+            pages: Pages::new(arbos.page_cap()),
+            arbos,
+            recent: RecentPrograms::default(),
         }
+    }
+
+    /// Takes this block's recently run programs out, leaving none (an `eth_call` runs with
+    /// none, as on a node); [`StylusEvm::restore_recent_programs`] puts them back.
+    pub fn take_recent_programs(&mut self) -> RecentPrograms {
+        std::mem::take(&mut self.recent)
+    }
+
+    /// Puts back what [`StylusEvm::take_recent_programs`] took.
+    pub fn restore_recent_programs(&mut self, recent: RecentPrograms) {
+        self.recent = recent;
     }
 
     /// The context (state, block, tx, cfg).
@@ -69,7 +87,7 @@ impl StylusEvm {
     /// Per-transaction runtime state: open frames and the memory model's pages.
     fn reset_tx(&mut self) {
         self.open_frames = OpenFrames::default();
-        self.pages = Pages::default();
+        self.pages = Pages::new(self.arbos.page_cap());
     }
 
     /// Runs the program of the top frame (a call) on the runtime; its result has the gas settled.
@@ -175,11 +193,20 @@ impl Frames for StylusEvm {
         &mut self.open_frames
     }
 
+    fn arbos(&self) -> ArbOs {
+        self.arbos
+    }
+
+    fn recent_programs(&mut self) -> &mut RecentPrograms {
+        &mut self.recent
+    }
+
     /// Leaves an empty EVM (a fresh Prague context, the same runtime) in place of this one.
     fn lend(&mut self) -> Self {
         let placeholder = Self::new(
             Context::new(CacheDB::new(EmptyDB::default()), SpecId::PRAGUE),
             self.runtime.clone(),
+            self.arbos,
         );
         std::mem::replace(self, placeholder)
     }
@@ -257,7 +284,11 @@ impl ExecuteEvm for StylusEvm {
     type Tx = TxEnv;
     type Block = BlockEnv;
 
+    /// Moves to `block`; a new block number forgets the recently run programs.
     fn set_block(&mut self, block: BlockEnv) {
+        if block.number != self.inner.ctx.block.number {
+            self.recent.clear();
+        }
         self.inner.ctx.set_block(block);
     }
 

@@ -7,6 +7,7 @@ use revm::handler::evm::ContextDbError;
 use revm::handler::FrameResult;
 use revm::interpreter::FrameInput;
 
+use crate::arbos::{ArbOs, RecentPrograms};
 use crate::context::Ctx;
 use crate::open_frames::OpenFrames;
 use crate::pages::Pages;
@@ -25,6 +26,12 @@ pub trait Frames: Sized {
 
     /// Program frames open per address (reentrancy).
     fn open_frames(&mut self) -> &mut OpenFrames;
+
+    /// The ArbOS version whose rules the chain runs.
+    fn arbos(&self) -> ArbOs;
+
+    /// The programs run recently in this block (ArbOS 60 on: a repeat pays the cached entry).
+    fn recent_programs(&mut self) -> &mut RecentPrograms;
 
     /// Takes the EVM out of `self`, leaving an empty stand-in, so that a running program's host
     /// can own it; the caller puts it back when the program returns.

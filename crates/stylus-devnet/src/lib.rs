@@ -7,6 +7,7 @@
 //! import one way, from the chain down to the ground floor, never back up.
 
 // Ground floor: import nothing of the crate.
+pub mod arbos;
 pub mod context;
 pub mod function_names;
 pub mod open_frames;
@@ -27,5 +28,6 @@ pub mod evm;
 
 pub mod chain;
 
+pub use arbos::ArbOs;
 pub use chain::{Devnet, Receipt};
 pub use precompiles::{arbwasm, arbwasmcache};

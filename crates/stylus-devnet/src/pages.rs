@@ -1,25 +1,44 @@
-//! The memory model (`stylus-runtime.md` §6): the wasm pages (64 KiB each) open in a
-//! transaction's program frames, and the gas to open more. Two pages per transaction are free,
-//! each further page costs 1,000 gas, and an exponential term is paid on the highest page count
-//! ever open. Pages are counted from a program's entry (its initial memory) and from
-//! `pay_for_memory_grow`.
+//! The memory model (`stylus-runtime.md` §6; Nitro's `arbos/programs/memory.go`): the wasm pages
+//! (64 KiB each) open in a transaction's program frames, and the gas to open more. Two pages per
+//! transaction are free, each further page costs 1,000 gas, and an exponential term is paid on
+//! the highest page count ever open. Pages are counted from a program's entry (its initial
+//! memory) and from `pay_for_memory_grow`; a frame's pages close when it returns (the count
+//! open goes back to what it was at its entry, the most ever open stays).
+
+/// The most pages open at once (8 MiB); from ArbOS 59 opening more is out of gas.
+pub const PAGE_LIMIT: u16 = 128;
+const FREE_PAGES: u64 = 2;
+const PAGE_GAS: u64 = 1_000;
+
+/// Nitro's exponential term for `pages` ever open: a table of floor(31,874,000^(p/128)) for
+/// p = 0..=127 and 31,873,999 at 128 (Nitro's table, not the formula, at that one point); beyond
+/// 128, unpayable.
+pub fn exponential(pages: u32) -> u64 {
+    match pages {
+        0..=127 => 31_874_000f64.powf(f64::from(pages) / 128.0) as u64,
+        128 => 31_873_999,
+        _ => u64::MAX,
+    }
+}
 
 /// Gas to open `new` pages when `open` pages are open and at most `ever` have been open in this
-/// transaction.
-pub fn memory_gas(open: u16, new: u16, ever: u16) -> u64 {
-    const FREE_PAGES: u32 = 2;
-    const PAGE_GAS: u64 = 1_000;
-    let open_after = u32::from(open) + u32::from(new);
-    let linear = u64::from(open_after.saturating_sub(FREE_PAGES.max(u32::from(open)))) * PAGE_GAS;
-    let exp = |pages: u32| -> u64 {
-        if pages == 0 {
-            0
-        } else {
-            (31_874_000f64.powf(f64::from(pages) / 128.0)) as u64
-        }
-    };
-    let new_ever = u32::from(ever).max(open_after);
-    linear.saturating_add(exp(new_ever).saturating_sub(exp(u32::from(ever))))
+/// transaction; `capped` (ArbOS 59 on) makes more than [`PAGE_LIMIT`] open unpayable.
+pub fn memory_gas(open: u16, new: u16, ever: u16, capped: bool) -> u64 {
+    let open_after = u64::from(open.saturating_add(new));
+    let new_ever = u64::from(ever).max(open_after);
+    if capped && open_after > u64::from(PAGE_LIMIT) {
+        return u64::MAX;
+    }
+    if new_ever <= FREE_PAGES {
+        return 0;
+    }
+    let linear =
+        (open_after.saturating_sub(FREE_PAGES) - u64::from(open).saturating_sub(FREE_PAGES)) * PAGE_GAS;
+    let top = exponential(new_ever as u32);
+    if top == u64::MAX {
+        return u64::MAX;
+    }
+    linear.saturating_add(top.saturating_sub(exponential(u32::from(ever))))
 }
 
 /// Pages open in this transaction's program frames, and the most ever open (reset per
@@ -30,17 +49,95 @@ pub struct Pages {
     pub open: u16,
     /// The most pages open at once so far.
     pub ever: u16,
+    /// Whether more than [`PAGE_LIMIT`] open is out of gas (ArbOS 59 on).
+    pub capped: bool,
 }
 
 impl Pages {
+    /// No pages open, under the page cap or not.
+    pub fn new(capped: bool) -> Self {
+        Self {
+            capped,
+            ..Self::default()
+        }
+    }
+
     /// Gas to open `new` more pages ([`memory_gas`]).
     pub fn gas_to_open(&self, new: u16) -> u64 {
-        memory_gas(self.open, new, self.ever)
+        memory_gas(self.open, new, self.ever, self.capped)
     }
 
     /// Records `new` more pages open (the count saturates at `u16::MAX`).
     pub fn grow(&mut self, new: u16) {
         self.open = self.open.saturating_add(new);
         self.ever = self.ever.max(self.open);
+    }
+
+    /// Closes what a frame opened: the count open goes back to `open` (what it was at the
+    /// frame's entry); the most ever open stays.
+    pub fn close_to(&mut self, open: u16) {
+        self.open = open;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_exponential_term_is_nitros_table() {
+        let checkpoints = [
+            (0, 1),
+            (5, 1),
+            (6, 2),
+            (10, 3),
+            (16, 8),
+            (32, 75),
+            (48, 651),
+            (64, 5_645),
+            (80, 48_938),
+            (96, 424_206),
+            (112, 3_677_113),
+            (120, 10_826_093),
+            (127, 27_849_408),
+            (128, 31_873_999),
+        ];
+        for (p, t) in checkpoints {
+            assert_eq!(exponential(p), t, "T[{p}]");
+        }
+        assert_eq!((0..=128).map(exponential).sum::<u64>(), 252_435_931);
+        assert_eq!(exponential(129), u64::MAX);
+    }
+
+    #[test]
+    fn two_pages_are_free_and_each_further_page_costs_a_thousand() {
+        assert_eq!(memory_gas(0, 2, 0, true), 0);
+        // T[3] − T[0] = 1 − 1: only the linear part.
+        assert_eq!(memory_gas(0, 3, 0, true), 1_000);
+        assert_eq!(memory_gas(2, 2, 2, true), 2_000);
+        // Reopening pages below the most ever open pays no exponential term again.
+        assert_eq!(memory_gas(2, 8, 16, true), 8_000);
+        assert_eq!(memory_gas(2, 8, 2, true), 8_000 + 3 - 1);
+    }
+
+    #[test]
+    fn more_than_128_open_is_unpayable_under_the_cap_and_costs_the_table_without() {
+        assert_eq!(memory_gas(100, 29, 100, true), u64::MAX);
+        assert_eq!(
+            memory_gas(100, 28, 100, true),
+            28_000 + 31_873_999 - exponential(100)
+        );
+        assert_eq!(memory_gas(100, 29, 100, false), u64::MAX);
+        assert_eq!(memory_gas(0, 1, 128, false), 0);
+    }
+
+    #[test]
+    fn a_frame_closes_its_pages_but_not_the_most_ever_open() {
+        let mut p = Pages::new(true);
+        p.grow(3);
+        let entry = p.open;
+        p.grow(5);
+        p.close_to(entry);
+        assert_eq!((p.open, p.ever), (3, 8));
     }
 }

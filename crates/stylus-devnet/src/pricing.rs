@@ -17,6 +17,8 @@ pub const HOSTIO_INK: u64 = 8_400;
 pub const PTR_INK: u64 = 5_040;
 /// Price of a host call that goes through the EVM API.
 pub const EVM_API_INK: u64 = 59_673;
+/// The EVM call's ink in whole gas (5), which a storage load that misses the cache also pays.
+pub const EVM_API_GAS: u64 = EVM_API_INK / INK_PER_GAS;
 
 /// Ink to write `n` bytes into the program's memory.
 pub const fn write_price(n: u64) -> u64 {

@@ -113,10 +113,14 @@ impl<F: Frames + 'static> Runtime<F> {
     ) -> Result<InterpreterResult, ContextDbError<Ctx>> {
         let args = inputs.input.bytes(evm.ctx());
 
-        // Calling code that is not activated fails, using up the call's gas.
+        // Calling code that is not activated, or activated under another Stylus version (it
+        // needs re-activating), fails, using up the call's gas.
         let Some(info) = program_info::read(evm.ctx(), code_hash)? else {
             return Ok(halt(InstructionResult::OpcodeNotFound, gas));
         };
+        if info.version != evm.arbos().stylus_version() {
+            return Ok(halt(InstructionResult::OpcodeNotFound, gas));
+        }
         let Some(wasm) = pack::unpack(code) else {
             return Ok(halt(InstructionResult::OpcodeNotFound, gas));
         };
@@ -125,10 +129,14 @@ impl<F: Frames + 'static> Runtime<F> {
             Err(_) => return Ok(halt(InstructionResult::OpcodeNotFound, gas)),
         };
 
-        // Entry: init gas and the memory of the initial pages (§6).
+        // Entry: init gas (only the cached part for a program in Arbitrum's cache or, from ArbOS
+        // 60, run already in this block) and the memory of the initial pages (§6). The program
+        // counts as run in this block even if its entry runs out of gas.
+        let capacity = evm.arbos().recent_programs();
+        let recent = evm.recent_programs().insert(code_hash.0, capacity);
         let mut gas_left = gas.remaining();
         let memory = evm.pages().gas_to_open(info.footprint);
-        let entry = info.init_gas().saturating_add(memory);
+        let entry = info.init_gas(recent).saturating_add(memory);
         if entry > gas_left {
             return Ok(halt(InstructionResult::OutOfGas, gas));
         }
@@ -137,6 +145,7 @@ impl<F: Frames + 'static> Runtime<F> {
         let delegate = matches!(inputs.scheme, CallScheme::DelegateCall | CallScheme::CallCode);
         let address = inputs.target_address;
         let reentrant = evm.open_frames().enter(address, delegate);
+        let open_at_entry = evm.pages().open;
         evm.pages().grow(info.footprint);
 
         // Lend the EVM to the program's host for the duration of the call.
@@ -170,6 +179,8 @@ impl<F: Frames + 'static> Runtime<F> {
         } = state;
         *evm = lent;
         evm.open_frames().leave(address, delegate);
+        // The frame's pages close as it returns, however it ends (Nitro restores the count).
+        evm.pages().close_to(open_at_entry);
         let err = std::mem::replace(&mut evm.ctx().error, Ok(()));
         err?;
 

@@ -2,13 +2,31 @@
 //! (`math_div`, `math_mod`, `math_pow`, `math_add_mod`, `math_mul_mod`; the result overwrites
 //! the first operand; division or modulo by zero gives zero).
 
-use revm::primitives::keccak256;
+use revm::primitives::{keccak256, U256};
 use wasmi::{Error, Linker};
 
 use crate::host::ink::charge;
 use crate::host::memory::{read, read_word, write};
 use crate::host::state::{hook, HostCaller, HostState};
 use crate::pricing::{HOSTIO_INK, PTR_INK};
+
+/// The operation's own ink of `math_div` and `math_mod`, on top of the call's.
+const DIV_INK: u64 = 20_000;
+/// The operation's own ink of `math_add_mod`.
+const ADD_MOD_INK: u64 = 21_000;
+/// The operation's own ink of `math_mul_mod`.
+const MUL_MOD_INK: u64 = 24_100;
+
+/// The operation's own ink of `math_pow`: 3,000 + 17,500 per significant byte of the exponent
+/// plus one (33 − its leading zero bytes; an exponent of 0 counts 1).
+fn pow_ink(exponent: &U256) -> u64 {
+    let leading_zero_bytes = exponent
+        .to_be_bytes::<32>()
+        .iter()
+        .take_while(|b| **b == 0)
+        .count() as u64;
+    3_000 + 17_500 * 33u64.saturating_sub(leading_zero_bytes)
+}
 
 /// Registers `native_keccak256` and the `math_*` host functions.
 pub(crate) fn register<F: 'static>(l: &mut Linker<HostState<F>>) {
@@ -30,6 +48,7 @@ pub(crate) fn register<F: 'static>(l: &mut Linker<HostState<F>>) {
             move |mut c: HostCaller<F>, a: i32, b: i32| -> Result<(), Error> {
                 charge(&mut c, HOSTIO_INK + 3 * PTR_INK)?;
                 let (x, y) = (read_word(&c, a)?, read_word(&c, b)?);
+                charge(&mut c, if op == 2 { pow_ink(&y) } else { DIV_INK })?;
                 let r = match op {
                     0 => x.checked_div(y).unwrap_or_default(),
                     1 => x.checked_rem(y).unwrap_or_default(),
@@ -44,7 +63,10 @@ pub(crate) fn register<F: 'static>(l: &mut Linker<HostState<F>>) {
             l,
             name,
             move |mut c: HostCaller<F>, a: i32, b: i32, m: i32| -> Result<(), Error> {
-                charge(&mut c, HOSTIO_INK + 4 * PTR_INK)?;
+                charge(
+                    &mut c,
+                    HOSTIO_INK + 4 * PTR_INK + if op == 0 { ADD_MOD_INK } else { MUL_MOD_INK },
+                )?;
                 let (x, y, z) = (read_word(&c, a)?, read_word(&c, b)?, read_word(&c, m)?);
                 let r = if op == 0 { x.add_mod(y, z) } else { x.mul_mod(y, z) };
                 write(&mut c, a, &r.to_be_bytes::<32>())

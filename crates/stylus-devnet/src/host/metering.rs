@@ -6,7 +6,7 @@ use wasmi::{Error, Linker};
 
 use crate::frames::Frames;
 use crate::host::ink::{charge, charge_gas, gas_left, ink_left};
-use crate::host::state::{hook, trap, HostCaller, HostState};
+use crate::host::state::{hook, HostCaller, HostState};
 use crate::pricing::HOSTIO_INK;
 
 /// Registers the gas, ink and memory-growth host functions.
@@ -23,11 +23,13 @@ pub(crate) fn register<F: Frames + 'static>(l: &mut Linker<HostState<F>>) {
         l,
         "pay_for_memory_grow",
         |mut c: HostCaller<F>, pages: i32| -> Result<(), Error> {
-            charge(&mut c, HOSTIO_INK)?;
+            // Only the query (0 pages) pays the host call's ink; growing pays the memory model.
             if pages == 0 {
-                return Ok(());
+                return charge(&mut c, HOSTIO_INK);
             }
-            let new = u16::try_from(pages).map_err(|_| trap("too many pages"))?;
+            let Ok(new) = u16::try_from(pages as u32) else {
+                return charge_gas(&mut c, u64::MAX);
+            };
             let gas = c.data_mut().evm.pages().gas_to_open(new);
             charge_gas(&mut c, gas)?;
             let st = c.data_mut();

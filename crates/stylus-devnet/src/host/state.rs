@@ -41,10 +41,17 @@ pub struct HostState<F> {
     pub(crate) result: Vec<u8>,
     /// Return data of the last call or create (`read_return_data`).
     pub(super) return_data: Bytes,
-    /// The storage cache: key -> (value, dirty).
-    pub(super) cache: HashMap<U256, (U256, bool)>,
-    /// Dirty keys of the storage cache, in write order.
-    pub(super) dirty: Vec<U256>,
+    /// The storage cache: key -> its slot.
+    pub(super) cache: HashMap<U256, CachedSlot>,
+    /// Keys written since the last flush, in write order.
+    pub(super) written: Vec<U256>,
+    /// Storage loads in this call (each pays a surcharge by the count).
+    pub(super) reads: u32,
+    /// Storage cache writes in this call (each pays a surcharge by the count).
+    pub(super) writes: u32,
+    /// The last account whose code this call read, and that code (`account_code`,
+    /// `account_code_size`: a repeat pays no access gas).
+    pub(super) last_code: Option<(Address, Bytes)>,
     /// Gas refund accumulated (SSTORE refunds, successful sub-calls' refunds).
     pub(crate) refund: i64,
     /// The status passed to `exit_early`, if it was called.
@@ -69,13 +76,25 @@ impl<F> HostState<F> {
             result: Vec::new(),
             return_data: Bytes::new(),
             cache: HashMap::new(),
-            dirty: Vec::new(),
+            written: Vec::new(),
+            reads: 0,
+            writes: 0,
+            last_code: None,
             refund: 0,
             exit: None,
             out_of_ink: false,
             grown: 0,
         }
     }
+}
+
+/// A slot in a call's storage cache.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CachedSlot {
+    /// The value the program sees.
+    pub value: U256,
+    /// The value in state as last loaded or flushed (`None`: written before any load).
+    pub known: Option<U256>,
 }
 
 /// A host function's access to the running program: its instance (memory, globals) and the

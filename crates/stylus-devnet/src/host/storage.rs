@@ -1,7 +1,11 @@
-//! Host functions for storage and transient storage (`stylus-runtime.md` §5). Storage goes
-//! through the call's cache: loads fill it (2,100 gas cold, 100 warm), writes mark slots dirty,
-//! and `storage_flush_cache` writes the dirty slots to the journal, each priced as an EVM SSTORE
-//! (EIP-2929/2200/3529) with its refund. Transient storage costs 100 gas per access.
+//! Host functions for storage and transient storage (`stylus-runtime.md` §5, Nitro's
+//! `arbutil/src/evm/storage.rs` and `req.rs`). Storage goes through the call's cache: a load
+//! that misses it pays 2,100 gas cold or 100 warm plus 5 and learns the slot's value; every load
+//! pays a surcharge by how many the call has made (0 for the first 32, 2 up to 128, then 10) and
+//! every write one by how many writes (0 for the first 8, 7 up to 64, then 10).
+//! `storage_flush_cache` writes the slots whose value differs from the one last learnt (a slot
+//! written without being loaded always), each priced as an EVM SSTORE (EIP-2929/2200/3529) with
+//! its refund. Transient storage costs 100 gas per access.
 
 use revm::context_interface::{Cfg, ContextTr, JournalTr};
 use wasmi::{Error, Linker};
@@ -9,8 +13,21 @@ use wasmi::{Error, Linker};
 use crate::frames::Frames;
 use crate::host::ink::{charge, charge_gas, require_gas};
 use crate::host::memory::{read_word, write};
-use crate::host::state::{db_err, hook, trap, HostCaller, HostState};
-use crate::pricing::{EVM_API_INK, HOSTIO_INK, PTR_INK};
+use crate::host::state::{db_err, hook, trap, CachedSlot, HostCaller, HostState};
+use crate::pricing::{EVM_API_GAS, EVM_API_INK, HOSTIO_INK, PTR_INK};
+use revm::primitives::U256;
+
+/// The surcharge of a call's `count`-th load or write: nothing up to `free`, `low` gas up to
+/// `mid`, `high` beyond.
+fn surcharge(count: u32, free: u32, mid: u32, low: u64, high: u64) -> u64 {
+    if count <= free {
+        0
+    } else if count <= mid {
+        low
+    } else {
+        high
+    }
+}
 
 /// Registers the storage and transient-storage host functions.
 pub(crate) fn register<F: Frames + 'static>(l: &mut Linker<HostState<F>>) {
@@ -21,8 +38,12 @@ pub(crate) fn register<F: Frames + 'static>(l: &mut Linker<HostState<F>>) {
             charge(&mut c, HOSTIO_INK + 2 * PTR_INK)?;
             require_gas(&mut c, 2_115)?;
             let key = read_word(&c, key)?;
-            let value = if let Some((v, _)) = c.data().cache.get(&key) {
-                *v
+            let st = c.data_mut();
+            st.reads = st.reads.saturating_add(1);
+            let reads = st.reads;
+            charge_gas(&mut c, surcharge(reads, 32, 128, 2, 10))?;
+            let value = if let Some(slot) = c.data().cache.get(&key) {
+                slot.value
             } else {
                 let address = c.data().address;
                 let load = c.data_mut().evm.ctx().journal_mut().sload(address, key);
@@ -30,8 +51,14 @@ pub(crate) fn register<F: Frames + 'static>(l: &mut Linker<HostState<F>>) {
                     Ok(l) => l,
                     Err(_) => return Err(db_err()),
                 };
-                charge_gas(&mut c, if load.is_cold { 2_100 } else { 100 })?;
-                c.data_mut().cache.insert(key, (load.data, false));
+                charge_gas(&mut c, if load.is_cold { 2_100 } else { 100 } + EVM_API_GAS)?;
+                c.data_mut().cache.insert(
+                    key,
+                    CachedSlot {
+                        value: load.data,
+                        known: Some(load.data),
+                    },
+                );
                 load.data
             };
             write(&mut c, dest, &value.to_be_bytes::<32>())
@@ -46,19 +73,17 @@ pub(crate) fn register<F: Frames + 'static>(l: &mut Linker<HostState<F>>) {
             let key = read_word(&c, key)?;
             let value = read_word(&c, value)?;
             let st = c.data_mut();
-            if st
-                .cache
-                .insert(key, (value, true))
-                .is_none_or(|(_, dirty)| !dirty)
-            {
-                st.dirty.push(key);
+            st.writes = st.writes.saturating_add(1);
+            let surcharge = surcharge(st.writes, 8, 64, 7, 10);
+            match st.cache.get_mut(&key) {
+                Some(slot) => slot.value = value,
+                None => {
+                    st.cache.insert(key, CachedSlot { value, known: None });
+                }
             }
-            // A small surcharge once the cache holds many dirty slots: 7 gas beyond 8, 10 beyond 64.
-            let surcharge = match c.data().dirty.len() {
-                0..=8 => 0,
-                9..=64 => 7,
-                _ => 10,
-            };
+            if !st.written.contains(&key) {
+                st.written.push(key);
+            }
             charge_gas(&mut c, surcharge)
         },
     );
@@ -101,15 +126,23 @@ pub(crate) fn register<F: Frames + 'static>(l: &mut Linker<HostState<F>>) {
     );
 }
 
-/// Writes the storage cache's dirty slots to the journal in write order, charging EVM SSTORE gas
-/// per slot and adding its refund; `clear` then empties the cache. Traps in a static call.
+/// Writes the cache's slots whose value differs from the one last learnt (a slot written but
+/// never loaded always) to the journal in write order, charging EVM SSTORE gas per slot and
+/// adding its refund; `clear` then empties the cache (the load and write counts go on). Traps
+/// in a static call.
 fn flush<F: Frames>(c: &mut HostCaller<F>, clear: bool) -> Result<(), Error> {
-    let dirty = std::mem::take(&mut c.data_mut().dirty);
-    if !dirty.is_empty() && c.data().is_static {
+    let written = std::mem::take(&mut c.data_mut().written);
+    let changed: Vec<(U256, U256)> = written
+        .into_iter()
+        .filter_map(|key| {
+            let slot = c.data().cache.get(&key)?;
+            (slot.known != Some(slot.value)).then_some((key, slot.value))
+        })
+        .collect();
+    if !changed.is_empty() && c.data().is_static {
         return Err(trap("storage write in a static call"));
     }
-    for key in dirty {
-        let (value, _) = c.data().cache.get(&key).copied().unwrap_or_default();
+    for (key, value) in changed {
         let address = c.data().address;
         let evm = &mut c.data_mut().evm;
         let load = evm.ctx().journal_mut().sstore(address, key, value);
@@ -124,8 +157,8 @@ fn flush<F: Frames>(c: &mut HostCaller<F>, clear: bool) -> Result<(), Error> {
         let refund = params.sstore_refund(true, &load.data);
         charge_gas(c, cost)?;
         c.data_mut().refund += refund;
-        if let Some(e) = c.data_mut().cache.get_mut(&key) {
-            e.1 = false;
+        if let Some(slot) = c.data_mut().cache.get_mut(&key) {
+            slot.known = Some(value);
         }
     }
     if clear {

@@ -8,6 +8,7 @@ use revm::context_interface::{ContextTr, JournalTr};
 use revm::interpreter::{CallInputs, InstructionResult, InterpreterResult};
 use revm::primitives::{keccak256, Address, Log, LogData, B256, U256};
 
+use crate::arbos::ArbOs;
 use crate::pack;
 use crate::precompiles::abi::{address_arg, db_error, result, revert, selector, word, word_arg};
 use crate::precompiles::addresses::ARB_WASM;
@@ -17,8 +18,6 @@ use crate::pricing::INK_PER_GAS;
 
 /// ArbWasm's address.
 pub const ADDRESS: Address = ARB_WASM;
-/// The Stylus version this runtime activates.
-pub const STYLUS_VERSION: u16 = 2;
 /// Fixed gas of an activation (§1); the per-microsecond compile part is not modelled.
 pub const ACTIVATION_GAS: u64 = 1_659_168;
 
@@ -37,7 +36,11 @@ const PROGRAM_INIT_GAS: [u8; 4] = [0x62, 0xb6, 0x88, 0xaa];
 
 /// Runs a call to 0x71. Bad calls revert with `Error(string)`; `Err` (fatal) only when the
 /// database fails.
-pub fn run<CTX: ContextTr>(ctx: &mut CTX, inputs: &CallInputs) -> Result<InterpreterResult, String> {
+pub fn run<CTX: ContextTr>(
+    ctx: &mut CTX,
+    inputs: &CallInputs,
+    arbos: ArbOs,
+) -> Result<InterpreterResult, String> {
     let limit = inputs.gas_limit;
     if inputs.target_address != ADDRESS {
         return Ok(revert(limit, "ArbWasm cannot be delegate-called"));
@@ -47,7 +50,7 @@ pub fn run<CTX: ContextTr>(ctx: &mut CTX, inputs: &CallInputs) -> Result<Interpr
     match selector {
         STYLUS_VERSION_SEL => Ok(result(
             InstructionResult::Return,
-            word(U256::from(STYLUS_VERSION)),
+            word(U256::from(arbos.stylus_version())),
             limit,
             0,
         )),
@@ -80,8 +83,8 @@ pub fn run<CTX: ContextTr>(ctx: &mut CTX, inputs: &CallInputs) -> Result<Interpr
                         cached: false,
                         ..info
                     }
-                    .init_gas();
-                    let cached = ProgramInfo { cached: true, ..info }.init_gas();
+                    .init_gas(false);
+                    let cached = ProgramInfo { cached: true, ..info }.init_gas(false);
                     let mut out = word(U256::from(uncached));
                     out.extend(word(U256::from(cached)));
                     Ok(result(InstructionResult::Return, out, limit, 2_100))
@@ -95,7 +98,7 @@ pub fn run<CTX: ContextTr>(ctx: &mut CTX, inputs: &CallInputs) -> Result<Interpr
                 None => Ok(revert(limit, "ProgramNotActivated")),
             }
         }
-        ACTIVATE_PROGRAM => activate(ctx, inputs, &input),
+        ACTIVATE_PROGRAM => activate(ctx, inputs, &input, arbos),
         _ => Ok(revert(limit, "unknown ArbWasm method")),
     }
 }
@@ -106,7 +109,9 @@ fn activate<CTX: ContextTr>(
     ctx: &mut CTX,
     inputs: &CallInputs,
     input: &[u8],
+    arbos: ArbOs,
 ) -> Result<InterpreterResult, String> {
+    let version = arbos.stylus_version();
     let limit = inputs.gas_limit;
     if inputs.is_static {
         return Ok(revert(limit, "activateProgram in a static call"));
@@ -132,10 +137,10 @@ fn activate<CTX: ContextTr>(
     let Some(wasm) = pack::unpack(&code) else {
         return Ok(revert(limit, "ProgramNotWasm"));
     };
-    if wasm.len() > pack::MAX_WASM_BYTES {
+    if wasm.len() > arbos.max_wasm_size() {
         return Ok(revert(limit, "ProgramTooLarge"));
     }
-    let shape = match validate(&wasm) {
+    let shape = match validate(&wasm, arbos.multi_value()) {
         Ok(s) => s,
         Err(e) => return Ok(revert(limit, &format!("ProgramInvalid: {e}"))),
     };
@@ -150,7 +155,7 @@ fn activate<CTX: ContextTr>(
         ));
     }
     let info = ProgramInfo {
-        version: STYLUS_VERSION,
+        version,
         init_cost,
         cached_init_cost,
         footprint: shape.pages,
@@ -164,12 +169,12 @@ fn activate<CTX: ContextTr>(
     let mut data = module_hash.to_vec();
     data.extend(word(U256::from_be_slice(program.as_slice())));
     data.extend(word(U256::ZERO));
-    data.extend(word(U256::from(STYLUS_VERSION)));
+    data.extend(word(U256::from(version)));
     ctx.journal_mut().log(Log {
         address: ADDRESS,
         data: LogData::new_unchecked(vec![topic0, code_hash], data.into()),
     });
-    let mut out = word(U256::from(STYLUS_VERSION));
+    let mut out = word(U256::from(version));
     out.extend(word(U256::ZERO));
     Ok(result(InstructionResult::Return, out, limit, ACTIVATION_GAS))
 }

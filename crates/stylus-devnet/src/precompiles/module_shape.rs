@@ -1,7 +1,7 @@
 //! What activation checks in a decompressed program (`stylus-runtime.md` §2) and what it learns
 //! about the module's shape, from which Nitro models its init costs.
 
-use wasmparser::{Parser, Payload, TypeRef};
+use wasmparser::{Parser, Payload, TypeRef, Validator, WasmFeatures};
 
 use crate::pack;
 
@@ -14,9 +14,11 @@ pub struct ModuleShape {
     pub funcs: u64,
     /// Σ (params + results) over the defined functions' types.
     pub type_len: u64,
-    /// Globals after instrumentation (ink left, ink status and stack depth add three).
+    /// Globals after instrumentation (ink left, ink status, a scratch word and the stack depth
+    /// add four).
     pub globals: u64,
-    /// Bytes of data and element segments.
+    /// Bytes of the data and element segments, each whole as encoded (flags, index, offset,
+    /// length and contents).
     pub data_len: u64,
     /// Length of the wasm.
     pub wasm_len: u64,
@@ -40,10 +42,15 @@ impl ModuleShape {
     }
 }
 
-/// Checks a decompressed program against §2 and returns its shape. Errors: the first rule the
-/// module breaks, in words.
-pub fn validate(wasm: &[u8]) -> Result<ModuleShape, String> {
-    pack::validate_stylus_features(wasm).map_err(|e| e.to_string())?;
+/// Checks a decompressed program against §2 and returns its shape; `multi_value`: whether
+/// functions and blocks may have several results (not from Stylus v3). Errors: the first rule
+/// the module breaks, in words.
+pub fn validate(wasm: &[u8], multi_value: bool) -> Result<ModuleShape, String> {
+    let mut features = pack::stylus_features();
+    features.set(WasmFeatures::MULTI_VALUE, multi_value);
+    Validator::new_with_features(features)
+        .validate_all(wasm)
+        .map_err(|e| e.to_string())?;
     let mut pages = 0u64;
     let mut has_memory = false;
     let mut has_entry = false;
@@ -51,7 +58,7 @@ pub fn validate(wasm: &[u8]) -> Result<ModuleShape, String> {
     let mut func_types: Vec<u32> = Vec::new();
     let mut imported_funcs = 0u32;
     let mut entry_index = None;
-    let mut globals = 3u64;
+    let mut globals = 4u64;
     let mut data_len = 0u64;
     let mut defined = 0u64;
     for payload in Parser::new(0).parse_all(wasm) {
@@ -98,7 +105,8 @@ pub fn validate(wasm: &[u8]) -> Result<ModuleShape, String> {
                     return Err("more than 128 data segments".into());
                 }
                 for d in r {
-                    data_len += d.map_err(|e| e.to_string())?.data.len() as u64;
+                    let range = d.map_err(|e| e.to_string())?.range;
+                    data_len += range.end - range.start;
                 }
             }
             Payload::ElementSection(r) => {
@@ -106,11 +114,8 @@ pub fn validate(wasm: &[u8]) -> Result<ModuleShape, String> {
                     return Err("more than 128 element segments".into());
                 }
                 for e in r {
-                    let items = match e.map_err(|e| e.to_string())?.items {
-                        wasmparser::ElementItems::Functions(f) => f.count(),
-                        wasmparser::ElementItems::Expressions(_, x) => x.count(),
-                    };
-                    data_len += u64::from(items);
+                    let range = e.map_err(|e| e.to_string())?.range;
+                    data_len += range.end - range.start;
                 }
             }
             Payload::CodeSectionEntry(body) => {

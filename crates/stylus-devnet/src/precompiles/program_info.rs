@@ -28,10 +28,11 @@ pub struct ProgramInfo {
 
 impl ProgramInfo {
     /// Gas to enter the program (§6): the cached part 11·32 + cached_init_cost, which every call
-    /// pays, plus the uncached part 69·128 + init_cost unless the program is in the cache.
-    pub fn init_gas(&self) -> u64 {
+    /// pays, plus the uncached part 69·128 + init_cost unless the program is in the cache or
+    /// `recent` (run already in this block, ArbOS 60 on).
+    pub fn init_gas(&self, recent: bool) -> u64 {
         let cached = 11 * 32 + u64::from(self.cached_init_cost);
-        if self.cached {
+        if self.cached || recent {
             cached
         } else {
             cached + 69 * 128 + u64::from(self.init_cost)

@@ -8,6 +8,7 @@ use revm::interpreter::{CallInputs, InterpreterResult};
 use revm::primitives::hardfork::SpecId;
 use revm::primitives::AddressSet;
 
+use crate::arbos::ArbOs;
 use crate::precompiles::{arbwasm, arbwasmcache};
 
 /// Ethereum precompiles plus ArbWasm (0x71) and ArbWasmCache (0x72).
@@ -15,14 +16,15 @@ use crate::precompiles::{arbwasm, arbwasmcache};
 pub struct ArbPrecompiles {
     eth: EthPrecompiles,
     warm: AddressSet,
+    arbos: ArbOs,
 }
 
 impl ArbPrecompiles {
-    /// The precompiles of `spec`.
-    pub fn new(spec: SpecId) -> Self {
+    /// The precompiles of `spec`, ArbWasm activating under the rules of `arbos`.
+    pub fn new(spec: SpecId, arbos: ArbOs) -> Self {
         let eth = EthPrecompiles::new(spec);
         let warm = with_arbitrum(eth.warm_addresses());
-        Self { eth, warm }
+        Self { eth, warm, arbos }
     }
 }
 
@@ -47,7 +49,7 @@ impl<CTX: ContextTr> PrecompileProvider<CTX> for ArbPrecompiles {
 
     fn run(&mut self, ctx: &mut CTX, inputs: &CallInputs) -> Result<Option<InterpreterResult>, String> {
         if inputs.bytecode_address == arbwasm::ADDRESS {
-            return arbwasm::run(ctx, inputs).map(Some);
+            return arbwasm::run(ctx, inputs, self.arbos).map(Some);
         }
         if inputs.bytecode_address == arbwasmcache::ADDRESS {
             return arbwasmcache::run(ctx, inputs).map(Some);
