@@ -33,7 +33,8 @@ pub struct Greeks {
     pub price: Wad,
     /// dV/dF, units of the underlying per option.
     pub delta: Wad,
-    /// d²V/dF², per USD of forward.
+    /// d²V/dF², per USD of forward (0 from [`greeks_fast`], which the margin path uses: it sums
+    /// Γ·F).
     pub gamma: Wad,
     /// Γ·F = φ(d1)/s: the change of delta for a 100% move of the forward (fits where Γ per USD
     /// would not).

@@ -1,7 +1,8 @@
 //! `pm`: the portfolio-margin simulator. `pm margin <portfolio.json> [--json]` prints an
 //! account's margin breakdown, computed by `pm-risk` exactly as on-chain; `pm forecast
 //! <history.csv> [--json]` forecasts volatilities and correlations from a price history and
-//! writes them as the update the clearinghouse accepts.
+//! writes them as the update the clearinghouse accepts; `pm remargin` measures how fast a keeper
+//! re-margins 10,000 accounts after a price move.
 
 pub mod correlation;
 pub mod decimal;
@@ -9,6 +10,7 @@ pub mod fixture;
 pub mod forecast;
 pub mod garch;
 pub mod history;
+pub mod remargin;
 pub mod report;
 pub mod volatility;
 

@@ -9,7 +9,7 @@ pub enum ArbOs {
     /// ArbOS 51 "Dia" (Arbitrum One from 2026-01-08): Stylus v2.
     V51,
     /// ArbOS 61 "Elara" (Arbitrum One from 2026-08-20 17:00 UTC, docs.arbitrum.io's ArbOS 61
-    /// release page): Stylus v3, the recent-programs cache, the open-page cap, 256 KiB programs.
+    /// release page): Stylus v3, the recent-programs cache, 256 KiB programs.
     #[default]
     V61,
 }
@@ -41,11 +41,6 @@ impl ArbOs {
             ArbOs::V51 => 0,
             ArbOs::V61 => 32,
         }
-    }
-
-    /// Whether more than 128 pages open at once is out of gas (ArbOS 59 on).
-    pub fn page_cap(self) -> bool {
-        self >= ArbOs::V61
     }
 
     /// Whether activation accepts functions and blocks with several results (not from Stylus v3).

@@ -57,7 +57,7 @@ impl StylusEvm {
             ),
             runtime,
             open_frames: OpenFrames::default(),
-            pages: Pages::new(arbos.page_cap()),
+            pages: Pages::default(),
             arbos,
             recent: RecentPrograms::default(),
         }
@@ -87,7 +87,7 @@ impl StylusEvm {
     /// Per-transaction runtime state: open frames and the memory model's pages.
     fn reset_tx(&mut self) {
         self.open_frames = OpenFrames::default();
-        self.pages = Pages::new(self.arbos.page_cap());
+        self.pages = Pages::default();
     }
 
     /// Runs the program of the top frame (a call) on the runtime; its result has the gas settled.

@@ -17,7 +17,8 @@ use wasmparser::{Parser, Payload, Validator, WasmFeatures};
 
 /// The largest classic (single-code) program, in on-chain bytes (prefix + compressed wasm).
 pub const MAX_PROGRAM_BYTES: usize = 24_576;
-/// The largest decompressed wasm a program may have.
+/// The largest decompressed wasm a program may have under ArbOS 51 (128 KiB; 256 KiB from
+/// ArbOS 60, `crate::arbos`): what `stylus-pack` checks, the stricter of the two.
 pub const MAX_WASM_BYTES: usize = 128 * 1024;
 /// Prefix of a deployed Stylus program: `EF F0 00` (Stylus, classic) then dictionary 0 (none).
 pub const STYLUS_PREFIX: [u8; 4] = [0xEF, 0xF0, 0x00, 0x00];

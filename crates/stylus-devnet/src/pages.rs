@@ -5,30 +5,28 @@
 //! memory) and from `pay_for_memory_grow`; a frame's pages close when it returns (the count
 //! open goes back to what it was at its entry, the most ever open stays).
 
-/// The most pages open at once (8 MiB); from ArbOS 59 opening more is out of gas.
-pub const PAGE_LIMIT: u16 = 128;
+/// The most pages open at once (8 MiB): opening more is out of gas (the exponential term has
+/// no price beyond it; from ArbOS 59 Nitro also checks the count itself).
+pub const PAGE_LIMIT: u32 = 128;
 const FREE_PAGES: u64 = 2;
 const PAGE_GAS: u64 = 1_000;
 
 /// Nitro's exponential term for `pages` ever open: a table of floor(31,874,000^(p/128)) for
 /// p = 0..=127 and 31,873,999 at 128 (Nitro's table, not the formula, at that one point); beyond
-/// 128, unpayable.
+/// [`PAGE_LIMIT`], unpayable.
 pub fn exponential(pages: u32) -> u64 {
     match pages {
         0..=127 => 31_874_000f64.powf(f64::from(pages) / 128.0) as u64,
-        128 => 31_873_999,
+        PAGE_LIMIT => 31_873_999,
         _ => u64::MAX,
     }
 }
 
 /// Gas to open `new` pages when `open` pages are open and at most `ever` have been open in this
-/// transaction; `capped` (ArbOS 59 on) makes more than [`PAGE_LIMIT`] open unpayable.
-pub fn memory_gas(open: u16, new: u16, ever: u16, capped: bool) -> u64 {
+/// transaction (`u64::MAX`, unpayable, beyond [`PAGE_LIMIT`]).
+pub fn memory_gas(open: u16, new: u16, ever: u16) -> u64 {
     let open_after = u64::from(open.saturating_add(new));
     let new_ever = u64::from(ever).max(open_after);
-    if capped && open_after > u64::from(PAGE_LIMIT) {
-        return u64::MAX;
-    }
     if new_ever <= FREE_PAGES {
         return 0;
     }
@@ -49,22 +47,12 @@ pub struct Pages {
     pub open: u16,
     /// The most pages open at once so far.
     pub ever: u16,
-    /// Whether more than [`PAGE_LIMIT`] open is out of gas (ArbOS 59 on).
-    pub capped: bool,
 }
 
 impl Pages {
-    /// No pages open, under the page cap or not.
-    pub fn new(capped: bool) -> Self {
-        Self {
-            capped,
-            ..Self::default()
-        }
-    }
-
     /// Gas to open `new` more pages ([`memory_gas`]).
     pub fn gas_to_open(&self, new: u16) -> u64 {
-        memory_gas(self.open, new, self.ever, self.capped)
+        memory_gas(self.open, new, self.ever)
     }
 
     /// Records `new` more pages open (the count saturates at `u16::MAX`).
@@ -111,29 +99,25 @@ mod tests {
 
     #[test]
     fn two_pages_are_free_and_each_further_page_costs_a_thousand() {
-        assert_eq!(memory_gas(0, 2, 0, true), 0);
+        assert_eq!(memory_gas(0, 2, 0), 0);
         // T[3] − T[0] = 1 − 1: only the linear part.
-        assert_eq!(memory_gas(0, 3, 0, true), 1_000);
-        assert_eq!(memory_gas(2, 2, 2, true), 2_000);
+        assert_eq!(memory_gas(0, 3, 0), 1_000);
+        assert_eq!(memory_gas(2, 2, 2), 2_000);
         // Reopening pages below the most ever open pays no exponential term again.
-        assert_eq!(memory_gas(2, 8, 16, true), 8_000);
-        assert_eq!(memory_gas(2, 8, 2, true), 8_000 + 3 - 1);
+        assert_eq!(memory_gas(2, 8, 16), 8_000);
+        assert_eq!(memory_gas(2, 8, 2), 8_000 + 3 - 1);
     }
 
     #[test]
-    fn more_than_128_open_is_unpayable_under_the_cap_and_costs_the_table_without() {
-        assert_eq!(memory_gas(100, 29, 100, true), u64::MAX);
-        assert_eq!(
-            memory_gas(100, 28, 100, true),
-            28_000 + 31_873_999 - exponential(100)
-        );
-        assert_eq!(memory_gas(100, 29, 100, false), u64::MAX);
-        assert_eq!(memory_gas(0, 1, 128, false), 0);
+    fn up_to_128_open_costs_the_table_and_more_is_unpayable() {
+        assert_eq!(memory_gas(100, 28, 100), 28_000 + 31_873_999 - exponential(100));
+        assert_eq!(memory_gas(100, 29, 100), u64::MAX);
+        assert_eq!(memory_gas(0, 1, 128), 0);
     }
 
     #[test]
     fn a_frame_closes_its_pages_but_not_the_most_ever_open() {
-        let mut p = Pages::new(true);
+        let mut p = Pages::default();
         p.grow(3);
         let entry = p.open;
         p.grow(5);

@@ -317,3 +317,113 @@ fn code_above_24576_bytes_does_not_deploy() {
     assert!(chain.deploy(from, init(24_576)).is_ok());
     assert!(chain.deploy(from, init(24_577)).is_err());
 }
+
+/// A program that reverts (status 1, no data): 2,452 ink, as the empty program.
+const REVERTS: &str = r#"(module (memory (export "memory") 1)
+    (func (export "user_entrypoint") (param i32) (result i32) i32.const 1))"#;
+
+/// A program counts as run in the block even when its transaction reverts; an `eth_call` to a
+/// program the block has not run pays the whole entry and leaves it unrun for the block.
+#[test]
+fn a_reverted_call_counts_as_run_and_an_eth_call_leaves_the_block_alone() {
+    let mut chain = Devnet::new();
+    let from = chain.accounts[0];
+    let (reverts, _, _) = chain
+        .deploy_program(from, &wat::parse_str(REVERTS).unwrap())
+        .unwrap();
+    let (empty, _, _) = chain
+        .deploy_program(from, &wat::parse_str(EMPTY).unwrap())
+        .unwrap();
+    let first = chain.send(from, reverts, Bytes::new(), U256::ZERO);
+    assert!(!first.status);
+    assert_eq!(first.gas_used, TX + entry(REVERTS, 0) + ink_gas(RETURN_ZERO));
+    let again = chain.send(from, reverts, Bytes::new(), U256::ZERO);
+    assert_eq!(
+        again.gas_used,
+        TX + cached_entry(REVERTS, 0) + ink_gas(RETURN_ZERO)
+    );
+    let full = TX + entry(EMPTY, 0) + ink_gas(RETURN_ZERO);
+    assert_eq!(chain.call(from, empty, Bytes::new()).gas_used, full);
+    assert_eq!(chain.send(from, empty, Bytes::new(), U256::ZERO).gas_used, full);
+}
+
+/// The load count runs on across a flush, and a flush that clears the cache makes the next
+/// load of the slot miss again (warm now: 100 + 5): 32 loads of slot 0 (one cold miss, 2,105),
+/// `storage_flush_cache(1)` with nothing written (its ink only), then a 33rd load: a warm miss
+/// and the 2-gas surcharge.
+#[test]
+fn the_load_count_runs_across_a_flush_and_a_clear_forgets_the_slots() {
+    let load = "i32.const 0 i32.const 96 call $load ";
+    let body = format!("{}i32.const 1 call $flush {load}", load.repeat(32));
+    let wat = program(&format!("{LOAD} {FLUSH}"), "", &body);
+    let r = deploy_and_run(&mut Devnet::new(), &wat);
+    assert!(r.status, "{r:?}");
+    let ink = 33 * (CONST2_CALL + 18_480) + 6_251 + 68_073 + RETURN_ZERO;
+    assert_eq!(r.gas_used, TX + entry(&wat, 0) + 2_105 + 105 + 2 + ink_gas(ink));
+}
+
+/// `math_div` pays 43,520 ink and `math_mul_mod` 52,660 (no gas). Blocks: [const, const, call]
+/// and [const ×3, call] 3,803 + 2,450.
+#[test]
+fn math_div_and_mul_mod_pay_their_ink() {
+    let div = program(
+        r#"(import "vm_hooks" "math_div" (func $div (param i32 i32)))"#,
+        "",
+        "i32.const 0 i32.const 32 call $div",
+    );
+    let r = deploy_and_run(&mut Devnet::new(), &div);
+    assert!(r.status, "{r:?}");
+    assert_eq!(
+        r.gas_used,
+        TX + entry(&div, 0) + ink_gas(CONST2_CALL + 43_520 + RETURN_ZERO)
+    );
+    let mul_mod = program(
+        r#"(import "vm_hooks" "math_mul_mod" (func $mm (param i32 i32 i32)))"#,
+        "",
+        "i32.const 0 i32.const 32 i32.const 64 call $mm",
+    );
+    let r = deploy_and_run(&mut Devnet::new(), &mul_mod);
+    assert!(r.status, "{r:?}");
+    assert_eq!(
+        r.gas_used,
+        TX + entry(&mul_mod, 0) + ink_gas(6_253 + 52_660 + RETURN_ZERO)
+    );
+}
+
+/// `account_code` pays the write price of the whole code whatever it copies: none of a 100-byte
+/// code costs 68,073 + 5,040 + 30·68 ink, and 700 + 2,600 gas. Blocks: [const ×4, call]
+/// 3,804 + 2,450; [drop, const, end] 2,461.
+#[test]
+fn account_code_pays_for_the_whole_code() {
+    let mut chain = Devnet::new();
+    let target = Address::repeat_byte(0xC1);
+    chain.set_code(target, Bytes::from(vec![0x5b; 100]));
+    let hex: String = target.as_slice().iter().map(|b| format!("\\{b:02x}")).collect();
+    let wat = format!(
+        r#"(module
+            (import "vm_hooks" "account_code" (func $code (param i32 i32 i32 i32) (result i32)))
+            (memory (export "memory") 1)
+            (data (i32.const 0) "{hex}")
+            (func (export "user_entrypoint") (param i32) (result i32)
+                i32.const 0 i32.const 0 i32.const 0 i32.const 64 call $code drop i32.const 0))"#
+    );
+    let r = deploy_and_run(&mut chain, &wat);
+    assert!(r.status, "{r:?}");
+    let ink = 6_254 + 2_461 + 68_073 + 5_040 + 30 * 68;
+    assert_eq!(r.gas_used, TX + entry(&wat, 25) + 3_300 + ink_gas(ink));
+}
+
+/// Init code above 49,152 bytes (twice `MaxCodeSize`) is refused: `PUSH0, PUSH0, RETURN` padded
+/// with zero bytes.
+#[test]
+fn init_code_above_49152_bytes_is_refused() {
+    let mut chain = Devnet::new();
+    let from = chain.accounts[0];
+    let init = |n: usize| {
+        let mut code = vec![0x5f, 0x5f, 0xf3];
+        code.resize(n, 0);
+        code
+    };
+    assert!(chain.deploy(from, init(49_152)).is_ok());
+    assert!(chain.deploy(from, init(49_153)).is_err());
+}

@@ -37,7 +37,8 @@ impl Clearinghouse {
     ///
     /// Errors: `NotRiskOracle`, `LengthMismatch`, `RiskUpdateTooSoon`, `InvalidVolatility`,
     /// `VolatilityStepTooLarge`, `CorrelationStepTooLarge`, `InvalidRiskParameters` (e.g. a
-    /// matrix that is not positive semi-definite: code 15).
+    /// matrix that is not positive semi-definite: code 15). The pairs are checked in order, each
+    /// first for |ρ| ≤ 1 (code 14, before its step), all before any is written.
     pub fn post_risk_update(&mut self, vols: Vec<i128>, correlations: Vec<i128>) -> Result<()> {
         self.only_risk_oracle()?;
         let n = self.underlyings.len();

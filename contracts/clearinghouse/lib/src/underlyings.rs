@@ -62,15 +62,8 @@ impl Clearinghouse {
         self.check_vol_age(vol_max_age, self.oracle_bounds().min_gap)?;
         ensure_contract(self.vm(), feed)?;
         let decimals = feed_decimals(self.vm(), feed)?;
-        if index == count {
-            self.underlyings.grow();
-        }
-        let mut u = self.underlyings.setter(index).ok_or_else(|| unknown(index))?;
-        u.feed.set(feed);
-        u.heartbeat.set(U32::from(heartbeat));
-        u.vol_max_age.set(U32::from(vol_max_age));
-        u.feed_decimals.set(U8::from(decimals));
-        let values = [
+        // A value too wide for its storage slot is refused before anything is written.
+        let words = words_or_invalid(&[
             oracle_addon,
             params[0],
             params[1],
@@ -81,10 +74,17 @@ impl Clearinghouse {
             params[6],
             params[7],
             params[8],
-        ];
+        ])?;
+        if index == count {
+            self.underlyings.grow();
+        }
+        let mut u = self.underlyings.setter(index).ok_or_else(|| unknown(index))?;
+        u.feed.set(feed);
+        u.heartbeat.set(U32::from(heartbeat));
+        u.vol_max_age.set(U32::from(vol_max_age));
+        u.feed_decimals.set(U8::from(decimals));
         // The feed must answer now (the validation below prices every underlying at 1).
         let live = self.underlying_price(index)?;
-        let words = words_or_invalid(&values)?;
         // A new underlying takes its parameters at once (nobody holds it); a listed one ramps.
         self.start_ramp(index, &words, index == count)?;
         // Listing (or re-setting) an underlying anchors its reference price at the live one: no

@@ -23,13 +23,20 @@ pub(crate) fn register<F: Frames + 'static>(l: &mut Linker<HostState<F>>) {
         l,
         "pay_for_memory_grow",
         |mut c: HostCaller<F>, pages: i32| -> Result<(), Error> {
+            // More than 65,535 pages: out of gas from Stylus v3 (a 32-bit count); before it the
+            // count was 16 bits, so the rest was cut off.
+            let pages = pages as u32;
+            let new = match u16::try_from(pages) {
+                Ok(n) => n,
+                Err(_) if c.data_mut().evm.arbos().stylus_version() >= 3 => {
+                    return charge_gas(&mut c, u64::MAX);
+                }
+                Err(_) => pages as u16,
+            };
             // Only the query (0 pages) pays the host call's ink; growing pays the memory model.
-            if pages == 0 {
+            if new == 0 {
                 return charge(&mut c, HOSTIO_INK);
             }
-            let Ok(new) = u16::try_from(pages as u32) else {
-                return charge_gas(&mut c, u64::MAX);
-            };
             let gas = c.data_mut().evm.pages().gas_to_open(new);
             charge_gas(&mut c, gas)?;
             let st = c.data_mut();

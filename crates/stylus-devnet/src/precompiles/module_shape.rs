@@ -25,7 +25,7 @@ pub struct ModuleShape {
 }
 
 impl ModuleShape {
-    /// Nitro's modelled init cost (Stylus version 2): funcs·8.252 + type_len·1.059 + len·0.1286,
+    /// Nitro's modelled init cost (from Stylus version 2): funcs·8.252 + type_len·1.059 + len·0.1286,
     /// each term rounded down.
     pub fn init_cost(&self) -> u64 {
         self.funcs * 8_252 / 1_000 + self.type_len * 1_059 / 1_000 + self.wasm_len * 1_286 / 10_000

@@ -339,18 +339,22 @@ fn set_underlying_reverts_with_the_risk_programs_code_for_bad_parameters() {
 #[test]
 fn a_parameter_too_wide_for_its_slot_is_refused_and_changes_nothing() {
     let chain = listed_chain();
-    // Above 64 bits or negative: out of every bound, refused before anything is written.
-    for (index, value) in [(1, 1i128 << 64), (0, -1), (8, -(1i128 << 70))] {
-        let mut p = btc();
-        p[index] = value;
-        assert_unchanged(
-            &chain,
-            || set(&chain, BTC, BTC_FEED, p),
-            InvalidRiskParameters {
-                code: RiskError::InvalidParameter.code(),
-            },
-        );
+    // Above 64 bits or negative: out of every bound, refused before anything is written, for a
+    // listed underlying (with another feed) and for a new one.
+    for (underlying, feed) in [(BTC, ETH_FEED), (2, BTC_FEED)] {
+        for (index, value) in [(1, 1i128 << 64), (0, -1), (8, -(1i128 << 70))] {
+            let mut p = btc();
+            p[index] = value;
+            assert_unchanged(
+                &chain,
+                || set(&chain, underlying, feed, p),
+                InvalidRiskParameters {
+                    code: RiskError::InvalidParameter.code(),
+                },
+            );
+        }
     }
+    assert_eq!(chain.ch().underlying_count(), 2);
 }
 
 #[test]
