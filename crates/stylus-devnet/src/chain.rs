@@ -13,6 +13,7 @@ use revm::{Context, Database, ExecuteCommitEvm, ExecuteEvm};
 use crate::arbos::ArbOs;
 use crate::context::Ctx;
 use crate::evm::StylusEvm;
+use crate::frames::Frames;
 use crate::gas_profile::GasProfile;
 use crate::pack;
 use crate::precompiles::{arbwasm, arbwasmcache};
@@ -80,7 +81,6 @@ pub struct Devnet {
     pub accounts: Vec<Address>,
     block_number: u64,
     timestamp: u64,
-    arbos: ArbOs,
 }
 
 impl Default for Devnet {
@@ -179,7 +179,6 @@ impl Devnet {
             accounts,
             block_number: 1,
             timestamp: 1_800_000_000,
-            arbos,
         };
         chain.sync_block();
         chain
@@ -198,7 +197,7 @@ impl Devnet {
 
     /// The ArbOS version whose rules the chain runs.
     pub fn arbos(&self) -> ArbOs {
-        self.arbos
+        self.evm.arbos()
     }
 
     /// Moves to a new block `seconds` later (0: a new block at the same time). The new block
