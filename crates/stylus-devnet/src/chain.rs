@@ -11,7 +11,7 @@ use revm::state::{AccountInfo, Bytecode};
 use revm::{Context, Database, ExecuteCommitEvm, ExecuteEvm};
 
 use crate::arbos::ArbOs;
-use crate::context::Ctx;
+use crate::context::{Ctx, TxError};
 use crate::evm::StylusEvm;
 use crate::frames::Frames;
 use crate::gas_profile::GasProfile;
@@ -81,6 +81,8 @@ pub struct Devnet {
     pub accounts: Vec<Address>,
     block_number: u64,
     timestamp: u64,
+    /// The base fee per gas, in wei (0: transactions pay nothing for gas).
+    base_fee: u64,
 }
 
 impl Default for Devnet {
@@ -161,13 +163,6 @@ impl Devnet {
                 },
             );
         }
-        // The first account is the chain owner: it may cache programs (ArbWasmCache).
-        db.insert_account_storage(
-            arbwasmcache::ADDRESS,
-            arbwasmcache::OWNER_SLOT,
-            U256::from_be_slice(accounts[0].as_slice()),
-        )
-        .ok();
         let mut ctx: Ctx = Context::new(db, SpecId::PRAGUE);
         ctx.cfg.chain_id = CHAIN_ID;
         ctx.cfg.tx_gas_limit_cap = Some(TX_GAS_LIMIT);
@@ -179,7 +174,11 @@ impl Devnet {
             accounts,
             block_number: 1,
             timestamp: 1_800_000_000,
+            base_fee: 0,
         };
+        // The first account is the chain owner: it may cache programs (ArbWasmCache).
+        let owner = chain.accounts[0];
+        chain.set_chain_owner(owner);
         chain.sync_block();
         chain
     }
@@ -189,7 +188,7 @@ impl Devnet {
             number: U256::from(self.block_number),
             timestamp: U256::from(self.timestamp),
             gas_limit: u64::MAX,
-            basefee: 0,
+            basefee: self.base_fee,
             beneficiary: Address::ZERO,
             ..Default::default()
         });
@@ -206,6 +205,31 @@ impl Devnet {
         self.block_number += 1;
         self.timestamp += seconds;
         self.sync_block();
+    }
+
+    /// Moves to block `number` at `timestamp` (a node mining its blocks; tests use
+    /// [`Devnet::advance`]). A new number starts with no program run in the block.
+    pub fn set_block(&mut self, number: u64, timestamp: u64) {
+        self.block_number = number;
+        self.timestamp = timestamp;
+        self.sync_block();
+    }
+
+    /// The current block's number.
+    pub fn block_number(&self) -> u64 {
+        self.block_number
+    }
+
+    /// Sets the base fee per gas in wei from the current block on (0, the default, lets
+    /// transactions pay nothing for gas).
+    pub fn set_base_fee(&mut self, wei: u64) {
+        self.base_fee = wei;
+        self.sync_block();
+    }
+
+    /// The base fee per gas, in wei.
+    pub fn base_fee(&self) -> u64 {
+        self.base_fee
     }
 
     /// Profiles the programs called from now on (`on`: exact ink per function, see
@@ -230,7 +254,8 @@ impl Devnet {
         self.timestamp
     }
 
-    fn nonce(&mut self, a: Address) -> u64 {
+    /// An account's nonce.
+    pub fn nonce(&mut self, a: Address) -> u64 {
         self.evm
             .ctx()
             .journal_mut()
@@ -280,17 +305,35 @@ impl Devnet {
         }
     }
 
+    /// Runs a transaction the caller built (a node: from a signed transaction) and commits it.
+    /// Every check of the chain applies (nonce, balance, base fee, the 32M cap).
+    ///
+    /// # Errors
+    /// Why the chain refused it before it ran; nothing changed.
+    pub fn transact(&mut self, tx: TxEnv) -> Result<Receipt, TxError> {
+        self.evm.transact_commit(tx).map(receipt)
+    }
+
+    /// Runs a transaction without committing it, as `eth_call` and `eth_estimateGas` do: no
+    /// base fee is charged (a zero gas price is fine), the block's recently run programs are
+    /// set aside (a node's call starts with none) and put back.
+    ///
+    /// # Errors
+    /// Why the chain refused it before it ran (nonce, balance, the 32M cap).
+    pub fn simulate(&mut self, tx: TxEnv) -> Result<Receipt, TxError> {
+        let recent = self.evm.take_recent_programs();
+        self.evm.ctx().cfg.disable_base_fee = true;
+        let r = self.evm.transact(tx).map(|r| receipt(r.result));
+        self.evm.ctx().cfg.disable_base_fee = false;
+        self.evm.restore_recent_programs(recent);
+        r
+    }
+
     /// An `eth_call`: runs without committing, as a node does, over fresh state: no program
     /// counts as run in the block yet.
     pub fn call(&mut self, from: Address, to: Address, data: impl Into<Bytes>) -> Receipt {
         let tx = self.tx(from, TxKind::Call(to), data.into(), U256::ZERO, TX_GAS_LIMIT);
-        let recent = self.evm.take_recent_programs();
-        let r = match self.evm.transact(tx) {
-            Ok(r) => receipt(r.result),
-            Err(_) => Receipt::refused(),
-        };
-        self.evm.restore_recent_programs(recent);
-        r
+        self.simulate(tx).unwrap_or_else(|_| Receipt::refused())
     }
 
     /// Deploys EVM init code (e.g. a Foundry artifact's `bytecode.object` + constructor args).
@@ -369,6 +412,31 @@ impl Devnet {
             .db_mut()
             .storage(address, slot)
             .unwrap_or_default()
+    }
+
+    /// Sets an account's balance (a dev node's `anvil_setBalance`).
+    pub fn set_balance(&mut self, address: Address, wei: U256) {
+        let db = self.evm.ctx().journal_mut().db_mut();
+        let mut info = db
+            .load_account(address)
+            .map(|a| a.info.clone())
+            .unwrap_or_default();
+        info.balance = wei;
+        db.insert_account_info(address, info);
+    }
+
+    /// Makes `owner` the chain owner, the account ArbWasmCache lets cache programs.
+    pub fn set_chain_owner(&mut self, owner: Address) {
+        self.evm
+            .ctx()
+            .journal_mut()
+            .db_mut()
+            .insert_account_storage(
+                arbwasmcache::ADDRESS,
+                arbwasmcache::OWNER_SLOT,
+                U256::from_be_slice(owner.as_slice()),
+            )
+            .ok();
     }
 
     /// An account's balance.

@@ -30,4 +30,7 @@ pub mod chain;
 
 pub use arbos::ArbOs;
 pub use chain::{Devnet, Receipt};
+pub use context::TxError;
 pub use precompiles::{arbwasm, arbwasmcache};
+/// The revm this chain runs on, for callers that build transactions ([`Devnet::transact`]).
+pub use revm;

@@ -1,0 +1,344 @@
+//! The node's chain: the devnet, and what a node remembers of it: the blocks it mined with their
+//! transactions, receipts and logs. Every accepted transaction is mined at once in a block of
+//! its own (anvil's automine); a refused one changes nothing and mines nothing. State is the
+//! latest block's only: the node keeps no past state.
+
+use std::collections::HashMap;
+
+use alloy_consensus::proofs::{calculate_receipt_root, calculate_transaction_root};
+use alloy_consensus::Transaction;
+use alloy_consensus::{
+    Eip658Value, Header, ReceiptEnvelope, ReceiptWithBloom, Typed2718, EMPTY_OMMER_ROOT_HASH,
+};
+use alloy_eips::{BlockId, BlockNumberOrTag};
+use alloy_primitives::{logs_bloom, Address, Bytes, B256, U256};
+use alloy_rpc_types_eth::TransactionRequest;
+use stylus_devnet::chain::{CHAIN_ID, TX_GAS_LIMIT};
+use stylus_devnet::{ArbOs, Devnet, Receipt};
+
+use crate::clock::Clock;
+use crate::dev_accounts::{dev_balance, DevAccount};
+use crate::node_error::NodeError;
+use crate::tx_env::{call_env, decode_signed, signed_env, SignedTx};
+
+/// A block's gas limit as Nitro reports it (2^50); a transaction is bounded by
+/// [`TX_GAS_LIMIT`].
+pub const BLOCK_GAS_LIMIT: u64 = 1 << 50;
+/// The base fee per gas, in wei: ArbOS's initial minimum, 0.1 gwei.
+pub const BASE_FEE: u64 = 100_000_000;
+
+/// A transaction the node mined, with what it did.
+#[derive(Clone, Debug)]
+pub struct MinedTx {
+    /// The signed transaction and its signer.
+    pub tx: SignedTx,
+    /// Its hash.
+    pub hash: B256,
+    /// What it did (status, gas used after refunds, logs, created contract).
+    pub receipt: Receipt,
+    /// Gas used by the block up to and including it.
+    pub cumulative_gas_used: u64,
+    /// The price per gas it paid, in wei.
+    pub effective_gas_price: u128,
+    /// The block-wide index of its first log.
+    pub first_log_index: u64,
+}
+
+impl MinedTx {
+    /// Its receipt as the block commits to it (EIP-2718 typed, with the bloom).
+    pub fn receipt_envelope(&self) -> ReceiptEnvelope {
+        let receipt = alloy_consensus::Receipt {
+            status: Eip658Value::Eip658(self.receipt.status),
+            cumulative_gas_used: self.cumulative_gas_used,
+            logs: self.receipt.logs.clone(),
+        };
+        let bloom = logs_bloom(receipt.logs.iter());
+        let with_bloom = ReceiptWithBloom::new(receipt, bloom);
+        match self.tx.envelope.ty() {
+            1 => ReceiptEnvelope::Eip2930(with_bloom),
+            2 => ReceiptEnvelope::Eip1559(with_bloom),
+            _ => ReceiptEnvelope::Legacy(with_bloom),
+        }
+    }
+}
+
+/// A mined block.
+#[derive(Clone, Debug)]
+pub struct MinedBlock {
+    /// Its header (state root not computed: zero).
+    pub header: Header,
+    /// Its hash (keccak256 of the RLP header).
+    pub hash: B256,
+    /// Its transactions, in order.
+    pub txs: Vec<MinedTx>,
+}
+
+/// The node's chain.
+pub struct Ledger {
+    devnet: Devnet,
+    blocks: Vec<MinedBlock>,
+    block_numbers: HashMap<B256, u64>,
+    tx_locations: HashMap<B256, (u64, usize)>,
+    clock: Clock,
+    accounts: Vec<DevAccount>,
+}
+
+impl Ledger {
+    /// A chain under `arbos` with `accounts` funded (the first is the chain owner, who may
+    /// cache programs), base fee [`BASE_FEE`], and its genesis block mined now.
+    pub fn new(arbos: ArbOs, accounts: Vec<DevAccount>) -> Self {
+        let mut devnet = Devnet::with_arbos(arbos);
+        for a in &accounts {
+            devnet.set_balance(a.address, dev_balance());
+        }
+        if let Some(owner) = accounts.first() {
+            devnet.set_chain_owner(owner.address);
+        }
+        devnet.set_base_fee(BASE_FEE);
+        let mut ledger = Self {
+            devnet,
+            blocks: Vec::new(),
+            block_numbers: HashMap::new(),
+            tx_locations: HashMap::new(),
+            clock: Clock::default(),
+            accounts,
+        };
+        let timestamp = ledger.clock.take(0);
+        ledger.devnet.set_block(0, timestamp);
+        ledger.seal(0, timestamp, Vec::new());
+        ledger
+    }
+
+    /// The chain id (a Nitro dev node's).
+    pub fn chain_id(&self) -> u64 {
+        CHAIN_ID
+    }
+
+    /// The ArbOS version whose rules the chain runs.
+    pub fn arbos(&self) -> ArbOs {
+        self.devnet.arbos()
+    }
+
+    /// The funded dev accounts.
+    pub fn accounts(&self) -> &[DevAccount] {
+        &self.accounts
+    }
+
+    /// The chain itself, for state reads at the latest block.
+    pub fn devnet(&mut self) -> &mut Devnet {
+        &mut self.devnet
+    }
+
+    /// The latest block.
+    pub fn latest(&self) -> &MinedBlock {
+        // The genesis block is sealed in `new`: the list is never empty.
+        &self.blocks[self.blocks.len() - 1]
+    }
+
+    /// The latest block's number.
+    pub fn latest_number(&self) -> u64 {
+        self.latest().header.number
+    }
+
+    /// The block with this number, if mined.
+    pub fn block(&self, number: u64) -> Option<&MinedBlock> {
+        usize::try_from(number).ok().and_then(|i| self.blocks.get(i))
+    }
+
+    /// The block with this hash, if mined.
+    pub fn block_by_hash(&self, hash: B256) -> Option<&MinedBlock> {
+        self.block_numbers.get(&hash).and_then(|n| self.block(*n))
+    }
+
+    /// The number a tag names (latest, pending, safe and finalized: the latest block).
+    ///
+    /// # Errors
+    /// `InvalidParams` for a number beyond the latest block.
+    pub fn resolve(&self, tag: BlockNumberOrTag) -> Result<u64, NodeError> {
+        match tag {
+            BlockNumberOrTag::Earliest => Ok(0),
+            BlockNumberOrTag::Number(n) if n <= self.latest_number() => Ok(n),
+            BlockNumberOrTag::Number(n) => Err(NodeError::InvalidParams(format!(
+                "block {n} is beyond the latest, {}",
+                self.latest_number()
+            ))),
+            _ => Ok(self.latest_number()),
+        }
+    }
+
+    /// Checks that a state read asks for the latest state, the only one the node keeps.
+    ///
+    /// # Errors
+    /// `Unsupported` for an earlier block; `InvalidParams` for an unknown one.
+    pub fn require_latest(&self, block: Option<BlockId>) -> Result<(), NodeError> {
+        let number = match block.unwrap_or_default() {
+            BlockId::Number(tag) => self.resolve(tag)?,
+            BlockId::Hash(h) => {
+                self.block_by_hash(h.block_hash)
+                    .ok_or_else(|| NodeError::InvalidParams(format!("unknown block {}", h.block_hash)))?
+                    .header
+                    .number
+            }
+        };
+        if number == self.latest_number() {
+            Ok(())
+        } else {
+            Err(NodeError::Unsupported(format!(
+                "state of block {number} is not kept: the node keeps only the latest ({})",
+                self.latest_number()
+            )))
+        }
+    }
+
+    /// Where a transaction was mined: its block and index.
+    pub fn find_tx(&self, hash: B256) -> Option<(&MinedBlock, &MinedTx)> {
+        let (number, index) = self.tx_locations.get(&hash)?;
+        let block = self.block(*number)?;
+        Some((block, block.txs.get(*index)?))
+    }
+
+    /// Runs a raw signed transaction and, if the chain accepts it, mines it in a new block.
+    ///
+    /// # Errors
+    /// Why it was refused (it does not decode, wrong chain, nonce, funds, fee, gas cap);
+    /// nothing changed and no block was mined.
+    pub fn send_raw(&mut self, raw: &[u8]) -> Result<B256, NodeError> {
+        let tx = decode_signed(raw, self.chain_id())?;
+        let hash = *tx.envelope.tx_hash();
+        if self.tx_locations.contains_key(&hash) {
+            return Err(NodeError::Refused("already known".into()));
+        }
+        let parent = self.latest().header.clone();
+        let number = parent.number + 1;
+        let timestamp = self.clock.peek(parent.timestamp);
+        self.devnet.set_block(number, timestamp);
+        match self.devnet.transact(signed_env(&tx)) {
+            Ok(receipt) => {
+                self.clock.take(parent.timestamp);
+                self.seal(number, timestamp, vec![(tx, hash, receipt)]);
+                Ok(hash)
+            }
+            Err(e) => {
+                self.devnet.set_block(parent.number, parent.timestamp);
+                Err(NodeError::refused(&e))
+            }
+        }
+    }
+
+    /// Mines `count` empty blocks; returns the last one's number.
+    pub fn mine_empty(&mut self, count: u64) -> u64 {
+        for _ in 0..count {
+            let parent = self.latest().header.clone();
+            let timestamp = self.clock.take(parent.timestamp);
+            self.devnet.set_block(parent.number + 1, timestamp);
+            self.seal(parent.number + 1, timestamp, Vec::new());
+        }
+        self.latest_number()
+    }
+
+    /// Moves the clock `seconds` forward (`evm_increaseTime`); returns the total offset.
+    pub fn increase_time(&mut self, seconds: u64) -> u64 {
+        self.clock.increase(seconds)
+    }
+
+    /// Sets the next block's timestamp (`evm_setNextBlockTimestamp`).
+    ///
+    /// # Errors
+    /// `InvalidParams` if it is before the latest block's.
+    pub fn set_next_timestamp(&mut self, timestamp: u64) -> Result<(), NodeError> {
+        let latest = self.latest().header.timestamp;
+        if timestamp < latest {
+            return Err(NodeError::InvalidParams(format!(
+                "timestamp {timestamp} is before the latest block's, {latest}"
+            )));
+        }
+        self.clock.set_next(timestamp);
+        Ok(())
+    }
+
+    /// Sets an account's balance (`anvil_setBalance`).
+    pub fn set_balance(&mut self, address: Address, wei: U256) {
+        self.devnet.set_balance(address, wei);
+    }
+
+    /// Runs a call on the latest state without committing it (`eth_call`).
+    ///
+    /// # Errors
+    /// `Refused` if the chain refuses it (funds for the value, the gas cap).
+    pub fn call(&mut self, request: &TransactionRequest) -> Result<Receipt, NodeError> {
+        let from = request.from.unwrap_or_default();
+        let nonce = self.devnet.nonce(from);
+        let env = call_env(request, nonce, TX_GAS_LIMIT, self.chain_id());
+        self.devnet.simulate(env).map_err(|e| NodeError::refused(&e))
+    }
+
+    /// The call's outcome as `eth_call` answers it: the return data, or the revert.
+    ///
+    /// # Errors
+    /// `Reverted` with the revert data, `Halted` (out of gas, ...), or `Refused`.
+    pub fn call_output(&mut self, request: &TransactionRequest) -> Result<Bytes, NodeError> {
+        outcome(self.call(request)?)
+    }
+
+    /// Seals a block of already-run transactions on top of the latest.
+    fn seal(&mut self, number: u64, timestamp: u64, run: Vec<(SignedTx, B256, Receipt)>) {
+        let base_fee = self.devnet.base_fee();
+        let mut txs = Vec::with_capacity(run.len());
+        let (mut cumulative, mut log_index) = (0u64, 0u64);
+        for (tx, hash, receipt) in run {
+            cumulative = cumulative.saturating_add(receipt.gas_used);
+            let first_log_index = log_index;
+            log_index = log_index.saturating_add(receipt.logs.len() as u64);
+            txs.push(MinedTx {
+                effective_gas_price: tx.envelope.effective_gas_price(Some(base_fee)),
+                tx,
+                hash,
+                receipt,
+                cumulative_gas_used: cumulative,
+                first_log_index,
+            });
+        }
+        let envelopes: Vec<_> = txs.iter().map(|t| t.tx.envelope.clone()).collect();
+        let receipts: Vec<_> = txs.iter().map(MinedTx::receipt_envelope).collect();
+        let header = Header {
+            parent_hash: self.blocks.last().map(|b| b.hash).unwrap_or_default(),
+            ommers_hash: EMPTY_OMMER_ROOT_HASH,
+            transactions_root: calculate_transaction_root(&envelopes),
+            receipts_root: calculate_receipt_root(&receipts),
+            logs_bloom: logs_bloom(txs.iter().flat_map(|t| t.receipt.logs.iter())),
+            difficulty: U256::from(1),
+            number,
+            gas_limit: BLOCK_GAS_LIMIT,
+            gas_used: cumulative,
+            timestamp,
+            base_fee_per_gas: Some(base_fee),
+            ..Default::default()
+        };
+        let hash = header.hash_slow();
+        for (i, t) in txs.iter().enumerate() {
+            self.tx_locations.insert(t.hash, (number, i));
+        }
+        self.block_numbers.insert(hash, number);
+        self.blocks.push(MinedBlock { header, hash, txs });
+    }
+}
+
+/// A run's outcome as a call answers it.
+///
+/// # Errors
+/// `Reverted` with the revert data, or `Halted` with why.
+pub fn outcome(r: Receipt) -> Result<Bytes, NodeError> {
+    match (r.status, r.halt) {
+        (true, _) => Ok(r.output),
+        (false, Some(reason)) => Err(NodeError::Halted(halt_message(&reason))),
+        (false, None) => Err(NodeError::Reverted { data: r.output }),
+    }
+}
+
+fn halt_message(reason: &stylus_devnet::revm::context::result::HaltReason) -> String {
+    use stylus_devnet::revm::context::result::HaltReason;
+    match reason {
+        HaltReason::OutOfGas(_) => "out of gas".into(),
+        other => format!("execution halted: {other:?}"),
+    }
+}

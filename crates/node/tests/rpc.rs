@@ -1,0 +1,345 @@
+//! The node driven by a real client, alloy's provider over HTTP: what a keeper or a deploy script
+//! does, and what must be refused.
+
+use alloy_primitives::{address, keccak256, Address, Bytes, TxKind, B256, U256};
+use alloy_provider::network::{EthereumWallet, TransactionBuilder};
+use alloy_provider::{Provider, ProviderBuilder};
+use alloy_rpc_types_eth::{BlockNumberOrTag, Filter, TransactionRequest};
+use alloy_signer_local::PrivateKeySigner;
+use alloy_sol_types::{sol, SolError};
+use pm_node::ledger::BASE_FEE;
+use pm_node::{start, NodeConfig, RunningNode};
+
+sol! {
+    error Refused(uint256 code, address who);
+}
+
+/// An EVM contract: called with no data it emits `Ping()` and stops; with data, it reverts with
+/// that data (so a test chooses its custom error).
+fn ping_or_revert_init_code() -> Vec<u8> {
+    let topic = keccak256("Ping()");
+    let mut runtime = vec![
+        0x36, 0x15, 0x60, 0x10, 0x57, // CALLDATASIZE ISZERO PUSH1 0x10 JUMPI
+        0x36, 0x60, 0x00, 0x60, 0x00, 0x37, // CALLDATACOPY(0, 0, size)
+        0x36, 0x60, 0x00, 0xfd, // REVERT(0, size)
+        0x00, // padding
+        0x5b, 0x7f, // JUMPDEST PUSH32 topic
+    ];
+    runtime.extend_from_slice(topic.as_slice());
+    runtime.extend_from_slice(&[0x60, 0x00, 0x60, 0x00, 0xa1, 0x00]); // LOG1(0, 0, topic) STOP
+    assert_eq!(runtime.len(), 0x38);
+    let mut init = vec![0x60, 0x38, 0x80, 0x60, 0x0b, 0x60, 0x00, 0x39, 0x60, 0x00, 0xf3];
+    init.extend(runtime);
+    init
+}
+
+async fn node() -> RunningNode {
+    let config = NodeConfig {
+        listen: "127.0.0.1:0".parse().unwrap(),
+        ..Default::default()
+    };
+    start(config).await.expect("the node starts")
+}
+
+fn signer(node: &RunningNode, i: usize) -> PrivateKeySigner {
+    node.accounts[i].signer()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_chain_answers_as_a_nitro_dev_node_with_funded_dev_accounts() {
+    let node = node().await;
+    let provider = ProviderBuilder::new().connect_http(node.url().parse().unwrap());
+    assert_eq!(provider.get_chain_id().await.unwrap(), 412_346);
+    assert_eq!(provider.get_block_number().await.unwrap(), 0);
+    assert_eq!(provider.get_gas_price().await.unwrap(), u128::from(BASE_FEE));
+    let accounts = provider.get_accounts().await.unwrap();
+    assert_eq!(accounts[0], address!("3f1Eae7D46d88F08fc2F8ed27FCb2AB183EB2d0E"));
+    for a in &accounts {
+        assert_eq!(
+            provider.get_balance(*a).await.unwrap(),
+            U256::from(10u128.pow(24))
+        );
+    }
+    let genesis = provider
+        .get_block_by_number(BlockNumberOrTag::Latest)
+        .await
+        .unwrap()
+        .expect("genesis");
+    assert_eq!(genesis.header.number, 0);
+    assert_eq!(genesis.header.base_fee_per_gas, Some(BASE_FEE));
+    // ArbWasm answers at 0x71: Stylus v3 under ArbOS 61.
+    let version = provider
+        .call(
+            TransactionRequest::default()
+                .with_to(address!("0000000000000000000000000000000000000071"))
+                .with_input(keccak256("stylusVersion()")[..4].to_vec()),
+        )
+        .await
+        .unwrap();
+    assert_eq!(U256::from_be_slice(&version), U256::from(3));
+    node.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_signed_transfer_is_mined_in_a_block_of_its_own_and_pays_for_its_gas() {
+    let node = node().await;
+    let sender = signer(&node, 1);
+    let from = sender.address();
+    let provider = ProviderBuilder::new()
+        .wallet(EthereumWallet::from(sender))
+        .connect_http(node.url().parse().unwrap());
+    let before = provider.get_balance(from).await.unwrap();
+    let to = address!("000000000000000000000000000000000000bEEF");
+    let value = U256::from(123_456_789u64);
+    let receipt = provider
+        .send_transaction(TransactionRequest::default().with_to(to).with_value(value))
+        .await
+        .unwrap()
+        .get_receipt()
+        .await
+        .unwrap();
+    assert!(receipt.status());
+    assert_eq!(receipt.block_number, Some(1));
+    assert_eq!(receipt.gas_used, 21_000);
+    assert_eq!(provider.get_balance(to).await.unwrap(), value);
+    let paid = U256::from(receipt.gas_used) * U256::from(receipt.effective_gas_price);
+    assert!(receipt.effective_gas_price >= u128::from(BASE_FEE));
+    assert_eq!(provider.get_balance(from).await.unwrap(), before - value - paid);
+    assert_eq!(provider.get_transaction_count(from).await.unwrap(), 1);
+
+    let tx = provider
+        .get_transaction_by_hash(receipt.transaction_hash)
+        .await
+        .unwrap()
+        .expect("mined");
+    assert_eq!(tx.block_number, Some(1));
+    let block = provider
+        .get_block_by_number(BlockNumberOrTag::Number(1))
+        .full()
+        .await
+        .unwrap()
+        .expect("block 1");
+    assert_eq!(
+        block.transactions.hashes().collect::<Vec<B256>>(),
+        vec![receipt.transaction_hash]
+    );
+    assert_eq!(Some(block.header.hash), receipt.block_hash);
+    let parent = provider
+        .get_block_by_number(BlockNumberOrTag::Number(0))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(block.header.parent_hash, parent.header.hash);
+    node.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn logs_are_found_by_address_and_topic_and_a_revert_carries_its_custom_error() {
+    let node = node().await;
+    let sender = signer(&node, 2);
+    let provider = ProviderBuilder::new()
+        .wallet(EthereumWallet::from(sender.clone()))
+        .connect_http(node.url().parse().unwrap());
+    let deployed = provider
+        .send_transaction(
+            TransactionRequest::default()
+                .with_kind(TxKind::Create)
+                .with_input(ping_or_revert_init_code()),
+        )
+        .await
+        .unwrap()
+        .get_receipt()
+        .await
+        .unwrap();
+    let contract = deployed.contract_address.expect("created");
+    assert_eq!(provider.get_code_at(contract).await.unwrap().len(), 0x38);
+
+    let ping = provider
+        .send_transaction(TransactionRequest::default().with_to(contract))
+        .await
+        .unwrap()
+        .get_receipt()
+        .await
+        .unwrap();
+    assert_eq!(ping.inner.logs().len(), 1);
+    let found = provider
+        .get_logs(&Filter::new().address(contract).event("Ping()").from_block(0))
+        .await
+        .unwrap();
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].transaction_hash, Some(ping.transaction_hash));
+    assert_eq!(found[0].block_number, ping.block_number);
+    let none = provider
+        .get_logs(&Filter::new().address(contract).event("Pong()").from_block(0))
+        .await
+        .unwrap();
+    assert!(none.is_empty());
+    let elsewhere = provider
+        .get_logs(&Filter::new().address(Address::ZERO).from_block(0))
+        .await
+        .unwrap();
+    assert!(elsewhere.is_empty());
+
+    // eth_call and eth_estimateGas: code 3, the revert data in the error, decoded by alloy.
+    let custom = Refused {
+        code: U256::from(7),
+        who: sender.address(),
+    }
+    .abi_encode();
+    let request = TransactionRequest::default()
+        .with_to(contract)
+        .with_input(custom.clone());
+    for error in [
+        provider.call(request.clone()).await.unwrap_err(),
+        provider
+            .estimate_gas(request.clone())
+            .await
+            .map(|_| ())
+            .unwrap_err(),
+    ] {
+        let payload = error.as_error_resp().expect("an error response");
+        assert_eq!(payload.code, 3);
+        assert_eq!(payload.as_revert_data(), Some(Bytes::from(custom.clone())));
+        let decoded: Refused = payload.as_decoded_error().expect("decodes");
+        assert_eq!(decoded.code, U256::from(7));
+    }
+    // A transaction that reverts is mined with status 0.
+    let reverted = provider
+        .send_transaction(request.with_gas_limit(100_000))
+        .await
+        .unwrap()
+        .get_receipt()
+        .await
+        .unwrap();
+    assert!(!reverted.status());
+    node.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_refused_transaction_changes_nothing_and_mines_nothing() {
+    let node = node().await;
+    let provider = ProviderBuilder::new().connect_http(node.url().parse().unwrap());
+    let key = signer(&node, 3);
+    let to = address!("000000000000000000000000000000000000bEEF");
+    let sign = |chain_id: u64, nonce: u64, value: U256, key: &PrivateKeySigner| {
+        let tx = TransactionRequest::default()
+            .with_from(key.address())
+            .with_to(to)
+            .with_value(value)
+            .with_nonce(nonce)
+            .with_chain_id(chain_id)
+            .with_gas_limit(21_000)
+            .with_max_fee_per_gas(u128::from(BASE_FEE) * 2)
+            .with_max_priority_fee_per_gas(0);
+        let wallet = EthereumWallet::from(key.clone());
+        async move { tx.build(&wallet).await.unwrap() }
+    };
+    let encode = |tx: alloy_consensus::TxEnvelope| {
+        use alloy_eips::eip2718::Encodable2718;
+        tx.encoded_2718()
+    };
+    let refusals = [
+        (
+            "wrong chain",
+            encode(sign(1, 0, U256::from(1), &key).await),
+            "chain id",
+        ),
+        (
+            "nonce from the future",
+            encode(sign(412_346, 5, U256::from(1), &key).await),
+            "nonce",
+        ),
+        (
+            "more than the balance",
+            encode(sign(412_346, 0, U256::from(10u128.pow(25)), &key).await),
+            "funds",
+        ),
+        (
+            "no funds at all",
+            encode(sign(412_346, 0, U256::ZERO, &PrivateKeySigner::random()).await),
+            "funds",
+        ),
+        ("not a transaction", vec![0x02, 0x01, 0x02], "decode"),
+    ];
+    for (what, raw, expected) in refusals {
+        let error = provider.send_raw_transaction(&raw).await.map(|_| ()).unwrap_err();
+        let message = error
+            .as_error_resp()
+            .map(|p| p.message.to_lowercase())
+            .unwrap_or_default();
+        assert!(message.contains(expected), "{what}: {message}");
+        assert_eq!(
+            provider.get_block_number().await.unwrap(),
+            0,
+            "{what} mined a block"
+        );
+    }
+    assert_eq!(provider.get_transaction_count(key.address()).await.unwrap(), 0);
+    assert_eq!(provider.get_balance(to).await.unwrap(), U256::ZERO);
+    // The same transaction twice: mined once, refused the second time.
+    let good = encode(sign(412_346, 0, U256::from(1), &key).await);
+    let _mined = provider.send_raw_transaction(&good).await.unwrap();
+    let again = provider
+        .send_raw_transaction(&good)
+        .await
+        .map(|_| ())
+        .unwrap_err();
+    assert!(again.as_error_resp().is_some());
+    assert_eq!(provider.get_block_number().await.unwrap(), 1);
+    node.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn dev_methods_mine_move_time_and_set_balances() {
+    let node = node().await;
+    let provider = ProviderBuilder::new().connect_http(node.url().parse().unwrap());
+    let t0 = provider
+        .get_block_by_number(BlockNumberOrTag::Latest)
+        .await
+        .unwrap()
+        .unwrap()
+        .header
+        .timestamp;
+    let _: serde_json::Value = provider
+        .raw_request("evm_increaseTime".into(), (3_600u64,))
+        .await
+        .unwrap();
+    let _: serde_json::Value = provider.raw_request("evm_mine".into(), ()).await.unwrap();
+    let t1 = provider
+        .get_block_by_number(BlockNumberOrTag::Latest)
+        .await
+        .unwrap()
+        .unwrap()
+        .header
+        .timestamp;
+    assert!(t1 >= t0 + 3_600, "{t0} -> {t1}");
+    let next = t1 + 86_400;
+    let _: serde_json::Value = provider
+        .raw_request("evm_setNextBlockTimestamp".into(), (next,))
+        .await
+        .unwrap();
+    let _: serde_json::Value = provider.raw_request("anvil_mine".into(), (3u64,)).await.unwrap();
+    assert_eq!(provider.get_block_number().await.unwrap(), 4);
+    let b2 = provider
+        .get_block_by_number(BlockNumberOrTag::Number(2))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(b2.header.timestamp, next);
+    // Time does not run back.
+    let back = provider
+        .raw_request::<_, serde_json::Value>("evm_setNextBlockTimestamp".into(), (t0,))
+        .await
+        .unwrap_err();
+    assert_eq!(back.as_error_resp().map(|p| p.code), Some(-32602));
+    let who = address!("000000000000000000000000000000000000dEaD");
+    let _: serde_json::Value = provider
+        .raw_request("anvil_setBalance".into(), (who, U256::from(42)))
+        .await
+        .unwrap();
+    assert_eq!(provider.get_balance(who).await.unwrap(), U256::from(42));
+    // State of past blocks is not kept: asking for it is an error, not a wrong answer.
+    let old = provider.get_balance(who).number(1).await.unwrap_err();
+    assert!(old.as_error_resp().is_some());
+    node.stop().await;
+}
