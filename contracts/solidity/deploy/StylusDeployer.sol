@@ -24,15 +24,26 @@ contract StylusDeployer {
     error ProgramInitializationFailed(address program, bytes reason);
     /// `initValue` exceeds the value sent.
     error InitValueTooHigh(uint256 initValue, uint256 value);
+    /// The value ArbWasm repaid could not be sent back to the caller.
+    error RefundFailed(address to, uint256 amount);
+
+    /// @notice Takes ArbWasm's repayment of what exceeds its data fee (Nitro moves it without a
+    /// call; this accepts one too), and nothing from anyone else.
+    receive() external payable {
+        if (msg.sender != address(ARB_WASM)) revert ProgramDeploymentFailed();
+    }
 
     /// @notice Deploys `initCode` (a Stylus program's deployment code), activates the program
-    /// (paying ArbWasm's data fee from the value sent, less `initValue`) and, unless `initData` is
-    /// empty, calls it with `initData` and `initValue` (the SDK constructor's calldata).
+    /// (offering ArbWasm the value sent, less `initValue`, for its data fee) and, unless `initData`
+    /// is empty, calls it with `initData` and `initValue` (the SDK constructor's calldata). ArbWasm
+    /// repays what exceeds its data fee; it goes back to the caller, so a caller may offer more than
+    /// the fee it learnt from an `eth_call` of this function (the fee moves with demand).
     /// @return program The program's address.
+    /// @return dataFee The data fee ArbWasm charged, in wei.
     function deploy(bytes calldata initCode, bytes calldata initData, uint256 initValue)
         external
         payable
-        returns (address program)
+        returns (address program, uint256 dataFee)
     {
         if (initValue > msg.value) revert InitValueTooHigh(initValue, msg.value);
         bytes memory code = initCode;
@@ -40,10 +51,15 @@ contract StylusDeployer {
             program := create(0, add(code, 0x20), mload(code))
         }
         if (program == address(0)) revert ProgramDeploymentFailed();
-        ARB_WASM.activateProgram{value: msg.value - initValue}(program);
+        (, dataFee) = ARB_WASM.activateProgram{value: msg.value - initValue}(program);
         if (initData.length != 0) {
             (bool ok, bytes memory reason) = program.call{value: initValue}(initData);
             if (!ok) revert ProgramInitializationFailed(program, reason);
+        }
+        uint256 refund = address(this).balance;
+        if (refund != 0) {
+            (bool sent,) = msg.sender.call{value: refund}("");
+            if (!sent) revert RefundFailed(msg.sender, refund);
         }
         emit ProgramDeployed(program, msg.sender);
     }

@@ -5,23 +5,20 @@
 //! matrix, and the two Solidity markets. Needs `script/build-wasm.sh` and `forge build` first.
 
 use alloy_primitives::{aliases::U80, keccak256, Address, Bytes, I256, U256};
-use alloy_sol_types::sol_data::{Address as SolAddress, Bytes as SolBytes, Int, String as SolString, Uint};
-use alloy_sol_types::{sol, SolCall, SolType, SolValue};
+use alloy_sol_types::sol_data::{Int, String as SolString, Uint};
+use alloy_sol_types::{sol, SolCall, SolType};
 use pm_clearinghouse::instrument::{id_of, risk_instrument, spec_of, Spec};
-use pm_risk::wire::{params_of, scalars_of};
+use pm_risk::wire::params_of;
 use pm_risk::{defaults, Market, Position, Underlying, UnderlyingParams};
 
-use stylus_devnet::{pack, Devnet, Receipt};
+use stylus_devnet::{Devnet, Receipt};
 
-use crate::programs::programs;
+use pm_deploy::config::{Collateral, DeployConfig, Params, UnderlyingConfig, Wad};
+use pm_deploy::devnet_chain::DevnetChain;
+use pm_deploy::plan::{deploy_programs, finish};
 
-sol!("../../abi/IVault.sol");
-// The generated constructor of the eight-field `Liquidated` event.
-#[allow(clippy::too_many_arguments)]
-mod clearinghouse_interface {
-    alloy_sol_types::sol!("../../abi/IClearinghouse.sol");
-}
-pub use clearinghouse_interface::IClearinghouse;
+pub use pm_deploy::abi::{IClearinghouse, IStylusDeployer, IVault};
+pub use pm_deploy::plan::constructor;
 
 sol! {
     /// The Solidity mocks and markets this module drives.
@@ -37,12 +34,6 @@ sol! {
         function balanceOf(address account) external view returns (uint256);
         function setRound(uint80 roundId, int256 answer, uint256 startedAt, uint256 updatedAt, uint80 answeredInRound)
             external;
-    }
-
-    /// The deployer contract (`contracts/solidity/deploy/StylusDeployer.sol`).
-    interface IStylusDeployer {
-        function deploy(bytes initCode, bytes initData, uint256 initValue) external payable returns (address program);
-        error ProgramInitializationFailed(address program, bytes reason);
     }
 }
 
@@ -172,14 +163,6 @@ pub const FUTURE_BAND: i128 = 50_000_000_000_000_000;
 /// Every listing's trade band for options: 5% of the underlying's price around the Black-76 mark.
 pub const OPTION_BAND: i128 = 50_000_000_000_000_000;
 
-/// The SDK constructor's calldata: the selector of `stylus_constructor()`, then the ABI-encoded
-/// arguments.
-pub fn constructor(args: Vec<u8>) -> Vec<u8> {
-    let mut data = keccak256("stylus_constructor()")[..4].to_vec();
-    data.extend(args);
-    data
-}
-
 /// The instrument id of `kind` (0 perp, 1 future, 2 call, 3 put) on `underlying`, `strike` in
 /// USD with 8 decimals: the clearinghouse's own encoding (`instrumentId`).
 pub fn instrument(underlying: u8, kind: u8, expiry: u64, strike: u128) -> u128 {
@@ -189,30 +172,6 @@ pub fn instrument(underlying: u8, kind: u8, expiry: u64, strike: u128) -> u128 {
         expiry,
         strike,
     })
-}
-
-/// The core's constructor calldata: it records the admin facet and delegatecalls `initialize`
-/// with the owner, the vault, the risk program and the facets (all deployed before it), in the
-/// deployment transaction. Errors: a program is missing from `deployed`.
-fn core_constructor(owner: Address, deployed: &[(String, Address)]) -> Result<Vec<u8>, String> {
-    let program = |name: &str| address_of(deployed, name);
-    let initialization = IClearinghouse::initializeCall {
-        owner,
-        vault: program("vault-core")?,
-        riskProgram: program("risk-program")?,
-        viewsFacet: program("clearinghouse-views")?,
-        accountsFacet: program("clearinghouse-accounts")?,
-        tradingFacet: program("clearinghouse-trading")?,
-        settlementFacet: program("clearinghouse-settlement")?,
-        liquidationFacet: program("clearinghouse-liquidation")?,
-        parametersFacet: program("clearinghouse-parameters")?,
-        settlementDecimals: 6,
-    }
-    .abi_encode();
-    Ok(constructor(<(SolAddress, SolBytes)>::abi_encode_params(&(
-        program("clearinghouse-admin")?,
-        Bytes::from(initialization),
-    ))))
 }
 
 /// Deploys Foundry's `MockERC20` named `name`, symbol `symbol`, with `decimals`; its address.
@@ -261,187 +220,90 @@ fn i256(v: i128) -> I256 {
     I256::try_from(v).unwrap_or_default()
 }
 
+/// The configuration the tests deploy with: USDC (6 decimals) as settlement token, the four
+/// listings with their feeds, the fixtures' correlations, every listing's trade bands, and
+/// [`SETTLE_CAP_USDC`] per market.
+pub fn engine_config(usdc: Address, usdc_feed: Address, feeds: &[Address]) -> DeployConfig {
+    DeployConfig {
+        owner: None,
+        risk_admin: None,
+        risk_oracle: None,
+        settlement: Collateral {
+            token: usdc,
+            feed: usdc_feed,
+            heartbeat: 86_400,
+            haircut_bps: 0,
+            deposit_cap: U256::from(10u64.pow(18)),
+        },
+        settlement_decimals: 6,
+        collateral: Vec::new(),
+        underlyings: listings()
+            .iter()
+            .zip(feeds)
+            .map(|(l, feed)| UnderlyingConfig {
+                symbol: l.symbol.to_string(),
+                feed: *feed,
+                heartbeat: 86_400,
+                vol_max_age: 86_400,
+                oracle_addon: Wad(0),
+                params: Params::Wire(params_of(&l.params).map(Wad)),
+                future_band: Wad(FUTURE_BAND),
+                option_band: Wad(OPTION_BAND),
+                vol: Wad(l.vol),
+            })
+            .collect(),
+        correlations: CORRELATIONS.iter().map(|c| Wad(*c)).collect(),
+        settle_cap: U256::from(SETTLE_CAP_USDC) * U256::from(USDC),
+        program_cache: None,
+    }
+}
+
 impl Engine {
-    /// Deploys and configures everything; `root` is the repository root.
+    /// Deploys and configures everything; `root` is the repository root. The programs and the
+    /// configuration go through `pm-deploy`'s plan, the one `pm-deploy` runs on any chain; the
+    /// mock tokens and feeds are deployed between its halves.
     pub fn deploy(root: &str) -> Result<Self, String> {
         let mut chain = Devnet::new();
         let owner = chain.accounts[0];
-        let mut setup_gas = Vec::new();
-        let mut deployed_programs: Vec<(String, Address)> = Vec::new();
-        // Every program is deployed, activated and constructed in one transaction through the
-        // deployer contract: nobody can call a constructor before the deployment does.
-        let deployer = chain
-            .deploy_artifact(owner, &artifact(root, "StylusDeployer"), &[])
-            .map_err(|e| format!("StylusDeployer: {e:?}; run forge build"))?;
-        for p in programs(std::path::Path::new(root))? {
-            let init_data = match p.name.as_str() {
-                "vault-core" => constructor(
-                    (
-                        owner,
-                        address_of(&deployed_programs, "vault-admin")?,
-                        address_of(&deployed_programs, "vault-liquidation")?,
-                    )
-                        .abi_encode_params(),
-                ),
-                "clearinghouse-core" => core_constructor(owner, &deployed_programs)?,
-                _ => Vec::new(),
-            };
-            let wasm = p.wasm(std::path::Path::new(root))?;
-            let init_code = pack::pack(&wasm, keccak256(&wasm).0)
-                .map_err(|e| format!("{}: {e}", p.name))?
-                .init_code();
-            let call = IStylusDeployer::deployCall {
-                initCode: init_code.into(),
-                initData: init_data.into(),
-                initValue: U256::ZERO,
-            };
-            let r = chain.send(owner, deployer, call.abi_encode(), U256::ZERO);
-            if !r.status {
-                return Err(format!("deploying {}: {r:?}", p.name));
-            }
-            let address =
-                IStylusDeployer::deployCall::abi_decode_returns(&r.output).map_err(|e| e.to_string())?;
-            setup_gas.push((format!("deploy, activate, construct {}", p.name), r.gas_used));
-            deployed_programs.push((p.name, address));
-        }
-        let program = |name: &str| address_of(&deployed_programs, name);
-        let risk_program = program("risk-program")?;
-        let vault = program("vault-core")?;
-        let clearinghouse = program("clearinghouse-core")?;
-
-        let deploy = |chain: &mut Devnet, name: &str, args: Vec<u8>| {
-            chain
-                .deploy_artifact(owner, &artifact(root, name), &args)
-                .map_err(|e| format!("{name}: {e:?}; run forge build"))
-        };
+        let path = std::path::Path::new(root);
+        let deployed = deploy_programs(
+            &mut DevnetChain {
+                chain: &mut chain,
+                account: owner,
+            },
+            path,
+            6,
+        )?;
         let usdc = mock_token(&mut chain, owner, root, "USD Coin", "USDC", 6)?;
         let usdc_feed = mock_feed(&mut chain, owner, root, 8, 100_000_000)?;
         let mut feeds = Vec::new();
         for l in listings() {
             feeds.push(mock_feed(&mut chain, owner, root, 8, i128::from(l.price))?);
         }
-        let market_args = (clearinghouse, owner).abi_encode_params();
-        let perps = deploy(&mut chain, "PerpMarket", market_args.clone())?;
-        let options = deploy(&mut chain, "OptionsMarket", market_args)?;
-
-        let mut engine = Engine {
+        let config = engine_config(usdc, usdc_feed, &feeds);
+        let d = finish(
+            &mut DevnetChain {
+                chain: &mut chain,
+                account: owner,
+            },
+            path,
+            &config,
+            deployed,
+        )?;
+        Ok(Engine {
             chain,
             owner,
-            programs: deployed_programs,
-            risk_program,
-            vault,
-            clearinghouse,
+            programs: d.programs.iter().map(|p| (p.name.clone(), p.address)).collect(),
+            risk_program: d.risk_program,
+            vault: d.vault,
+            clearinghouse: d.clearinghouse,
             usdc,
             usdc_feed,
             feeds,
-            perps,
-            options,
-            setup_gas,
-        };
-        engine.step(
-            "vault setRiskAdmin",
-            owner,
-            vault,
-            IVault::setRiskAdminCall { riskAdmin: owner }.abi_encode(),
-        )?;
-        engine.step(
-            "vault setCollateral USDC",
-            owner,
-            vault,
-            IVault::setCollateralCall {
-                token: usdc,
-                oracle: usdc_feed,
-                haircutBps: 0,
-                depositCap: U256::from(10u64.pow(18)),
-                heartbeat: 86_400,
-            }
-            .abi_encode(),
-        )?;
-        engine.step(
-            "vault setClearinghouse",
-            owner,
-            vault,
-            IVault::setClearinghouseCall {
-                clearinghouse,
-                settlementToken: usdc,
-            }
-            .abi_encode(),
-        )?;
-        engine.step(
-            "setRiskAdmin",
-            owner,
-            clearinghouse,
-            IClearinghouse::setRiskAdminCall { riskAdmin: owner }.abi_encode(),
-        )?;
-        engine.step(
-            "setRiskOracle",
-            owner,
-            clearinghouse,
-            IClearinghouse::setRiskOracleCall { riskOracle: owner }.abi_encode(),
-        )?;
-        for (i, l) in listings().iter().enumerate() {
-            let feed = engine.feeds[i];
-            engine.step(
-                &format!("setUnderlying {}", l.symbol),
-                owner,
-                clearinghouse,
-                IClearinghouse::setUnderlyingCall {
-                    index: i as u8,
-                    feed,
-                    heartbeat: 86_400,
-                    volMaxAge: 86_400,
-                    oracleAddon: 0,
-                    params: params_of(&l.params),
-                }
-                .abi_encode(),
-            )?;
-            engine.step(
-                &format!("setTradeBands {}", l.symbol),
-                owner,
-                clearinghouse,
-                IClearinghouse::setTradeBandsCall {
-                    underlying: i as u8,
-                    futureBand: FUTURE_BAND,
-                    optionBand: OPTION_BAND,
-                }
-                .abi_encode(),
-            )?;
-        }
-        let risk = defaults::risk(&[]);
-        engine.step(
-            "setRiskParams",
-            owner,
-            clearinghouse,
-            IClearinghouse::setRiskParamsCall {
-                gridLevels: risk.grid_levels,
-                scalars: scalars_of(&risk),
-            }
-            .abi_encode(),
-        )?;
-        engine.post_vols()?;
-        for market in [perps, options] {
-            engine.step(
-                "setMarket",
-                owner,
-                clearinghouse,
-                IClearinghouse::setMarketCall {
-                    market,
-                    authorised: true,
-                }
-                .abi_encode(),
-            )?;
-            engine.step(
-                "setSettleCap",
-                owner,
-                clearinghouse,
-                IClearinghouse::setSettleCapCall {
-                    market,
-                    cap: U256::from(SETTLE_CAP_USDC) * U256::from(USDC),
-                }
-                .abi_encode(),
-            )?;
-        }
-        Ok(engine)
+            perps: d.perp_market,
+            options: d.options_market,
+            setup_gas: d.steps.into_iter().map(|s| (s.label, s.gas_used)).collect(),
+        })
     }
 
     /// The address of the deployed program called `name` (`contracts/programs.tsv`).

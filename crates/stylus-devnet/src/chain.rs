@@ -332,14 +332,30 @@ impl Devnet {
     /// An `eth_call`: runs without committing, as a node does, over fresh state: no program
     /// counts as run in the block yet.
     pub fn call(&mut self, from: Address, to: Address, data: impl Into<Bytes>) -> Receipt {
-        let tx = self.tx(from, TxKind::Call(to), data.into(), U256::ZERO, TX_GAS_LIMIT);
+        self.call_with_value(from, to, data, U256::ZERO)
+    }
+
+    /// An `eth_call` that sends `value` wei (the caller must hold it).
+    pub fn call_with_value(
+        &mut self,
+        from: Address,
+        to: Address,
+        data: impl Into<Bytes>,
+        value: U256,
+    ) -> Receipt {
+        let tx = self.tx(from, TxKind::Call(to), data.into(), value, TX_GAS_LIMIT);
         self.simulate(tx).unwrap_or_else(|_| Receipt::refused())
+    }
+
+    /// Sends a creation of `init_code` with `value` wei and commits it: its receipt.
+    pub fn create(&mut self, from: Address, init_code: impl Into<Bytes>, value: U256) -> Receipt {
+        let tx = self.tx(from, TxKind::Create, init_code.into(), value, TX_GAS_LIMIT);
+        self.commit(tx)
     }
 
     /// Deploys EVM init code (e.g. a Foundry artifact's `bytecode.object` + constructor args).
     pub fn deploy(&mut self, from: Address, init_code: impl Into<Bytes>) -> Result<Address, DeployError> {
-        let tx = self.tx(from, TxKind::Create, init_code.into(), U256::ZERO, TX_GAS_LIMIT);
-        let r = self.commit(tx);
+        let r = self.create(from, init_code, U256::ZERO);
         r.contract_address
             .filter(|_| r.status)
             .ok_or_else(|| DeployError(format!("deployment failed: {r:?}")))

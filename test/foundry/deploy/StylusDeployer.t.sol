@@ -16,6 +16,18 @@ contract Constructed {
     }
 }
 
+/// An ArbWasm that charges a data fee of `FEE` wei and repays the rest of the value, as Nitro's does.
+contract RepayingArbWasm {
+    uint256 internal constant FEE = 1000;
+
+    function activateProgram(address) external payable returns (uint16, uint256) {
+        require(msg.value >= FEE, "fee");
+        (bool ok,) = msg.sender.call{value: msg.value - FEE}("");
+        require(ok, "repay");
+        return (2, FEE);
+    }
+}
+
 /// Foundry's EVM has no ArbWasm and runs no wasm: a mock at 0x71 records activations, and an EVM
 /// contract stands in for the program. The devnet deploys the real programs through the same
 /// contract (crates/e2e/tests/routing.rs).
@@ -32,14 +44,14 @@ contract StylusDeployerTest is Test {
     function test_deploy_activatesAndConstructsInOneCall() public {
         address predicted = vm.computeCreateAddress(address(deployer), vm.getNonce(address(deployer)));
         vm.expectCall(ARB_WASM, abi.encodeCall(IArbWasm.activateProgram, (predicted)));
-        address program =
+        (address program,) =
             deployer.deploy(type(Constructed).creationCode, abi.encodeCall(Constructed.construct, (address(0xB0B))), 0);
         assertEq(program, predicted);
         assertEq(Constructed(program).owner(), address(0xB0B));
     }
 
     function test_deploy_withoutInitDataOnlyActivates() public {
-        address program = deployer.deploy(type(Constructed).creationCode, "", 0);
+        (address program,) = deployer.deploy(type(Constructed).creationCode, "", 0);
         assertEq(Constructed(program).owner(), address(0));
     }
 
@@ -56,5 +68,26 @@ contract StylusDeployerTest is Test {
         deployer.deploy(hex"fe", "", 0);
         vm.expectRevert(abi.encodeWithSelector(StylusDeployer.InitValueTooHigh.selector, 1, 0));
         deployer.deploy(type(Constructed).creationCode, "", 1);
+    }
+
+    function test_deploy_paysTheDataFeeAndReturnsTheRestToTheCaller() public {
+        vm.clearMockedCalls();
+        vm.etch(ARB_WASM, address(new RepayingArbWasm()).code);
+        address caller = address(0xCAFE);
+        vm.deal(caller, 1 ether);
+        vm.prank(caller);
+        (, uint256 dataFee) = deployer.deploy{value: 1 ether}(type(Constructed).creationCode, "", 0);
+        assertEq(dataFee, 1000);
+        assertEq(caller.balance, 1 ether - 1000);
+        assertEq(address(deployer).balance, 0);
+    }
+
+    function test_deploy_revertsWhenTheRefundCannotBeSent() public {
+        vm.clearMockedCalls();
+        vm.etch(ARB_WASM, address(new RepayingArbWasm()).code);
+        // This test contract has no receive function: the refund to it fails, and so does all.
+        vm.deal(address(this), 1 ether);
+        vm.expectRevert(abi.encodeWithSelector(StylusDeployer.RefundFailed.selector, address(this), 1 ether - 1000));
+        deployer.deploy{value: 1 ether}(type(Constructed).creationCode, "", 0);
     }
 }

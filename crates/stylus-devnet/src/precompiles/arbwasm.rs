@@ -104,7 +104,8 @@ pub fn run<CTX: ContextTr>(
 }
 
 /// `activateProgram(address)`: checks the program and records it, charging
-/// [`ACTIVATION_GAS`], and emits `ProgramActivated`.
+/// [`ACTIVATION_GAS`], repays the value sent (the data fee is zero here), and emits
+/// `ProgramActivated`.
 fn activate<CTX: ContextTr>(
     ctx: &mut CTX,
     inputs: &CallInputs,
@@ -162,6 +163,18 @@ fn activate<CTX: ContextTr>(
         cached: false,
     };
     program_info::write(ctx, code_hash, &info).map_err(db_error)?;
+    // Nitro keeps the data fee and repays the rest of the value to the caller; the data fee is
+    // not modelled (zero), so all of it goes back.
+    let value = inputs.value.get();
+    if !value.is_zero()
+        && ctx
+            .journal_mut()
+            .transfer(ADDRESS, inputs.caller, value)
+            .map_err(db_error)?
+            .is_some()
+    {
+        return Ok(revert(limit, "activation value not repaid"));
+    }
     // ProgramActivated(bytes32 indexed codehash, bytes32 moduleHash, address program,
     //                  uint256 dataFee, uint16 version)
     let topic0 = keccak256("ProgramActivated(bytes32,bytes32,address,uint256,uint16)");

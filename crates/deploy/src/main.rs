@@ -1,0 +1,119 @@
+//! `pm-deploy --rpc URL --config FILE [--out FILE] [--root DIR] [--keystore FILE]`: deploys and
+//! configures the engine on the chain at URL, signing with the key in `PM_DEPLOY_KEY` (hex) or an
+//! encrypted keystore file (password in `PM_KEYSTORE_PASSWORD`), and writes what it deployed to
+//! the deployment file (default `deployment.json`).
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use alloy_signer_local::PrivateKeySigner;
+use pm_deploy::rpc_chain::RpcChain;
+use pm_deploy::{deploy_engine, DeployConfig};
+
+const USAGE: &str = "usage: pm-deploy --rpc URL --config FILE [--out FILE] [--root DIR] [--keystore FILE]
+  key: PM_DEPLOY_KEY (hex), or --keystore FILE with its password in PM_KEYSTORE_PASSWORD
+  root: the repository (the programs' release wasm and Foundry's out/), default .";
+
+struct Args {
+    rpc: String,
+    config: PathBuf,
+    out: PathBuf,
+    root: PathBuf,
+    keystore: Option<PathBuf>,
+}
+
+fn parse(args: &[String]) -> Result<Args, String> {
+    let (mut rpc, mut config, mut keystore) = (None, None, None);
+    let mut out = PathBuf::from("deployment.json");
+    let mut root = PathBuf::from(".");
+    let mut it = args.iter();
+    while let Some(flag) = it.next() {
+        let value = it
+            .next()
+            .ok_or_else(|| format!("{flag} needs a value\n{USAGE}"))?;
+        match flag.as_str() {
+            "--rpc" => rpc = Some(value.clone()),
+            "--config" => config = Some(PathBuf::from(value)),
+            "--out" => out = PathBuf::from(value),
+            "--root" => root = PathBuf::from(value),
+            "--keystore" => keystore = Some(PathBuf::from(value)),
+            _ => return Err(format!("unknown flag {flag}\n{USAGE}")),
+        }
+    }
+    Ok(Args {
+        rpc: rpc.ok_or_else(|| format!("--rpc is required\n{USAGE}"))?,
+        config: config.ok_or_else(|| format!("--config is required\n{USAGE}"))?,
+        out,
+        root,
+        keystore,
+    })
+}
+
+fn signer(keystore: Option<&PathBuf>) -> Result<PrivateKeySigner, String> {
+    match keystore {
+        Some(path) => {
+            let password = std::env::var("PM_KEYSTORE_PASSWORD")
+                .map_err(|_| "PM_KEYSTORE_PASSWORD is not set".to_string())?;
+            PrivateKeySigner::decrypt_keystore(path, password).map_err(|e| format!("{}: {e}", path.display()))
+        }
+        None => {
+            let key = std::env::var("PM_DEPLOY_KEY")
+                .map_err(|_| format!("no key: set PM_DEPLOY_KEY or pass --keystore\n{USAGE}"))?;
+            key.trim()
+                .parse::<PrivateKeySigner>()
+                .map_err(|e| format!("PM_DEPLOY_KEY: {e}"))
+        }
+    }
+}
+
+fn run(args: &Args) -> Result<(), String> {
+    let config = DeployConfig::read(&args.config)?;
+    let signer = signer(args.keystore.as_ref())?;
+    let mut chain = RpcChain::connect(&args.rpc, signer)?;
+    println!(
+        "pm-deploy: chain {} at {}, deploying as {}",
+        chain.chain_id,
+        args.rpc,
+        pm_deploy::Chain::account(&chain)
+    );
+    let deployment = deploy_engine(&mut chain, &args.root, &config)?;
+    for s in &deployment.steps {
+        println!("  {:<48} {:>12} gas", s.label, s.gas_used);
+    }
+    let mut file = serde_json::to_value(&deployment).map_err(|e| e.to_string())?;
+    if let Some(fields) = file.as_object_mut() {
+        fields.insert("chainId".into(), chain.chain_id.into());
+    }
+    let text = serde_json::to_string_pretty(&file).map_err(|e| e.to_string())?;
+    std::fs::write(&args.out, text + "\n").map_err(|e| format!("{}: {e}", args.out.display()))?;
+    println!(
+        "vault {}\nclearinghouse {}\nperps {}\noptions {}",
+        deployment.vault, deployment.clearinghouse, deployment.perp_market, deployment.options_market
+    );
+    if deployment.ownership_offered {
+        println!(
+            "ownership offered to {}: it must call acceptOwnership on the vault and the clearinghouse",
+            deployment.owner
+        );
+    }
+    println!("written to {}", args.out.display());
+    Ok(())
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let args = match parse(&args) {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(2);
+        }
+    };
+    match run(&args) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("pm-deploy: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

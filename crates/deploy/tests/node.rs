@@ -1,0 +1,315 @@
+//! The whole path a protocol takes on a real chain, against `pm-node`: `pm-deploy` (the binary,
+//! with its key in the environment) deploys and configures the engine from a configuration file;
+//! then alloy's provider and Foundry's `cast`, with no special flags, deposit, trade through the
+//! perp market, read `accountMargin`, and decode a custom error from a reverted call.
+#![cfg(feature = "e2e")]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use alloy_primitives::{Address, I256, U256};
+use alloy_provider::network::TransactionBuilder;
+use alloy_provider::{Provider, ProviderBuilder};
+use alloy_rpc_types_eth::TransactionRequest;
+use alloy_sol_types::sol_data::{Int, String as SolString, Uint};
+use alloy_sol_types::{sol, SolCall, SolInterface, SolType};
+use pm_clearinghouse::instrument::{id_of, Spec};
+use pm_deploy::abi::{IClearinghouse, IVault};
+use pm_deploy::artifacts::creation_code;
+use pm_deploy::rpc_chain::RpcChain;
+use pm_deploy::Chain;
+use pm_node::{start, NodeConfig, RunningNode};
+use std::future::IntoFuture;
+
+const ROOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../..");
+const E18: i128 = 1_000_000_000_000_000_000;
+const USDC: u64 = 1_000_000;
+
+sol! {
+    interface IMocks {
+        function mint(address to, uint256 amount) external;
+        function approve(address spender, uint256 amount) external returns (bool);
+        function propose(address taker, uint128[] instruments, int128[] sizes, int128[] prices, uint64 deadline)
+            external returns (uint256);
+        function accept(uint256 id) external;
+    }
+}
+
+fn deploy_contract(chain: &mut RpcChain, name: &str, args: Vec<u8>) -> Address {
+    let mut code = creation_code(Path::new(ROOT), name).unwrap();
+    code.extend(args);
+    chain
+        .send(None, code, U256::ZERO)
+        .unwrap()
+        .contract_address
+        .unwrap()
+}
+
+fn feed(chain: &mut RpcChain, price_e8: i64) -> Address {
+    let args = <(Uint<8>, Int<256>)>::abi_encode_params(&(8u8, I256::try_from(price_e8).unwrap()));
+    deploy_contract(chain, "MockAggregatorV3", args)
+}
+
+fn send(chain: &mut RpcChain, to: Address, data: Vec<u8>) {
+    chain.send(Some(to), data, U256::ZERO).unwrap();
+}
+
+fn cast(args: &[&str]) -> (bool, String, String) {
+    let out = Command::new(Path::new(ROOT).join("node_modules/.bin/cast"))
+        .args(args)
+        .output()
+        .expect("cast: run script/setup.sh");
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).trim().to_string(),
+        String::from_utf8_lossy(&out.stderr).trim().to_string(),
+    )
+}
+
+fn scratch() -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("pm-deploy-node-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn node(runtime: &tokio::runtime::Runtime) -> RunningNode {
+    let config = NodeConfig {
+        listen: "127.0.0.1:0".parse().unwrap(),
+        ..Default::default()
+    };
+    runtime.block_on(start(config)).unwrap()
+}
+
+#[test]
+fn pm_deploy_deploys_the_engine_on_the_node_and_real_clients_trade_through_it() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let node = node(&runtime);
+    let url = node.url();
+    let key = |i: usize| format!("0x{}", alloy_primitives::hex::encode(node.accounts[i].key));
+    let mut owner = RpcChain::connect(&url, node.accounts[0].signer()).unwrap();
+
+    // What a real chain already has: the settlement token and Chainlink feeds (mocks here).
+    let usdc = deploy_contract(
+        &mut owner,
+        "MockERC20",
+        <(SolString, SolString, Uint<8>)>::abi_encode_params(&(
+            "USD Coin".to_string(),
+            "USDC".to_string(),
+            6u8,
+        )),
+    );
+    let usdc_feed = feed(&mut owner, 100_000_000);
+    let btc_feed = feed(&mut owner, 65_000 * 100_000_000);
+    let eth_feed = feed(&mut owner, 3_000 * 100_000_000);
+
+    let dir = scratch();
+    let config = serde_json::json!({
+        "settlement": {
+            "token": usdc, "feed": usdc_feed, "heartbeat": 86_400,
+            "depositCap": "1000000000000000000"
+        },
+        "settlementDecimals": 6,
+        "underlyings": [
+            { "symbol": "BTC", "feed": btc_feed, "heartbeat": 86_400, "volMaxAge": 86_400,
+              "params": "BTC", "futureBand": "50000000000000000", "optionBand": "50000000000000000",
+              "vol": "550000000000000000" },
+            { "symbol": "ETH", "feed": eth_feed, "heartbeat": 86_400, "volMaxAge": 86_400,
+              "params": "ETH", "futureBand": "50000000000000000", "optionBand": "50000000000000000",
+              "vol": "650000000000000000" }
+        ],
+        "correlations": ["850000000000000000"],
+        "settleCap": "10000000000",
+        "programCache": "chainOwner"
+    });
+    let config_path = dir.join("config.json");
+    std::fs::write(&config_path, config.to_string()).unwrap();
+    let out_path = dir.join("deployment.json");
+
+    // The binary, as an operator runs it: the key in the environment, nothing else special.
+    let run = Command::new(env!("CARGO_BIN_EXE_pm-deploy"))
+        .args(["--rpc", &url, "--config"])
+        .arg(&config_path)
+        .arg("--out")
+        .arg(&out_path)
+        .args(["--root", ROOT])
+        .env("PM_DEPLOY_KEY", key(0))
+        .output()
+        .unwrap();
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    let deployment: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&out_path).unwrap()).unwrap();
+    assert_eq!(deployment["chainId"], 412_346);
+    let address = |field: &str| -> Address { deployment[field].as_str().unwrap().parse().unwrap() };
+    let (vault, clearinghouse, perps) = (address("vault"), address("clearinghouse"), address("perpMarket"));
+    let programs = deployment["programs"].as_array().unwrap();
+    assert_eq!(programs.len(), 12);
+
+    let provider = ProviderBuilder::new().connect_http(url.parse().unwrap());
+    for p in programs {
+        let program: Address = p["address"].as_str().unwrap().parse().unwrap();
+        let code = runtime
+            .block_on(provider.get_code_at(program).into_future())
+            .unwrap();
+        assert!(code.starts_with(&[0xEF, 0xF0, 0x00]), "{p}: a Stylus program");
+    }
+    // A second deployment's constructor cannot be called again: the core is initialised.
+    let again = IClearinghouse::initializeCall {
+        owner: node.accounts[3].address,
+        vault,
+        riskProgram: vault,
+        viewsFacet: vault,
+        accountsFacet: vault,
+        tradingFacet: vault,
+        settlementFacet: vault,
+        liquidationFacet: vault,
+        parametersFacet: vault,
+        settlementDecimals: 6,
+    };
+    assert!(owner.call(clearinghouse, again.abi_encode(), U256::ZERO).is_err());
+
+    // Two traders deposit through alloy and trade a perp through the market.
+    let amount = U256::from(100_000 * USDC);
+    let (alice, bob) = (node.accounts[1].address, node.accounts[2].address);
+    for (i, who) in [(1, alice), (2, bob)] {
+        send(
+            &mut owner,
+            usdc,
+            IMocks::mintCall { to: who, amount }.abi_encode(),
+        );
+        let mut trader = RpcChain::connect(&url, node.accounts[i].signer()).unwrap();
+        send(
+            &mut trader,
+            usdc,
+            IMocks::approveCall {
+                spender: vault,
+                amount,
+            }
+            .abi_encode(),
+        );
+        send(
+            &mut trader,
+            vault,
+            IVault::depositCall { token: usdc, amount }.abi_encode(),
+        );
+        let approve = IClearinghouse::approveMarketCall {
+            market: perps,
+            approved: true,
+        };
+        send(&mut trader, clearinghouse, approve.abi_encode());
+    }
+    let btc_perp = id_of(&Spec {
+        underlying: 0,
+        kind: 0,
+        expiry: 0,
+        strike: 0,
+    });
+    let now = runtime
+        .block_on(provider.get_block_by_number(Default::default()).into_future())
+        .unwrap()
+        .unwrap()
+        .header
+        .timestamp;
+    let propose = IMocks::proposeCall {
+        taker: bob,
+        instruments: vec![btc_perp],
+        sizes: vec![E18],
+        prices: vec![65_000 * E18],
+        deadline: now + 3_600,
+    };
+    let mut maker = RpcChain::connect(&url, node.accounts[1].signer()).unwrap();
+    let id = U256::from_be_slice(&maker.call(perps, propose.abi_encode(), U256::ZERO).unwrap());
+    send(&mut maker, perps, propose.abi_encode());
+    let mut taker = RpcChain::connect(&url, node.accounts[2].signer()).unwrap();
+    send(&mut taker, perps, IMocks::acceptCall { id }.abi_encode());
+
+    // accountMargin through alloy: one BTC long is margined, the account is healthy.
+    let margin_call = IClearinghouse::accountMarginCall { account: alice };
+    let answer = runtime
+        .block_on(
+            provider
+                .call(
+                    TransactionRequest::default()
+                        .with_to(clearinghouse)
+                        .with_input(margin_call.abi_encode()),
+                )
+                .into_future(),
+        )
+        .unwrap();
+    let m = IClearinghouse::accountMarginCall::abi_decode_returns(&answer).unwrap();
+    assert!(m.initialMargin > I256::ZERO && m.initialMargin < I256::try_from(65_000 * E18).unwrap());
+    assert!(m.equity > m.initialMargin && !m.liquidatable, "{:?}", m.equity);
+
+    // The same through cast, with the return types spelt out as a person would.
+    let rpc = url.as_str();
+    let (ok, out, err) = cast(&[
+        "call",
+        &clearinghouse.to_string(),
+        "accountMargin(address)(int256,int256,int256,int256,int256,int256,int256,bool)",
+        &alice.to_string(),
+        "--rpc-url",
+        rpc,
+    ]);
+    assert!(ok, "{err}");
+    let first = out.lines().next().unwrap().split_whitespace().next().unwrap();
+    assert_eq!(first, m.equity.to_string());
+
+    // Alice cannot withdraw everything while she holds the perp: a custom error, decoded by
+    // alloy from the error's data and shown by cast.
+    let withdraw = IVault::withdrawCall {
+        token: usdc,
+        amount,
+        to: alice,
+    };
+    let error = runtime
+        .block_on(
+            provider
+                .call(
+                    TransactionRequest::default()
+                        .with_from(alice)
+                        .with_to(vault)
+                        .with_input(withdraw.abi_encode()),
+                )
+                .into_future(),
+        )
+        .unwrap_err();
+    let data = error
+        .as_error_resp()
+        .and_then(|p| p.as_revert_data())
+        .expect("revert data");
+    match IVault::IVaultErrors::abi_decode(&data).unwrap() {
+        IVault::IVaultErrors::InsufficientMargin(e) => {
+            assert_eq!(e.account, alice);
+            assert!(e.shortfall > U256::ZERO);
+        }
+        other => panic!("{other:?}"),
+    }
+    let (ok, _, err) = cast(&[
+        "call",
+        &vault.to_string(),
+        "withdraw(address,uint256,address)",
+        &usdc.to_string(),
+        &amount.to_string(),
+        &alice.to_string(),
+        "--from",
+        &alice.to_string(),
+        "--rpc-url",
+        rpc,
+    ]);
+    assert!(!ok);
+    let hex_data = format!("0x{}", alloy_primitives::hex::encode(&data));
+    assert!(
+        err.contains("execution reverted") && err.contains(&hex_data),
+        "{err}"
+    );
+    let (ok, decoded, err) = cast(&[
+        "decode-error",
+        "--sig",
+        "InsufficientMargin(address,int256,int256,uint256)",
+        &hex_data,
+    ]);
+    assert!(ok, "{err}");
+    assert!(decoded.contains(&alice.to_string()), "{decoded}");
+
+    runtime.block_on(node.stop());
+    std::fs::remove_dir_all(dir).ok();
+}
