@@ -8,7 +8,7 @@ use crate::ledger::Ledger;
 use crate::node_error::NodeError;
 
 /// The most blocks one `anvil_mine` may mine.
-pub const MAX_MINE: u64 = 100_000;
+pub const MAX_MINE: u64 = 10_000;
 
 /// `evm_mine(timestamp?)`: mines an empty block (at `timestamp` if given); answers "0x0".
 pub fn evm_mine(l: &mut Ledger, a: &Args) -> Answer {

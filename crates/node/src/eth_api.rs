@@ -11,13 +11,15 @@ use crate::args::Args;
 use crate::estimate::estimate_gas;
 use crate::ledger::{Ledger, MinedBlock};
 use crate::node_error::NodeError;
-use crate::rpc_views::{rpc_block, rpc_logs, rpc_receipt, rpc_transaction};
+use crate::rpc_views::{rpc_block, rpc_held_transaction, rpc_logs, rpc_receipt, rpc_transaction};
 
 /// What a method answers.
 pub type Answer = Result<Value, NodeError>;
 
-/// The most blocks one `eth_getLogs` or `eth_feeHistory` may span.
-pub const MAX_BLOCK_RANGE: u64 = 10_000;
+/// The most blocks one `eth_feeHistory` may span.
+pub const MAX_FEE_HISTORY: u64 = 1_024;
+/// The most logs one `eth_getLogs` answers (a wider query is refused: narrow it).
+pub const MAX_LOGS: usize = 10_000;
 
 /// Serialises an answer (alloy's types serialise infallibly).
 pub fn json<T: Serialize>(value: T) -> Answer {
@@ -121,9 +123,12 @@ pub fn fee_history(l: &mut Ledger, a: &Args) -> Answer {
     let count: U64 = a.get(0)?;
     let newest = l.resolve(a.get(1)?)?;
     let percentiles: Vec<f64> = a.opt(2)?.unwrap_or_default();
+    if count.is_zero() {
+        return json(FeeHistory::default());
+    }
     let count = count
         .to::<u64>()
-        .clamp(1, MAX_BLOCK_RANGE)
+        .min(MAX_FEE_HISTORY)
         .min(newest.saturating_add(1));
     let oldest = newest.saturating_add(1).saturating_sub(count);
     let next_base_fee = u128::from(l.devnet().base_fee());
@@ -144,10 +149,21 @@ pub fn fee_history(l: &mut Ledger, a: &Args) -> Answer {
     json(history)
 }
 
+/// Refuses state overrides (a third parameter): ignoring them would answer wrongly.
+fn no_overrides(a: &Args) -> Result<(), NodeError> {
+    match a.opt::<Value>(2)? {
+        None => Ok(()),
+        Some(_) => Err(NodeError::InvalidParams(
+            "state overrides are not supported".into(),
+        )),
+    }
+}
+
 /// `eth_call(request, block)`: the return data; a revert is an error carrying its data.
 pub fn call(l: &mut Ledger, a: &Args) -> Answer {
     let request: TransactionRequest = a.get(0)?;
     l.require_latest(a.opt(1)?)?;
+    no_overrides(a)?;
     json(l.call_output(&request)?)
 }
 
@@ -155,6 +171,7 @@ pub fn call(l: &mut Ledger, a: &Args) -> Answer {
 pub fn estimate(l: &mut Ledger, a: &Args) -> Answer {
     let request: TransactionRequest = a.get(0)?;
     l.require_latest(a.opt(1)?)?;
+    no_overrides(a)?;
     json(U64::from(estimate_gas(l, &request)?))
 }
 
@@ -164,13 +181,13 @@ pub fn send_raw_transaction(l: &mut Ledger, a: &Args) -> Answer {
     json(l.send_raw(&raw)?)
 }
 
-/// `eth_getTransactionByHash(hash)`; null if unknown.
+/// `eth_getTransactionByHash(hash)`: a held one with no block; null if unknown.
 pub fn transaction_by_hash(l: &mut Ledger, a: &Args) -> Answer {
     let hash: B256 = a.get(0)?;
-    json(
-        l.find_tx(hash)
-            .map(|(b, t)| rpc_transaction(b, index_of(b, t), t)),
-    )
+    if let Some((b, t)) = l.find_tx(hash) {
+        return json(rpc_transaction(b, index_of(b, t), t));
+    }
+    json(l.queued_tx(hash).map(rpc_held_transaction))
 }
 
 /// `eth_getTransactionReceipt(hash)`; null if unknown.
@@ -189,8 +206,8 @@ fn index_of(block: &MinedBlock, tx: &crate::ledger::MinedTx) -> usize {
         .unwrap_or_default()
 }
 
-/// `eth_getLogs(filter)`: by block range (at most [`MAX_BLOCK_RANGE`] blocks) or block hash,
-/// addresses and topics.
+/// `eth_getLogs(filter)`: by block range or block hash, addresses and topics; at most
+/// [`MAX_LOGS`] logs.
 pub fn logs(l: &mut Ledger, a: &Args) -> Answer {
     let filter: Filter = a.get(0)?;
     let (from, to) = match filter.block_option {
@@ -212,11 +229,6 @@ pub fn logs(l: &mut Ledger, a: &Args) -> Answer {
             "fromBlock {from} is after toBlock {to}"
         )));
     }
-    if to - from >= MAX_BLOCK_RANGE {
-        return Err(NodeError::InvalidParams(format!(
-            "a query may span at most {MAX_BLOCK_RANGE} blocks"
-        )));
-    }
     let mut found: Vec<Log> = Vec::new();
     for block in (from..=to).filter_map(|n| l.block(n)) {
         if !filter.matches_bloom(block.header.logs_bloom) {
@@ -228,6 +240,11 @@ pub fn logs(l: &mut Ledger, a: &Args) -> Answer {
                     .into_iter()
                     .filter(|log| filter.matches(&log.inner)),
             );
+        }
+        if found.len() > MAX_LOGS {
+            return Err(NodeError::InvalidParams(format!(
+                "query returned more than {MAX_LOGS} results: narrow the block range or the filter"
+            )));
         }
     }
     json(found)

@@ -1,9 +1,10 @@
 //! The node's chain: the devnet, and what a node remembers of it: the blocks it mined with their
 //! transactions, receipts and logs. Every accepted transaction is mined at once in a block of
-//! its own (anvil's automine); a refused one changes nothing and mines nothing. State is the
-//! latest block's only: the node keeps no past state.
+//! its own (anvil's automine); one with a later nonce waits for the gap to fill; a refused one
+//! changes nothing and mines nothing. State is the latest block's only: the node keeps no past
+//! state.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use alloy_consensus::proofs::{calculate_receipt_root, calculate_transaction_root};
 use alloy_consensus::Transaction;
@@ -26,6 +27,17 @@ use crate::tx_env::{call_env, decode_signed, signed_env, SignedTx};
 pub const BLOCK_GAS_LIMIT: u64 = 1 << 50;
 /// The base fee per gas, in wei: ArbOS's initial minimum, 0.1 gwei.
 pub const BASE_FEE: u64 = 100_000_000;
+/// The most transactions held for a nonce gap.
+pub const MAX_QUEUED: usize = 1_024;
+/// The most held for one sender.
+pub const MAX_QUEUED_PER_SENDER: usize = 64;
+/// The deterministic deployment proxy (CREATE2 with a salt: `salt ‖ init code` in, the address
+/// out), at the address deploy scripts expect on every chain; Arbitrum has it, and so does anvil.
+pub const CREATE2_FACTORY: Address = alloy_primitives::address!("4e59b44847b379578588920ca78fbf26c0b4956c");
+/// Its runtime code.
+pub const CREATE2_FACTORY_CODE: [u8; 69] = alloy_primitives::hex!(
+    "7fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffe03601600081602082378035828234f58015156039578182fd5b8082525050506014600cf3"
+);
 
 /// A transaction the node mined, with what it did.
 #[derive(Clone, Debug)]
@@ -65,7 +77,7 @@ impl MinedTx {
 /// A mined block.
 #[derive(Clone, Debug)]
 pub struct MinedBlock {
-    /// Its header (state root not computed: zero).
+    /// Its header (state root not computed: the empty trie's).
     pub header: Header,
     /// Its hash (keccak256 of the RLP header).
     pub hash: B256,
@@ -81,6 +93,8 @@ pub struct Ledger {
     tx_locations: HashMap<B256, (u64, usize)>,
     clock: Clock,
     accounts: Vec<DevAccount>,
+    /// Transactions held for a nonce gap, by sender and nonce.
+    queued: BTreeMap<(Address, u64), (SignedTx, B256)>,
 }
 
 impl Ledger {
@@ -102,7 +116,11 @@ impl Ledger {
             tx_locations: HashMap::new(),
             clock: Clock::default(),
             accounts,
+            queued: BTreeMap::new(),
         };
+        ledger
+            .devnet
+            .set_code(CREATE2_FACTORY, Bytes::from_static(&CREATE2_FACTORY_CODE));
         let timestamp = ledger.clock.take(0);
         ledger.devnet.set_block(0, timestamp);
         ledger.seal(0, timestamp, Vec::new());
@@ -197,26 +215,62 @@ impl Ledger {
         Some((block, block.txs.get(*index)?))
     }
 
-    /// Runs a raw signed transaction and, if the chain accepts it, mines it in a new block.
+    /// Takes a raw signed transaction. One with the sender's next nonce runs at once and, if
+    /// the chain accepts it, is mined in a new block; then any held transaction it unblocks
+    /// follows, each in its own block. One with a later nonce is held until the gap fills (as
+    /// geth's queue does); a held transaction the chain then refuses is dropped.
     ///
     /// # Errors
-    /// Why it was refused (it does not decode, wrong chain, nonce, funds, fee, gas cap);
-    /// nothing changed and no block was mined.
+    /// Why it was refused (it does not decode, wrong chain, nonce too low, funds, fee, gas cap,
+    /// already known, the queue full); nothing changed and no block was mined.
     pub fn send_raw(&mut self, raw: &[u8]) -> Result<B256, NodeError> {
         let tx = decode_signed(raw, self.chain_id())?;
         let hash = *tx.envelope.tx_hash();
-        if self.tx_locations.contains_key(&hash) {
+        if self.tx_locations.contains_key(&hash) || self.queued_tx(hash).is_some() {
             return Err(NodeError::Refused("already known".into()));
         }
+        let from = tx.from;
+        let nonce = tx.envelope.nonce();
+        if nonce > self.devnet.nonce(from) {
+            let held_by_sender = self.queued.range((from, 0)..=(from, u64::MAX)).count();
+            if self.queued.len() >= MAX_QUEUED || held_by_sender >= MAX_QUEUED_PER_SENDER {
+                return Err(NodeError::Refused("txpool is full".into()));
+            }
+            if self.queued.contains_key(&(from, nonce)) {
+                return Err(NodeError::Refused("replacement transaction underpriced".into()));
+            }
+            self.queued.insert((from, nonce), (tx, hash));
+            return Ok(hash);
+        }
+        self.mine_one(tx, hash)?;
+        loop {
+            let next = (from, self.devnet.nonce(from));
+            let Some((held, held_hash)) = self.queued.remove(&next) else {
+                break;
+            };
+            if self.mine_one(held, held_hash).is_err() {
+                break;
+            }
+        }
+        Ok(hash)
+    }
+
+    /// A transaction held for a nonce gap, by hash.
+    pub fn queued_tx(&self, hash: B256) -> Option<&SignedTx> {
+        self.queued.values().find(|(_, h)| *h == hash).map(|(tx, _)| tx)
+    }
+
+    /// Runs `tx` in a new block and seals it if the chain accepts it.
+    fn mine_one(&mut self, tx: SignedTx, hash: B256) -> Result<(), NodeError> {
         let parent = self.latest().header.clone();
         let number = parent.number + 1;
         let timestamp = self.clock.peek(parent.timestamp);
         self.devnet.set_block(number, timestamp);
-        match self.devnet.transact(signed_env(&tx)) {
+        match self.devnet.transact(signed_env(&tx, self.devnet.base_fee())) {
             Ok(receipt) => {
                 self.clock.take(parent.timestamp);
                 self.seal(number, timestamp, vec![(tx, hash, receipt)]);
-                Ok(hash)
+                Ok(())
             }
             Err(e) => {
                 self.devnet.set_block(parent.number, parent.timestamp);
@@ -290,7 +344,8 @@ impl Ledger {
             let first_log_index = log_index;
             log_index = log_index.saturating_add(receipt.logs.len() as u64);
             txs.push(MinedTx {
-                effective_gas_price: tx.envelope.effective_gas_price(Some(base_fee)),
+                // Nitro drops tips: every transaction pays the base fee.
+                effective_gas_price: u128::from(base_fee),
                 tx,
                 hash,
                 receipt,

@@ -3,6 +3,7 @@
 
 use alloy_primitives::Bytes;
 use jsonrpsee::types::ErrorObjectOwned;
+use stylus_devnet::revm::context::result::InvalidTransaction;
 use stylus_devnet::TxError;
 
 /// Why a request failed.
@@ -11,7 +12,8 @@ pub enum NodeError {
     /// The parameters are missing or malformed (-32602).
     InvalidParams(String),
     /// The chain refused the transaction before running it: nonce, balance, fee, gas cap, a
-    /// wrong chain id, a bad signature (-32000, geth's wording).
+    /// wrong chain id, a bad signature, a transaction that does not decode (-32000, geth's
+    /// wording).
     Refused(String),
     /// The call reverted; `data` is the revert data (code 3, "execution reverted", the data in
     /// the error's `data` as geth returns it).
@@ -21,16 +23,48 @@ pub enum NodeError {
     },
     /// The call halted (out of gas, invalid opcode, ...) (-32000).
     Halted(String),
-    /// What the node does not keep or do (state of past blocks, blob transactions) (-32601
-    /// for a method, -32000 otherwise).
+    /// What the node does not keep or do (state of past blocks, blob transactions) (-32000).
     Unsupported(String),
+    /// A bug in the node (a request panicked): -32603. The node then refuses every request.
+    Internal(String),
 }
 
 impl NodeError {
-    /// A transaction the chain refused, in geth's words where it has them.
+    /// A transaction the chain refused, in geth's words (clients match on them).
     pub fn refused(e: &TxError) -> Self {
-        let text = match e {
-            TxError::Transaction(invalid) => invalid.to_string(),
+        let TxError::Transaction(invalid) = e else {
+            return Self::Refused(e.to_string());
+        };
+        let text = match invalid {
+            InvalidTransaction::NonceTooLow { tx, state } => {
+                format!("nonce too low: next nonce {state}, tx nonce {tx}")
+            }
+            InvalidTransaction::NonceTooHigh { tx, state } => {
+                format!("nonce too high: next nonce {state}, tx nonce {tx}")
+            }
+            InvalidTransaction::LackOfFundForMaxFee { fee, balance } => {
+                format!("insufficient funds for gas * price + value: have {balance} want {fee}")
+            }
+            InvalidTransaction::GasPriceLessThanBasefee => "max fee per gas less than block base fee".into(),
+            InvalidTransaction::PriorityFeeGreaterThanMaxFee => {
+                "max priority fee per gas higher than max fee per gas".into()
+            }
+            InvalidTransaction::CallGasCostMoreThanGasLimit {
+                initial_gas,
+                gas_limit,
+            } => {
+                format!("intrinsic gas too low: gas {gas_limit}, minimum needed {initial_gas}")
+            }
+            InvalidTransaction::GasFloorMoreThanGasLimit { gas_floor, gas_limit } => {
+                format!("intrinsic gas too low: gas {gas_limit}, minimum needed {gas_floor}")
+            }
+            InvalidTransaction::TxGasLimitGreaterThanCap { gas_limit, cap } => {
+                format!("exceeds block gas limit: gas {gas_limit}, the most a transaction may use {cap}")
+            }
+            InvalidTransaction::CallerGasLimitMoreThanBlock => "exceeds block gas limit".into(),
+            InvalidTransaction::RejectCallerWithCode => "sender not an eoa".into(),
+            InvalidTransaction::CreateInitCodeSizeLimit => "max initcode size exceeded".into(),
+            InvalidTransaction::InvalidChainId => "invalid chain id".into(),
             other => other.to_string(),
         };
         Self::Refused(text)
@@ -41,6 +75,7 @@ impl From<NodeError> for ErrorObjectOwned {
     fn from(e: NodeError) -> Self {
         match e {
             NodeError::InvalidParams(m) => ErrorObjectOwned::owned(-32602, m, None::<()>),
+            NodeError::Internal(m) => ErrorObjectOwned::owned(-32603, m, None::<()>),
             NodeError::Refused(m) | NodeError::Halted(m) | NodeError::Unsupported(m) => {
                 ErrorObjectOwned::owned(-32000, m, None::<()>)
             }

@@ -9,6 +9,7 @@ use alloy_rpc_types_eth::{Block, BlockTransactions, Header, Log, Transaction, Tr
 use serde_json::Value;
 
 use crate::ledger::{MinedBlock, MinedTx};
+use crate::tx_env::SignedTx;
 
 /// A mined transaction as `eth_getTransactionByHash` and full blocks show it.
 pub fn rpc_transaction(block: &MinedBlock, index: usize, t: &MinedTx) -> Transaction {
@@ -18,6 +19,17 @@ pub fn rpc_transaction(block: &MinedBlock, index: usize, t: &MinedTx) -> Transac
         block_number: Some(block.header.number),
         transaction_index: Some(index as u64),
         effective_gas_price: Some(t.effective_gas_price),
+    }
+}
+
+/// A transaction held for a nonce gap: no block yet.
+pub fn rpc_held_transaction(tx: &SignedTx) -> Transaction {
+    Transaction {
+        inner: Recovered::new_unchecked(tx.envelope.clone(), tx.from),
+        block_hash: None,
+        block_number: None,
+        transaction_index: None,
+        effective_gas_price: None,
     }
 }
 
@@ -98,7 +110,11 @@ pub fn rpc_receipt(block: &MinedBlock, index: usize, t: &MinedTx) -> Value {
         blob_gas_price: None,
         from: t.tx.from,
         to,
-        contract_address: t.receipt.contract_address,
+        // A creation names its address even when it failed, as geth's receipts do.
+        contract_address: t
+            .receipt
+            .contract_address
+            .or_else(|| to.is_none().then(|| t.tx.from.create(t.tx.envelope.nonce()))),
     };
     let mut json = serde_json::to_value(receipt).unwrap_or(Value::Null);
     if let Some(fields) = json.as_object_mut() {

@@ -23,15 +23,16 @@ pub struct SignedTx {
 /// Decodes a raw signed transaction (legacy, EIP-2930 or EIP-1559) and recovers its signer.
 ///
 /// # Errors
-/// `InvalidParams` if it does not decode; `Refused` for a bad signature, a wrong or missing chain
-/// id (unprotected transactions are refused, as geth does over RPC), or a type the node does not
+/// `Refused` if it does not decode, for a bad signature, a wrong or missing chain id (unprotected transactions are refused, as geth does over RPC), or a type the node does not
 /// run (blob and EIP-7702 transactions).
 pub fn decode_signed(raw: &[u8], chain_id: u64) -> Result<SignedTx, NodeError> {
     let mut buf = raw;
     let envelope = TxEnvelope::decode_2718(&mut buf)
-        .map_err(|e| NodeError::InvalidParams(format!("transaction does not decode: {e}")))?;
+        .map_err(|e| NodeError::Refused(format!("transaction does not decode: {e}")))?;
     if !buf.is_empty() {
-        return Err(NodeError::InvalidParams("bytes after the transaction".into()));
+        return Err(NodeError::Refused(
+            "transaction does not decode: bytes after it".into(),
+        ));
     }
     if matches!(envelope, TxEnvelope::Eip4844(_) | TxEnvelope::Eip7702(_)) {
         return Err(NodeError::Refused("transaction type not supported".into()));
@@ -55,15 +56,24 @@ pub fn decode_signed(raw: &[u8], chain_id: u64) -> Result<SignedTx, NodeError> {
     Ok(SignedTx { envelope, from })
 }
 
-/// The devnet transaction a signed transaction runs as.
-pub fn signed_env(tx: &SignedTx) -> TxEnv {
+/// The devnet transaction a signed transaction runs as, in a block of base fee `base_fee`. It
+/// pays the base fee and no tip, as on Nitro (which drops tips): an EIP-1559 transaction's
+/// priority fee is zero, a legacy one's price is cut to the base fee (one below it is still
+/// refused).
+pub fn signed_env(tx: &SignedTx, base_fee: u64) -> TxEnv {
     let e = &tx.envelope;
+    let base_fee = u128::from(base_fee);
+    let (gas_price, gas_priority_fee) = match e.max_priority_fee_per_gas() {
+        Some(_) => (e.max_fee_per_gas(), Some(0)),
+        None if e.max_fee_per_gas() >= base_fee => (base_fee, None),
+        None => (e.max_fee_per_gas(), None),
+    };
     TxEnv {
         tx_type: e.ty(),
         caller: tx.from,
         gas_limit: e.gas_limit(),
-        gas_price: e.max_fee_per_gas(),
-        gas_priority_fee: e.max_priority_fee_per_gas(),
+        gas_price,
+        gas_priority_fee,
         kind: e.kind(),
         value: e.value(),
         data: e.input().clone(),

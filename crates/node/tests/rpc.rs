@@ -238,53 +238,52 @@ async fn a_refused_transaction_changes_nothing_and_mines_nothing() {
         use alloy_eips::eip2718::Encodable2718;
         tx.encoded_2718()
     };
+    // One transaction mined first, so that nonce 0 is then too low.
+    let first = encode(sign(412_346, 0, U256::from(1), &key).await);
+    let _mined = provider.send_raw_transaction(&first).await.unwrap();
     let refusals = [
         (
             "wrong chain",
-            encode(sign(1, 0, U256::from(1), &key).await),
-            "chain id",
+            encode(sign(1, 1, U256::from(1), &key).await),
+            "invalid chain id",
         ),
         (
-            "nonce from the future",
-            encode(sign(412_346, 5, U256::from(1), &key).await),
-            "nonce",
+            "a nonce already used",
+            encode(sign(412_346, 0, U256::from(2), &key).await),
+            "nonce too low",
         ),
         (
             "more than the balance",
-            encode(sign(412_346, 0, U256::from(10u128.pow(25)), &key).await),
-            "funds",
+            encode(sign(412_346, 1, U256::from(10u128.pow(25)), &key).await),
+            "insufficient funds for gas * price + value",
         ),
         (
             "no funds at all",
             encode(sign(412_346, 0, U256::ZERO, &PrivateKeySigner::random()).await),
-            "funds",
+            "insufficient funds",
         ),
-        ("not a transaction", vec![0x02, 0x01, 0x02], "decode"),
+        ("not a transaction", vec![0x02, 0x01, 0x02], "does not decode"),
     ];
     for (what, raw, expected) in refusals {
         let error = provider.send_raw_transaction(&raw).await.map(|_| ()).unwrap_err();
-        let message = error
-            .as_error_resp()
-            .map(|p| p.message.to_lowercase())
-            .unwrap_or_default();
-        assert!(message.contains(expected), "{what}: {message}");
+        let payload = error.as_error_resp().expect("an error response");
+        assert_eq!(payload.code, -32000, "{what}");
+        assert!(payload.message.contains(expected), "{what}: {}", payload.message);
         assert_eq!(
             provider.get_block_number().await.unwrap(),
-            0,
+            1,
             "{what} mined a block"
         );
     }
-    assert_eq!(provider.get_transaction_count(key.address()).await.unwrap(), 0);
-    assert_eq!(provider.get_balance(to).await.unwrap(), U256::ZERO);
+    assert_eq!(provider.get_transaction_count(key.address()).await.unwrap(), 1);
+    assert_eq!(provider.get_balance(to).await.unwrap(), U256::from(1));
     // The same transaction twice: mined once, refused the second time.
-    let good = encode(sign(412_346, 0, U256::from(1), &key).await);
-    let _mined = provider.send_raw_transaction(&good).await.unwrap();
     let again = provider
-        .send_raw_transaction(&good)
+        .send_raw_transaction(&first)
         .await
         .map(|_| ())
         .unwrap_err();
-    assert!(again.as_error_resp().is_some());
+    assert!(again.as_error_resp().unwrap().message.contains("already known"));
     assert_eq!(provider.get_block_number().await.unwrap(), 1);
     node.stop().await;
 }
@@ -341,5 +340,112 @@ async fn dev_methods_mine_move_time_and_set_balances() {
     // State of past blocks is not kept: asking for it is an error, not a wrong answer.
     let old = provider.get_balance(who).number(1).await.unwrap_err();
     assert!(old.as_error_resp().is_some());
+    node.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_later_nonce_waits_for_the_gap_and_tips_are_dropped_as_on_nitro() {
+    let node = node().await;
+    let provider = ProviderBuilder::new().connect_http(node.url().parse().unwrap());
+    let key = signer(&node, 4);
+    let wallet = EthereumWallet::from(key.clone());
+    let to = address!("000000000000000000000000000000000000bEEF");
+    let signed = |nonce: u64| {
+        let tx = TransactionRequest::default()
+            .with_from(key.address())
+            .with_to(to)
+            .with_value(U256::from(nonce + 1))
+            .with_nonce(nonce)
+            .with_chain_id(412_346)
+            .with_gas_limit(21_000)
+            .with_max_fee_per_gas(10_000_000_000)
+            .with_max_priority_fee_per_gas(5_000_000_000);
+        let wallet = wallet.clone();
+        async move {
+            use alloy_eips::eip2718::Encodable2718;
+            tx.build(&wallet).await.unwrap().encoded_2718()
+        }
+    };
+    let before = provider.get_balance(key.address()).await.unwrap();
+    let later = provider.send_raw_transaction(&signed(1).await).await.unwrap();
+    let held = *later.tx_hash();
+    assert_eq!(provider.get_block_number().await.unwrap(), 0);
+    let pending = provider
+        .get_transaction_by_hash(held)
+        .await
+        .unwrap()
+        .expect("held");
+    assert_eq!(pending.block_number, None);
+    assert!(provider.get_transaction_receipt(held).await.unwrap().is_none());
+    let _first = provider.send_raw_transaction(&signed(0).await).await.unwrap();
+    // Both mined, in nonce order, a block each.
+    assert_eq!(provider.get_block_number().await.unwrap(), 2);
+    let receipt = provider
+        .get_transaction_receipt(held)
+        .await
+        .unwrap()
+        .expect("mined");
+    assert_eq!(receipt.block_number, Some(2));
+    assert_eq!(provider.get_balance(to).await.unwrap(), U256::from(3));
+    // A 5 gwei tip offered, none paid: each paid 21,000 gas at the base fee.
+    assert_eq!(receipt.effective_gas_price, u128::from(BASE_FEE));
+    let paid = U256::from(2 * 21_000u64) * U256::from(BASE_FEE);
+    assert_eq!(
+        provider.get_balance(key.address()).await.unwrap(),
+        before - U256::from(3) - paid
+    );
+    node.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn calls_from_contracts_the_create2_factory_and_estimates_within_the_balance() {
+    let node = node().await;
+    let provider = ProviderBuilder::new()
+        .wallet(EthereumWallet::from(signer(&node, 5)))
+        .connect_http(node.url().parse().unwrap());
+    // The deterministic deployment proxy, where deploy scripts expect it.
+    let factory = pm_node::ledger::CREATE2_FACTORY;
+    let salt = B256::repeat_byte(7);
+    let init = ping_or_revert_init_code();
+    let mut data = salt.to_vec();
+    data.extend_from_slice(&init);
+    let _deployed = provider
+        .send_transaction(TransactionRequest::default().with_to(factory).with_input(data))
+        .await
+        .unwrap()
+        .get_receipt()
+        .await
+        .unwrap();
+    let at = factory.create2(salt, keccak256(&init));
+    assert_eq!(provider.get_code_at(at).await.unwrap().len(), 0x38);
+    // A call from a contract's address (geth skips EIP-3607 for calls).
+    let from_contract = TransactionRequest::default().with_from(at).with_to(at);
+    assert!(provider.call(from_contract).await.is_ok());
+    // State overrides are refused, not ignored.
+    let overrides = provider
+        .raw_request::<_, serde_json::Value>(
+            "eth_call".into(),
+            (
+                TransactionRequest::default().with_to(at),
+                "latest",
+                serde_json::json!({}),
+            ),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(overrides.as_error_resp().map(|p| p.code), Some(-32602));
+    // An account with 0.001 ETH estimates a plain transfer at 0.2 gwei: the search's cap is what
+    // it can pay for (5M gas), not 32M it could not.
+    let poor = address!("00000000000000000000000000000000000000AA");
+    let _: serde_json::Value = provider
+        .raw_request("anvil_setBalance".into(), (poor, U256::from(10u64.pow(15))))
+        .await
+        .unwrap();
+    let transfer = TransactionRequest::default()
+        .with_from(poor)
+        .with_to(address!("000000000000000000000000000000000000bEEF"))
+        .with_max_fee_per_gas(200_000_000)
+        .with_max_priority_fee_per_gas(0);
+    assert_eq!(provider.estimate_gas(transfer).await.unwrap(), 21_000);
     node.stop().await;
 }

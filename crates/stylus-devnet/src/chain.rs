@@ -315,16 +315,19 @@ impl Devnet {
     }
 
     /// Runs a transaction without committing it, as `eth_call` and `eth_estimateGas` do: no
-    /// base fee is charged (a zero gas price is fine), the block's recently run programs are
-    /// set aside (a node's call starts with none) and put back.
+    /// base fee is charged (a zero gas price is fine), the caller may be a contract (no EIP-3607
+    /// check), the block's recently run programs are set aside (a node's call starts with none)
+    /// and put back.
     ///
     /// # Errors
     /// Why the chain refused it before it ran (nonce, balance, the 32M cap).
     pub fn simulate(&mut self, tx: TxEnv) -> Result<Receipt, TxError> {
         let recent = self.evm.take_recent_programs();
         self.evm.ctx().cfg.disable_base_fee = true;
+        self.evm.ctx().cfg.disable_eip3607 = true;
         let r = self.evm.transact(tx).map(|r| receipt(r.result));
         self.evm.ctx().cfg.disable_base_fee = false;
+        self.evm.ctx().cfg.disable_eip3607 = false;
         self.evm.restore_recent_programs(recent);
         r
     }
