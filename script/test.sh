@@ -19,13 +19,13 @@ step() {
 
 step "setup (toolchain, wasm target, npm packages)" script/setup.sh
 step "cargo fmt --check" cargo fmt --all --check
-step "cargo clippy" cargo clippy --workspace --all-targets --features pm-e2e/e2e,pm-deploy/e2e -- -D warnings
+step "cargo clippy" cargo clippy --workspace --all-targets --features pm-e2e/e2e,pm-deploy/e2e,pm-keeper/e2e -- -D warnings
 step "cargo test (native: the math, the programs on TestVM, the runtime)" cargo test --workspace
 step "wasm release build" script/build-wasm.sh
 step "wasm size (limit 24,576 on-chain bytes)" script/size.sh
 step "forge fmt --check" "$FORGE" fmt --check
 step "forge build" "$FORGE" build
-step "cargo test (end to end: the wasm and Foundry's artifacts on the devnet, and deployed on pm-node)" cargo test -p pm-e2e -p pm-deploy --features pm-e2e/e2e,pm-deploy/e2e
+step "cargo test (end to end: the wasm and Foundry's artifacts on the devnet, and deployed on pm-node)" cargo test -p pm-e2e -p pm-deploy -p pm-keeper --features pm-e2e/e2e,pm-deploy/e2e,pm-keeper/e2e
 step "forge test" "$FORGE" test
 step "ABI drift check" script/abi.sh --check
 printf '\nAll checks passed.\n'

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use alloy_primitives::{Address, Bytes, TxKind, U256};
 use alloy_provider::network::{EthereumWallet, TransactionBuilder};
 use alloy_provider::{DynProvider, Provider, ProviderBuilder};
-use alloy_rpc_types_eth::TransactionRequest;
+use alloy_rpc_types_eth::{Filter, Log, TransactionRequest};
 use alloy_signer_local::PrivateKeySigner;
 use alloy_sol_types::SolInterface;
 
@@ -88,6 +88,41 @@ impl RpcChain {
             Some(to) => request.with_to(to),
             None => request.with_kind(TxKind::Create),
         }
+    }
+}
+
+impl RpcChain {
+    /// The latest block's number and timestamp.
+    ///
+    /// # Errors
+    /// The chain cannot be read.
+    pub fn latest_block(&mut self) -> Result<(u64, u64), String> {
+        let block = self
+            .runtime
+            .block_on(async { self.provider.get_block_by_number(Default::default()).await })
+            .map_err(|e| format!("eth_getBlockByNumber: {e}"))?
+            .ok_or("no latest block")?;
+        Ok((block.header.number, block.header.timestamp))
+    }
+
+    /// The logs `filter` matches.
+    ///
+    /// # Errors
+    /// The chain refuses the query (too wide) or cannot be read.
+    pub fn logs(&mut self, filter: &Filter) -> Result<Vec<Log>, String> {
+        self.runtime
+            .block_on(async { self.provider.get_logs(filter).await })
+            .map_err(|e| format!("eth_getLogs: {e}"))
+    }
+
+    /// The gas price the chain asks, in wei.
+    ///
+    /// # Errors
+    /// The chain cannot be read.
+    pub fn gas_price(&mut self) -> Result<u128, String> {
+        self.runtime
+            .block_on(async { self.provider.get_gas_price().await })
+            .map_err(|e| format!("eth_gasPrice: {e}"))
     }
 }
 

@@ -1,0 +1,127 @@
+//! `pm-keeper --rpc URL --deployment FILE [--dry-run] [--max-gas-price WEI] [--interval MS]
+//! [--check-every N] [--from-block N] [--keystore FILE]`: runs keeper rounds until stopped,
+//! signing with the key in `PM_KEEPER_KEY` (hex) or an encrypted keystore file (password in
+//! `PM_KEYSTORE_PASSWORD`). Logs are JSON lines on standard output.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use alloy_signer_local::PrivateKeySigner;
+use pm_deploy::rpc_chain::RpcChain;
+use pm_keeper::log::log;
+use pm_keeper::{Engine, Keeper, KeeperConfig};
+use serde_json::json;
+
+const USAGE: &str = "usage: pm-keeper --rpc URL --deployment FILE [--dry-run] [--max-gas-price WEI]
+                 [--interval MS] [--check-every N] [--from-block N] [--keystore FILE]
+  key: PM_KEEPER_KEY (hex), or --keystore FILE with its password in PM_KEYSTORE_PASSWORD";
+
+/// The longest wait between rounds after errors.
+const MAX_BACKOFF: Duration = Duration::from_secs(10);
+
+struct Args {
+    rpc: String,
+    deployment: PathBuf,
+    config: KeeperConfig,
+    interval: Duration,
+    from_block: u64,
+    keystore: Option<PathBuf>,
+}
+
+fn parse(args: &[String]) -> Result<Args, String> {
+    let (mut rpc, mut deployment, mut keystore) = (None, None, None);
+    let mut config = KeeperConfig::default();
+    let mut interval = Duration::from_millis(250);
+    let mut from_block = 0;
+    let mut it = args.iter();
+    let number = |flag: &str, v: Option<&String>| -> Result<u128, String> {
+        v.ok_or_else(|| format!("{flag} needs a value\n{USAGE}"))?
+            .parse::<u128>()
+            .map_err(|_| format!("{flag}: not a number\n{USAGE}"))
+    };
+    while let Some(flag) = it.next() {
+        match flag.as_str() {
+            "--dry-run" => config.dry_run = true,
+            "--rpc" => rpc = it.next().cloned(),
+            "--deployment" => deployment = it.next().map(PathBuf::from),
+            "--keystore" => keystore = it.next().map(PathBuf::from),
+            "--max-gas-price" => config.max_gas_price = Some(number(flag, it.next())?),
+            "--interval" => interval = Duration::from_millis(number(flag, it.next())? as u64),
+            "--check-every" => config.check_every = number(flag, it.next())? as u64,
+            "--from-block" => from_block = number(flag, it.next())? as u64,
+            _ => return Err(format!("unknown flag {flag}\n{USAGE}")),
+        }
+    }
+    Ok(Args {
+        rpc: rpc.ok_or_else(|| format!("--rpc is required\n{USAGE}"))?,
+        deployment: deployment.ok_or_else(|| format!("--deployment is required\n{USAGE}"))?,
+        config,
+        interval,
+        from_block,
+        keystore,
+    })
+}
+
+fn signer(keystore: Option<&PathBuf>) -> Result<PrivateKeySigner, String> {
+    match keystore {
+        Some(path) => {
+            let password = std::env::var("PM_KEYSTORE_PASSWORD")
+                .map_err(|_| "PM_KEYSTORE_PASSWORD is not set".to_string())?;
+            PrivateKeySigner::decrypt_keystore(path, password).map_err(|e| format!("{}: {e}", path.display()))
+        }
+        None => std::env::var("PM_KEEPER_KEY")
+            .map_err(|_| format!("no key: set PM_KEEPER_KEY or pass --keystore\n{USAGE}"))?
+            .trim()
+            .parse::<PrivateKeySigner>()
+            .map_err(|e| format!("PM_KEEPER_KEY: {e}")),
+    }
+}
+
+fn run(args: Args) -> Result<(), String> {
+    let engine = Engine::from_deployment(&args.deployment)?;
+    let chain = RpcChain::connect(&args.rpc, signer(args.keystore.as_ref())?)?;
+    log(
+        "info",
+        "start",
+        json!({ "rpc": args.rpc, "chainId": chain.chain_id, "account": pm_deploy::Chain::account(&chain),
+                "clearinghouse": engine.clearinghouse, "dryRun": args.config.dry_run }),
+    );
+    let mut keeper = Keeper::new(chain, engine, args.config, args.from_block);
+    let mut backoff = args.interval;
+    loop {
+        match keeper.round() {
+            Ok(_) => {
+                backoff = args.interval;
+                std::thread::sleep(args.interval);
+            }
+            Err(e) => {
+                log(
+                    "error",
+                    "round_failed",
+                    json!({ "error": e, "retryInMs": backoff.as_millis() as u64 }),
+                );
+                std::thread::sleep(backoff);
+                backoff = backoff.saturating_mul(2).min(MAX_BACKOFF);
+            }
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let args = match parse(&args) {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(2);
+        }
+    };
+    match run(args) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            log("error", "stopped", json!({ "error": e }));
+            ExitCode::FAILURE
+        }
+    }
+}
