@@ -4,6 +4,9 @@ pragma solidity ^0.8.24;
 /// @notice Arbitrum's ArbWasm precompile: activates a deployed Stylus program.
 interface IArbWasm {
     function activateProgram(address program) external payable returns (uint16 version, uint256 dataFee);
+    function stylusVersion() external view returns (uint16 version);
+    /// @dev Reverts (`ProgramNotActivated`) for code never activated.
+    function codehashVersion(bytes32 codehash) external view returns (uint16 version);
 }
 
 /// @title StylusDeployer
@@ -24,13 +27,24 @@ contract StylusDeployer {
     error ProgramInitializationFailed(address program, bytes reason);
     /// `initValue` exceeds the value sent.
     error InitValueTooHigh(uint256 initValue, uint256 value);
+    /// Value came from someone other than ArbWasm.
+    error UnexpectedValue(address from);
     /// The value ArbWasm repaid could not be sent back to the caller.
     error RefundFailed(address to, uint256 amount);
+
+    /// @notice Whether `program`'s code is not yet active at the chain's Stylus version.
+    function requiresActivation(address program) public view returns (bool) {
+        try ARB_WASM.codehashVersion(program.codehash) returns (uint16 version) {
+            return version != ARB_WASM.stylusVersion();
+        } catch {
+            return true;
+        }
+    }
 
     /// @notice Takes ArbWasm's repayment of what exceeds its data fee (Nitro moves it without a
     /// call; this accepts one too), and nothing from anyone else.
     receive() external payable {
-        if (msg.sender != address(ARB_WASM)) revert ProgramDeploymentFailed();
+        if (msg.sender != address(ARB_WASM)) revert UnexpectedValue(msg.sender);
     }
 
     /// @notice Deploys `initCode` (a Stylus program's deployment code), activates the program
@@ -51,7 +65,11 @@ contract StylusDeployer {
             program := create(0, add(code, 0x20), mload(code))
         }
         if (program == address(0)) revert ProgramDeploymentFailed();
-        (, dataFee) = ARB_WASM.activateProgram{value: msg.value - initValue}(program);
+        // Code already activated at the chain's Stylus version (the same wasm deployed before, by
+        // anyone) is not activated again: ArbWasm would refuse it (`ProgramUpToDate`).
+        if (requiresActivation(program)) {
+            (, dataFee) = ARB_WASM.activateProgram{value: msg.value - initValue}(program);
+        }
         if (initData.length != 0) {
             (bool ok, bytes memory reason) = program.call{value: initValue}(initData);
             if (!ok) revert ProgramInitializationFailed(program, reason);

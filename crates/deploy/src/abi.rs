@@ -28,6 +28,26 @@ alloy_sol_types::sol! {
         error ProgramInitializationFailed(address program, bytes reason);
     }
 
+    /// The markets' tickets (`BilateralMarket`: the perp and options markets): a maker proposes,
+    /// the taker accepts.
+    interface IBilateralMarket {
+        function propose(address taker, uint128[] instruments, int128[] sizes, int128[] prices, uint64 deadline)
+            external returns (uint256 id);
+        function accept(uint256 id) external;
+    }
+
+    /// Arbitrum's ArbWasm precompile (0x71): its activation event and errors.
+    interface IArbWasm {
+        event ProgramActivated(bytes32 indexed codehash, bytes32 moduleHash, address program, uint256 dataFee, uint16 version);
+        error ProgramNotWasm();
+        error ProgramNotActivated();
+        error ProgramNeedsUpgrade(uint16 version, uint16 stylusVersion);
+        error ProgramExpired(uint64 ageInSeconds);
+        error ProgramUpToDate();
+        error ProgramKeepaliveTooSoon(uint64 ageInSeconds);
+        error ProgramInsufficientValue(uint256 have, uint256 want);
+    }
+
     /// Arbitrum's program cache: the chain owner's switch (ArbWasmCache, 0x72) and the public
     /// auction (the CacheManager contract).
     interface IProgramCache {

@@ -102,7 +102,7 @@ pub struct UnderlyingConfig {
     pub future_band: Wad,
     /// An option's trade band around its mark, as a share of the price, 18 decimals.
     pub option_band: Wad,
-    /// The first implied vol to post, 18 decimals (posted when the deployer is the risk oracle).
+    /// The first implied vol to post, 18 decimals.
     pub vol: Wad,
 }
 
@@ -122,10 +122,24 @@ pub enum ProgramCache {
     },
 }
 
+/// The vault's sequencer-uptime gate (Chainlink's L2 sequencer feed): no valuation while the
+/// sequencer is down or within the grace period after it comes back.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SequencerFeed {
+    /// The uptime feed.
+    pub feed: Address,
+    /// Seconds after the sequencer is back before valuations resume (at most a day).
+    pub grace_period: u32,
+}
+
 /// The whole configuration.
 #[derive(Clone, Debug, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct DeployConfig {
+    /// The chain the file is for; `pm-deploy` refuses another (a Sepolia file sent to One).
+    #[serde(default)]
+    pub chain_id: Option<u64>,
     /// The owner of the vault, the clearinghouse and the markets (default: the deployer). When it
     /// is another account, ownership is offered to it at the end (it must `acceptOwnership`).
     #[serde(default)]
@@ -133,12 +147,20 @@ pub struct DeployConfig {
     /// The risk admin (default: the owner).
     #[serde(default)]
     pub risk_admin: Option<Address>,
-    /// The risk oracle (default: the owner). The first vols are posted only if the deployer is.
+    /// The risk oracle (default: the owner). The deployer posts the first vols (`vol` of each
+    /// underlying) before it hands the role over.
     #[serde(default)]
     pub risk_oracle: Option<Address>,
-    /// The settlement token (its decimals are read by the clearinghouse as `settlementDecimals`).
+    /// The vault's guardian, who may pause it (none: no guardian).
+    #[serde(default)]
+    pub guardian: Option<Address>,
+    /// The vault's sequencer-uptime gate (none: no gate; set it on Arbitrum One).
+    #[serde(default)]
+    pub sequencer_feed: Option<SequencerFeed>,
+    /// The settlement token.
     pub settlement: Collateral,
-    /// The settlement token's decimals.
+    /// The settlement token's decimals, fixed in the clearinghouse at construction (`pm-deploy`
+    /// checks them against the token's `decimals()` before it sends anything).
     pub settlement_decimals: u8,
     /// More collateral tokens.
     #[serde(default)]
@@ -167,14 +189,19 @@ impl DeployConfig {
         Ok(config)
     }
 
-    /// Checks what the chain would refuse only half way through a deployment.
+    /// Checks what the chain would refuse only half way through a deployment, and what it would
+    /// take but nobody could mend: zero addresses, a token or feed listed twice, heartbeats, bands,
+    /// vols, correlations, haircuts and counts out of the engine's ranges.
     ///
     /// # Errors
-    /// No underlying, a preset unknown, or not n(n−1)/2 correlations.
+    /// The first problem found, named.
     pub fn check(&self) -> Result<(), String> {
         let n = self.underlyings.len();
         if n == 0 {
             return Err("no underlying".into());
+        }
+        if n > MAX_UNDERLYINGS {
+            return Err(format!("{n} underlyings: at most {MAX_UNDERLYINGS}"));
         }
         if self.correlations.len() != n * (n - 1) / 2 {
             return Err(format!(
@@ -183,11 +210,102 @@ impl DeployConfig {
                 self.correlations.len()
             ));
         }
-        for u in &self.underlyings {
-            u.params.wire().map_err(|e| format!("{}: {e}", u.symbol))?;
+        if let Some(c) = self.correlations.iter().find(|c| c.0.abs() > WAD) {
+            return Err(format!("correlation {} is beyond [-1, 1]", c.0));
+        }
+        if self.settlement_decimals > 18 {
+            return Err(format!(
+                "settlementDecimals {}: at most 18",
+                self.settlement_decimals
+            ));
+        }
+        let roles = [
+            ("owner", self.owner),
+            ("riskAdmin", self.risk_admin),
+            ("riskOracle", self.risk_oracle),
+            ("guardian", self.guardian),
+        ];
+        if let Some((name, _)) = roles.iter().find(|(_, a)| *a == Some(Address::ZERO)) {
+            return Err(format!("{name} is the zero address"));
+        }
+        let tokens: Vec<&Collateral> = std::iter::once(&self.settlement)
+            .chain(&self.collateral)
+            .collect();
+        if tokens.len() > MAX_COLLATERALS {
+            return Err(format!(
+                "{} collateral tokens: at most {MAX_COLLATERALS}",
+                tokens.len()
+            ));
+        }
+        for (i, c) in tokens.iter().enumerate() {
+            if c.token == Address::ZERO || c.feed == Address::ZERO {
+                return Err(format!("collateral {}: a zero address", c.token));
+            }
+            if tokens[..i].iter().any(|d| d.token == c.token) {
+                return Err(format!("collateral {} is listed twice", c.token));
+            }
+            if c.haircut_bps >= 10_000 {
+                return Err(format!(
+                    "collateral {}: haircut {} bps, below 10,000 needed",
+                    c.token, c.haircut_bps
+                ));
+            }
+            heartbeat(&format!("collateral {}", c.token), c.heartbeat)?;
+        }
+        if let Some(s) = &self.sequencer_feed {
+            if s.feed == Address::ZERO || s.grace_period > MAX_GRACE_PERIOD {
+                return Err(format!(
+                    "sequencerFeed: a zero feed or a grace period over {MAX_GRACE_PERIOD} s"
+                ));
+            }
+        }
+        for (i, u) in self.underlyings.iter().enumerate() {
+            let name = &u.symbol;
+            u.params.wire().map_err(|e| format!("{name}: {e}"))?;
+            if u.feed == Address::ZERO {
+                return Err(format!("{name}: the zero address as feed"));
+            }
+            if self.underlyings[..i]
+                .iter()
+                .any(|v| v.symbol == u.symbol || v.feed == u.feed)
+            {
+                return Err(format!("{name}: its symbol or feed is listed twice"));
+            }
+            heartbeat(name, u.heartbeat)?;
+            heartbeat(&format!("{name} volMaxAge"), u.vol_max_age)?;
+            for (band, value) in [("futureBand", u.future_band.0), ("optionBand", u.option_band.0)] {
+                if value <= 0 || value > MAX_BAND {
+                    return Err(format!("{name}: {band} {value} is outside (0, 0.5]"));
+                }
+            }
+            if !(MIN_VOL..=MAX_VOL).contains(&u.vol.0) {
+                return Err(format!("{name}: vol {} is outside [1%, 500%]", u.vol.0));
+            }
         }
         Ok(())
     }
+}
+
+/// The most underlyings the risk program takes.
+pub const MAX_UNDERLYINGS: usize = pm_risk::MAX_UNDERLYINGS;
+/// The most collateral tokens the vault lists.
+pub const MAX_COLLATERALS: usize = 16;
+/// The longest heartbeat or vol age the engine takes, in seconds (7 days).
+pub const MAX_HEARTBEAT: u32 = 7 * 24 * 3600;
+/// The longest sequencer grace period, in seconds (a day).
+pub const MAX_GRACE_PERIOD: u32 = 24 * 3600;
+/// The widest trade band, 18 decimals (50%).
+pub const MAX_BAND: i128 = WAD / 2;
+/// The lowest and highest vol `pm-risk` takes, 18 decimals.
+pub const MIN_VOL: i128 = WAD / 100;
+/// See [`MIN_VOL`].
+pub const MAX_VOL: i128 = 5 * WAD;
+
+fn heartbeat(what: &str, seconds: u32) -> Result<(), String> {
+    if seconds == 0 || seconds > MAX_HEARTBEAT {
+        return Err(format!("{what}: {seconds} s is outside 1 s to 7 days"));
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -195,11 +313,14 @@ mod tests {
     use super::*;
 
     fn config(underlyings: usize, correlations: usize, params: &str) -> String {
-        let u = format!(
-            r#"{{"symbol":"X","feed":"0x0000000000000000000000000000000000000001","heartbeat":60,
-               "volMaxAge":60,"params":{params},"futureBand":"5","optionBand":5,"vol":"1"}}"#
-        );
-        let us = vec![u; underlyings].join(",");
+        let u = |i: usize| {
+            format!(
+                r#"{{"symbol":"X{i}","feed":"0x00000000000000000000000000000000000000{:02x}","heartbeat":60,
+               "volMaxAge":60,"params":{params},"futureBand":"5","optionBand":5,"vol":"500000000000000000"}}"#,
+                i + 16
+            )
+        };
+        let us = (0..underlyings).map(u).collect::<Vec<_>>().join(",");
         let cs = vec!["\"1\""; correlations].join(",");
         format!(
             r#"{{"settlement":{{"token":"0x0000000000000000000000000000000000000002",
@@ -242,7 +363,29 @@ mod tests {
             .contains("no underlying"));
         let unknown = config(1, 0, "\"BTC\"").replace("\"settleCap\"", "\"settleCapUsdc\"");
         assert!(parse(&unknown).is_err());
-        let fraction = config(1, 0, "\"BTC\"").replace("\"vol\":\"1\"", "\"vol\":0.5");
+        let fraction = config(1, 0, "\"BTC\"").replace("\"vol\":\"500000000000000000\"", "\"vol\":0.5");
         assert!(parse(&fraction).is_err());
+        let tiny_vol = config(1, 0, "\"BTC\"").replace("\"vol\":\"500000000000000000\"", "\"vol\":\"1\"");
+        assert!(parse(&tiny_vol).unwrap_err().contains("outside [1%, 500%]"));
+        let wide_band =
+            config(1, 0, "\"BTC\"").replace("\"futureBand\":\"5\"", "\"futureBand\":\"600000000000000000\"");
+        assert!(parse(&wide_band).unwrap_err().contains("futureBand"));
+        let zero_owner = config(1, 0, "\"BTC\"").replacen(
+            '{',
+            "{\"owner\":\"0x0000000000000000000000000000000000000000\",",
+            1,
+        );
+        assert!(parse(&zero_owner)
+            .unwrap_err()
+            .contains("owner is the zero address"));
+        let twice = config(2, 1, "\"BTC\"").replace("\"X1\"", "\"X0\"");
+        assert!(parse(&twice).unwrap_err().contains("listed twice"));
+        let rho = config(1, 0, "\"BTC\"");
+        let bad_rho = config(2, 1, "\"BTC\"").replace(
+            "\"correlations\":[\"1\"]",
+            "\"correlations\":[\"2000000000000000000\"]",
+        );
+        assert!(parse(&rho).is_ok());
+        assert!(parse(&bad_rho).is_err());
     }
 }

@@ -9,7 +9,9 @@ pub mod artifacts;
 pub mod chain;
 pub mod config;
 pub mod programs;
+pub mod signer;
 
+pub mod mocks;
 pub mod plan;
 
 pub mod devnet_chain;

@@ -6,8 +6,9 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use alloy_signer_local::PrivateKeySigner;
+use alloy_sol_types::SolCall;
 use pm_deploy::rpc_chain::RpcChain;
+use pm_deploy::signer::signer;
 use pm_deploy::{deploy_engine, DeployConfig};
 
 const USAGE: &str = "usage: pm-deploy --rpc URL --config FILE [--out FILE] [--root DIR] [--keystore FILE]
@@ -49,27 +50,39 @@ fn parse(args: &[String]) -> Result<Args, String> {
     })
 }
 
-fn signer(keystore: Option<&PathBuf>) -> Result<PrivateKeySigner, String> {
-    match keystore {
-        Some(path) => {
-            let password = std::env::var("PM_KEYSTORE_PASSWORD")
-                .map_err(|_| "PM_KEYSTORE_PASSWORD is not set".to_string())?;
-            PrivateKeySigner::decrypt_keystore(path, password).map_err(|e| format!("{}: {e}", path.display()))
-        }
-        None => {
-            let key = std::env::var("PM_DEPLOY_KEY")
-                .map_err(|_| format!("no key: set PM_DEPLOY_KEY or pass --keystore\n{USAGE}"))?;
-            key.trim()
-                .parse::<PrivateKeySigner>()
-                .map_err(|e| format!("PM_DEPLOY_KEY: {e}"))
-        }
+/// The settlement token's `decimals()` must be the configuration's: the clearinghouse fixes them
+/// at construction.
+fn check_settlement_decimals(chain: &mut RpcChain, config: &DeployConfig) -> Result<(), String> {
+    alloy_sol_types::sol! {
+        function decimals() external view returns (uint8);
     }
+    let token = config.settlement.token;
+    let answer = pm_deploy::Chain::call(chain, token, decimalsCall {}.abi_encode(), Default::default())
+        .map_err(|e| format!("settlement token {token}: decimals(): {e}"))?;
+    let decimals =
+        decimalsCall::abi_decode_returns(&answer).map_err(|e| format!("settlement token {token}: {e}"))?;
+    if decimals != config.settlement_decimals {
+        return Err(format!(
+            "settlement token {token} has {decimals} decimals, the configuration says {}",
+            config.settlement_decimals
+        ));
+    }
+    Ok(())
 }
 
 fn run(args: &Args) -> Result<(), String> {
     let config = DeployConfig::read(&args.config)?;
-    let signer = signer(args.keystore.as_ref())?;
+    let signer = signer("PM_DEPLOY_KEY", args.keystore.as_deref())?;
     let mut chain = RpcChain::connect(&args.rpc, signer)?;
+    if let Some(expected) = config.chain_id {
+        if expected != chain.chain_id {
+            return Err(format!(
+                "the configuration is for chain {expected}, the endpoint is chain {}",
+                chain.chain_id
+            ));
+        }
+    }
+    check_settlement_decimals(&mut chain, &config)?;
     println!(
         "pm-deploy: chain {} at {}, deploying as {}",
         chain.chain_id,

@@ -1,9 +1,10 @@
 //! The deployment plan, one for every chain: the deployer contract; each program deployed,
 //! activated (its data fee learnt by a call, then offered with a fifth more; ArbWasm repays the
-//! excess) and constructed in one transaction, so nobody can initialise it first; the markets;
-//! the configuration; optionally the program cache; and ownership offered to the configured
-//! owner. The deploying account is owner, risk admin and risk oracle while it configures, then
-//! hands each role to the configured account.
+//! excess; code already active is not activated again) and constructed in one transaction, so
+//! nobody can initialise it first; the markets; the configuration; the roles handed over; then,
+//! optionally, the program cache. The deploying account is owner, risk admin and risk oracle
+//! while it configures, then hands each role to the configured account (ownership is offered:
+//! the owner accepts it).
 
 use std::path::Path;
 
@@ -14,12 +15,14 @@ use pm_risk::defaults;
 use pm_risk::wire::scalars_of;
 use serde::Serialize;
 
-use crate::abi::{IClearinghouse, IProgramCache, IStylusDeployer, IVault};
+use crate::abi::{IArbWasm, IClearinghouse, IProgramCache, IStylusDeployer, IVault};
 use crate::artifacts::{creation_code, program_init_code};
 use crate::chain::{Chain, Sent};
 use crate::config::{Collateral, DeployConfig, ProgramCache};
 use crate::programs::programs;
 
+/// ArbWasm's address.
+pub const ARB_WASM: Address = Address::new([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x71]);
 /// ArbWasmCache's address (the chain owner's program cache switch).
 pub const ARB_WASM_CACHE: Address =
     Address::new([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x72]);
@@ -34,7 +37,8 @@ pub struct DeployedProgram {
     pub name: String,
     /// Its address.
     pub address: Address,
-    /// The activation data fee ArbWasm charged, in wei (as the call before it reported).
+    /// The activation data fee ArbWasm charged, in wei (its `ProgramActivated` event; zero when
+    /// the code was active already).
     pub data_fee: U256,
 }
 
@@ -200,10 +204,18 @@ fn deploy_program(
         .find_map(|l| IStylusDeployer::ProgramDeployed::decode_log_data(&l.data).ok())
         .map(|e| e.program)
         .ok_or_else(|| format!("{name}: no ProgramDeployed event"))?;
+    // What ArbWasm charged (none: the code was active already, and nothing was).
+    let data_fee = sent
+        .logs
+        .iter()
+        .filter(|l| l.address == ARB_WASM)
+        .find_map(|l| IArbWasm::ProgramActivated::decode_log_data(&l.data).ok())
+        .map(|e| e.dataFee)
+        .unwrap_or_default();
     Ok(DeployedProgram {
         name: name.to_string(),
         address,
-        data_fee: fee,
+        data_fee,
     })
 }
 
@@ -366,6 +378,18 @@ pub fn finish(
         }
         .abi_encode(),
     )?;
+    if let Some(guardian) = config.guardian {
+        let data = IVault::setGuardianCall { guardian }.abi_encode();
+        call(chain, "vault setGuardian", vault, data)?;
+    }
+    if let Some(s) = &config.sequencer_feed {
+        let data = IVault::setSequencerFeedCall {
+            feed: s.feed,
+            gracePeriod: s.grace_period,
+        }
+        .abi_encode();
+        call(chain, "vault setSequencerFeed", vault, data)?;
+    }
     call(
         chain,
         "setRiskAdmin",
@@ -455,31 +479,6 @@ pub fn finish(
             .abi_encode(),
         )?;
     }
-    match &config.program_cache {
-        None => {}
-        Some(ProgramCache::ChainOwner) => {
-            for p in &deployed {
-                let data = IProgramCache::cacheProgramCall { program: p.address }.abi_encode();
-                call(chain, "cacheProgram", ARB_WASM_CACHE, data)?;
-            }
-        }
-        Some(ProgramCache::Bid {
-            cache_manager,
-            bid_wei,
-        }) => {
-            for p in &deployed {
-                let data = IProgramCache::placeBidCall { program: p.address }.abi_encode();
-                step(
-                    chain,
-                    &mut steps,
-                    "placeBid",
-                    Some(*cache_manager),
-                    data,
-                    *bid_wei,
-                )?;
-            }
-        }
-    }
     // Hand the roles to the configured accounts.
     let risk_admin = config.risk_admin.unwrap_or(owner);
     let risk_oracle = config.risk_oracle.unwrap_or(owner);
@@ -511,6 +510,39 @@ pub fn finish(
         call(chain, "transferOwnership", clearinghouse, data)?;
         let data = IVault::transferOwnershipCall { newOwner: owner }.abi_encode();
         call(chain, "vault transferOwnership", vault, data)?;
+    }
+    // The program cache last: a refused bid leaves the engine configured and handed over.
+    match &config.program_cache {
+        None => {}
+        Some(ProgramCache::ChainOwner) => {
+            for p in &deployed {
+                let data = IProgramCache::cacheProgramCall { program: p.address }.abi_encode();
+                step(
+                    chain,
+                    &mut steps,
+                    "cacheProgram",
+                    Some(ARB_WASM_CACHE),
+                    data,
+                    U256::ZERO,
+                )?;
+            }
+        }
+        Some(ProgramCache::Bid {
+            cache_manager,
+            bid_wei,
+        }) => {
+            for p in &deployed {
+                let data = IProgramCache::placeBidCall { program: p.address }.abi_encode();
+                step(
+                    chain,
+                    &mut steps,
+                    "placeBid",
+                    Some(*cache_manager),
+                    data,
+                    *bid_wei,
+                )?;
+            }
+        }
     }
     Ok(Deployment {
         deployer: me,

@@ -12,7 +12,7 @@ use alloy_rpc_types_eth::{Filter, Log, TransactionRequest};
 use alloy_signer_local::PrivateKeySigner;
 use alloy_sol_types::SolInterface;
 
-use crate::abi::{IClearinghouse, IStylusDeployer, IVault};
+use crate::abi::{IArbWasm, IClearinghouse, IStylusDeployer, IVault};
 use crate::chain::{Chain, Sent};
 
 /// How long a send waits for its receipt.
@@ -37,10 +37,12 @@ pub fn describe(error: &alloy_provider::transport::TransportError) -> String {
             Some(format!("{e:?}"))
         } else if let Ok(e) = IVault::IVaultErrors::abi_decode(d) {
             Some(format!("{e:?}"))
+        } else if let Ok(e) = IStylusDeployer::IStylusDeployerErrors::abi_decode(d) {
+            Some(format!("{e:?}"))
         } else {
-            IStylusDeployer::IStylusDeployerErrors::abi_decode(d)
+            IArbWasm::IArbWasmErrors::abi_decode(d)
                 .ok()
-                .map(|e| format!("{e:?}"))
+                .map(|e| format!("ArbWasm {e:?}"))
         }
     });
     match named {
@@ -141,16 +143,20 @@ impl Chain for RpcChain {
                 .map_err(|e| describe(&e))?;
             let hash = *pending.tx_hash();
             let start = Instant::now();
+            // A failed poll (a public endpoint's rate limit, a dropped connection) is asked again
+            // until the timeout: the transaction is out, only its receipt is late.
+            let mut last_error = None;
             let receipt = loop {
-                if let Some(r) = provider
-                    .get_transaction_receipt(hash)
-                    .await
-                    .map_err(|e| format!("eth_getTransactionReceipt {hash}: {e}"))?
-                {
-                    break r;
+                match provider.get_transaction_receipt(hash).await {
+                    Ok(Some(r)) => break r,
+                    Ok(None) => {}
+                    Err(e) => last_error = Some(e.to_string()),
                 }
                 if start.elapsed() > RECEIPT_TIMEOUT {
-                    return Err(format!("{hash}: no receipt after {RECEIPT_TIMEOUT:?}"));
+                    return Err(format!(
+                        "{hash}: sent, but no receipt after {RECEIPT_TIMEOUT:?} (last error: {})",
+                        last_error.unwrap_or_else(|| "none".into())
+                    ));
                 }
                 tokio::time::sleep(RECEIPT_POLL).await;
             };

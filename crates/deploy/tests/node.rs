@@ -11,11 +11,10 @@ use alloy_primitives::{Address, I256, U256};
 use alloy_provider::network::TransactionBuilder;
 use alloy_provider::{Provider, ProviderBuilder};
 use alloy_rpc_types_eth::TransactionRequest;
-use alloy_sol_types::sol_data::{Int, String as SolString, Uint};
-use alloy_sol_types::{sol, SolCall, SolInterface, SolType};
+use alloy_sol_types::{SolCall, SolInterface};
 use pm_clearinghouse::instrument::{id_of, Spec};
-use pm_deploy::abi::{IClearinghouse, IVault};
-use pm_deploy::artifacts::creation_code;
+use pm_deploy::abi::{IBilateralMarket, IClearinghouse, IVault};
+use pm_deploy::mocks::{self, IMockToken};
 use pm_deploy::rpc_chain::RpcChain;
 use pm_deploy::Chain;
 use pm_node::{start, NodeConfig, RunningNode};
@@ -25,29 +24,8 @@ const ROOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../..");
 const E18: i128 = 1_000_000_000_000_000_000;
 const USDC: u64 = 1_000_000;
 
-sol! {
-    interface IMocks {
-        function mint(address to, uint256 amount) external;
-        function approve(address spender, uint256 amount) external returns (bool);
-        function propose(address taker, uint128[] instruments, int128[] sizes, int128[] prices, uint64 deadline)
-            external returns (uint256);
-        function accept(uint256 id) external;
-    }
-}
-
-fn deploy_contract(chain: &mut RpcChain, name: &str, args: Vec<u8>) -> Address {
-    let mut code = creation_code(Path::new(ROOT), name).unwrap();
-    code.extend(args);
-    chain
-        .send(None, code, U256::ZERO)
-        .unwrap()
-        .contract_address
-        .unwrap()
-}
-
 fn feed(chain: &mut RpcChain, price_e8: i64) -> Address {
-    let args = <(Uint<8>, Int<256>)>::abi_encode_params(&(8u8, I256::try_from(price_e8).unwrap()));
-    deploy_contract(chain, "MockAggregatorV3", args)
+    mocks::mock_feed(chain, Path::new(ROOT), 8, i128::from(price_e8)).unwrap()
 }
 
 fn send(chain: &mut RpcChain, to: Address, data: Vec<u8>) {
@@ -89,15 +67,7 @@ fn pm_deploy_deploys_the_engine_on_the_node_and_real_clients_trade_through_it() 
     let mut owner = RpcChain::connect(&url, node.accounts[0].signer()).unwrap();
 
     // What a real chain already has: the settlement token and Chainlink feeds (mocks here).
-    let usdc = deploy_contract(
-        &mut owner,
-        "MockERC20",
-        <(SolString, SolString, Uint<8>)>::abi_encode_params(&(
-            "USD Coin".to_string(),
-            "USDC".to_string(),
-            6u8,
-        )),
-    );
+    let usdc = mocks::mock_token(&mut owner, Path::new(ROOT), "USD Coin", "USDC", 6).unwrap();
     let usdc_feed = feed(&mut owner, 100_000_000);
     let btc_feed = feed(&mut owner, 65_000 * 100_000_000);
     let eth_feed = feed(&mut owner, 3_000 * 100_000_000);
@@ -121,20 +91,41 @@ fn pm_deploy_deploys_the_engine_on_the_node_and_real_clients_trade_through_it() 
         "settleCap": "10000000000",
         "programCache": "chainOwner"
     });
-    let config_path = dir.join("config.json");
-    std::fs::write(&config_path, config.to_string()).unwrap();
     let out_path = dir.join("deployment.json");
+    let config_path = dir.join("config.json");
+    let deploy = |config: &serde_json::Value| {
+        std::fs::write(&config_path, config.to_string()).unwrap();
+        Command::new(env!("CARGO_BIN_EXE_pm-deploy"))
+            .args(["--rpc", &url, "--config"])
+            .arg(&config_path)
+            .arg("--out")
+            .arg(&out_path)
+            .args(["--root", ROOT])
+            .env("PM_DEPLOY_KEY", key(0))
+            .output()
+            .unwrap()
+    };
+    // A file for another chain is refused before anything is sent.
+    let provider = ProviderBuilder::new().connect_http(url.parse().unwrap());
+    let before = runtime
+        .block_on(provider.get_block_number().into_future())
+        .unwrap();
+    let mut other_chain = config.clone();
+    other_chain["chainId"] = 42_161.into();
+    let refused = deploy(&other_chain);
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("chain 42161"));
+    assert_eq!(
+        runtime
+            .block_on(provider.get_block_number().into_future())
+            .unwrap(),
+        before
+    );
 
     // The binary, as an operator runs it: the key in the environment, nothing else special.
-    let run = Command::new(env!("CARGO_BIN_EXE_pm-deploy"))
-        .args(["--rpc", &url, "--config"])
-        .arg(&config_path)
-        .arg("--out")
-        .arg(&out_path)
-        .args(["--root", ROOT])
-        .env("PM_DEPLOY_KEY", key(0))
-        .output()
-        .unwrap();
+    let mut this_chain = config.clone();
+    this_chain["chainId"] = 412_346.into();
+    let run = deploy(&this_chain);
     assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
     let deployment: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&out_path).unwrap()).unwrap();
@@ -144,7 +135,6 @@ fn pm_deploy_deploys_the_engine_on_the_node_and_real_clients_trade_through_it() 
     let programs = deployment["programs"].as_array().unwrap();
     assert_eq!(programs.len(), 12);
 
-    let provider = ProviderBuilder::new().connect_http(url.parse().unwrap());
     for p in programs {
         let program: Address = p["address"].as_str().unwrap().parse().unwrap();
         let code = runtime
@@ -174,13 +164,13 @@ fn pm_deploy_deploys_the_engine_on_the_node_and_real_clients_trade_through_it() 
         send(
             &mut owner,
             usdc,
-            IMocks::mintCall { to: who, amount }.abi_encode(),
+            IMockToken::mintCall { to: who, amount }.abi_encode(),
         );
         let mut trader = RpcChain::connect(&url, node.accounts[i].signer()).unwrap();
         send(
             &mut trader,
             usdc,
-            IMocks::approveCall {
+            IMockToken::approveCall {
                 spender: vault,
                 amount,
             }
@@ -209,7 +199,7 @@ fn pm_deploy_deploys_the_engine_on_the_node_and_real_clients_trade_through_it() 
         .unwrap()
         .header
         .timestamp;
-    let propose = IMocks::proposeCall {
+    let propose = IBilateralMarket::proposeCall {
         taker: bob,
         instruments: vec![btc_perp],
         sizes: vec![E18],
@@ -220,7 +210,11 @@ fn pm_deploy_deploys_the_engine_on_the_node_and_real_clients_trade_through_it() 
     let id = U256::from_be_slice(&maker.call(perps, propose.abi_encode(), U256::ZERO).unwrap());
     send(&mut maker, perps, propose.abi_encode());
     let mut taker = RpcChain::connect(&url, node.accounts[2].signer()).unwrap();
-    send(&mut taker, perps, IMocks::acceptCall { id }.abi_encode());
+    send(
+        &mut taker,
+        perps,
+        IBilateralMarket::acceptCall { id }.abi_encode(),
+    );
 
     // accountMargin through alloy: one BTC long is margined, the account is healthy.
     let margin_call = IClearinghouse::accountMarginCall { account: alice };

@@ -5,8 +5,7 @@
 //! matrix, and the two Solidity markets. Needs `script/build-wasm.sh` and `forge build` first.
 
 use alloy_primitives::{aliases::U80, keccak256, Address, Bytes, I256, U256};
-use alloy_sol_types::sol_data::{Int, String as SolString, Uint};
-use alloy_sol_types::{sol, SolCall, SolType};
+use alloy_sol_types::{sol, SolCall};
 use pm_clearinghouse::instrument::{id_of, risk_instrument, spec_of, Spec};
 use pm_risk::wire::params_of;
 use pm_risk::{defaults, Market, Position, Underlying, UnderlyingParams};
@@ -15,6 +14,7 @@ use stylus_devnet::{Devnet, Receipt};
 
 use pm_deploy::config::{Collateral, DeployConfig, Params, UnderlyingConfig, Wad};
 use pm_deploy::devnet_chain::DevnetChain;
+use pm_deploy::mocks;
 use pm_deploy::plan::{deploy_programs, finish};
 
 pub use pm_deploy::abi::{IClearinghouse, IStylusDeployer, IVault};
@@ -183,14 +183,11 @@ fn mock_token(
     symbol: &str,
     decimals: u8,
 ) -> Result<Address, String> {
-    let args = <(SolString, SolString, Uint<8>)>::abi_encode_params(&(
-        name.to_string(),
-        symbol.to_string(),
-        decimals,
-    ));
-    chain
-        .deploy_artifact(owner, &artifact(root, "MockERC20"), &args)
-        .map_err(|e| format!("MockERC20: {e:?}; run forge build"))
+    let mut on = DevnetChain {
+        chain,
+        account: owner,
+    };
+    mocks::mock_token(&mut on, std::path::Path::new(root), name, symbol, decimals)
 }
 
 /// Deploys Foundry's `MockAggregatorV3` of `decimals` answering `answer`; its address.
@@ -201,10 +198,11 @@ fn mock_feed(
     decimals: u8,
     answer: i128,
 ) -> Result<Address, String> {
-    let args = <(Uint<8>, Int<256>)>::abi_encode_params(&(decimals, i256(answer)));
-    chain
-        .deploy_artifact(owner, &artifact(root, "MockAggregatorV3"), &args)
-        .map_err(|e| format!("MockAggregatorV3: {e:?}; run forge build"))
+    let mut on = DevnetChain {
+        chain,
+        account: owner,
+    };
+    mocks::mock_feed(&mut on, std::path::Path::new(root), decimals, answer)
 }
 
 /// The address of the program called `name` among `programs`. Errors: none is called so.
@@ -225,9 +223,12 @@ fn i256(v: i128) -> I256 {
 /// [`SETTLE_CAP_USDC`] per market.
 pub fn engine_config(usdc: Address, usdc_feed: Address, feeds: &[Address]) -> DeployConfig {
     DeployConfig {
+        chain_id: None,
         owner: None,
         risk_admin: None,
         risk_oracle: None,
+        guardian: None,
+        sequencer_feed: None,
         settlement: Collateral {
             token: usdc,
             feed: usdc_feed,

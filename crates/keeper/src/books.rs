@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use alloy_primitives::Address;
 use pm_clearinghouse::instrument::spec_of;
 use pm_risk::wire::{decode, Request};
-use pm_risk::{margin_in, Account, Instrument, MarginReport, Workspace};
+use pm_risk::{margin_in, Account, MarginReport, Workspace};
 
 /// One account's book.
 #[derive(Clone, Debug)]
@@ -17,36 +17,31 @@ pub struct Book {
     /// The listed index of each of the request's underlyings (the request holds those the book
     /// holds, in listed order).
     pub listed: Vec<u8>,
-    /// The earliest expiry among its positions (unix seconds; none for perps only).
+    /// The earliest expiry among all its positions, at risk or not (unix seconds; none for
+    /// perps only).
     pub first_expiry: Option<u64>,
 }
 
 impl Book {
-    /// A book from `riskRequest`'s bytes and `positions`' instrument ids.
+    /// A book from `riskRequest`'s bytes, `riskByUnderlying`'s listed indices (the request's
+    /// underlyings, in its order: those of the positions still at risk, an expired position whose
+    /// price is fixed counting as cash) and `positions`' instrument ids (all of them).
     ///
     /// # Errors
-    /// The request does not decode, or its underlyings are not the ones the positions hold.
-    pub fn new(request: &[u8], instruments: &[u128]) -> Result<Self, String> {
+    /// The request does not decode, or holds another number of underlyings than `listed`.
+    pub fn new(request: &[u8], listed: Vec<u8>, instruments: &[u128]) -> Result<Self, String> {
         let request = decode(request).map_err(|e| format!("riskRequest does not decode: {e:?}"))?;
-        let mut listed: Vec<u8> = instruments.iter().map(|id| spec_of(*id).underlying).collect();
-        listed.sort_unstable();
-        listed.dedup();
         if listed.len() != request.underlyings.len() {
             return Err(format!(
-                "the request has {} underlyings, the positions {}",
+                "the request has {} underlyings, riskByUnderlying {}",
                 request.underlyings.len(),
                 listed.len()
             ));
         }
-        let first_expiry = request
-            .positions
+        let first_expiry = instruments
             .iter()
-            .filter_map(|p| match p.instrument {
-                Instrument::Perp | Instrument::Spot => None,
-                Instrument::Future { expiry }
-                | Instrument::Call { expiry, .. }
-                | Instrument::Put { expiry, .. } => Some(expiry),
-            })
+            .map(|id| spec_of(*id).expiry)
+            .filter(|e| *e > 0)
             .min();
         Ok(Self {
             request,
@@ -69,7 +64,8 @@ impl Book {
     }
 }
 
-/// Equity above maintenance margin (USD, 18 decimals): negative means liquidatable.
+/// Equity above maintenance margin (USD, 6 decimals as `pm-risk` counts): negative means
+/// liquidatable.
 pub fn health(r: &MarginReport) -> i128 {
     r.equity.saturating_sub(r.maintenance)
 }
@@ -178,7 +174,7 @@ mod tests {
     use pm_clearinghouse::instrument::{id_of, Spec};
     use pm_risk::fixed::{USD, WAD};
     use pm_risk::wire::{encode, scalars_of};
-    use pm_risk::{defaults, Market, Position, Underlying};
+    use pm_risk::{defaults, Instrument, Market, Position, Underlying};
 
     fn perp(listed: u8) -> u128 {
         id_of(&Spec {
@@ -230,10 +226,13 @@ mod tests {
     fn a_price_moves_the_book_of_its_listed_underlying_and_the_least_healthy_comes_first() {
         let mut books = Books::default();
         let (long, short) = (Address::repeat_byte(1), Address::repeat_byte(2));
-        books.insert(long, Book::new(&request(100 * WAD), &[perp(0), perp(2)]).unwrap());
+        books.insert(
+            long,
+            Book::new(&request(100 * WAD), vec![0, 2], &[perp(0), perp(2)]).unwrap(),
+        );
         books.insert(
             short,
-            Book::new(&request(-100 * WAD), &[perp(2), perp(0)]).unwrap(),
+            Book::new(&request(-100 * WAD), vec![0, 2], &[perp(2), perp(0)]).unwrap(),
         );
         assert_eq!(books.get(&long).unwrap().listed, vec![0, 2]);
         let unchanged = books.remargin(&[], 1_800_000_000);
@@ -260,7 +259,15 @@ mod tests {
 
     #[test]
     fn a_request_that_does_not_match_the_positions_is_refused() {
-        assert!(Book::new(&request(WAD), &[perp(0)]).is_err());
-        assert!(Book::new(&[1, 2, 3], &[perp(0)]).is_err());
+        assert!(Book::new(&request(WAD), vec![0], &[perp(0)]).is_err());
+        assert!(Book::new(&[1, 2, 3], vec![0], &[perp(0)]).is_err());
+        let future = id_of(&Spec {
+            underlying: 2,
+            kind: 1,
+            expiry: 1_900_000_000,
+            strike: 0,
+        });
+        let book = Book::new(&request(WAD), vec![0, 2], &[perp(0), future]).unwrap();
+        assert_eq!(book.first_expiry, Some(1_900_000_000));
     }
 }

@@ -1,10 +1,10 @@
 //! One keeper round, run each block: follow the engine's events to learn which books changed and
-//! fetch those again; read every underlying's feed; re-margin every book locally, least healthy
-//! first; ask the chain to confirm each account below maintenance (`liquidationQuote`) and
-//! liquidate it; settle expired positions whose price is fixed; now and then hold one account's
-//! local figures against the chain's `accountMargin`.
+//! fetch those again; read every underlying's and collateral token's feed; re-margin every book
+//! locally, least healthy first; ask the chain to confirm each account below maintenance
+//! (`liquidationQuote`) and liquidate it; settle expired positions whose price is fixed; now and
+//! then hold one account's local figures against the chain's `accountMargin`.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::time::Duration;
 
 use alloy_primitives::{Address, B256, I256, U256};
@@ -28,16 +28,23 @@ alloy_sol_types::sol! {
     }
 }
 
+/// The most blocks one `eth_getLogs` asks for (providers refuse wide ranges).
+pub const LOG_CHUNK: u64 = 5_000;
+/// Blocks an account waits after a liquidation of it failed, so that it does not hold up the
+/// accounts behind it.
+pub const COOL_DOWN_BLOCKS: u64 = 10;
+
 /// How the keeper behaves.
 #[derive(Clone, Debug)]
 pub struct KeeperConfig {
-    /// Log what it would send, send nothing.
+    /// Simulate what it would send (`eth_call`) and log it, send nothing.
     pub dry_run: bool,
     /// Send nothing while the chain's gas price is above this (wei).
     pub max_gas_price: Option<u128>,
     /// Hold one account against `accountMargin` every this many rounds (0: never).
     pub check_every: u64,
-    /// Tries of a transaction before giving up until the next round.
+    /// Tries of a transaction that failed for want of a receipt or a connection (a revert is
+    /// not tried again).
     pub tries: u32,
     /// The wait before the second try; it doubles after each failure.
     pub backoff: Duration,
@@ -62,8 +69,6 @@ pub struct Engine {
     pub vault: Address,
     /// The clearinghouse.
     pub clearinghouse: Address,
-    /// Each listed underlying's feed, by listed index.
-    pub feeds: Vec<Address>,
 }
 
 impl Engine {
@@ -75,19 +80,15 @@ impl Engine {
         let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
         let d: serde_json::Value =
             serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
-        let address = |v: &serde_json::Value| -> Result<Address, String> {
-            v.as_str()
+        let address = |field: &str| -> Result<Address, String> {
+            d[field]
+                .as_str()
                 .and_then(|s| s.parse().ok())
-                .ok_or_else(|| format!("{}: a missing or bad address", path.display()))
+                .ok_or_else(|| format!("{}: no address {field}", path.display()))
         };
-        let mut feeds = Vec::new();
-        for u in d["underlyings"].as_array().ok_or("no underlyings")? {
-            feeds.push(address(&u["feed"])?);
-        }
         Ok(Self {
-            vault: address(&d["vault"])?,
-            clearinghouse: address(&d["clearinghouse"])?,
-            feeds,
+            vault: address("vault")?,
+            clearinghouse: address("clearinghouse")?,
         })
     }
 }
@@ -101,7 +102,8 @@ pub struct Round {
     pub books: usize,
     /// Books fetched again this round.
     pub refreshed: usize,
-    /// Accounts found below maintenance by the local margin.
+    /// Accounts found below maintenance by the local margin (or with no positions and negative
+    /// equity).
     pub below_maintenance: usize,
     /// Accounts liquidated (or that would be, dry).
     pub liquidated: Vec<Address>,
@@ -111,15 +113,32 @@ pub struct Round {
     pub checked: Option<(Address, bool)>,
 }
 
+/// A feed and what the keeper knows of it.
+#[derive(Clone, Debug, Default)]
+struct Feed {
+    address: Address,
+    decimals: Option<u8>,
+    answer: Option<I256>,
+}
+
 /// The keeper.
 pub struct Keeper {
     chain: RpcChain,
     engine: Engine,
     config: KeeperConfig,
     books: Books,
+    /// Accounts whose book must be fetched again.
     dirty: BTreeSet<Address>,
+    /// Accounts with no positions and negative equity (closed out by `liquidate` too).
+    insolvent: BTreeSet<Address>,
+    /// Accounts not to try before the block given.
+    cool_down: HashMap<Address, u64>,
     next_block: u64,
-    decimals: Vec<u8>,
+    /// The underlyings' feeds, by listed index (read again when one is set).
+    underlyings: Vec<Feed>,
+    reload_underlyings: bool,
+    /// The collateral tokens' feeds, by feed address (from `CollateralConfigured`).
+    collateral: BTreeMap<Address, Feed>,
     rounds: u64,
     check_cursor: usize,
 }
@@ -130,9 +149,15 @@ fn usd_wad(usd: i128) -> I256 {
     UsdWad::from_usd(usd).0
 }
 
-/// The account in an event's first indexed topic.
-fn account_topic(topics: &[B256]) -> Option<Address> {
-    topics.get(1).map(|t| Address::from_word(*t))
+/// The address in an event's indexed topic `i`.
+fn topic_address(topics: &[B256], i: usize) -> Option<Address> {
+    topics.get(i).map(|t| Address::from_word(*t))
+}
+
+/// Whether a send failed because the chain refused it on its merits (a revert: trying again
+/// changes nothing).
+fn reverted(error: &str) -> bool {
+    error.starts_with("reverted") || error.contains("execution reverted")
 }
 
 impl Keeper {
@@ -144,8 +169,12 @@ impl Keeper {
             config,
             books: Books::default(),
             dirty: BTreeSet::new(),
+            insolvent: BTreeSet::new(),
+            cool_down: HashMap::new(),
             next_block: from_block,
-            decimals: Vec::new(),
+            underlyings: Vec::new(),
+            reload_underlyings: true,
+            collateral: BTreeMap::new(),
             rounds: 0,
             check_cursor: 0,
         }
@@ -156,56 +185,74 @@ impl Keeper {
         &self.books
     }
 
-    /// Learns from the events of blocks `next_block..=to` which books changed.
+    /// Every account with a book or waiting for one.
+    fn known(&self) -> Vec<Address> {
+        let mut all: Vec<Address> = self.dirty.iter().copied().collect();
+        all.extend(self.books.accounts());
+        all.extend(self.insolvent.iter().copied());
+        all
+    }
+
+    fn everyone_dirty(&mut self) {
+        let known = self.known();
+        self.dirty.extend(known);
+    }
+
+    /// Learns from the events of blocks `next_block..=to` which books changed, in chunks of
+    /// [`LOG_CHUNK`] blocks.
     fn follow(&mut self, to: u64) -> Result<(), String> {
-        if to < self.next_block {
-            return Ok(());
-        }
-        let filter = Filter::new()
-            .address(vec![self.engine.vault, self.engine.clearinghouse])
-            .from_block(self.next_block)
-            .to_block(to);
+        let both_sides = [
+            IClearinghouse::Liquidated::SIGNATURE_HASH,
+            IVault::Settled::SIGNATURE_HASH,
+            IVault::CollateralSeized::SIGNATURE_HASH,
+        ];
         let per_account = [
             IClearinghouse::PositionUpdated::SIGNATURE_HASH,
-            IClearinghouse::Liquidated::SIGNATURE_HASH,
             IClearinghouse::ExpirySettled::SIGNATURE_HASH,
             IClearinghouse::BadDebt::SIGNATURE_HASH,
             IVault::Deposited::SIGNATURE_HASH,
             IVault::Withdrawn::SIGNATURE_HASH,
-            IVault::Settled::SIGNATURE_HASH,
-            IVault::CollateralSeized::SIGNATURE_HASH,
         ];
         let everyone = [
             IClearinghouse::RiskUpdatePosted::SIGNATURE_HASH,
             IClearinghouse::RampAdvanced::SIGNATURE_HASH,
             IClearinghouse::RiskParamsSet::SIGNATURE_HASH,
-            IClearinghouse::UnderlyingSet::SIGNATURE_HASH,
             IClearinghouse::ExpiryPriceFixed::SIGNATURE_HASH,
-            IVault::CollateralConfigured::SIGNATURE_HASH,
             IVault::HaircutAdvanced::SIGNATURE_HASH,
             IVault::DebtSocialised::SIGNATURE_HASH,
         ];
-        for l in self.chain.logs(&filter)? {
-            let topics = l.inner.topics();
-            let Some(topic0) = topics.first() else { continue };
-            if per_account.contains(topic0) {
-                if let Some(a) = account_topic(topics) {
-                    self.dirty.insert(a);
+        while self.next_block <= to {
+            let end = to.min(self.next_block.saturating_add(LOG_CHUNK - 1));
+            let filter = Filter::new()
+                .address(vec![self.engine.vault, self.engine.clearinghouse])
+                .from_block(self.next_block)
+                .to_block(end);
+            for l in self.chain.logs(&filter)? {
+                let topics = l.inner.topics();
+                let Some(topic0) = topics.first() else { continue };
+                if per_account.contains(topic0) || both_sides.contains(topic0) {
+                    self.dirty.extend(topic_address(topics, 1));
+                    if both_sides.contains(topic0) {
+                        self.dirty.extend(topic_address(topics, 2));
+                    }
+                } else if *topic0 == IClearinghouse::UnderlyingSet::SIGNATURE_HASH {
+                    self.reload_underlyings = true;
+                    self.everyone_dirty();
+                } else if *topic0 == IVault::CollateralConfigured::SIGNATURE_HASH {
+                    if let Some(oracle) = topic_address(topics, 2) {
+                        self.collateral.entry(oracle).or_insert(Feed {
+                            address: oracle,
+                            ..Feed::default()
+                        });
+                    }
+                    self.everyone_dirty();
+                } else if everyone.contains(topic0) {
+                    self.everyone_dirty();
                 }
-            } else if everyone.contains(topic0) {
-                let known: Vec<Address> = self.known();
-                self.dirty.extend(known);
             }
+            self.next_block = end + 1;
         }
-        self.next_block = to + 1;
         Ok(())
-    }
-
-    /// The accounts with a book or waiting for one.
-    fn known(&self) -> Vec<Address> {
-        let mut all: Vec<Address> = self.dirty.iter().copied().collect();
-        all.extend(self.books.accounts());
-        all
     }
 
     fn view<C: SolCall>(&mut self, to: Address, call: C) -> Result<C::Return, String> {
@@ -213,74 +260,131 @@ impl Keeper {
         C::abi_decode_returns(&out).map_err(|e| format!("{}: {e}", C::SIGNATURE))
     }
 
-    /// Fetches the changed books again; an account the chain cannot value now stays to be
-    /// fetched next round.
-    fn refresh(&mut self) -> usize {
+    /// Reads the listed underlyings' feeds from the clearinghouse (at start, and after
+    /// `UnderlyingSet`).
+    fn load_underlyings(&mut self) -> Result<(), String> {
+        let count = self.view(self.engine.clearinghouse, IClearinghouse::underlyingCountCall {})?;
+        let mut feeds = Vec::new();
+        for index in 0..count {
+            let u = self.view(
+                self.engine.clearinghouse,
+                IClearinghouse::underlyingCall { index },
+            )?;
+            feeds.push(Feed {
+                address: u.feed,
+                ..Feed::default()
+            });
+        }
+        self.underlyings = feeds;
+        self.reload_underlyings = false;
+        Ok(())
+    }
+
+    /// Fetches the changed books again. One the chain cannot value now stays to be fetched next
+    /// round; its account is returned, to be settled if an expiry is what stops it.
+    fn refresh(&mut self) -> (usize, Vec<Address>) {
         let mut refreshed = 0;
+        let mut unreadable = Vec::new();
         let dirty: Vec<Address> = std::mem::take(&mut self.dirty).into_iter().collect();
+        let clearinghouse = self.engine.clearinghouse;
         for account in dirty {
             let fetched = self
-                .view(
-                    self.engine.clearinghouse,
-                    IClearinghouse::positionsCall { account },
-                )
+                .view(clearinghouse, IClearinghouse::positionsCall { account })
                 .and_then(|p| {
                     if p.instruments.is_empty() {
                         return Ok(None);
                     }
-                    let request = self.view(
-                        self.engine.clearinghouse,
-                        IClearinghouse::riskRequestCall { account },
-                    )?;
-                    Book::new(&request, &p.instruments).map(Some)
+                    let request = self.view(clearinghouse, IClearinghouse::riskRequestCall { account })?;
+                    let listed = self
+                        .view(clearinghouse, IClearinghouse::riskByUnderlyingCall { account })?
+                        .underlyings;
+                    Book::new(&request, listed, &p.instruments).map(Some)
                 });
             match fetched {
                 Ok(Some(book)) => {
                     self.books.insert(account, book);
+                    self.insolvent.remove(&account);
                     refreshed += 1;
                 }
-                Ok(None) => self.books.remove(account),
+                Ok(None) => {
+                    self.books.remove(account);
+                    let value = self.view(self.engine.vault, IVault::collateralValueCall { account });
+                    if value.is_ok_and(|v| v.is_negative()) {
+                        self.insolvent.insert(account);
+                    } else {
+                        self.insolvent.remove(&account);
+                    }
+                }
                 Err(e) => {
                     log(
                         "warn",
                         "book_unreadable",
                         json!({ "account": account, "error": e }),
                     );
-                    self.dirty.insert(account);
+                    unreadable.push(account);
                 }
             }
         }
-        refreshed
+        self.dirty.extend(unreadable.iter().copied());
+        (refreshed, unreadable)
+    }
+
+    /// A feed's answer and decimals now; none where it cannot be read or is not positive.
+    fn read_feed(&mut self, feed: &mut Feed) -> Option<(I256, u8)> {
+        if feed.decimals.is_none() {
+            feed.decimals = self.view(feed.address, IFeed::decimalsCall {}).ok();
+        }
+        let decimals = feed.decimals?;
+        let answer = self.view(feed.address, IFeed::latestRoundDataCall {}).ok()?._1;
+        (answer > I256::ZERO).then_some((answer, decimals))
     }
 
     /// Every listed underlying's price from its feed (USD, 18 decimals); none where it cannot be
-    /// read (the books keep their price and the chain will refuse what needs it).
+    /// read (the books keep their price, and the chain will refuse what needs it).
     fn prices(&mut self) -> Vec<Option<i128>> {
-        let feeds = self.engine.feeds.clone();
-        if self.decimals.len() != feeds.len() {
-            self.decimals = feeds
-                .iter()
-                .map(|f| self.view(*f, IFeed::decimalsCall {}).unwrap_or(8))
-                .collect();
-        }
-        feeds
-            .iter()
-            .zip(self.decimals.clone())
-            .map(|(feed, decimals)| {
-                let answer = self.view(*feed, IFeed::latestRoundDataCall {}).ok()?._1;
+        let mut feeds = std::mem::take(&mut self.underlyings);
+        let prices = feeds
+            .iter_mut()
+            .map(|feed| {
+                let (answer, decimals) = self.read_feed(feed)?;
                 let answer = i128::try_from(answer).ok()?;
-                let scale = 10i128.checked_pow(u32::from(18u8.checked_sub(decimals)?))?;
-                answer.checked_mul(scale)
+                if decimals <= 18 {
+                    answer.checked_mul(10i128.checked_pow(u32::from(18 - decimals))?)
+                } else {
+                    answer.checked_div(10i128.checked_pow(u32::from(decimals - 18))?)
+                }
             })
-            .collect()
+            .collect();
+        self.underlyings = feeds;
+        prices
     }
 
-    /// Sends `data` to `to` with the configured tries and back-off, unless dry or the gas price
-    /// is above the guard. Whether it was sent and mined.
+    /// Whether a collateral token's feed moved since the last round (the books' collateral
+    /// values are then stale).
+    fn collateral_moved(&mut self) -> bool {
+        let mut feeds = std::mem::take(&mut self.collateral);
+        let mut moved = false;
+        for feed in feeds.values_mut() {
+            let now = self.read_feed(feed).map(|(a, _)| a);
+            moved |= feed.answer.is_some() && now != feed.answer;
+            feed.answer = now;
+        }
+        self.collateral = feeds;
+        moved
+    }
+
+    /// Sends `data` to `to`, unless dry (then simulated) or the gas price is above the guard.
+    /// A revert is not tried again; a lost connection or receipt is, with back-off. Whether it
+    /// was mined (dry: whether it would succeed).
     fn send(&mut self, what: &str, account: Address, to: Address, data: Vec<u8>) -> bool {
         if self.config.dry_run {
-            log("info", "dry_run", json!({ "would": what, "account": account }));
-            return true;
+            let simulated = self.chain.call(to, data, U256::ZERO);
+            log(
+                "info",
+                "dry_run",
+                json!({ "would": what, "account": account, "ok": simulated.is_ok(), "error": simulated.err() }),
+            );
+            return false;
         }
         if let Some(max) = self.config.max_gas_price {
             match self.chain.gas_price() {
@@ -300,7 +404,8 @@ impl Keeper {
             }
         }
         let mut wait = self.config.backoff;
-        for attempt in 1..=self.config.tries.max(1) {
+        let tries = self.config.tries.max(1);
+        for attempt in 1..=tries {
             match self.chain.send(Some(to), data.clone(), U256::ZERO) {
                 Ok(sent) => {
                     log(
@@ -311,11 +416,15 @@ impl Keeper {
                     return true;
                 }
                 Err(e) => {
+                    let final_try = attempt == tries || reverted(&e);
                     log(
                         "warn",
                         "send_failed",
-                        json!({ "what": what, "account": account, "attempt": attempt, "error": e }),
+                        json!({ "what": what, "account": account, "attempt": attempt, "error": e, "again": !final_try }),
                     );
+                    if final_try {
+                        break;
+                    }
                     std::thread::sleep(wait);
                     wait = wait.saturating_mul(2);
                 }
@@ -324,38 +433,55 @@ impl Keeper {
         false
     }
 
-    /// Confirms with the chain and liquidates `account`; whether it did.
-    fn liquidate(&mut self, account: Address, local: &Result<MarginReport, String>) -> bool {
-        let quote = match self.view(
-            self.engine.clearinghouse,
-            IClearinghouse::liquidationQuoteCall { account },
-        ) {
+    /// Confirms with the chain and liquidates `account`; whether it did. A failure cools the
+    /// account down for [`COOL_DOWN_BLOCKS`].
+    fn liquidate(
+        &mut self,
+        account: Address,
+        local: Option<&Result<MarginReport, String>>,
+        block: u64,
+    ) -> bool {
+        let clearinghouse = self.engine.clearinghouse;
+        let quote = match self.view(clearinghouse, IClearinghouse::liquidationQuoteCall { account }) {
             Ok(q) => q,
             Err(e) => {
                 log("warn", "quote_failed", json!({ "account": account, "error": e }));
+                self.cool_down.insert(account, block + COOL_DOWN_BLOCKS);
                 return false;
             }
         };
-        let (equity, maintenance) = match local {
-            Ok(r) => (usd_wad(r.equity).to_string(), usd_wad(r.maintenance).to_string()),
-            Err(e) => (e.clone(), String::new()),
+        let figures = match local {
+            Some(Ok(r)) => {
+                json!({ "equity": usd_wad(r.equity).to_string(), "maintenance": usd_wad(r.maintenance).to_string() })
+            }
+            Some(Err(e)) => json!({ "localError": e }),
+            None => json!({ "noPositions": true }),
         };
         if !quote.liquidatable {
             log(
                 "info",
                 "not_liquidatable_on_chain",
-                json!({ "account": account, "equity": equity, "maintenance": maintenance }),
+                json!({ "account": account, "local": figures }),
             );
+            self.dirty.insert(account);
+            self.cool_down.insert(account, block + COOL_DOWN_BLOCKS);
             return false;
         }
         log(
             "info",
             "liquidating",
-            json!({ "account": account, "equity": equity, "maintenance": maintenance, "fraction": quote.fraction.to_string() }),
+            json!({ "account": account, "local": figures, "fraction": quote.fraction.to_string(), "reward": quote.reward.to_string() }),
         );
-        let data = IClearinghouse::liquidateCall { account }.abi_encode();
-        let clearinghouse = self.engine.clearinghouse;
-        self.send("liquidated", account, clearinghouse, data)
+        let done = self.send(
+            "liquidated",
+            account,
+            clearinghouse,
+            IClearinghouse::liquidateCall { account }.abi_encode(),
+        );
+        if !done {
+            self.cool_down.insert(account, block + COOL_DOWN_BLOCKS);
+        }
+        done
     }
 
     /// Settles `account`'s expired positions whose price is fixed; whether any were.
@@ -375,7 +501,8 @@ impl Keeper {
     }
 
     /// Holds one account's local figures against the chain's `accountMargin`: whether they agree
-    /// to the wei (`pm-risk` counts USD with 6 decimals, the ABI with 18).
+    /// to the wei (`pm-risk` counts USD with 6 decimals, the ABI with 18). A disagreement marks
+    /// the book to be fetched again.
     fn cross_check(&mut self, account: Address, prices: &[Option<i128>], now: u64) -> Option<bool> {
         let local = self.books.margin(&account, prices, now).ok()?;
         let chain = self
@@ -392,9 +519,11 @@ impl Keeper {
         let agree = chain.equity == equity
             && chain.initialMargin == initial
             && chain.maintenanceMargin == maintenance;
-        let level = if agree { "info" } else { "warn" };
+        if !agree {
+            self.dirty.insert(account);
+        }
         log(
-            level,
+            if agree { "info" } else { "warn" },
             "cross_check",
             json!({
                 "account": account, "agree": agree,
@@ -406,21 +535,38 @@ impl Keeper {
         Some(agree)
     }
 
-    /// One round at the latest block (nothing if no block came since the last).
+    /// One round at the latest block (nothing if no block came since the last and nothing
+    /// waits).
     ///
     /// # Errors
-    /// The chain cannot be read (the caller backs off and tries again).
+    /// The chain's latest block cannot be read (the caller backs off and tries again). Other
+    /// failures are logged and the round goes on with what it knows.
     pub fn round(&mut self) -> Result<Round, String> {
         let (block, now) = self.chain.latest_block()?;
-        if block + 1 == self.next_block && self.dirty.is_empty() {
+        if block + 1 == self.next_block && self.dirty.is_empty() && self.insolvent.is_empty() {
             return Ok(Round {
                 block,
                 books: self.books.len(),
                 ..Round::default()
             });
         }
-        self.follow(block)?;
-        let refreshed = self.refresh();
+        let me = self.chain.account();
+        if let Err(e) = self.follow(block) {
+            log(
+                "warn",
+                "follow_failed",
+                json!({ "from": self.next_block, "to": block, "error": e }),
+            );
+        }
+        if self.reload_underlyings {
+            if let Err(e) = self.load_underlyings() {
+                log("warn", "underlyings_unreadable", json!({ "error": e }));
+            }
+        }
+        if self.collateral_moved() {
+            self.everyone_dirty();
+        }
+        let (refreshed, unreadable) = self.refresh();
         let prices = self.prices();
         let margins = self.books.remargin(&prices, now);
         let mut round = Round {
@@ -429,21 +575,26 @@ impl Keeper {
             refreshed,
             ..Round::default()
         };
-        for (account, report) in &margins {
-            let below = match report {
-                Ok(r) => health(r) < 0,
-                Err(_) => true,
-            };
-            if !below {
-                break;
-            }
+        self.cool_down.retain(|_, until| *until > block);
+        let insolvent: Vec<Address> = self.insolvent.iter().copied().collect();
+        let below = margins
+            .iter()
+            .take_while(|(_, r)| r.as_ref().map(|r| health(r) < 0).unwrap_or(true))
+            .map(|(a, r)| (*a, Some(r.clone())))
+            .chain(insolvent.into_iter().map(|a| (a, None)));
+        for (account, report) in below.collect::<Vec<_>>() {
             round.below_maintenance += 1;
-            if self.liquidate(*account, report) {
-                round.liquidated.push(*account);
-                self.dirty.insert(*account);
+            if account == me || self.cool_down.contains_key(&account) {
+                continue;
+            }
+            if self.liquidate(account, report.as_ref(), block) {
+                round.liquidated.push(account);
+                self.dirty.insert(account);
             }
         }
-        for account in self.books.expired(now) {
+        let mut expired = self.books.expired(now);
+        expired.extend(unreadable);
+        for account in expired {
             if self.settle(account) {
                 round.settled.push(account);
                 self.dirty.insert(account);
@@ -463,7 +614,8 @@ impl Keeper {
         log(
             "debug",
             "round",
-            json!({ "block": block, "books": round.books, "refreshed": refreshed, "belowMaintenance": round.below_maintenance }),
+            json!({ "block": block, "books": round.books, "refreshed": refreshed, "belowMaintenance": round.below_maintenance,
+                    "liquidated": round.liquidated.len(), "settled": round.settled.len() }),
         );
         Ok(round)
     }

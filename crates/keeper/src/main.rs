@@ -7,8 +7,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use alloy_signer_local::PrivateKeySigner;
 use pm_deploy::rpc_chain::RpcChain;
+use pm_deploy::signer::signer;
 use pm_keeper::log::log;
 use pm_keeper::{Engine, Keeper, KeeperConfig};
 use serde_json::json;
@@ -63,24 +63,9 @@ fn parse(args: &[String]) -> Result<Args, String> {
     })
 }
 
-fn signer(keystore: Option<&PathBuf>) -> Result<PrivateKeySigner, String> {
-    match keystore {
-        Some(path) => {
-            let password = std::env::var("PM_KEYSTORE_PASSWORD")
-                .map_err(|_| "PM_KEYSTORE_PASSWORD is not set".to_string())?;
-            PrivateKeySigner::decrypt_keystore(path, password).map_err(|e| format!("{}: {e}", path.display()))
-        }
-        None => std::env::var("PM_KEEPER_KEY")
-            .map_err(|_| format!("no key: set PM_KEEPER_KEY or pass --keystore\n{USAGE}"))?
-            .trim()
-            .parse::<PrivateKeySigner>()
-            .map_err(|e| format!("PM_KEEPER_KEY: {e}")),
-    }
-}
-
 fn run(args: Args) -> Result<(), String> {
     let engine = Engine::from_deployment(&args.deployment)?;
-    let chain = RpcChain::connect(&args.rpc, signer(args.keystore.as_ref())?)?;
+    let chain = RpcChain::connect(&args.rpc, signer("PM_KEEPER_KEY", args.keystore.as_deref())?)?;
     log(
         "info",
         "start",

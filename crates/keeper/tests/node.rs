@@ -12,12 +12,11 @@ use std::time::{Duration, Instant};
 
 use alloy_primitives::{Address, I256, U256};
 use alloy_rpc_types_eth::Filter;
-use alloy_sol_types::sol_data::{Int, String as SolString, Uint};
-use alloy_sol_types::{sol, SolCall, SolEvent, SolType};
+use alloy_sol_types::{SolCall, SolEvent};
 use pm_clearinghouse::instrument::{id_of, Spec};
-use pm_deploy::abi::{IClearinghouse, IVault};
-use pm_deploy::artifacts::creation_code;
+use pm_deploy::abi::{IBilateralMarket, IClearinghouse, IVault};
 use pm_deploy::config::DeployConfig;
+use pm_deploy::mocks::{self, IMockFeed, IMockToken};
 use pm_deploy::rpc_chain::RpcChain;
 use pm_deploy::{deploy_engine, Chain};
 use pm_node::{start, NodeConfig};
@@ -27,30 +26,8 @@ const E18: i128 = 1_000_000_000_000_000_000;
 const E8: i64 = 100_000_000;
 const USDC: u64 = 1_000_000;
 
-sol! {
-    interface IMocks {
-        function mint(address to, uint256 amount) external;
-        function approve(address spender, uint256 amount) external returns (bool);
-        function setAnswer(int256 answer) external;
-        function propose(address taker, uint128[] instruments, int128[] sizes, int128[] prices, uint64 deadline)
-            external returns (uint256);
-        function accept(uint256 id) external;
-    }
-}
-
-fn create(chain: &mut RpcChain, name: &str, args: Vec<u8>) -> Address {
-    let mut code = creation_code(Path::new(ROOT), name).unwrap();
-    code.extend(args);
-    chain
-        .send(None, code, U256::ZERO)
-        .unwrap()
-        .contract_address
-        .unwrap()
-}
-
-fn feed(chain: &mut RpcChain, price: i64) -> Address {
-    let args = <(Uint<8>, Int<256>)>::abi_encode_params(&(8u8, I256::try_from(price).unwrap()));
-    create(chain, "MockAggregatorV3", args)
+fn feed(chain: &mut RpcChain, price_e8: i64) -> Address {
+    mocks::mock_feed(chain, Path::new(ROOT), 8, i128::from(price_e8)).unwrap()
 }
 
 fn send(chain: &mut RpcChain, to: Address, data: Vec<u8>) {
@@ -79,15 +56,7 @@ fn the_keeper_alone_liquidates_the_account_a_price_shock_leaves_below_maintenanc
     let url = node.url();
     let connect = |i: usize| RpcChain::connect(&url, node.accounts[i].signer()).unwrap();
     let mut owner = connect(0);
-    let usdc = create(
-        &mut owner,
-        "MockERC20",
-        <(SolString, SolString, Uint<8>)>::abi_encode_params(&(
-            "USD Coin".to_string(),
-            "USDC".to_string(),
-            6u8,
-        )),
-    );
+    let usdc = mocks::mock_token(&mut owner, Path::new(ROOT), "USD Coin", "USDC", 6).unwrap();
     let usdc_feed = feed(&mut owner, E8);
     let btc_feed = feed(&mut owner, 65_000 * E8);
     let eth_feed = feed(&mut owner, 3_000 * E8);
@@ -118,13 +87,13 @@ fn the_keeper_alone_liquidates_the_account_a_price_shock_leaves_below_maintenanc
         send(
             &mut owner,
             usdc,
-            IMocks::mintCall { to: who, amount }.abi_encode(),
+            IMockToken::mintCall { to: who, amount }.abi_encode(),
         );
         let mut account = connect(i);
         send(
             &mut account,
             usdc,
-            IMocks::approveCall {
+            IMockToken::approveCall {
                 spender: vault,
                 amount,
             }
@@ -142,7 +111,7 @@ fn the_keeper_alone_liquidates_the_account_a_price_shock_leaves_below_maintenanc
         send(&mut account, clearinghouse, approve.abi_encode());
     }
     let (_, now) = owner.latest_block().unwrap();
-    let propose = IMocks::proposeCall {
+    let propose = IBilateralMarket::proposeCall {
         taker: bob,
         instruments: vec![id_of(&Spec {
             underlying: 0,
@@ -157,7 +126,11 @@ fn the_keeper_alone_liquidates_the_account_a_price_shock_leaves_below_maintenanc
     let mut alice_chain = connect(1);
     let id = U256::from_be_slice(&alice_chain.call(perps, propose.abi_encode(), U256::ZERO).unwrap());
     send(&mut alice_chain, perps, propose.abi_encode());
-    send(&mut connect(2), perps, IMocks::acceptCall { id }.abi_encode());
+    send(
+        &mut connect(2),
+        perps,
+        IBilateralMarket::acceptCall { id }.abi_encode(),
+    );
     // Alice takes out everything she may: she is left at her initial margin.
     let free = IClearinghouse::withdrawableCall {
         account: alice,
@@ -223,7 +196,7 @@ fn the_keeper_alone_liquidates_the_account_a_price_shock_leaves_below_maintenanc
     send(
         &mut owner,
         btc_feed,
-        IMocks::setAnswerCall {
+        IMockFeed::setAnswerCall {
             answer: I256::try_from(58_500 * E8).unwrap(),
         }
         .abi_encode(),

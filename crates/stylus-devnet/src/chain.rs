@@ -49,6 +49,15 @@ pub struct Receipt {
 }
 
 impl Receipt {
+    /// A step not taken because there was nothing to do (an activation of code already
+    /// active): succeeded, no gas.
+    fn skipped() -> Self {
+        Self {
+            status: true,
+            ..Self::refused()
+        }
+    }
+
     /// A transaction the chain refused before running it (e.g. above the 32M gas cap).
     fn refused() -> Self {
         Self {
@@ -408,11 +417,24 @@ impl Devnet {
             .contract_address
             .filter(|_| deployed.status)
             .ok_or_else(|| DeployError(format!("program deployment failed: {deployed:?}")))?;
+        // As `cargo stylus deploy`: code already active (the same wasm deployed before) is not
+        // activated again (ArbWasm would refuse it); the activation receipt is then empty.
+        if self.is_active(address) {
+            return Ok((address, deployed, Receipt::skipped()));
+        }
         let activated = self.activate(from, address);
         if !activated.status {
             return Err(DeployError(format!("activation failed: {activated:?}")));
         }
         Ok((address, deployed, activated))
+    }
+
+    /// Whether `program`'s code is active at the chain's Stylus version (`codehashVersion`).
+    pub fn is_active(&mut self, program: Address) -> bool {
+        let mut data = arbwasm::CODEHASH_VERSION.to_vec();
+        data.extend_from_slice(self.code_hash(program).as_slice());
+        let r = self.call(Address::ZERO, arbwasm::ADDRESS, data);
+        r.status && U256::from_be_slice(&r.output) == U256::from(self.arbos().stylus_version())
     }
 
     /// `ArbWasm.activateProgram(program)`.

@@ -427,3 +427,27 @@ fn init_code_above_49152_bytes_is_refused() {
     assert!(chain.deploy(from, init(49_152)).is_ok());
     assert!(chain.deploy(from, init(49_153)).is_err());
 }
+
+/// Nitro refuses to activate code already active at the chain's Stylus version
+/// (`ProgramUpToDate`), and changes nothing; a deployment of the same wasm at a new address then
+/// skips the activation, as `cargo stylus deploy` does, and the program runs.
+#[test]
+fn code_already_active_is_not_activated_again() {
+    let mut chain = Devnet::new();
+    let from = chain.accounts[0];
+    let wat = program("", "", "");
+    let (first, _, activated) = chain
+        .deploy_program(from, &wat::parse_str(&wat).unwrap())
+        .unwrap();
+    assert!(activated.gas_used > 0);
+    assert!(chain.is_active(first));
+    let again = chain.activate(from, first);
+    assert!(!again.status);
+    assert!(String::from_utf8_lossy(&again.output).contains("ProgramUpToDate"));
+    let (second, _, skipped) = chain
+        .deploy_program(from, &wat::parse_str(&wat).unwrap())
+        .unwrap();
+    assert_ne!(first, second);
+    assert_eq!((skipped.status, skipped.gas_used), (true, 0));
+    assert!(chain.send(from, second, Vec::new(), U256::ZERO).status);
+}

@@ -26,6 +26,14 @@ contract RepayingArbWasm {
         require(ok, "repay");
         return (2, FEE);
     }
+
+    function stylusVersion() external pure returns (uint16) {
+        return 2;
+    }
+
+    function codehashVersion(bytes32) external pure returns (uint16) {
+        revert("ProgramNotActivated");
+    }
 }
 
 /// Foundry's EVM has no ArbWasm and runs no wasm: a mock at 0x71 records activations, and an EVM
@@ -38,6 +46,8 @@ contract StylusDeployerTest is Test {
     function setUp() public {
         vm.etch(ARB_WASM, hex"fe");
         vm.mockCall(ARB_WASM, abi.encodeWithSelector(IArbWasm.activateProgram.selector), abi.encode(uint16(2), 0));
+        vm.mockCall(ARB_WASM, abi.encodeWithSelector(IArbWasm.stylusVersion.selector), abi.encode(uint16(2)));
+        vm.mockCallRevert(ARB_WASM, abi.encodeWithSelector(IArbWasm.codehashVersion.selector), "ProgramNotActivated");
         deployer = new StylusDeployer();
     }
 
@@ -89,5 +99,17 @@ contract StylusDeployerTest is Test {
         vm.deal(address(this), 1 ether);
         vm.expectRevert(abi.encodeWithSelector(StylusDeployer.RefundFailed.selector, address(this), 1 ether - 1000));
         deployer.deploy{value: 1 ether}(type(Constructed).creationCode, "", 0);
+    }
+
+    function test_deploy_skipsActivationOfCodeAlreadyActiveAndRefundsAll() public {
+        vm.mockCall(ARB_WASM, abi.encodeWithSelector(IArbWasm.codehashVersion.selector), abi.encode(uint16(2)));
+        vm.expectCall(ARB_WASM, abi.encodeWithSelector(IArbWasm.activateProgram.selector), 0);
+        address caller = address(0xCAFE);
+        vm.deal(caller, 1 ether);
+        vm.prank(caller);
+        (address program, uint256 dataFee) = deployer.deploy{value: 1 ether}(type(Constructed).creationCode, "", 0);
+        assertGt(program.code.length, 0);
+        assertEq(dataFee, 0);
+        assertEq(caller.balance, 1 ether);
     }
 }

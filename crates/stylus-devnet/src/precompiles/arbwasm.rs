@@ -26,7 +26,7 @@ pub const ACTIVATE_PROGRAM: [u8; 4] = [0x58, 0xc7, 0x80, 0xc2];
 /// `stylusVersion()`.
 const STYLUS_VERSION_SEL: [u8; 4] = [0xa9, 0x96, 0xe0, 0xc2];
 /// `codehashVersion(bytes32)`.
-const CODEHASH_VERSION: [u8; 4] = [0xd7, 0x0c, 0x0c, 0xa7];
+pub const CODEHASH_VERSION: [u8; 4] = [0xd7, 0x0c, 0x0c, 0xa7];
 /// `programVersion(address)`.
 const PROGRAM_VERSION: [u8; 4] = [0xcc, 0x8f, 0x4e, 0x88];
 /// `inkPrice()`.
@@ -105,7 +105,7 @@ pub fn run<CTX: ContextTr>(
 
 /// `activateProgram(address)`: checks the program and records it, charging
 /// [`ACTIVATION_GAS`], repays the value sent (the data fee is zero here), and emits
-/// `ProgramActivated`.
+/// `ProgramActivated`. Code already active at this version is refused (`ProgramUpToDate`).
 fn activate<CTX: ContextTr>(
     ctx: &mut CTX,
     inputs: &CallInputs,
@@ -134,6 +134,14 @@ fn activate<CTX: ContextTr>(
     let code_hash = account.data.info.code_hash;
     if !pack::is_program(&code) {
         return Ok(revert(limit, "ProgramNotWasm"));
+    }
+    // Code already active at this Stylus version is not activated again (Nitro's
+    // `ProgramUpToDate`): it would charge the data fee for nothing.
+    if program_info::read(ctx, code_hash)
+        .map_err(db_error)?
+        .is_some_and(|info| info.version == version)
+    {
+        return Ok(revert(limit, "ProgramUpToDate"));
     }
     let Some(wasm) = pack::unpack(&code) else {
         return Ok(revert(limit, "ProgramNotWasm"));
