@@ -12,6 +12,8 @@ pub struct Sent {
     pub logs: Vec<Log>,
     /// The contract it created, for a creation.
     pub contract_address: Option<Address>,
+    /// The block it was mined in.
+    pub block: u64,
 }
 
 /// A chain the plan deploys on.

@@ -42,6 +42,7 @@ impl Chain for DevnetChain<'_> {
             gas_used: r.gas_used,
             logs: r.logs,
             contract_address: r.contract_address,
+            block: self.chain.block_number(),
         })
     }
 

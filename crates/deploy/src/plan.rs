@@ -70,6 +70,8 @@ pub struct Step {
 pub struct Deployment {
     /// The account that deployed.
     pub deployer: Address,
+    /// The block of the deployment's first transaction: where a keeper starts following events.
+    pub first_block: u64,
     /// The configured owner (offered ownership if not the deployer).
     pub owner: Address,
     /// Whether ownership awaits the owner's `acceptOwnership` on the vault and the clearinghouse.
@@ -240,6 +242,8 @@ pub struct Programs {
     pub programs: Vec<DeployedProgram>,
     /// Every transaction so far.
     pub steps: Vec<Step>,
+    /// The block of the first.
+    pub first_block: u64,
 }
 
 /// Deploys the deployer contract, then every program of `contracts/programs.tsv` under `root`,
@@ -255,16 +259,18 @@ pub fn deploy_programs(
 ) -> Result<Programs, String> {
     let me = chain.account();
     let mut steps = Vec::new();
-    let stylus_deployer = step(
+    let sent = step(
         chain,
         &mut steps,
         "deploy StylusDeployer",
         None,
         creation_code(root, "StylusDeployer")?,
         U256::ZERO,
-    )?
-    .contract_address
-    .ok_or("StylusDeployer: no contract address")?;
+    )?;
+    let first_block = sent.block;
+    let stylus_deployer = sent
+        .contract_address
+        .ok_or("StylusDeployer: no contract address")?;
     let mut deployed: Vec<DeployedProgram> = Vec::new();
     for p in programs(root)? {
         let init_data = match p.name.as_str() {
@@ -293,6 +299,7 @@ pub fn deploy_programs(
         stylus_deployer,
         programs: deployed,
         steps,
+        first_block,
     })
 }
 
@@ -330,6 +337,7 @@ pub fn finish(
         stylus_deployer,
         programs: deployed,
         mut steps,
+        first_block,
     } = programs;
     let vault = address_of(&deployed, "vault-core")?;
     let clearinghouse = address_of(&deployed, "clearinghouse-core")?;
@@ -546,6 +554,7 @@ pub fn finish(
     }
     Ok(Deployment {
         deployer: me,
+        first_block,
         owner,
         ownership_offered,
         stylus_deployer,

@@ -170,6 +170,7 @@ impl Chain for RpcChain {
                 gas_used: receipt.gas_used,
                 logs: receipt.inner.logs().iter().map(|l| l.inner.clone()).collect(),
                 contract_address: receipt.contract_address,
+                block: receipt.block_number.unwrap_or_default(),
             })
         })
     }

@@ -130,6 +130,7 @@ fn pm_deploy_deploys_the_engine_on_the_node_and_real_clients_trade_through_it() 
     let deployment: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&out_path).unwrap()).unwrap();
     assert_eq!(deployment["chainId"], 412_346);
+    assert!(deployment["firstBlock"].as_u64().unwrap() > before);
     let address = |field: &str| -> Address { deployment[field].as_str().unwrap().parse().unwrap() };
     let (vault, clearinghouse, perps) = (address("vault"), address("clearinghouse"), address("perpMarket"));
     let programs = deployment["programs"].as_array().unwrap();

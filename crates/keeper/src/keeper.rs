@@ -69,6 +69,8 @@ pub struct Engine {
     pub vault: Address,
     /// The clearinghouse.
     pub clearinghouse: Address,
+    /// The deployment's first block: where following the events starts by default.
+    pub first_block: u64,
 }
 
 impl Engine {
@@ -89,6 +91,7 @@ impl Engine {
         Ok(Self {
             vault: address("vault")?,
             clearinghouse: address("clearinghouse")?,
+            first_block: d["firstBlock"].as_u64().unwrap_or(0),
         })
     }
 }

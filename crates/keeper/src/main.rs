@@ -25,7 +25,8 @@ struct Args {
     deployment: PathBuf,
     config: KeeperConfig,
     interval: Duration,
-    from_block: u64,
+    /// Where to start following events (default: the deployment's first block).
+    from_block: Option<u64>,
     keystore: Option<PathBuf>,
 }
 
@@ -33,7 +34,7 @@ fn parse(args: &[String]) -> Result<Args, String> {
     let (mut rpc, mut deployment, mut keystore) = (None, None, None);
     let mut config = KeeperConfig::default();
     let mut interval = Duration::from_millis(250);
-    let mut from_block = 0;
+    let mut from_block = None;
     let mut it = args.iter();
     let number = |flag: &str, v: Option<&String>| -> Result<u128, String> {
         v.ok_or_else(|| format!("{flag} needs a value\n{USAGE}"))?
@@ -49,7 +50,7 @@ fn parse(args: &[String]) -> Result<Args, String> {
             "--max-gas-price" => config.max_gas_price = Some(number(flag, it.next())?),
             "--interval" => interval = Duration::from_millis(number(flag, it.next())? as u64),
             "--check-every" => config.check_every = number(flag, it.next())? as u64,
-            "--from-block" => from_block = number(flag, it.next())? as u64,
+            "--from-block" => from_block = Some(number(flag, it.next())? as u64),
             _ => return Err(format!("unknown flag {flag}\n{USAGE}")),
         }
     }
@@ -70,9 +71,11 @@ fn run(args: Args) -> Result<(), String> {
         "info",
         "start",
         json!({ "rpc": args.rpc, "chainId": chain.chain_id, "account": pm_deploy::Chain::account(&chain),
-                "clearinghouse": engine.clearinghouse, "dryRun": args.config.dry_run }),
+                "clearinghouse": engine.clearinghouse, "dryRun": args.config.dry_run,
+                "fromBlock": args.from_block.unwrap_or(engine.first_block) }),
     );
-    let mut keeper = Keeper::new(chain, engine, args.config, args.from_block);
+    let from_block = args.from_block.unwrap_or(engine.first_block);
+    let mut keeper = Keeper::new(chain, engine, args.config, from_block);
     let mut backoff = args.interval;
     loop {
         match keeper.round() {
