@@ -184,8 +184,8 @@ pub fn send_raw_transaction(l: &mut Ledger, a: &Args) -> Answer {
 /// `eth_getTransactionByHash(hash)`: a held one with no block; null if unknown.
 pub fn transaction_by_hash(l: &mut Ledger, a: &Args) -> Answer {
     let hash: B256 = a.get(0)?;
-    if let Some((b, t)) = l.find_tx(hash) {
-        return json(rpc_transaction(b, index_of(b, t), t));
+    if let Some((b, i, t)) = l.find_tx(hash) {
+        return json(rpc_transaction(b, i, t));
     }
     json(l.queued_tx(hash).map(rpc_held_transaction))
 }
@@ -194,16 +194,8 @@ pub fn transaction_by_hash(l: &mut Ledger, a: &Args) -> Answer {
 pub fn transaction_receipt(l: &mut Ledger, a: &Args) -> Answer {
     let hash: B256 = a.get(0)?;
     Ok(l.find_tx(hash)
-        .map(|(b, t)| rpc_receipt(b, index_of(b, t), t))
+        .map(|(b, i, t)| rpc_receipt(b, i, t))
         .unwrap_or(Value::Null))
-}
-
-fn index_of(block: &MinedBlock, tx: &crate::ledger::MinedTx) -> usize {
-    block
-        .txs
-        .iter()
-        .position(|t| t.hash == tx.hash)
-        .unwrap_or_default()
 }
 
 /// `eth_getLogs(filter)`: by block range or block hash, addresses and topics; at most

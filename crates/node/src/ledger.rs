@@ -208,11 +208,11 @@ impl Ledger {
         }
     }
 
-    /// Where a transaction was mined: its block and index.
-    pub fn find_tx(&self, hash: B256) -> Option<(&MinedBlock, &MinedTx)> {
-        let (number, index) = self.tx_locations.get(&hash)?;
-        let block = self.block(*number)?;
-        Some((block, block.txs.get(*index)?))
+    /// Where a transaction was mined: its block, its index in the block, and it.
+    pub fn find_tx(&self, hash: B256) -> Option<(&MinedBlock, usize, &MinedTx)> {
+        let &(number, index) = self.tx_locations.get(&hash)?;
+        let block = self.block(number)?;
+        Some((block, index, block.txs.get(index)?))
     }
 
     /// Takes a raw signed transaction. One with the sender's next nonce runs at once and, if
