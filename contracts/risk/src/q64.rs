@@ -3,7 +3,8 @@
 //! Stylus charges every wasm op: a `u64` multiply is one `i64.mul` (160 ink), while a 128-bit
 //! product or division is a software routine (a call and dozens of ops). So the hot path works on
 //! `u64` words in binary fixed point, named by their fractional bits: `Q63` holds 1.0 as `2^63`,
-//! `Q52` holds 1.0 as `2^52`. Products go through [`mul_wide`] (four 32-bit partial products).
+//! `Q52` holds 1.0 as `2^52`. Products go through [`mul_wide`] (in wasm four 32-bit partial
+//! products; natively one instruction, the same result).
 //!
 //! Error bounds (tests in `tests/q64.rs`, against a float reference and the [`crate::math`]
 //! functions): [`exp_neg`] within 2e-18 + 3e-16·e^(−y) (the relative part is the float

@@ -1,11 +1,20 @@
 //! 256-bit intermediates for 128-bit fixed point: widening multiply and 256-by-128 division.
+//!
+//! Each operation has two implementations with the same exact result. In wasm, where a 128-bit
+//! multiply or divide is a software routine and Stylus charges every op, they are built from
+//! 64-bit ops on 32-bit digits. Natively (the keeper, `pm`), where a 64×64→128 multiply and a
+//! 128÷64 divide are single instructions, they use Rust's 128-bit operators: the same integers,
+//! several times faster. The tests compare both ways on every divisor size.
 
 const LOW32: u64 = 0xffff_ffff;
 
-/// A 64-bit factor split into 32-bit digits once, for [`Factor::mul_wide`]. Its high digit
-/// passes through `black_box` (one stack round trip per factor, not per product): otherwise LLVM
-/// folds the digit products back into a 128-bit multiply, which wasm32 runs as a `__multi3`
-/// call, three times the ops.
+/// True when compiled for a Stylus program (wasm): the digit implementations are the ones used.
+const WASM: bool = cfg!(target_arch = "wasm32");
+
+/// A 64-bit factor split into 32-bit digits once, for [`Factor::mul_wide`]. In wasm its high
+/// digit passes through `black_box` (one stack round trip per factor, not per product):
+/// otherwise LLVM folds the digit products back into a 128-bit multiply, which wasm32 runs as a
+/// `__multi3` call, three times the ops.
 #[derive(Clone, Copy, Debug)]
 pub struct Factor {
     hi: u64,
@@ -16,28 +25,42 @@ impl Factor {
     /// `b` split into digits.
     #[inline]
     pub fn new(b: u64) -> Self {
+        let hi = b >> 32;
         Factor {
-            hi: core::hint::black_box(b >> 32),
+            hi: if WASM { core::hint::black_box(hi) } else { hi },
             lo: b & LOW32,
         }
     }
 
-    /// `a·b` as (high, low) 64-bit halves, exact, from four 32-bit partial products
-    /// (Hacker's Delight's `mulhu` carry order).
-    #[allow(clippy::arithmetic_side_effects)] // bounds stated below
+    /// `a·b` as (high, low) 64-bit halves, exact: in wasm from four 32-bit partial products
+    /// ([`mul_wide_by_digits`]), natively one 128-bit product.
+    #[allow(clippy::arithmetic_side_effects)] // a product of two 64-bit values fits 128 bits
     #[inline]
     pub fn mul_wide(&self, a: u64) -> (u64, u64) {
-        let (a1, a0) = (a >> 32, a & LOW32);
-        let (b1, b0) = (self.hi, self.lo);
-        // Each partial product of two 32-bit digits is below 2^64 − 2^33 + 2, so adding a
-        // 32-bit carry never overflows.
-        let p00 = a0 * b0;
-        let t = a1 * b0 + (p00 >> 32);
-        let w1 = (t & LOW32) + a0 * b1;
-        let hi = a1 * b1 + (t >> 32) + (w1 >> 32);
-        let lo = (w1 << 32) | (p00 & LOW32);
-        (hi, lo)
+        if WASM {
+            mul_wide_by_digits(a, self.hi, self.lo)
+        } else {
+            let b = (self.hi << 32) | self.lo;
+            let p = u128::from(a) * u128::from(b);
+            ((p >> 64) as u64, p as u64)
+        }
     }
+}
+
+/// `a·b` for `b = b1·2^32 + b0` (32-bit digits) as (high, low) 64-bit halves, exact, from four
+/// 32-bit partial products (Hacker's Delight's `mulhu` carry order).
+#[allow(clippy::arithmetic_side_effects)] // bounds stated below
+#[inline]
+pub(crate) fn mul_wide_by_digits(a: u64, b1: u64, b0: u64) -> (u64, u64) {
+    let (a1, a0) = (a >> 32, a & LOW32);
+    // Each partial product of two 32-bit digits is below 2^64 − 2^33 + 2, so adding a 32-bit
+    // carry never overflows.
+    let p00 = a0 * b0;
+    let t = a1 * b0 + (p00 >> 32);
+    let w1 = (t & LOW32) + a0 * b1;
+    let hi = a1 * b1 + (t >> 32) + (w1 >> 32);
+    let lo = (w1 << 32) | (p00 & LOW32);
+    (hi, lo)
 }
 
 /// `a·b` as (high, low) 64-bit halves, exact ([`Factor::mul_wide`]).
@@ -46,24 +69,21 @@ pub fn mul_wide(a: u64, b: u64) -> (u64, u64) {
     Factor::new(b).mul_wide(a)
 }
 
-/// `a * b` as (high, low) 128-bit halves: with the `speed` feature (the risk program) from
-/// [`mul_wide`] products of 64-bit limbs, else (the clearinghouse, which counts bytes) from
-/// 128-bit products, smaller code and a `__multi3` call each.
+/// `a * b` as (high, low) 128-bit halves: in the risk program (wasm with the `speed` feature)
+/// from [`mul_wide`] products of 64-bit limbs; elsewhere from 128-bit products (in the
+/// clearinghouse, which counts bytes, smaller code and a `__multi3` call each; natively one
+/// instruction each).
 #[inline]
 pub fn widening_mul(a: u128, b: u128) -> (u128, u128) {
-    #[cfg(feature = "speed")]
-    {
+    if WASM && cfg!(feature = "speed") {
         widening_mul_by_limbs(a, b)
-    }
-    #[cfg(not(feature = "speed"))]
-    {
+    } else {
         widening_mul_compact(a, b)
     }
 }
 
 /// [`widening_mul`] from 128-bit products of 64-bit halves.
 #[allow(clippy::arithmetic_side_effects)] // each partial product and sum is bounded (comments)
-#[cfg_attr(feature = "speed", allow(dead_code))]
 pub(crate) const fn widening_mul_compact(a: u128, b: u128) -> (u128, u128) {
     const MASK: u128 = u64::MAX as u128;
     let (a_hi, a_lo) = (a >> 64, a & MASK);
@@ -81,7 +101,6 @@ pub(crate) const fn widening_mul_compact(a: u128, b: u128) -> (u128, u128) {
 
 /// [`widening_mul`] from four [`mul_wide`] products of 64-bit limbs.
 #[allow(clippy::arithmetic_side_effects)] // each partial product and sum is bounded (comments)
-#[cfg_attr(not(feature = "speed"), allow(dead_code))]
 pub(crate) fn widening_mul_by_limbs(a: u128, b: u128) -> (u128, u128) {
     let (a1, a0) = ((a >> 64) as u64, a as u64);
     let (b1, b0) = ((b >> 64) as u64, b as u64);
@@ -122,20 +141,17 @@ pub fn div_rem_wide(hi: u128, lo: u128, d: u128) -> Option<(u128, u128)> {
     if hi == 0 {
         return Some((lo / d, lo % d));
     }
-    #[cfg(feature = "speed")]
-    {
-        Some(div_by_two_digits(hi, lo, d))
-    }
-    #[cfg(not(feature = "speed"))]
-    {
+    // The clearinghouse (wasm without `speed`) counts bytes: one quotient bit per step.
+    if WASM && !cfg!(feature = "speed") {
         Some(div_by_bits(hi, lo, d))
+    } else {
+        Some(div_by_two_digits(hi, lo, d))
     }
 }
 
 /// The quotient and remainder of `(hi·2^128 + lo) / d` for `hi < d`, one quotient bit per step
 /// (small code, 128 steps).
 #[allow(clippy::arithmetic_side_effects)] // hi < d bounds every shift and subtraction
-#[cfg_attr(feature = "speed", allow(dead_code))]
 pub(crate) fn div_by_bits(hi: u128, lo: u128, d: u128) -> (u128, u128) {
     let mut rem = hi;
     let mut quo = 0u128;
@@ -157,7 +173,6 @@ pub(crate) fn div_by_bits(hi: u128, lo: u128, d: u128) -> (u128, u128) {
 /// with 64-bit digits (two quotient digits, each estimated from the divisor's normalised top
 /// digit and corrected), 64-bit divisions and products only.
 #[allow(clippy::arithmetic_side_effects)] // normalisation and hi < d bound every digit (comments)
-#[cfg_attr(not(feature = "speed"), allow(dead_code))]
 pub(crate) fn div_by_two_digits(hi: u128, lo: u128, d: u128) -> (u128, u128) {
     // Normalise: the divisor's top bit set. hi < d < 2^(128 − s), so hi << s fits 128 bits.
     let s = d.leading_zeros();
@@ -200,7 +215,6 @@ pub(crate) fn div_by_two_digits(hi: u128, lo: u128, d: u128) -> (u128, u128) {
 
 /// `q·v` for a 64-bit `q` and a 128-bit `v`, as (high, low) 128-bit halves (high < 2^64).
 #[allow(clippy::arithmetic_side_effects)] // 64 × 64 partial products fit 128 bits
-#[cfg_attr(not(feature = "speed"), allow(dead_code))]
 fn mul_wide_128(q: u64, v: u128) -> (u128, u128) {
     let join = |(h, l): (u64, u64)| (u128::from(h) << 64) | u128::from(l);
     let low = join(mul_wide(q, v as u64));
@@ -209,10 +223,24 @@ fn mul_wide_128(q: u64, v: u128) -> (u128, u128) {
     ((high >> 64) + u128::from(carry), lo)
 }
 
-/// `(u1·2^64 + u0) / v` and the remainder, for `u1 < v` (the quotient fits 64 bits), with two
-/// 64-bit divisions on 32-bit digits (Hacker's Delight, `divlu`).
+/// `(u1·2^64 + u0) / v` and the remainder, for `u1 < v` (the quotient fits 64 bits): in wasm
+/// [`div_128_by_64_by_digits`], natively one 128-bit division (an instruction on x86-64).
+#[allow(clippy::arithmetic_side_effects)] // u1 < v: the quotient fits 64 bits and v > 0
+#[inline]
+pub(crate) fn div_128_by_64(u1: u64, u0: u64, v: u64) -> (u64, u64) {
+    if WASM {
+        div_128_by_64_by_digits(u1, u0, v)
+    } else {
+        // One division: the remainder from the quotient (below v, so it fits 64 bits).
+        let n = (u128::from(u1) << 64) | u128::from(u0);
+        let q = (n / u128::from(v)) as u64;
+        (q, u0.wrapping_sub(q.wrapping_mul(v)))
+    }
+}
+
+/// [`div_128_by_64`] with two 64-bit divisions on 32-bit digits (Hacker's Delight, `divlu`).
 #[allow(clippy::arithmetic_side_effects)] // u1 < v bounds every digit; wrapping where noted
-pub(crate) const fn div_128_by_64(u1: u64, u0: u64, v: u64) -> (u64, u64) {
+pub(crate) const fn div_128_by_64_by_digits(u1: u64, u0: u64, v: u64) -> (u64, u64) {
     const B: u64 = 1 << 32;
     let s = v.leading_zeros();
     let v = v << s;
@@ -264,6 +292,38 @@ mod tests {
                 widening_mul_by_limbs(a, b),
                 "{a} × {b}"
             );
+        }
+    }
+
+    #[test]
+    fn the_digit_multiply_and_divide_equal_the_native_ones() {
+        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut next = || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        for _ in 0..100_000 {
+            let (a, b) = (next() >> (next() % 64), next() >> (next() % 64));
+            let p = u128::from(a) * u128::from(b);
+            assert_eq!(
+                mul_wide_by_digits(a, b >> 32, b & LOW32),
+                ((p >> 64) as u64, p as u64)
+            );
+            let v = b.max(1);
+            let (u1, u0) = (a % v, next());
+            let n = (u128::from(u1) << 64) | u128::from(u0);
+            let expected = ((n / u128::from(v)) as u64, (n % u128::from(v)) as u64);
+            assert_eq!(div_128_by_64_by_digits(u1, u0, v), expected, "{u1} {u0} {v}");
+            assert_eq!(div_128_by_64(u1, u0, v), expected);
+        }
+        for v in [1, 2, u64::from(u32::MAX), 1 << 32, (1 << 32) + 1, u64::MAX] {
+            for (u1, u0) in [(0, 0), (0, u64::MAX), (v - 1, u64::MAX), (v / 2, 12345)] {
+                let n = (u128::from(u1) << 64) | u128::from(u0);
+                let expected = ((n / u128::from(v)) as u64, (n % u128::from(v)) as u64);
+                assert_eq!(div_128_by_64_by_digits(u1, u0, v), expected, "{u1} {u0} {v}");
+            }
         }
     }
 
