@@ -1,6 +1,7 @@
 //! `pm-risk`: correlation-aware portfolio margin in integer fixed point.
 //!
-//! `no_std`, no floating point, no allocation, no panics: every failure is a [`RiskError`].
+//! `no_std`, no floating point, no panics: every failure is a [`RiskError`]. No allocation but
+//! in the `alloc` feature's wire format and shared pricing (`shared`, for keepers).
 //! Units: [`fixed::Wad`] (18 decimals) for prices, sizes, vols, fractions and years;
 //! [`fixed::Usd`] (6 decimals) for money.
 #![cfg_attr(not(test), no_std)]
@@ -29,6 +30,8 @@ pub mod option_setup;
 pub mod params;
 pub mod portfolio;
 pub mod product_sum;
+#[cfg(feature = "alloc")]
+pub mod shared;
 pub mod units;
 #[cfg(feature = "alloc")]
 pub mod wire;
@@ -39,3 +42,5 @@ pub use margin::{
 };
 pub use params::{defaults, RiskParams, UnderlyingParams, MAX_POSITIONS, MAX_UNDERLYINGS};
 pub use portfolio::{Account, Instrument, Market, Position, Underlying};
+#[cfg(feature = "alloc")]
+pub use shared::{margin_shared, SharedValues};

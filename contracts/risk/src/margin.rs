@@ -147,7 +147,7 @@ fn q56_at(grid: &Grid, i: usize) -> Result<Option<i64>> {
 
 /// Per-underlying scenario set.
 #[derive(Clone, Copy)]
-pub struct Grid {
+pub(crate) struct Grid {
     count: usize,
     scenarios: [Scenario; MAX_SCENARIOS],
     /// ln(1 + move) per scenario.
@@ -160,6 +160,11 @@ pub struct Grid {
 }
 
 impl Grid {
+    /// Scenarios in use.
+    pub(crate) fn len(&self) -> usize {
+        self.count
+    }
+
     const EMPTY: Grid = Grid {
         count: 0,
         scenarios: [Scenario {
@@ -275,8 +280,91 @@ struct Group {
     net: Wad,
 }
 
+/// A position's instrument repriced at its underlying's market data: what the scenario loop of
+/// [`margin_in`] reads of it.
+pub(crate) trait Revalued {
+    /// The option's kind; `None` for a perp, future or spot (valued at the price).
+    fn option(&self) -> Option<OptionKind>;
+    /// Value per unit at the current mark.
+    fn mark(&self) -> Wad;
+    /// Greeks per unit at the mark: delta, gamma·F, vega.
+    fn greeks(&self) -> (Wad, Wad, Wad);
+    /// Value per unit in scenario `i` of `grid` (the grid its underlying's pricing was made
+    /// for). Errors: `Overflow` for an option outside the validated ranges.
+    fn value(&self, grid: &Grid, i: usize) -> Result<Wad>;
+}
+
+/// Where [`margin_in`] gets each position's [`Revalued`] instrument: repriced in place (the risk
+/// program, [`InPlace`]), or shared by every account valued at the same market data
+/// (`crate::shared::SharedValues`, a keeper's).
+pub(crate) trait Revaluation {
+    /// The repriced instrument.
+    type Values<'a>: Revalued
+    where
+        Self: 'a;
+    /// A group's curvature terms per unit.
+    type Curvature<'a>: CurvaturePerUnit
+    where
+        Self: 'a;
+    /// `pos`'s instrument on underlying `k` (`u`, with scenario grid `grid`) repriced at `now`,
+    /// its options' setups from `setups`. Errors: those of [`pricer`].
+    fn revalue<'a>(
+        &'a mut self,
+        pos: &Position,
+        underlying: (usize, &Underlying, &Grid),
+        setups: &mut SetupCache,
+        now: u64,
+        vol_floor: Wad,
+    ) -> Result<Self::Values<'a>>;
+    /// The curvature terms per unit of the options of (`strike`, `expiry`) on underlying `k`,
+    /// long on net if `long` ([`UnitCurvature`]). Errors: those of the option's setup.
+    fn curvature<'a>(
+        &'a mut self,
+        underlying: (usize, &Underlying, &Grid),
+        option: (Wad, u64, bool),
+        setups: &mut SetupCache,
+        now: u64,
+        vol_floor: Wad,
+    ) -> Result<Self::Curvature<'a>>;
+}
+
+/// Every instrument repriced where it is needed.
+pub(crate) struct InPlace;
+
+impl Revaluation for InPlace {
+    type Values<'a> = Pricer;
+    type Curvature<'a> = UnitCurvature;
+
+    #[inline]
+    fn revalue(
+        &mut self,
+        pos: &Position,
+        (k, u, _): (usize, &Underlying, &Grid),
+        setups: &mut SetupCache,
+        now: u64,
+        vol_floor: Wad,
+    ) -> Result<Pricer> {
+        pricer(pos, u, |strike, expiry| {
+            setups.get(k, strike, expiry, u, now, vol_floor)
+        })
+    }
+
+    #[inline]
+    fn curvature(
+        &mut self,
+        (k, u, _): (usize, &Underlying, &Grid),
+        (strike, expiry, long): (Wad, u64, bool),
+        setups: &mut SetupCache,
+        now: u64,
+        vol_floor: Wad,
+    ) -> Result<UnitCurvature> {
+        let setup = setups.get(k, strike, expiry, u, now, vol_floor)?;
+        Ok(UnitCurvature::new(&setup, strike, long))
+    }
+}
+
 /// How one position is repriced.
-struct Pricer {
+pub(crate) struct Pricer {
     option: Option<OptionKind>,
     strike: Wad,
     /// σ√T per vol state: base, up, down.
@@ -299,7 +387,7 @@ fn option_of(i: &Instrument) -> Option<(OptionKind, Wad, u64)> {
 
 /// How `pos` on `u` is repriced, with `setup` giving its option's shared setup by strike and
 /// expiry.
-fn pricer(
+pub(crate) fn pricer(
     pos: &Position,
     u: &Underlying,
     setup: impl FnOnce(Wad, u64) -> Result<OptionSetup>,
@@ -360,7 +448,20 @@ fn state_index(v: VolState) -> usize {
     }
 }
 
-impl Pricer {
+impl Revalued for Pricer {
+    fn option(&self) -> Option<OptionKind> {
+        self.option
+    }
+
+    fn mark(&self) -> Wad {
+        self.mark
+    }
+
+    fn greeks(&self) -> (Wad, Wad, Wad) {
+        self.greeks
+    }
+
+    #[inline(always)]
     fn value(&self, grid: &Grid, i: usize) -> Result<Wad> {
         let price = at(&grid.prices, i)?;
         let Some(kind) = self.option else { return Ok(price) };
@@ -428,6 +529,17 @@ pub fn margin_in(
     underlyings: &[Underlying],
     params: &RiskParams<'_>,
 ) -> Result<MarginReport> {
+    margin_with(ws, &mut InPlace, account, underlyings, params)
+}
+
+/// [`margin_in`] with each instrument's repricing from `revaluation`.
+pub(crate) fn margin_with<R: Revaluation>(
+    ws: &mut Workspace,
+    revaluation: &mut R,
+    account: &Account<'_>,
+    underlyings: &[Underlying],
+    params: &RiskParams<'_>,
+) -> Result<MarginReport> {
     check_inputs(account, underlyings, params)?;
     let n = underlyings.len();
     let mut report = MarginReport {
@@ -471,12 +583,11 @@ pub fn margin_in(
         let k = usize::from(pos.underlying);
         let u = underlyings.get(k).ok_or(RiskError::UnknownUnderlying)?;
         let grid = grids.get(k).ok_or(RiskError::UnknownUnderlying)?;
-        let pr = pricer(pos, u, |strike, expiry| {
-            setups.get(k, strike, expiry, u, account.now, params.vol_floor)
-        })?;
+        let pr = revaluation.revalue(pos, (k, u, grid), setups, account.now, params.vol_floor)?;
+        let mark = pr.mark();
         // Unrealised PnL at the mark (spot collateral is valued in `collateral`).
         if pos.instrument != Instrument::Spot {
-            upnl.add_product(pos.size, sub(pr.mark, pos.entry)?);
+            upnl.add_product(pos.size, sub(mark, pos.entry)?);
         }
         // Every scenario adds the exact size × value change to its sum (one rounding per
         // scenario, at the end; the extremes' sums are then scaled by their fraction), on the
@@ -484,7 +595,7 @@ pub fn margin_in(
         // perps, futures and spot rise with it, puts fall), so between two levels it loses at
         // most what it loses at the end on that side, and an interval's sum of worse-end losses
         // is read from the two sides' sums at its ends (below).
-        let rises = pr.option != Some(OptionKind::Put);
+        let rises = pr.option() != Some(OptionKind::Put);
         let side = if (pos.size >= 0) == rises { FALLING } else { RISING };
         let sums = at_mut(at_mut(pnl_sums, k)?, side)?;
         // The position's worst change on the grid and at the extremes: the lowest for a long,
@@ -493,7 +604,7 @@ pub fn margin_in(
         let worse =
             |change: Wad, than: Wad| (pos.size > 0 && change < than) || (pos.size < 0 && change > than);
         for i in 0..grid.count {
-            let change = sub(pr.value(grid, i)?, pr.mark)?;
+            let change = sub(pr.value(grid, i)?, mark)?;
             at_mut(sums, i)?.add_product(pos.size, change);
             if at(&grid.scenarios, i)?.extreme {
                 if worse(change, worst_extreme) {
@@ -512,7 +623,7 @@ pub fn margin_in(
         )?);
         // Alone, a short option pays at least the short-option minimum.
         let mut alone = neg(worst)?;
-        if pr.option.is_some() && pos.size < 0 {
+        if pr.option().is_some() && pos.size < 0 {
             let short = neg(pos.size)?;
             let cell = at_mut(&mut gross_short, k)?;
             *cell = add(*cell, short)?;
@@ -521,7 +632,7 @@ pub fn margin_in(
         let r = at_mut(&mut report.underlyings, k)?;
         r.isolated = add(r.isolated, alone)?;
         isolated_total = add(isolated_total, alone)?;
-        let (d, g, v) = pr.greeks;
+        let (d, g, v) = pr.greeks();
         let [ds, gs, vs] = at_mut(&mut greek_sums, k)?;
         ds.add_product(pos.size, d);
         gs.add_product(pos.size, g);
@@ -612,8 +723,14 @@ pub fn margin_in(
             let count = group_options(account, k, groups)?;
             grouped = Some(count);
             let options = groups.get(..count).ok_or(RiskError::TooManyPositions)?;
-            let (terms, unbounded) =
-                curvature_terms(account.now, (k, u), grid, params, mask, options, setups)?;
+            let (terms, unbounded) = curvature_terms(
+                revaluation,
+                (k, u, grid),
+                params,
+                mask,
+                options,
+                (setups, account.now),
+            )?;
             for j in 0..intervals {
                 let bit = 1u32.checked_shl(j as u32).ok_or(RiskError::Overflow)?;
                 if mask & bit == 0 {
@@ -768,74 +885,29 @@ fn group_options(account: &Account<'_>, k: usize, groups: &mut [Group; MAX_POSIT
 /// `(h²/8)·PnL''` over the interval (h its width in USD), so that the loss anywhere inside is at
 /// most the worse end's book loss plus the term. `PnL'' = Σ size·Γ` and `Γ(x) = φ(d1)/(x·s)`
 /// with d1 increasing in x; calls and puts of one strike and expiry share Γ, hence the netting.
-/// A group long on net counts at `sup φ / (lo·s)` (φ(0) if
-/// the interval's d1 range spans zero, else φ at the end nearer zero), a group short at
-/// `inf φ / (hi·s)` (the end farther from zero), φ once per group, grid point and vol state.
-/// Expired options (s = 0) are netted by strike alone; a group long on net adds its kink's
-/// lift `net·(K − lo)·(hi − K)/h` where K lies inside, a short one nothing (a concave kink). An
-/// interval whose term overflows is returned in the second value: unbounded by curvature, it
-/// keeps the sum of end losses.
-fn curvature_terms(
-    now: u64,
-    (k, u): (usize, &Underlying),
-    grid: &Grid,
+/// Each group's term is its net size times its term per unit ([`UnitCurvature`], from
+/// `revaluation`). An interval whose term overflows is returned in the second value: unbounded
+/// by curvature, it keeps the sum of end losses.
+fn curvature_terms<R: Revaluation>(
+    revaluation: &mut R,
+    (k, u, grid): (usize, &Underlying, &Grid),
     params: &RiskParams<'_>,
     mask: u32,
     groups: &[Group],
-    setups: &mut SetupCache,
+    (setups, now): (&mut SetupCache, u64),
 ) -> Result<([Usd; MAX_INTERVALS], u32)> {
     let intervals = usize::from(params.grid_levels.saturating_sub(1)).saturating_mul(3);
     let bits = |set: u32| (0..intervals).filter(move |j| set >> j & 1 == 1);
     let mut terms = [0 as Usd; MAX_INTERVALS];
     let mut unbounded: u32 = 0;
     for g in groups.iter().filter(|g| g.net != 0) {
-        let setup = setups.get(k, g.strike, g.expiry, u, now, params.vol_floor)?;
-        let fast = (setup.ln_fk_q56, setup.total_vols);
-        // (d1, φ(d1)) at grid point i in its vol state, once computed.
-        let mut points: [Option<(Wad, Wad)>; MAX_GRID_LEVELS as usize * 3] =
-            [None; MAX_GRID_LEVELS as usize * 3];
-        let mut point = |i: usize| -> Result<(Wad, Wad)> {
-            if let Some(v) = at(&points, i)? {
-                return Ok(v);
-            }
-            let state = state_index(at(&grid.scenarios, i)?.vol);
-            let x = fast.0.zip(q56_at(grid, i)?).and_then(|(a, b)| a.checked_add(b));
-            // The 64-bit path (every option within the validated ranges fits it); the error of
-            // φ(d1), d1's included, is inside the widening of `gamma_term`.
-            let (x, tv) = x
-                .filter(|x| x.unsigned_abs() < 1 << 62)
-                .zip(at(&fast.1, state)?)
-                .ok_or(RiskError::Overflow)?;
-            let d1 = tv.d1(x);
-            let v = (wad_of_q52(d1), wad_of_q63(density(d1)));
-            *at_mut(&mut points, i)? = Some(v);
-            Ok(v)
-        };
+        let option = (g.strike, g.expiry, g.net > 0);
+        let mut per_unit = revaluation.curvature((k, u, grid), option, setups, now, params.vol_floor)?;
         for j in bits(mask & !unbounded) {
-            let b = add(j as i128, 3)? as usize;
-            let s = at(&setup.s, state_index(at(&grid.scenarios, j)?.vol))?;
-            let (lo, hi) = (at(&grid.prices, j)?, at(&grid.prices, b)?);
-            let long = g.net > 0;
-            let term = if s <= 0 {
-                // Expired: the payoff's kink at K lifts a long group's loss above the chord by
-                // at most net·(K − lo)·(hi − K)/h; a short group's kink only lowers it.
-                if long && lo < g.strike && g.strike < hi {
-                    mul_div(sub(g.strike, lo)?, sub(hi, g.strike)?, sub(hi, lo)?, Rounding::Up)
-                        .and_then(|t| usd_of(g.net, t, Rounding::Up))
-                } else {
-                    Ok(0)
-                }
-            } else {
-                let ((d_lo, p_lo), (d_hi, p_hi)) = (point(j)?, point(b)?);
-                let (pdf, x) = if !long {
-                    (p_lo.min(p_hi), hi)
-                } else if d_lo <= 0 && d_hi >= 0 {
-                    (INV_SQRT_2PI, lo)
-                } else {
-                    (p_lo.max(p_hi), lo)
-                };
-                gamma_term(sub(hi, lo)?, x, pdf, s, long).and_then(|t| usd_of(g.net, t, Rounding::Up))
-            };
+            let term = per_unit
+                .term(grid, j)?
+                .ok_or(RiskError::Overflow)
+                .and_then(|t| usd_of(g.net, t, Rounding::Up));
             match term.and_then(|t| add(at(&terms, j)?, t)) {
                 Ok(sum) => *at_mut(&mut terms, j)? = sum,
                 Err(_) => unbounded |= 1 << j,
@@ -843,6 +915,98 @@ fn curvature_terms(
         }
     }
     Ok((terms, unbounded))
+}
+
+/// Interval terms of [`curvature_terms`] per unit of a group's net size, as [`UnitCurvature`]
+/// computes them.
+pub(crate) trait CurvaturePerUnit {
+    /// Interval `j`'s term per unit of `grid` (the grid it was made for): `Ok(None)` where it
+    /// overflows (the interval is then unbounded by curvature). Errors: `Overflow` for an option
+    /// outside the validated ranges.
+    fn term(&mut self, grid: &Grid, j: usize) -> Result<Option<Wad>>;
+}
+
+/// The curvature term per unit of a group of options of one strike and expiry, long or short
+/// on net. Long on net counts at `sup φ / (lo·s)` (φ(0) if the interval's d1 range spans zero,
+/// else φ at the end nearer zero), short at `inf φ / (hi·s)` (the end farther from zero), φ once
+/// per grid point and vol state. Expired options (s = 0) are netted by strike alone; long on net
+/// adds its kink's lift `(K − lo)·(hi − K)/h` per unit where K lies inside, short nothing (a
+/// concave kink).
+#[derive(Clone, Copy)]
+pub(crate) struct UnitCurvature {
+    strike: Wad,
+    long: bool,
+    /// σ√T per vol state.
+    s: [Wad; 3],
+    /// ln(F/K) in Q56 and each σ√T prepared, where they fit.
+    fast: (Option<i64>, [Option<TotalVol>; 3]),
+    /// (d1, φ(d1)) at grid point i in its vol state, once computed.
+    points: [Option<(Wad, Wad)>; MAX_GRID_LEVELS as usize * 3],
+}
+
+impl UnitCurvature {
+    /// The group of `strike` (long on net if `long`) with its option setup.
+    pub(crate) fn new(setup: &OptionSetup, strike: Wad, long: bool) -> Self {
+        UnitCurvature {
+            strike,
+            long,
+            s: setup.s,
+            fast: (setup.ln_fk_q56, setup.total_vols),
+            points: [None; MAX_GRID_LEVELS as usize * 3],
+        }
+    }
+
+    fn point(&mut self, grid: &Grid, i: usize) -> Result<(Wad, Wad)> {
+        if let Some(v) = at(&self.points, i)? {
+            return Ok(v);
+        }
+        let state = state_index(at(&grid.scenarios, i)?.vol);
+        let x = self
+            .fast
+            .0
+            .zip(q56_at(grid, i)?)
+            .and_then(|(a, b)| a.checked_add(b));
+        // The 64-bit path (every option within the validated ranges fits it); the error of
+        // φ(d1), d1's included, is inside the widening of `gamma_term`.
+        let (x, tv) = x
+            .filter(|x| x.unsigned_abs() < 1 << 62)
+            .zip(at(&self.fast.1, state)?)
+            .ok_or(RiskError::Overflow)?;
+        let d1 = tv.d1(x);
+        let v = (wad_of_q52(d1), wad_of_q63(density(d1)));
+        *at_mut(&mut self.points, i)? = Some(v);
+        Ok(v)
+    }
+}
+
+impl CurvaturePerUnit for UnitCurvature {
+    #[inline(always)]
+    fn term(&mut self, grid: &Grid, j: usize) -> Result<Option<Wad>> {
+        let b = add(j as i128, 3)? as usize;
+        let s = at(&self.s, state_index(at(&grid.scenarios, j)?.vol))?;
+        let (lo, hi) = (at(&grid.prices, j)?, at(&grid.prices, b)?);
+        let (strike, long) = (self.strike, self.long);
+        let term = if s <= 0 {
+            // Expired: the payoff's kink at K lifts a long group's loss above the chord by at
+            // most (K − lo)·(hi − K)/h per unit; a short group's kink only lowers it.
+            if long && lo < strike && strike < hi {
+                mul_div(sub(strike, lo)?, sub(hi, strike)?, sub(hi, lo)?, Rounding::Up)
+            } else {
+                Ok(0)
+            }
+        } else {
+            let ((d_lo, p_lo), (d_hi, p_hi)) = (self.point(grid, j)?, self.point(grid, b)?);
+            let (pdf, x) = if !long {
+                (p_lo.min(p_hi), hi)
+            } else if d_lo <= 0 && d_hi >= 0 {
+                (INV_SQRT_2PI, lo)
+            } else {
+                (p_lo.max(p_hi), lo)
+            };
+            gamma_term(sub(hi, lo)?, x, pdf, s, long)
+        };
+        Ok(term.ok())
+    }
 }
 
 /// `(h²/8)·φ/(x·s)` per unit (USD, Wad): with `up`, φ widened by 1e-7 of itself and four

@@ -5,17 +5,23 @@
 //! code the risk program runs: once on one core, then on T threads, the accounts closest to
 //! liquidation first. A benchmark, not a test: it reports what it measured.
 //!
-//! How it keeps up: each thread reuses one scratch workspace (no allocation per account), and
-//! the accounts are ordered by their health before the move (equity over maintenance margin,
-//! lowest first) and dealt to the threads in that order, so the accounts a keeper must act on
-//! first are margined first whatever the book count.
+//! How it keeps up:
+//! - each option is repriced once per pass, not once per holder ([`Pricing::Shared`],
+//!   `pm_risk::margin_shared`: an option's scenario values depend on the instrument and the
+//!   market data only, so every book holding it reads the same values, and the reports equal
+//!   the per-account ones to the wei);
+//! - natively `pm-risk`'s 128-bit products and divisions are single instructions;
+//! - each thread reuses one scratch workspace (no allocation per account);
+//! - the accounts are ordered by their health before the move (equity over maintenance margin,
+//!   lowest first) and dealt to the threads in that order, so the accounts a keeper must act on
+//!   first are margined first whatever the book count.
 
 use std::time::Instant;
 
 use pm_risk::fixed::{Usd, Wad, USD, WAD};
 use pm_risk::{
-    defaults, margin_in, Account, Instrument, MarginReport, Market, Position, Underlying, UnderlyingParams,
-    Workspace,
+    defaults, margin_in, margin_shared, Account, Instrument, MarginReport, Market, Position, SharedValues,
+    Underlying, UnderlyingParams, Workspace,
 };
 
 /// The valuation time of every book (unix seconds).
@@ -125,15 +131,27 @@ pub fn books(count: usize, seed: u64) -> Vec<Book> {
         .collect()
 }
 
-/// Margins `books[i]` for each `i` of `order` with one workspace, in that order. Errors: the
-/// first risk error, with the book's index.
+/// How a pass reprices options.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Pricing {
+    /// Every position repriced in its own book, as the risk program does (`margin_in`).
+    PerAccount,
+    /// Each option repriced once per pass and read by every book holding it (`margin_shared`).
+    Shared,
+}
+
+/// Margins `books[i]` for each `i` of `order` with one workspace, in that order, the options
+/// priced as `pricing` says (a shared pass starts with no option priced). Errors: the first risk
+/// error, with the book's index.
 pub fn margin_all(
     books: &[Book],
     order: &[usize],
     underlyings: &[Underlying],
+    pricing: Pricing,
 ) -> Result<Vec<(usize, MarginReport)>, String> {
     let params = defaults::risk(&CORRELATION);
     let mut ws = Box::new(Workspace::new());
+    let mut shared = SharedValues::new();
     order
         .iter()
         .map(|&i| {
@@ -143,9 +161,12 @@ pub fn margin_all(
                 positions: &book.positions,
                 now: NOW,
             };
-            margin_in(&mut ws, &account, underlyings, &params)
-                .map(|r| (i, r))
-                .map_err(|e| format!("book {i}: risk error {e:?}"))
+            match pricing {
+                Pricing::PerAccount => margin_in(&mut ws, &account, underlyings, &params),
+                Pricing::Shared => margin_shared(&mut ws, &mut shared, &account, underlyings, &params),
+            }
+            .map(|r| (i, r))
+            .map_err(|e| format!("book {i}: risk error {e:?}"))
         })
         .collect()
 }
@@ -166,13 +187,15 @@ pub fn by_health(reports: &[(usize, MarginReport)]) -> Vec<usize> {
 }
 
 /// Margins the books of `order` on `threads` threads, dealing them round: thread t takes
-/// `order[t]`, `order[t + threads]`, …, so each works from the front of the order. The reports
-/// come back in `order`'s order. Errors: the first risk error.
+/// `order[t]`, `order[t + threads]`, …, so each works from the front of the order (with shared
+/// pricing, each thread prices the options its books hold once). The reports come back in
+/// `order`'s order. Errors: the first risk error.
 pub fn margin_parallel(
     books: &[Book],
     order: &[usize],
     underlyings: &[Underlying],
     threads: usize,
+    pricing: Pricing,
 ) -> Result<Vec<(usize, MarginReport)>, String> {
     let threads = threads.max(1);
     let parts: Vec<Vec<usize>> = (0..threads)
@@ -181,7 +204,7 @@ pub fn margin_parallel(
     let results: Vec<Result<Vec<(usize, MarginReport)>, String>> = std::thread::scope(|s| {
         let handles: Vec<_> = parts
             .iter()
-            .map(|part| s.spawn(move || margin_all(books, part, underlyings)))
+            .map(|part| s.spawn(move || margin_all(books, part, underlyings, pricing)))
             .collect();
         handles
             .into_iter()
@@ -219,8 +242,13 @@ pub struct Measured {
     pub threads: usize,
     /// Seconds of the pass at the current prices, one core.
     pub before_seconds: f64,
-    /// Seconds of the pass after the move, one core, least healthy first.
+    /// Seconds of the pass after the move, one core, least healthy first, each position
+    /// repriced in its own book (as the risk program does).
+    pub per_account_seconds: f64,
+    /// Seconds of the same pass with each option priced once for every book.
     pub one_core_seconds: f64,
+    /// Options priced in that pass (the rest of the option positions read them).
+    pub options_priced: u64,
     /// Seconds of the same pass on `threads` threads.
     pub parallel_seconds: f64,
     /// Accounts below maintenance after the move.
@@ -234,19 +262,26 @@ pub fn run(accounts: usize, threads: usize) -> Result<Measured, String> {
     let books = books(accounts, 0x5EED);
     let all: Vec<usize> = (0..books.len()).collect();
     let start = Instant::now();
-    let before = margin_all(&books, &all, &underlyings(0))?;
+    let before = margin_all(&books, &all, &underlyings(0), Pricing::Shared)?;
     let before_seconds = start.elapsed().as_secs_f64();
     let order = by_health(&before);
     let moved = underlyings(-SHOCK_PERCENT);
     let start = Instant::now();
-    let one_core = margin_all(&books, &order, &moved)?;
+    let per_account = margin_all(&books, &order, &moved, Pricing::PerAccount)?;
+    let per_account_seconds = start.elapsed().as_secs_f64();
+    let start = Instant::now();
+    let one_core = margin_all(&books, &order, &moved, Pricing::Shared)?;
     let one_core_seconds = start.elapsed().as_secs_f64();
     let start = Instant::now();
-    let parallel = margin_parallel(&books, &order, &moved, threads)?;
+    let parallel = margin_parallel(&books, &order, &moved, threads, Pricing::Shared)?;
     let parallel_seconds = start.elapsed().as_secs_f64();
+    if one_core != per_account {
+        return Err("the shared pricing's reports differ from the per-account ones".into());
+    }
     if parallel != one_core {
         return Err("the threads' reports differ from one core's".into());
     }
+    let options_priced = options(&books);
     let below = |r: &MarginReport| r.equity < r.maintenance;
     let tenth = order.len().div_ceil(10);
     Ok(Measured {
@@ -254,11 +289,29 @@ pub fn run(accounts: usize, threads: usize) -> Result<Measured, String> {
         positions: books.iter().map(|b| b.positions.len()).sum(),
         threads,
         before_seconds,
+        per_account_seconds,
         one_core_seconds,
+        options_priced,
         parallel_seconds,
         liquidatable: one_core.iter().filter(|(_, r)| below(r)).count(),
         liquidatable_in_first_tenth: one_core.iter().take(tenth).filter(|(_, r)| below(r)).count(),
     })
+}
+
+/// The distinct options the books hold (what a shared pass prices).
+fn options(books: &[Book]) -> u64 {
+    let mut seen: Vec<(u8, u8, Wad, u64)> = books
+        .iter()
+        .flat_map(|b| &b.positions)
+        .filter_map(|p| match p.instrument {
+            Instrument::Call { strike, expiry } => Some((p.underlying, 0, strike, expiry)),
+            Instrument::Put { strike, expiry } => Some((p.underlying, 1, strike, expiry)),
+            _ => None,
+        })
+        .collect();
+    seen.sort_unstable();
+    seen.dedup();
+    seen.len() as u64
 }
 
 /// The report: a table, or JSON.
@@ -270,7 +323,10 @@ pub fn render(m: &Measured, json: bool) -> String {
             "positions": m.positions,
             "threads": m.threads,
             "before_seconds": m.before_seconds,
+            "per_account_seconds": m.per_account_seconds,
+            "per_account_accounts_per_second": per_second(m.per_account_seconds),
             "one_core_seconds": m.one_core_seconds,
+            "options_priced": m.options_priced,
             "one_core_accounts_per_second": per_second(m.one_core_seconds),
             "parallel_seconds": m.parallel_seconds,
             "parallel_accounts_per_second": per_second(m.parallel_seconds),
@@ -282,12 +338,16 @@ pub fn render(m: &Measured, json: bool) -> String {
     format!(
         "re-margin of {} accounts ({} positions, 1 to {MAX_BOOK} each) after every price moved {SHOCK_PERCENT}% down\n\
          at the old prices, one core:     {:>8.3} s\n\
-         after the move, one core:        {:>8.3} s  ({:.0} accounts/s)\n\
+         after the move, one core, each book pricing its own options: {:>8.3} s  ({:.0} accounts/s)\n\
+         after the move, one core, each of the {} options priced once: {:>8.3} s  ({:.0} accounts/s)\n\
          after the move, {} threads:       {:>8.3} s  ({:.0} accounts/s)\n\
          below maintenance after the move: {} ({} of them in the first tenth of the order)\n",
         m.accounts,
         m.positions,
         m.before_seconds,
+        m.per_account_seconds,
+        per_second(m.per_account_seconds),
+        m.options_priced,
         m.one_core_seconds,
         per_second(m.one_core_seconds),
         m.threads,

@@ -1,8 +1,11 @@
 //! `pm remargin`'s machinery (the benchmark itself is not timed here): the books are valid and
-//! the same every run, the health order puts the accounts closest to liquidation first, and the
-//! threads' reports are exactly one core's, in the same order.
+//! the same every run, the health order puts the accounts closest to liquidation first, the
+//! shared pricing's reports are exactly the per-account ones, and the threads' reports are
+//! exactly one core's, in the same order.
 
-use pm_cli::remargin::{books, by_health, margin_all, margin_parallel, underlyings, MAX_BOOK, SHOCK_PERCENT};
+use pm_cli::remargin::{
+    books, by_health, margin_all, margin_parallel, underlyings, Pricing, MAX_BOOK, SHOCK_PERCENT,
+};
 
 #[test]
 fn the_books_are_the_same_every_run_and_span_1_to_128_positions() {
@@ -19,7 +22,11 @@ fn the_books_are_the_same_every_run_and_span_1_to_128_positions() {
 fn the_order_is_least_healthy_first_and_the_threads_agree_with_one_core() {
     let b = books(300, 11);
     let all: Vec<usize> = (0..b.len()).collect();
-    let before = margin_all(&b, &all, &underlyings(0)).unwrap();
+    let before = margin_all(&b, &all, &underlyings(0), Pricing::Shared).unwrap();
+    assert_eq!(
+        before,
+        margin_all(&b, &all, &underlyings(0), Pricing::PerAccount).unwrap()
+    );
     let order = by_health(&before);
     let mut sorted = order.clone();
     sorted.sort_unstable();
@@ -30,10 +37,11 @@ fn the_order_is_least_healthy_first_and_the_threads_agree_with_one_core() {
     };
     assert!(order.windows(2).all(|w| health(w[0]) <= health(w[1])));
     let moved = underlyings(-SHOCK_PERCENT);
-    let one = margin_all(&b, &order, &moved).unwrap();
+    let one = margin_all(&b, &order, &moved, Pricing::PerAccount).unwrap();
+    assert_eq!(margin_all(&b, &order, &moved, Pricing::Shared).unwrap(), one);
     for threads in [2, 3, 7] {
         assert_eq!(
-            margin_parallel(&b, &order, &moved, threads).unwrap(),
+            margin_parallel(&b, &order, &moved, threads, Pricing::Shared).unwrap(),
             one,
             "{threads} threads"
         );

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use alloy_primitives::Address;
 use pm_clearinghouse::instrument::spec_of;
 use pm_risk::wire::{decode, Request};
-use pm_risk::{margin_in, Account, MarginReport, Workspace};
+use pm_risk::{margin_shared, Account, MarginReport, SharedValues, Workspace};
 
 /// One account's book.
 #[derive(Clone, Debug)]
@@ -70,17 +70,51 @@ pub fn health(r: &MarginReport) -> i128 {
     r.equity.saturating_sub(r.maintenance)
 }
 
+/// Fewest books a round spreads over threads (below it, one thread: spawning costs more).
+const PARALLEL_FROM: usize = 64;
+
+/// One thread's scratch: a workspace and the options it has priced, kept across rounds.
+struct Scratch {
+    ws: Box<Workspace>,
+    /// Options repriced once for every book that holds them, per underlying state
+    /// (`pm_risk::shared`: the same reports as each book alone).
+    shared: SharedValues,
+}
+
+impl Scratch {
+    fn new() -> Self {
+        Self {
+            ws: Box::new(Workspace::new()),
+            shared: SharedValues::new(),
+        }
+    }
+
+    /// `book` margined at `prices` and `now`.
+    fn margin(&mut self, book: &Book, prices: &[Option<i128>], now: u64) -> Result<MarginReport, String> {
+        let r = book.at(prices, now);
+        let a = Account {
+            collateral: r.collateral,
+            positions: &r.positions,
+            now: r.now,
+        };
+        margin_shared(&mut self.ws, &mut self.shared, &a, &r.underlyings, &r.params())
+            .map_err(|e| format!("{e:?}"))
+    }
+}
+
 /// Every known book.
 pub struct Books {
     books: HashMap<Address, Book>,
-    ws: Workspace,
+    /// One per thread a round uses (the machine's cores).
+    scratch: Vec<Scratch>,
 }
 
 impl Default for Books {
     fn default() -> Self {
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
         Self {
             books: HashMap::new(),
-            ws: Workspace::new(),
+            scratch: (0..threads).map(|_| Scratch::new()).collect(),
         }
     }
 }
@@ -139,30 +173,46 @@ impl Books {
         now: u64,
     ) -> Result<MarginReport, String> {
         let book = self.books.get(account).ok_or("no book")?;
-        let r = book.at(prices, now);
-        let a = Account {
-            collateral: r.collateral,
-            positions: &r.positions,
-            now: r.now,
-        };
-        margin_in(&mut self.ws, &a, &r.underlyings, &r.params()).map_err(|e| format!("{e:?}"))
+        let scratch = self.scratch.first_mut().ok_or("no scratch")?;
+        scratch.margin(book, prices, now)
     }
 
     /// Every book margined at `prices` and `now`, least healthy first; a book `pm-risk` refuses
-    /// comes first, with why (the chain must be asked).
+    /// comes first, with why (the chain must be asked). The books are dealt round to one thread
+    /// per core, each pricing every option once for all its books.
     pub fn remargin(
         &mut self,
         prices: &[Option<i128>],
         now: u64,
     ) -> Vec<(Address, Result<MarginReport, String>)> {
-        let accounts: Vec<Address> = self.books.keys().copied().collect();
-        let mut out: Vec<(Address, Result<MarginReport, String>)> = accounts
-            .into_iter()
-            .map(|a| {
-                let r = self.margin(&a, prices, now);
-                (a, r)
-            })
-            .collect();
+        let books: Vec<(&Address, &Book)> = self.books.iter().collect();
+        let threads = if books.len() < PARALLEL_FROM {
+            1
+        } else {
+            self.scratch.len().max(1)
+        };
+        let deal = |t: usize, scratch: &mut Scratch| -> Vec<(Address, Result<MarginReport, String>)> {
+            books
+                .iter()
+                .skip(t)
+                .step_by(threads)
+                .map(|(a, b)| (**a, scratch.margin(b, prices, now)))
+                .collect()
+        };
+        let mut out: Vec<(Address, Result<MarginReport, String>)> = std::thread::scope(|s| {
+            let handles: Vec<_> = self
+                .scratch
+                .iter_mut()
+                .take(threads)
+                .enumerate()
+                .map(|(t, scratch)| s.spawn(move || deal(t, scratch)))
+                .collect();
+            handles
+                .into_iter()
+                // pm-risk does not panic; if a thread did, so does the round (no book dropped).
+                .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+                .collect()
+        });
         out.sort_by_key(|(a, r)| (r.as_ref().map(health).unwrap_or(i128::MIN), *a));
         out
     }
@@ -188,6 +238,11 @@ mod tests {
     /// A book of one perp of `size` on listed underlying 2 (and a small one on 0), as the
     /// clearinghouse would send it: the two underlyings in listed order.
     fn request(size: i128) -> Vec<u8> {
+        request_with(size, &[])
+    }
+
+    /// [`request`] with `options` on listed underlying 2 added.
+    fn request_with(size: i128, options: &[Position]) -> Vec<u8> {
         let underlying = |price: i128| Underlying {
             market: Market {
                 price,
@@ -204,7 +259,7 @@ mod tests {
             scalars: scalars_of(&risk),
             underlyings: vec![underlying(3_000 * WAD), underlying(100 * WAD)],
             correlation: vec![WAD, WAD / 2, WAD / 2, WAD],
-            positions: vec![
+            positions: [
                 Position {
                     underlying: 0,
                     instrument: Instrument::Perp,
@@ -217,9 +272,54 @@ mod tests {
                     size,
                     entry: 0,
                 },
-            ],
+            ]
+            .into_iter()
+            .chain(options.iter().copied())
+            .collect(),
             quotes: 0,
         })
+    }
+
+    #[test]
+    fn many_books_are_margined_on_every_core_each_as_alone() {
+        let mut books = Books::default();
+        let accounts: Vec<Address> = (0..200u8).map(Address::repeat_byte).collect();
+        for (i, a) in accounts.iter().enumerate() {
+            let i = i as i128;
+            let option = |strike: i128, size: i128| Position {
+                underlying: 1,
+                instrument: Instrument::Call {
+                    strike: strike * WAD,
+                    expiry: 1_800_000_000 + 7 * 86_400,
+                },
+                size: size * WAD,
+                entry: 0,
+            };
+            let options = [option(90 + 5 * (i % 5), 1 + i % 7), option(110, -(i % 3))];
+            let request = request_with((i - 100) * WAD, &options[..1 + (i % 2) as usize]);
+            books.insert(*a, Book::new(&request, vec![0, 2], &[perp(0), perp(2)]).unwrap());
+        }
+        let prices = [Some(2_900 * WAD), None, Some(95 * WAD)];
+        let now = 1_800_000_600;
+        let reports = books.remargin(&prices, now);
+        assert_eq!(reports.len(), accounts.len());
+        let mut ws = Box::new(Workspace::new());
+        for a in &accounts {
+            let r = books.get(a).unwrap().at(&prices, now);
+            let account = Account {
+                collateral: r.collateral,
+                positions: &r.positions,
+                now: r.now,
+            };
+            let alone = pm_risk::margin_in(&mut ws, &account, &r.underlyings, &r.params()).unwrap();
+            let got = reports
+                .iter()
+                .filter(|(x, _)| x == a)
+                .map(|(_, r)| r.clone().unwrap());
+            assert_eq!(got.collect::<Vec<_>>(), vec![alone], "{a}");
+        }
+        let healths: Vec<i128> = reports.iter().map(|(_, r)| health(r.as_ref().unwrap())).collect();
+        assert!(healths.windows(2).all(|w| w[0] <= w[1]));
     }
 
     #[test]
