@@ -132,49 +132,25 @@ fn the_shared_pricing_gives_each_account_its_own_report_as_everything_changes() 
     let btc_moved = round(&mut shared, &books, &underlyings(57_000, 3_000, 60), NOW, &params);
     assert!(btc_moved > 0 && btc_moved < first, "{btc_moved} of {first}");
 
-    // The vol, the time and the grid change: everything is repriced, still equal.
-    assert_eq!(
-        round(&mut shared, &books, &underlyings(57_000, 3_000, 90), NOW, &params),
-        first
-    );
-    assert_eq!(
-        round(
-            &mut shared,
-            &books,
-            &underlyings(57_000, 3_000, 90),
-            NOW + 3_600,
-            &params
-        ),
-        first
-    );
+    // The vol, the time, the grid and the vol floor change in turn: everything is repriced,
+    // still equal.
+    let moved = underlyings(57_000, 3_000, 90);
     let finer = RiskParams {
         grid_levels: 11,
         ..params
     };
-    assert_eq!(
-        round(
-            &mut shared,
-            &books,
-            &underlyings(57_000, 3_000, 90),
-            NOW + 3_600,
-            &finer
-        ),
-        first
-    );
     let floored = RiskParams {
         vol_floor: WAD / 4,
         ..finer
     };
-    assert_eq!(
-        round(
-            &mut shared,
-            &books,
-            &underlyings(57_000, 3_000, 90),
-            NOW + 3_600,
-            &floored
-        ),
-        first
-    );
+    for (now, params) in [
+        (NOW, &params),
+        (NOW + 3_600, &params),
+        (NOW + 3_600, &finer),
+        (NOW + 3_600, &floored),
+    ] {
+        assert_eq!(round(&mut shared, &books, &moved, now, params), first);
+    }
 }
 
 #[test]
