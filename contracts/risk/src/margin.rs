@@ -307,7 +307,8 @@ pub(crate) trait Revaluation {
     where
         Self: 'a;
     /// `pos`'s instrument on underlying `k` (`u`, with scenario grid `grid`) repriced at `now`,
-    /// its options' setups from `setups`. Errors: those of [`pricer`].
+    /// its options' setups from `setups`. Errors: those of [`pricer`], and (where the values
+    /// are computed at once) `Overflow` for a scenario value.
     fn revalue<'a>(
         &'a mut self,
         pos: &Position,

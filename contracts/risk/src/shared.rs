@@ -7,8 +7,10 @@
 //!
 //! Entries are kept by the underlying's state (its market data and parameters, the time and the
 //! grid), not by its index in one account's market data: accounts that list their underlyings
-//! in different orders share them, and a round after a price move reprices only the moved
-//! underlyings' options. The states not used for longest are dropped past [`MAX_STATES`].
+//! in different orders share them, and at one time a price move reprices only the moved
+//! underlyings' options. Everything is dropped when the time changes (no state of another time
+//! can be met again: keepers value at each new block's time), and the states not used for
+//! longest past [`MAX_STATES`].
 
 use alloc::collections::btree_map::Entry;
 use alloc::collections::BTreeMap;
@@ -68,16 +70,16 @@ struct Basis {
 pub const MAX_STATES: usize = 256;
 
 /// An option by underlying state, kind (0 call, 1 put), strike and expiry.
-type Key = (u32, u8, Wad, u64);
+type Key = (u64, u8, Wad, u64);
 
 /// A group of options by underlying state, strike, expiry (0: expired) and whether it is long on
 /// net.
-type GroupKey = (u32, Wad, u64, bool);
+type GroupKey = (u64, Wad, u64, bool);
 
 /// An underlying state with entries.
 struct State {
     basis: Basis,
-    id: u32,
+    id: u64,
     /// The margin call that last used it.
     used: u64,
 }
@@ -104,11 +106,14 @@ impl CurvaturePerUnit for &mut SharedCurvature {
 /// shared between threads). Perps, futures and spot are valued at the grid's prices directly.
 pub struct SharedValues {
     states: Vec<State>,
-    next_id: u32,
+    /// The next state's id (ids are not reused while any entry is kept).
+    next_id: u64,
+    /// The time the states are at.
+    now: Option<u64>,
     /// Margin calls so far.
     calls: u64,
     /// The state of each underlying index of the account being margined.
-    ids: [u32; MAX_UNDERLYINGS],
+    ids: [u64; MAX_UNDERLYINGS],
     values: BTreeMap<Key, Valued>,
     curvatures: BTreeMap<GroupKey, SharedCurvature>,
     /// Options repriced (each once per round and underlying state).
@@ -131,6 +136,7 @@ impl SharedValues {
         SharedValues {
             states: Vec::new(),
             next_id: 0,
+            now: None,
             calls: 0,
             ids: [0; MAX_UNDERLYINGS],
             values: BTreeMap::new(),
@@ -150,6 +156,18 @@ impl SharedValues {
     /// states not used for longest past [`MAX_STATES`].
     fn rebase(&mut self, underlyings: &[Underlying], now: u64, params: &RiskParams<'_>) {
         self.calls = self.calls.saturating_add(1);
+        // A new time, or ids near their end (never in practice): start afresh, so that no id is
+        // ever given to two states.
+        let ids_left = u64::MAX.saturating_sub(self.next_id);
+        if self.now != Some(now) || ids_left < MAX_UNDERLYINGS as u64 {
+            if ids_left < MAX_UNDERLYINGS as u64 {
+                self.next_id = 0;
+            }
+            self.states.clear();
+            self.values.clear();
+            self.curvatures.clear();
+            self.now = Some(now);
+        }
         for (k, u) in underlyings.iter().enumerate().take(MAX_UNDERLYINGS) {
             let basis = Basis {
                 underlying: *u,
@@ -166,7 +184,7 @@ impl SharedValues {
                 }
                 None => {
                     let id = self.next_id;
-                    self.next_id = id.wrapping_add(1);
+                    self.next_id = id.saturating_add(1); // below u64::MAX: reset above
                     self.states.push(State {
                         basis,
                         id,
@@ -192,7 +210,7 @@ impl SharedValues {
     }
 
     /// The state id of underlying index `k` of the account being margined.
-    fn id(&self, k: usize) -> Result<u32> {
+    fn id(&self, k: usize) -> Result<u64> {
         self.ids.get(k).copied().ok_or(RiskError::TooManyUnderlyings)
     }
 }

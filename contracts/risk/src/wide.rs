@@ -318,8 +318,26 @@ mod tests {
             assert_eq!(div_128_by_64_by_digits(u1, u0, v), expected, "{u1} {u0} {v}");
             assert_eq!(div_128_by_64(u1, u0, v), expected);
         }
-        for v in [1, 2, u64::from(u32::MAX), 1 << 32, (1 << 32) + 1, u64::MAX] {
-            for (u1, u0) in [(0, 0), (0, u64::MAX), (v - 1, u64::MAX), (v / 2, 12345)] {
+        // Divisors with their top bits set and dividends just below them: the first quotient
+        // digit's estimate reaches 2^32 and is corrected.
+        let mut hard = vec![1, 2, u64::from(u32::MAX), 1 << 32, (1 << 32) + 1, u64::MAX];
+        for k in 0..64u64 {
+            hard.extend([
+                u64::MAX - k,
+                (1 << 63) + k,
+                u64::MAX - (k << 32),
+                (u64::MAX >> 1) + k,
+            ]);
+        }
+        for v in hard {
+            for (u1, u0) in [
+                (0, 0),
+                (0, u64::MAX),
+                (v - 1, u64::MAX),
+                (v - 1, 0),
+                (v / 2, 12345),
+                (v - (v >> 32).max(1), u64::MAX >> 1),
+            ] {
                 let n = (u128::from(u1) << 64) | u128::from(u0);
                 let expected = ((n / u128::from(v)) as u64, (n % u128::from(v)) as u64);
                 assert_eq!(div_128_by_64_by_digits(u1, u0, v), expected, "{u1} {u0} {v}");

@@ -132,8 +132,8 @@ fn the_shared_pricing_gives_each_account_its_own_report_as_everything_changes() 
     let btc_moved = round(&mut shared, &books, &underlyings(57_000, 3_000, 60), NOW, &params);
     assert!(btc_moved > 0 && btc_moved < first, "{btc_moved} of {first}");
 
-    // The vol, the time, the grid and the vol floor change in turn: everything is repriced,
-    // still equal.
+    // The vol, the time, the grid, the vol floor, the extremes and the largest fall change in
+    // turn: everything is repriced, still equal.
     let moved = underlyings(57_000, 3_000, 90);
     let finer = RiskParams {
         grid_levels: 11,
@@ -143,14 +143,30 @@ fn the_shared_pricing_gives_each_account_its_own_report_as_everything_changes() 
         vol_floor: WAD / 4,
         ..finer
     };
+    let wider = RiskParams {
+        extreme_multiple: 3 * WAD,
+        ..floored
+    };
+    let capped = RiskParams {
+        max_down_move: WAD / 5,
+        ..wider
+    };
     for (now, params) in [
         (NOW, &params),
         (NOW + 3_600, &params),
         (NOW + 3_600, &finer),
         (NOW + 3_600, &floored),
+        (NOW + 3_600, &wider),
+        (NOW + 3_600, &capped),
     ] {
         assert_eq!(round(&mut shared, &books, &moved, now, params), first);
     }
+    // An underlying's own parameters: a wider scan and bigger vol shocks for BTC alone.
+    let mut btc_params = moved;
+    btc_params[0].params.vol_multiple += WAD;
+    btc_params[0].params.vol_up += WAD / 4;
+    let btc_only = round(&mut shared, &books, &btc_params, NOW + 3_600, &capped);
+    assert!(btc_only > 0 && btc_only < first, "{btc_only} of {first}");
 }
 
 #[test]

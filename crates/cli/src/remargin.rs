@@ -247,7 +247,8 @@ pub struct Measured {
     pub per_account_seconds: f64,
     /// Seconds of the same pass with each option priced once for every book.
     pub one_core_seconds: f64,
-    /// Options priced in that pass (the rest of the option positions read them).
+    /// Distinct options the books hold: what that pass prices (each once; the other option
+    /// positions read them).
     pub options_priced: u64,
     /// Seconds of the same pass on `threads` threads.
     pub parallel_seconds: f64,

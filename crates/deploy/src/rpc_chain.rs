@@ -117,6 +117,20 @@ impl RpcChain {
             .map_err(|e| format!("eth_getLogs: {e}"))
     }
 
+    /// A JSON-RPC method by name with `params`, e.g. a node's dev methods (`evm_increaseTime`).
+    ///
+    /// # Errors
+    /// The node refuses it or cannot be reached.
+    pub fn rpc(
+        &mut self,
+        method: &'static str,
+        params: serde_json::Value,
+    ) -> Result<serde_json::Value, String> {
+        self.runtime
+            .block_on(async { self.provider.raw_request(method.into(), params).await })
+            .map_err(|e| format!("{method}: {e}"))
+    }
+
     /// The gas price the chain asks, in wei.
     ///
     /// # Errors

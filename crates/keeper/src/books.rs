@@ -2,7 +2,7 @@
 //! re-margined at new prices and time with the same `pm-risk` code the risk program runs, least
 //! healthy first. A book is fetched again only when an event says it changed.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 use alloy_primitives::Address;
 use pm_clearinghouse::instrument::spec_of;
@@ -20,6 +20,8 @@ pub struct Book {
     /// The earliest expiry among all its positions, at risk or not (unix seconds; none for
     /// perps only).
     pub first_expiry: Option<u64>,
+    /// Every (listed underlying, expiry) among its positions, at risk or not.
+    pub expiries: Vec<(u8, u64)>,
 }
 
 impl Book {
@@ -38,15 +40,20 @@ impl Book {
                 listed.len()
             ));
         }
-        let first_expiry = instruments
+        let mut expiries: Vec<(u8, u64)> = instruments
             .iter()
-            .map(|id| spec_of(*id).expiry)
-            .filter(|e| *e > 0)
-            .min();
+            .map(|id| spec_of(*id))
+            .filter(|s| s.expiry > 0)
+            .map(|s| (s.underlying, s.expiry))
+            .collect();
+        expiries.sort_unstable();
+        expiries.dedup();
+        let first_expiry = expiries.iter().map(|(_, e)| *e).min();
         Ok(Self {
             request,
             listed,
             first_expiry,
+            expiries,
         })
     }
 
@@ -161,6 +168,15 @@ impl Books {
             .collect()
     }
 
+    /// Every (listed underlying, expiry) some book holds that has passed at `now`.
+    pub fn expiries_due(&self, now: u64) -> BTreeSet<(u8, u64)> {
+        self.books
+            .values()
+            .flat_map(|b| b.expiries.iter().copied())
+            .filter(|(_, e)| *e <= now)
+            .collect()
+    }
+
     /// Margins one account's book at `prices` and `now`.
     ///
     /// # Errors
@@ -199,20 +215,27 @@ impl Books {
                 .map(|(a, b)| (**a, scratch.margin(b, prices, now)))
                 .collect()
         };
-        let mut out: Vec<(Address, Result<MarginReport, String>)> = std::thread::scope(|s| {
-            let handles: Vec<_> = self
-                .scratch
-                .iter_mut()
-                .take(threads)
-                .enumerate()
-                .map(|(t, scratch)| s.spawn(move || deal(t, scratch)))
-                .collect();
-            handles
-                .into_iter()
-                // pm-risk does not panic; if a thread did, so does the round (no book dropped).
-                .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-                .collect()
-        });
+        let mut out: Vec<(Address, Result<MarginReport, String>)> = if threads == 1 {
+            match self.scratch.first_mut() {
+                Some(scratch) => deal(0, scratch),
+                None => deal(0, &mut Scratch::new()),
+            }
+        } else {
+            std::thread::scope(|s| {
+                let handles: Vec<_> = self
+                    .scratch
+                    .iter_mut()
+                    .take(threads)
+                    .enumerate()
+                    .map(|(t, scratch)| s.spawn(move || deal(t, scratch)))
+                    .collect();
+                handles
+                    .into_iter()
+                    // pm-risk does not panic; if a thread did, so does the round (no book dropped).
+                    .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+                    .collect()
+            })
+        };
         out.sort_by_key(|(a, r)| (r.as_ref().map(health).unwrap_or(i128::MIN), *a));
         out
     }

@@ -1,8 +1,10 @@
 //! One keeper round, run each block: follow the engine's events to learn which books changed and
 //! fetch those again; read every underlying's and collateral token's feed; re-margin every book
 //! locally, least healthy first; ask the chain to confirm each account below maintenance
-//! (`liquidationQuote`) and liquidate it; settle expired positions whose price is fixed; now and
-//! then hold one account's local figures against the chain's `accountMargin`.
+//! (`liquidationQuote`) and liquidate it; fix the settlement price of each passed expiry the
+//! books hold, then settle expired positions whose price is fixed; every few minutes of chain
+//! time do the engine's chores (reference prices, ramps: `upkeep`); now and then hold one
+//! account's local figures against the chain's `accountMargin`.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::time::Duration;
@@ -19,12 +21,14 @@ use serde_json::json;
 
 use crate::books::{health, Book, Books};
 use crate::log::log;
+use crate::upkeep::{settlement_round, Schedule, DEFAULT_UPKEEP_EVERY};
 
 alloy_sol_types::sol! {
     /// A Chainlink feed.
     interface IFeed {
         function decimals() external view returns (uint8);
         function latestRoundData() external view returns (uint80, int256, uint256, uint256, uint80);
+        function getRoundData(uint80 roundId) external view returns (uint80, int256, uint256, uint256, uint80);
     }
 }
 
@@ -48,6 +52,8 @@ pub struct KeeperConfig {
     pub tries: u32,
     /// The wait before the second try; it doubles after each failure.
     pub backoff: Duration,
+    /// Seconds of chain time between two upkeeps (reference prices, ramps; 0: never).
+    pub upkeep_every: u64,
 }
 
 impl Default for KeeperConfig {
@@ -58,6 +64,7 @@ impl Default for KeeperConfig {
             check_every: 20,
             tries: 3,
             backoff: Duration::from_millis(250),
+            upkeep_every: DEFAULT_UPKEEP_EVERY,
         }
     }
 }
@@ -112,6 +119,10 @@ pub struct Round {
     pub liquidated: Vec<Address>,
     /// Accounts whose expired positions were settled.
     pub settled: Vec<Address>,
+    /// Settlement prices fixed: (listed underlying, expiry).
+    pub fixed: Vec<(u8, u64)>,
+    /// The upkeep's calls sent (e.g. `advanceRamps`).
+    pub upkept: Vec<String>,
     /// A cross-check: the account and whether the chain agreed.
     pub checked: Option<(Address, bool)>,
 }
@@ -142,6 +153,11 @@ pub struct Keeper {
     reload_underlyings: bool,
     /// The collateral tokens' feeds, by feed address (from `CollateralConfigured`).
     collateral: BTreeMap<Address, Feed>,
+    /// The collateral tokens (from `CollateralConfigured`), whose haircut ramps the upkeep moves.
+    collateral_tokens: BTreeSet<Address>,
+    /// Expiries whose settlement price is known fixed: (listed underlying, expiry).
+    fixed: BTreeSet<(u8, u64)>,
+    upkeep: Schedule,
     rounds: u64,
     check_cursor: usize,
 }
@@ -166,6 +182,7 @@ fn reverted(error: &str) -> bool {
 impl Keeper {
     /// A keeper signing with `chain`'s account, following the engine's events from `from_block`.
     pub fn new(chain: RpcChain, engine: Engine, config: KeeperConfig, from_block: u64) -> Self {
+        let upkeep = Schedule::every(config.upkeep_every);
         Self {
             chain,
             engine,
@@ -178,6 +195,9 @@ impl Keeper {
             underlyings: Vec::new(),
             reload_underlyings: true,
             collateral: BTreeMap::new(),
+            collateral_tokens: BTreeSet::new(),
+            fixed: BTreeSet::new(),
+            upkeep,
             rounds: 0,
             check_cursor: 0,
         }
@@ -242,6 +262,9 @@ impl Keeper {
                     self.reload_underlyings = true;
                     self.everyone_dirty();
                 } else if *topic0 == IVault::CollateralConfigured::SIGNATURE_HASH {
+                    if let Some(token) = topic_address(topics, 1) {
+                        self.collateral_tokens.insert(token);
+                    }
                     if let Some(oracle) = topic_address(topics, 2) {
                         self.collateral.entry(oracle).or_insert(Feed {
                             address: oracle,
@@ -379,13 +402,21 @@ impl Keeper {
     /// Sends `data` to `to`, unless dry (then simulated) or the gas price is above the guard.
     /// A revert is not tried again; a lost connection or receipt is, with back-off. Whether it
     /// was mined (dry: whether it would succeed).
-    fn send(&mut self, what: &str, account: Address, to: Address, data: Vec<u8>) -> bool {
+    fn send(&mut self, what: &str, subject: serde_json::Value, to: Address, data: Vec<u8>) -> bool {
+        // `subject`'s fields (e.g. the account) with `more`'s.
+        let with = |more: serde_json::Value| {
+            let mut fields = subject.clone();
+            if let (Some(f), Some(m)) = (fields.as_object_mut(), more.as_object()) {
+                f.extend(m.clone());
+            }
+            fields
+        };
         if self.config.dry_run {
             let simulated = self.chain.call(to, data, U256::ZERO);
             log(
                 "info",
                 "dry_run",
-                json!({ "would": what, "account": account, "ok": simulated.is_ok(), "error": simulated.err() }),
+                with(json!({ "would": what, "ok": simulated.is_ok(), "error": simulated.err() })),
             );
             return false;
         }
@@ -395,7 +426,7 @@ impl Keeper {
                     log(
                         "warn",
                         "gas_price_guard",
-                        json!({ "would": what, "account": account, "gasPrice": price.to_string(), "max": max.to_string() }),
+                        with(json!({ "would": what, "gasPrice": price.to_string(), "max": max.to_string() })),
                     );
                     return false;
                 }
@@ -414,7 +445,7 @@ impl Keeper {
                     log(
                         "info",
                         what,
-                        json!({ "account": account, "gasUsed": sent.gas_used, "attempt": attempt }),
+                        with(json!({ "gasUsed": sent.gas_used, "attempt": attempt })),
                     );
                     return true;
                 }
@@ -423,7 +454,7 @@ impl Keeper {
                     log(
                         "warn",
                         "send_failed",
-                        json!({ "what": what, "account": account, "attempt": attempt, "error": e, "again": !final_try }),
+                        with(json!({ "what": what, "attempt": attempt, "error": e, "again": !final_try })),
                     );
                     if final_try {
                         break;
@@ -477,7 +508,7 @@ impl Keeper {
         );
         let done = self.send(
             "liquidated",
-            account,
+            json!({ "account": account }),
             clearinghouse,
             IClearinghouse::liquidateCall { account }.abi_encode(),
         );
@@ -493,7 +524,12 @@ impl Keeper {
         match self.view(self.engine.clearinghouse, call.clone()) {
             Ok(n) if n > 0 => {
                 let clearinghouse = self.engine.clearinghouse;
-                self.send("settled", account, clearinghouse, call.abi_encode())
+                self.send(
+                    "settled",
+                    json!({ "account": account }),
+                    clearinghouse,
+                    call.abi_encode(),
+                )
             }
             Ok(_) => false,
             Err(e) => {
@@ -501,6 +537,137 @@ impl Keeper {
                 false
             }
         }
+    }
+
+    /// Fixes the settlement price of each expiry the books hold that has passed (from its feed's
+    /// first round at or after it); the expiries fixed.
+    fn fix_expiries(&mut self, now: u64) -> Vec<(u8, u64)> {
+        let clearinghouse = self.engine.clearinghouse;
+        let mut fixed = Vec::new();
+        for (underlying, expiry) in self.books.expiries_due(now) {
+            if self.fixed.contains(&(underlying, expiry)) {
+                continue;
+            }
+            let subject = json!({ "underlying": underlying, "expiry": expiry });
+            match self.view(
+                clearinghouse,
+                IClearinghouse::expiryPriceCall { underlying, expiry },
+            ) {
+                Ok(price) if !price.is_zero() => {
+                    self.fixed.insert((underlying, expiry));
+                    continue;
+                }
+                Ok(_) => {}
+                Err(e) => {
+                    log(
+                        "warn",
+                        "expiry_price_unreadable",
+                        json!({ "underlying": underlying, "expiry": expiry, "error": e }),
+                    );
+                    continue;
+                }
+            }
+            let Some(feed) = self.underlyings.get(usize::from(underlying)).map(|f| f.address) else {
+                continue;
+            };
+            let round = self
+                .view(feed, IFeed::latestRoundDataCall {})
+                .ok()
+                .and_then(|latest| {
+                    let updated = u64::try_from(latest._3).ok()?;
+                    settlement_round((latest._0.to::<u128>(), updated), expiry, |id| {
+                        let id = alloy_primitives::aliases::U80::try_from(id).ok()?;
+                        let r = self.view(feed, IFeed::getRoundDataCall { roundId: id }).ok()?;
+                        u64::try_from(r._3).ok()
+                    })
+                });
+            let Some(round) = round.and_then(|r| alloy_primitives::aliases::U80::try_from(r).ok()) else {
+                log("info", "expiry_round_not_found", subject);
+                continue;
+            };
+            let call = IClearinghouse::fixExpiryPriceCall {
+                underlying,
+                expiry,
+                roundId: round,
+            };
+            if self.send("expiry_price_fixed", subject, clearinghouse, call.abi_encode()) {
+                self.fixed.insert((underlying, expiry));
+                fixed.push((underlying, expiry));
+            }
+        }
+        fixed
+    }
+
+    /// The engine's chores, each sent only when it would change something: every listed
+    /// underlying's reference price moved towards its live price, the parameter ramps under way
+    /// advanced, and each collateral token's haircut ramp under way advanced. The calls sent.
+    fn upkeep(&mut self) -> Vec<String> {
+        let (clearinghouse, vault) = (self.engine.clearinghouse, self.engine.vault);
+        let mut sent = Vec::new();
+        for underlying in 0..u8::try_from(self.underlyings.len()).unwrap_or(u8::MAX) {
+            let call = IClearinghouse::updateReferencePriceCall { underlying };
+            let next = self.view(clearinghouse, call.clone());
+            let stored = self.view(clearinghouse, IClearinghouse::referencePriceCall { underlying });
+            match (next, stored) {
+                (Ok(next), Ok(stored)) if next != stored.price => {
+                    let subject = json!({ "underlying": underlying, "price": next.to_string() });
+                    if self.send(
+                        "reference_price_updated",
+                        subject,
+                        clearinghouse,
+                        call.abi_encode(),
+                    ) {
+                        sent.push(format!("updateReferencePrice({underlying})"));
+                    }
+                }
+                (Ok(_), Ok(_)) => {}
+                (Err(e), _) | (_, Err(e)) => {
+                    log(
+                        "warn",
+                        "reference_price_failed",
+                        json!({ "underlying": underlying, "error": e }),
+                    );
+                }
+            }
+        }
+        let call = IClearinghouse::advanceRampsCall {};
+        match self.view(clearinghouse, call.clone()) {
+            Ok(under_way) if under_way > 0 => {
+                if self.send(
+                    "ramps_advanced",
+                    json!({ "underWay": under_way }),
+                    clearinghouse,
+                    call.abi_encode(),
+                ) {
+                    sent.push("advanceRamps".into());
+                }
+            }
+            Ok(_) => {}
+            Err(e) => log("warn", "ramps_failed", json!({ "error": e })),
+        }
+        let tokens: Vec<Address> = self.collateral_tokens.iter().copied().collect();
+        for token in tokens {
+            match self.view(vault, IVault::haircutRampCall { token }) {
+                Ok(r) if r.duration > 0 && r.applied < r.duration => {
+                    let call = IVault::advanceHaircutCall { token };
+                    if self.send(
+                        "haircut_advanced",
+                        json!({ "token": token }),
+                        vault,
+                        call.abi_encode(),
+                    ) {
+                        sent.push(format!("advanceHaircut({token})"));
+                    }
+                }
+                Ok(_) => {}
+                Err(e) => log(
+                    "warn",
+                    "haircut_ramp_unreadable",
+                    json!({ "token": token, "error": e }),
+                ),
+            }
+        }
+        sent
     }
 
     /// Holds one account's local figures against the chain's `accountMargin`: whether they agree
@@ -595,6 +762,7 @@ impl Keeper {
                 self.dirty.insert(account);
             }
         }
+        round.fixed = self.fix_expiries(now);
         let mut expired = self.books.expired(now);
         expired.extend(unreadable);
         for account in expired {
@@ -602,6 +770,9 @@ impl Keeper {
                 round.settled.push(account);
                 self.dirty.insert(account);
             }
+        }
+        if self.upkeep.due(now) {
+            round.upkept = self.upkeep();
         }
         self.rounds += 1;
         if self.config.check_every > 0 && (self.rounds - 1).is_multiple_of(self.config.check_every) {
@@ -618,7 +789,8 @@ impl Keeper {
             "debug",
             "round",
             json!({ "block": block, "books": round.books, "refreshed": refreshed, "belowMaintenance": round.below_maintenance,
-                    "liquidated": round.liquidated.len(), "settled": round.settled.len() }),
+                    "liquidated": round.liquidated.len(), "settled": round.settled.len(), "fixed": round.fixed.len(),
+                    "upkept": round.upkept }),
         );
         Ok(round)
     }

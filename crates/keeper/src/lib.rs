@@ -7,5 +7,6 @@ pub mod books;
 pub mod log;
 
 pub mod keeper;
+pub mod upkeep;
 
 pub use keeper::{Engine, Keeper, KeeperConfig, Round};

@@ -1,5 +1,6 @@
 //! `pm-keeper --rpc URL --deployment FILE [--dry-run] [--max-gas-price WEI] [--interval MS]
-//! [--check-every N] [--from-block N] [--keystore FILE]`: runs keeper rounds until stopped,
+//! [--check-every N] [--upkeep-every S] [--from-block N] [--keystore FILE]`: runs keeper rounds
+//! until stopped,
 //! signing with the key in `PM_KEEPER_KEY` (hex) or an encrypted keystore file (password in
 //! `PM_KEYSTORE_PASSWORD`). Logs are JSON lines on standard output.
 
@@ -14,7 +15,9 @@ use pm_keeper::{Engine, Keeper, KeeperConfig};
 use serde_json::json;
 
 const USAGE: &str = "usage: pm-keeper --rpc URL --deployment FILE [--dry-run] [--max-gas-price WEI]
-                 [--interval MS] [--check-every N] [--from-block N] [--keystore FILE]
+                 [--interval MS] [--check-every N] [--upkeep-every S] [--from-block N]
+                 [--keystore FILE]
+  --upkeep-every S: seconds of chain time between reference-price and ramp upkeeps (600; 0: never)
   key: PM_KEEPER_KEY (hex), or --keystore FILE with its password in PM_KEYSTORE_PASSWORD";
 
 /// The longest wait between rounds after errors.
@@ -50,6 +53,7 @@ fn parse(args: &[String]) -> Result<Args, String> {
             "--max-gas-price" => config.max_gas_price = Some(number(flag, it.next())?),
             "--interval" => interval = Duration::from_millis(number(flag, it.next())? as u64),
             "--check-every" => config.check_every = number(flag, it.next())? as u64,
+            "--upkeep-every" => config.upkeep_every = number(flag, it.next())? as u64,
             "--from-block" => from_block = Some(number(flag, it.next())? as u64),
             _ => return Err(format!("unknown flag {flag}\n{USAGE}")),
         }

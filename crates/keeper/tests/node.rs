@@ -1,7 +1,11 @@
-//! The keeper alone against a price shock, on `pm-node`: the engine deployed by `pm-deploy`, two
-//! traders and a keeper account; the `pm-keeper` binary follows the chain; BTC falls 10% and the
-//! keeper liquidates the account it left below maintenance within a few blocks, with nobody else
-//! acting. Its figures agree with the chain's `accountMargin` to the wei.
+//! The keeper alone on `pm-node`: the engine deployed by `pm-deploy`, two traders and a keeper
+//! account; the `pm-keeper` binary follows the chain with nobody else acting.
+//! - A price shock: BTC falls 10% and the keeper liquidates the account it left below
+//!   maintenance within a few blocks. Its figures agree with the chain's `accountMargin` to the
+//!   wei.
+//! - An expiry and the chores: the keeper fixes a passed expiry's settlement price from the
+//!   feed's round, settles both sides, moves the reference prices to the feeds' and advances a
+//!   parameter change's ramp.
 #![cfg(feature = "e2e")]
 
 use std::io::{BufRead, BufReader};
@@ -20,6 +24,13 @@ use pm_deploy::mocks::{self, IMockFeed, IMockToken};
 use pm_deploy::rpc_chain::RpcChain;
 use pm_deploy::{deploy_engine, Chain};
 use pm_node::{start, NodeConfig};
+
+alloy_sol_types::sol! {
+    /// The options market's listing (its owner is the deployment's).
+    interface IOptionsMarket {
+        function listSeries(uint8 underlying, bool isCall, uint64 expiry, uint128 strike) external returns (uint128);
+    }
+}
 
 const ROOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../..");
 const E18: i128 = 1_000_000_000_000_000_000;
@@ -44,93 +55,206 @@ impl Drop for KillOnDrop {
     }
 }
 
-#[test]
-fn the_keeper_alone_liquidates_the_account_a_price_shock_leaves_below_maintenance() {
-    let runtime = tokio::runtime::Runtime::new().unwrap();
-    let node = runtime
-        .block_on(start(NodeConfig {
-            listen: "127.0.0.1:0".parse().unwrap(),
-            ..Default::default()
+/// A node with the engine, USDC and two underlyings (BTC at 65,000, ETH at 3,000); Alice
+/// (100,000 USDC), Bob (1,000,000) and the keeper (10,000,000) deposited and approved both
+/// markets.
+struct Fixture {
+    runtime: tokio::runtime::Runtime,
+    node: pm_node::RunningNode,
+    url: String,
+    owner: RpcChain,
+    dir: std::path::PathBuf,
+    deployment_path: std::path::PathBuf,
+    vault: Address,
+    clearinghouse: Address,
+    perps: Address,
+    options: Address,
+    usdc: Address,
+    btc_feed: Address,
+    alice: Address,
+    bob: Address,
+}
+
+impl Fixture {
+    fn new(name: &str) -> Self {
+        let runtime = tokio::runtime::Runtime::new().unwrap();
+        let node = runtime
+            .block_on(start(NodeConfig {
+                listen: "127.0.0.1:0".parse().unwrap(),
+                ..Default::default()
+            }))
+            .unwrap();
+        let url = node.url();
+        let mut owner = RpcChain::connect(&url, node.accounts[0].signer()).unwrap();
+        let usdc = mocks::mock_token(&mut owner, Path::new(ROOT), "USD Coin", "USDC", 6).unwrap();
+        let usdc_feed = feed(&mut owner, E8);
+        let btc_feed = feed(&mut owner, 65_000 * E8);
+        let eth_feed = feed(&mut owner, 3_000 * E8);
+        let underlying = |symbol: &str, feed: Address, vol: &str| {
+            serde_json::json!({ "symbol": symbol, "feed": feed, "heartbeat": 86_400, "volMaxAge": 86_400,
+                "params": symbol, "futureBand": "50000000000000000", "optionBand": "50000000000000000", "vol": vol })
+        };
+        let config: DeployConfig = serde_json::from_value(serde_json::json!({
+            "settlement": { "token": usdc, "feed": usdc_feed, "heartbeat": 86_400, "depositCap": "1000000000000000000" },
+            "settlementDecimals": 6,
+            "underlyings": [underlying("BTC", btc_feed, "550000000000000000"), underlying("ETH", eth_feed, "650000000000000000")],
+            "correlations": ["850000000000000000"],
+            "settleCap": "10000000000"
         }))
         .unwrap();
-    let url = node.url();
-    let connect = |i: usize| RpcChain::connect(&url, node.accounts[i].signer()).unwrap();
-    let mut owner = connect(0);
-    let usdc = mocks::mock_token(&mut owner, Path::new(ROOT), "USD Coin", "USDC", 6).unwrap();
-    let usdc_feed = feed(&mut owner, E8);
-    let btc_feed = feed(&mut owner, 65_000 * E8);
-    let eth_feed = feed(&mut owner, 3_000 * E8);
-    let underlying = |symbol: &str, feed: Address, vol: &str| {
-        serde_json::json!({ "symbol": symbol, "feed": feed, "heartbeat": 86_400, "volMaxAge": 86_400,
-            "params": symbol, "futureBand": "50000000000000000", "optionBand": "50000000000000000", "vol": vol })
-    };
-    let config: DeployConfig = serde_json::from_value(serde_json::json!({
-        "settlement": { "token": usdc, "feed": usdc_feed, "heartbeat": 86_400, "depositCap": "1000000000000000000" },
-        "settlementDecimals": 6,
-        "underlyings": [underlying("BTC", btc_feed, "550000000000000000"), underlying("ETH", eth_feed, "650000000000000000")],
-        "correlations": ["850000000000000000"],
-        "settleCap": "10000000000"
-    }))
-    .unwrap();
-    let deployment = deploy_engine(&mut owner, Path::new(ROOT), &config).unwrap();
-    let (vault, clearinghouse, perps) = (deployment.vault, deployment.clearinghouse, deployment.perp_market);
-    let dir = std::env::temp_dir().join(format!("pm-keeper-node-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let deployment_path = dir.join("deployment.json");
-    std::fs::write(&deployment_path, serde_json::to_string(&deployment).unwrap()).unwrap();
-
-    // Alice, Bob and the keeper's account deposit; Alice buys 5 BTC perps from Bob.
-    let (alice, bob) = (node.accounts[1].address, node.accounts[2].address);
-    for (i, usd) in [(1, 100_000u64), (2, 1_000_000), (3, 10_000_000)] {
-        let amount = U256::from(usd * USDC);
-        let who = node.accounts[i].address;
-        send(
-            &mut owner,
-            usdc,
-            IMockToken::mintCall { to: who, amount }.abi_encode(),
-        );
-        let mut account = connect(i);
-        send(
-            &mut account,
-            usdc,
-            IMockToken::approveCall {
-                spender: vault,
-                amount,
-            }
-            .abi_encode(),
-        );
-        send(
-            &mut account,
+        let deployment = deploy_engine(&mut owner, Path::new(ROOT), &config).unwrap();
+        let (vault, clearinghouse, perps) =
+            (deployment.vault, deployment.clearinghouse, deployment.perp_market);
+        let options = deployment.options_market;
+        let dir = std::env::temp_dir().join(format!("pm-keeper-{name}-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let deployment_path = dir.join("deployment.json");
+        std::fs::write(&deployment_path, serde_json::to_string(&deployment).unwrap()).unwrap();
+        let (alice, bob) = (node.accounts[1].address, node.accounts[2].address);
+        let f = Fixture {
+            runtime,
+            node,
+            url,
+            owner,
+            dir,
+            deployment_path,
             vault,
-            IVault::depositCall { token: usdc, amount }.abi_encode(),
-        );
-        let approve = IClearinghouse::approveMarketCall {
-            market: perps,
-            approved: true,
+            clearinghouse,
+            perps,
+            options,
+            usdc,
+            btc_feed,
+            alice,
+            bob,
         };
-        send(&mut account, clearinghouse, approve.abi_encode());
+        let mut f = f;
+        for (i, usd) in [(1, 100_000u64), (2, 1_000_000), (3, 10_000_000)] {
+            let amount = U256::from(usd * USDC);
+            let who = f.node.accounts[i].address;
+            send(
+                &mut f.owner,
+                usdc,
+                IMockToken::mintCall { to: who, amount }.abi_encode(),
+            );
+            let mut account = f.connect(i);
+            send(
+                &mut account,
+                usdc,
+                IMockToken::approveCall {
+                    spender: vault,
+                    amount,
+                }
+                .abi_encode(),
+            );
+            send(
+                &mut account,
+                vault,
+                IVault::depositCall { token: usdc, amount }.abi_encode(),
+            );
+            for market in [perps, options] {
+                let approve = IClearinghouse::approveMarketCall {
+                    market,
+                    approved: true,
+                };
+                send(&mut account, clearinghouse, approve.abi_encode());
+            }
+        }
+        f
     }
-    let (_, now) = owner.latest_block().unwrap();
-    let propose = IBilateralMarket::proposeCall {
-        taker: bob,
-        instruments: vec![id_of(&Spec {
-            underlying: 0,
-            kind: 0,
-            expiry: 0,
-            strike: 0,
-        })],
-        sizes: vec![5 * E18],
-        prices: vec![65_000 * E18],
-        deadline: now + 3_600,
-    };
-    let mut alice_chain = connect(1);
-    let id = U256::from_be_slice(&alice_chain.call(perps, propose.abi_encode(), U256::ZERO).unwrap());
-    send(&mut alice_chain, perps, propose.abi_encode());
-    send(
-        &mut connect(2),
-        perps,
-        IBilateralMarket::acceptCall { id }.abi_encode(),
-    );
+
+    fn connect(&self, i: usize) -> RpcChain {
+        RpcChain::connect(&self.url, self.node.accounts[i].signer()).unwrap()
+    }
+
+    /// Alice buys `size` units of `instrument` from Bob in `market` at `price` (USD, 18
+    /// decimals).
+    fn alice_buys(&mut self, market: Address, instrument: u128, size: i128, price: i128) {
+        let (_, now) = self.owner.latest_block().unwrap();
+        let propose = IBilateralMarket::proposeCall {
+            taker: self.bob,
+            instruments: vec![instrument],
+            sizes: vec![size],
+            prices: vec![price],
+            deadline: now + 3_600,
+        };
+        let mut alice = self.connect(1);
+        let id = U256::from_be_slice(&alice.call(market, propose.abi_encode(), U256::ZERO).unwrap());
+        send(&mut alice, market, propose.abi_encode());
+        send(
+            &mut self.connect(2),
+            market,
+            IBilateralMarket::acceptCall { id }.abi_encode(),
+        );
+    }
+
+    /// The `pm-keeper` binary, as an operator runs it, with `args` added; and its log lines.
+    fn keeper(&self, args: &[&str]) -> (KillOnDrop, mpsc::Receiver<serde_json::Value>) {
+        let mut keeper = KillOnDrop(
+            Command::new(env!("CARGO_BIN_EXE_pm-keeper"))
+                .args(["--rpc", &self.url, "--deployment"])
+                .arg(&self.deployment_path)
+                .args(["--interval", "100"])
+                .args(args)
+                .env(
+                    "PM_KEEPER_KEY",
+                    format!("0x{}", alloy_primitives::hex::encode(self.node.accounts[3].key)),
+                )
+                .stdout(Stdio::piped())
+                .spawn()
+                .unwrap(),
+        );
+        let (lines, logged) = mpsc::channel::<serde_json::Value>();
+        let stdout = keeper.0.stdout.take().unwrap();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                if let Ok(v) = serde_json::from_str(&line) {
+                    if lines.send(v).is_err() {
+                        break;
+                    }
+                }
+            }
+        });
+        (keeper, logged)
+    }
+
+    fn stop(self) {
+        self.runtime.block_on(self.node.stop());
+        std::fs::remove_dir_all(self.dir).ok();
+    }
+}
+
+/// Waits up to a minute for a log line `what` accepts, keeping every line read in `seen`.
+fn wait_for(
+    logged: &mpsc::Receiver<serde_json::Value>,
+    what: &dyn Fn(&serde_json::Value) -> bool,
+    seen: &mut Vec<serde_json::Value>,
+) -> bool {
+    let start = Instant::now();
+    while start.elapsed() < Duration::from_secs(60) {
+        if let Ok(v) = logged.recv_timeout(Duration::from_millis(200)) {
+            let hit = what(&v);
+            seen.push(v);
+            if hit {
+                return true;
+            }
+        }
+    }
+    false
+}
+
+#[test]
+fn the_keeper_alone_liquidates_the_account_a_price_shock_leaves_below_maintenance() {
+    let mut f = Fixture::new("shock");
+    let (alice, clearinghouse, vault, usdc) = (f.alice, f.clearinghouse, f.vault, f.usdc);
+    // Alice buys 5 BTC perps from Bob.
+    let perp = id_of(&Spec {
+        underlying: 0,
+        kind: 0,
+        expiry: 0,
+        strike: 0,
+    });
+    f.alice_buys(f.perps, perp, 5 * E18, 65_000 * E18);
+    let mut alice_chain = f.connect(1);
     // Alice takes out everything she may: she is left at her initial margin.
     let free = IClearinghouse::withdrawableCall {
         account: alice,
@@ -149,67 +273,34 @@ fn the_keeper_alone_liquidates_the_account_a_price_shock_leaves_below_maintenanc
     };
     send(&mut alice_chain, vault, withdraw.abi_encode());
 
-    // The keeper, as an operator runs it.
-    let mut keeper = KillOnDrop(
-        Command::new(env!("CARGO_BIN_EXE_pm-keeper"))
-            .args(["--rpc", &url, "--deployment"])
-            .arg(&deployment_path)
-            .args(["--interval", "100", "--check-every", "1"])
-            .env(
-                "PM_KEEPER_KEY",
-                format!("0x{}", alloy_primitives::hex::encode(node.accounts[3].key)),
-            )
-            .stdout(Stdio::piped())
-            .spawn()
-            .unwrap(),
-    );
-    let (lines, logged) = mpsc::channel::<serde_json::Value>();
-    let stdout = keeper.0.stdout.take().unwrap();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            if let Ok(v) = serde_json::from_str(&line) {
-                if lines.send(v).is_err() {
-                    break;
-                }
-            }
-        }
-    });
-    let wait_for = |what: &dyn Fn(&serde_json::Value) -> bool, seen: &mut Vec<serde_json::Value>| {
-        let start = Instant::now();
-        while start.elapsed() < Duration::from_secs(60) {
-            if let Ok(v) = logged.recv_timeout(Duration::from_millis(200)) {
-                let hit = what(&v);
-                seen.push(v);
-                if hit {
-                    return true;
-                }
-            }
-        }
-        false
-    };
+    let (keeper, logged) = f.keeper(&["--check-every", "1"]);
     let mut seen = Vec::new();
     // It holds both books and agrees with the chain before anything happens.
     let agreed = |v: &serde_json::Value| v["event"] == "cross_check" && v["agree"] == true;
-    assert!(wait_for(&agreed, &mut seen), "no agreeing cross-check: {seen:?}");
+    assert!(
+        wait_for(&logged, &agreed, &mut seen),
+        "no agreeing cross-check: {seen:?}"
+    );
 
     // BTC falls 10%: Alice's 5 BTC lose 32,500 USD, more than her margin above maintenance.
     send(
-        &mut owner,
-        btc_feed,
+        &mut f.owner,
+        f.btc_feed,
         IMockFeed::setAnswerCall {
             answer: I256::try_from(58_500 * E8).unwrap(),
         }
         .abi_encode(),
     );
-    let (shock_block, _) = owner.latest_block().unwrap();
+    let (shock_block, _) = f.owner.latest_block().unwrap();
     let liquidated = |v: &serde_json::Value| {
         v["event"] == "liquidated" && v["account"] == alice.to_string().to_lowercase()
     };
-    let found = wait_for(&liquidated, &mut seen);
+    let found = wait_for(&logged, &liquidated, &mut seen);
     drop(keeper);
     assert!(found, "the keeper did not liquidate Alice: {seen:?}");
 
-    let logs = owner
+    let logs = f
+        .owner
         .logs(
             &Filter::new()
                 .address(clearinghouse)
@@ -229,6 +320,119 @@ fn the_keeper_alone_liquidates_the_account_a_price_shock_leaves_below_maintenanc
             .all(|v| v["event"] != "cross_check" || v["agree"] == true),
         "{seen:?}"
     );
-    runtime.block_on(node.stop());
-    std::fs::remove_dir_all(dir).ok();
+    f.stop();
+}
+
+#[test]
+fn the_keeper_fixes_a_passed_expiry_settles_it_and_does_the_chores() {
+    let mut f = Fixture::new("expiry");
+    let clearinghouse = f.clearinghouse;
+    let (_, now) = f.owner.latest_block().unwrap();
+    // The options market lists a BTC call struck at 30,000 expiring in an hour; Alice buys one
+    // from Bob at about its value (deep in the money: the intrinsic 35,000).
+    let expiry = now + 3_600;
+    let list = IOptionsMarket::listSeriesCall {
+        underlying: 0,
+        isCall: true,
+        expiry,
+        strike: 30_000 * E8 as u128,
+    };
+    let listed = f.owner.call(f.options, list.abi_encode(), U256::ZERO).unwrap();
+    let call = IOptionsMarket::listSeriesCall::abi_decode_returns(&listed).unwrap();
+    send(&mut f.owner, f.options, list.abi_encode());
+    f.alice_buys(f.options, call, E18, 35_000 * E18);
+    // The risk admin raises the maintenance factor by a tenth: the change ramps in.
+    let params = IClearinghouse::riskParamsCall::abi_decode_returns(
+        &f.owner
+            .call(
+                clearinghouse,
+                IClearinghouse::riskParamsCall {}.abi_encode(),
+                U256::ZERO,
+            )
+            .unwrap(),
+    )
+    .unwrap();
+    let mut scalars = params.scalars;
+    scalars[6] += scalars[6] / 10;
+    let set = IClearinghouse::setRiskParamsCall {
+        gridLevels: params.gridLevels,
+        scalars,
+    };
+    send(&mut f.owner, clearinghouse, set.abi_encode());
+    let view = |f: &mut Fixture, call: Vec<u8>| f.owner.call(clearinghouse, call, U256::ZERO).unwrap();
+    let reference = |f: &mut Fixture, underlying: u8| {
+        IClearinghouse::referencePriceCall::abi_decode_returns(&view(
+            f,
+            IClearinghouse::referencePriceCall { underlying }.abi_encode(),
+        ))
+        .unwrap()
+        .price
+    };
+    // The reference prices are the feeds' (set when listed): nothing to move yet.
+    assert_eq!(reference(&mut f, 0), I256::try_from(65_000 * E18).unwrap());
+
+    let (keeper, logged) = f.keeper(&["--upkeep-every", "60", "--check-every", "0"]);
+    let mut seen = Vec::new();
+    // The first upkeep: the ramp advanced, the reference prices left as they are.
+    let upkept = |v: &serde_json::Value| {
+        v["event"] == "round" && v["upkept"].as_array().is_some_and(|a| !a.is_empty())
+    };
+    assert!(wait_for(&logged, &upkept, &mut seen), "no upkeep: {seen:?}");
+    let round = seen.last().unwrap().clone();
+    assert_eq!(round["upkept"], serde_json::json!(["advanceRamps"]), "{seen:?}");
+
+    // The expiry passes, and BTC's feed answers 66,000 in a round after it: the keeper fixes the
+    // expiry's price, settles both sides, and moves BTC's reference price.
+    f.owner
+        .rpc("evm_increaseTime", serde_json::json!([3_700]))
+        .unwrap();
+    send(
+        &mut f.owner,
+        f.btc_feed,
+        IMockFeed::setAnswerCall {
+            answer: I256::try_from(66_000 * E8).unwrap(),
+        }
+        .abi_encode(),
+    );
+    let settled = |who: Address| {
+        move |v: &serde_json::Value| v["event"] == "settled" && v["account"] == who.to_string().to_lowercase()
+    };
+    let fixed = |v: &serde_json::Value| v["event"] == "expiry_price_fixed";
+    let btc_reference = |v: &serde_json::Value| {
+        v["event"] == "round"
+            && v["upkept"]
+                .as_array()
+                .is_some_and(|a| a.contains(&"updateReferencePrice(0)".into()))
+    };
+    let mut until = |what: &dyn Fn(&serde_json::Value) -> bool| {
+        seen.iter().any(what) || wait_for(&logged, what, &mut seen)
+    };
+    let found = until(&fixed) && until(&settled(f.alice)) && until(&settled(f.bob)) && until(&btc_reference);
+    drop(keeper);
+    assert!(found, "the keeper did not fix and settle the expiry: {seen:?}");
+    let price = IClearinghouse::expiryPriceCall::abi_decode_returns(&view(
+        &mut f,
+        IClearinghouse::expiryPriceCall {
+            underlying: 0,
+            expiry,
+        }
+        .abi_encode(),
+    ))
+    .unwrap();
+    assert_eq!(
+        price,
+        I256::try_from(66_000 * E18).unwrap(),
+        "the round after the expiry"
+    );
+    // BTC's reference price followed its feed (within 2% an hour, one hour counted).
+    assert_eq!(reference(&mut f, 0), I256::try_from(66_000 * E18).unwrap());
+    for who in [f.alice, f.bob] {
+        let held = IClearinghouse::positionsCall::abi_decode_returns(&view(
+            &mut f,
+            IClearinghouse::positionsCall { account: who }.abi_encode(),
+        ))
+        .unwrap();
+        assert!(held.instruments.is_empty(), "{who} still holds {held:?}");
+    }
+    f.stop();
 }
