@@ -2,7 +2,7 @@
 //! re-margined at new prices and time with the same `pm-risk` code the risk program runs, least
 //! healthy first. A book is fetched again only when an event says it changed.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 
 use alloy_primitives::Address;
 use pm_clearinghouse::instrument::spec_of;
@@ -20,8 +20,19 @@ pub struct Book {
     /// The earliest expiry among all its positions, at risk or not (unix seconds; none for
     /// perps only).
     pub first_expiry: Option<u64>,
-    /// Every (listed underlying, expiry) among its positions, at risk or not.
-    pub expiries: Vec<(u8, u64)>,
+}
+
+/// Every (listed underlying, expiry) among `instruments`' ids, sorted, once each.
+pub fn expiries_of(instruments: &[u128]) -> Vec<(u8, u64)> {
+    let mut expiries: Vec<(u8, u64)> = instruments
+        .iter()
+        .map(|id| spec_of(*id))
+        .filter(|s| s.expiry > 0)
+        .map(|s| (s.underlying, s.expiry))
+        .collect();
+    expiries.sort_unstable();
+    expiries.dedup();
+    expiries
 }
 
 impl Book {
@@ -40,20 +51,11 @@ impl Book {
                 listed.len()
             ));
         }
-        let mut expiries: Vec<(u8, u64)> = instruments
-            .iter()
-            .map(|id| spec_of(*id))
-            .filter(|s| s.expiry > 0)
-            .map(|s| (s.underlying, s.expiry))
-            .collect();
-        expiries.sort_unstable();
-        expiries.dedup();
-        let first_expiry = expiries.iter().map(|(_, e)| *e).min();
+        let first_expiry = expiries_of(instruments).iter().map(|(_, e)| *e).min();
         Ok(Self {
             request,
             listed,
             first_expiry,
-            expiries,
         })
     }
 
@@ -165,15 +167,6 @@ impl Books {
             .iter()
             .filter(|(_, b)| b.first_expiry.is_some_and(|e| e <= now))
             .map(|(a, _)| *a)
-            .collect()
-    }
-
-    /// Every (listed underlying, expiry) some book holds that has passed at `now`.
-    pub fn expiries_due(&self, now: u64) -> BTreeSet<(u8, u64)> {
-        self.books
-            .values()
-            .flat_map(|b| b.expiries.iter().copied())
-            .filter(|(_, e)| *e <= now)
             .collect()
     }
 

@@ -1,14 +1,15 @@
 //! One keeper round, run each block: follow the engine's events to learn which books changed and
-//! fetch those again; read every underlying's and collateral token's feed; re-margin every book
-//! locally, least healthy first; ask the chain to confirm each account below maintenance
-//! (`liquidationQuote`) and liquidate it; fix the settlement price of each passed expiry the
-//! books hold, then settle expired positions whose price is fixed; every few minutes of chain
-//! time do the engine's chores (reference prices, ramps: `upkeep`); now and then hold one
-//! account's local figures against the chain's `accountMargin`.
+//! fetch those again; fix the settlement price of each passed expiry an account holds; read
+//! every underlying's and collateral token's feed; re-margin every book locally, least healthy
+//! first; ask the chain to confirm each account below maintenance (`liquidationQuote`) and
+//! liquidate it; settle expired positions whose price is fixed; every few minutes of chain time
+//! do the engine's chores (reference prices, ramps: `upkeep`); now and then hold one account's
+//! local figures against the chain's `accountMargin`.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::time::Duration;
 
+use alloy_primitives::aliases::U80;
 use alloy_primitives::{Address, B256, I256, U256};
 use alloy_rpc_types_eth::Filter;
 use alloy_sol_types::{SolCall, SolEvent};
@@ -19,9 +20,9 @@ use pm_deploy::Chain;
 use pm_risk::MarginReport;
 use serde_json::json;
 
-use crate::books::{health, Book, Books};
+use crate::books::{expiries_of, health, Book, Books};
 use crate::log::log;
-use crate::upkeep::{settlement_round, Schedule, DEFAULT_UPKEEP_EVERY};
+use crate::upkeep::{settlement_round, Schedule, Settlement, DEFAULT_UPKEEP_EVERY};
 
 alloy_sol_types::sol! {
     /// A Chainlink feed.
@@ -133,6 +134,8 @@ struct Feed {
     address: Address,
     decimals: Option<u8>,
     answer: Option<I256>,
+    /// Its heartbeat, seconds (an underlying's, from the clearinghouse; 0 otherwise).
+    heartbeat: u64,
 }
 
 /// The keeper.
@@ -155,8 +158,14 @@ pub struct Keeper {
     collateral: BTreeMap<Address, Feed>,
     /// The collateral tokens (from `CollateralConfigured`), whose haircut ramps the upkeep moves.
     collateral_tokens: BTreeSet<Address>,
+    /// Every (listed underlying, expiry) each account holds (from `positions`, even when its
+    /// book cannot be valued now).
+    expiries: HashMap<Address, Vec<(u8, u64)>>,
     /// Expiries whose settlement price is known fixed: (listed underlying, expiry).
     fixed: BTreeSet<(u8, u64)>,
+    /// Expiries whose price the chain cannot be shown (looked at again when the underlyings
+    /// change).
+    unprovable: BTreeSet<(u8, u64)>,
     upkeep: Schedule,
     rounds: u64,
     check_cursor: usize,
@@ -196,7 +205,9 @@ impl Keeper {
             reload_underlyings: true,
             collateral: BTreeMap::new(),
             collateral_tokens: BTreeSet::new(),
+            expiries: HashMap::new(),
             fixed: BTreeSet::new(),
+            unprovable: BTreeSet::new(),
             upkeep,
             rounds: 0,
             check_cursor: 0,
@@ -298,10 +309,15 @@ impl Keeper {
             )?;
             feeds.push(Feed {
                 address: u.feed,
+                heartbeat: u64::from(u.heartbeat),
                 ..Feed::default()
             });
         }
         self.underlyings = feeds;
+        // A feed may have changed: expiries set aside are looked at again.
+        self.unprovable.clear();
+        let tokens = self.view(self.engine.vault, IVault::collateralTokensCall {})?;
+        self.collateral_tokens.extend(tokens);
         self.reload_underlyings = false;
         Ok(())
     }
@@ -317,6 +333,12 @@ impl Keeper {
             let fetched = self
                 .view(clearinghouse, IClearinghouse::positionsCall { account })
                 .and_then(|p| {
+                    let held = expiries_of(&p.instruments);
+                    if held.is_empty() {
+                        self.expiries.remove(&account);
+                    } else {
+                        self.expiries.insert(account, held);
+                    }
                     if p.instruments.is_empty() {
                         return Ok(None);
                     }
@@ -539,25 +561,88 @@ impl Keeper {
         }
     }
 
-    /// Fixes the settlement price of each expiry the books hold that has passed (from its feed's
-    /// first round at or after it); the expiries fixed.
+    /// The settlement round of `expiry` in `underlying`'s feed (`upkeep::settlement_round`),
+    /// checked as `fixExpiryPrice` will: within one heartbeat of the expiry.
+    ///
+    /// # Errors
+    /// The feed cannot be read now.
+    fn settlement(&mut self, underlying: u8, expiry: u64) -> Result<Settlement, String> {
+        let feed = self
+            .underlyings
+            .get(usize::from(underlying))
+            .cloned()
+            .ok_or("the underlyings are not loaded")?;
+        let latest = self.view(feed.address, IFeed::latestRoundDataCall {})?;
+        let updated = u64::try_from(latest._3).map_err(|e| e.to_string())?;
+        let found = settlement_round((latest._0.to::<u128>(), updated), expiry, |id| {
+            let id = U80::try_from(id).map_err(|e| e.to_string())?;
+            match self.view(feed.address, IFeed::getRoundDataCall { roundId: id }) {
+                // A feed answers a missing round with zeros (OCR2) or a revert (OCR1, mocks).
+                Ok(r) => Ok(u64::try_from(r._3).ok().filter(|t| *t > 0)),
+                Err(e) if reverted(&e) => Ok(None),
+                Err(e) => Err(e),
+            }
+        })?;
+        Ok(match found {
+            Settlement::Round { updated_at, .. } if updated_at > expiry.saturating_add(feed.heartbeat) => {
+                Settlement::Unprovable(format!(
+                    "the first round after the expiry came at {updated_at}, more than a heartbeat ({}) after it",
+                    feed.heartbeat
+                ))
+            }
+            other => other,
+        })
+    }
+
+    /// Fixes the settlement price of each passed expiry an account holds (from its feed's first
+    /// round at or after it); the expiries fixed. One the chain cannot be shown is set aside
+    /// (logged once) until the underlyings change; one whose round has not come is looked at
+    /// again next round.
     fn fix_expiries(&mut self, now: u64) -> Vec<(u8, u64)> {
         let clearinghouse = self.engine.clearinghouse;
         let mut fixed = Vec::new();
-        for (underlying, expiry) in self.books.expiries_due(now) {
-            if self.fixed.contains(&(underlying, expiry)) {
+        let due: BTreeSet<(u8, u64)> = self
+            .expiries
+            .values()
+            .flatten()
+            .copied()
+            .filter(|(_, e)| *e <= now)
+            .collect();
+        for (underlying, expiry) in due {
+            let key = (underlying, expiry);
+            if self.fixed.contains(&key) || self.unprovable.contains(&key) {
                 continue;
             }
             let subject = json!({ "underlying": underlying, "expiry": expiry });
-            match self.view(
+            let known = self.view(
                 clearinghouse,
                 IClearinghouse::expiryPriceCall { underlying, expiry },
-            ) {
-                Ok(price) if !price.is_zero() => {
-                    self.fixed.insert((underlying, expiry));
+            );
+            let round = match known.and_then(|price| {
+                if price.is_zero() {
+                    self.settlement(underlying, expiry).map(Some)
+                } else {
+                    Ok(None)
+                }
+            }) {
+                Ok(None) => {
+                    self.fixed.insert(key);
                     continue;
                 }
-                Ok(_) => {}
+                Ok(Some(Settlement::NotYet)) => {
+                    log("debug", "expiry_round_not_yet", subject);
+                    continue;
+                }
+                Ok(Some(Settlement::Unprovable(why))) => {
+                    log(
+                        "error",
+                        "expiry_price_unprovable",
+                        json!({ "underlying": underlying, "expiry": expiry, "why": why }),
+                    );
+                    self.unprovable.insert(key);
+                    continue;
+                }
+                Ok(Some(Settlement::Round { id, .. })) => id,
                 Err(e) => {
                     log(
                         "warn",
@@ -566,33 +651,42 @@ impl Keeper {
                     );
                     continue;
                 }
-            }
-            let Some(feed) = self.underlyings.get(usize::from(underlying)).map(|f| f.address) else {
-                continue;
             };
-            let round = self
-                .view(feed, IFeed::latestRoundDataCall {})
-                .ok()
-                .and_then(|latest| {
-                    let updated = u64::try_from(latest._3).ok()?;
-                    settlement_round((latest._0.to::<u128>(), updated), expiry, |id| {
-                        let id = alloy_primitives::aliases::U80::try_from(id).ok()?;
-                        let r = self.view(feed, IFeed::getRoundDataCall { roundId: id }).ok()?;
-                        u64::try_from(r._3).ok()
-                    })
-                });
-            let Some(round) = round.and_then(|r| alloy_primitives::aliases::U80::try_from(r).ok()) else {
-                log("info", "expiry_round_not_found", subject);
+            let Ok(round_id) = U80::try_from(round) else {
                 continue;
             };
             let call = IClearinghouse::fixExpiryPriceCall {
                 underlying,
                 expiry,
-                roundId: round,
+                roundId: round_id,
             };
-            if self.send("expiry_price_fixed", subject, clearinghouse, call.abi_encode()) {
-                self.fixed.insert((underlying, expiry));
-                fixed.push((underlying, expiry));
+            // Simulated first: a refusal on the round's merits is not tried again; one of the
+            // moment (the sequencer, the vault) is, next round.
+            if let Err(e) = self.chain.call(clearinghouse, call.abi_encode(), U256::ZERO) {
+                let passing = ["SequencerDown", "SequencerGracePeriod", "VaultCallFailed"];
+                if reverted(&e) && !passing.iter().any(|p| e.contains(p)) {
+                    log(
+                        "error",
+                        "expiry_price_unprovable",
+                        json!({ "underlying": underlying, "expiry": expiry, "why": e }),
+                    );
+                    self.unprovable.insert(key);
+                } else {
+                    log(
+                        "warn",
+                        "expiry_price_unreadable",
+                        json!({ "underlying": underlying, "expiry": expiry, "error": e }),
+                    );
+                }
+                continue;
+            }
+            let sent = self.send("expiry_price_fixed", subject, clearinghouse, call.abi_encode());
+            // A dry run logs it once.
+            if sent || self.config.dry_run {
+                self.fixed.insert(key);
+            }
+            if sent {
+                fixed.push(key);
             }
         }
         fixed
@@ -737,12 +831,15 @@ impl Keeper {
             self.everyone_dirty();
         }
         let (refreshed, unreadable) = self.refresh();
+        // Before liquidations: `liquidate` settles what is fixed first.
+        let fixed = self.fix_expiries(now);
         let prices = self.prices();
         let margins = self.books.remargin(&prices, now);
         let mut round = Round {
             block,
             books: self.books.len(),
             refreshed,
+            fixed,
             ..Round::default()
         };
         self.cool_down.retain(|_, until| *until > block);
@@ -762,7 +859,6 @@ impl Keeper {
                 self.dirty.insert(account);
             }
         }
-        round.fixed = self.fix_expiries(now);
         let mut expired = self.books.expired(now);
         expired.extend(unreadable);
         for account in expired {
@@ -771,7 +867,8 @@ impl Keeper {
                 self.dirty.insert(account);
             }
         }
-        if self.upkeep.due(now) {
+        // Not in a round that liquidated (its sends wait for receipts): the next one does it.
+        if round.liquidated.is_empty() && self.upkeep.due(now) {
             round.upkept = self.upkeep();
         }
         self.rounds += 1;

@@ -11,13 +11,15 @@ use std::time::Duration;
 use pm_deploy::rpc_chain::RpcChain;
 use pm_deploy::signer::signer;
 use pm_keeper::log::log;
+use pm_keeper::upkeep::MAX_UPKEEP_EVERY;
 use pm_keeper::{Engine, Keeper, KeeperConfig};
 use serde_json::json;
 
 const USAGE: &str = "usage: pm-keeper --rpc URL --deployment FILE [--dry-run] [--max-gas-price WEI]
                  [--interval MS] [--check-every N] [--upkeep-every S] [--from-block N]
                  [--keystore FILE]
-  --upkeep-every S: seconds of chain time between reference-price and ramp upkeeps (600; 0: never)
+  --upkeep-every S: seconds of chain time between reference-price and ramp upkeeps (600, at most
+                   3,600; 0: never)
   key: PM_KEEPER_KEY (hex), or --keystore FILE with its password in PM_KEYSTORE_PASSWORD";
 
 /// The longest wait between rounds after errors.
@@ -53,7 +55,14 @@ fn parse(args: &[String]) -> Result<Args, String> {
             "--max-gas-price" => config.max_gas_price = Some(number(flag, it.next())?),
             "--interval" => interval = Duration::from_millis(number(flag, it.next())? as u64),
             "--check-every" => config.check_every = number(flag, it.next())? as u64,
-            "--upkeep-every" => config.upkeep_every = number(flag, it.next())? as u64,
+            "--upkeep-every" => {
+                config.upkeep_every = number(flag, it.next())? as u64;
+                if config.upkeep_every > MAX_UPKEEP_EVERY {
+                    return Err(format!(
+                        "--upkeep-every: at most {MAX_UPKEEP_EVERY} s (ramps and reference prices do not make up more than an hour)\n{USAGE}"
+                    ));
+                }
+            }
             "--from-block" => from_block = Some(number(flag, it.next())? as u64),
             _ => return Err(format!("unknown flag {flag}\n{USAGE}")),
         }
