@@ -55,7 +55,8 @@ impl Drop for KillOnDrop {
     }
 }
 
-/// A node with the engine, USDC and two underlyings (BTC at 65,000, ETH at 3,000); Alice
+/// A node with the engine, USDC, WETH as collateral (a 10% haircut) and two underlyings (BTC at
+/// 65,000, ETH at 3,000); Alice
 /// (100,000 USDC), Bob (1,000,000) and the keeper (10,000,000) deposited and approved both
 /// markets.
 struct Fixture {
@@ -70,6 +71,7 @@ struct Fixture {
     perps: Address,
     options: Address,
     usdc: Address,
+    weth: (Address, Address),
     btc_feed: Address,
     alice: Address,
     bob: Address,
@@ -90,6 +92,7 @@ impl Fixture {
         let usdc_feed = feed(&mut owner, E8);
         let btc_feed = feed(&mut owner, 65_000 * E8);
         let eth_feed = feed(&mut owner, 3_000 * E8);
+        let weth = mocks::mock_token(&mut owner, Path::new(ROOT), "Wrapped Ether", "WETH", 18).unwrap();
         let underlying = |symbol: &str, feed: Address, vol: &str| {
             serde_json::json!({ "symbol": symbol, "feed": feed, "heartbeat": 86_400, "volMaxAge": 86_400,
                 "params": symbol, "futureBand": "50000000000000000", "optionBand": "50000000000000000", "vol": vol })
@@ -97,6 +100,8 @@ impl Fixture {
         let config: DeployConfig = serde_json::from_value(serde_json::json!({
             "settlement": { "token": usdc, "feed": usdc_feed, "heartbeat": 86_400, "depositCap": "1000000000000000000" },
             "settlementDecimals": 6,
+            "collateral": [{ "token": weth, "feed": eth_feed, "heartbeat": 86_400, "haircutBps": 1_000,
+                "depositCap": "1000000000000000000000000" }],
             "underlyings": [underlying("BTC", btc_feed, "550000000000000000"), underlying("ETH", eth_feed, "650000000000000000")],
             "correlations": ["850000000000000000"],
             "settleCap": "10000000000"
@@ -123,6 +128,7 @@ impl Fixture {
             perps,
             options,
             usdc,
+            weth: (weth, eth_feed),
             btc_feed,
             alice,
             bob,
@@ -359,6 +365,16 @@ fn the_keeper_fixes_a_passed_expiry_settles_it_and_does_the_chores() {
         scalars,
     };
     send(&mut f.owner, clearinghouse, set.abi_encode());
+    // And raises WETH's haircut from 10% to 20%: it ramps in too.
+    let (weth, weth_feed) = f.weth;
+    let haircut = IVault::setCollateralCall {
+        token: weth,
+        oracle: weth_feed,
+        haircutBps: 2_000,
+        depositCap: U256::from(10u128.pow(24)),
+        heartbeat: 86_400,
+    };
+    send(&mut f.owner, f.vault, haircut.abi_encode());
     let view = |f: &mut Fixture, call: Vec<u8>| f.owner.call(clearinghouse, call, U256::ZERO).unwrap();
     let reference = |f: &mut Fixture, underlying: u8| {
         IClearinghouse::referencePriceCall::abi_decode_returns(&view(
@@ -373,13 +389,17 @@ fn the_keeper_fixes_a_passed_expiry_settles_it_and_does_the_chores() {
 
     let (keeper, logged) = f.keeper(&["--upkeep-every", "60", "--check-every", "0"]);
     let mut seen = Vec::new();
-    // The first upkeep: the ramp advanced, the reference prices left as they are.
+    // The first upkeep: both ramps advanced, the reference prices left as they are.
     let upkept = |v: &serde_json::Value| {
         v["event"] == "round" && v["upkept"].as_array().is_some_and(|a| !a.is_empty())
     };
     assert!(wait_for(&logged, &upkept, &mut seen), "no upkeep: {seen:?}");
     let round = seen.last().unwrap().clone();
-    assert_eq!(round["upkept"], serde_json::json!(["advanceRamps"]), "{seen:?}");
+    assert_eq!(
+        round["upkept"],
+        serde_json::json!(["advanceRamps", format!("advanceHaircut({weth})")]),
+        "{seen:?}"
+    );
 
     // The keeper stops. The expiry passes, and BTC's feed answers 66,000 then 67,000 in two
     // rounds after it. A keeper started again fixes the expiry at the first of them, settles
