@@ -198,9 +198,8 @@ impl SharedValues {
             }
         }
         while self.states.len() > MAX_STATES {
-            let Some(oldest) =
-                (0..self.states.len()).min_by_key(|&i| self.states.get(i).map_or(0, |s| s.used))
-            else {
+            let oldest = self.states.iter().enumerate().min_by_key(|(_, s)| s.used);
+            let Some((oldest, _)) = oldest else {
                 break;
             };
             let gone = self.states.remove(oldest).id;

@@ -182,6 +182,15 @@ fn topic_address(topics: &[B256], i: usize) -> Option<Address> {
     topics.get(i).map(|t| Address::from_word(*t))
 }
 
+/// Logs that (underlying, expiry)'s price or round cannot be read now (tried again next round).
+fn expiry_unreadable((underlying, expiry): (u8, u64), error: String) {
+    log(
+        "warn",
+        "expiry_price_unreadable",
+        json!({ "underlying": underlying, "expiry": expiry, "error": error }),
+    );
+}
+
 /// Whether a send failed because the chain refused it on its merits (a revert: trying again
 /// changes nothing).
 fn reverted(error: &str) -> bool {
@@ -540,25 +549,45 @@ impl Keeper {
         done
     }
 
-    /// Settles `account`'s expired positions whose price is fixed; whether any were.
-    fn settle(&mut self, account: Address) -> bool {
-        let call = IClearinghouse::settleExpiredCall { account };
-        match self.view(self.engine.clearinghouse, call.clone()) {
-            Ok(n) if n > 0 => {
-                let clearinghouse = self.engine.clearinghouse;
-                self.send(
-                    "settled",
-                    json!({ "account": account }),
-                    clearinghouse,
-                    call.abi_encode(),
-                )
-            }
-            Ok(_) => false,
+    /// Simulates `call` to `to` and sends it (as [`Self::send`], logged as `what` with
+    /// `subject`) if `worth` finds its answer changes something (and gives the answer's fields
+    /// to log); whether it was sent. A failed simulation is logged as `failed`, with `subject`,
+    /// and nothing is sent.
+    fn send_if<C: SolCall + Clone>(
+        &mut self,
+        (what, failed): (&str, &str),
+        subject: serde_json::Value,
+        to: Address,
+        call: C,
+        worth: impl FnOnce(&C::Return) -> Option<serde_json::Value>,
+    ) -> bool {
+        let mut fields = subject;
+        match self.view(to, call.clone()) {
+            Ok(answer) => match (worth(&answer), fields.as_object_mut()) {
+                (Some(more), Some(f)) => {
+                    f.extend(more.as_object().cloned().unwrap_or_default());
+                    self.send(what, fields, to, call.abi_encode())
+                }
+                _ => false,
+            },
             Err(e) => {
-                log("warn", "settle_failed", json!({ "account": account, "error": e }));
+                fields["error"] = e.into();
+                log("warn", failed, fields);
                 false
             }
         }
+    }
+
+    /// Settles `account`'s expired positions whose price is fixed; whether any were.
+    fn settle(&mut self, account: Address) -> bool {
+        let clearinghouse = self.engine.clearinghouse;
+        self.send_if(
+            ("settled", "settle_failed"),
+            json!({ "account": account }),
+            clearinghouse,
+            IClearinghouse::settleExpiredCall { account },
+            |settled| (*settled > 0).then(|| json!({})),
+        )
     }
 
     /// The settlement round of `expiry` in `underlying`'s feed (`upkeep::settlement_round`),
@@ -634,21 +663,12 @@ impl Keeper {
                     continue;
                 }
                 Ok(Some(Settlement::Unprovable(why))) => {
-                    log(
-                        "error",
-                        "expiry_price_unprovable",
-                        json!({ "underlying": underlying, "expiry": expiry, "why": why }),
-                    );
-                    self.unprovable.insert(key);
+                    self.set_aside(key, why);
                     continue;
                 }
                 Ok(Some(Settlement::Round { id, .. })) => id,
                 Err(e) => {
-                    log(
-                        "warn",
-                        "expiry_price_unreadable",
-                        json!({ "underlying": underlying, "expiry": expiry, "error": e }),
-                    );
+                    expiry_unreadable(key, e);
                     continue;
                 }
             };
@@ -665,18 +685,9 @@ impl Keeper {
             if let Err(e) = self.chain.call(clearinghouse, call.abi_encode(), U256::ZERO) {
                 let passing = ["SequencerDown", "SequencerGracePeriod", "VaultCallFailed"];
                 if reverted(&e) && !passing.iter().any(|p| e.contains(p)) {
-                    log(
-                        "error",
-                        "expiry_price_unprovable",
-                        json!({ "underlying": underlying, "expiry": expiry, "why": e }),
-                    );
-                    self.unprovable.insert(key);
+                    self.set_aside(key, e);
                 } else {
-                    log(
-                        "warn",
-                        "expiry_price_unreadable",
-                        json!({ "underlying": underlying, "expiry": expiry, "error": e }),
-                    );
+                    expiry_unreadable(key, e);
                 }
                 continue;
             }
@@ -692,6 +703,17 @@ impl Keeper {
         fixed
     }
 
+    /// Sets aside an expiry the chain cannot be shown (`why`), logged once, until the
+    /// underlyings change.
+    fn set_aside(&mut self, (underlying, expiry): (u8, u64), why: String) {
+        log(
+            "error",
+            "expiry_price_unprovable",
+            json!({ "underlying": underlying, "expiry": expiry, "why": why }),
+        );
+        self.unprovable.insert((underlying, expiry));
+    }
+
     /// The engine's chores, each sent only when it would change something: every listed
     /// underlying's reference price moved towards its live price, the parameter ramps under way
     /// advanced, and each collateral token's haircut ramp under way advanced. The calls sent.
@@ -699,45 +721,30 @@ impl Keeper {
         let (clearinghouse, vault) = (self.engine.clearinghouse, self.engine.vault);
         let mut sent = Vec::new();
         for underlying in 0..u8::try_from(self.underlyings.len()).unwrap_or(u8::MAX) {
-            let call = IClearinghouse::updateReferencePriceCall { underlying };
-            let next = self.view(clearinghouse, call.clone());
-            let stored = self.view(clearinghouse, IClearinghouse::referencePriceCall { underlying });
-            match (next, stored) {
-                (Ok(next), Ok(stored)) if next != stored.price => {
-                    let subject = json!({ "underlying": underlying, "price": next.to_string() });
-                    if self.send(
-                        "reference_price_updated",
-                        subject,
-                        clearinghouse,
-                        call.abi_encode(),
-                    ) {
-                        sent.push(format!("updateReferencePrice({underlying})"));
-                    }
-                }
-                (Ok(_), Ok(_)) => {}
-                (Err(e), _) | (_, Err(e)) => {
+            let subject = json!({ "underlying": underlying });
+            let stored = match self.view(clearinghouse, IClearinghouse::referencePriceCall { underlying }) {
+                Ok(r) => r.price,
+                Err(e) => {
                     log(
                         "warn",
                         "reference_price_failed",
                         json!({ "underlying": underlying, "error": e }),
                     );
+                    continue;
                 }
+            };
+            let call = IClearinghouse::updateReferencePriceCall { underlying };
+            let events = ("reference_price_updated", "reference_price_failed");
+            let moved = |next: &I256| (*next != stored).then(|| json!({ "price": next.to_string() }));
+            if self.send_if(events, subject, clearinghouse, call, moved) {
+                sent.push(format!("updateReferencePrice({underlying})"));
             }
         }
+        let events = ("ramps_advanced", "ramps_failed");
         let call = IClearinghouse::advanceRampsCall {};
-        match self.view(clearinghouse, call.clone()) {
-            Ok(under_way) if under_way > 0 => {
-                if self.send(
-                    "ramps_advanced",
-                    json!({ "underWay": under_way }),
-                    clearinghouse,
-                    call.abi_encode(),
-                ) {
-                    sent.push("advanceRamps".into());
-                }
-            }
-            Ok(_) => {}
-            Err(e) => log("warn", "ramps_failed", json!({ "error": e })),
+        let under_way = |n: &u8| (*n > 0).then(|| json!({ "underWay": n }));
+        if self.send_if(events, json!({}), clearinghouse, call, under_way) {
+            sent.push("advanceRamps".into());
         }
         let tokens: Vec<Address> = self.collateral_tokens.iter().copied().collect();
         for token in tokens {
