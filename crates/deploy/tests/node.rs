@@ -142,6 +142,9 @@ fn pm_deploy_deploys_the_engine_on_the_node_and_real_clients_trade_through_it() 
             .block_on(provider.get_code_at(program).into_future())
             .unwrap();
         assert!(code.starts_with(&[0xEF, 0xF0, 0x00]), "{p}: a Stylus program");
+        // Each was activated here for the data fee ArbWasm asked (none was active before).
+        let fee: U256 = p["dataFee"].as_str().unwrap().parse().unwrap();
+        assert!(fee > U256::from(10u64.pow(13)), "{p}: a data fee paid");
     }
     // A second deployment's constructor cannot be called again: the core is initialised.
     let again = IClearinghouse::initializeCall {

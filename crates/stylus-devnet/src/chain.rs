@@ -437,12 +437,21 @@ impl Devnet {
         r.status && U256::from_be_slice(&r.output) == U256::from(self.arbos().stylus_version())
     }
 
-    /// `ArbWasm.activateProgram(program)`.
+    /// `ArbWasm.activateProgram(program)` with its data fee, as `cargo stylus deploy` pays it:
+    /// learnt by a call offering half of `from`'s balance, then sent with a fifth more (ArbWasm
+    /// repays the excess). When the call fails, the activation is sent with nothing.
     pub fn activate(&mut self, from: Address, program: Address) -> Receipt {
         let mut data = arbwasm::ACTIVATE_PROGRAM.to_vec();
         data.extend_from_slice(&[0u8; 12]);
         data.extend_from_slice(program.as_slice());
-        self.send(from, arbwasm::ADDRESS, data, U256::ZERO)
+        let probe = self.balance(from) / U256::from(2);
+        let learnt = self.call_with_value(from, arbwasm::ADDRESS, data.clone(), probe);
+        let fee = match learnt.output.get(32..64) {
+            Some(w) if learnt.status => U256::from_be_slice(w),
+            _ => U256::ZERO,
+        };
+        let offered = fee.saturating_add(fee / U256::from(5));
+        self.send(from, arbwasm::ADDRESS, data, offered)
     }
 
     /// A storage slot.

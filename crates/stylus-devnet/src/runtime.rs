@@ -113,12 +113,13 @@ impl<F: Frames + 'static> Runtime<F> {
     ) -> Result<InterpreterResult, ContextDbError<Ctx>> {
         let args = inputs.input.bytes(evm.ctx());
 
-        // Calling code that is not activated, or activated under another Stylus version (it
-        // needs re-activating), fails, using up the call's gas.
+        // Calling code that is not activated, activated under another Stylus version, or expired
+        // (it needs re-activating), fails, using up the call's gas.
         let Some(info) = program_info::read(evm.ctx(), code_hash)? else {
             return Ok(halt(InstructionResult::OpcodeNotFound, gas));
         };
-        if info.version != evm.arbos().stylus_version() {
+        let time: u64 = evm.ctx().block.timestamp.saturating_to();
+        if info.version != evm.arbos().stylus_version() || info.expired(time) {
             return Ok(halt(InstructionResult::OpcodeNotFound, gas));
         }
         let Some(wasm) = pack::unpack(code) else {

@@ -69,7 +69,7 @@ fn run(wat: &str, gas: u64) -> Receipt {
 fn empty_call() {
     // One block: i32.const (1) + end (1) + 2,450 = 2,452 ink -> 1 gas.
     // One function of type (i32) -> i32: init 8 + 2·1.059 → 2, plus the length term.
-    let wat = r#"(module (memory (export "memory") 1)
+    let wat = r#"(module (memory (export "memory") 1 1)
             (func (export "user_entrypoint") (param i32) (result i32) i32.const 0))"#;
     let r = run(wat, 1_000_000);
     assert!(r.status, "{r:?}");
@@ -84,7 +84,7 @@ fn storage_write_cold() {
     let wat = r#"(module
             (import "vm_hooks" "storage_cache_bytes32" (func $cache (param i32 i32)))
             (import "vm_hooks" "storage_flush_cache" (func $flush (param i32)))
-            (memory (export "memory") 1)
+            (memory (export "memory") 1 1)
             (data (i32.const 63) "\01")
             (func (export "user_entrypoint") (param i32) (result i32)
                 i32.const 0 i32.const 32 call $cache
@@ -110,7 +110,7 @@ fn storage_read_cold_then_cached_then_warm_write() {
             (import "vm_hooks" "storage_load_bytes32" (func $load (param i32 i32)))
             (import "vm_hooks" "storage_cache_bytes32" (func $cache (param i32 i32)))
             (import "vm_hooks" "storage_flush_cache" (func $flush (param i32)))
-            (memory (export "memory") 1)
+            (memory (export "memory") 1 1)
             (data (i32.const 63) "\01")
             (func (export "user_entrypoint") (param i32) (result i32)
                 i32.const 0 i32.const 96 call $load
@@ -133,7 +133,7 @@ fn keccak() {
     // bytes (2 words): 121,800 ink. Total 130,505 ink → 14 gas.
     let wat = r#"(module
             (import "vm_hooks" "native_keccak256" (func $k (param i32 i32 i32)))
-            (memory (export "memory") 1)
+            (memory (export "memory") 1 1)
             (func (export "user_entrypoint") (param i32) (result i32)
                 i32.const 0 i32.const 64 i32.const 64 call $k
                 i32.const 0))"#;
@@ -148,7 +148,7 @@ fn log_with_two_topics() {
     // 375·(1 + 2) + 8·32 = 1,381 gas. Blocks as for keccak: 8,705 ink. 96,679 ink → 10 gas.
     let wat = r#"(module
             (import "vm_hooks" "emit_log" (func $log (param i32 i32 i32)))
-            (memory (export "memory") 1)
+            (memory (export "memory") 1 1)
             (func (export "user_entrypoint") (param i32) (result i32)
                 i32.const 0 i32.const 96 i32.const 2 call $log
                 i32.const 0))"#;
@@ -170,7 +170,7 @@ fn call_into_an_empty_account() {
     // 11 + 2,450 → 8,717 ink. 124,672 ink → 13 gas.
     let wat = r#"(module
             (import "vm_hooks" "call_contract" (func $call (param i32 i32 i32 i32 i64 i32) (result i32)))
-            (memory (export "memory") 1)
+            (memory (export "memory") 1 1)
             (data (i32.const 0) "\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\0b\ad")
             (func (export "user_entrypoint") (param i32) (result i32)
                 i32.const 0 i32.const 0 i32.const 0 i32.const 32 i64.const 0x7fffffffffffffff i32.const 64
@@ -190,7 +190,7 @@ fn caller_of(callee: Address) -> String {
     format!(
         r#"(module
             (import "vm_hooks" "call_contract" (func $call (param i32 i32 i32 i32 i64 i32) (result i32)))
-            (memory (export "memory") 1)
+            (memory (export "memory") 1 1)
             (data (i32.const 0) "{hex}")
             (func (export "user_entrypoint") (param i32) (result i32)
                 i32.const 0 i32.const 0 i32.const 0 i32.const 32 i64.const 0x7fffffffffffffff i32.const 64
@@ -199,7 +199,7 @@ fn caller_of(callee: Address) -> String {
     )
 }
 
-const EMPTY: &str = r#"(module (memory (export "memory") 1)
+const EMPTY: &str = r#"(module (memory (export "memory") 1 1)
     (func (export "user_entrypoint") (param i32) (result i32) i32.const 0))"#;
 
 /// An EVM contract calling a program: runtime code `PUSH0 ×5, PUSH20 program, GAS, CALL, STOP`.
@@ -282,7 +282,7 @@ fn program_creates_a_contract() {
     let from = chain.accounts[0];
     let wat = r#"(module
         (import "vm_hooks" "create1" (func $create (param i32 i32 i32 i32 i32)))
-        (memory (export "memory") 1)
+        (memory (export "memory") 1 1)
         (data (i32.const 0) "\60\2a\60\00\53\60\01\60\00\f3")
         (func (export "user_entrypoint") (param i32) (result i32)
             i32.const 0 i32.const 10 i32.const 32 i32.const 64 i32.const 96 call $create
@@ -377,7 +377,7 @@ fn assert_all_gas_used(r: &Receipt, limit: u64) {
 
 #[test]
 fn out_of_ink_loop_uses_all_gas() {
-    let wat = r#"(module (memory (export "memory") 1)
+    let wat = r#"(module (memory (export "memory") 1 1)
             (func (export "user_entrypoint") (param i32) (result i32) (loop $l br $l) i32.const 0))"#;
     let r = run(wat, 200_000);
     assert_all_gas_used(&r, 200_000);
@@ -386,7 +386,7 @@ fn out_of_ink_loop_uses_all_gas() {
 
 #[test]
 fn a_float_op_can_never_be_paid() {
-    let wat = r#"(module (memory (export "memory") 1)
+    let wat = r#"(module (memory (export "memory") 1 1)
             (func (export "user_entrypoint") (param i32) (result i32) f64.const 1 drop i32.const 0))"#;
     let r = run(wat, 200_000);
     assert_all_gas_used(&r, 200_000);
@@ -394,7 +394,7 @@ fn a_float_op_can_never_be_paid() {
 
 #[test]
 fn too_deep_recursion_fails_using_all_gas() {
-    let wat = r#"(module (memory (export "memory") 1)
+    let wat = r#"(module (memory (export "memory") 1 1)
             (func $f call $f)
             (func (export "user_entrypoint") (param i32) (result i32) call $f i32.const 0))"#;
     let r = run(wat, 30_000_000);
@@ -409,7 +409,7 @@ fn too_deep_recursion_fails_using_all_gas() {
 fn the_stack_budget_is_22000_words() {
     let wat = |n: u32| {
         format!(
-            r#"(module (memory (export "memory") 1)
+            r#"(module (memory (export "memory") 1 1)
                 (func $f (param i32)
                     local.get 0 i32.eqz if return end
                     local.get 0 i32.const 1 i32.sub call $f)
@@ -423,7 +423,7 @@ fn the_stack_budget_is_22000_words() {
 #[test]
 fn a_trap_reverts_with_empty_data_and_refunds() {
     // [unreachable] 1 + 2,450 ink → 1 gas; the rest is refunded.
-    let wat = r#"(module (memory (export "memory") 1)
+    let wat = r#"(module (memory (export "memory") 1 1)
             (func (export "user_entrypoint") (param i32) (result i32) unreachable))"#;
     let r = run(wat, 1_000_000);
     assert!(!r.status && r.halt.is_none() && r.output.is_empty(), "{r:?}");
@@ -434,7 +434,7 @@ fn a_trap_reverts_with_empty_data_and_refunds() {
 fn a_non_zero_status_reverts_with_the_written_result() {
     let wat = r#"(module
             (import "vm_hooks" "write_result" (func $w (param i32 i32)))
-            (memory (export "memory") 1)
+            (memory (export "memory") 1 1)
             (data (i32.const 0) "nope")
             (func (export "user_entrypoint") (param i32) (result i32)
                 i32.const 0 i32.const 4 call $w
@@ -449,7 +449,7 @@ fn a_program_that_is_not_activated_cannot_run() {
     let mut chain = Devnet::new();
     let from = chain.accounts[0];
     let wasm = wat::parse_str(
-        r#"(module (memory (export "memory") 1)
+        r#"(module (memory (export "memory") 1 1)
             (func (export "user_entrypoint") (param i32) (result i32) i32.const 0))"#,
     )
     .unwrap();
@@ -472,7 +472,7 @@ fn activation_rejects_invalid_programs() {
     let mut chain = Devnet::new();
     let from = chain.accounts[0];
     // No user_entrypoint export.
-    let wasm = wat::parse_str(r#"(module (memory (export "memory") 1) (func (export "main")))"#).unwrap();
+    let wasm = wat::parse_str(r#"(module (memory (export "memory") 1 1) (func (export "main")))"#).unwrap();
     let err = chain.deploy_program(from, &wasm).unwrap_err();
     assert!(err.0.contains("activation failed"), "{err}");
 }
@@ -494,7 +494,7 @@ fn transactions_are_capped_at_32m_gas() {
 fn a_cached_program_pays_only_the_cached_entry() {
     // The empty call again, before and after ArbWasmCache.cacheProgram: the second skips the
     // uncached part 69·128 + init_cost (init 8 + 2·1.059 → 2, plus the length term).
-    let wat = r#"(module (memory (export "memory") 1)
+    let wat = r#"(module (memory (export "memory") 1 1)
             (func (export "user_entrypoint") (param i32) (result i32) i32.const 0))"#;
     let mut chain = Devnet::new();
     let (owner, other) = (chain.accounts[0], chain.accounts[1]);

@@ -157,7 +157,7 @@ fn pack_rejects_invalid_wasm_and_unpack_rejects_other_code() {
 #[test]
 fn pack_rejects_simd() {
     let wasm = wat::parse_str(
-        r#"(module (memory (export "memory") 1)
+        r#"(module (memory (export "memory") 1 1)
             (func (export "user_entrypoint") (param i32) (result i32)
                 v128.const i64x2 0 0 drop local.get 0))"#,
     )
@@ -181,7 +181,7 @@ fn pack_keeps_every_function_at_its_index() {
     // The two encodings of `call_indirect`'s table are the same operator.
     assert!(same_functions(&rustc_like, &module_with_call_indirect(&[0x00])).unwrap());
     let other = wat::parse_str(
-        r#"(module (memory (export "memory") 1)
+        r#"(module (memory (export "memory") 1 1)
             (func (export "user_entrypoint") (param i32) (result i32) local.get 0))"#,
     )
     .unwrap();

@@ -32,7 +32,7 @@ use stylus_devnet::{meter, pack, Devnet, Receipt};
 const PROGRAM: &str = r#"(module
   (import "vm_hooks" "evm_gas_left" (func $gas_left (result i64)))
   (type $unary (func (param i32) (result i32)))
-  (memory (export "memory") 1)
+  (memory (export "memory") 1 1)
   (table 1 1 funcref)
   (elem (i32.const 0) $inc)
   (func $inc (type $unary)
@@ -69,9 +69,13 @@ fn profile_of(chain: &mut Devnet, program: Address) -> ProgramProfile {
 
 #[test]
 fn unprofiled_instrumentation_is_byte_for_byte_what_it_was() {
-    let deployed = pack::pack(&wat::parse_str(PROGRAM).unwrap(), [0; 32])
-        .unwrap()
-        .wasm;
+    // The digest was taken when `PROGRAM`'s memory had no maximum (since refused at activation
+    // without `pay_for_memory_grow`): instrument that module.
+    let then = PROGRAM.replace(
+        r#"(memory (export "memory") 1 1)"#,
+        r#"(memory (export "memory") 1)"#,
+    );
+    let deployed = pack::pack(&wat::parse_str(then).unwrap(), [0; 32]).unwrap().wasm;
     let instrumented = meter::instrument(&deployed).unwrap();
     assert_eq!(keccak256(&instrumented).to_string(), UNPROFILED_DIGEST);
     let (profiled, _) = meter::instrument_profiled(&deployed).unwrap();

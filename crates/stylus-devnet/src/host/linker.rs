@@ -1,11 +1,11 @@
-//! The linker with every `vm_hooks` host function and the free `console` imports, registered
-//! group by group.
+//! The linker with every `vm_hooks` host function, registered group by group. (The `console`
+//! debug imports are refused at activation: Arbitrum's chains are not debug chains.)
 
 use wasmi::{Engine, Linker};
 
 use crate::frames::Frames;
 use crate::host::state::HostState;
-use crate::host::{accounts, args, calls, console, creates, env, logs, math, metering, storage};
+use crate::host::{accounts, args, calls, creates, env, logs, math, metering, storage};
 
 /// A linker for `engine` with every host function a Stylus program may import.
 pub fn linker<F: Frames + 'static>(engine: &Engine) -> Linker<HostState<F>> {
@@ -19,6 +19,5 @@ pub fn linker<F: Frames + 'static>(engine: &Engine) -> Linker<HostState<F>> {
     env::register(&mut l);
     metering::register(&mut l);
     math::register(&mut l);
-    console::register(&mut l);
     l
 }

@@ -12,7 +12,6 @@ pub mod memory;
 pub mod accounts;
 pub mod args;
 pub mod calls;
-pub mod console;
 pub mod creates;
 pub mod env;
 pub mod logs;

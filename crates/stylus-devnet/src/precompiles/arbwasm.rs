@@ -1,24 +1,31 @@
-//! The ArbWasm precompile at 0x71: `activateProgram` validates a program (§2) and records its
-//! version by code hash (`program_info`); the getters tools call answer (`stylusVersion`,
-//! `inkPrice`, `codehashVersion`, `programVersion`, `programInitGas`). Calling a program whose
-//! code hash is not activated fails (see `runtime`). Generic over revm's context: it never
-//! imports the EVM that dispatches to it.
+//! The ArbWasm precompile at 0x71, charged as Nitro's precompile framework charges it
+//! (`burner`): `activateProgram` validates a program (§2), burns the fixed and the compile-work
+//! gas, records it by code hash (`program_info`) and takes its data fee (`data_pricer`);
+//! `codehashKeepalive` extends a program's life for the data fee again; the getters tools call
+//! answer. Errors are Nitro's Solidity errors (`ProgramNotActivated()`, …). Calling a program
+//! whose code hash is not activated, or has expired, fails (see `runtime`). Generic over revm's
+//! context: it never imports the EVM that dispatches to it.
 
-use revm::context_interface::{ContextTr, JournalTr};
-use revm::interpreter::{CallInputs, InstructionResult, InterpreterResult};
+use revm::context_interface::{Block, ContextTr, JournalTr};
+use revm::interpreter::{CallInputs, InterpreterResult};
 use revm::primitives::{keccak256, Address, Log, LogData, B256, U256};
 
 use crate::arbos::ArbOs;
 use crate::pack;
-use crate::precompiles::abi::{address_arg, db_error, result, revert, selector, word, word_arg};
+use crate::precompiles::abi::{address_arg, db_error, selector, word, word_arg};
 use crate::precompiles::addresses::ARB_WASM;
+use crate::precompiles::arbwasmcache;
+use crate::precompiles::burner::{burn_out, sol_error, Burner, CODE_HASH_GAS, PARAMS_GAS};
+use crate::precompiles::data_pricer;
 use crate::precompiles::module_shape::validate;
-use crate::precompiles::program_info::{self, ProgramInfo};
+use crate::precompiles::program_info::{
+    self, hours_since_arbitrum, ProgramInfo, EXPIRY_DAYS, KEEPALIVE_DAYS,
+};
 use crate::pricing::INK_PER_GAS;
 
 /// ArbWasm's address.
 pub const ADDRESS: Address = ARB_WASM;
-/// Fixed gas of an activation (§1); the per-microsecond compile part is not modelled.
+/// Fixed gas an activation burns up front, before its compile work (§1).
 pub const ACTIVATION_GAS: u64 = 1_659_168;
 
 /// `activateProgram(address)`.
@@ -27,58 +34,123 @@ pub const ACTIVATE_PROGRAM: [u8; 4] = [0x58, 0xc7, 0x80, 0xc2];
 const STYLUS_VERSION_SEL: [u8; 4] = [0xa9, 0x96, 0xe0, 0xc2];
 /// `codehashVersion(bytes32)`.
 pub const CODEHASH_VERSION: [u8; 4] = [0xd7, 0x0c, 0x0c, 0xa7];
+/// `codehashAsmSize(bytes32)`: the machine-code estimate, bytes.
+const CODEHASH_ASM_SIZE: [u8; 4] = [0x40, 0x89, 0x26, 0x7f];
+/// `codehashKeepalive(bytes32)`: extends a program's life (payable, the data fee).
+pub const CODEHASH_KEEPALIVE: [u8; 4] = [0xc6, 0x89, 0xba, 0xd5];
 /// `programVersion(address)`.
 const PROGRAM_VERSION: [u8; 4] = [0xcc, 0x8f, 0x4e, 0x88];
-/// `inkPrice()`.
-const INK_PRICE: [u8; 4] = [0xd1, 0xc1, 0x7a, 0xbc];
 /// `programInitGas(address)`: (gas, gasWhenCached), the entry a call pays before memory.
 const PROGRAM_INIT_GAS: [u8; 4] = [0x62, 0xb6, 0x88, 0xaa];
+/// `programTimeLeft(address)`: seconds before the program expires.
+const PROGRAM_TIME_LEFT: [u8; 4] = [0xc7, 0x75, 0xa6, 0x2a];
+/// `inkPrice()`.
+const INK_PRICE: [u8; 4] = [0xd1, 0xc1, 0x7a, 0xbc];
+/// `expiryDays()`.
+const EXPIRY_DAYS_SEL: [u8; 4] = [0x30, 0x9f, 0x65, 0x55];
+/// `keepaliveDays()`.
+const KEEPALIVE_DAYS_SEL: [u8; 4] = [0x0a, 0x93, 0x64, 0x55];
 
-/// Runs a call to 0x71. Bad calls revert with `Error(string)`; `Err` (fatal) only when the
-/// database fails.
+/// `ProgramNotWasm()`.
+pub const PROGRAM_NOT_WASM: [u8; 4] = [0x27, 0xf3, 0x82, 0x12];
+/// `ProgramNotActivated()`.
+pub const PROGRAM_NOT_ACTIVATED: [u8; 4] = [0x6f, 0x80, 0x9c, 0x4e];
+/// `ProgramNeedsUpgrade(uint16 version, uint16 stylusVersion)`.
+pub const PROGRAM_NEEDS_UPGRADE: [u8; 4] = [0x63, 0x7d, 0x96, 0x8f];
+/// `ProgramExpired(uint64 ageInSeconds)`.
+pub const PROGRAM_EXPIRED: [u8; 4] = [0xc9, 0xb1, 0x2e, 0x52];
+/// `ProgramUpToDate()`.
+pub const PROGRAM_UP_TO_DATE: [u8; 4] = [0xcc, 0x94, 0x4b, 0xf2];
+/// `ProgramKeepaliveTooSoon(uint64 ageInSeconds)`.
+pub const PROGRAM_KEEPALIVE_TOO_SOON: [u8; 4] = [0x16, 0xbd, 0x0c, 0xf8];
+/// `ProgramInsufficientValue(uint256 have, uint256 want)`.
+pub const PROGRAM_INSUFFICIENT_VALUE: [u8; 4] = [0x09, 0x78, 0x1a, 0xb7];
+
+/// Runs a call to 0x71. Refused calls (delegate, static writes, unknown methods, bad arguments)
+/// use all their gas, as Nitro's; `Err` (fatal) only when the database fails.
 pub fn run<CTX: ContextTr>(
     ctx: &mut CTX,
     inputs: &CallInputs,
     arbos: ArbOs,
 ) -> Result<InterpreterResult, String> {
     let limit = inputs.gas_limit;
-    if inputs.target_address != ADDRESS {
-        return Ok(revert(limit, "ArbWasm cannot be delegate-called"));
-    }
     let input = inputs.input.bytes(ctx);
     let selector = selector(&input);
-    match selector {
-        STYLUS_VERSION_SEL => Ok(result(
-            InstructionResult::Return,
-            word(U256::from(arbos.stylus_version())),
-            limit,
-            0,
-        )),
-        INK_PRICE => Ok(result(
-            InstructionResult::Return,
-            word(U256::from(INK_PER_GAS)),
-            limit,
-            0,
-        )),
-        CODEHASH_VERSION | PROGRAM_VERSION | PROGRAM_INIT_GAS => {
-            let hash = if selector == CODEHASH_VERSION {
-                match word_arg(&input) {
-                    Some(h) => B256::from_slice(h),
-                    None => return Ok(revert(limit, "bad arguments")),
-                }
-            } else {
-                let Some(a) = address_arg(&input) else {
-                    return Ok(revert(limit, "bad arguments"));
-                };
-                ctx.journal_mut()
-                    .load_account_with_code(a)
-                    .map_err(db_error)?
-                    .data
-                    .info
-                    .code_hash
+    let payable = matches!(selector, ACTIVATE_PROGRAM | CODEHASH_KEEPALIVE);
+    if inputs.target_address != ADDRESS
+        || input.len() < 4
+        || (payable && inputs.is_static)
+        || (!payable && !inputs.value.get().is_zero())
+    {
+        return Ok(burn_out(limit));
+    }
+    let args = input.len() - 4;
+    let Ok(mut b) = Burner::open(limit, args) else {
+        return Ok(burn_out(limit));
+    };
+    let time: u64 = ctx.block().timestamp().saturating_to();
+    let version = arbos.stylus_version();
+    let params = |b: &mut Burner| b.burn(PARAMS_GAS);
+    // Reads a code hash argument's active record, burning the parameters' and the record's reads.
+    macro_rules! active {
+        ($b:expr, $hash:expr) => {{
+            if params(&mut $b).is_err() || $b.read().is_err() {
+                return Ok($b.burn_out());
+            }
+            match active(program_info::read(ctx, $hash).map_err(db_error)?, version, time) {
+                Ok(info) => info,
+                Err(error) => return Ok($b.error(error)),
+            }
+        }};
+    }
+    // An address argument's code hash, burning its read.
+    macro_rules! code_hash_of {
+        ($b:expr) => {{
+            let Some(a) = address_arg(&input) else {
+                return Ok(burn_out(limit));
             };
-            match program_info::read(ctx, hash).map_err(db_error)? {
-                Some(info) if selector == PROGRAM_INIT_GAS => {
+            if $b.burn(CODE_HASH_GAS).is_err() {
+                return Ok($b.burn_out());
+            }
+            ctx.journal_mut()
+                .load_account_with_code(a)
+                .map_err(db_error)?
+                .data
+                .info
+                .code_hash
+        }};
+    }
+    match selector {
+        STYLUS_VERSION_SEL | INK_PRICE | EXPIRY_DAYS_SEL | KEEPALIVE_DAYS_SEL => {
+            if params(&mut b).is_err() {
+                return Ok(b.burn_out());
+            }
+            let answer = match selector {
+                STYLUS_VERSION_SEL => u64::from(version),
+                INK_PRICE => INK_PER_GAS,
+                EXPIRY_DAYS_SEL => EXPIRY_DAYS,
+                _ => KEEPALIVE_DAYS,
+            };
+            Ok(b.answer_word(U256::from(answer)))
+        }
+        CODEHASH_VERSION | CODEHASH_ASM_SIZE => {
+            let Some(hash) = word_arg(&input).map(B256::from_slice) else {
+                return Ok(burn_out(limit));
+            };
+            let info = active!(b, hash);
+            Ok(b.answer_word(U256::from(if selector == CODEHASH_VERSION {
+                u64::from(info.version)
+            } else {
+                u64::from(info.asm_estimate_kb) * 1_024
+            })))
+        }
+        PROGRAM_VERSION | PROGRAM_INIT_GAS | PROGRAM_TIME_LEFT => {
+            let hash = code_hash_of!(b);
+            let info = active!(b, hash);
+            Ok(match selector {
+                PROGRAM_VERSION => b.answer_word(U256::from(info.version)),
+                PROGRAM_TIME_LEFT => b.answer_word(U256::from(info.time_left(time))),
+                _ => {
                     let uncached = ProgramInfo {
                         cached: false,
                         ..info
@@ -87,39 +159,86 @@ pub fn run<CTX: ContextTr>(
                     let cached = ProgramInfo { cached: true, ..info }.init_gas(false);
                     let mut out = word(U256::from(uncached));
                     out.extend(word(U256::from(cached)));
-                    Ok(result(InstructionResult::Return, out, limit, 2_100))
+                    b.answer(out)
                 }
-                Some(info) => Ok(result(
-                    InstructionResult::Return,
-                    word(U256::from(info.version)),
-                    limit,
-                    2_100,
-                )),
-                None => Ok(revert(limit, "ProgramNotActivated")),
-            }
+            })
         }
-        ACTIVATE_PROGRAM => activate(ctx, inputs, &input, arbos),
-        _ => Ok(revert(limit, "unknown ArbWasm method")),
+        ACTIVATE_PROGRAM => {
+            let Some(program) = address_arg(&input) else {
+                return Ok(burn_out(limit));
+            };
+            activate(ctx, inputs, b, program, arbos, time)
+        }
+        CODEHASH_KEEPALIVE => {
+            let Some(hash) = word_arg(&input).map(B256::from_slice) else {
+                return Ok(burn_out(limit));
+            };
+            let mut info = active!(b, hash);
+            if info.keepalive_too_soon(time) {
+                let age = U256::from(info.age(time));
+                return Ok(b.error(sol_error(PROGRAM_KEEPALIVE_TOO_SOON, &[age])));
+            }
+            let Ok(fee) = charge_data_fee(ctx, &mut b, info.asm_estimate_kb * 1_024, time)? else {
+                return Ok(b.burn_out());
+            };
+            info.activated_at = hours_since_arbitrum(time);
+            if b.write(info.to_word()).is_err() {
+                return Ok(b.burn_out());
+            }
+            program_info::write(ctx, hash, &info).map_err(db_error)?;
+            if let Some(refused) = take_fee(ctx, inputs, &mut b, fee)? {
+                return Ok(refused);
+            }
+            // ProgramLifetimeExtended(bytes32 indexed codehash, uint256 dataFee)
+            if b.event(1, 32).is_err() {
+                return Ok(b.burn_out());
+            }
+            let topic0 = keccak256("ProgramLifetimeExtended(bytes32,uint256)");
+            log(ctx, vec![topic0, hash], word(U256::from(fee)));
+            Ok(b.answer(Vec::new()))
+        }
+        _ => Ok(burn_out(limit)),
     }
 }
 
-/// `activateProgram(address)`: checks the program and records it, charging
-/// [`ACTIVATION_GAS`], repays the value sent (the data fee is zero here), and emits
-/// `ProgramActivated`. Code already active at this version is refused (`ProgramUpToDate`).
+/// `info` if it is an active program at `version` and `time` (Nitro's `getActiveProgram`), or
+/// the Solidity error saying why not.
+fn active(info: Option<ProgramInfo>, version: u16, time: u64) -> Result<ProgramInfo, Vec<u8>> {
+    let Some(info) = info else {
+        return Err(sol_error(PROGRAM_NOT_ACTIVATED, &[]));
+    };
+    if info.version != version {
+        let args = [U256::from(info.version), U256::from(version)];
+        return Err(sol_error(PROGRAM_NEEDS_UPGRADE, &args));
+    }
+    if info.expired(time) {
+        return Err(sol_error(PROGRAM_EXPIRED, &[U256::from(info.age(time))]));
+    }
+    Ok(info)
+}
+
+/// `activateProgram(program)`, burning in Nitro's order: the activation-gas setting's read (ArbOS
+/// 59 on), [`ACTIVATION_GAS`], the parameters and the program's record; then (unless the code is
+/// active and unexpired at this version: `ProgramUpToDate`) the wasm is checked and the compile
+/// work burnt, a failure burning everything; then the module hash's write, the data pricer's
+/// five reads and two writes, the record's write; then the data fee is taken from the value
+/// sent (`ProgramInsufficientValue` if short) and the rest repaid, and `ProgramActivated`
+/// emitted. Answers (version, dataFee).
 fn activate<CTX: ContextTr>(
     ctx: &mut CTX,
     inputs: &CallInputs,
-    input: &[u8],
+    mut b: Burner,
+    program: Address,
     arbos: ArbOs,
+    time: u64,
 ) -> Result<InterpreterResult, String> {
     let version = arbos.stylus_version();
-    let limit = inputs.gas_limit;
-    if inputs.is_static {
-        return Ok(revert(limit, "activateProgram in a static call"));
+    if arbos >= ArbOs::V61 && b.read().is_err() {
+        return Ok(b.burn_out());
     }
-    let Some(program) = address_arg(input) else {
-        return Ok(revert(limit, "bad arguments"));
-    };
+    if b.burn(ACTIVATION_GAS).is_err() || b.burn(PARAMS_GAS).is_err() || b.read().is_err() {
+        return Ok(b.burn_out());
+    }
     let account = ctx
         .journal_mut()
         .load_account_with_code(program)
@@ -132,70 +251,129 @@ fn activate<CTX: ContextTr>(
         .map(|c| c.original_bytes())
         .unwrap_or_default();
     let code_hash = account.data.info.code_hash;
+    let existing = program_info::read(ctx, code_hash).map_err(db_error)?;
+    if existing.is_some_and(|i| i.version == version && !i.expired(time) && i.activated_at != 0) {
+        return Ok(b.error(sol_error(PROGRAM_UP_TO_DATE, &[])));
+    }
     if !pack::is_program(&code) {
-        return Ok(revert(limit, "ProgramNotWasm"));
+        return Ok(if arbos >= ArbOs::V61 {
+            b.error(sol_error(PROGRAM_NOT_WASM, &[]))
+        } else {
+            b.fail()
+        });
     }
-    // Code already active at this Stylus version is not activated again (Nitro's
-    // `ProgramUpToDate`): it would charge the data fee for nothing.
-    if program_info::read(ctx, code_hash)
-        .map_err(db_error)?
-        .is_some_and(|info| info.version == version)
-    {
-        return Ok(revert(limit, "ProgramUpToDate"));
-    }
-    let Some(wasm) = pack::unpack(&code) else {
-        return Ok(revert(limit, "ProgramNotWasm"));
+    let Some(wasm) = pack::unpack(&code).filter(|w| w.len() <= arbos.max_wasm_size()) else {
+        return Ok(b.fail());
     };
-    if wasm.len() > arbos.max_wasm_size() {
-        return Ok(revert(limit, "ProgramTooLarge"));
-    }
-    let shape = match validate(&wasm, arbos.multi_value()) {
-        Ok(s) => s,
-        Err(e) => return Ok(revert(limit, &format!("ProgramInvalid: {e}"))),
+    let Ok(shape) = validate(&wasm, arbos.multi_value()) else {
+        return Ok(b.burn_out());
     };
-    let init_cost = u16::try_from(shape.init_cost()).unwrap_or(u16::MAX);
-    let cached_init_cost = u16::try_from(shape.cached_init_cost()).unwrap_or(u16::MAX);
-    if limit < ACTIVATION_GAS {
-        return Ok(result(
-            InstructionResult::PrecompileOOG,
-            Vec::new(),
-            limit,
-            limit.saturating_add(1),
-        ));
+    if b.burn(shape.compile_gas()).is_err() {
+        return Ok(b.burn_out());
     }
+    let cached = existing.is_some_and(|i| i.cached);
+    let module_hash = keccak256(&wasm);
+    if (cached && b.read().is_err()) || b.write(U256::from_be_bytes(module_hash.0)).is_err() {
+        return Ok(b.burn_out());
+    }
+    let asm = u32::try_from(shape.asm_estimate()).unwrap_or(u32::MAX);
+    let Ok(fee) = charge_data_fee(ctx, &mut b, asm, time)? else {
+        return Ok(b.burn_out());
+    };
     let info = ProgramInfo {
         version,
-        init_cost,
-        cached_init_cost,
+        init_cost: u16::try_from(shape.init_cost()).unwrap_or(u16::MAX),
+        cached_init_cost: u16::try_from(shape.cached_init_cost()).unwrap_or(u16::MAX),
         footprint: shape.pages,
-        cached: false,
+        activated_at: hours_since_arbitrum(time),
+        asm_estimate_kb: asm.div_ceil(1_024),
+        cached,
     };
+    if b.write(info.to_word()).is_err() {
+        return Ok(b.burn_out());
+    }
     program_info::write(ctx, code_hash, &info).map_err(db_error)?;
-    // Nitro keeps the data fee and repays the rest of the value to the caller; the data fee is
-    // not modelled (zero), so all of it goes back.
-    let value = inputs.value.get();
-    if !value.is_zero()
-        && ctx
-            .journal_mut()
-            .transfer(ADDRESS, inputs.caller, value)
-            .map_err(db_error)?
-            .is_some()
-    {
-        return Ok(revert(limit, "activation value not repaid"));
+    if let Some(refused) = take_fee(ctx, inputs, &mut b, fee)? {
+        return Ok(refused);
     }
     // ProgramActivated(bytes32 indexed codehash, bytes32 moduleHash, address program,
     //                  uint256 dataFee, uint16 version)
+    if b.event(1, 128).is_err() {
+        return Ok(b.burn_out());
+    }
     let topic0 = keccak256("ProgramActivated(bytes32,bytes32,address,uint256,uint16)");
-    let module_hash = keccak256(&wasm);
     let mut data = module_hash.to_vec();
     data.extend(word(U256::from_be_slice(program.as_slice())));
-    data.extend(word(U256::ZERO));
+    data.extend(word(U256::from(fee)));
     data.extend(word(U256::from(version)));
+    log(ctx, vec![topic0, code_hash], data);
+    let mut out = word(U256::from(version));
+    out.extend(word(U256::from(fee)));
+    Ok(b.answer(out))
+}
+
+/// The data fee of `bytes` of machine code at `time`, updating the pricer: its five reads and
+/// two writes burnt. `Ok(Err(_))`: out of gas. Errors: the database failed.
+fn charge_data_fee<CTX: ContextTr>(
+    ctx: &mut CTX,
+    b: &mut Burner,
+    bytes: u32,
+    time: u64,
+) -> Result<Result<u64, crate::precompiles::burner::OutOfGas>, String> {
+    let mut pricer = data_pricer::read(ctx).map_err(db_error)?;
+    let fee = pricer.update(bytes, time);
+    for _ in 0..5 {
+        if let Err(e) = b.read() {
+            return Ok(Err(e));
+        }
+    }
+    for value in [U256::from(pricer.demand), U256::from(pricer.last_update)] {
+        if let Err(e) = b.write(value) {
+            return Ok(Err(e));
+        }
+    }
+    data_pricer::write(ctx, &pricer).map_err(db_error)?;
+    Ok(Ok(fee))
+}
+
+/// Takes the data fee `fee` from the value sent (Nitro's `payActivationDataFee`): it goes to the
+/// network fee account (the chain owner, a read burnt) and the rest back to the caller. `Some`:
+/// the call's refusal (`ProgramInsufficientValue`, or out of gas). Errors: the database failed.
+fn take_fee<CTX: ContextTr>(
+    ctx: &mut CTX,
+    inputs: &CallInputs,
+    b: &mut Burner,
+    fee: u64,
+) -> Result<Option<InterpreterResult>, String> {
+    let value = inputs.value.get();
+    let fee = U256::from(fee);
+    if value < fee {
+        return Ok(Some(
+            b.error(sol_error(PROGRAM_INSUFFICIENT_VALUE, &[value, fee])),
+        ));
+    }
+    if b.read().is_err() {
+        return Ok(Some(b.burn_out()));
+    }
+    let network = arbwasmcache::chain_owner(ctx).map_err(db_error)?;
+    for (to, amount) in [(network, fee), (inputs.caller, value - fee)] {
+        if !amount.is_zero()
+            && ctx
+                .journal_mut()
+                .transfer(ADDRESS, to, amount)
+                .map_err(db_error)?
+                .is_some()
+        {
+            return Ok(Some(b.fail()));
+        }
+    }
+    Ok(None)
+}
+
+/// Emits ArbWasm's event with `topics` and `data`.
+fn log<CTX: ContextTr>(ctx: &mut CTX, topics: Vec<B256>, data: Vec<u8>) {
     ctx.journal_mut().log(Log {
         address: ADDRESS,
-        data: LogData::new_unchecked(vec![topic0, code_hash], data.into()),
+        data: LogData::new_unchecked(topics, data.into()),
     });
-    let mut out = word(U256::from(version));
-    out.extend(word(U256::ZERO));
-    Ok(result(InstructionResult::Return, out, limit, ACTIVATION_GAS))
 }

@@ -7,6 +7,7 @@
 //! EVM that dispatches to it.
 
 use revm::context_interface::{ContextTr, JournalTr};
+use revm::handler::evm::ContextTrDbError;
 use revm::interpreter::{CallInputs, InstructionResult, InterpreterResult};
 use revm::primitives::{Address, B256, U256};
 
@@ -26,6 +27,14 @@ const CODEHASH_IS_CACHED: [u8; 4] = [0xa7, 0x2f, 0x17, 0x9b];
 
 /// The storage slot of 0x72 that holds the chain owner (set by `Devnet::new`).
 pub const OWNER_SLOT: U256 = U256::ZERO;
+
+/// The chain owner (also the network fee account, which ArbWasm's data fees go to). Errors: the
+/// database failed.
+pub fn chain_owner<CTX: ContextTr>(ctx: &mut CTX) -> Result<Address, ContextTrDbError<CTX>> {
+    ctx.journal_mut().load_account(ADDRESS)?;
+    let owner = ctx.journal_mut().sload(ADDRESS, OWNER_SLOT)?.data;
+    Ok(Address::from_word(owner.into()))
+}
 
 /// Runs a call to 0x72. Bad calls revert with `Error(string)`; `Err` (fatal) only when the
 /// database fails.
@@ -54,13 +63,7 @@ pub fn run<CTX: ContextTr>(ctx: &mut CTX, inputs: &CallInputs) -> Result<Interpr
             if inputs.is_static {
                 return Ok(revert(limit, "cacheProgram in a static call"));
             }
-            ctx.journal_mut().load_account(ADDRESS).map_err(db_error)?;
-            let owner = ctx
-                .journal_mut()
-                .sload(ADDRESS, OWNER_SLOT)
-                .map_err(db_error)?
-                .data;
-            if owner != U256::from_be_slice(inputs.caller.as_slice()) {
+            if chain_owner(ctx).map_err(db_error)? != inputs.caller {
                 return Ok(revert(limit, "NotCacheManager"));
             }
             let program = Address::from_slice(arg.get(12..).unwrap_or_default());

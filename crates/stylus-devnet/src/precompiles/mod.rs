@@ -4,6 +4,8 @@
 
 pub mod abi;
 pub mod addresses;
+pub mod burner;
+pub mod data_pricer;
 pub mod module_shape;
 pub mod program_info;
 

@@ -1,7 +1,9 @@
 //! What activation checks in a decompressed program (`stylus-runtime.md` §2) and what it learns
-//! about the module's shape, from which Nitro models its init costs.
+//! about the module's shape, from which Nitro models its init costs, the gas of the compile work
+//! and the size of the machine code it prices the data fee by (`crates/prover/src/binary.rs`,
+//! `crates/prover/src/programs/mod.rs` `activate`).
 
-use wasmparser::{Parser, Payload, TypeRef, Validator, WasmFeatures};
+use wasmparser::{Operator, Parser, Payload, TypeRef, Validator, WasmFeatures};
 
 use crate::pack;
 
@@ -20,9 +22,19 @@ pub struct ModuleShape {
     /// Bytes of the data and element segments, each whole as encoded (flags, index, offset,
     /// length and contents).
     pub data_len: u64,
+    /// Bytes of the data segments' contents.
+    pub data_bytes: u64,
+    /// Bytes of the element segments, each whole as encoded.
+    pub elem_len: u64,
+    /// Operators of the defined functions after Nitro's instrumentation ([`instrumented_ops`]).
+    pub instrumented_ops: u64,
     /// Length of the wasm.
     pub wasm_len: u64,
 }
+
+/// Gas a modelled microsecond of compile work costs at activation: Nitro's `us_to_gas`,
+/// fudge 2 × 7,000,000 per sync rate 500,000.
+pub const GAS_PER_COMPILE_MICROSECOND: u64 = 28;
 
 impl ModuleShape {
     /// Nitro's modelled init cost (from Stylus version 2): funcs·8.252 + type_len·1.059 + len·0.1286,
@@ -40,6 +52,71 @@ impl ModuleShape {
             + self.data_len * 75_244 / 100_000
             + u64::from(self.pages) * 5
     }
+
+    /// Gas of the compile work at activation (Nitro's `activate`, ArbOS 32 on): microseconds
+    /// modelled per wasm byte (0.31733), defined function (0.17263), data byte and element byte
+    /// (0.17376 each), initial page (2,217) and instrumented operator (0.535), each term rounded
+    /// down, at [`GAS_PER_COMPILE_MICROSECOND`].
+    pub fn compile_gas(&self) -> u64 {
+        [
+            self.wasm_len.saturating_mul(31_733) / 100_000,
+            self.funcs.saturating_mul(17_263) / 100_000,
+            self.data_bytes.saturating_mul(17_376) / 100_000,
+            self.elem_len.saturating_mul(17_376) / 100_000,
+            u64::from(self.pages).saturating_mul(2_217),
+            self.instrumented_ops.saturating_mul(535) / 1_000,
+        ]
+        .iter()
+        .map(|us| us.saturating_mul(GAS_PER_COMPILE_MICROSECOND))
+        .fold(0, u64::saturating_add)
+    }
+
+    /// Nitro's estimate of the program's machine code, bytes (`asm_estimate`): 512,000 + funcs ·
+    /// 996.829 + type_len · 11.416 + wasm length · 6.2628, each term rounded down. The data fee is
+    /// priced by it.
+    pub fn asm_estimate(&self) -> u64 {
+        512_000u64
+            .saturating_add(self.funcs.saturating_mul(996_829) / 1_000)
+            .saturating_add(self.type_len.saturating_mul(11_416) / 1_000)
+            .saturating_add(self.wasm_len.saturating_mul(62_628) / 10_000)
+    }
+}
+
+/// The operators a function body has after Nitro's instrumentation, in its order (start mover,
+/// ink meter, dynamic meter, depth checker, heap bound), from the body's own operators (its
+/// final `end` included): the meter puts 12 before each operator that ends a basic block; the
+/// dynamic meter 17 before each `memory.fill` and `memory.copy`; the depth checker 12 at entry, a
+/// `return` before the final `end` and 4 before every `return`; the heap bound 4 before each
+/// `memory.grow` when the program pays for memory growth (`pays_for_growth`).
+pub fn instrumented_ops<'a>(ops: impl IntoIterator<Item = Operator<'a>>, pays_for_growth: bool) -> u64 {
+    use Operator::*;
+    let mut count = 0u64;
+    let mut returns = 0u64;
+    for op in ops {
+        count += 1;
+        if matches!(
+            op,
+            End | Else
+                | Return
+                | Loop { .. }
+                | Br { .. }
+                | BrIf { .. }
+                | BrTable { .. }
+                | If { .. }
+                | Call { .. }
+                | CallIndirect { .. }
+        ) {
+            count += 12;
+        }
+        match op {
+            MemoryFill { .. } | MemoryCopy { .. } => count += 17,
+            MemoryGrow { .. } if pays_for_growth => count += 4,
+            Return => returns += 1,
+            _ => {}
+        }
+    }
+    // The entry check (12), the added `return` (1) and a reclaim (4) before each `return`.
+    count + 13 + 4 * (returns + 1)
 }
 
 /// Checks a decompressed program against §2 and returns its shape; `multi_value`: whether
@@ -60,7 +137,12 @@ pub fn validate(wasm: &[u8], multi_value: bool) -> Result<ModuleShape, String> {
     let mut entry_index = None;
     let mut globals = 4u64;
     let mut data_len = 0u64;
+    let mut data_bytes = 0u64;
+    let mut elem_len = 0u64;
     let mut defined = 0u64;
+    let mut max_pages = None;
+    let mut pay_for_growth = None;
+    let mut bodies = Vec::new();
     for payload in Parser::new(0).parse_all(wasm) {
         match payload.map_err(|e| e.to_string())? {
             Payload::TypeSection(r) => {
@@ -72,10 +154,14 @@ pub fn validate(wasm: &[u8], multi_value: bool) -> Result<ModuleShape, String> {
             Payload::ImportSection(r) => {
                 for imp in r.into_imports() {
                     let imp = imp.map_err(|e| e.to_string())?;
-                    if imp.module != "vm_hooks" && imp.module != "console" {
+                    // `console` too: Arbitrum's chains are not debug chains.
+                    if imp.module != "vm_hooks" {
                         return Err(format!("import from module {:?}", imp.module));
                     }
                     if let TypeRef::Func(t) = imp.ty {
+                        if imp.name == "pay_for_memory_grow" {
+                            pay_for_growth = Some(t);
+                        }
                         func_types.push(t);
                         imported_funcs += 1;
                     } else {
@@ -96,6 +182,7 @@ pub fn validate(wasm: &[u8], multi_value: bool) -> Result<ModuleShape, String> {
                 for m in r {
                     let m = m.map_err(|e| e.to_string())?;
                     pages = m.initial;
+                    max_pages = m.maximum;
                 }
             }
             Payload::StartSection { .. } => return Err("a start function".into()),
@@ -105,8 +192,9 @@ pub fn validate(wasm: &[u8], multi_value: bool) -> Result<ModuleShape, String> {
                     return Err("more than 128 data segments".into());
                 }
                 for d in r {
-                    let range = d.map_err(|e| e.to_string())?.range;
-                    data_len += range.end - range.start;
+                    let d = d.map_err(|e| e.to_string())?;
+                    data_len += d.range.end - d.range.start;
+                    data_bytes += d.data.len() as u64;
                 }
             }
             Payload::ElementSection(r) => {
@@ -116,6 +204,7 @@ pub fn validate(wasm: &[u8], multi_value: bool) -> Result<ModuleShape, String> {
                 for e in r {
                     let range = e.map_err(|e| e.to_string())?.range;
                     data_len += range.end - range.start;
+                    elem_len += range.end - range.start;
                 }
             }
             Payload::CodeSectionEntry(body) => {
@@ -126,6 +215,7 @@ pub fn validate(wasm: &[u8], multi_value: bool) -> Result<ModuleShape, String> {
                 if locals > 348 {
                     return Err("more than 348 locals in a function".into());
                 }
+                bodies.push(body);
             }
             Payload::ExportSection(r) => {
                 for e in r {
@@ -159,6 +249,25 @@ pub fn validate(wasm: &[u8], multi_value: bool) -> Result<ModuleShape, String> {
     if pages > 128 {
         return Err("more than 128 initial pages".into());
     }
+    // A memory that can grow must be paid for (Nitro's heap bound).
+    let pays_for_growth = max_pages != Some(pages);
+    if pays_for_growth {
+        let ty = pay_for_growth
+            .and_then(|t| types.get(t as usize))
+            .ok_or("a memory that can grow needs the import vm_hooks.pay_for_memory_grow")?;
+        if ty.0 != [wasmparser::ValType::I32] || !ty.1.is_empty() {
+            return Err("pay_for_memory_grow must be (i32) -> ()".into());
+        }
+    }
+    let mut ops = 0u64;
+    for body in bodies {
+        let reader = body.get_operators_reader().map_err(|e| e.to_string())?;
+        let body_ops = reader
+            .into_iter()
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| e.to_string())?;
+        ops += instrumented_ops(body_ops, pays_for_growth);
+    }
     let type_len = func_types
         .iter()
         .skip(imported_funcs as usize)
@@ -171,6 +280,47 @@ pub fn validate(wasm: &[u8], multi_value: bool) -> Result<ModuleShape, String> {
         type_len,
         globals,
         data_len,
+        data_bytes,
+        elem_len,
+        instrumented_ops: ops,
         wasm_len: wasm.len() as u64,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use wasmparser::BlockType;
+
+    #[test]
+    fn instrumentation_adds_nitro_s_operators() {
+        use Operator::*;
+        // block local.get br_if const return end; const const const memory.copy; const
+        // memory.grow drop; const end: 15 operators, 4 ending a block (br_if, return, two ends).
+        let body = vec![
+            Block {
+                blockty: BlockType::Empty,
+            },
+            LocalGet { local_index: 0 },
+            BrIf { relative_depth: 0 },
+            I32Const { value: 1 },
+            Return,
+            End,
+            I32Const { value: 0 },
+            I32Const { value: 0 },
+            I32Const { value: 1 },
+            MemoryCopy {
+                dst_mem: 0,
+                src_mem: 0,
+            },
+            I32Const { value: 1 },
+            MemoryGrow { mem: 0 },
+            Drop,
+            I32Const { value: 0 },
+            End,
+        ];
+        // 15 + 4·12 + 17 (memory.copy) + 4 (memory.grow, paid) + 12 + 1 + 4·2 (two returns).
+        assert_eq!(instrumented_ops(body.clone(), true), 105);
+        assert_eq!(instrumented_ops(body, false), 101);
+    }
 }
