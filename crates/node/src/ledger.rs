@@ -11,6 +11,7 @@ use alloy_consensus::Transaction;
 use alloy_consensus::{
     Eip658Value, Header, ReceiptEnvelope, ReceiptWithBloom, Typed2718, EMPTY_OMMER_ROOT_HASH,
 };
+use alloy_eips::eip2718::Encodable2718;
 use alloy_eips::{BlockId, BlockNumberOrTag};
 use alloy_primitives::{logs_bloom, Address, Bytes, B256, U256};
 use alloy_rpc_types_eth::TransactionRequest;
@@ -266,7 +267,11 @@ impl Ledger {
         let number = parent.number + 1;
         let timestamp = self.clock.peek(parent.timestamp);
         self.devnet.set_block(number, timestamp);
-        match self.devnet.transact(signed_env(&tx, self.devnet.base_fee())) {
+        let signed = tx.envelope.encoded_2718();
+        match self
+            .devnet
+            .transact_posted(signed_env(&tx, self.devnet.base_fee()), &signed)
+        {
             Ok(receipt) => {
                 self.clock.take(parent.timestamp);
                 self.seal(number, timestamp, vec![(tx, hash, receipt)]);

@@ -1,5 +1,5 @@
-//! `pm-node [--port N] [--host IP] [--arbos 51|61]`: serves the devnet over JSON-RPC until
-//! Ctrl-C, printing the funded dev accounts and their keys at start.
+//! `pm-node [--port N] [--host IP] [--arbos 51|61] [--l1-price-per-unit WEI]`: serves the devnet
+//! over JSON-RPC until Ctrl-C, printing the funded dev accounts and their keys at start.
 
 use std::net::{IpAddr, SocketAddr};
 use std::process::ExitCode;
@@ -8,12 +8,13 @@ use pm_node::server::DEFAULT_PORT;
 use pm_node::{start, NodeConfig};
 use stylus_devnet::ArbOs;
 
-const USAGE: &str = "usage: pm-node [--port N] [--host IP] [--arbos 51|61]";
+const USAGE: &str = "usage: pm-node [--port N] [--host IP] [--arbos 51|61] [--l1-price-per-unit WEI]";
 
 fn parse(args: &[String]) -> Result<NodeConfig, String> {
     let mut host: IpAddr = [127, 0, 0, 1].into();
     let mut port = DEFAULT_PORT;
     let mut arbos = ArbOs::ARBITRUM_ONE;
+    let mut l1_price_per_unit = NodeConfig::default().l1_price_per_unit;
     let mut it = args.iter();
     while let Some(flag) = it.next() {
         let value = it
@@ -29,12 +30,18 @@ fn parse(args: &[String]) -> Result<NodeConfig, String> {
                     _ => return Err(format!("ArbOS {value} is not modelled: 51 or 61")),
                 }
             }
+            "--l1-price-per-unit" => {
+                l1_price_per_unit = value
+                    .parse()
+                    .map_err(|_| format!("bad L1 price per unit {value}"))?
+            }
             _ => return Err(format!("unknown flag {flag}\n{USAGE}")),
         }
     }
     Ok(NodeConfig {
         listen: SocketAddr::new(host, port),
         arbos,
+        l1_price_per_unit,
     })
 }
 
@@ -48,7 +55,7 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let arbos = config.arbos;
+    let (arbos, l1_price) = (config.arbos, config.l1_price_per_unit);
     let node = match start(config).await {
         Ok(n) => n,
         Err(e) => {
@@ -57,7 +64,7 @@ async fn main() -> ExitCode {
         }
     };
     println!(
-        "pm-node: chain {} (ArbOS {}), listening on {}",
+        "pm-node: chain {} (ArbOS {}, L1 price {l1_price} wei a unit), listening on {}",
         stylus_devnet::chain::CHAIN_ID,
         arbos.number(),
         node.url()

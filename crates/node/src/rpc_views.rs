@@ -118,7 +118,8 @@ pub fn rpc_receipt(block: &MinedBlock, index: usize, t: &MinedTx) -> Value {
     };
     let mut json = serde_json::to_value(receipt).unwrap_or(Value::Null);
     if let Some(fields) = json.as_object_mut() {
-        fields.insert("gasUsedForL1".into(), Value::String("0x0".into()));
+        let l1 = format!("{:#x}", t.receipt.gas_used_for_l1);
+        fields.insert("gasUsedForL1".into(), Value::String(l1));
         fields.insert("l1BlockNumber".into(), Value::String("0x0".into()));
     }
     json

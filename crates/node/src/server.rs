@@ -67,6 +67,9 @@ pub struct NodeConfig {
     pub listen: SocketAddr,
     /// The ArbOS version whose rules the chain runs.
     pub arbos: ArbOs,
+    /// The L1 price per calldata unit, wei: what a transaction pays for being posted to L1
+    /// (a Nitro dev chain's 50 gwei by default; 0: no L1 data fee).
+    pub l1_price_per_unit: u128,
 }
 
 impl Default for NodeConfig {
@@ -74,6 +77,7 @@ impl Default for NodeConfig {
         Self {
             listen: SocketAddr::from(([127, 0, 0, 1], DEFAULT_PORT)),
             arbos: ArbOs::ARBITRUM_ONE,
+            l1_price_per_unit: stylus_devnet::l1_pricing::NITRO_DEV_PRICE_PER_UNIT,
         }
     }
 }
@@ -117,8 +121,12 @@ fn owned_args(params: &Params<'_>) -> Result<Args, ErrorObjectOwned> {
 pub async fn start(config: NodeConfig) -> std::io::Result<RunningNode> {
     let accounts = dev_accounts();
     let for_chain = accounts.clone();
-    let arbos = config.arbos;
-    let (handle, chain) = ChainHandle::spawn(move || Ledger::new(arbos, for_chain));
+    let (arbos, l1_price) = (config.arbos, config.l1_price_per_unit);
+    let (handle, chain) = ChainHandle::spawn(move || {
+        let mut ledger = Ledger::new(arbos, for_chain);
+        ledger.devnet().set_l1_price_per_unit(l1_price);
+        ledger
+    });
     let mut module = RpcModule::new(handle);
     for (name, method) in METHODS {
         let method = *method;

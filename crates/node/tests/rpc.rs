@@ -45,6 +45,38 @@ fn signer(node: &RunningNode, i: usize) -> PrivateKeySigner {
     node.accounts[i].signer()
 }
 
+/// The poster gas of a signed transaction's encoding `raw` on a node at its defaults: 16 units a
+/// byte of `raw` brotli'd at level 1, at 50 gwei a unit, in gas at the 0.1 gwei base fee.
+fn poster_gas(raw: &[u8]) -> u64 {
+    let params = brotli::enc::BrotliEncoderParams {
+        quality: 1,
+        lgwin: 22,
+        ..Default::default()
+    };
+    let mut out = Vec::new();
+    brotli::BrotliCompress(&mut &raw[..], &mut out, &params).unwrap();
+    16 * out.len() as u64 * 50_000_000_000 / BASE_FEE
+}
+
+/// A mined transaction's signed encoding and the receipt's `gasUsedForL1`.
+async fn raw_and_l1_gas(provider: &impl Provider, hash: B256) -> (Vec<u8>, u64) {
+    use alloy_eips::eip2718::Encodable2718;
+    let tx = provider
+        .get_transaction_by_hash(hash)
+        .await
+        .unwrap()
+        .expect("mined");
+    let receipt: serde_json::Value = provider
+        .raw_request("eth_getTransactionReceipt".into(), (hash,))
+        .await
+        .unwrap();
+    let l1 = receipt["gasUsedForL1"].as_str().unwrap().trim_start_matches("0x");
+    (
+        tx.inner.inner().encoded_2718(),
+        u64::from_str_radix(l1, 16).unwrap(),
+    )
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn the_chain_answers_as_a_nitro_dev_node_with_funded_dev_accounts() {
     let node = node().await;
@@ -100,7 +132,13 @@ async fn a_signed_transfer_is_mined_in_a_block_of_its_own_and_pays_for_its_gas()
         .unwrap();
     assert!(receipt.status());
     assert_eq!(receipt.block_number, Some(1));
-    assert_eq!(receipt.gas_used, 21_000);
+    // 21,000 for the transfer and the poster gas of its L1 data fee, shown as gasUsedForL1.
+    let (raw, l1) = raw_and_l1_gas(&provider, receipt.transaction_hash).await;
+    assert!(l1 > 500_000, "{l1}");
+    assert_eq!(
+        (receipt.gas_used, l1),
+        (21_000 + poster_gas(&raw), poster_gas(&raw))
+    );
     assert_eq!(provider.get_balance(to).await.unwrap(), value);
     let paid = U256::from(receipt.gas_used) * U256::from(receipt.effective_gas_price);
     assert!(receipt.effective_gas_price >= u128::from(BASE_FEE));
@@ -205,7 +243,7 @@ async fn logs_are_found_by_address_and_topic_and_a_revert_carries_its_custom_err
     }
     // A transaction that reverts is mined with status 0.
     let reverted = provider
-        .send_transaction(request.with_gas_limit(100_000))
+        .send_transaction(request.with_gas_limit(3_000_000))
         .await
         .unwrap()
         .get_receipt()
@@ -228,7 +266,7 @@ async fn a_refused_transaction_changes_nothing_and_mines_nothing() {
             .with_value(value)
             .with_nonce(nonce)
             .with_chain_id(chain_id)
-            .with_gas_limit(21_000)
+            .with_gas_limit(2_000_000)
             .with_max_fee_per_gas(u128::from(BASE_FEE) * 2)
             .with_max_priority_fee_per_gas(0);
         let wallet = EthereumWallet::from(key.clone());
@@ -357,7 +395,7 @@ async fn a_later_nonce_waits_for_the_gap_and_tips_are_dropped_as_on_nitro() {
             .with_value(U256::from(nonce + 1))
             .with_nonce(nonce)
             .with_chain_id(412_346)
-            .with_gas_limit(21_000)
+            .with_gas_limit(2_000_000)
             .with_max_fee_per_gas(10_000_000_000)
             .with_max_priority_fee_per_gas(5_000_000_000);
         let wallet = wallet.clone();
@@ -387,9 +425,10 @@ async fn a_later_nonce_waits_for_the_gap_and_tips_are_dropped_as_on_nitro() {
         .expect("mined");
     assert_eq!(receipt.block_number, Some(2));
     assert_eq!(provider.get_balance(to).await.unwrap(), U256::from(3));
-    // A 5 gwei tip offered, none paid: each paid 21,000 gas at the base fee.
+    // A 5 gwei tip offered, none paid: each paid 21,000 gas and its L1 gas at the base fee.
     assert_eq!(receipt.effective_gas_price, u128::from(BASE_FEE));
-    let paid = U256::from(2 * 21_000u64) * U256::from(BASE_FEE);
+    let gas = 2 * 21_000 + poster_gas(&signed(0).await) + poster_gas(&signed(1).await);
+    let paid = U256::from(gas) * U256::from(BASE_FEE);
     assert_eq!(
         provider.get_balance(key.address()).await.unwrap(),
         before - U256::from(3) - paid
@@ -435,7 +474,10 @@ async fn calls_from_contracts_the_create2_factory_and_estimates_within_the_balan
         .unwrap_err();
     assert_eq!(overrides.as_error_resp().map(|p| p.code), Some(-32602));
     // An account with 0.001 ETH estimates a plain transfer at 0.2 gwei: the search's cap is what
-    // it can pay for (5M gas), not 32M it could not.
+    // it can pay for (5M gas), not 32M it could not. The estimate adds the L1 part as Nitro
+    // does, on a stand-in transaction with random nonce and fees (13 bytes longer than this
+    // one), padded by 16 bytes, 1% and 10% on the price: a transfer sent with it succeeds and
+    // uses at least two thirds of it.
     let poor = address!("00000000000000000000000000000000000000AA");
     let _: serde_json::Value = provider
         .raw_request("anvil_setBalance".into(), (poor, U256::from(10u64.pow(15))))
@@ -446,6 +488,29 @@ async fn calls_from_contracts_the_create2_factory_and_estimates_within_the_balan
         .with_to(address!("000000000000000000000000000000000000bEEF"))
         .with_max_fee_per_gas(200_000_000)
         .with_max_priority_fee_per_gas(0);
-    assert_eq!(provider.estimate_gas(transfer).await.unwrap(), 21_000);
+    let estimate = provider.estimate_gas(transfer.clone()).await.unwrap();
+    let poor_key = PrivateKeySigner::random();
+    let _: serde_json::Value = provider
+        .raw_request(
+            "anvil_setBalance".into(),
+            (poor_key.address(), U256::from(10u64.pow(15))),
+        )
+        .await
+        .unwrap();
+    let sender = ProviderBuilder::new()
+        .wallet(EthereumWallet::from(poor_key.clone()))
+        .connect_http(node.url().parse().unwrap());
+    let sent = sender
+        .send_transaction(transfer.with_from(poor_key.address()).with_gas_limit(estimate))
+        .await
+        .unwrap()
+        .get_receipt()
+        .await
+        .unwrap();
+    assert!(sent.status());
+    assert!(
+        sent.gas_used <= estimate && sent.gas_used * 3 / 2 >= estimate,
+        "{estimate} {sent:?}"
+    );
     node.stop().await;
 }

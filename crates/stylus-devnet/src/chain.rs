@@ -1,7 +1,7 @@
 //! The devnet's API: funded dev accounts, blocks you can advance, transactions and calls with
 //! receipts, EVM and Stylus deployment (`cargo stylus deploy`'s bytes, then `activateProgram`).
 
-use revm::context::result::{ExecutionResult, HaltReason, Output};
+use revm::context::result::{EVMError, ExecutionResult, HaltReason, InvalidTransaction, Output};
 use revm::context::{BlockEnv, TxEnv};
 use revm::context_interface::{ContextTr, JournalTr};
 use revm::database::{CacheDB, EmptyDB};
@@ -15,15 +15,18 @@ use crate::context::{Ctx, TxError};
 use crate::evm::StylusEvm;
 use crate::frames::Frames;
 use crate::gas_profile::GasProfile;
+use crate::l1_pricing;
 use crate::pack;
 use crate::precompiles::{arbwasm, arbwasmcache};
 use crate::runtime::Runtime;
 
-/// Arbitrum's per-transaction gas limit.
+/// Arbitrum's per-transaction limit on execution gas (ArbOS 50's `PerTxGasLimit`): a larger gas
+/// limit is not refused, but execution gets at most this much (intrinsic gas included); the
+/// rest pays for L1 posting or is held and repaid.
 pub const TX_GAS_LIMIT: u64 = 32_000_000;
 /// The chain id of a Nitro dev node.
 pub const CHAIN_ID: u64 = 412_346;
-/// Intrinsic gas of a transaction (the L2 part; no L1 data fee is modelled).
+/// Intrinsic gas of a transaction (the L2 part; the L1 data fee comes on top, `l1_pricing`).
 pub const TX_BASE_GAS: u64 = 21_000;
 /// The largest deployed code (EIP-170, Arbitrum's default `MaxCodeSize`), Stylus programs
 /// included.
@@ -46,6 +49,9 @@ pub struct Receipt {
     pub contract_address: Option<Address>,
     /// Why it halted, if it did (out of gas, ...).
     pub halt: Option<HaltReason>,
+    /// Of `gas_used`, the poster gas that paid for posting the transaction to L1 (Arbitrum's
+    /// `gasUsedForL1`; zero when the base fee is zero).
+    pub gas_used_for_l1: u64,
 }
 
 impl Receipt {
@@ -67,6 +73,7 @@ impl Receipt {
             output: Bytes::new(),
             contract_address: None,
             halt: None,
+            gas_used_for_l1: 0,
         }
     }
 }
@@ -92,6 +99,8 @@ pub struct Devnet {
     timestamp: u64,
     /// The base fee per gas, in wei (0: transactions pay nothing for gas).
     base_fee: u64,
+    /// The L1 price per calldata unit, in wei (`l1_pricing`).
+    l1_price_per_unit: u128,
 }
 
 impl Default for Devnet {
@@ -116,6 +125,7 @@ fn receipt(result: ExecutionResult<HaltReason>) -> Receipt {
                 output,
                 contract_address,
                 halt: None,
+                gas_used_for_l1: 0,
             }
         }
         ExecutionResult::Revert { gas, output, .. } => Receipt {
@@ -125,6 +135,7 @@ fn receipt(result: ExecutionResult<HaltReason>) -> Receipt {
             output,
             contract_address: None,
             halt: None,
+            gas_used_for_l1: 0,
         },
         ExecutionResult::Halt { reason, gas, .. } => Receipt {
             status: false,
@@ -133,6 +144,7 @@ fn receipt(result: ExecutionResult<HaltReason>) -> Receipt {
             output: Bytes::new(),
             contract_address: None,
             halt: Some(reason),
+            gas_used_for_l1: 0,
         },
     }
 }
@@ -174,7 +186,8 @@ impl Devnet {
         }
         let mut ctx: Ctx = Context::new(db, SpecId::PRAGUE);
         ctx.cfg.chain_id = CHAIN_ID;
-        ctx.cfg.tx_gas_limit_cap = Some(TX_GAS_LIMIT);
+        // Not refused above 32M: `run` gives execution at most that much, as Nitro does.
+        ctx.cfg.tx_gas_limit_cap = Some(u64::MAX);
         ctx.cfg.disable_eip3541 = true;
         ctx.cfg.limit_contract_code_size = Some(MAX_CODE_SIZE);
         ctx.cfg.limit_contract_initcode_size = Some(MAX_INIT_CODE_SIZE);
@@ -184,6 +197,7 @@ impl Devnet {
             block_number: 1,
             timestamp: 1_800_000_000,
             base_fee: 0,
+            l1_price_per_unit: l1_pricing::NITRO_DEV_PRICE_PER_UNIT,
         };
         // The first account is the chain owner: it may cache programs (ArbWasmCache).
         let owner = chain.accounts[0];
@@ -239,6 +253,18 @@ impl Devnet {
     /// The base fee per gas, in wei.
     pub fn base_fee(&self) -> u64 {
         self.base_fee
+    }
+
+    /// Sets the L1 price per calldata unit, in wei (a Nitro dev chain's 50 gwei by default):
+    /// with a base fee, transactions sent with their signed bytes ([`Devnet::transact_posted`])
+    /// pay their L1 data fee in gas.
+    pub fn set_l1_price_per_unit(&mut self, wei: u128) {
+        self.l1_price_per_unit = wei;
+    }
+
+    /// The L1 price per calldata unit, in wei.
+    pub fn l1_price_per_unit(&self) -> u128 {
+        self.l1_price_per_unit
     }
 
     /// Profiles the programs called from now on (`on`: exact ink per function, see
@@ -308,10 +334,58 @@ impl Devnet {
     }
 
     fn commit(&mut self, tx: TxEnv) -> Receipt {
-        match self.evm.transact_commit(tx) {
-            Ok(r) => receipt(r),
-            Err(_) => Receipt::refused(),
+        self.run(tx, 0).unwrap_or_else(|_| Receipt::refused())
+    }
+
+    /// Runs `tx` as Nitro's transaction processor does (`GasChargingHook`) and commits it: with
+    /// a base fee, the poster gas of `l1_units` calldata units is charged first (the L1 price per
+    /// unit over the base fee, rounded down) and paid to the L1 pricer's pool; execution gets
+    /// the rest of the gas limit, at most [`TX_GAS_LIMIT`]. When it gets less than the limit,
+    /// the sender must still afford the whole limit at its fee cap, as Nitro buys it first.
+    fn run(&mut self, mut tx: TxEnv, l1_units: u64) -> Result<Receipt, TxError> {
+        let price = u128::from(self.base_fee);
+        let poster = l1_pricing::poster_gas(self.l1_price_per_unit, l1_units, price);
+        let execution = tx.gas_limit.saturating_sub(poster).min(TX_GAS_LIMIT);
+        if execution < tx.gas_limit && tx.nonce == self.nonce(tx.caller) {
+            let balance = self.balance(tx.caller);
+            let need = U256::from(tx.gas_limit)
+                .saturating_mul(U256::from(tx.gas_price))
+                .saturating_add(tx.value);
+            if balance < need {
+                return Err(EVMError::Transaction(InvalidTransaction::LackOfFundForMaxFee {
+                    fee: Box::new(need),
+                    balance: Box::new(balance),
+                }));
+            }
         }
+        let (from, limit) = (tx.caller, tx.gas_limit);
+        tx.gas_limit = execution;
+        let mut r = match self.evm.transact_commit(tx) {
+            Ok(r) => receipt(r),
+            // Too little gas for the intrinsic gas and the poster gas together.
+            Err(EVMError::Transaction(InvalidTransaction::CallGasCostMoreThanGasLimit {
+                initial_gas,
+                ..
+            })) => {
+                return Err(EVMError::Transaction(
+                    InvalidTransaction::CallGasCostMoreThanGasLimit {
+                        initial_gas: initial_gas.saturating_add(poster),
+                        gas_limit: limit,
+                    },
+                ))
+            }
+            Err(e) => return Err(e),
+        };
+        if poster > 0 {
+            let fee = U256::from(poster) * U256::from(price);
+            let paid = self.balance(from).saturating_sub(fee);
+            self.set_balance(from, paid);
+            let pool = self.balance(l1_pricing::L1_PRICER_FUNDS_POOL);
+            self.set_balance(l1_pricing::L1_PRICER_FUNDS_POOL, pool.saturating_add(fee));
+            r.gas_used = r.gas_used.saturating_add(poster);
+            r.gas_used_for_l1 = poster;
+        }
+        Ok(r)
     }
 
     /// Runs a transaction the caller built (a node: from a signed transaction) and commits it.
@@ -320,17 +394,29 @@ impl Devnet {
     /// # Errors
     /// Why the chain refused it before it ran; nothing changed.
     pub fn transact(&mut self, tx: TxEnv) -> Result<Receipt, TxError> {
-        self.evm.transact_commit(tx).map(receipt)
+        self.run(tx, 0)
+    }
+
+    /// As [`Devnet::transact`], for a transaction whose signed encoding is `signed`: with a base
+    /// fee it also pays its L1 data fee (`l1_pricing`), which the receipt shows as
+    /// `gas_used_for_l1`.
+    ///
+    /// # Errors
+    /// Why the chain refused it before it ran (among them: too little gas for the intrinsic and
+    /// the poster gas, too little balance for the whole gas limit); nothing changed.
+    pub fn transact_posted(&mut self, tx: TxEnv, signed: &[u8]) -> Result<Receipt, TxError> {
+        self.run(tx, l1_pricing::units(signed))
     }
 
     /// Runs a transaction without committing it, as `eth_call` and `eth_estimateGas` do: no
     /// base fee is charged (a zero gas price is fine), the caller may be a contract (no EIP-3607
     /// check), the block's recently run programs are set aside (a node's call starts with none)
-    /// and put back.
+    /// and put back. It gets at most [`TX_GAS_LIMIT`] and pays no L1 data fee.
     ///
     /// # Errors
-    /// Why the chain refused it before it ran (nonce, balance, the 32M cap).
-    pub fn simulate(&mut self, tx: TxEnv) -> Result<Receipt, TxError> {
+    /// Why the chain refused it before it ran (nonce, balance).
+    pub fn simulate(&mut self, mut tx: TxEnv) -> Result<Receipt, TxError> {
+        tx.gas_limit = tx.gas_limit.min(TX_GAS_LIMIT);
         let recent = self.evm.take_recent_programs();
         self.evm.ctx().cfg.disable_base_fee = true;
         self.evm.ctx().cfg.disable_eip3607 = true;

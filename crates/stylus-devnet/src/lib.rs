@@ -10,6 +10,7 @@
 pub mod arbos;
 pub mod context;
 pub mod function_names;
+pub mod l1_pricing;
 pub mod open_frames;
 pub mod pack;
 pub mod pages;
