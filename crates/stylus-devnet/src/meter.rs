@@ -43,7 +43,9 @@ fn err(e: impl std::fmt::Display) -> MeterError {
     MeterError(e.to_string())
 }
 
-fn ends_block(op: &Operator<'_>) -> bool {
+/// Whether `op` ends a basic block (Nitro's `ends_basic_block`): the meter charges each block
+/// before it runs.
+pub fn ends_block(op: &Operator<'_>) -> bool {
     use Operator::*;
     matches!(
         op,

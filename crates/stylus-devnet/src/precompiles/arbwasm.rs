@@ -182,19 +182,11 @@ pub fn run<CTX: ContextTr>(
                 return Ok(b.burn_out());
             };
             info.activated_at = hours_since_arbitrum(time);
-            if b.write(info.to_word()).is_err() {
-                return Ok(b.burn_out());
-            }
-            program_info::write(ctx, hash, &info).map_err(db_error)?;
-            if let Some(refused) = take_fee(ctx, inputs, &mut b, fee)? {
+            let event = "ProgramLifetimeExtended(bytes32,uint256)";
+            let data = word(U256::from(fee));
+            if let Some(refused) = record(ctx, inputs, &mut b, hash, &info, fee, (event, data))? {
                 return Ok(refused);
             }
-            // ProgramLifetimeExtended(bytes32 indexed codehash, uint256 dataFee)
-            if b.event(1, 32).is_err() {
-                return Ok(b.burn_out());
-            }
-            let topic0 = keccak256("ProgramLifetimeExtended(bytes32,uint256)");
-            log(ctx, vec![topic0, hash], word(U256::from(fee)));
             Ok(b.answer(Vec::new()))
         }
         _ => Ok(burn_out(limit)),
@@ -289,24 +281,14 @@ fn activate<CTX: ContextTr>(
         asm_estimate_kb: asm.div_ceil(1_024),
         cached,
     };
-    if b.write(info.to_word()).is_err() {
-        return Ok(b.burn_out());
-    }
-    program_info::write(ctx, code_hash, &info).map_err(db_error)?;
-    if let Some(refused) = take_fee(ctx, inputs, &mut b, fee)? {
-        return Ok(refused);
-    }
-    // ProgramActivated(bytes32 indexed codehash, bytes32 moduleHash, address program,
-    //                  uint256 dataFee, uint16 version)
-    if b.event(1, 128).is_err() {
-        return Ok(b.burn_out());
-    }
-    let topic0 = keccak256("ProgramActivated(bytes32,bytes32,address,uint256,uint16)");
+    let event = "ProgramActivated(bytes32,bytes32,address,uint256,uint16)";
     let mut data = module_hash.to_vec();
     data.extend(word(U256::from_be_slice(program.as_slice())));
     data.extend(word(U256::from(fee)));
     data.extend(word(U256::from(version)));
-    log(ctx, vec![topic0, code_hash], data);
+    if let Some(refused) = record(ctx, inputs, &mut b, code_hash, &info, fee, (event, data))? {
+        return Ok(refused);
+    }
     let mut out = word(U256::from(version));
     out.extend(word(U256::from(fee)));
     Ok(b.answer(out))
@@ -370,10 +352,31 @@ fn take_fee<CTX: ContextTr>(
     Ok(None)
 }
 
-/// Emits ArbWasm's event with `topics` and `data`.
-fn log<CTX: ContextTr>(ctx: &mut CTX, topics: Vec<B256>, data: Vec<u8>) {
+/// The last steps of an activation and a keepalive: stores `info` for `hash` (its write burnt),
+/// takes the data fee `fee` ([`take_fee`]) and emits `event` (a signature and its data; `hash`
+/// is its one indexed argument; burnt). `Some`: the call's refusal. Errors: the database failed.
+fn record<CTX: ContextTr>(
+    ctx: &mut CTX,
+    inputs: &CallInputs,
+    b: &mut Burner,
+    hash: B256,
+    info: &ProgramInfo,
+    fee: u64,
+    (signature, data): (&str, Vec<u8>),
+) -> Result<Option<InterpreterResult>, String> {
+    if b.write(info.to_word()).is_err() {
+        return Ok(Some(b.burn_out()));
+    }
+    program_info::write(ctx, hash, info).map_err(db_error)?;
+    if let Some(refused) = take_fee(ctx, inputs, b, fee)? {
+        return Ok(Some(refused));
+    }
+    if b.event(1, data.len()).is_err() {
+        return Ok(Some(b.burn_out()));
+    }
     ctx.journal_mut().log(Log {
         address: ADDRESS,
-        data: LogData::new_unchecked(topics, data.into()),
+        data: LogData::new_unchecked(vec![keccak256(signature), hash], data.into()),
     });
+    Ok(None)
 }

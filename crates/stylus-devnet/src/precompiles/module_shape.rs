@@ -5,6 +5,7 @@
 
 use wasmparser::{Operator, Parser, Payload, TypeRef, Validator, WasmFeatures};
 
+use crate::meter::ends_block;
 use crate::pack;
 
 /// What activation learns about a module.
@@ -94,18 +95,7 @@ pub fn instrumented_ops<'a>(ops: impl IntoIterator<Item = Operator<'a>>, pays_fo
     let mut returns = 0u64;
     for op in ops {
         count += 1;
-        if matches!(
-            op,
-            End | Else
-                | Return
-                | Loop { .. }
-                | Br { .. }
-                | BrIf { .. }
-                | BrTable { .. }
-                | If { .. }
-                | Call { .. }
-                | CallIndirect { .. }
-        ) {
+        if ends_block(&op) {
             count += 12;
         }
         match op {
