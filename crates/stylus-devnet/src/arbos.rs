@@ -48,6 +48,11 @@ impl ArbOs {
         self < ArbOs::V61
     }
 
+    /// Whether a program may be a root listing fragments (`fragments`; ArbOS 60 on).
+    pub fn fragments(self) -> bool {
+        self >= ArbOs::V61
+    }
+
     /// The largest decompressed program, bytes (128 KiB from ArbOS 40, 256 KiB from 60).
     pub fn max_wasm_size(self) -> usize {
         match self {

@@ -13,6 +13,7 @@ use revm::{Context, Database, ExecuteCommitEvm, ExecuteEvm};
 use crate::arbos::ArbOs;
 use crate::context::{Ctx, TxError};
 use crate::evm::StylusEvm;
+use crate::fragments::Fragmented;
 use crate::frames::Frames;
 use crate::gas_profile::GasProfile;
 use crate::l1_pricing;
@@ -483,21 +484,32 @@ impl Devnet {
     }
 
     /// Deploys a Stylus program exactly as `cargo stylus deploy` does (CREATE of the prelude +
-    /// prefixed brotli wasm) and activates it through ArbWasm. Returns the program's address and
-    /// the two receipts.
+    /// prefixed brotli wasm) and activates it through ArbWasm. A program larger than one code
+    /// is, from ArbOS 60, deployed as fragments (a CREATE each) and a root listing them
+    /// (`fragments`). Returns the program's (the root's) address and the receipts of its
+    /// deployment and activation.
     pub fn deploy_program(
         &mut self,
         from: Address,
         wasm: &[u8],
     ) -> Result<(Address, Receipt, Receipt), DeployError> {
         let packed = pack::pack(wasm, keccak256(wasm).0).map_err(|e| DeployError(e.to_string()))?;
-        let tx = self.tx(
-            from,
-            TxKind::Create,
-            packed.init_code().into(),
-            U256::ZERO,
-            TX_GAS_LIMIT,
-        );
+        let init_code = if packed.code.len() > MAX_CODE_SIZE && self.arbos().fragments() {
+            let fragmented = Fragmented::of(&packed);
+            let mut addresses = Vec::new();
+            for code in &fragmented.fragments {
+                let r = self.create(from, pack::deployment_init_code(code), U256::ZERO);
+                let address = r
+                    .contract_address
+                    .filter(|_| r.status)
+                    .ok_or_else(|| DeployError(format!("fragment deployment failed: {r:?}")))?;
+                addresses.push(address);
+            }
+            pack::deployment_init_code(&fragmented.root_code(&addresses))
+        } else {
+            packed.init_code()
+        };
+        let tx = self.tx(from, TxKind::Create, init_code.into(), U256::ZERO, TX_GAS_LIMIT);
         let deployed = self.commit(tx);
         let address = deployed
             .contract_address

@@ -1,6 +1,6 @@
 //! revm with Stylus: a wrapper EVM whose `frame_run` runs Stylus programs (code prefixed
-//! `EF F0 00`) on the [`Runtime`], and create frames with the `EF F0 00`/`EF F0 02` exception
-//! to EIP-3541. It implements [`Frames`] for the runtime and the host, which never import it.
+//! `EF F0 00`, and from ArbOS 60 roots, `EF F0 02`) on the [`Runtime`], and create frames with
+//! the Stylus exceptions to EIP-3541. It implements [`Frames`] for the runtime and the host, which never import it.
 //! Design: `../shared/docs/revm-integration.md`.
 
 use std::rc::Rc;
@@ -22,6 +22,7 @@ use revm::{Context, DatabaseCommit, ExecuteCommitEvm, ExecuteEvm};
 
 use crate::arbos::{ArbOs, RecentPrograms};
 use crate::context::{Ctx, TxError};
+use crate::fragments::{is_fragment, is_root};
 use crate::frames::Frames;
 use crate::open_frames::OpenFrames;
 use crate::pack::is_program;
@@ -111,10 +112,12 @@ impl StylusEvm {
         runtime.run(self, &inputs, gas, &code, code_hash)
     }
 
-    /// A create frame, with the EF F0 00 / EF F0 02 exception to EIP-3541 (revm-integration.md).
+    /// A create frame, with the exception to EIP-3541 for Stylus code (revm-integration.md):
+    /// `EF F0 00` programs, and from ArbOS 60 roots (`EF F0 02`) and fragments (`EF F0 01`).
     fn run_create_frame(
         &mut self,
     ) -> Result<FrameInitOrResult<EthFrame<EthInterpreter>>, ContextDbError<Ctx>> {
+        let arbos = self.arbos;
         let (ctx, instructions, _, stack) = self.inner.all_mut();
         let frame = stack.get();
         let mut action =
@@ -124,7 +127,8 @@ impl StylusEvm {
         if let InterpreterAction::Return(result) = &mut action {
             let out = &result.output;
             let stylus = out.len() > 3
-                && (out.starts_with(&[0xEF, 0xF0, 0x00]) || out.starts_with(&[0xEF, 0xF0, 0x02]));
+                && (out.starts_with(&[0xEF, 0xF0, 0x00])
+                    || (arbos.fragments() && (is_root(out) || is_fragment(out))));
             if result.result.is_ok() && out.first() == Some(&0xEF) && !stylus && out.len() <= 0x6000 * 4 {
                 result.result = InstructionResult::CreateContractStartingWithEF;
             }
@@ -249,8 +253,9 @@ impl EvmTr for StylusEvm {
 
     fn frame_run(&mut self) -> Result<FrameInitOrResult<Self::Frame>, ContextDbError<Ctx>> {
         let frame = self.inner.frame_stack.get();
+        let code = frame.interpreter.bytecode.original_byte_slice();
         let is_program = matches!(frame.input, FrameInput::Call(_))
-            && is_program(frame.interpreter.bytecode.original_byte_slice());
+            && (is_program(code) || (self.arbos.fragments() && is_root(code)));
         if !is_program {
             if let FrameInput::Create(_) = frame.input {
                 return self.run_create_frame();

@@ -17,6 +17,7 @@ pub mod pages;
 pub mod pricing;
 pub mod profile;
 
+pub mod fragments;
 pub mod frames;
 pub mod gas_profile;
 pub mod meter;

@@ -204,11 +204,44 @@ pub fn is_program(code: &[u8]) -> bool {
     code.len() > 4 && code.starts_with(&[0xEF, 0xF0, 0x00])
 }
 
-/// Inverse of step 4–5 for a stored program: checks the prefix and decompresses.
-/// Returns `None` when `code` is not a classic Stylus program or does not decompress.
+/// The largest decompressed wasm any ArbOS version allows (256 KiB): what [`unpack`] reads at
+/// most (one byte more, to see a longer one).
+pub const UNPACK_LIMIT: usize = 256 * 1024;
+
+/// Inverse of step 4–5 for a stored program: checks the prefix and decompresses, reading at most
+/// [`UNPACK_LIMIT`] + 1 bytes. Returns `None` when `code` is not a classic Stylus program or does
+/// not decompress.
 pub fn unpack(code: &[u8]) -> Option<Vec<u8>> {
-    let compressed = code.strip_prefix(&STYLUS_PREFIX[..])?;
+    decompress(code.strip_prefix(&STYLUS_PREFIX[..])?, UNPACK_LIMIT)
+}
+
+/// `compressed` decompressed by brotli, reading at most `limit` + 1 bytes (so that a longer
+/// result is seen without decompressing all of it, however well it compresses); `None` if it is
+/// not valid brotli.
+pub fn decompress(compressed: &[u8], limit: usize) -> Option<Vec<u8>> {
+    use std::io::Read;
     let mut out = Vec::new();
-    brotli::BrotliDecompress(&mut &compressed[..], &mut out).ok()?;
+    brotli::Decompressor::new(compressed, 4_096)
+        .take(limit as u64 + 1)
+        .read_to_end(&mut out)
+        .ok()?;
     Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decompression_stops_past_the_limit() {
+        let mut bomb = Vec::new();
+        let params = brotli::enc::BrotliEncoderParams::default();
+        brotli::BrotliCompress(&mut &[0u8; 1_000_000][..], &mut bomb, &params).unwrap();
+        assert!(bomb.len() < 100);
+        assert_eq!(decompress(&bomb, 1_000).unwrap().len(), 1_001);
+        assert!(decompress(&[1, 2, 3], 1_000).is_none());
+        let mut code = STYLUS_PREFIX.to_vec();
+        code.extend(bomb);
+        assert_eq!(unpack(&code).unwrap().len(), UNPACK_LIMIT + 1);
+    }
 }

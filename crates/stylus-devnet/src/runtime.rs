@@ -9,12 +9,15 @@ use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::rc::Rc;
 
+use revm::context_interface::{ContextTr, JournalTr};
 use revm::handler::evm::ContextDbError;
 use revm::interpreter::{CallInput, CallInputs, CallScheme, Gas, InstructionResult, InterpreterResult};
 use revm::primitives::{Bytes, B256};
+use revm::Database;
 use wasmi::{Engine, Linker, Module, Store};
 
 use crate::context::Ctx;
+use crate::fragments::Root;
 use crate::frames::Frames;
 use crate::gas_profile::GasProfile;
 use crate::host::entrypoint::{call_entrypoint, Ended};
@@ -122,7 +125,7 @@ impl<F: Frames + 'static> Runtime<F> {
         if info.version != evm.arbos().stylus_version() || info.expired(time) {
             return Ok(halt(InstructionResult::OpcodeNotFound, gas));
         }
-        let Some(wasm) = pack::unpack(code) else {
+        let Some(wasm) = program_wasm(evm.ctx(), code)? else {
             return Ok(halt(InstructionResult::OpcodeNotFound, gas));
         };
         let compiled = match self.compiled(code_hash, &wasm) {
@@ -243,4 +246,22 @@ fn input_len(inputs: &CallInputs) -> usize {
         CallInput::Bytes(b) => b.len(),
         CallInput::SharedBuffer(r) => r.len(),
     }
+}
+
+/// The wasm a program's `code` holds: a classic program's, decompressed, or a root's fragments'
+/// joined and decompressed. Outside activation Nitro reads fragments without charging or warming
+/// them, so their code is read from the committed state (not the journal). `None`: it holds
+/// none. Errors: the database failed.
+fn program_wasm(ctx: &mut Ctx, code: &[u8]) -> Result<Option<Vec<u8>>, ContextDbError<Ctx>> {
+    let Some(root) = Root::parse(code) else {
+        return Ok(pack::unpack(code));
+    };
+    let db = ctx.journal_mut().db_mut();
+    let mut codes = Vec::with_capacity(root.fragments.len());
+    for a in &root.fragments {
+        let hash = db.basic(*a)?.map(|i| i.code_hash).unwrap_or_default();
+        codes.push(db.code_by_hash(hash)?.original_bytes());
+    }
+    let codes: Vec<&[u8]> = codes.iter().map(|c| c.as_ref()).collect();
+    Ok(root.assemble(&codes).ok())
 }

@@ -11,11 +11,12 @@ use revm::interpreter::{CallInputs, InterpreterResult};
 use revm::primitives::{keccak256, Address, Log, LogData, B256, U256};
 
 use crate::arbos::ArbOs;
-use crate::pack;
+use crate::fragments::{is_fragment, is_root, Root, MAX_FRAGMENTS};
+use crate::pack::{self, MAX_PROGRAM_BYTES};
 use crate::precompiles::abi::{address_arg, db_error, selector, word, word_arg};
 use crate::precompiles::addresses::ARB_WASM;
 use crate::precompiles::arbwasmcache;
-use crate::precompiles::burner::{burn_out, sol_error, Burner, CODE_HASH_GAS, PARAMS_GAS};
+use crate::precompiles::burner::{burn_out, sol_error, Burner, CODE_HASH_GAS, COPY_GAS, PARAMS_GAS};
 use crate::precompiles::data_pricer;
 use crate::precompiles::module_shape::validate;
 use crate::precompiles::program_info::{
@@ -247,14 +248,20 @@ fn activate<CTX: ContextTr>(
     if existing.is_some_and(|i| i.version == version && !i.expired(time) && i.activated_at != 0) {
         return Ok(b.error(sol_error(PROGRAM_UP_TO_DATE, &[])));
     }
-    if !pack::is_program(&code) {
-        return Ok(if arbos >= ArbOs::V61 {
-            b.error(sol_error(PROGRAM_NOT_WASM, &[]))
-        } else {
-            b.fail()
-        });
-    }
-    let Some(wasm) = pack::unpack(&code).filter(|w| w.len() <= arbos.max_wasm_size()) else {
+    let wasm = if pack::is_program(&code) {
+        match pack::unpack(&code).filter(|w| w.len() <= arbos.max_wasm_size()) {
+            Some(wasm) => wasm,
+            None => return Ok(b.fail()),
+        }
+    } else if arbos.fragments() && is_root(&code) {
+        match read_fragments(ctx, &mut b, &code, arbos)? {
+            Ok(wasm) => wasm,
+            Err(refused) => return Ok(refused),
+        }
+    } else if arbos.fragments() && !is_fragment(&code) {
+        return Ok(b.error(sol_error(PROGRAM_NOT_WASM, &[])));
+    } else {
+        // A fragment is activated through its root; before ArbOS 60 only classic programs are.
         return Ok(b.fail());
     };
     let Ok(shape) = validate(&wasm, arbos.multi_value()) else {
@@ -292,6 +299,48 @@ fn activate<CTX: ContextTr>(
     let mut out = word(U256::from(version));
     out.extend(word(U256::from(fee)));
     Ok(b.answer(out))
+}
+
+/// The wasm of the root `code`, its fragments read as Nitro's activation reads them: at most
+/// [`MAX_FRAGMENTS`] and at least one, the declared length within the chain's largest program;
+/// before each read the call must hold the cost of reading a fragment of the largest code (2,600
+/// cold or 100 warm, and 3 a word), then it pays that of the fragment read (the address becomes
+/// warm). `Err`: the refusal (a plain failure for a bad root or fragments, a burn-out for want
+/// of gas). Errors: the database failed.
+fn read_fragments<CTX: ContextTr>(
+    ctx: &mut CTX,
+    b: &mut Burner,
+    code: &[u8],
+    arbos: ArbOs,
+) -> Result<Result<Vec<u8>, InterpreterResult>, String> {
+    let Some(root) = Root::parse(code).filter(|r| {
+        (r.decompressed_len as usize) <= arbos.max_wasm_size()
+            && !r.fragments.is_empty()
+            && r.fragments.len() <= MAX_FRAGMENTS
+    }) else {
+        return Ok(Err(b.fail()));
+    };
+    let read_cost = |cold: bool, len: usize| {
+        (if cold { CODE_HASH_GAS } else { 100 }) + COPY_GAS * len.div_ceil(32) as u64
+    };
+    let mut codes = Vec::with_capacity(root.fragments.len());
+    for a in &root.fragments {
+        let loaded = ctx.journal_mut().load_account_with_code(*a).map_err(db_error)?;
+        let cold = loaded.is_cold;
+        let fragment = loaded
+            .data
+            .info
+            .code
+            .as_ref()
+            .map(|c| c.original_bytes())
+            .unwrap_or_default();
+        if b.left() < read_cost(cold, MAX_PROGRAM_BYTES) || b.burn(read_cost(cold, fragment.len())).is_err() {
+            return Ok(Err(b.burn_out()));
+        }
+        codes.push(fragment);
+    }
+    let codes: Vec<&[u8]> = codes.iter().map(|c| c.as_ref()).collect();
+    Ok(root.assemble(&codes).map_err(|_| b.fail()))
 }
 
 /// The data fee of `bytes` of machine code at `time`, updating the pricer: its five reads and
