@@ -11,6 +11,7 @@ pub mod config;
 pub mod programs;
 pub mod signer;
 
+pub mod journal;
 pub mod mocks;
 pub mod plan;
 

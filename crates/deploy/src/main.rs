@@ -1,19 +1,24 @@
-//! `pm-deploy --rpc URL --config FILE [--out FILE] [--root DIR] [--keystore FILE]`: deploys and
-//! configures the engine on the chain at URL, signing with the key in `PM_DEPLOY_KEY` (hex) or an
-//! encrypted keystore file (password in `PM_KEYSTORE_PASSWORD`), and writes what it deployed to
-//! the deployment file (default `deployment.json`).
+//! `pm-deploy --rpc URL --config FILE [--out FILE] [--root DIR] [--keystore FILE] [--resume]`:
+//! deploys and configures the engine on the chain at URL, signing with the key in
+//! `PM_DEPLOY_KEY` (hex) or an encrypted keystore file (password in `PM_KEYSTORE_PASSWORD`), and
+//! writes what it deployed to the deployment file (default `deployment.json`). Each mined
+//! transaction is journaled beside it (`deployment.journal.json`) until the end; `--resume`
+//! continues a deployment that stopped part way without sending its mined steps again.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use alloy_sol_types::SolCall;
+use pm_deploy::journal::Journaled;
 use pm_deploy::rpc_chain::RpcChain;
 use pm_deploy::signer::signer;
 use pm_deploy::{deploy_engine, DeployConfig};
 
-const USAGE: &str = "usage: pm-deploy --rpc URL --config FILE [--out FILE] [--root DIR] [--keystore FILE]
+const USAGE: &str =
+    "usage: pm-deploy --rpc URL --config FILE [--out FILE] [--root DIR] [--keystore FILE] [--resume]
   key: PM_DEPLOY_KEY (hex), or --keystore FILE with its password in PM_KEYSTORE_PASSWORD
-  root: the repository (the programs' release wasm and Foundry's out/), default .";
+  root: the repository (the programs' release wasm and Foundry's out/), default .
+  resume: continue the deployment journaled beside --out (the .journal.json file)";
 
 struct Args {
     rpc: String,
@@ -21,14 +26,20 @@ struct Args {
     out: PathBuf,
     root: PathBuf,
     keystore: Option<PathBuf>,
+    resume: bool,
 }
 
 fn parse(args: &[String]) -> Result<Args, String> {
     let (mut rpc, mut config, mut keystore) = (None, None, None);
     let mut out = PathBuf::from("deployment.json");
     let mut root = PathBuf::from(".");
+    let mut resume = false;
     let mut it = args.iter();
     while let Some(flag) = it.next() {
+        if flag == "--resume" {
+            resume = true;
+            continue;
+        }
         let value = it
             .next()
             .ok_or_else(|| format!("{flag} needs a value\n{USAGE}"))?;
@@ -47,6 +58,7 @@ fn parse(args: &[String]) -> Result<Args, String> {
         out,
         root,
         keystore,
+        resume,
     })
 }
 
@@ -89,7 +101,38 @@ fn run(args: &Args) -> Result<(), String> {
         args.rpc,
         pm_deploy::Chain::account(&chain)
     );
-    let deployment = deploy_engine(&mut chain, &args.root, &config)?;
+    let chain_id = chain.chain_id;
+    let journal_path = args.out.with_extension("journal.json");
+    let mut journaled = if args.resume {
+        Journaled::resume(&mut chain, &journal_path, chain_id)?
+    } else {
+        Journaled::start(&mut chain, &journal_path, chain_id)?
+    };
+    if args.resume {
+        println!(
+            "resuming: {} transactions already mined ({})",
+            journaled.len(),
+            journal_path.display()
+        );
+    }
+    let deployment = match deploy_engine(&mut journaled, &args.root, &config) {
+        Ok(d) => d,
+        Err(e) if journaled.is_empty() => return Err(e),
+        Err(e) => {
+            return Err(format!(
+                "{e}\nthe {} transactions mined so far are journaled in {}: fix the cause and run again with --resume",
+                journaled.len(),
+                journal_path.display()
+            ))
+        }
+    };
+    if journaled.unreplayed() > 0 {
+        return Err(format!(
+            "the deployment ended before {} of the journal's transactions: the configuration changed since; {} is kept",
+            journaled.unreplayed(),
+            journal_path.display()
+        ));
+    }
     for s in &deployment.steps {
         println!("  {:<48} {:>12} gas", s.label, s.gas_used);
     }
@@ -99,6 +142,9 @@ fn run(args: &Args) -> Result<(), String> {
     }
     let text = serde_json::to_string_pretty(&file).map_err(|e| e.to_string())?;
     std::fs::write(&args.out, text + "\n").map_err(|e| format!("{}: {e}", args.out.display()))?;
+    if journal_path.exists() {
+        std::fs::remove_file(&journal_path).map_err(|e| format!("{}: {e}", journal_path.display()))?;
+    }
     println!(
         "vault {}\nclearinghouse {}\nperps {}\noptions {}",
         deployment.vault, deployment.clearinghouse, deployment.perp_market, deployment.options_market

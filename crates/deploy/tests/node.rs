@@ -93,7 +93,7 @@ fn pm_deploy_deploys_the_engine_on_the_node_and_real_clients_trade_through_it() 
     });
     let out_path = dir.join("deployment.json");
     let config_path = dir.join("config.json");
-    let deploy = |config: &serde_json::Value| {
+    let deploy_with = |config: &serde_json::Value, extra: &[&str]| {
         std::fs::write(&config_path, config.to_string()).unwrap();
         Command::new(env!("CARGO_BIN_EXE_pm-deploy"))
             .args(["--rpc", &url, "--config"])
@@ -101,10 +101,12 @@ fn pm_deploy_deploys_the_engine_on_the_node_and_real_clients_trade_through_it() 
             .arg("--out")
             .arg(&out_path)
             .args(["--root", ROOT])
+            .args(extra)
             .env("PM_DEPLOY_KEY", key(0))
             .output()
             .unwrap()
     };
+    let deploy = |config: &serde_json::Value| deploy_with(config, &[]);
     // A file for another chain is refused before anything is sent.
     let provider = ProviderBuilder::new().connect_http(url.parse().unwrap());
     let before = runtime
@@ -123,10 +125,35 @@ fn pm_deploy_deploys_the_engine_on_the_node_and_real_clients_trade_through_it() 
     );
 
     // The binary, as an operator runs it: the key in the environment, nothing else special.
+    // First a deployment that stops part way: ETH's feed is an account without code, so its
+    // setUnderlying reverts after the programs, the markets and BTC are done.
     let mut this_chain = config.clone();
     this_chain["chainId"] = 412_346.into();
-    let run = deploy(&this_chain);
+    let mut broken = this_chain.clone();
+    broken["underlyings"][1]["feed"] = node.accounts[7].address.to_string().into();
+    let failed = deploy(&broken);
+    assert!(!failed.status.success());
+    let stderr = String::from_utf8_lossy(&failed.stderr);
+    assert!(
+        stderr.contains("setUnderlying ETH") && stderr.contains("--resume"),
+        "{stderr}"
+    );
+    let journal = out_path.with_extension("journal.json");
+    assert!(journal.exists() && !out_path.exists());
+    let block = || {
+        runtime
+            .block_on(provider.get_block_number().into_future())
+            .unwrap()
+    };
+    let stopped = block();
+    // Without --resume nothing is sent: the journal would be lost.
+    let again = deploy(&this_chain);
+    assert!(String::from_utf8_lossy(&again.stderr).contains("--resume"));
+    assert_eq!(block(), stopped);
+    // With it, the feed fixed, only the steps from ETH's listing on are sent.
+    let run = deploy_with(&this_chain, &["--resume"]);
     assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    assert!(!journal.exists());
     let deployment: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&out_path).unwrap()).unwrap();
     assert_eq!(deployment["chainId"], 412_346);
@@ -135,6 +162,14 @@ fn pm_deploy_deploys_the_engine_on_the_node_and_real_clients_trade_through_it() 
     let (vault, clearinghouse, perps) = (address("vault"), address("clearinghouse"), address("perpMarket"));
     let programs = deployment["programs"].as_array().unwrap();
     assert_eq!(programs.len(), 12);
+    // Every step is in the file, the ones the first run mined too; the resume sent only the
+    // rest (a block each).
+    let steps = deployment["steps"].as_array().unwrap().len() as u64;
+    let resumed = block() - stopped;
+    assert!(
+        resumed > 0 && resumed < 25 && steps > resumed + 12,
+        "{resumed} of {steps}"
+    );
 
     for p in programs {
         let program: Address = p["address"].as_str().unwrap().parse().unwrap();
