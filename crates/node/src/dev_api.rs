@@ -1,4 +1,5 @@
-//! The dev methods, in anvil's names (hardhat's aliases too): mine, move time, set balances.
+//! The dev methods, in anvil's names (hardhat's aliases too): mine, move time, set balances,
+//! snapshots.
 
 use alloy_primitives::{Address, U256, U64};
 
@@ -57,4 +58,16 @@ pub fn set_balance(l: &mut Ledger, a: &Args) -> Answer {
     let wei: U256 = a.get(1)?;
     l.set_balance(address, wei);
     json(())
+}
+
+/// `evm_snapshot()`: the id of a snapshot of the whole chain.
+pub fn snapshot(l: &mut Ledger, _: &Args) -> Answer {
+    json(U64::from(l.snapshot()?))
+}
+
+/// `evm_revert(id)`: back to snapshot `id` (state, blocks, clock, held transactions); it and
+/// every later snapshot are dropped. False for an unknown id.
+pub fn revert(l: &mut Ledger, a: &Args) -> Answer {
+    let id: U256 = a.get(0)?;
+    json(l.revert(u64::try_from(id).unwrap_or(u64::MAX)))
 }

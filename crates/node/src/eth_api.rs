@@ -202,6 +202,15 @@ pub fn transaction_receipt(l: &mut Ledger, a: &Args) -> Answer {
 /// [`MAX_LOGS`] logs.
 pub fn logs(l: &mut Ledger, a: &Args) -> Answer {
     let filter: Filter = a.get(0)?;
+    let (from, to) = block_range(l, &filter)?;
+    json(logs_in(l, &filter, from, to)?)
+}
+
+/// The blocks `filter` names: its block hash's, or its range (`latest` where open).
+///
+/// # Errors
+/// `InvalidParams` for an unknown block hash or tag, or a range that runs backwards.
+pub fn block_range(l: &Ledger, filter: &Filter) -> Result<(u64, u64), NodeError> {
     let (from, to) = match filter.block_option {
         FilterBlockOption::AtBlockHash(hash) => {
             let n = l
@@ -221,6 +230,14 @@ pub fn logs(l: &mut Ledger, a: &Args) -> Answer {
             "fromBlock {from} is after toBlock {to}"
         )));
     }
+    Ok((from, to))
+}
+
+/// The logs of blocks `from..=to` (those mined) that `filter`'s addresses and topics match.
+///
+/// # Errors
+/// `InvalidParams` past [`MAX_LOGS`] logs.
+pub fn logs_in(l: &Ledger, filter: &Filter, from: u64, to: u64) -> Result<Vec<Log>, NodeError> {
     let mut found: Vec<Log> = Vec::new();
     for block in (from..=to).filter_map(|n| l.block(n)) {
         if !filter.matches_bloom(block.header.logs_bloom) {
@@ -239,7 +256,7 @@ pub fn logs(l: &mut Ledger, a: &Args) -> Answer {
             )));
         }
     }
-    json(found)
+    Ok(found)
 }
 
 /// `eth_getBlockTransactionCountByNumber(tag)`; null for a block not mined.

@@ -15,12 +15,15 @@ use alloy_eips::eip2718::Encodable2718;
 use alloy_eips::{BlockId, BlockNumberOrTag};
 use alloy_primitives::{logs_bloom, Address, Bytes, B256, U256};
 use alloy_rpc_types_eth::TransactionRequest;
+use stylus_devnet::chain::Snapshot as DevnetSnapshot;
 use stylus_devnet::chain::{CHAIN_ID, TX_GAS_LIMIT};
 use stylus_devnet::{ArbOs, Devnet, Receipt};
 
 use crate::clock::Clock;
 use crate::dev_accounts::{dev_balance, DevAccount};
+use crate::filters::Filters;
 use crate::node_error::NodeError;
+use crate::snapshots::Snapshots;
 use crate::tx_env::{call_env, decode_signed, signed_env, SignedTx};
 
 /// A block's gas limit as Nitro reports it (2^50); a transaction is bounded by
@@ -96,6 +99,20 @@ pub struct Ledger {
     accounts: Vec<DevAccount>,
     /// Transactions held for a nonce gap, by sender and nonce.
     queued: BTreeMap<(Address, u64), (SignedTx, B256)>,
+    /// `evm_snapshot`'s snapshots.
+    snapshots: Snapshots<LedgerState>,
+    /// The installed filters.
+    pub filters: Filters,
+}
+
+/// What a snapshot keeps of the ledger: the devnet's state and block, how many blocks were
+/// mined, the clock and the held transactions.
+#[derive(Clone, Debug)]
+struct LedgerState {
+    devnet: DevnetSnapshot,
+    blocks: usize,
+    clock: Clock,
+    queued: BTreeMap<(Address, u64), (SignedTx, B256)>,
 }
 
 impl Ledger {
@@ -118,6 +135,8 @@ impl Ledger {
             clock: Clock::default(),
             accounts,
             queued: BTreeMap::new(),
+            snapshots: Snapshots::default(),
+            filters: Filters::default(),
         };
         ledger
             .devnet
@@ -313,6 +332,38 @@ impl Ledger {
         }
         self.clock.set_next(timestamp);
         Ok(())
+    }
+
+    /// Takes a snapshot of the chain (`evm_snapshot`): its id.
+    ///
+    /// # Errors
+    /// `InvalidParams` if [`crate::snapshots::MAX_SNAPSHOTS`] are kept already.
+    pub fn snapshot(&mut self) -> Result<u64, NodeError> {
+        let state = LedgerState {
+            devnet: self.devnet.snapshot(),
+            blocks: self.blocks.len(),
+            clock: self.clock.clone(),
+            queued: self.queued.clone(),
+        };
+        self.snapshots
+            .take(state)
+            .ok_or_else(|| NodeError::InvalidParams("too many snapshots: revert to one first".into()))
+    }
+
+    /// Goes back to snapshot `id` (`evm_revert`): its state, blocks, clock and held
+    /// transactions; the snapshot and every later one are dropped. False for an unknown id.
+    pub fn revert(&mut self, id: u64) -> bool {
+        let Some(state) = self.snapshots.revert(id) else {
+            return false;
+        };
+        self.devnet.restore(state.devnet);
+        self.blocks.truncate(state.blocks);
+        let mined = state.blocks as u64;
+        self.block_numbers.retain(|_, n| *n < mined);
+        self.tx_locations.retain(|_, (n, _)| *n < mined);
+        self.clock = state.clock;
+        self.queued = state.queued;
+        true
     }
 
     /// Sets an account's balance (`anvil_setBalance`).

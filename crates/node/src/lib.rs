@@ -11,7 +11,9 @@
 pub mod args;
 pub mod clock;
 pub mod dev_accounts;
+pub mod filters;
 pub mod node_error;
+pub mod snapshots;
 
 pub mod tx_env;
 
@@ -22,6 +24,7 @@ pub mod rpc_views;
 
 pub mod dev_api;
 pub mod eth_api;
+pub mod filter_api;
 
 pub mod chain_thread;
 pub mod server;

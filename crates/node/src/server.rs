@@ -14,6 +14,7 @@ use crate::chain_thread::ChainHandle;
 use crate::dev_accounts::{dev_accounts, DevAccount};
 use crate::dev_api;
 use crate::eth_api::{self, Answer};
+use crate::filter_api;
 use crate::ledger::Ledger;
 
 /// Nitro's dev node's port, the default endpoint of `cargo stylus`.
@@ -51,6 +52,13 @@ pub const METHODS: &[(&str, Method)] = &[
     ("eth_getTransactionByHash", eth_api::transaction_by_hash),
     ("eth_getTransactionReceipt", eth_api::transaction_receipt),
     ("eth_getLogs", eth_api::logs),
+    ("eth_newFilter", filter_api::new_filter),
+    ("eth_newBlockFilter", filter_api::new_block_filter),
+    ("eth_getFilterChanges", filter_api::filter_changes),
+    ("eth_getFilterLogs", filter_api::filter_logs),
+    ("eth_uninstallFilter", filter_api::uninstall_filter),
+    ("evm_snapshot", dev_api::snapshot),
+    ("evm_revert", dev_api::revert),
     ("evm_mine", dev_api::evm_mine),
     ("anvil_mine", dev_api::anvil_mine),
     ("hardhat_mine", dev_api::anvil_mine),

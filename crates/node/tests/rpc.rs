@@ -514,3 +514,124 @@ async fn calls_from_contracts_the_create2_factory_and_estimates_within_the_balan
     );
     node.stop().await;
 }
+
+/// A contract's `Ping()` logs, watched by installed filters as viem and ethers poll them, and the
+/// chain taken back with `evm_snapshot` / `evm_revert` as Foundry and Hardhat scripts do.
+#[tokio::test(flavor = "multi_thread")]
+async fn filters_report_what_is_new_and_a_snapshot_takes_the_chain_back() {
+    let node = node().await;
+    let sender = signer(&node, 6);
+    let from = sender.address();
+    let provider = ProviderBuilder::new()
+        .wallet(EthereumWallet::from(sender))
+        .connect_http(node.url().parse().unwrap());
+    let mine = |request: TransactionRequest| {
+        let provider = provider.clone();
+        async move {
+            provider
+                .send_transaction(request)
+                .await
+                .unwrap()
+                .get_receipt()
+                .await
+                .unwrap()
+        }
+    };
+    let contract = mine(
+        TransactionRequest::default()
+            .with_kind(TxKind::Create)
+            .with_input(ping_or_revert_init_code()),
+    )
+    .await
+    .contract_address
+    .unwrap();
+    let pings = Filter::new().address(contract).event("Ping()").from_block(0);
+    let logs_filter = provider.new_filter(&pings).await.unwrap();
+    let blocks_filter = provider.new_block_filter().await.unwrap();
+    let first = mine(TransactionRequest::default().with_to(contract)).await;
+    let second = mine(TransactionRequest::default().with_to(contract)).await;
+    // Two new blocks, two new pings; a second poll has nothing new.
+    let hashes: Vec<B256> = provider.get_filter_changes(blocks_filter).await.unwrap();
+    assert_eq!(
+        hashes,
+        vec![first.block_hash.unwrap(), second.block_hash.unwrap()]
+    );
+    let logs: Vec<alloy_rpc_types_eth::Log> = provider.get_filter_changes(logs_filter).await.unwrap();
+    let txs: Vec<_> = logs.iter().map(|l| l.transaction_hash.unwrap()).collect();
+    assert_eq!(txs, vec![first.transaction_hash, second.transaction_hash]);
+    let again: Vec<alloy_rpc_types_eth::Log> = provider.get_filter_changes(logs_filter).await.unwrap();
+    assert!(again.is_empty());
+    let third = mine(TransactionRequest::default().with_to(contract)).await;
+    let logs: Vec<alloy_rpc_types_eth::Log> = provider.get_filter_changes(logs_filter).await.unwrap();
+    assert_eq!(logs.len(), 1);
+    assert_eq!(logs[0].transaction_hash, Some(third.transaction_hash));
+    // The whole filter's logs, as eth_getLogs of it.
+    assert_eq!(provider.get_filter_logs(logs_filter).await.unwrap().len(), 3);
+    assert!(provider.uninstall_filter(logs_filter).await.unwrap());
+    assert!(!provider.uninstall_filter(logs_filter).await.unwrap());
+    assert!(provider
+        .get_filter_changes::<alloy_rpc_types_eth::Log>(logs_filter)
+        .await
+        .is_err());
+
+    // A snapshot, then a transfer, a time jump and blocks; the revert takes all of it back.
+    let id: U256 = provider.raw_request("evm_snapshot".into(), ()).await.unwrap();
+    let (block, balance, nonce) = (
+        provider.get_block_number().await.unwrap(),
+        provider.get_balance(from).await.unwrap(),
+        provider.get_transaction_count(from).await.unwrap(),
+    );
+    let to = address!("000000000000000000000000000000000000bEEF");
+    let sent = mine(
+        TransactionRequest::default()
+            .with_to(to)
+            .with_value(U256::from(9)),
+    )
+    .await;
+    let _: serde_json::Value = provider
+        .raw_request("evm_increaseTime".into(), (86_400u64,))
+        .await
+        .unwrap();
+    let _: serde_json::Value = provider.raw_request("anvil_mine".into(), (3u64,)).await.unwrap();
+    let reverted: bool = provider.raw_request("evm_revert".into(), (id,)).await.unwrap();
+    assert!(reverted);
+    assert_eq!(provider.get_block_number().await.unwrap(), block);
+    assert_eq!(provider.get_balance(from).await.unwrap(), balance);
+    assert_eq!(provider.get_balance(to).await.unwrap(), U256::ZERO);
+    assert_eq!(provider.get_transaction_count(from).await.unwrap(), nonce);
+    assert!(provider
+        .get_transaction_receipt(sent.transaction_hash)
+        .await
+        .unwrap()
+        .is_none());
+    // An id works once; the chain goes on from the snapshot's block, not a day later (a new
+    // client: alloy's wallet caches the nonces it sent, which the revert took back).
+    let again: bool = provider.raw_request("evm_revert".into(), (id,)).await.unwrap();
+    assert!(!again);
+    let fresh = ProviderBuilder::new()
+        .wallet(EthereumWallet::from(signer(&node, 6)))
+        .connect_http(node.url().parse().unwrap());
+    let next = fresh
+        .send_transaction(
+            TransactionRequest::default()
+                .with_to(to)
+                .with_value(U256::from(1)),
+        )
+        .await
+        .unwrap()
+        .get_receipt()
+        .await
+        .unwrap();
+    assert_eq!(next.block_number, Some(block + 1));
+    let latest = provider
+        .get_block_by_number(BlockNumberOrTag::Latest)
+        .await
+        .unwrap()
+        .unwrap();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    assert!(latest.header.timestamp < now + 3_600);
+    node.stop().await;
+}

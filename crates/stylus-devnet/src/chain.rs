@@ -79,6 +79,16 @@ impl Receipt {
     }
 }
 
+/// The chain's state and block at one moment ([`Devnet::snapshot`]).
+#[derive(Clone, Debug)]
+pub struct Snapshot {
+    db: CacheDB<EmptyDB>,
+    block_number: u64,
+    timestamp: u64,
+    base_fee: u64,
+    l1_price_per_unit: u128,
+}
+
 /// Why a deployment failed.
 #[derive(Debug)]
 pub struct DeployError(pub String);
@@ -237,6 +247,28 @@ impl Devnet {
         self.block_number = number;
         self.timestamp = timestamp;
         self.sync_block();
+    }
+
+    /// The whole state (accounts, code, storage, ArbWasm's records) and the block, to come back
+    /// to with [`Devnet::restore`] (a node's `evm_snapshot`).
+    pub fn snapshot(&mut self) -> Snapshot {
+        Snapshot {
+            db: self.evm.ctx().journal_mut().db_mut().clone(),
+            block_number: self.block_number,
+            timestamp: self.timestamp,
+            base_fee: self.base_fee,
+            l1_price_per_unit: self.l1_price_per_unit,
+        }
+    }
+
+    /// Puts back the state and block of `snapshot` (a node's `evm_revert`); the block has run no
+    /// program yet.
+    pub fn restore(&mut self, snapshot: Snapshot) {
+        *self.evm.ctx().journal_mut().db_mut() = snapshot.db;
+        self.base_fee = snapshot.base_fee;
+        self.l1_price_per_unit = snapshot.l1_price_per_unit;
+        self.evm.take_recent_programs();
+        self.set_block(snapshot.block_number, snapshot.timestamp);
     }
 
     /// The current block's number.
