@@ -24,6 +24,7 @@ use crate::dev_accounts::{dev_balance, DevAccount};
 use crate::filters::Filters;
 use crate::node_error::NodeError;
 use crate::snapshots::Snapshots;
+use crate::subscriptions::BlockFeed;
 use crate::tx_env::{call_env, decode_signed, signed_env, SignedTx};
 
 /// A block's gas limit as Nitro reports it (2^50); a transaction is bounded by
@@ -103,6 +104,8 @@ pub struct Ledger {
     snapshots: Snapshots<LedgerState>,
     /// The installed filters.
     pub filters: Filters,
+    /// Where each mined block is announced to subscriptions.
+    block_feed: Option<BlockFeed>,
 }
 
 /// What a snapshot keeps of the ledger: the devnet's state and block, how many blocks were
@@ -137,6 +140,7 @@ impl Ledger {
             queued: BTreeMap::new(),
             snapshots: Snapshots::default(),
             filters: Filters::default(),
+            block_feed: None,
         };
         ledger
             .devnet
@@ -334,6 +338,11 @@ impl Ledger {
         Ok(())
     }
 
+    /// Announces every block mined from now on to `feed` (the websocket subscriptions).
+    pub fn set_block_feed(&mut self, feed: BlockFeed) {
+        self.block_feed = Some(feed);
+    }
+
     /// Takes a snapshot of the chain (`evm_snapshot`): its id.
     ///
     /// # Errors
@@ -430,7 +439,12 @@ impl Ledger {
             self.tx_locations.insert(t.hash, (number, i));
         }
         self.block_numbers.insert(hash, number);
-        self.blocks.push(MinedBlock { header, hash, txs });
+        let block = MinedBlock { header, hash, txs };
+        if let Some(feed) = self.block_feed.as_ref().filter(|f| f.receiver_count() > 0) {
+            // A subscriber gone since is not an error.
+            let _ = feed.send(block.clone());
+        }
+        self.blocks.push(block);
     }
 }
 

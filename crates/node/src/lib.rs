@@ -27,6 +27,8 @@ pub mod eth_api;
 pub mod filter_api;
 
 pub mod chain_thread;
+pub mod subscriptions;
+
 pub mod server;
 
 pub use server::{start, NodeConfig, RunningNode};

@@ -1,5 +1,6 @@
-//! The HTTP JSON-RPC server (jsonrpsee): every method is a function of the ledger run on the
-//! chain's thread; the server stops cleanly when asked.
+//! The JSON-RPC server (jsonrpsee, HTTP and websockets on one port): every method is a function
+//! of the ledger run on the chain's thread, the subscriptions are fed by the blocks it mines; the
+//! server stops cleanly when asked.
 
 use std::net::SocketAddr;
 use std::thread::JoinHandle;
@@ -8,6 +9,7 @@ use jsonrpsee::server::{RpcModule, ServerBuilder, ServerConfig, ServerHandle};
 use jsonrpsee::types::{ErrorObjectOwned, Params};
 use serde_json::Value;
 use stylus_devnet::ArbOs;
+use tokio::sync::broadcast;
 
 use crate::args::Args;
 use crate::chain_thread::ChainHandle;
@@ -16,6 +18,7 @@ use crate::dev_api;
 use crate::eth_api::{self, Answer};
 use crate::filter_api;
 use crate::ledger::Ledger;
+use crate::subscriptions::{self, FEED_CAPACITY};
 
 /// Nitro's dev node's port, the default endpoint of `cargo stylus`.
 pub const DEFAULT_PORT: u16 = 8547;
@@ -106,6 +109,11 @@ impl RunningNode {
         format!("http://{}", self.address)
     }
 
+    /// Its websocket endpoint (the same port).
+    pub fn ws_url(&self) -> String {
+        format!("ws://{}", self.address)
+    }
+
     /// Stops serving, lets requests in flight finish, and ends the chain's thread.
     pub async fn stop(self) {
         let _ = self.server.stop();
@@ -130,12 +138,16 @@ pub async fn start(config: NodeConfig) -> std::io::Result<RunningNode> {
     let accounts = dev_accounts();
     let for_chain = accounts.clone();
     let (arbos, l1_price) = (config.arbos, config.l1_price_per_unit);
+    let (feed, _) = broadcast::channel(FEED_CAPACITY);
+    let chain_feed = feed.clone();
     let (handle, chain) = ChainHandle::spawn(move || {
         let mut ledger = Ledger::new(arbos, for_chain);
         ledger.devnet().set_l1_price_per_unit(l1_price);
+        ledger.set_block_feed(chain_feed);
         ledger
     });
     let mut module = RpcModule::new(handle);
+    subscriptions::register(&mut module, feed).map_err(std::io::Error::other)?;
     for (name, method) in METHODS {
         let method = *method;
         module
@@ -150,7 +162,6 @@ pub async fn start(config: NodeConfig) -> std::io::Result<RunningNode> {
     }
     let server_config = ServerConfig::builder()
         .max_request_body_size(MAX_REQUEST_BYTES)
-        .http_only()
         .build();
     let server = ServerBuilder::default()
         .set_config(server_config)

@@ -635,3 +635,51 @@ async fn filters_report_what_is_new_and_a_snapshot_takes_the_chain_back() {
     assert!(latest.header.timestamp < now + 3_600);
     node.stop().await;
 }
+
+/// Websocket subscriptions on the same port, as alloy's (and viem's) websocket clients use them:
+/// new heads and the `Ping()` logs of later blocks.
+#[tokio::test(flavor = "multi_thread")]
+async fn websocket_subscriptions_send_new_heads_and_matching_logs() {
+    use alloy_provider::WsConnect;
+    let node = node().await;
+    let sender = signer(&node, 7);
+    let provider = ProviderBuilder::new()
+        .wallet(EthereumWallet::from(sender))
+        .connect_ws(WsConnect::new(node.ws_url()))
+        .await
+        .unwrap();
+    let contract = provider
+        .send_transaction(
+            TransactionRequest::default()
+                .with_kind(TxKind::Create)
+                .with_input(ping_or_revert_init_code()),
+        )
+        .await
+        .unwrap()
+        .get_receipt()
+        .await
+        .unwrap()
+        .contract_address
+        .unwrap();
+    let mut heads = provider.subscribe_blocks().await.unwrap();
+    let mut pings = provider
+        .subscribe_logs(&Filter::new().address(contract).event("Ping()"))
+        .await
+        .unwrap();
+    let ping = provider
+        .send_transaction(TransactionRequest::default().with_to(contract))
+        .await
+        .unwrap()
+        .get_receipt()
+        .await
+        .unwrap();
+    let _: serde_json::Value = provider.raw_request("evm_mine".into(), ()).await.unwrap();
+    let first = heads.recv().await.unwrap();
+    let second = heads.recv().await.unwrap();
+    assert_eq!(first.hash, ping.block_hash.unwrap());
+    assert_eq!(second.number, first.number + 1);
+    let log = pings.recv().await.unwrap();
+    assert_eq!(log.transaction_hash, Some(ping.transaction_hash));
+    assert_eq!(log.address(), contract);
+    node.stop().await;
+}
