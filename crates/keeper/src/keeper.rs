@@ -22,6 +22,7 @@ use serde_json::json;
 
 use crate::books::{expiries_of, health, Book, Books};
 use crate::log::log;
+use crate::state::KeeperState;
 use crate::upkeep::{settlement_round, Schedule, Settlement, DEFAULT_UPKEEP_EVERY};
 
 alloy_sol_types::sol! {
@@ -226,6 +227,36 @@ impl Keeper {
     /// The books it holds.
     pub fn books(&self) -> &Books {
         &self.books
+    }
+
+    /// What it would need after a restart ([`KeeperState`]).
+    pub fn state(&self) -> KeeperState {
+        let mut accounts = self.known();
+        accounts.sort();
+        accounts.dedup();
+        KeeperState {
+            chain_id: self.chain.chain_id,
+            clearinghouse: self.engine.clearinghouse,
+            next_block: self.next_block,
+            accounts,
+            collateral_tokens: self.collateral_tokens.iter().copied().collect(),
+            collateral_feeds: self.collateral.keys().copied().collect(),
+        }
+    }
+
+    /// Takes up what an earlier run learnt from the events before `state`'s block (start the
+    /// keeper from that block): each of its accounts' books is fetched again, and its collateral
+    /// tokens and feeds are watched.
+    pub fn restore(&mut self, state: &KeeperState) {
+        self.dirty.extend(state.accounts.iter().copied());
+        self.collateral_tokens
+            .extend(state.collateral_tokens.iter().copied());
+        for feed in &state.collateral_feeds {
+            self.collateral.entry(*feed).or_insert(Feed {
+                address: *feed,
+                ..Feed::default()
+            });
+        }
     }
 
     /// Every account with a book or waiting for one.

@@ -5,6 +5,7 @@
 
 pub mod books;
 pub mod log;
+pub mod state;
 
 pub mod keeper;
 pub mod upkeep;

@@ -387,7 +387,10 @@ fn the_keeper_fixes_a_passed_expiry_settles_it_and_does_the_chores() {
     // The reference prices are the feeds' (set when listed): nothing to move yet.
     assert_eq!(reference(&mut f, 0), I256::try_from(65_000 * E18).unwrap());
 
-    let (keeper, logged) = f.keeper(&["--upkeep-every", "60", "--check-every", "0"]);
+    // The keeper keeps what it learns in a state file across the restart below.
+    let state = f.dir.join("keeper-state.json");
+    let state = state.to_str().unwrap().to_string();
+    let (keeper, logged) = f.keeper(&["--upkeep-every", "60", "--check-every", "0", "--state", &state]);
     let mut seen = Vec::new();
     // The first upkeep: both ramps advanced, the reference prices left as they are.
     let upkept = |v: &serde_json::Value| {
@@ -403,8 +406,17 @@ fn the_keeper_fixes_a_passed_expiry_settles_it_and_does_the_chores() {
 
     // The keeper stops. The expiry passes, and BTC's feed answers 66,000 then 67,000 in two
     // rounds after it. A keeper started again fixes the expiry at the first of them, settles
-    // both sides, and moves BTC's reference price.
+    // both sides, and moves BTC's reference price. It starts from the state file: from the block
+    // the first run had followed events to, knowing Alice and Bob only from the file.
     drop(keeper);
+    let saved: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&state).unwrap()).unwrap();
+    let saved_block = saved["nextBlock"].as_u64().unwrap();
+    let accounts = saved["accounts"].to_string().to_lowercase();
+    assert!(
+        accounts.contains(&f.alice.to_string().to_lowercase())
+            && accounts.contains(&f.bob.to_string().to_lowercase()),
+        "{saved}"
+    );
     f.owner
         .rpc("evm_increaseTime", serde_json::json!([3_700]))
         .unwrap();
@@ -416,7 +428,19 @@ fn the_keeper_fixes_a_passed_expiry_settles_it_and_does_the_chores() {
             IMockFeed::setAnswerCall { answer }.abi_encode(),
         );
     }
-    let (keeper, logged) = f.keeper(&["--upkeep-every", "60", "--check-every", "0"]);
+    let (keeper, logged) = f.keeper(&["--upkeep-every", "60", "--check-every", "0", "--state", &state]);
+    let restored = |v: &serde_json::Value| v["event"] == "state_restored";
+    assert!(
+        wait_for(&logged, &restored, &mut seen),
+        "no state restored: {seen:?}"
+    );
+    assert_eq!(seen.last().unwrap()["fromBlock"].as_u64(), Some(saved_block));
+    let deployment: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&f.deployment_path).unwrap()).unwrap();
+    assert!(
+        saved_block > deployment["firstBlock"].as_u64().unwrap(),
+        "{saved_block}"
+    );
     let settled = |who: Address| {
         move |v: &serde_json::Value| v["event"] == "settled" && v["account"] == who.to_string().to_lowercase()
     };
