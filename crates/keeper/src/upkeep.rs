@@ -30,10 +30,12 @@ pub enum Settlement {
 /// The settlement round of `expiry` (unix seconds), as `fixExpiryPrice` wants it: the first
 /// round updated at or after the expiry, with the round before it updated earlier. A
 /// Chainlink id is the phase above bit 64 and the aggregator's round below, rounds 1, 2, … of a
-/// phase in order of `updatedAt`, so it is a binary search over the latest round's phase
-/// (`latest`: id and `updatedAt`), at most 64 reads of `updated_at(id)` (none: no such round).
-/// A round that opens its phase cannot be proved first (the round before it is in another
-/// aggregator): `Unprovable`.
+/// phase in order of `updatedAt`, and phases follow each other in time. So it is a binary
+/// search over the latest round's phase (`latest`: id and `updatedAt`; at most 64 reads of
+/// `updated_at(id)`, none: no such round), and when that phase's first round is already at or
+/// after the expiry, the same over the phase before (its last round found by doubling, then
+/// halving), and so on. A round that opens its phase cannot be proved first (the round before it
+/// is in another aggregator): `Unprovable`.
 ///
 /// # Errors
 /// A round cannot be read (try again later).
@@ -46,34 +48,82 @@ pub fn settlement_round(
     if updated < expiry {
         return Ok(Settlement::NotYet);
     }
-    let phase = id >> 64;
-    let last = id & u128::from(u64::MAX);
-    // The first round of 1..=last updated at or after the expiry (`last` is).
-    let (mut lo, mut hi, mut found) = (1u128, last, updated);
-    while lo < hi {
-        let mid = lo + (hi - lo) / 2;
-        match updated_at((phase << 64) | mid)? {
-            Some(t) if t >= expiry => {
-                hi = mid;
-                found = t;
-            }
-            Some(_) => lo = mid + 1,
-            None => {
-                return Ok(Settlement::Unprovable(format!(
-                    "round {mid} of phase {phase} is missing"
-                )))
+    let (mut phase, mut last, mut last_updated) = (id >> 64, id & u128::from(u64::MAX), updated);
+    loop {
+        // The first round of 1..=last updated at or after the expiry (`last` is).
+        let (mut lo, mut hi, mut found) = (1u128, last, last_updated);
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            match updated_at((phase << 64) | mid)? {
+                Some(t) if t >= expiry => {
+                    hi = mid;
+                    found = t;
+                }
+                Some(_) => lo = mid + 1,
+                None => {
+                    return Ok(Settlement::Unprovable(format!(
+                        "round {mid} of phase {phase} is missing"
+                    )))
+                }
             }
         }
-    }
-    if hi <= 1 {
-        return Ok(Settlement::Unprovable(format!(
+        if hi > 1 {
+            return Ok(Settlement::Round {
+                id: (phase << 64) | hi,
+                updated_at: found,
+            });
+        }
+        // The phase opens at or after the expiry: the round may be in the phase before.
+        let opens = Settlement::Unprovable(format!(
             "the first round at or after the expiry opens phase {phase}"
-        )));
+        ));
+        if phase <= 1 {
+            return Ok(opens);
+        }
+        let Some((before, at)) = last_round(phase - 1, &mut updated_at)? else {
+            return Ok(opens);
+        };
+        if at < expiry {
+            return Ok(opens);
+        }
+        (phase, last, last_updated) = (phase - 1, before, at);
     }
-    Ok(Settlement::Round {
-        id: (phase << 64) | hi,
-        updated_at: found,
-    })
+}
+
+/// The last round of `phase` and its `updatedAt` (`None`: the phase has no round 1): doubling
+/// from round 1 until a round is missing, then halving between the last found and the first
+/// missing (rounds of a phase have no gaps).
+///
+/// # Errors
+/// A round cannot be read.
+fn last_round(
+    phase: u128,
+    updated_at: &mut impl FnMut(u128) -> Result<Option<u64>, String>,
+) -> Result<Option<(u128, u64)>, String> {
+    let mut at = |n: u128| updated_at((phase << 64) | n);
+    let Some(mut found_at) = at(1)? else {
+        return Ok(None);
+    };
+    let (mut found, mut missing) = (1u128, None);
+    let mut step = 1u128;
+    while missing.is_none() && found + step <= u128::from(u64::MAX) {
+        match at(found + step)? {
+            Some(t) => {
+                (found, found_at) = (found + step, t);
+                step *= 2;
+            }
+            None => missing = Some(found + step),
+        }
+    }
+    let mut hi = missing.unwrap_or(found + 1);
+    while hi - found > 1 {
+        let mid = found + (hi - found) / 2;
+        match at(mid)? {
+            Some(t) => (found, found_at) = (mid, t),
+            None => hi = mid,
+        }
+    }
+    Ok(Some((found, found_at)))
 }
 
 /// When the next upkeep is due: every `every` seconds of chain time.
@@ -170,6 +220,55 @@ mod tests {
         ));
         // A read that fails is an error, not an answer.
         assert!(settlement_round(LATEST, 450, |_| Err("timeout".into())).is_err());
+    }
+
+    /// Phase 1: rounds 1..=10 at 100, …, 1,000; phase 2 (a new aggregator): rounds 1..=5 at
+    /// 1,100, …, 1,500.
+    fn two_phases(reads: &mut u32) -> impl FnMut(u128) -> Result<Option<u64>, String> + '_ {
+        |id| {
+            *reads += 1;
+            let (phase, n) = (id >> 64, (id & u128::from(u64::MAX)) as u64);
+            Ok(match phase {
+                1 => (1..=10).contains(&n).then_some(n * 100),
+                2 => (1..=5).contains(&n).then_some(1_000 + n * 100),
+                _ => None,
+            })
+        }
+    }
+
+    #[test]
+    fn an_expiry_before_the_latest_phase_is_settled_in_the_phase_before() {
+        let latest = ((2 << 64) | 5, 1_500);
+        let mut reads = 0;
+        // The expiry at 650: phase 2 opens after it; phase 1's round 7 is the settlement round.
+        assert_eq!(
+            settlement_round(latest, 650, two_phases(&mut reads)),
+            Ok(round(7, 700))
+        );
+        assert!(reads <= 16, "{reads} reads");
+        // At 1,000: phase 1's last round.
+        assert_eq!(
+            settlement_round(latest, 1_000, two_phases(&mut reads)),
+            Ok(round(10, 1_000))
+        );
+        // At 1,050: the first round after it opens phase 2, and cannot be proved.
+        assert!(matches!(
+            settlement_round(latest, 1_050, two_phases(&mut reads)),
+            Ok(Settlement::Unprovable(_))
+        ));
+        // At 1,250: phase 2's round 3, as before.
+        assert_eq!(
+            settlement_round(latest, 1_250, two_phases(&mut reads)),
+            Ok(Settlement::Round {
+                id: (2 << 64) | 3,
+                updated_at: 1_300
+            })
+        );
+        // At 50: every round of both phases is after it; phase 1's first opens it.
+        assert!(matches!(
+            settlement_round(latest, 50, two_phases(&mut reads)),
+            Ok(Settlement::Unprovable(_))
+        ));
     }
 
     #[test]
