@@ -38,4 +38,10 @@ pub trait Chain {
     /// # Errors
     /// The chain cannot be read.
     fn balance(&mut self) -> Result<U256, String>;
+
+    /// The code at `address` (empty: none).
+    ///
+    /// # Errors
+    /// The chain cannot be read.
+    fn code(&mut self, address: Address) -> Result<Bytes, String>;
 }

@@ -58,4 +58,8 @@ impl Chain for DevnetChain<'_> {
     fn balance(&mut self) -> Result<U256, String> {
         Ok(self.chain.balance(self.account))
     }
+
+    fn code(&mut self, address: Address) -> Result<Bytes, String> {
+        Ok(self.chain.code(address))
+    }
 }

@@ -79,7 +79,8 @@ impl<'a> Journaled<'a> {
     /// The journal at `path`, to resume on `chain` (id `chain_id`).
     ///
     /// # Errors
-    /// It cannot be read, or it was written on another chain or by another account.
+    /// It cannot be read, it was written on another chain or by another account, or a contract
+    /// it created has no code there (the chain was reset since: a dev node restarted).
     pub fn resume(chain: &'a mut dyn Chain, path: &Path, chain_id: u64) -> Result<Self, String> {
         let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
         let file: JournalFile =
@@ -92,6 +93,14 @@ impl<'a> Journaled<'a> {
                 file.account,
                 chain.account()
             ));
+        }
+        for created in file.sends.iter().filter_map(|r| r.contract_address) {
+            if chain.code(created)?.is_empty() {
+                return Err(format!(
+                    "{}: the contract it created at {created} has no code on this chain (was it reset?): remove the journal to start afresh",
+                    path.display()
+                ));
+            }
         }
         Ok(Self {
             chain,
@@ -168,5 +177,9 @@ impl Chain for Journaled<'_> {
 
     fn balance(&mut self) -> Result<U256, String> {
         self.chain.balance()
+    }
+
+    fn code(&mut self, address: Address) -> Result<Bytes, String> {
+        self.chain.code(address)
     }
 }

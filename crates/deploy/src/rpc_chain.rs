@@ -201,4 +201,10 @@ impl Chain for RpcChain {
             .block_on(async { self.provider.get_balance(self.account).await })
             .map_err(|e| format!("eth_getBalance: {e}"))
     }
+
+    fn code(&mut self, address: Address) -> Result<Bytes, String> {
+        self.runtime
+            .block_on(async { self.provider.get_code_at(address).await })
+            .map_err(|e| format!("eth_getCode: {e}"))
+    }
 }

@@ -241,7 +241,16 @@ impl Keeper {
             accounts,
             collateral_tokens: self.collateral_tokens.iter().copied().collect(),
             collateral_feeds: self.collateral.keys().copied().collect(),
+            block_hash: None,
         }
+    }
+
+    /// The hash of block `number` (`None`: not mined).
+    ///
+    /// # Errors
+    /// The chain cannot be read.
+    pub fn block_hash(&mut self, number: u64) -> Result<Option<B256>, String> {
+        crate::state::block_hash(&mut self.chain, number)
     }
 
     /// Takes up what an earlier run learnt from the events before `state`'s block (start the

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use pm_deploy::rpc_chain::RpcChain;
 use pm_deploy::signer::signer;
 use pm_keeper::log::log;
-use pm_keeper::state::KeeperState;
+use pm_keeper::state::{block_hash, KeeperState};
 use pm_keeper::upkeep::MAX_UPKEEP_EVERY;
 use pm_keeper::{Engine, Keeper, KeeperConfig};
 use serde_json::json;
@@ -89,10 +89,26 @@ fn parse(args: &[String]) -> Result<Args, String> {
 fn run(args: Args) -> Result<(), String> {
     let engine = Engine::from_deployment(&args.deployment)?;
     let chain = RpcChain::connect(&args.rpc, signer("PM_KEEPER_KEY", args.keystore.as_deref())?)?;
+    let mut chain = chain;
     let saved = match &args.state {
         Some(path) => KeeperState::load(path, chain.chain_id, engine.clearinghouse)?,
         None => None,
     };
+    if let Some(saved) = &saved {
+        // The state must be of this chain: its last block mined here, and the same.
+        let (head, _) = chain.latest_block()?;
+        let last = saved.next_block.saturating_sub(1);
+        let here = if last <= head {
+            block_hash(&mut chain, last)?
+        } else {
+            None
+        };
+        if saved.next_block > head + 1 || (saved.block_hash.is_some() && here != saved.block_hash) {
+            return Err(format!(
+                "the state file's block {last} is not this chain's (at block {head}): was the chain started again? Remove the file"
+            ));
+        }
+    }
     let from_block = args
         .from_block
         .or(saved.as_ref().map(|s| s.next_block))
@@ -119,13 +135,15 @@ fn run(args: Args) -> Result<(), String> {
         match keeper.round() {
             Ok(_) => {
                 if let Some(path) = &args.state {
-                    let now = keeper.state();
+                    let mut now = keeper.state();
                     let changed = written.0.as_ref().is_none_or(|w| {
                         w.accounts != now.accounts
                             || w.collateral_feeds != now.collateral_feeds
+                            || w.collateral_tokens != now.collateral_tokens
                             || (w.next_block != now.next_block && written.1.elapsed() >= STATE_EVERY)
                     });
                     if changed {
+                        now.block_hash = keeper.block_hash(now.next_block.saturating_sub(1)).ok().flatten();
                         match now.save(path) {
                             Ok(()) => written = (Some(now), Instant::now()),
                             Err(e) => log("warn", "state_unwritable", json!({ "error": e })),

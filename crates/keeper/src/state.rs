@@ -6,7 +6,8 @@
 
 use std::path::Path;
 
-use alloy_primitives::Address;
+use alloy_primitives::{Address, B256};
+use pm_deploy::rpc_chain::RpcChain;
 use serde::{Deserialize, Serialize};
 
 /// The keeper's state file.
@@ -25,6 +26,22 @@ pub struct KeeperState {
     pub collateral_tokens: Vec<Address>,
     /// Their feeds.
     pub collateral_feeds: Vec<Address>,
+    /// The hash of block `next_block` − 1, the last one followed: a restart on another chain
+    /// with the same id (a dev node started again) is refused.
+    #[serde(default)]
+    pub block_hash: Option<B256>,
+}
+
+/// The hash of block `number` on `chain` (`None`: not mined).
+///
+/// # Errors
+/// The chain cannot be read.
+pub fn block_hash(chain: &mut RpcChain, number: u64) -> Result<Option<B256>, String> {
+    let block = chain.rpc(
+        "eth_getBlockByNumber",
+        serde_json::json!([format!("{number:#x}"), false]),
+    )?;
+    Ok(block["hash"].as_str().and_then(|h| h.parse().ok()))
 }
 
 impl KeeperState {
@@ -79,6 +96,7 @@ mod tests {
             accounts: vec![Address::repeat_byte(2)],
             collateral_tokens: vec![Address::repeat_byte(3)],
             collateral_feeds: vec![Address::repeat_byte(4)],
+            block_hash: Some(B256::repeat_byte(5)),
         };
         state.save(&path).unwrap();
         assert_eq!(KeeperState::load(&path, 1, clearinghouse), Ok(Some(state)));

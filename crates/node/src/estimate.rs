@@ -20,7 +20,8 @@ use crate::node_error::NodeError;
 /// on a stand-in for the transaction: [`stand_in`]).
 ///
 /// # Errors
-/// As [`execution_gas`].
+/// As [`execution_gas`]; and "gas required exceeds allowance" when the request's gas does not
+/// cover the L1 part too.
 pub fn estimate_gas(ledger: &mut Ledger, request: &TransactionRequest) -> Result<u64, NodeError> {
     let execution = execution_gas(ledger, request)?;
     let devnet = ledger.devnet();
@@ -34,7 +35,13 @@ pub fn estimate_gas(ledger: &mut Ledger, request: &TransactionRequest) -> Result
     };
     let units = l1_pricing::units(&stand_in(request, nonce));
     let poster = l1_pricing::estimated_poster_gas(devnet.l1_price_per_unit(), units, base_fee, base_fee);
-    Ok(execution.saturating_add(poster))
+    let total = execution.saturating_add(poster);
+    match request.gas {
+        Some(allowed) if total > allowed => Err(NodeError::Refused(format!(
+            "gas required exceeds allowance ({allowed})"
+        ))),
+        _ => Ok(total),
+    }
 }
 
 /// The transaction Nitro prices an estimate's L1 data fee on (`makeFakeTxForMessage`): an

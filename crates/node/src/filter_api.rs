@@ -37,7 +37,6 @@ pub fn new_filter(l: &mut Ledger, a: &Args) -> Answer {
             "a filter by block hash cannot be installed: ask eth_getLogs".into(),
         ));
     }
-    block_range(l, &filter)?;
     install(l, Watch::Logs(Box::new(filter)))
 }
 
@@ -47,8 +46,9 @@ pub fn new_block_filter(l: &mut Ledger, _: &Args) -> Answer {
 }
 
 /// `eth_getFilterChanges(id)`: what the filter `id` has seen since it was installed or last
-/// polled: the matching logs of a log filter (within its range, if it has an end), the block
-/// hashes of a block filter.
+/// polled: the matching logs of a log filter (within its range: a numbered end bounds it, a block
+/// not mined yet too; other tags follow the chain), the block hashes of a block filter. A poll
+/// past [`crate::eth_api::MAX_LOGS`] logs is refused, and the filter still moves on.
 pub fn filter_changes(l: &mut Ledger, a: &Args) -> Answer {
     let id = filter_id(a)?;
     let latest = l.latest_number();
@@ -60,28 +60,23 @@ pub fn filter_changes(l: &mut Ledger, a: &Args) -> Answer {
                 .filter_map(|n| l.block(n))
                 .map(|b| b.hash)
                 .collect();
-            json(hashes)?
+            json(hashes)
         }
         Watch::Logs(filter) => {
-            let end = match filter.block_option {
-                FilterBlockOption::Range {
-                    to_block: Some(to), ..
-                } if to.as_number().is_some() => l.resolve(to)?.min(latest),
-                _ => latest,
+            let (start, end) = match filter.block_option {
+                FilterBlockOption::Range { from_block, to_block } => (
+                    from_block.and_then(|b| b.as_number()).unwrap_or(0).max(from),
+                    to_block.and_then(|b| b.as_number()).unwrap_or(latest).min(latest),
+                ),
+                FilterBlockOption::AtBlockHash(_) => (from, latest),
             };
-            let start = match filter.block_option {
-                FilterBlockOption::Range {
-                    from_block: Some(f), ..
-                } if f.as_number().is_some() => l.resolve(f)?.max(from),
-                _ => from,
-            };
-            json(logs_in(l, filter, start, end)?)?
+            logs_in(l, filter, start, end).and_then(json)
         }
     };
     if let Some(f) = l.filters.get_mut(id) {
         f.next_block = f.next_block.max(latest + 1);
     }
-    Ok(answer)
+    answer
 }
 
 /// `eth_getFilterLogs(id)`: every log the log filter `id` matches, as `eth_getLogs` of it.

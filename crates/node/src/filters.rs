@@ -54,6 +54,14 @@ impl Filters {
         self.installed.get_mut(&id)
     }
 
+    /// After the chain went back to `blocks` blocks (`evm_revert`): no filter answers from later
+    /// than the next block, so the blocks mined again are reported.
+    pub fn rewind(&mut self, blocks: u64) {
+        for f in self.installed.values_mut() {
+            f.next_block = f.next_block.min(blocks);
+        }
+    }
+
     /// Uninstalls `id`; whether it was installed.
     pub fn remove(&mut self, id: u64) -> bool {
         self.installed.remove(&id).is_some()

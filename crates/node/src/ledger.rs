@@ -372,6 +372,7 @@ impl Ledger {
         self.tx_locations.retain(|_, (n, _)| *n < mined);
         self.clock = state.clock;
         self.queued = state.queued;
+        self.filters.rewind(mined);
         true
     }
 

@@ -593,6 +593,10 @@ async fn filters_report_what_is_new_and_a_snapshot_takes_the_chain_back() {
         .await
         .unwrap();
     let _: serde_json::Value = provider.raw_request("anvil_mine".into(), (3u64,)).await.unwrap();
+    // The block filter saw five blocks since its last poll (the third ping's, the transfer's and
+    // three empty ones); the revert takes four back, and it will report the blocks mined again.
+    let seen: Vec<B256> = provider.get_filter_changes(blocks_filter).await.unwrap();
+    assert_eq!(seen.len(), 5);
     let reverted: bool = provider.raw_request("evm_revert".into(), (id,)).await.unwrap();
     assert!(reverted);
     assert_eq!(provider.get_block_number().await.unwrap(), block);
@@ -623,6 +627,8 @@ async fn filters_report_what_is_new_and_a_snapshot_takes_the_chain_back() {
         .await
         .unwrap();
     assert_eq!(next.block_number, Some(block + 1));
+    let again_seen: Vec<B256> = provider.get_filter_changes(blocks_filter).await.unwrap();
+    assert_eq!(again_seen, vec![next.block_hash.unwrap()]);
     let latest = provider
         .get_block_by_number(BlockNumberOrTag::Latest)
         .await

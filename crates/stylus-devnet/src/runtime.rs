@@ -9,10 +9,10 @@ use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use revm::context_interface::{ContextTr, JournalTr};
+use revm::context_interface::ContextTr;
 use revm::handler::evm::ContextDbError;
 use revm::interpreter::{CallInput, CallInputs, CallScheme, Gas, InstructionResult, InterpreterResult};
-use revm::primitives::{Bytes, B256};
+use revm::primitives::{keccak256, Bytes, B256, KECCAK_EMPTY};
 use revm::Database;
 use wasmi::{Engine, Linker, Module, Store};
 
@@ -125,7 +125,7 @@ impl<F: Frames + 'static> Runtime<F> {
         if info.version != evm.arbos().stylus_version() || info.expired(time) {
             return Ok(halt(InstructionResult::OpcodeNotFound, gas));
         }
-        let Some(wasm) = program_wasm(evm.ctx(), code)? else {
+        let Some(wasm) = program_wasm(evm.ctx(), code, code_hash)? else {
             return Ok(halt(InstructionResult::OpcodeNotFound, gas));
         };
         let compiled = match self.compiled(code_hash, &wasm) {
@@ -248,20 +248,40 @@ fn input_len(inputs: &CallInputs) -> usize {
     }
 }
 
-/// The wasm a program's `code` holds: a classic program's, decompressed, or a root's fragments'
-/// joined and decompressed. Outside activation Nitro reads fragments without charging or warming
-/// them, so their code is read from the committed state (not the journal). `None`: it holds
-/// none. Errors: the database failed.
-fn program_wasm(ctx: &mut Ctx, code: &[u8]) -> Result<Option<Vec<u8>>, ContextDbError<Ctx>> {
+/// The wasm a program's `code` (hash `code_hash`) holds: a classic program's, decompressed, or a
+/// root's fragments' joined and decompressed, and only if it is the wasm that was activated
+/// (its hash is the module hash recorded then; a fragment may have been destroyed and created
+/// again with other bytes), as Nitro checks when it rebuilds a program. Outside activation Nitro
+/// reads fragments without charging or warming them: their code is taken from the transaction's
+/// state if loaded there, else from the database. `None`: it holds none. Errors: the database
+/// failed.
+fn program_wasm(ctx: &mut Ctx, code: &[u8], code_hash: B256) -> Result<Option<Vec<u8>>, ContextDbError<Ctx>> {
     let Some(root) = Root::parse(code) else {
         return Ok(pack::unpack(code));
     };
-    let db = ctx.journal_mut().db_mut();
     let mut codes = Vec::with_capacity(root.fragments.len());
     for a in &root.fragments {
-        let hash = db.basic(*a)?.map(|i| i.code_hash).unwrap_or_default();
-        codes.push(db.code_by_hash(hash)?.original_bytes());
+        let journal = ctx.journal_mut();
+        let (hash, loaded) = match journal.inner.state.get(a) {
+            Some(account) => (account.info.code_hash, account.info.code.clone()),
+            None => match journal.database.basic(*a)? {
+                Some(info) => (info.code_hash, info.code),
+                None => (KECCAK_EMPTY, None),
+            },
+        };
+        let code = match loaded {
+            Some(c) => c.original_bytes(),
+            None if hash != KECCAK_EMPTY && !hash.is_zero() => {
+                journal.database.code_by_hash(hash)?.original_bytes()
+            }
+            None => Bytes::new(),
+        };
+        codes.push(code);
     }
     let codes: Vec<&[u8]> = codes.iter().map(|c| c.as_ref()).collect();
-    Ok(root.assemble(&codes).ok())
+    let Ok(wasm) = root.assemble(&codes) else {
+        return Ok(None);
+    };
+    let activated = program_info::read_module_hash(ctx, code_hash)?;
+    Ok((keccak256(&wasm) == activated).then_some(wasm))
 }

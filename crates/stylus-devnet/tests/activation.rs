@@ -269,6 +269,15 @@ fn programs_expire_after_365_days_unless_kept_alive() {
     assert!(!ok);
     assert_eq!(&output[..4], &arbwasm::PROGRAM_EXPIRED);
     assert!(!chain.is_active(program));
+    // Nor is it cached (ArbWasmCache refuses an expired program, as Nitro's).
+    let mut cache = vec![0xe7, 0x3a, 0xc9, 0xf2];
+    cache.extend_from_slice(&[0; 12]);
+    cache.extend_from_slice(program.as_slice());
+    assert!(
+        !chain
+            .send(from, stylus_devnet::arbwasmcache::ADDRESS, cache, U256::ZERO)
+            .status
+    );
     // Activating it again is allowed (not ProgramUpToDate), and it runs again.
     assert!(chain.activate(from, program).status);
     assert!(chain.send(from, program, Bytes::new(), U256::ZERO).status);
@@ -297,6 +306,36 @@ fn activation_refuses_console_imports_and_memory_it_cannot_charge_for() {
     assert!(!refused(&mut chain, paid));
 }
 
+/// Init costs that do not fit their 16-bit fields are refused (Nitro: "init cost too high"):
+/// 1,000 functions of a 60-parameter type make type_len 60,000, so an init cost near 72,000.
+#[test]
+fn a_program_whose_init_cost_overflows_is_refused() {
+    let module = |count: usize| {
+        let params = vec!["i32"; 60].join(" ");
+        let funcs = "(func (type $t) i32.const 0 drop)".repeat(count);
+        let wat = format!(
+            r#"(module (type $t (func (param {params})))
+                (memory (export "memory") 1 1)
+                {funcs}
+                (func (export "user_entrypoint") (param i32) (result i32) i32.const 0))"#
+        );
+        wat::parse_str(&wat).unwrap()
+    };
+    let mut chain = Devnet::new();
+    let from = chain.accounts[1];
+    let packed = stylus_devnet::pack::pack(&module(1_000), [0; 32]).unwrap();
+    let program = chain
+        .create(from, packed.init_code(), U256::ZERO)
+        .contract_address
+        .unwrap();
+    let call = activation_call(program);
+    let r = chain.send_with_gas(from, arbwasm::ADDRESS, call, U256::from(10u64.pow(16)), 5_000_000);
+    assert_eq!((r.status, r.gas_used), (false, 5_000_000));
+    assert!(!chain.is_active(program));
+    // Half as many functions fit (about 36,000).
+    assert!(chain.deploy_program(from, &module(500)).is_ok());
+}
+
 #[test]
 fn arbos_51_burns_no_activation_gas_setting() {
     let mut chain = Devnet::with_arbos(ArbOs::V51);
@@ -312,4 +351,12 @@ fn arbos_51_burns_no_activation_gas_setting() {
     let burnt = BEFORE_COMPILE - 800 + compile_gas(EMPTY) + AFTER_COMPILE + 800 + 2_149 + 6;
     assert_eq!(r.gas_used, intrinsic(&data) + burnt);
     assert_eq!(word(&r, 0), U256::from(2));
+    // An account without code is not a program, on every version.
+    let eoa = chain.send(
+        from,
+        arbwasm::ADDRESS,
+        activation_call(chain.accounts[7]),
+        U256::ZERO,
+    );
+    assert_eq!(eoa.output.as_ref(), &arbwasm::PROGRAM_NOT_WASM);
 }

@@ -93,6 +93,15 @@ fn a_program_larger_than_one_code_runs_from_its_root() {
     let answer = chain.send(from, root, Bytes::new(), U256::ZERO);
     assert!(answer.status, "{answer:?}");
     assert_eq!(answer.output.as_ref(), &data[30_000..30_032]);
+    // A fragment that no longer holds what was activated (destroyed and created again with
+    // other bytes; set directly here): the root does not run, as Nitro refuses a module whose
+    // hash is not the activated one.
+    let mut other = fragmented.fragments[1].clone();
+    let last = other.len() - 1;
+    other[last] ^= 1;
+    chain.set_code(addresses[1], other.into());
+    let r = chain.send_with_gas(from, root, Bytes::new(), U256::ZERO, 200_000);
+    assert_eq!((r.status, r.gas_used), (false, 200_000));
     // `deploy_program` does the same.
     let (program, _, activated) = Devnet::new().deploy_program(from, &wasm).unwrap();
     assert!(activated.status && program != Address::ZERO);

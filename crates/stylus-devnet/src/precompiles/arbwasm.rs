@@ -179,7 +179,8 @@ pub fn run<CTX: ContextTr>(
                 let age = U256::from(info.age(time));
                 return Ok(b.error(sol_error(PROGRAM_KEEPALIVE_TOO_SOON, &[age])));
             }
-            let Ok(fee) = charge_data_fee(ctx, &mut b, info.asm_estimate_kb * 1_024, time)? else {
+            let asm = info.asm_estimate_kb.saturating_mul(1_024);
+            let Ok(fee) = charge_data_fee(ctx, &mut b, asm, time)? else {
                 return Ok(b.burn_out());
             };
             info.activated_at = hours_since_arbitrum(time);
@@ -248,6 +249,10 @@ fn activate<CTX: ContextTr>(
     if existing.is_some_and(|i| i.version == version && !i.expired(time) && i.activated_at != 0) {
         return Ok(b.error(sol_error(PROGRAM_UP_TO_DATE, &[])));
     }
+    if code.is_empty() {
+        // Nitro checks for code before the version's prefixes.
+        return Ok(b.error(sol_error(PROGRAM_NOT_WASM, &[])));
+    }
     let wasm = if pack::is_program(&code) {
         match pack::unpack(&code).filter(|w| w.len() <= arbos.max_wasm_size()) {
             Some(wasm) => wasm,
@@ -267,6 +272,13 @@ fn activate<CTX: ContextTr>(
     let Ok(shape) = validate(&wasm, arbos.multi_value()) else {
         return Ok(b.burn_out());
     };
+    // Nitro refuses init costs that do not fit their 16-bit fields ("init cost too high").
+    let (Ok(init_cost), Ok(cached_init_cost)) = (
+        u16::try_from(shape.init_cost()),
+        u16::try_from(shape.cached_init_cost()),
+    ) else {
+        return Ok(b.burn_out());
+    };
     if b.burn(shape.compile_gas()).is_err() {
         return Ok(b.burn_out());
     }
@@ -279,10 +291,11 @@ fn activate<CTX: ContextTr>(
     let Ok(fee) = charge_data_fee(ctx, &mut b, asm, time)? else {
         return Ok(b.burn_out());
     };
+    program_info::write_module_hash(ctx, code_hash, module_hash).map_err(db_error)?;
     let info = ProgramInfo {
         version,
-        init_cost: u16::try_from(shape.init_cost()).unwrap_or(u16::MAX),
-        cached_init_cost: u16::try_from(shape.cached_init_cost()).unwrap_or(u16::MAX),
+        init_cost,
+        cached_init_cost,
         footprint: shape.pages,
         activated_at: hours_since_arbitrum(time),
         asm_estimate_kb: asm.div_ceil(1_024),
@@ -336,6 +349,10 @@ fn read_fragments<CTX: ContextTr>(
             .unwrap_or_default();
         if b.left() < read_cost(cold, MAX_PROGRAM_BYTES) || b.burn(read_cost(cold, fragment.len())).is_err() {
             return Ok(Err(b.burn_out()));
+        }
+        // Nitro stops at the first code that is not a fragment.
+        if !is_fragment(&fragment) {
+            return Ok(Err(b.fail()));
         }
         codes.push(fragment);
     }

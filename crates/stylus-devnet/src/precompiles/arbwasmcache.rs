@@ -6,11 +6,12 @@
 //! read and write), not Nitro's exact figure. Generic over revm's context: it never imports the
 //! EVM that dispatches to it.
 
-use revm::context_interface::{ContextTr, JournalTr};
+use revm::context_interface::{Block, ContextTr, JournalTr};
 use revm::handler::evm::ContextTrDbError;
 use revm::interpreter::{CallInputs, InstructionResult, InterpreterResult};
 use revm::primitives::{Address, B256, U256};
 
+use crate::arbos::ArbOs;
 use crate::precompiles::abi::{db_error, result, revert, selector, word, word_arg};
 use crate::precompiles::addresses::ARB_WASM_CACHE;
 use crate::precompiles::program_info;
@@ -38,7 +39,11 @@ pub fn chain_owner<CTX: ContextTr>(ctx: &mut CTX) -> Result<Address, ContextTrDb
 
 /// Runs a call to 0x72. Bad calls revert with `Error(string)`; `Err` (fatal) only when the
 /// database fails.
-pub fn run<CTX: ContextTr>(ctx: &mut CTX, inputs: &CallInputs) -> Result<InterpreterResult, String> {
+pub fn run<CTX: ContextTr>(
+    ctx: &mut CTX,
+    inputs: &CallInputs,
+    arbos: ArbOs,
+) -> Result<InterpreterResult, String> {
     let limit = inputs.gas_limit;
     if inputs.target_address != ADDRESS {
         return Ok(revert(limit, "ArbWasmCache cannot be delegate-called"));
@@ -77,6 +82,14 @@ pub fn run<CTX: ContextTr>(ctx: &mut CTX, inputs: &CallInputs) -> Result<Interpr
             let Some(mut info) = program_info::read(ctx, hash).map_err(db_error)? else {
                 return Ok(revert(limit, "ProgramNotActivated"));
             };
+            // As Nitro's: an expired program, or one of another Stylus version, is not cached.
+            let time: u64 = ctx.block().timestamp().saturating_to();
+            if info.version != arbos.stylus_version() {
+                return Ok(revert(limit, "ProgramNeedsUpgrade"));
+            }
+            if info.expired(time) {
+                return Ok(revert(limit, "ProgramExpired"));
+            }
             info.cached = true;
             program_info::write(ctx, hash, &info).map_err(db_error)?;
             Ok(result(InstructionResult::Return, Vec::new(), limit, CACHE_GAS))

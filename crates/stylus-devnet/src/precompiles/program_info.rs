@@ -121,6 +121,38 @@ pub fn read<CTX: ContextTr>(
     Ok(ProgramInfo::from_word(word))
 }
 
+/// The storage slot of `code_hash`'s module hash (keccak256 of the wasm activated): the code
+/// hash's slot + 1, read as a 256-bit number (Nitro keeps it in a map of its own).
+fn module_slot(code_hash: B256) -> U256 {
+    slot(code_hash).wrapping_add(U256::from(1))
+}
+
+/// The module hash recorded when `code_hash` was activated (zero: none). Errors: the database
+/// failed.
+pub fn read_module_hash<CTX: ContextTr>(
+    ctx: &mut CTX,
+    code_hash: B256,
+) -> Result<B256, ContextTrDbError<CTX>> {
+    ctx.journal_mut().load_account(ARB_WASM)?;
+    let word = ctx.journal_mut().sload(ARB_WASM, module_slot(code_hash))?.data;
+    Ok(B256::from(word.to_be_bytes::<32>()))
+}
+
+/// Records `module_hash` for `code_hash` (journaled). Errors: the database failed.
+pub fn write_module_hash<CTX: ContextTr>(
+    ctx: &mut CTX,
+    code_hash: B256,
+    module_hash: B256,
+) -> Result<(), ContextTrDbError<CTX>> {
+    ctx.journal_mut().load_account(ARB_WASM)?;
+    ctx.journal_mut().sstore(
+        ARB_WASM,
+        module_slot(code_hash),
+        U256::from_be_bytes(module_hash.0),
+    )?;
+    Ok(())
+}
+
 /// Records `info` for `code_hash` (loads 0x71, writes its slot; journaled). Errors: the database
 /// failed.
 pub fn write<CTX: ContextTr>(

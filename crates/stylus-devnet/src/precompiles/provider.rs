@@ -52,7 +52,7 @@ impl<CTX: ContextTr> PrecompileProvider<CTX> for ArbPrecompiles {
             return arbwasm::run(ctx, inputs, self.arbos).map(Some);
         }
         if inputs.bytecode_address == arbwasmcache::ADDRESS {
-            return arbwasmcache::run(ctx, inputs).map(Some);
+            return arbwasmcache::run(ctx, inputs, self.arbos).map(Some);
         }
         self.eth.run(ctx, inputs)
     }
