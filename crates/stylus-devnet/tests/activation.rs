@@ -10,6 +10,8 @@
 //! 40,000, the record's write 20,000, the network fee account's read 800, `ProgramActivated`
 //! (375 + 2·375 + 8·128 = 2,149) and the answer's copy 6.
 
+mod common;
+use common::{activation_call, intrinsic};
 use revm::primitives::{keccak256, Address, Bytes, U256};
 use stylus_devnet::precompiles::data_pricer::{approx_exp_bips, INERTIA, MIN_PRICE};
 use stylus_devnet::{arbwasm, ArbOs, Devnet, Receipt};
@@ -54,18 +56,6 @@ const BEFORE_COMPILE: u64 = 800 + 3 + 800 + 1_659_168 + 100 + 800;
 /// Gas it burns after the compile work and before the data fee is taken: the module hash, the
 /// pricer, the record.
 const AFTER_COMPILE: u64 = 20_000 + 4_000 + 40_000 + 20_000;
-
-/// Intrinsic gas of a transaction with `data` (Prague: 16 a non-zero byte, 4 a zero byte).
-fn intrinsic(data: &[u8]) -> u64 {
-    21_000 + data.iter().map(|b| if *b == 0 { 4 } else { 16 }).sum::<u64>()
-}
-
-fn activation_call(program: Address) -> Vec<u8> {
-    let mut data = arbwasm::ACTIVATE_PROGRAM.to_vec();
-    data.extend_from_slice(&[0; 12]);
-    data.extend_from_slice(program.as_slice());
-    data
-}
 
 fn by_hash(selector: [u8; 4], hash: [u8; 32]) -> Vec<u8> {
     let mut data = selector.to_vec();

@@ -1,6 +1,8 @@
 //! Programs larger than one code (ArbOS 60 on): fragments and a root, deployed, activated (the
 //! fragments' reads charged as Nitro charges them), called; and what is refused.
 
+mod common;
+use common::{activation_call, intrinsic};
 use revm::primitives::{Address, Bytes, U256};
 use stylus_devnet::fragments::{Fragmented, Root};
 use stylus_devnet::pack::{self, MAX_PROGRAM_BYTES};
@@ -29,18 +31,6 @@ fn big_program() -> (String, Vec<u8>) {
                 i32.const 30000 i32.const 32 call $write i32.const 0))"#
     );
     (wat, data)
-}
-
-/// Intrinsic gas of a transaction with `data` (16 a non-zero byte, 4 a zero byte).
-fn intrinsic(data: &[u8]) -> u64 {
-    21_000 + data.iter().map(|b| if *b == 0 { 4 } else { 16 }).sum::<u64>()
-}
-
-fn activation_call(program: Address) -> Vec<u8> {
-    let mut data = arbwasm::ACTIVATE_PROGRAM.to_vec();
-    data.extend_from_slice(&[0; 12]);
-    data.extend_from_slice(program.as_slice());
-    data
 }
 
 /// Gas an activation burns before it reads the wasm (as `tests/activation.rs` derives it).

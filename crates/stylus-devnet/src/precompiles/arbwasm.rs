@@ -8,7 +8,7 @@
 
 use revm::context_interface::{Block, ContextTr, JournalTr};
 use revm::interpreter::{CallInputs, InterpreterResult};
-use revm::primitives::{keccak256, Address, Log, LogData, B256, U256};
+use revm::primitives::{keccak256, Address, Bytes, Log, LogData, B256, U256};
 
 use crate::arbos::ArbOs;
 use crate::fragments::{is_fragment, is_root, Root, MAX_FRAGMENTS};
@@ -233,18 +233,7 @@ fn activate<CTX: ContextTr>(
     if b.burn(ACTIVATION_GAS).is_err() || b.burn(PARAMS_GAS).is_err() || b.read().is_err() {
         return Ok(b.burn_out());
     }
-    let account = ctx
-        .journal_mut()
-        .load_account_with_code(program)
-        .map_err(db_error)?;
-    let code = account
-        .data
-        .info
-        .code
-        .as_ref()
-        .map(|c| c.original_bytes())
-        .unwrap_or_default();
-    let code_hash = account.data.info.code_hash;
+    let (code, code_hash, _) = code_of(ctx, program)?;
     let existing = program_info::read(ctx, code_hash).map_err(db_error)?;
     if existing.is_some_and(|i| i.version == version && !i.expired(time) && i.activated_at != 0) {
         return Ok(b.error(sol_error(PROGRAM_UP_TO_DATE, &[])));
@@ -338,15 +327,7 @@ fn read_fragments<CTX: ContextTr>(
     };
     let mut codes = Vec::with_capacity(root.fragments.len());
     for a in &root.fragments {
-        let loaded = ctx.journal_mut().load_account_with_code(*a).map_err(db_error)?;
-        let cold = loaded.is_cold;
-        let fragment = loaded
-            .data
-            .info
-            .code
-            .as_ref()
-            .map(|c| c.original_bytes())
-            .unwrap_or_default();
+        let (fragment, _, cold) = code_of(ctx, *a)?;
         if b.left() < read_cost(cold, MAX_PROGRAM_BYTES) || b.burn(read_cost(cold, fragment.len())).is_err() {
             return Ok(Err(b.burn_out()));
         }
@@ -358,6 +339,23 @@ fn read_fragments<CTX: ContextTr>(
     }
     let codes: Vec<&[u8]> = codes.iter().map(|c| c.as_ref()).collect();
     Ok(root.assemble(&codes).map_err(|_| b.fail()))
+}
+
+/// The code at `address` (empty: none), its hash, and whether the account was cold (it is warm
+/// after). Errors: the database failed.
+fn code_of<CTX: ContextTr>(ctx: &mut CTX, address: Address) -> Result<(Bytes, B256, bool), String> {
+    let loaded = ctx
+        .journal_mut()
+        .load_account_with_code(address)
+        .map_err(db_error)?;
+    let code = loaded
+        .data
+        .info
+        .code
+        .as_ref()
+        .map(|c| c.original_bytes())
+        .unwrap_or_default();
+    Ok((code, loaded.data.info.code_hash, loaded.is_cold))
 }
 
 /// The data fee of `bytes` of machine code at `time`, updating the pricer: its five reads and
