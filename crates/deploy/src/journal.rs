@@ -3,8 +3,9 @@
 //! resumes where it stopped. [`Journaled`] wraps a chain; while the plan sends the transactions
 //! the journal holds, in order, to the same address with the same data, it answers each from
 //! the journal instead of sending it again (the value may differ: a data fee is learnt anew).
-//! Calls and balances go to the chain. A transaction whose receipt never came is not in the
-//! journal and is sent again.
+//! Calls and balances go to the chain. A transaction is written down as soon as it is out, before
+//! its receipt: one whose receipt never came (a lost connection) is looked up on resume, and
+//! taken as mined, or sent again if it was dropped or reverted.
 
 use std::path::{Path, PathBuf};
 
@@ -29,6 +30,12 @@ pub struct Record {
     pub contract_address: Option<Address>,
     /// Its block.
     pub block: u64,
+    /// Its hash, when the chain told it.
+    #[serde(default)]
+    pub tx_hash: Option<B256>,
+    /// Out, but not known mined yet (its receipt had not come).
+    #[serde(default)]
+    pub pending: bool,
 }
 
 /// The journal file's contents.
@@ -125,12 +132,43 @@ impl<'a> Journaled<'a> {
         self.file.sends.is_empty()
     }
 
-    /// Writes the journal (to a temporary file, then renamed over it: never half written).
+    /// Writes the journal.
     fn save(&self) -> Result<(), String> {
-        let text = serde_json::to_string_pretty(&self.file).map_err(|e| e.to_string())?;
-        let tmp = self.path.with_extension("tmp");
-        std::fs::write(&tmp, text + "\n").map_err(|e| format!("{}: {e}", tmp.display()))?;
-        std::fs::rename(&tmp, &self.path).map_err(|e| format!("{}: {e}", self.path.display()))
+        save(&self.path, &self.file)
+    }
+}
+
+/// Writes `file` to `path` (to a temporary file, then renamed over it: never half written).
+fn save(path: &Path, file: &JournalFile) -> Result<(), String> {
+    let text = serde_json::to_string_pretty(file).map_err(|e| e.to_string())?;
+    let tmp = path.with_extension("tmp");
+    std::fs::write(&tmp, text + "\n").map_err(|e| format!("{}: {e}", tmp.display()))?;
+    std::fs::rename(&tmp, path).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+impl Record {
+    /// A mined transaction's record.
+    fn mined(to: Option<Address>, data_hash: B256, tx_hash: Option<B256>, sent: &Sent) -> Self {
+        Self {
+            to,
+            data_hash,
+            gas_used: sent.gas_used,
+            logs: sent.logs.clone(),
+            contract_address: sent.contract_address,
+            block: sent.block,
+            tx_hash,
+            pending: false,
+        }
+    }
+
+    /// What the plan was told when it was mined.
+    fn sent(&self) -> Sent {
+        Sent {
+            gas_used: self.gas_used,
+            logs: self.logs.clone(),
+            contract_address: self.contract_address,
+            block: self.block,
+        }
     }
 }
 
@@ -149,26 +187,56 @@ impl Chain for Journaled<'_> {
                     self.path.display()
                 ));
             }
-            self.next += 1;
-            return Ok(Sent {
-                gas_used: r.gas_used,
-                logs: r.logs.clone(),
-                contract_address: r.contract_address,
-                block: r.block,
-            });
+            if !r.pending {
+                self.next += 1;
+                return Ok(r.sent());
+            }
+            // Out before, its receipt never came: mined since, or to be sent again.
+            let mined = match r.tx_hash {
+                Some(hash) => self.chain.mined(hash)?,
+                None => None,
+            };
+            if let Some(Ok(sent)) = mined {
+                self.file.sends[self.next] = Record::mined(to, data_hash, r.tx_hash, &sent);
+                self.next += 1;
+                self.save()?;
+                return Ok(sent);
+            }
+            self.file.sends.truncate(self.next);
+            self.save()?;
         }
-        let sent = self.chain.send(to, data, value)?;
-        self.file.sends.push(Record {
-            to,
-            data_hash,
-            gas_used: sent.gas_used,
-            logs: sent.logs.clone(),
-            contract_address: sent.contract_address,
-            block: sent.block,
+        let pending_at = self.file.sends.len();
+        let (chain, file, path) = (&mut *self.chain, &mut self.file, &self.path);
+        let result = chain.send_noting(to, data, value, &mut |hash| {
+            file.sends.push(Record {
+                to,
+                data_hash,
+                gas_used: 0,
+                logs: Vec::new(),
+                contract_address: None,
+                block: 0,
+                tx_hash: Some(hash),
+                pending: true,
+            });
+            save(path, file)
         });
-        self.next += 1;
-        self.save()?;
-        Ok(sent)
+        match result {
+            Ok(sent) => {
+                let tx_hash = self.file.sends.get(pending_at).and_then(|r| r.tx_hash);
+                self.file.sends.truncate(pending_at);
+                self.file.sends.push(Record::mined(to, data_hash, tx_hash, &sent));
+                self.next = pending_at + 1;
+                self.save()?;
+                Ok(sent)
+            }
+            // A revert leaves nothing to resume; a lost receipt stays pending in the journal.
+            Err(e) if e.contains("reverted") => {
+                self.file.sends.truncate(pending_at);
+                self.save()?;
+                Err(e)
+            }
+            Err(e) => Err(e),
+        }
     }
 
     fn call(&mut self, to: Address, data: Vec<u8>, value: U256) -> Result<Bytes, String> {
@@ -181,5 +249,115 @@ impl Chain for Journaled<'_> {
 
     fn code(&mut self, address: Address) -> Result<Bytes, String> {
         self.chain.code(address)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A chain that mines every send at once, except that it loses the receipt of the send
+    /// numbered `lose_receipt_of` (from 1), and answers `mined` as told.
+    #[derive(Default)]
+    struct Scripted {
+        sent: Vec<Vec<u8>>,
+        lose_receipt_of: Option<usize>,
+        mined: Option<Result<Sent, String>>,
+    }
+
+    impl Chain for Scripted {
+        fn account(&self) -> Address {
+            Address::repeat_byte(1)
+        }
+        fn send(&mut self, to: Option<Address>, data: Vec<u8>, value: U256) -> Result<Sent, String> {
+            self.send_noting(to, data, value, &mut |_| Ok(()))
+        }
+        fn send_noting(
+            &mut self,
+            _: Option<Address>,
+            data: Vec<u8>,
+            _: U256,
+            sent_as: &mut dyn FnMut(B256) -> Result<(), String>,
+        ) -> Result<Sent, String> {
+            self.sent.push(data.clone());
+            sent_as(keccak256(&data))?;
+            if self.lose_receipt_of == Some(self.sent.len()) {
+                return Err("sent, but no receipt".into());
+            }
+            Ok(Sent {
+                block: self.sent.len() as u64,
+                ..Sent::default()
+            })
+        }
+        fn mined(&mut self, _: B256) -> Result<Option<Result<Sent, String>>, String> {
+            Ok(self.mined.clone())
+        }
+        fn call(&mut self, _: Address, _: Vec<u8>, _: U256) -> Result<Bytes, String> {
+            Ok(Bytes::new())
+        }
+        fn balance(&mut self) -> Result<U256, String> {
+            Ok(U256::ZERO)
+        }
+        fn code(&mut self, _: Address) -> Result<Bytes, String> {
+            Ok(Bytes::from_static(&[1]))
+        }
+    }
+
+    fn path(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("pm-deploy-journal-{}-{name}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("deployment.journal.json");
+        std::fs::remove_file(&path).ok();
+        path
+    }
+
+    /// A run that sends A, then B whose receipt is lost.
+    fn first_run(path: &Path) -> Scripted {
+        let mut chain = Scripted {
+            lose_receipt_of: Some(2),
+            ..Scripted::default()
+        };
+        let mut j = Journaled::start(&mut chain, path, 7).unwrap();
+        j.send(None, vec![0xA], U256::ZERO).unwrap();
+        assert!(j.send(None, vec![0xB], U256::ZERO).is_err());
+        assert_eq!(j.len(), 2);
+        drop(j);
+        chain.lose_receipt_of = None;
+        chain
+    }
+
+    #[test]
+    fn a_transaction_whose_receipt_was_lost_is_taken_as_mined_if_it_was() {
+        let path = path("mined");
+        let mut chain = first_run(&path);
+        assert!(Journaled::start(&mut chain, &path, 7).is_err());
+        chain.mined = Some(Ok(Sent {
+            block: 2,
+            ..Sent::default()
+        }));
+        let mut j = Journaled::resume(&mut chain, &path, 7).unwrap();
+        assert_eq!(j.send(None, vec![0xA], U256::ZERO).unwrap().block, 1);
+        assert_eq!(j.send(None, vec![0xB], U256::ZERO).unwrap().block, 2);
+        j.send(None, vec![0xC], U256::ZERO).unwrap();
+        assert_eq!(j.unreplayed(), 0);
+        drop(j);
+        // A and B were sent once each; only C is new.
+        assert_eq!(chain.sent, vec![vec![0xA], vec![0xB], vec![0xC]]);
+    }
+
+    #[test]
+    fn a_transaction_dropped_or_reverted_is_sent_again_and_another_plan_is_refused() {
+        let path = path("dropped");
+        let mut chain = first_run(&path);
+        chain.mined = None;
+        let mut j = Journaled::resume(&mut chain, &path, 7).unwrap();
+        j.send(None, vec![0xA], U256::ZERO).unwrap();
+        j.send(None, vec![0xB], U256::ZERO).unwrap();
+        drop(j);
+        assert_eq!(chain.sent, vec![vec![0xA], vec![0xB], vec![0xB]]);
+        // Another chain, or other data in the journal's place, is refused.
+        assert!(Journaled::resume(&mut chain, &path, 8).is_err());
+        let mut j = Journaled::resume(&mut chain, &path, 7).unwrap();
+        assert!(j.send(None, vec![0xF], U256::ZERO).is_err());
     }
 }

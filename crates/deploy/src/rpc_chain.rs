@@ -5,7 +5,7 @@
 
 use std::time::{Duration, Instant};
 
-use alloy_primitives::{Address, Bytes, TxKind, U256};
+use alloy_primitives::{Address, Bytes, TxKind, B256, U256};
 use alloy_provider::network::{EthereumWallet, TransactionBuilder};
 use alloy_provider::{DynProvider, Provider, ProviderBuilder};
 use alloy_rpc_types_eth::{Filter, Log, TransactionRequest};
@@ -148,14 +148,34 @@ impl Chain for RpcChain {
     }
 
     fn send(&mut self, to: Option<Address>, data: Vec<u8>, value: U256) -> Result<Sent, String> {
+        self.send_noting(to, data, value, &mut |_| Ok(()))
+    }
+
+    fn send_noting(
+        &mut self,
+        to: Option<Address>,
+        data: Vec<u8>,
+        value: U256,
+        sent_as: &mut dyn FnMut(B256) -> Result<(), String>,
+    ) -> Result<Sent, String> {
         let request = self.request(to, data, value);
-        let provider = &self.provider;
-        self.runtime.block_on(async {
-            let pending = provider
+        let hash = self.runtime.block_on(async {
+            self.provider
                 .send_transaction(request)
                 .await
-                .map_err(|e| describe(&e))?;
-            let hash = *pending.tx_hash();
+                .map(|pending| *pending.tx_hash())
+                .map_err(|e| describe(&e))
+        })?;
+        sent_as(hash)?;
+        match self.mined(hash)? {
+            Some(outcome) => outcome,
+            None => Err(format!("{hash}: sent, but no receipt after {RECEIPT_TIMEOUT:?}")),
+        }
+    }
+
+    fn mined(&mut self, hash: B256) -> Result<Option<Result<Sent, String>>, String> {
+        let provider = &self.provider;
+        self.runtime.block_on(async {
             let start = Instant::now();
             // A failed poll (a public endpoint's rate limit, a dropped connection) is asked again
             // until the timeout: the transaction is out, only its receipt is late.
@@ -167,25 +187,25 @@ impl Chain for RpcChain {
                     Err(e) => last_error = Some(e.to_string()),
                 }
                 if start.elapsed() > RECEIPT_TIMEOUT {
-                    return Err(format!(
-                        "{hash}: sent, but no receipt after {RECEIPT_TIMEOUT:?} (last error: {})",
-                        last_error.unwrap_or_else(|| "none".into())
-                    ));
+                    return match last_error {
+                        Some(e) => Err(format!("{hash}: no receipt ({e})")),
+                        None => Ok(None),
+                    };
                 }
                 tokio::time::sleep(RECEIPT_POLL).await;
             };
             if !receipt.status() {
-                return Err(format!(
+                return Ok(Some(Err(format!(
                     "{hash} reverted in block {:?} (gas used {})",
                     receipt.block_number, receipt.gas_used
-                ));
+                ))));
             }
-            Ok(Sent {
+            Ok(Some(Ok(Sent {
                 gas_used: receipt.gas_used,
                 logs: receipt.inner.logs().iter().map(|l| l.inner.clone()).collect(),
                 contract_address: receipt.contract_address,
                 block: receipt.block_number.unwrap_or_default(),
-            })
+            })))
         })
     }
 
