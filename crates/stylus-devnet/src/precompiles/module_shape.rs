@@ -133,6 +133,7 @@ pub fn validate(wasm: &[u8], multi_value: bool) -> Result<ModuleShape, String> {
     let mut max_pages = None;
     let mut pay_for_growth = None;
     let mut bodies = Vec::new();
+    let mut table_entries = 0u64;
     for payload in Parser::new(0).parse_all(wasm) {
         match payload.map_err(|e| e.to_string())? {
             Payload::TypeSection(r) => {
@@ -142,6 +143,9 @@ pub fn validate(wasm: &[u8], multi_value: bool) -> Result<ModuleShape, String> {
                 }
             }
             Payload::ImportSection(r) => {
+                if r.count() > 513 {
+                    return Err("more than 513 imports".into());
+                }
                 for imp in r.into_imports() {
                     let imp = imp.map_err(|e| e.to_string())?;
                     // `console` too: Arbitrum's chains are not debug chains.
@@ -176,7 +180,17 @@ pub fn validate(wasm: &[u8], multi_value: bool) -> Result<ModuleShape, String> {
                 }
             }
             Payload::StartSection { .. } => return Err("a start function".into()),
-            Payload::GlobalSection(r) => globals += u64::from(r.count()),
+            Payload::GlobalSection(r) => {
+                if r.count() > 32_768 {
+                    return Err("more than 32,768 globals".into());
+                }
+                globals += u64::from(r.count());
+            }
+            Payload::TableSection(r) => {
+                for t in r {
+                    table_entries += t.map_err(|e| e.to_string())?.ty.initial;
+                }
+            }
             Payload::DataSection(r) => {
                 if r.count() > 128 {
                     return Err("more than 128 data segments".into());
@@ -208,6 +222,9 @@ pub fn validate(wasm: &[u8], multi_value: bool) -> Result<ModuleShape, String> {
                 bodies.push(body);
             }
             Payload::ExportSection(r) => {
+                if r.count() > 1_024 {
+                    return Err("more than 1,024 exports".into());
+                }
                 for e in r {
                     let e = e.map_err(|e| e.to_string())?;
                     if e.name.starts_with("stylus") {
@@ -239,6 +256,9 @@ pub fn validate(wasm: &[u8], multi_value: bool) -> Result<ModuleShape, String> {
     if pages > 128 {
         return Err("more than 128 initial pages".into());
     }
+    if table_entries > 4_096 || elem_len > 4_096 {
+        return Err("more than 4,096 table or element entries".into());
+    }
     // A memory that can grow must be paid for (Nitro's heap bound).
     let pays_for_growth = max_pages != Some(pages);
     if pays_for_growth {
@@ -256,7 +276,11 @@ pub fn validate(wasm: &[u8], multi_value: bool) -> Result<ModuleShape, String> {
             .into_iter()
             .collect::<Result<Vec<_>, _>>()
             .map_err(|e| e.to_string())?;
-        ops += instrumented_ops(body_ops, pays_for_growth);
+        let body = instrumented_ops(body_ops, pays_for_growth);
+        if body > 65_536 {
+            return Err("more than 65,536 operators in a function after instrumentation".into());
+        }
+        ops += body;
     }
     let type_len = func_types
         .iter()
@@ -312,5 +336,33 @@ mod tests {
         // 15 + 4·12 + 17 (memory.copy) + 4 (memory.grow, paid) + 12 + 1 + 4·2 (two returns).
         assert_eq!(instrumented_ops(body.clone(), true), 105);
         assert_eq!(instrumented_ops(body, false), 101);
+    }
+
+    #[test]
+    fn nitro_s_counts_are_limits() {
+        let module = |extra: &str| {
+            wat::parse_str(format!(
+                r#"(module (memory (export "memory") 1 1)
+                    (func $f (export "user_entrypoint") (param i32) (result i32) i32.const 0)
+                    {extra})"#
+            ))
+            .unwrap()
+        };
+        assert!(validate(&module(""), false).is_ok());
+        // 1,024 exports in all are fine, 1,025 are not.
+        let exports = |n: usize| {
+            (0..n)
+                .map(|i| format!(r#"(export "e{i}" (func $f))"#))
+                .collect::<String>()
+        };
+        assert!(validate(&module(&exports(1_022)), false).is_ok());
+        assert!(validate(&module(&exports(1_023)), false).is_err());
+        // A table of more than 4,096 entries.
+        assert!(validate(&module("(table 4097 funcref)"), false).is_err());
+        // A function of more than 65,536 operators once instrumented (each `nop` is one; its end
+        // and what the meter and the depth checker add make 30 more).
+        let body = |n: usize| format!("(func {})", "nop ".repeat(n));
+        assert!(validate(&module(&body(65_506)), false).is_ok());
+        assert!(validate(&module(&body(65_507)), false).is_err());
     }
 }
