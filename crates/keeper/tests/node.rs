@@ -408,6 +408,11 @@ fn the_keeper_fixes_a_passed_expiry_settles_it_and_does_the_chores() {
     // rounds after it. A keeper started again fixes the expiry at the first of them, settles
     // both sides, and moves BTC's reference price. It starts from the state file: from the block
     // the first run had followed events to, knowing Alice and Bob only from the file.
+    // (The file is written after the round that learnt the accounts: wait for it.)
+    let start = Instant::now();
+    while !std::path::Path::new(&state).exists() && start.elapsed() < Duration::from_secs(30) {
+        std::thread::sleep(Duration::from_millis(100));
+    }
     drop(keeper);
     let saved: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&state).unwrap()).unwrap();
     let saved_block = saved["nextBlock"].as_u64().unwrap();
