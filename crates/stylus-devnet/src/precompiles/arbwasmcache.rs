@@ -14,7 +14,7 @@ use revm::primitives::{Address, B256, U256};
 use crate::arbos::ArbOs;
 use crate::precompiles::abi::{db_error, result, revert, selector, word, word_arg};
 use crate::precompiles::addresses::ARB_WASM_CACHE;
-use crate::precompiles::program_info;
+use crate::precompiles::{program_info, storage};
 
 /// ArbWasmCache's address.
 pub const ADDRESS: Address = ARB_WASM_CACHE;
@@ -32,8 +32,7 @@ pub const OWNER_SLOT: U256 = U256::ZERO;
 /// The chain owner (also the network fee account, which ArbWasm's data fees go to). Errors: the
 /// database failed.
 pub fn chain_owner<CTX: ContextTr>(ctx: &mut CTX) -> Result<Address, ContextTrDbError<CTX>> {
-    ctx.journal_mut().load_account(ADDRESS)?;
-    let owner = ctx.journal_mut().sload(ADDRESS, OWNER_SLOT)?.data;
+    let owner = storage::read(ctx, ADDRESS, OWNER_SLOT)?;
     Ok(Address::from_word(owner.into()))
 }
 

@@ -3,11 +3,12 @@
 //! which drains at a fixed rate. Its state lives in ArbWasm's storage (0x71), two words apart
 //! from the programs' records, and is journaled like any storage.
 
-use revm::context_interface::{ContextTr, JournalTr};
+use revm::context_interface::ContextTr;
 use revm::handler::evm::ContextTrDbError;
 use revm::primitives::{keccak256, U256};
 
 use crate::precompiles::addresses::ARB_WASM;
+use crate::precompiles::storage;
 
 /// When Arbitrum began (seconds): the pricer's first update time, and the origin of programs'
 /// activation hours.
@@ -73,9 +74,8 @@ fn slot() -> U256 {
 /// The pricer's state (loads 0x71, reads two slots; zero words: a new chain's). Errors: the
 /// database failed.
 pub fn read<CTX: ContextTr>(ctx: &mut CTX) -> Result<DataPricer, ContextTrDbError<CTX>> {
-    ctx.journal_mut().load_account(ARB_WASM)?;
-    let demand = ctx.journal_mut().sload(ARB_WASM, slot())?.data;
-    let last = ctx.journal_mut().sload(ARB_WASM, slot() + U256::from(1))?.data;
+    let demand = storage::read(ctx, ARB_WASM, slot())?;
+    let last = storage::read(ctx, ARB_WASM, slot() + U256::from(1))?;
     if last.is_zero() {
         return Ok(DataPricer::default());
     }
@@ -87,12 +87,13 @@ pub fn read<CTX: ContextTr>(ctx: &mut CTX) -> Result<DataPricer, ContextTrDbErro
 
 /// Stores the pricer's state (journaled). Errors: the database failed.
 pub fn write<CTX: ContextTr>(ctx: &mut CTX, pricer: &DataPricer) -> Result<(), ContextTrDbError<CTX>> {
-    ctx.journal_mut().load_account(ARB_WASM)?;
-    ctx.journal_mut()
-        .sstore(ARB_WASM, slot(), U256::from(pricer.demand))?;
-    ctx.journal_mut()
-        .sstore(ARB_WASM, slot() + U256::from(1), U256::from(pricer.last_update))?;
-    Ok(())
+    storage::write(ctx, ARB_WASM, slot(), U256::from(pricer.demand))?;
+    storage::write(
+        ctx,
+        ARB_WASM,
+        slot() + U256::from(1),
+        U256::from(pricer.last_update),
+    )
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@ pub mod burner;
 pub mod data_pricer;
 pub mod module_shape;
 pub mod program_info;
+pub mod storage;
 
 pub mod arbwasm;
 pub mod arbwasmcache;

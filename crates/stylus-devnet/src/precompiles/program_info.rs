@@ -7,12 +7,13 @@
 //! whether the program is in Arbitrum's cache (1 byte); the rest is zero. A zero word means "not
 //! activated". A program expires [`EXPIRY_DAYS`] after its activation hour unless kept alive.
 
-use revm::context_interface::{ContextTr, JournalTr};
+use revm::context_interface::ContextTr;
 use revm::handler::evm::ContextTrDbError;
 use revm::primitives::{B256, U256};
 
 use crate::precompiles::addresses::ARB_WASM;
 use crate::precompiles::data_pricer::ARBITRUM_START_TIME;
+use crate::precompiles::storage;
 
 /// Days after activation (or the last keepalive) a program expires (Nitro's `ExpiryDays`).
 pub const EXPIRY_DAYS: u64 = 365;
@@ -116,9 +117,11 @@ pub fn read<CTX: ContextTr>(
     ctx: &mut CTX,
     code_hash: B256,
 ) -> Result<Option<ProgramInfo>, ContextTrDbError<CTX>> {
-    ctx.journal_mut().load_account(ARB_WASM)?;
-    let word = ctx.journal_mut().sload(ARB_WASM, slot(code_hash))?.data;
-    Ok(ProgramInfo::from_word(word))
+    Ok(ProgramInfo::from_word(storage::read(
+        ctx,
+        ARB_WASM,
+        slot(code_hash),
+    )?))
 }
 
 /// The storage slot of `code_hash`'s module hash (keccak256 of the wasm activated): the code
@@ -133,8 +136,7 @@ pub fn read_module_hash<CTX: ContextTr>(
     ctx: &mut CTX,
     code_hash: B256,
 ) -> Result<B256, ContextTrDbError<CTX>> {
-    ctx.journal_mut().load_account(ARB_WASM)?;
-    let word = ctx.journal_mut().sload(ARB_WASM, module_slot(code_hash))?.data;
+    let word = storage::read(ctx, ARB_WASM, module_slot(code_hash))?;
     Ok(B256::from(word.to_be_bytes::<32>()))
 }
 
@@ -144,13 +146,8 @@ pub fn write_module_hash<CTX: ContextTr>(
     code_hash: B256,
     module_hash: B256,
 ) -> Result<(), ContextTrDbError<CTX>> {
-    ctx.journal_mut().load_account(ARB_WASM)?;
-    ctx.journal_mut().sstore(
-        ARB_WASM,
-        module_slot(code_hash),
-        U256::from_be_bytes(module_hash.0),
-    )?;
-    Ok(())
+    let word = U256::from_be_bytes(module_hash.0);
+    storage::write(ctx, ARB_WASM, module_slot(code_hash), word)
 }
 
 /// Records `info` for `code_hash` (loads 0x71, writes its slot; journaled). Errors: the database
@@ -160,10 +157,7 @@ pub fn write<CTX: ContextTr>(
     code_hash: B256,
     info: &ProgramInfo,
 ) -> Result<(), ContextTrDbError<CTX>> {
-    ctx.journal_mut().load_account(ARB_WASM)?;
-    ctx.journal_mut()
-        .sstore(ARB_WASM, slot(code_hash), info.to_word())?;
-    Ok(())
+    storage::write(ctx, ARB_WASM, slot(code_hash), info.to_word())
 }
 
 /// Hours from Arbitrum's start to `time`, rounded down (at most 2²⁴ − 1).
