@@ -209,14 +209,8 @@ impl Chain for Journaled<'_> {
         let (chain, file, path) = (&mut *self.chain, &mut self.file, &self.path);
         let result = chain.send_noting(to, data, value, &mut |hash| {
             file.sends.push(Record {
-                to,
-                data_hash,
-                gas_used: 0,
-                logs: Vec::new(),
-                contract_address: None,
-                block: 0,
-                tx_hash: Some(hash),
                 pending: true,
+                ..Record::mined(to, data_hash, Some(hash), &Sent::default())
             });
             save(path, file)
         });

@@ -6,8 +6,9 @@ use std::path::Path;
 
 use alloy_primitives::{Address, I256, U256};
 use alloy_sol_types::sol_data::{Int, String as SolString, Uint};
-use alloy_sol_types::SolType;
+use alloy_sol_types::{SolCall, SolType};
 
+use crate::abi::IVault;
 use crate::artifacts::creation_code;
 use crate::chain::Chain;
 
@@ -52,6 +53,38 @@ pub fn mock_token(
         decimals,
     ));
     create(chain, root, "MockERC20", args)
+}
+
+/// Mints `amount` of the mock `token` to `trader`'s account (sent by `minter`), then, as the
+/// trader, approves `vault` for it and deposits it.
+///
+/// # Errors
+/// A step fails (named).
+pub fn fund_and_deposit(
+    minter: &mut dyn Chain,
+    trader: &mut dyn Chain,
+    token: Address,
+    vault: Address,
+    amount: U256,
+) -> Result<(), String> {
+    let to = trader.account();
+    let mint = IMockToken::mintCall { to, amount }.abi_encode();
+    minter
+        .send(Some(token), mint, U256::ZERO)
+        .map_err(|e| format!("mint: {e}"))?;
+    let approve = IMockToken::approveCall {
+        spender: vault,
+        amount,
+    }
+    .abi_encode();
+    trader
+        .send(Some(token), approve, U256::ZERO)
+        .map_err(|e| format!("approve: {e}"))?;
+    let deposit = IVault::depositCall { token, amount }.abi_encode();
+    trader
+        .send(Some(vault), deposit, U256::ZERO)
+        .map_err(|e| format!("deposit: {e}"))?;
+    Ok(())
 }
 
 /// Deploys a `MockAggregatorV3` of `decimals` answering `answer`; its address.

@@ -14,7 +14,7 @@ use alloy_rpc_types_eth::TransactionRequest;
 use alloy_sol_types::{SolCall, SolInterface};
 use pm_clearinghouse::instrument::{id_of, Spec};
 use pm_deploy::abi::{IBilateralMarket, IClearinghouse, IVault};
-use pm_deploy::mocks::{self, IMockToken};
+use pm_deploy::mocks;
 use pm_deploy::rpc_chain::RpcChain;
 use pm_deploy::Chain;
 use pm_node::{start, NodeConfig, RunningNode};
@@ -199,27 +199,9 @@ fn pm_deploy_deploys_the_engine_on_the_node_and_real_clients_trade_through_it() 
     // Two traders deposit through alloy and trade a perp through the market.
     let amount = U256::from(100_000 * USDC);
     let (alice, bob) = (node.accounts[1].address, node.accounts[2].address);
-    for (i, who) in [(1, alice), (2, bob)] {
-        send(
-            &mut owner,
-            usdc,
-            IMockToken::mintCall { to: who, amount }.abi_encode(),
-        );
+    for i in [1, 2] {
         let mut trader = RpcChain::connect(&url, node.accounts[i].signer()).unwrap();
-        send(
-            &mut trader,
-            usdc,
-            IMockToken::approveCall {
-                spender: vault,
-                amount,
-            }
-            .abi_encode(),
-        );
-        send(
-            &mut trader,
-            vault,
-            IVault::depositCall { token: usdc, amount }.abi_encode(),
-        );
+        mocks::fund_and_deposit(&mut owner, &mut trader, usdc, vault, amount).unwrap();
         let approve = IClearinghouse::approveMarketCall {
             market: perps,
             approved: true,

@@ -20,7 +20,7 @@ use alloy_sol_types::{SolCall, SolEvent};
 use pm_clearinghouse::instrument::{id_of, Spec};
 use pm_deploy::abi::{IBilateralMarket, IClearinghouse, IVault};
 use pm_deploy::config::DeployConfig;
-use pm_deploy::mocks::{self, IMockFeed, IMockToken};
+use pm_deploy::mocks::{self, IMockFeed};
 use pm_deploy::rpc_chain::RpcChain;
 use pm_deploy::{deploy_engine, Chain};
 use pm_node::{start, NodeConfig};
@@ -136,27 +136,8 @@ impl Fixture {
         let mut f = f;
         for (i, usd) in [(1, 100_000u64), (2, 1_000_000), (3, 10_000_000)] {
             let amount = U256::from(usd * USDC);
-            let who = f.node.accounts[i].address;
-            send(
-                &mut f.owner,
-                usdc,
-                IMockToken::mintCall { to: who, amount }.abi_encode(),
-            );
             let mut account = f.connect(i);
-            send(
-                &mut account,
-                usdc,
-                IMockToken::approveCall {
-                    spender: vault,
-                    amount,
-                }
-                .abi_encode(),
-            );
-            send(
-                &mut account,
-                vault,
-                IVault::depositCall { token: usdc, amount }.abi_encode(),
-            );
+            mocks::fund_and_deposit(&mut f.owner, &mut account, usdc, vault, amount).unwrap();
             for market in [perps, options] {
                 let approve = IClearinghouse::approveMarketCall {
                     market,
