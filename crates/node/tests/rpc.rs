@@ -4,7 +4,7 @@
 use alloy_primitives::{address, keccak256, Address, Bytes, TxKind, B256, U256};
 use alloy_provider::network::{EthereumWallet, TransactionBuilder};
 use alloy_provider::{Provider, ProviderBuilder};
-use alloy_rpc_types_eth::{BlockNumberOrTag, Filter, TransactionRequest};
+use alloy_rpc_types_eth::{BlockNumberOrTag, Filter, TransactionReceipt, TransactionRequest};
 use alloy_signer_local::PrivateKeySigner;
 use alloy_sol_types::{sol, SolError};
 use pm_node::ledger::BASE_FEE;
@@ -39,6 +39,17 @@ async fn node() -> RunningNode {
         ..Default::default()
     };
     start(config).await.expect("the node starts")
+}
+
+/// Sends `request` through `provider` and waits for its receipt.
+async fn mined(provider: &impl Provider, request: TransactionRequest) -> TransactionReceipt {
+    provider
+        .send_transaction(request)
+        .await
+        .unwrap()
+        .get_receipt()
+        .await
+        .unwrap()
 }
 
 fn signer(node: &RunningNode, i: usize) -> PrivateKeySigner {
@@ -123,13 +134,11 @@ async fn a_signed_transfer_is_mined_in_a_block_of_its_own_and_pays_for_its_gas()
     let before = provider.get_balance(from).await.unwrap();
     let to = address!("000000000000000000000000000000000000bEEF");
     let value = U256::from(123_456_789u64);
-    let receipt = provider
-        .send_transaction(TransactionRequest::default().with_to(to).with_value(value))
-        .await
-        .unwrap()
-        .get_receipt()
-        .await
-        .unwrap();
+    let receipt = mined(
+        &provider,
+        TransactionRequest::default().with_to(to).with_value(value),
+    )
+    .await;
     assert!(receipt.status());
     assert_eq!(receipt.block_number, Some(1));
     // 21,000 for the transfer and the poster gas of its L1 data fee, shown as gasUsedForL1.
@@ -178,27 +187,17 @@ async fn logs_are_found_by_address_and_topic_and_a_revert_carries_its_custom_err
     let provider = ProviderBuilder::new()
         .wallet(EthereumWallet::from(sender.clone()))
         .connect_http(node.url().parse().unwrap());
-    let deployed = provider
-        .send_transaction(
-            TransactionRequest::default()
-                .with_kind(TxKind::Create)
-                .with_input(ping_or_revert_init_code()),
-        )
-        .await
-        .unwrap()
-        .get_receipt()
-        .await
-        .unwrap();
+    let deployed = mined(
+        &provider,
+        TransactionRequest::default()
+            .with_kind(TxKind::Create)
+            .with_input(ping_or_revert_init_code()),
+    )
+    .await;
     let contract = deployed.contract_address.expect("created");
     assert_eq!(provider.get_code_at(contract).await.unwrap().len(), 0x38);
 
-    let ping = provider
-        .send_transaction(TransactionRequest::default().with_to(contract))
-        .await
-        .unwrap()
-        .get_receipt()
-        .await
-        .unwrap();
+    let ping = mined(&provider, TransactionRequest::default().with_to(contract)).await;
     assert_eq!(ping.inner.logs().len(), 1);
     let found = provider
         .get_logs(&Filter::new().address(contract).event("Ping()").from_block(0))
@@ -242,13 +241,7 @@ async fn logs_are_found_by_address_and_topic_and_a_revert_carries_its_custom_err
         assert_eq!(decoded.code, U256::from(7));
     }
     // A transaction that reverts is mined with status 0.
-    let reverted = provider
-        .send_transaction(request.with_gas_limit(3_000_000))
-        .await
-        .unwrap()
-        .get_receipt()
-        .await
-        .unwrap();
+    let reverted = mined(&provider, request.with_gas_limit(3_000_000)).await;
     assert!(!reverted.status());
     node.stop().await;
 }
@@ -448,13 +441,11 @@ async fn calls_from_contracts_the_create2_factory_and_estimates_within_the_balan
     let init = ping_or_revert_init_code();
     let mut data = salt.to_vec();
     data.extend_from_slice(&init);
-    let _deployed = provider
-        .send_transaction(TransactionRequest::default().with_to(factory).with_input(data))
-        .await
-        .unwrap()
-        .get_receipt()
-        .await
-        .unwrap();
+    let _deployed = mined(
+        &provider,
+        TransactionRequest::default().with_to(factory).with_input(data),
+    )
+    .await;
     let at = factory.create2(salt, keccak256(&init));
     assert_eq!(provider.get_code_at(at).await.unwrap().len(), 0x38);
     // A call from a contract's address (geth skips EIP-3607 for calls).
@@ -500,13 +491,11 @@ async fn calls_from_contracts_the_create2_factory_and_estimates_within_the_balan
     let sender = ProviderBuilder::new()
         .wallet(EthereumWallet::from(poor_key.clone()))
         .connect_http(node.url().parse().unwrap());
-    let sent = sender
-        .send_transaction(transfer.with_from(poor_key.address()).with_gas_limit(estimate))
-        .await
-        .unwrap()
-        .get_receipt()
-        .await
-        .unwrap();
+    let sent = mined(
+        &sender,
+        transfer.with_from(poor_key.address()).with_gas_limit(estimate),
+    )
+    .await;
     assert!(sent.status());
     assert!(
         sent.gas_used <= estimate && sent.gas_used * 3 / 2 >= estimate,
@@ -525,19 +514,8 @@ async fn filters_report_what_is_new_and_a_snapshot_takes_the_chain_back() {
     let provider = ProviderBuilder::new()
         .wallet(EthereumWallet::from(sender))
         .connect_http(node.url().parse().unwrap());
-    let mine = |request: TransactionRequest| {
-        let provider = provider.clone();
-        async move {
-            provider
-                .send_transaction(request)
-                .await
-                .unwrap()
-                .get_receipt()
-                .await
-                .unwrap()
-        }
-    };
-    let contract = mine(
+    let contract = mined(
+        &provider,
         TransactionRequest::default()
             .with_kind(TxKind::Create)
             .with_input(ping_or_revert_init_code()),
@@ -548,8 +526,8 @@ async fn filters_report_what_is_new_and_a_snapshot_takes_the_chain_back() {
     let pings = Filter::new().address(contract).event("Ping()").from_block(0);
     let logs_filter = provider.new_filter(&pings).await.unwrap();
     let blocks_filter = provider.new_block_filter().await.unwrap();
-    let first = mine(TransactionRequest::default().with_to(contract)).await;
-    let second = mine(TransactionRequest::default().with_to(contract)).await;
+    let first = mined(&provider, TransactionRequest::default().with_to(contract)).await;
+    let second = mined(&provider, TransactionRequest::default().with_to(contract)).await;
     // Two new blocks, two new pings; a second poll has nothing new.
     let hashes: Vec<B256> = provider.get_filter_changes(blocks_filter).await.unwrap();
     assert_eq!(
@@ -561,7 +539,7 @@ async fn filters_report_what_is_new_and_a_snapshot_takes_the_chain_back() {
     assert_eq!(txs, vec![first.transaction_hash, second.transaction_hash]);
     let again: Vec<alloy_rpc_types_eth::Log> = provider.get_filter_changes(logs_filter).await.unwrap();
     assert!(again.is_empty());
-    let third = mine(TransactionRequest::default().with_to(contract)).await;
+    let third = mined(&provider, TransactionRequest::default().with_to(contract)).await;
     let logs: Vec<alloy_rpc_types_eth::Log> = provider.get_filter_changes(logs_filter).await.unwrap();
     assert_eq!(logs.len(), 1);
     assert_eq!(logs[0].transaction_hash, Some(third.transaction_hash));
@@ -582,7 +560,8 @@ async fn filters_report_what_is_new_and_a_snapshot_takes_the_chain_back() {
         provider.get_transaction_count(from).await.unwrap(),
     );
     let to = address!("000000000000000000000000000000000000bEEF");
-    let sent = mine(
+    let sent = mined(
+        &provider,
         TransactionRequest::default()
             .with_to(to)
             .with_value(U256::from(9)),
@@ -615,17 +594,13 @@ async fn filters_report_what_is_new_and_a_snapshot_takes_the_chain_back() {
     let fresh = ProviderBuilder::new()
         .wallet(EthereumWallet::from(signer(&node, 6)))
         .connect_http(node.url().parse().unwrap());
-    let next = fresh
-        .send_transaction(
-            TransactionRequest::default()
-                .with_to(to)
-                .with_value(U256::from(1)),
-        )
-        .await
-        .unwrap()
-        .get_receipt()
-        .await
-        .unwrap();
+    let next = mined(
+        &fresh,
+        TransactionRequest::default()
+            .with_to(to)
+            .with_value(U256::from(1)),
+    )
+    .await;
     assert_eq!(next.block_number, Some(block + 1));
     let again_seen: Vec<B256> = provider.get_filter_changes(blocks_filter).await.unwrap();
     assert_eq!(again_seen, vec![next.block_hash.unwrap()]);
@@ -654,31 +629,21 @@ async fn websocket_subscriptions_send_new_heads_and_matching_logs() {
         .connect_ws(WsConnect::new(node.ws_url()))
         .await
         .unwrap();
-    let contract = provider
-        .send_transaction(
-            TransactionRequest::default()
-                .with_kind(TxKind::Create)
-                .with_input(ping_or_revert_init_code()),
-        )
-        .await
-        .unwrap()
-        .get_receipt()
-        .await
-        .unwrap()
-        .contract_address
-        .unwrap();
+    let contract = mined(
+        &provider,
+        TransactionRequest::default()
+            .with_kind(TxKind::Create)
+            .with_input(ping_or_revert_init_code()),
+    )
+    .await
+    .contract_address
+    .unwrap();
     let mut heads = provider.subscribe_blocks().await.unwrap();
     let mut pings = provider
         .subscribe_logs(&Filter::new().address(contract).event("Ping()"))
         .await
         .unwrap();
-    let ping = provider
-        .send_transaction(TransactionRequest::default().with_to(contract))
-        .await
-        .unwrap()
-        .get_receipt()
-        .await
-        .unwrap();
+    let ping = mined(&provider, TransactionRequest::default().with_to(contract)).await;
     let _: serde_json::Value = provider.raw_request("evm_mine".into(), ()).await.unwrap();
     let first = heads.recv().await.unwrap();
     let second = heads.recv().await.unwrap();
