@@ -172,6 +172,10 @@ interface IClearinghouse {
     /// The round is not the feed's first at or after the expiry, or came later than one heartbeat
     /// after it: `updatedAt` is the round's, `previousUpdatedAt` that of the round before it.
     error InvalidSettlementRound(uint256 underlying, uint256 expiry, uint80 roundId, uint256 updatedAt, uint256 previousUpdatedAt);
+    /// The round's phase was not the feed's phase at the expiry: the next phase's first round
+    /// (`nextPhaseRound`) was updated at `nextPhaseUpdatedAt`, before the expiry (an aggregator the
+    /// feed replaced may go on posting rounds; only the phase current at the expiry settles it).
+    error SettlementPhaseSuperseded(uint256 underlying, uint256 expiry, uint80 roundId, uint80 nextPhaseRound, uint256 nextPhaseUpdatedAt);
     /// A market's `settle` moves more than what is left of its hourly cap: `available` now
     /// (settlement-token units; the meter drains at the cap per hour).
     error SettleAboveCap(address market, int256 amount, uint256 available);
@@ -456,13 +460,14 @@ interface IClearinghouse {
     function settle(address account, int256 amount) external;
 
     /// @notice Fixes `underlying`'s settlement price for `expiry` (unix seconds) from the feed's round
-    ///      `roundId`: the first round updated at or after the expiry, within one heartbeat of it.
-    ///      Anyone may call (keepers do, right after expiry); once fixed, returns the stored price and
+    ///      `roundId`: the first round updated at or after the expiry, within one heartbeat of it, in
+    ///      the feed's phase at the expiry (the phase above bit 64 of a round id). Anyone may call (keepers do, right after expiry); once fixed, returns the stored price and
     ///      changes nothing.
     /// @dev Errors: `NotThroughCore`, `UnknownUnderlying`, `ExpiryNotReached`, `SequencerDown`,
     ///      `SequencerGracePeriod` (the vault's sequencer-uptime feed), `VaultCallFailed`,
     ///      `OracleCallFailed` (no such round, or no round before it, or the sequencer feed's call
-    ///      failed), `IncompleteRound`, `InvalidPrice`, `InvalidSettlementRound`, `ArithmeticOverflow`.
+    ///      failed), `IncompleteRound`, `InvalidPrice`, `InvalidSettlementRound`,
+    ///      `SettlementPhaseSuperseded`, `ArithmeticOverflow`.
     /// @return price USD with 18 decimals.
     function fixExpiryPrice(uint8 underlying, uint64 expiry, uint80 roundId) external returns (int256 price);
 

@@ -11,7 +11,7 @@ use crate::calls::{FakeContract, Incoming, Outcome};
 use crate::host::Chain;
 
 /// The round id of a new feed's round.
-pub const FIRST_ROUND: u64 = 7;
+pub const FIRST_ROUND: u128 = 7;
 
 /// A fake feed: `decimals()` and `latestRoundData()` from its fields, `getRoundData(id)` from
 /// them or from `history` (reverting for an id it never had); any other call reverts, and every
@@ -20,8 +20,9 @@ pub const FIRST_ROUND: u64 = 7;
 pub struct FakeFeed {
     /// What `decimals()` answers.
     pub decimals: u8,
-    /// The round id.
-    pub round_id: u64,
+    /// The round id: the phase above bit 64, the aggregator's round below (as a Chainlink
+    /// proxy's).
+    pub round_id: u128,
     /// The answer, in `decimals`.
     pub answer: I256,
     /// When the round started, unix seconds.
@@ -29,11 +30,11 @@ pub struct FakeFeed {
     /// When the round was updated, unix seconds.
     pub updated_at: u64,
     /// The round the answer was computed in.
-    pub answered_in_round: u64,
+    pub answered_in_round: u128,
     /// Whether every call reverts.
     pub reverts: bool,
     /// Earlier rounds by id: (answer, started at, updated at, answered in round).
-    pub history: BTreeMap<u64, (I256, u64, u64, u64)>,
+    pub history: BTreeMap<u128, (I256, u64, u64, u128)>,
 }
 
 impl FakeFeed {
@@ -54,6 +55,17 @@ impl FakeFeed {
     /// Keeps the latest round in `history` and starts the next one: complete, answering `answer`,
     /// started and updated at `at`.
     pub fn push_round(&mut self, answer: I256, at: u64) {
+        self.start_round(self.round_id + 1, answer, at);
+    }
+
+    /// As a proxy does when its aggregator is replaced: keeps the latest round in `history` and
+    /// starts round 1 of the next phase, complete, answering `answer`, started and updated at
+    /// `at`.
+    pub fn push_phase(&mut self, answer: I256, at: u64) {
+        self.start_round(((self.round_id >> 64) + 1) << 64 | 1, answer, at);
+    }
+
+    fn start_round(&mut self, id: u128, answer: I256, at: u64) {
         self.history.insert(
             self.round_id,
             (
@@ -63,14 +75,14 @@ impl FakeFeed {
                 self.answered_in_round,
             ),
         );
-        self.round_id += 1;
-        self.answered_in_round = self.round_id;
+        self.round_id = id;
+        self.answered_in_round = id;
         self.answer = answer;
         self.started_at = at;
         self.updated_at = at;
     }
 
-    fn round(&self, id: u64) -> Option<(I256, u64, u64, u64)> {
+    fn round(&self, id: u128) -> Option<(I256, u64, u64, u128)> {
         if id == self.round_id {
             return Some((
                 self.answer,
@@ -101,7 +113,7 @@ impl FakeContract for FakeFeed {
             )));
         }
         if let Ok(c) = IAggregatorV3::getRoundDataCall::abi_decode(call.data) {
-            let id: u64 = c.roundId.to();
+            let id: u128 = c.roundId.to();
             let Some((answer, started, updated, answered)) = self.round(id) else {
                 return Err(Vec::new());
             };

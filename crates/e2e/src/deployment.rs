@@ -682,6 +682,22 @@ impl Engine {
         Ok(())
     }
 
+    /// Underlying `index`'s feed answers `price` (USD, 8 decimals) in round `round_id`, complete and
+    /// updated now, which becomes its latest (a Chainlink proxy's id: the phase above bit 64).
+    pub fn set_round(&mut self, index: usize, round_id: U80, price: i64) -> Result<(), String> {
+        let feed = *self.feeds.get(index).ok_or("no such underlying")?;
+        let data = IHelpers::setRoundCall {
+            roundId: round_id,
+            answer: i256(i128::from(price)),
+            startedAt: U256::from(self.chain.timestamp()),
+            updatedAt: U256::from(self.chain.timestamp()),
+            answeredInRound: round_id,
+        }
+        .abi_encode();
+        self.step("setRound", self.owner, feed, data)?;
+        Ok(())
+    }
+
     /// The id of underlying `index`'s feed's latest round.
     pub fn latest_round_id(&mut self, index: usize) -> Result<U80, String> {
         let feed = *self.feeds.get(index).ok_or("no such underlying")?;

@@ -6,7 +6,7 @@
 
 mod common;
 
-use alloy_primitives::{Address, I256};
+use alloy_primitives::{aliases::U80, Address, I256};
 use alloy_sol_types::{SolCall, SolError};
 use common::*;
 use pm_e2e::deployment::{instrument, Engine, IClearinghouse, E18, E8};
@@ -166,4 +166,42 @@ fn a_writer_in_the_money_cannot_draw_on_a_feed_that_fell_after_the_fix() {
         r.status,
         "after the settlement the trade is judged on the cash: {r:?}"
     );
+}
+
+/// The feed's proxy moved to a new aggregator (phase 1) before the expiry, and the old one (phase
+/// 0) went on posting: its round after the expiry follows one before it, as the new phase's does.
+/// Only the phase current at the expiry settles it; the old phase's kinder price for the holder
+/// is refused (`SettlementPhaseSuperseded`), on the real programs.
+#[test]
+fn a_replaced_aggregators_round_cannot_fix_the_settlement_price() {
+    let (mut e, _, _, keeper, expiry, _) = two_calls_written();
+    let old = e.latest_round_id(0).unwrap();
+    let phase1 = |n: u128| U80::from((1u128 << 64) | n);
+    e.chain.advance(DAY - 100);
+    e.set_round(0, phase1(1), 64_000 * E8).unwrap();
+    e.chain.advance(110);
+    // The old aggregator's next round, then the new one's: the proxy's latest is phase 1's.
+    let stale = old + U80::from(1u8);
+    e.set_round(0, stale, 90_000 * E8).unwrap();
+    e.set_round(0, phase1(2), 66_000 * E8).unwrap();
+    let fix = |round: U80| IClearinghouse::fixExpiryPriceCall {
+        underlying: 0,
+        expiry,
+        roundId: round,
+    };
+    let r = e.send(keeper, e.clearinghouse, fix(stale).abi_encode());
+    reverted_with(&r, IClearinghouse::SettlementPhaseSuperseded::SELECTOR);
+    let r = e.send(keeper, e.clearinghouse, fix(phase1(2)).abi_encode());
+    assert!(r.status, "{r:?}");
+    let price = e.chain.call(
+        keeper,
+        e.clearinghouse,
+        IClearinghouse::expiryPriceCall {
+            underlying: 0,
+            expiry,
+        }
+        .abi_encode(),
+    );
+    let price = IClearinghouse::expiryPriceCall::abi_decode_returns(&price.output).unwrap();
+    assert_eq!(price, wad(66_000 * E18));
 }

@@ -110,6 +110,7 @@ every_error!(
     TradePriceOutsideBand,
     ExpiryNotReached,
     InvalidSettlementRound,
+    SettlementPhaseSuperseded,
     SettleAboveCap,
     InvalidLiquidationParams,
     NotLiquidatable,

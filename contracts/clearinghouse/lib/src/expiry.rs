@@ -5,20 +5,24 @@
 //! The price is the answer of the feed's first round updated at or after the expiry: the caller
 //! names the round, and the clearinghouse checks it is complete and positive, that it was updated
 //! within one heartbeat of the expiry (the feed promises a round at least that often) and that
-//! the round before it was updated before the expiry. Every account's positions of that
+//! the round before it was updated before the expiry. The round must also be of the phase the
+//! feed (a Chainlink proxy: the phase above bit 64 of a round id) was in at the expiry: a replaced
+//! aggregator may go on posting rounds, and two phases must not both offer a "first round".
+//! Every account's positions of that
 //! underlying and expiry settle at the same price, so the cash of the longs and of the shorts
 //! nets to zero at the clearinghouse, up to its rounding (against each account).
 
 use alloc::vec::Vec;
 
 use alloy_primitives::{aliases::U80, Address, I256, U256};
-use pm_common::feeds::{checked_answer, round_at};
+use pm_common::feeds::{checked_answer, latest_round, round_at};
 use pm_common::scaling::to_wad;
 use pm_risk::units::MAX_PRICE;
 use stylus_sdk::prelude::*;
 
 use crate::errors::{
     overflow, ClearinghouseError, ExpiryNotReached, InvalidPrice, InvalidSettlementRound, Result,
+    SettlementPhaseSuperseded,
 };
 use crate::events::{ExpiryPriceFixed, ExpirySettled};
 use crate::instrument::{cash_for, expiry_value, spec_of, unpack, PERP};
@@ -44,7 +48,7 @@ impl Clearinghouse {
     /// Errors: `NotThroughCore`, `UnknownUnderlying`, `ExpiryNotReached`, `SequencerDown`,
     /// `SequencerGracePeriod`, `VaultCallFailed`, `OracleCallFailed` (the feed has no such round,
     /// or no round before it, or the sequencer feed's call failed), `IncompleteRound`,
-    /// `InvalidPrice`, `InvalidSettlementRound`, `ArithmeticOverflow`.
+    /// `InvalidPrice`, `InvalidSettlementRound`, `SettlementPhaseSuperseded`, `ArithmeticOverflow`.
     pub fn fix_expiry_price(&mut self, underlying: u8, expiry: u64, round_id: U80) -> Result<I256> {
         self.through_core()?;
         let index = usize::from(underlying);
@@ -86,6 +90,7 @@ impl Clearinghouse {
                 previousUpdatedAt: previous_updated,
             }));
         }
+        self.ensure_phase_at_expiry(underlying, expiry, feed, round_id)?;
         let price = to_wad(answer, decimals).ok_or_else(overflow)?;
         // Every check values the position at this price until it settles: at most the largest
         // price the engine takes (`MAX_PRICE`), so that it always can.
@@ -104,6 +109,41 @@ impl Clearinghouse {
             price,
         });
         Ok(price)
+    }
+
+    /// Checks that `round_id`'s phase was `feed`'s phase at `expiry`: it is the latest phase, or
+    /// the next phase's first round was updated at or after the expiry. The phase that opened
+    /// before the expiry and was current at it is then the only one in which a round can be
+    /// first after the expiry: a later phase opened after it (its first round has no earlier round
+    /// to prove it first, and its others follow a round after the expiry).
+    ///
+    /// Errors: `OracleCallFailed` (the feed's latest round, or the next phase's first round,
+    /// cannot be read), `SettlementPhaseSuperseded`.
+    fn ensure_phase_at_expiry(
+        &self,
+        underlying: u8,
+        expiry: u64,
+        feed: Address,
+        round_id: U80,
+    ) -> Result<()> {
+        let phase = round_id.to::<u128>() >> 64;
+        let latest = latest_round(self.vm(), feed)?.round_id.to::<u128>() >> 64;
+        if latest <= phase {
+            return Ok(());
+        }
+        // The latest phase is later: the next one's first round fits the 80 bits of an id.
+        let next = U80::try_from((phase.saturating_add(1) << 64) | 1).map_err(|_| overflow())?;
+        let opened = round_at(self.vm(), feed, next)?.updated_at;
+        if opened >= U256::from(expiry) {
+            return Ok(());
+        }
+        Err(ClearinghouseError::from(SettlementPhaseSuperseded {
+            underlying: U256::from(underlying),
+            expiry: U256::from(expiry),
+            roundId: round_id,
+            nextPhaseRound: next,
+            nextPhaseUpdatedAt: opened,
+        }))
     }
 
     /// The expiry value (USD per unit, 18 decimals) of instrument `id` at block time `now`, once

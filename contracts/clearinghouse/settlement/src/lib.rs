@@ -46,8 +46,8 @@ impl ClearinghouseSettlement {
     }
 
     /// Fixes `underlying`'s settlement price for `expiry` (unix seconds) from the feed's round
-    /// `roundId`: the first round updated at or after the expiry, within one heartbeat of it.
-    /// Anyone may call (keepers do, right after expiry); once fixed, returns the stored price and
+    /// `roundId`: the first round updated at or after the expiry, within one heartbeat of it, in
+    /// the feed's phase at the expiry (the phase above bit 64 of a round id). Anyone may call (keepers do, right after expiry); once fixed, returns the stored price and
     /// changes nothing.
     ///
     /// Returns `price`: USD with 18 decimals.
@@ -55,7 +55,8 @@ impl ClearinghouseSettlement {
     /// Errors: `NotThroughCore`, `UnknownUnderlying`, `ExpiryNotReached`, `SequencerDown`,
     /// `SequencerGracePeriod` (the vault's sequencer-uptime feed), `VaultCallFailed`,
     /// `OracleCallFailed` (no such round, or no round before it, or the sequencer feed's call
-    /// failed), `IncompleteRound`, `InvalidPrice`, `InvalidSettlementRound`, `ArithmeticOverflow`.
+    /// failed), `IncompleteRound`, `InvalidPrice`, `InvalidSettlementRound`,
+    /// `SettlementPhaseSuperseded`, `ArithmeticOverflow`.
     pub fn fix_expiry_price(
         &mut self,
         underlying: u8,

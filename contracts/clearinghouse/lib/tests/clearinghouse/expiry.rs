@@ -166,6 +166,66 @@ fn fix_expiry_price_refuses_a_round_whose_previous_round_answers_zeros() {
 }
 
 #[test]
+fn attack_a_replaced_aggregator_cannot_offer_a_second_settlement_price() {
+    // The feed's proxy moved to a new aggregator (phase 1) before the expiry; the old one (phase
+    // 0) goes on posting. Both phases then hold a round that follows one before the expiry: only
+    // the phase current at the expiry may settle it, or the first caller would choose the price.
+    let chain = book_chain();
+    chain.set_time(EXPIRY + 60);
+    let old_phase = chain.feed_mut(BTC_FEED, |f| {
+        f.push_phase(wad(64_000 * 100_000_000), EXPIRY - 100);
+        f.push_round(wad(65_000 * 100_000_000), EXPIRY + 10);
+        // The old aggregator's round after FIRST_ROUND (at `NOW`), posted after the expiry.
+        let stale = FIRST_ROUND + 1;
+        f.history
+            .insert(stale, (wad(90_000 * 100_000_000), EXPIRY + 5, EXPIRY + 5, stale));
+        U80::from(stale)
+    });
+    let next_phase_round = U80::from((1u128 << 64) | 1);
+    assert_unchanged(
+        &chain,
+        || chain.ch().fix_expiry_price(BTC, EXPIRY, old_phase),
+        SettlementPhaseSuperseded {
+            underlying: U256::from(BTC),
+            expiry: U256::from(EXPIRY),
+            roundId: old_phase,
+            nextPhaseRound: next_phase_round,
+            nextPhaseUpdatedAt: U256::from(EXPIRY - 100),
+        },
+    );
+    // The current phase's first round after the expiry settles it.
+    let current = U80::from((1u128 << 64) | 2);
+    assert_eq!(
+        chain.ch().fix_expiry_price(BTC, EXPIRY, current).unwrap(),
+        wad(65_000 * E18)
+    );
+}
+
+#[test]
+fn fix_expiry_price_takes_the_older_phase_when_the_feed_moved_after_the_expiry() {
+    // The round after the expiry is the old aggregator's; the new one opened after it (at the
+    // expiry itself: the old phase was current until then). The new phase's rounds cannot be
+    // proved first: its first has no round before it.
+    let chain = book_chain();
+    chain.set_time(EXPIRY + 60);
+    let (old_phase, new_phase) = chain.feed_mut(BTC_FEED, |f| {
+        f.push_round(wad(65_000 * 100_000_000), EXPIRY + 10);
+        let old = U80::from(f.round_id);
+        f.push_phase(wad(70_000 * 100_000_000), EXPIRY);
+        (old, U80::from(f.round_id))
+    });
+    assert_unchanged(
+        &chain,
+        || chain.ch().fix_expiry_price(BTC, EXPIRY, new_phase),
+        OracleCallFailed { oracle: BTC_FEED },
+    );
+    assert_eq!(
+        chain.ch().fix_expiry_price(BTC, EXPIRY, old_phase).unwrap(),
+        wad(65_000 * E18)
+    );
+}
+
+#[test]
 fn fix_expiry_price_refuses_a_first_round_later_than_a_heartbeat_after_expiry() {
     let chain = book_chain();
     let late = EXPIRY + u64::from(HEARTBEAT) + 1;
