@@ -1,5 +1,5 @@
-//! The precompiles the EVM dispatches to: Ethereum's, plus ArbWasm at 0x71 and ArbWasmCache at
-//! 0x72 (both warm from the start, as precompiles are). Generic over revm's context, as revm's
+//! The precompiles the EVM dispatches to: Ethereum's, plus ArbOwnerPublic at 0x6b, ArbOwner at
+//! 0x70, ArbWasm at 0x71 and ArbWasmCache at 0x72 (all warm from the start, as precompiles are). Generic over revm's context, as revm's
 //! own precompile providers are.
 
 use revm::context_interface::{Cfg, ContextTr};
@@ -9,9 +9,10 @@ use revm::primitives::hardfork::SpecId;
 use revm::primitives::AddressSet;
 
 use crate::arbos::ArbOs;
-use crate::precompiles::{arbwasm, arbwasmcache};
+use crate::precompiles::{arbowner, arbownerpublic, arbwasm, arbwasmcache};
 
-/// Ethereum precompiles plus ArbWasm (0x71) and ArbWasmCache (0x72).
+/// Ethereum precompiles plus ArbOwnerPublic (0x6b), ArbOwner (0x70), ArbWasm (0x71) and
+/// ArbWasmCache (0x72).
 #[derive(Debug)]
 pub struct ArbPrecompiles {
     eth: EthPrecompiles,
@@ -28,9 +29,11 @@ impl ArbPrecompiles {
     }
 }
 
-/// Ethereum's warm addresses plus 0x71 and 0x72.
+/// Ethereum's warm addresses plus 0x6b, 0x70, 0x71 and 0x72.
 fn with_arbitrum(eth: &AddressSet) -> AddressSet {
     let mut warm = eth.clone();
+    warm.insert(arbownerpublic::ADDRESS);
+    warm.insert(arbowner::ADDRESS);
     warm.insert(arbwasm::ADDRESS);
     warm.insert(arbwasmcache::ADDRESS);
     warm
@@ -53,6 +56,12 @@ impl<CTX: ContextTr> PrecompileProvider<CTX> for ArbPrecompiles {
         }
         if inputs.bytecode_address == arbwasmcache::ADDRESS {
             return arbwasmcache::run(ctx, inputs, self.arbos).map(Some);
+        }
+        if inputs.bytecode_address == arbowner::ADDRESS {
+            return arbowner::run(ctx, inputs).map(Some);
+        }
+        if inputs.bytecode_address == arbownerpublic::ADDRESS {
+            return arbownerpublic::run(ctx, inputs).map(Some);
         }
         self.eth.run(ctx, inputs)
     }
