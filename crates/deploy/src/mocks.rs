@@ -1,11 +1,12 @@
-//! Stand-ins for what a public chain already has: Foundry's `MockERC20` and `MockAggregatorV3`
-//! (`contracts/solidity/mocks`), deployed on any [`Chain`]. The devnet's tests, `pm-node`'s and a
-//! local try-out use them where Arbitrum has a real token and a Chainlink feed.
+//! What a public chain already has, deployed on any [`Chain`] for the devnet's tests, `pm-node`'s
+//! and a local try-out: stand-ins for a token and a Chainlink feed (Foundry's `MockERC20` and
+//! `MockAggregatorV3`, `contracts/solidity/mocks`), and Arbitrum's own program-cache auction
+//! (its real `CacheManager`, behind `CacheManagerProxy`).
 
 use std::path::Path;
 
 use alloy_primitives::{Address, I256, U256};
-use alloy_sol_types::sol_data::{Int, String as SolString, Uint};
+use alloy_sol_types::sol_data::{Address as SolAddress, Int, String as SolString, Uint};
 use alloy_sol_types::{SolCall, SolType};
 
 use crate::abi::IVault;
@@ -95,4 +96,22 @@ pub fn mock_feed(chain: &mut dyn Chain, root: &Path, decimals: u8, answer: i128)
     let answer = I256::try_from(answer).map_err(|e| e.to_string())?;
     let args = <(Uint<8>, Int<256>)>::abi_encode_params(&(decimals, answer));
     create(chain, root, "MockAggregatorV3", args)
+}
+
+/// Deploys Arbitrum's `CacheManager` (npm `@arbitrum/nitro-contracts`) behind a
+/// `CacheManagerProxy` initialised with `cache_size` bytes of machine code and `decay` wei a
+/// second; the proxy's address. The chain owner must still make it a cache manager
+/// (`ArbOwner.addWasmCacheManager`) before its bids can cache.
+///
+/// # Errors
+/// An artifact is missing (run `forge build`) or a deployment fails.
+pub fn cache_manager(
+    chain: &mut dyn Chain,
+    root: &Path,
+    cache_size: u64,
+    decay: u64,
+) -> Result<Address, String> {
+    let logic = create(chain, root, "CacheManager", Vec::new())?;
+    let args = <(SolAddress, Uint<64>, Uint<64>)>::abi_encode_params(&(logic, cache_size, decay));
+    create(chain, root, "CacheManagerProxy", args)
 }

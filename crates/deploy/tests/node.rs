@@ -11,7 +11,7 @@ use alloy_primitives::{Address, I256, U256};
 use alloy_provider::network::TransactionBuilder;
 use alloy_provider::{Provider, ProviderBuilder};
 use alloy_rpc_types_eth::TransactionRequest;
-use alloy_sol_types::{SolCall, SolInterface};
+use alloy_sol_types::{SolCall, SolError, SolInterface};
 use pm_clearinghouse::instrument::{id_of, Spec};
 use pm_deploy::abi::{IBilateralMarket, IClearinghouse, IVault};
 use pm_deploy::mocks;
@@ -44,8 +44,9 @@ fn cast(args: &[&str]) -> (bool, String, String) {
     )
 }
 
-fn scratch() -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("pm-deploy-node-{}", std::process::id()));
+/// A directory of `test`'s own (the tests run at once in one process).
+fn scratch(test: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("pm-deploy-node-{}-{test}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }
@@ -72,7 +73,7 @@ fn pm_deploy_deploys_the_engine_on_the_node_and_real_clients_trade_through_it() 
     let btc_feed = feed(&mut owner, 65_000 * 100_000_000);
     let eth_feed = feed(&mut owner, 3_000 * 100_000_000);
 
-    let dir = scratch();
+    let dir = scratch("deploy");
     let config = serde_json::json!({
         "settlement": {
             "token": usdc, "feed": usdc_feed, "heartbeat": 86_400,
@@ -324,6 +325,134 @@ fn pm_deploy_deploys_the_engine_on_the_node_and_real_clients_trade_through_it() 
     ]);
     assert!(ok, "{err}");
     assert!(decoded.contains(&alice.to_string()), "{decoded}");
+
+    runtime.block_on(node.stop());
+    std::fs::remove_dir_all(dir).ok();
+}
+
+alloy_sol_types::sol! {
+    /// Arbitrum's CacheManager (the parts the test drives) and the chain owner's ArbOwner.
+    interface ICacheManager {
+        struct Entry { bytes32 code; uint64 size; uint192 bid; }
+        function paused() external;
+        function unpause() external;
+        function getEntries() external view returns (Entry[] memory);
+        error BidsArePaused();
+    }
+    interface IArbOwner {
+        function addWasmCacheManager(address manager) external;
+    }
+    interface IArbWasmCache {
+        function codehashIsCached(bytes32 codehash) external view returns (bool);
+    }
+}
+
+/// The path to Arbitrum's program cache on Arbitrum One and Sepolia, on pm-node: Arbitrum's own
+/// CacheManager (behind its proxy) is made a cache manager by the chain owner; pm-deploy bids
+/// for every program through it. While the owner has paused the auction the first bid is
+/// refused (`BidsArePaused`) and pm-deploy stops, naming the step; once resumed, `--resume`
+/// sends only the bids, and every program is cached, each entry holding its bid.
+#[test]
+fn pm_deploy_bids_for_every_program_in_arbitrums_cache_manager() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let node = node(&runtime);
+    let url = node.url();
+    let mut owner = RpcChain::connect(&url, node.accounts[0].signer()).unwrap();
+    let root = Path::new(ROOT);
+    let manager = mocks::cache_manager(&mut owner, root, 64 << 20, 0).unwrap();
+    let arb_owner: Address = "0x0000000000000000000000000000000000000070".parse().unwrap();
+    let add = IArbOwner::addWasmCacheManagerCall { manager };
+    send(&mut owner, arb_owner, add.abi_encode());
+    // Its admin functions ask ArbOwnerPublic whether the caller owns the chain.
+    send(&mut owner, manager, ICacheManager::pausedCall {}.abi_encode());
+
+    let usdc = mocks::mock_token(&mut owner, root, "USD Coin", "USDC", 6).unwrap();
+    let usdc_feed = feed(&mut owner, 100_000_000);
+    let btc_feed = feed(&mut owner, 65_000 * 100_000_000);
+    let bid = 1_000_000_000_000u64;
+    let config = serde_json::json!({
+        "chainId": 412_346,
+        "settlement": {
+            "token": usdc, "feed": usdc_feed, "heartbeat": 86_400,
+            "depositCap": "1000000000000000000"
+        },
+        "settlementDecimals": 6,
+        "underlyings": [
+            { "symbol": "BTC", "feed": btc_feed, "heartbeat": 86_400, "volMaxAge": 86_400,
+              "params": "BTC", "futureBand": "50000000000000000", "optionBand": "50000000000000000",
+              "vol": "550000000000000000" }
+        ],
+        "correlations": [],
+        "settleCap": "10000000000",
+        "programCache": { "bid": { "cacheManager": manager, "bidWei": bid.to_string() } }
+    });
+    let dir = scratch("bid");
+    let (config_path, out_path) = (dir.join("config.json"), dir.join("deployment.json"));
+    std::fs::write(&config_path, config.to_string()).unwrap();
+    let deploy = |extra: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_pm-deploy"))
+            .args(["--rpc", &url, "--config"])
+            .arg(&config_path)
+            .arg("--out")
+            .arg(&out_path)
+            .args(["--root", ROOT])
+            .args(extra)
+            .env(
+                "PM_DEPLOY_KEY",
+                format!("0x{}", alloy_primitives::hex::encode(node.accounts[0].key)),
+            )
+            .output()
+            .unwrap()
+    };
+    let paused = deploy(&[]);
+    assert!(!paused.status.success());
+    let stderr = String::from_utf8_lossy(&paused.stderr);
+    let selector = alloy_primitives::hex::encode(ICacheManager::BidsArePaused::SELECTOR);
+    assert!(
+        stderr.contains("placeBid") && stderr.contains(&selector) && stderr.contains("--resume"),
+        "{stderr}"
+    );
+    send(&mut owner, manager, ICacheManager::unpauseCall {}.abi_encode());
+    let resumed = deploy(&["--resume"]);
+    assert!(
+        resumed.status.success(),
+        "{}",
+        String::from_utf8_lossy(&resumed.stderr)
+    );
+
+    let deployment: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&out_path).unwrap()).unwrap();
+    let programs = deployment["programs"].as_array().unwrap();
+    assert_eq!(programs.len(), 12);
+    let entries = owner
+        .call(manager, ICacheManager::getEntriesCall {}.abi_encode(), U256::ZERO)
+        .unwrap();
+    let entries = ICacheManager::getEntriesCall::abi_decode_returns(&entries).unwrap();
+    assert_eq!(entries.len(), 12);
+    let cache: Address = "0x0000000000000000000000000000000000000072".parse().unwrap();
+    let provider = ProviderBuilder::new().connect_http(url.parse().unwrap());
+    for (p, entry) in programs.iter().zip(&entries) {
+        let program: Address = p["address"].as_str().unwrap().parse().unwrap();
+        let code = runtime
+            .block_on(provider.get_code_at(program).into_future())
+            .unwrap();
+        let hash = alloy_primitives::keccak256(&code);
+        // In bid order: the program's code hash, its machine-code size, the bid (no decay).
+        assert_eq!(entry.code, hash);
+        assert!(entry.size >= 4_096);
+        assert_eq!(entry.bid, alloy_primitives::aliases::U192::from(bid));
+        let cached = IArbWasmCache::codehashIsCachedCall { codehash: hash };
+        let answer = owner.call(cache, cached.abi_encode(), U256::ZERO).unwrap();
+        assert!(
+            IArbWasmCache::codehashIsCachedCall::abi_decode_returns(&answer).unwrap(),
+            "{p}"
+        );
+    }
+    // The bids are the auction's: 12 × the bid.
+    let held = runtime
+        .block_on(provider.get_balance(manager).into_future())
+        .unwrap();
+    assert_eq!(held, U256::from(12 * bid));
 
     runtime.block_on(node.stop());
     std::fs::remove_dir_all(dir).ok();
