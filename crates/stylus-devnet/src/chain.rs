@@ -18,7 +18,7 @@ use crate::frames::Frames;
 use crate::gas_profile::GasProfile;
 use crate::l1_pricing;
 use crate::pack;
-use crate::precompiles::{arbwasm, arbwasmcache};
+use crate::precompiles::{arbowner, arbownerpublic, arbwasm, arbwasmcache, owners};
 use crate::runtime::Runtime;
 
 /// Arbitrum's per-transaction limit on execution gas (ArbOS 50's `PerTxGasLimit`): a larger gas
@@ -185,7 +185,12 @@ impl Devnet {
         }
         // The precompiles' accounts hold 0xFE so they are not empty, as on Nitro.
         let fe = Bytecode::new_raw(Bytes::from_static(&[0xFE]));
-        for precompile in [arbwasm::ADDRESS, arbwasmcache::ADDRESS] {
+        for precompile in [
+            arbownerpublic::ADDRESS,
+            arbowner::ADDRESS,
+            arbwasm::ADDRESS,
+            arbwasmcache::ADDRESS,
+        ] {
             db.insert_account_info(
                 precompile,
                 AccountInfo {
@@ -612,8 +617,8 @@ impl Devnet {
             .journal_mut()
             .db_mut()
             .insert_account_storage(
-                arbwasmcache::ADDRESS,
-                arbwasmcache::OWNER_SLOT,
+                arbowner::ADDRESS,
+                owners::OWNER_SLOT,
                 U256::from_be_slice(owner.as_slice()),
             )
             .ok();

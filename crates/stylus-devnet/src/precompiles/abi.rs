@@ -60,3 +60,13 @@ pub fn revert(limit: u64, reason: &str) -> InterpreterResult {
     out.extend(s);
     result(InstructionResult::Revert, out, limit, 0)
 }
+
+/// `addresses` ABI-encoded as the one return value `address[]`.
+pub fn address_array(addresses: &[Address]) -> Vec<u8> {
+    let mut out = word(U256::from(32));
+    out.extend(word(U256::from(addresses.len())));
+    for a in addresses {
+        out.extend(word(U256::from_be_slice(a.as_slice())));
+    }
+    out
+}

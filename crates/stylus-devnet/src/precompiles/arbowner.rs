@@ -12,8 +12,8 @@ use revm::primitives::{keccak256, Address, Log, LogData, B256, U256};
 
 use crate::precompiles::abi::{address_arg, db_error, result, selector, word};
 use crate::precompiles::addresses::ARB_OWNER;
-use crate::precompiles::arbwasmcache::{chain_owner, CACHE_MANAGERS};
 use crate::precompiles::burner::burn_out;
+use crate::precompiles::owners::{chain_owner, CACHE_MANAGERS};
 
 /// ArbOwner's address.
 pub const ADDRESS: Address = ARB_OWNER;

@@ -9,10 +9,10 @@ use revm::context_interface::ContextTr;
 use revm::interpreter::{CallInputs, InterpreterResult};
 use revm::primitives::{Address, U256};
 
-use crate::precompiles::abi::{address_arg, db_error, selector};
+use crate::precompiles::abi::{address_arg, address_array, db_error, selector};
 use crate::precompiles::addresses::ARB_OWNER_PUBLIC;
-use crate::precompiles::arbwasmcache::{address_array, chain_owner};
 use crate::precompiles::burner::{burn_out, Burner};
+use crate::precompiles::owners::chain_owner;
 
 /// ArbOwnerPublic's address.
 pub const ADDRESS: Address = ARB_OWNER_PUBLIC;

@@ -15,10 +15,10 @@ use crate::fragments::{is_fragment, is_root, Root, MAX_FRAGMENTS};
 use crate::pack::{self, MAX_PROGRAM_BYTES};
 use crate::precompiles::abi::{address_arg, db_error, selector, word, word_arg};
 use crate::precompiles::addresses::ARB_WASM;
-use crate::precompiles::arbwasmcache;
 use crate::precompiles::burner::{burn_out, sol_error, Burner, CODE_HASH_GAS, COPY_GAS, PARAMS_GAS};
 use crate::precompiles::data_pricer;
 use crate::precompiles::module_shape::validate;
+use crate::precompiles::owners::chain_owner;
 use crate::precompiles::program_info::{
     self, hours_since_arbitrum, ProgramInfo, EXPIRY_DAYS, KEEPALIVE_DAYS,
 };
@@ -401,7 +401,7 @@ fn take_fee<CTX: ContextTr>(
     if b.read().is_err() {
         return Ok(Some(b.burn_out()));
     }
-    let network = arbwasmcache::chain_owner(ctx).map_err(db_error)?;
+    let network = chain_owner(ctx).map_err(db_error)?;
     for (to, amount) in [(network, fee), (inputs.caller, value - fee)] {
         if !amount.is_zero()
             && ctx

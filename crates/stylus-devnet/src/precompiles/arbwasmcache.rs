@@ -11,17 +11,16 @@
 //! the EVM that dispatches to it.
 
 use revm::context_interface::{Block, ContextTr, JournalTr};
-use revm::handler::evm::ContextTrDbError;
 use revm::interpreter::{CallInputs, InterpreterResult};
 use revm::primitives::{keccak256, Address, Log, LogData, B256, U256};
 
 use crate::arbos::ArbOs;
-use crate::precompiles::abi::{address_arg, db_error, selector, word, word_arg};
-use crate::precompiles::address_set::AddressSet;
+use crate::precompiles::abi::{address_arg, address_array, db_error, selector, word, word_arg};
 use crate::precompiles::addresses::ARB_WASM_CACHE;
 use crate::precompiles::arbwasm::{PROGRAM_EXPIRED, PROGRAM_NEEDS_UPGRADE};
 use crate::precompiles::burner::{burn_out, sol_error, Burner, CODE_HASH_GAS, PARAMS_GAS};
-use crate::precompiles::{program_info, storage};
+use crate::precompiles::owners::{chain_owner, CACHE_MANAGERS};
+use crate::precompiles::program_info;
 
 /// ArbWasmCache's address.
 pub const ADDRESS: Address = ARB_WASM_CACHE;
@@ -38,22 +37,6 @@ const EVICT_CODEHASH: [u8; 4] = [0xce, 0x97, 0x20, 0x13];
 const CODEHASH_IS_CACHED: [u8; 4] = [0xa7, 0x2f, 0x17, 0x9b];
 /// `UpdateProgramCache(address indexed manager, bytes32 indexed codehash, bool cached)`.
 const UPDATE_PROGRAM_CACHE: &str = "UpdateProgramCache(address,bytes32,bool)";
-
-/// The storage slot of 0x72 that holds the chain owner (set by `Devnet::new`).
-pub const OWNER_SLOT: U256 = U256::ZERO;
-
-/// The cache managers, in 0x72's storage (Nitro keeps them in ArbOS's program state).
-pub const CACHE_MANAGERS: AddressSet = AddressSet {
-    precompile: ADDRESS,
-    base: U256::from_limbs([1, 0, 0, 0]),
-};
-
-/// The chain owner (also the network fee account, which ArbWasm's data fees go to). Errors: the
-/// database failed.
-pub fn chain_owner<CTX: ContextTr>(ctx: &mut CTX) -> Result<Address, ContextTrDbError<CTX>> {
-    let owner = storage::read(ctx, ADDRESS, OWNER_SLOT)?;
-    Ok(Address::from_word(owner.into()))
-}
 
 /// Runs a call to 0x72. Refused calls (delegate, static writes, value, unknown methods, bad
 /// arguments, a caller that is neither a cache manager nor the chain owner) use all their gas, as
@@ -191,14 +174,4 @@ fn set_cached<CTX: ContextTr>(
     }
     program_info::write(ctx, hash, &info).map_err(db_error)?;
     Ok(b.answer(Vec::new()))
-}
-
-/// `addresses` ABI-encoded as the one return value `address[]`.
-pub fn address_array(addresses: &[Address]) -> Vec<u8> {
-    let mut out = word(U256::from(32));
-    out.extend(word(U256::from(addresses.len())));
-    for a in addresses {
-        out.extend(word(U256::from_be_slice(a.as_slice())));
-    }
-    out
 }

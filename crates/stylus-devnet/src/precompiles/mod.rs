@@ -9,6 +9,7 @@ pub mod addresses;
 pub mod burner;
 pub mod data_pricer;
 pub mod module_shape;
+pub mod owners;
 pub mod program_info;
 pub mod storage;
 
