@@ -24,8 +24,13 @@ use crate::dev_accounts::{dev_balance, DevAccount};
 use crate::filters::Filters;
 use crate::node_error::NodeError;
 use crate::snapshots::Snapshots;
-use crate::subscriptions::BlockFeed;
 use crate::tx_env::{call_env, decode_signed, signed_env, SignedTx};
+
+/// Blocks buffered for the websocket subscribers.
+pub const FEED_CAPACITY: usize = 1_024;
+
+/// Where the ledger announces each block it mines (to the websocket subscriptions).
+pub type BlockFeed = tokio::sync::broadcast::Sender<MinedBlock>;
 
 /// A block's gas limit as Nitro reports it (2^50); a transaction is bounded by
 /// [`TX_GAS_LIMIT`].

@@ -17,8 +17,8 @@ use crate::dev_accounts::{dev_accounts, DevAccount};
 use crate::dev_api;
 use crate::eth_api::{self, Answer};
 use crate::filter_api;
-use crate::ledger::Ledger;
-use crate::subscriptions::{self, FEED_CAPACITY};
+use crate::ledger::{Ledger, FEED_CAPACITY};
+use crate::subscriptions;
 
 /// Nitro's dev node's port, the default endpoint of `cargo stylus`.
 pub const DEFAULT_PORT: u16 = 8547;

@@ -2,26 +2,20 @@
 //! it: `newHeads` sends each new block's header, `logs` (with an optional filter of addresses and
 //! topics) each new matching log; `eth_unsubscribe` ends one. Blocks reach the subscriptions from
 //! the chain's thread through a broadcast channel ([`BlockFeed`]); a subscriber that falls more
-//! than [`FEED_CAPACITY`] blocks behind misses those blocks. A revert to a snapshot sends
+//! than [`crate::ledger::FEED_CAPACITY`] blocks behind misses those blocks. A revert to a snapshot sends
 //! nothing (geth would send the undone logs again marked removed).
 
 use jsonrpsee::core::SubscriptionResult;
 use jsonrpsee::server::{RegisterMethodError, RpcModule};
 use jsonrpsee::types::{ErrorObjectOwned, Params};
 use serde_json::Value;
-use tokio::sync::broadcast::{self, error::RecvError};
+use tokio::sync::broadcast::error::RecvError;
 
 use alloy_rpc_types_eth::Filter;
 
 use crate::chain_thread::ChainHandle;
-use crate::ledger::MinedBlock;
+use crate::ledger::{BlockFeed, MinedBlock};
 use crate::rpc_views::{rpc_block, rpc_logs};
-
-/// Blocks buffered for subscribers.
-pub const FEED_CAPACITY: usize = 1_024;
-
-/// Where the chain announces each block it mines.
-pub type BlockFeed = broadcast::Sender<MinedBlock>;
 
 /// What a subscription sends.
 enum Kind {
