@@ -81,30 +81,26 @@ pub fn block_by_hash(l: &mut Ledger, a: &Args) -> Answer {
 /// `eth_getBalance(address, block)`.
 pub fn balance(l: &mut Ledger, a: &Args) -> Answer {
     let address: Address = a.get(0)?;
-    l.require_latest(a.opt(1)?)?;
-    json(l.devnet().balance(address))
+    json(l.at_state(a.opt(1)?, |l| Ok(l.devnet().balance(address)))?)
 }
 
 /// `eth_getTransactionCount(address, block)`: the nonce.
 pub fn transaction_count(l: &mut Ledger, a: &Args) -> Answer {
     let address: Address = a.get(0)?;
-    l.require_latest(a.opt(1)?)?;
-    json(U64::from(l.devnet().nonce(address)))
+    json(l.at_state(a.opt(1)?, |l| Ok(U64::from(l.devnet().nonce(address))))?)
 }
 
 /// `eth_getCode(address, block)`.
 pub fn code(l: &mut Ledger, a: &Args) -> Answer {
     let address: Address = a.get(0)?;
-    l.require_latest(a.opt(1)?)?;
-    json(l.devnet().code(address))
+    json(l.at_state(a.opt(1)?, |l| Ok(l.devnet().code(address)))?)
 }
 
 /// `eth_getStorageAt(address, slot, block)`.
 pub fn storage_at(l: &mut Ledger, a: &Args) -> Answer {
     let address: Address = a.get(0)?;
     let slot: U256 = a.get(1)?;
-    l.require_latest(a.opt(2)?)?;
-    json(B256::from(l.devnet().storage(address, slot)))
+    json(l.at_state(a.opt(2)?, |l| Ok(B256::from(l.devnet().storage(address, slot))))?)
 }
 
 /// `eth_gasPrice`: the base fee (Arbitrum pays no tips to anyone).
@@ -162,17 +158,15 @@ fn no_overrides(a: &Args) -> Result<(), NodeError> {
 /// `eth_call(request, block)`: the return data; a revert is an error carrying its data.
 pub fn call(l: &mut Ledger, a: &Args) -> Answer {
     let request: TransactionRequest = a.get(0)?;
-    l.require_latest(a.opt(1)?)?;
     no_overrides(a)?;
-    json(l.call_output(&request)?)
+    json(l.at_state(a.opt(1)?, |l| l.call_output(&request))?)
 }
 
 /// `eth_estimateGas(request, block)`.
 pub fn estimate(l: &mut Ledger, a: &Args) -> Answer {
     let request: TransactionRequest = a.get(0)?;
-    l.require_latest(a.opt(1)?)?;
     no_overrides(a)?;
-    json(U64::from(estimate_gas(l, &request)?))
+    json(U64::from(l.at_state(a.opt(1)?, |l| estimate_gas(l, &request))?))
 }
 
 /// `eth_sendRawTransaction(bytes)`: mined at once; answers its hash.

@@ -1,8 +1,8 @@
 //! The node's chain: the devnet, and what a node remembers of it: the blocks it mined with their
 //! transactions, receipts and logs. Every accepted transaction is mined at once in a block of
 //! its own (anvil's automine); one with a later nonce waits for the gap to fill; a refused one
-//! changes nothing and mines nothing. State is the latest block's only: the node keeps no past
-//! state.
+//! changes nothing and mines nothing. The state after each of the latest 128 blocks is kept
+//! (`past_states`), as a full node keeps it; older state is refused.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -23,6 +23,7 @@ use crate::clock::Clock;
 use crate::dev_accounts::{dev_balance, DevAccount};
 use crate::filters::Filters;
 use crate::node_error::NodeError;
+use crate::past_states::{PastStates, KEPT_STATES};
 use crate::snapshots::Snapshots;
 use crate::tx_env::{call_env, decode_signed, signed_env, SignedTx};
 
@@ -111,6 +112,8 @@ pub struct Ledger {
     pub filters: Filters,
     /// Where each mined block is announced to subscriptions.
     block_feed: Option<BlockFeed>,
+    /// The state after each of the latest blocks.
+    past: PastStates<DevnetSnapshot>,
 }
 
 /// What a snapshot keeps of the ledger: the devnet's state and block, how many blocks were
@@ -146,6 +149,7 @@ impl Ledger {
             snapshots: Snapshots::default(),
             filters: Filters::default(),
             block_feed: None,
+            past: PastStates::default(),
         };
         ledger
             .devnet
@@ -213,11 +217,18 @@ impl Ledger {
         }
     }
 
-    /// Checks that a state read asks for the latest state, the only one the node keeps.
+    /// Runs `read` on the state after `block` (the latest when none): the live chain for the
+    /// latest block, else the kept state of that block, put back in place for the read (its
+    /// block number, time and base fee with it) and taken out after.
     ///
     /// # Errors
-    /// `Unsupported` for an earlier block; `InvalidParams` for an unknown one.
-    pub fn require_latest(&self, block: Option<BlockId>) -> Result<(), NodeError> {
+    /// `Unsupported` for a block whose state is no longer kept (older than the latest
+    /// [`KEPT_STATES`]); `InvalidParams` for an unknown block; what `read` returns.
+    pub fn at_state<R>(
+        &mut self,
+        block: Option<BlockId>,
+        read: impl FnOnce(&mut Self) -> Result<R, NodeError>,
+    ) -> Result<R, NodeError> {
         let number = match block.unwrap_or_default() {
             BlockId::Number(tag) => self.resolve(tag)?,
             BlockId::Hash(h) => {
@@ -228,13 +239,20 @@ impl Ledger {
             }
         };
         if number == self.latest_number() {
-            Ok(())
-        } else {
-            Err(NodeError::Unsupported(format!(
-                "state of block {number} is not kept: the node keeps only the latest ({})",
-                self.latest_number()
-            )))
+            return read(self);
         }
+        let Some(past) = self.past.get(number).cloned() else {
+            return Err(NodeError::Unsupported(format!(
+                "state of block {number} is not kept: the node keeps the latest {KEPT_STATES} blocks' \
+                 (from {})",
+                self.past.oldest().unwrap_or_default()
+            )));
+        };
+        let live = self.devnet.snapshot();
+        self.devnet.restore(past);
+        let answer = read(self);
+        self.devnet.restore(live);
+        answer
     }
 
     /// Where a transaction was mined: its block, its index in the block, and it.
@@ -378,6 +396,7 @@ impl Ledger {
         self.clock = state.clock;
         self.queued = state.queued;
         self.filters.rewind(mined);
+        self.past.forget_from(mined);
         true
     }
 
@@ -451,6 +470,7 @@ impl Ledger {
             let _ = feed.send(block.clone());
         }
         self.blocks.push(block);
+        self.past.record(number, self.devnet.snapshot());
     }
 }
 

@@ -13,6 +13,7 @@ pub mod clock;
 pub mod dev_accounts;
 pub mod filters;
 pub mod node_error;
+pub mod past_states;
 pub mod snapshots;
 
 pub mod tx_env;

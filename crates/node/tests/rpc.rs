@@ -368,9 +368,118 @@ async fn dev_methods_mine_move_time_and_set_balances() {
         .await
         .unwrap();
     assert_eq!(provider.get_balance(who).await.unwrap(), U256::from(42));
-    // State of past blocks is not kept: asking for it is an error, not a wrong answer.
-    let old = provider.get_balance(who).number(1).await.unwrap_err();
-    assert!(old.as_error_resp().is_some());
+    // A past block's state is the state after it: the balance set since is not in it.
+    assert_eq!(provider.get_balance(who).number(1).await.unwrap(), U256::ZERO);
+    node.stop().await;
+}
+
+/// An EVM contract that answers `(block.number, its own balance)`.
+fn number_and_balance_init_code() -> Vec<u8> {
+    // NUMBER PUSH0 MSTORE SELFBALANCE PUSH1 32 MSTORE PUSH1 64 PUSH0 RETURN
+    let runtime = [0x43, 0x5f, 0x52, 0x47, 0x60, 0x20, 0x52, 0x60, 0x40, 0x5f, 0xf3];
+    // CODECOPY(0, 10, 11) RETURN(0, 11)
+    let mut init = vec![0x60, 0x0b, 0x60, 0x0a, 0x5f, 0x39, 0x60, 0x0b, 0x5f, 0xf3];
+    init.extend(runtime);
+    init
+}
+
+/// State reads and calls at a past block answer from that block's state, with its number, as a
+/// full node does for its latest 128 blocks; older state is refused (an error, not a wrong
+/// answer), and a block after the latest is unknown.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_state_of_the_latest_128_blocks_is_kept_and_older_is_refused() {
+    let node = node().await;
+    let sender = signer(&node, 5);
+    let provider = ProviderBuilder::new()
+        .wallet(EthereumWallet::from(sender.clone()))
+        .connect_http(node.url().parse().unwrap());
+    let deployed = mined(
+        &provider,
+        TransactionRequest::default()
+            .with_kind(TxKind::Create)
+            .with_input(number_and_balance_init_code()),
+    )
+    .await;
+    let contract = deployed.contract_address.expect("created");
+    let created_in = deployed.block_number.unwrap();
+    let paid = mined(
+        &provider,
+        TransactionRequest::default()
+            .with_to(contract)
+            .with_value(U256::from(7)),
+    )
+    .await;
+    let paid_in = paid.block_number.unwrap();
+    let ask = |block: u64| {
+        let provider = provider.clone();
+        async move {
+            let out = provider
+                .call(TransactionRequest::default().with_to(contract))
+                .block(block.into())
+                .await
+                .unwrap();
+            (U256::from_be_slice(&out[..32]), U256::from_be_slice(&out[32..]))
+        }
+    };
+    // The call runs in the block it names, on its state.
+    assert_eq!(ask(created_in).await, (U256::from(created_in), U256::ZERO));
+    assert_eq!(ask(paid_in).await, (U256::from(paid_in), U256::from(7)));
+    let before = created_in - 1;
+    assert!(provider
+        .get_code_at(contract)
+        .number(before)
+        .await
+        .unwrap()
+        .is_empty());
+    assert_eq!(
+        provider
+            .get_transaction_count(sender.address())
+            .number(before)
+            .await
+            .unwrap(),
+        0
+    );
+    assert_eq!(
+        provider
+            .get_transaction_count(sender.address())
+            .number(paid_in)
+            .await
+            .unwrap(),
+        2
+    );
+    let estimate = provider
+        .estimate_gas(
+            TransactionRequest::default()
+                .with_from(sender.address())
+                .with_to(contract),
+        )
+        .block(created_in.into())
+        .await
+        .unwrap();
+    assert!(estimate >= 21_000, "{estimate}");
+
+    // With 127 blocks more the payment's block is the oldest of the 128 kept, the creation's
+    // is gone; one block more and the payment's is gone too.
+    let _: serde_json::Value = provider
+        .raw_request("anvil_mine".into(), (127u64,))
+        .await
+        .unwrap();
+    assert_eq!(ask(paid_in).await.1, U256::from(7));
+    let gone = provider
+        .get_balance(contract)
+        .number(created_in)
+        .await
+        .unwrap_err();
+    assert_eq!(gone.as_error_resp().map(|p| p.code), Some(-32000), "{gone:?}");
+    let _: serde_json::Value = provider.raw_request("anvil_mine".into(), (1u64,)).await.unwrap();
+    let gone = provider.get_balance(contract).number(paid_in).await.unwrap_err();
+    assert_eq!(gone.as_error_resp().map(|p| p.code), Some(-32000), "{gone:?}");
+    let unknown = provider.get_balance(contract).number(10_000).await.unwrap_err();
+    assert_eq!(
+        unknown.as_error_resp().map(|p| p.code),
+        Some(-32602),
+        "{unknown:?}"
+    );
     node.stop().await;
 }
 
