@@ -458,10 +458,27 @@ async fn the_state_of_the_latest_128_blocks_is_kept_and_older_is_refused() {
         .unwrap();
     assert!(estimate >= 21_000, "{estimate}");
 
-    // With 127 blocks more the payment's block is the oldest of the 128 kept, the creation's
+    // A block a revert took back is not answered from: its number's new block is.
+    let snapshot: serde_json::Value = provider.raw_request("evm_snapshot".into(), ()).await.unwrap();
+    let undone = mined(
+        &provider,
+        TransactionRequest::default()
+            .with_to(contract)
+            .with_value(U256::from(5)),
+    )
+    .await;
+    assert_eq!(undone.block_number, Some(paid_in + 1));
+    let _: bool = provider
+        .raw_request("evm_revert".into(), (snapshot,))
+        .await
+        .unwrap();
+    let _: serde_json::Value = provider.raw_request("anvil_mine".into(), (2u64,)).await.unwrap();
+    assert_eq!(ask(paid_in + 1).await, (U256::from(paid_in + 1), U256::from(7)));
+
+    // With 125 blocks more the payment's block is the oldest of the 128 kept, the creation's
     // is gone; one block more and the payment's is gone too.
     let _: serde_json::Value = provider
-        .raw_request("anvil_mine".into(), (127u64,))
+        .raw_request("anvil_mine".into(), (125u64,))
         .await
         .unwrap();
     assert_eq!(ask(paid_in).await.1, U256::from(7));
