@@ -33,8 +33,8 @@ pub enum Settlement {
 /// phase in order of `updatedAt`, and phases follow each other in time. So it is a binary
 /// search over the latest round's phase (`latest`: id and `updatedAt`; at most 64 reads of
 /// `updated_at(id)`, none: no such round), and when that phase's first round is already at or
-/// after the expiry, the same over the phase before (its last round found by doubling, then
-/// halving), and so on. A round that opens its phase cannot be proved first (the round before it
+/// after the expiry, the same over the phase before that has posted (its last round found by
+/// doubling, then halving; phase 0 included), and so on. A round that opens its phase cannot be proved first (the round before it
 /// is in another aggregator): `Unprovable`.
 ///
 /// # Errors
@@ -77,16 +77,22 @@ pub fn settlement_round(
         let opens = Settlement::Unprovable(format!(
             "the first round at or after the expiry opens phase {phase}"
         ));
-        if phase <= 1 {
-            return Ok(opens);
-        }
-        let Some((before, at)) = last_round(phase - 1, &mut updated_at)? else {
-            return Ok(opens);
+        // The phase before that has posted (one with no round 1 has not opened: skipped, as
+        // `fixExpiryPrice` skips it).
+        let mut earlier = phase;
+        let (before, at) = loop {
+            if earlier == 0 {
+                return Ok(opens);
+            }
+            earlier -= 1;
+            if let Some(found) = last_round(earlier, &mut updated_at)? {
+                break found;
+            }
         };
         if at < expiry {
             return Ok(opens);
         }
-        (phase, last, last_updated) = (phase - 1, before, at);
+        (phase, last, last_updated) = (earlier, before, at);
     }
 }
 
@@ -269,6 +275,29 @@ mod tests {
             settlement_round(latest, 50, two_phases(&mut reads)),
             Ok(Settlement::Unprovable(_))
         ));
+    }
+
+    #[test]
+    fn a_phase_that_never_posted_is_skipped_down_to_phase_0() {
+        // Phase 0 (a proxy's first aggregator): rounds 1..=10 at 100, …, 1,000; phase 1 never
+        // posted; phase 2: rounds 1..=5 at 1,100, …, 1,500. As `fixExpiryPrice`, the keeper
+        // takes phase 0, the last to open before the expiry.
+        let feed = |id: u128| {
+            let (phase, n) = (id >> 64, (id & u128::from(u64::MAX)) as u64);
+            Ok(match phase {
+                0 => (1..=10).contains(&n).then_some(n * 100),
+                2 => (1..=5).contains(&n).then_some(1_000 + n * 100),
+                _ => None,
+            })
+        };
+        let latest = ((2 << 64) | 5, 1_500);
+        assert_eq!(
+            settlement_round(latest, 650, feed),
+            Ok(Settlement::Round {
+                id: 7,
+                updated_at: 700
+            })
+        );
     }
 
     #[test]

@@ -6,8 +6,9 @@
 //! names the round, and the clearinghouse checks it is complete and positive, that it was updated
 //! within one heartbeat of the expiry (the feed promises a round at least that often) and that
 //! the round before it was updated before the expiry. The round must also be of the phase the
-//! feed (a Chainlink proxy: the phase above bit 64 of a round id) was in at the expiry: a replaced
-//! aggregator may go on posting rounds, and two phases must not both offer a "first round".
+//! feed (a Chainlink proxy: the phase above bit 64 of a round id) was in at the expiry, the last
+//! to have opened before it: a replaced aggregator may go on posting rounds, and two phases must
+//! not both offer a "first round".
 //! Every account's positions of that
 //! underlying and expiry settle at the same price, so the cash of the longs and of the shorts
 //! nets to zero at the clearinghouse, up to its rounding (against each account).
@@ -111,13 +112,15 @@ impl Clearinghouse {
         Ok(price)
     }
 
-    /// Checks that `round_id`'s phase was `feed`'s phase at `expiry`: it is the latest phase, or
-    /// the next phase's first round was updated at or after the expiry. The phase that opened
-    /// before the expiry and was current at it is then the only one in which a round can be
-    /// first after the expiry: a later phase opened after it (its first round has no earlier round
-    /// to prove it first, and its others follow a round after the expiry).
+    /// Checks that `round_id`'s phase was `feed`'s phase at `expiry`: the latest phase that had
+    /// opened by then (posted its first round before the expiry). Every later phase up to the
+    /// feed's latest must have opened at or after the expiry, or not yet (its first round
+    /// answers zeros). That phase is then the only one in which a round can be first after the
+    /// expiry: a later phase's first round has no earlier round to prove it first, and its
+    /// others follow a round after the expiry. A phase whose first round reverts (a feed that
+    /// reverts for a round it never had) cannot be judged: try again once it has posted.
     ///
-    /// Errors: `OracleCallFailed` (the feed's latest round, or the next phase's first round,
+    /// Errors: `OracleCallFailed` (the feed's latest round, or a later phase's first round,
     /// cannot be read), `SettlementPhaseSuperseded`.
     fn ensure_phase_at_expiry(
         &self,
@@ -128,22 +131,23 @@ impl Clearinghouse {
     ) -> Result<()> {
         let phase = round_id.to::<u128>() >> 64;
         let latest = latest_round(self.vm(), feed)?.round_id.to::<u128>() >> 64;
-        if latest <= phase {
-            return Ok(());
+        let mut later = phase;
+        while later < latest {
+            later = later.saturating_add(1);
+            // At most the latest phase: its first round fits the 80 bits of an id.
+            let first = U80::try_from((later << 64) | 1).map_err(|_| overflow())?;
+            let opened = round_at(self.vm(), feed, first)?.updated_at;
+            if !opened.is_zero() && opened < U256::from(expiry) {
+                return Err(ClearinghouseError::from(SettlementPhaseSuperseded {
+                    underlying: U256::from(underlying),
+                    expiry: U256::from(expiry),
+                    roundId: round_id,
+                    laterPhaseRound: first,
+                    laterPhaseUpdatedAt: opened,
+                }));
+            }
         }
-        // The latest phase is later: the next one's first round fits the 80 bits of an id.
-        let next = U80::try_from((phase.saturating_add(1) << 64) | 1).map_err(|_| overflow())?;
-        let opened = round_at(self.vm(), feed, next)?.updated_at;
-        if opened >= U256::from(expiry) {
-            return Ok(());
-        }
-        Err(ClearinghouseError::from(SettlementPhaseSuperseded {
-            underlying: U256::from(underlying),
-            expiry: U256::from(expiry),
-            roundId: round_id,
-            nextPhaseRound: next,
-            nextPhaseUpdatedAt: opened,
-        }))
+        Ok(())
     }
 
     /// The expiry value (USD per unit, 18 decimals) of instrument `id` at block time `now`, once

@@ -59,10 +59,10 @@ error ExpiryNotReached(uint256 expiry, uint256 timestamp);
 /// The round is not the feed's first at or after the expiry, or came later than one heartbeat
 /// after it: `updatedAt` is the round's, `previousUpdatedAt` that of the round before it.
 error InvalidSettlementRound(uint256 underlying, uint256 expiry, uint80 roundId, uint256 updatedAt, uint256 previousUpdatedAt);
-/// The round's phase was not the feed's phase at the expiry: the next phase's first round
-/// (`nextPhaseRound`) was updated at `nextPhaseUpdatedAt`, before the expiry (an aggregator the
-/// feed replaced may go on posting rounds; only the phase current at the expiry settles it).
-error SettlementPhaseSuperseded(uint256 underlying, uint256 expiry, uint80 roundId, uint80 nextPhaseRound, uint256 nextPhaseUpdatedAt);
+/// The round's phase was not the feed's phase at the expiry: a later phase's first round
+/// (`laterPhaseRound`) was updated at `laterPhaseUpdatedAt`, before the expiry (an aggregator the
+/// feed replaced may go on posting rounds; only the last phase opened before the expiry settles it).
+error SettlementPhaseSuperseded(uint256 underlying, uint256 expiry, uint80 roundId, uint80 laterPhaseRound, uint256 laterPhaseUpdatedAt);
 /// A market's `settle` moves more than what is left of its hourly cap: `available` now
 /// (settlement-token units; the meter drains at the cap per hour).
 error SettleAboveCap(address market, int256 amount, uint256 available);

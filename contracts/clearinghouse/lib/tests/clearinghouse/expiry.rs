@@ -189,8 +189,8 @@ fn attack_a_replaced_aggregator_cannot_offer_a_second_settlement_price() {
             underlying: U256::from(BTC),
             expiry: U256::from(EXPIRY),
             roundId: old_phase,
-            nextPhaseRound: next_phase_round,
-            nextPhaseUpdatedAt: U256::from(EXPIRY - 100),
+            laterPhaseRound: next_phase_round,
+            laterPhaseUpdatedAt: U256::from(EXPIRY - 100),
         },
     );
     // The current phase's first round after the expiry settles it.
@@ -221,6 +221,59 @@ fn fix_expiry_price_takes_the_older_phase_when_the_feed_moved_after_the_expiry()
     );
     assert_eq!(
         chain.ch().fix_expiry_price(BTC, EXPIRY, old_phase).unwrap(),
+        wad(65_000 * E18)
+    );
+}
+
+#[test]
+fn attack_phases_opened_out_of_order_still_give_one_settlement_price() {
+    // Phase 0 posts after the expiry; phase 1 opened after the expiry; then the proxy moved to
+    // phase 2, an aggregator already running before the expiry. Phase 0's successor opened
+    // late, but a later phase (2) had opened before the expiry: phase 2 is the one current at
+    // it, and phase 0's round is refused, whoever calls first.
+    let chain = book_chain();
+    chain.set_time(EXPIRY + 60);
+    let old = chain.feed_mut(BTC_FEED, |f| {
+        f.push_round(wad(90_000 * 100_000_000), EXPIRY + 10);
+        let old = U80::from(f.round_id);
+        f.push_phase(wad(70_000 * 100_000_000), EXPIRY + 20);
+        f.push_phase(wad(64_000 * 100_000_000), EXPIRY - 50);
+        f.push_round(wad(65_000 * 100_000_000), EXPIRY + 15);
+        old
+    });
+    assert_unchanged(
+        &chain,
+        || chain.ch().fix_expiry_price(BTC, EXPIRY, old),
+        SettlementPhaseSuperseded {
+            underlying: U256::from(BTC),
+            expiry: U256::from(EXPIRY),
+            roundId: old,
+            laterPhaseRound: U80::from((2u128 << 64) | 1),
+            laterPhaseUpdatedAt: U256::from(EXPIRY - 50),
+        },
+    );
+    let current = U80::from((2u128 << 64) | 2);
+    assert_eq!(
+        chain.ch().fix_expiry_price(BTC, EXPIRY, current).unwrap(),
+        wad(65_000 * E18)
+    );
+}
+
+#[test]
+fn a_later_phase_that_has_not_posted_yet_does_not_stop_the_settlement() {
+    // The proxy moved to a new aggregator (phase 1) that answers its first round with zeros, as
+    // an aggregator does for a round it has not had: it has not opened, and phase 0's round
+    // after the expiry settles it.
+    let chain = book_chain();
+    chain.set_time(EXPIRY + 60);
+    let old = chain.feed_mut(BTC_FEED, |f| {
+        f.push_round(wad(65_000 * 100_000_000), EXPIRY + 10);
+        let old = U80::from(f.round_id);
+        f.push_phase(I256::ZERO, 0);
+        old
+    });
+    assert_eq!(
+        chain.ch().fix_expiry_price(BTC, EXPIRY, old).unwrap(),
         wad(65_000 * E18)
     );
 }
