@@ -1,7 +1,8 @@
 //! Arbitrum's program cache as Nitro keeps it (`precompiles/ArbWasmCache.go`, `ArbOwner.go`,
 //! `ArbOwnerPublic.go`, `arbos/programs/programs.go` `SetProgramCached`): the chain owner adds
 //! cache managers through ArbOwner, a manager (or the owner) caches and evicts, anyone else
-//! burns all the gas. Each expected figure is derived by hand next to its test.
+//! burns all the gas (the chain owner is never charged by ArbOwner). Each expected figure is
+//! derived by hand next to its test.
 //!
 //! A manager's `cacheProgram(address)` burns: the ArbOS state's version read 800, the argument's
 //! copy 3, the manager set's read 800, the program's code hash 2,600, the parameters 100, the
@@ -197,9 +198,13 @@ fn the_owner_caches_too_and_a_removed_manager_no_longer_can() {
             .send(owner, arbowner::ADDRESS, remove.clone(), U256::ZERO)
             .status
     );
-    // Removing an address that is not a manager fails, burning all the gas.
-    let r = chain.send_with_gas(owner, arbowner::ADDRESS, remove, U256::ZERO, 100_000);
-    assert_eq!((r.status, r.gas_used), (false, 100_000));
+    // Removing an address that is not a manager fails; the owner is not charged for it.
+    let r = chain.send_with_gas(owner, arbowner::ADDRESS, remove.clone(), U256::ZERO, 100_000);
+    assert_eq!((r.status, r.gas_used), (false, floor(&remove)));
+    // Nor for a method the devnet's ArbOwner does not have.
+    let other = call("setNetworkFeeAccount(address)", address_word(manager));
+    let r = chain.send_with_gas(owner, arbowner::ADDRESS, other.clone(), U256::ZERO, 100_000);
+    assert_eq!((r.status, r.gas_used), (false, floor(&other)));
     let cache = call("cacheProgram(address)", address_word(program));
     let r = chain.send_with_gas(manager, arbwasmcache::ADDRESS, cache.clone(), U256::ZERO, 200_000);
     assert_eq!((r.status, r.gas_used), (false, 200_000));
@@ -262,4 +267,46 @@ fn arb_owner_public_names_the_chain_owner_and_the_fee_account() {
         (word(&r, 1), word(&r, 2)),
         (U256::from(1), U256::from_be_slice(owner.as_slice()))
     );
+}
+
+#[test]
+fn removing_a_manager_moves_the_last_into_its_place() {
+    let (mut chain, owner, _, _) = activated();
+    let [a, b, c] = [chain.accounts[1], chain.accounts[2], chain.accounts[3]];
+    for m in [a, b, c] {
+        assert!(add_manager(&mut chain, owner, m).status);
+    }
+    let managers = |chain: &mut Devnet| {
+        let r = chain.call(
+            owner,
+            arbwasmcache::ADDRESS,
+            keccak256("allCacheManagers()")[..4].to_vec(),
+        );
+        let n = word(&r, 1).to::<usize>();
+        (0..n)
+            .map(|i| Address::from_word(word(&r, 2 + i).into()))
+            .collect::<Vec<_>>()
+    };
+    let is_manager = |chain: &mut Devnet, m: Address| {
+        let r = chain.call(
+            owner,
+            arbwasmcache::ADDRESS,
+            call("isCacheManager(address)", address_word(m)),
+        );
+        word(&r, 0) == U256::from(1)
+    };
+    assert_eq!(managers(&mut chain), [a, b, c]);
+    let remove = |m: Address| call("removeWasmCacheManager(address)", address_word(m));
+    assert!(chain.send(owner, arbowner::ADDRESS, remove(a), U256::ZERO).status);
+    assert_eq!(managers(&mut chain), [c, b]);
+    assert!(!is_manager(&mut chain, a) && is_manager(&mut chain, c));
+    // The moved member is removed from its new place; the last one from the end.
+    assert!(chain.send(owner, arbowner::ADDRESS, remove(c), U256::ZERO).status);
+    assert_eq!(managers(&mut chain), [b]);
+    assert!(chain.send(owner, arbowner::ADDRESS, remove(b), U256::ZERO).status);
+    assert!(managers(&mut chain).is_empty());
+    assert!(!is_manager(&mut chain, b) && !is_manager(&mut chain, c));
+    // And added again, from the start.
+    assert!(add_manager(&mut chain, owner, c).status);
+    assert_eq!(managers(&mut chain), [c]);
 }

@@ -1,9 +1,10 @@
 //! The ArbOwner precompile at 0x70 (Nitro's `precompiles/ArbOwner.go` behind its
 //! `OwnerPrecompile` wrapper), with the two methods the devnet needs: the chain owner adds and
 //! removes ArbWasmCache's cache managers (`addWasmCacheManager(address)`,
-//! `removeWasmCacheManager(address)`). As Nitro's: anyone else's call, a failing method
-//! (removing an address that is not a manager) and any other method burn all the gas; the chain
-//! owner's successful call is not charged and emits `OwnerActs(method, owner, calldata)`.
+//! `removeWasmCacheManager(address)`). As Nitro's: anyone else's call burns all the gas; the
+//! chain owner is never charged: a successful call emits `OwnerActs(method, owner, calldata)`,
+//! and a failing one (removing an address that is not a manager, any other method, bad
+//! arguments, value, a static or delegate call) reverts with all its gas left.
 //! Generic over revm's context: it never imports the EVM that dispatches to it.
 
 use revm::context_interface::{ContextTr, JournalTr};
@@ -30,24 +31,25 @@ pub fn run<CTX: ContextTr>(ctx: &mut CTX, inputs: &CallInputs) -> Result<Interpr
     let limit = inputs.gas_limit;
     let input = inputs.input.bytes(ctx);
     let owner = chain_owner(ctx).map_err(db_error)?;
-    if inputs.target_address != ADDRESS
-        || inputs.is_static
-        || inputs.caller != owner
-        || !inputs.value.get().is_zero()
-    {
+    if owner.is_zero() || inputs.caller != owner {
         return Ok(burn_out(limit));
     }
+    // The owner is never charged: a failure reverts with all the gas left.
+    let failed = Ok(result(InstructionResult::Revert, Vec::new(), limit, 0));
+    if inputs.target_address != ADDRESS || inputs.is_static || !inputs.value.get().is_zero() {
+        return failed;
+    }
     let Some(manager) = address_arg(&input) else {
-        return Ok(burn_out(limit));
+        return failed;
     };
     match selector(&input) {
         ADD_WASM_CACHE_MANAGER => CACHE_MANAGERS.add(ctx, manager).map_err(db_error)?,
         REMOVE_WASM_CACHE_MANAGER => {
             if !CACHE_MANAGERS.remove(ctx, manager).map_err(db_error)? {
-                return Ok(burn_out(limit));
+                return failed;
             }
         }
-        _ => return Ok(burn_out(limit)),
+        _ => return failed,
     }
     let mut method = [0u8; 32];
     method[..4].copy_from_slice(&input[..4]);

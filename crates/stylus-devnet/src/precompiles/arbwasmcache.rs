@@ -100,7 +100,10 @@ pub fn run<CTX: ContextTr>(
             }
             let caller = inputs.caller;
             if !CACHE_MANAGERS.contains(ctx, caller).map_err(db_error)?
-                && (b.read().is_err() || chain_owner(ctx).map_err(db_error)? != caller)
+                && (b.read().is_err() || {
+                    let owner = chain_owner(ctx).map_err(db_error)?;
+                    owner.is_zero() || owner != caller
+                })
             {
                 return Ok(b.burn_out());
             }
