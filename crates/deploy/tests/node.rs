@@ -5,9 +5,9 @@
 #![cfg(feature = "e2e")]
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Output};
 
-use alloy_primitives::{Address, I256, U256};
+use alloy_primitives::{Address, B256, I256, U256};
 use alloy_provider::network::TransactionBuilder;
 use alloy_provider::{Provider, ProviderBuilder};
 use alloy_rpc_types_eth::TransactionRequest;
@@ -59,12 +59,64 @@ fn node(runtime: &tokio::runtime::Runtime) -> RunningNode {
     runtime.block_on(start(config)).unwrap()
 }
 
+/// A deployment file: USDC (6 decimals) settles, at `usdc_feed`; `underlyings` listed with
+/// their preset parameters and a 5% band; the program cache as `program_cache` says.
+fn engine_config(
+    usdc: Address,
+    usdc_feed: Address,
+    underlyings: &[(&str, Address, &str)],
+    correlations: &[&str],
+    program_cache: serde_json::Value,
+) -> serde_json::Value {
+    let underlyings: Vec<serde_json::Value> = underlyings
+        .iter()
+        .map(|(symbol, feed, vol)| {
+            serde_json::json!({
+                "symbol": symbol, "feed": feed, "heartbeat": 86_400, "volMaxAge": 86_400,
+                "params": symbol, "futureBand": "50000000000000000",
+                "optionBand": "50000000000000000", "vol": vol
+            })
+        })
+        .collect();
+    serde_json::json!({
+        "settlement": {
+            "token": usdc, "feed": usdc_feed, "heartbeat": 86_400,
+            "depositCap": "1000000000000000000"
+        },
+        "settlementDecimals": 6,
+        "underlyings": underlyings,
+        "correlations": correlations,
+        "settleCap": "10000000000",
+        "programCache": program_cache
+    })
+}
+
+/// Runs the `pm-deploy` binary as an operator does (the key `key` in the environment) on `url`
+/// with the configuration `config` written to `dir`, the deployment written there too, and
+/// `extra` flags.
+fn pm_deploy(url: &str, key: &B256, dir: &Path, config: &serde_json::Value, extra: &[&str]) -> Output {
+    let config_path = dir.join("config.json");
+    std::fs::write(&config_path, config.to_string()).unwrap();
+    Command::new(env!("CARGO_BIN_EXE_pm-deploy"))
+        .args(["--rpc", url, "--config"])
+        .arg(&config_path)
+        .arg("--out")
+        .arg(dir.join("deployment.json"))
+        .args(["--root", ROOT])
+        .args(extra)
+        .env(
+            "PM_DEPLOY_KEY",
+            format!("0x{}", alloy_primitives::hex::encode(key)),
+        )
+        .output()
+        .unwrap()
+}
+
 #[test]
 fn pm_deploy_deploys_the_engine_on_the_node_and_real_clients_trade_through_it() {
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let node = node(&runtime);
     let url = node.url();
-    let key = |i: usize| format!("0x{}", alloy_primitives::hex::encode(node.accounts[i].key));
     let mut owner = RpcChain::connect(&url, node.accounts[0].signer()).unwrap();
 
     // What a real chain already has: the settlement token and Chainlink feeds (mocks here).
@@ -74,38 +126,19 @@ fn pm_deploy_deploys_the_engine_on_the_node_and_real_clients_trade_through_it() 
     let eth_feed = feed(&mut owner, 3_000 * 100_000_000);
 
     let dir = scratch("deploy");
-    let config = serde_json::json!({
-        "settlement": {
-            "token": usdc, "feed": usdc_feed, "heartbeat": 86_400,
-            "depositCap": "1000000000000000000"
-        },
-        "settlementDecimals": 6,
-        "underlyings": [
-            { "symbol": "BTC", "feed": btc_feed, "heartbeat": 86_400, "volMaxAge": 86_400,
-              "params": "BTC", "futureBand": "50000000000000000", "optionBand": "50000000000000000",
-              "vol": "550000000000000000" },
-            { "symbol": "ETH", "feed": eth_feed, "heartbeat": 86_400, "volMaxAge": 86_400,
-              "params": "ETH", "futureBand": "50000000000000000", "optionBand": "50000000000000000",
-              "vol": "650000000000000000" }
+    let config = engine_config(
+        usdc,
+        usdc_feed,
+        &[
+            ("BTC", btc_feed, "550000000000000000"),
+            ("ETH", eth_feed, "650000000000000000"),
         ],
-        "correlations": ["850000000000000000"],
-        "settleCap": "10000000000",
-        "programCache": "chainOwner"
-    });
+        &["850000000000000000"],
+        "chainOwner".into(),
+    );
     let out_path = dir.join("deployment.json");
-    let config_path = dir.join("config.json");
     let deploy_with = |config: &serde_json::Value, extra: &[&str]| {
-        std::fs::write(&config_path, config.to_string()).unwrap();
-        Command::new(env!("CARGO_BIN_EXE_pm-deploy"))
-            .args(["--rpc", &url, "--config"])
-            .arg(&config_path)
-            .arg("--out")
-            .arg(&out_path)
-            .args(["--root", ROOT])
-            .args(extra)
-            .env("PM_DEPLOY_KEY", key(0))
-            .output()
-            .unwrap()
+        pm_deploy(&url, &node.accounts[0].key, &dir, config, extra)
     };
     let deploy = |config: &serde_json::Value| deploy_with(config, &[]);
     // A file for another chain is refused before anything is sent.
@@ -345,6 +378,9 @@ alloy_sol_types::sol! {
     interface IArbWasmCache {
         function codehashIsCached(bytes32 codehash) external view returns (bool);
     }
+    interface IArbWasm {
+        function codehashAsmSize(bytes32 codehash) external view returns (uint32);
+    }
 }
 
 /// The path to Arbitrum's program cache on Arbitrum One and Sepolia, on pm-node: Arbitrum's own
@@ -370,40 +406,17 @@ fn pm_deploy_bids_for_every_program_in_arbitrums_cache_manager() {
     let usdc_feed = feed(&mut owner, 100_000_000);
     let btc_feed = feed(&mut owner, 65_000 * 100_000_000);
     let bid = 1_000_000_000_000u64;
-    let config = serde_json::json!({
-        "chainId": 412_346,
-        "settlement": {
-            "token": usdc, "feed": usdc_feed, "heartbeat": 86_400,
-            "depositCap": "1000000000000000000"
-        },
-        "settlementDecimals": 6,
-        "underlyings": [
-            { "symbol": "BTC", "feed": btc_feed, "heartbeat": 86_400, "volMaxAge": 86_400,
-              "params": "BTC", "futureBand": "50000000000000000", "optionBand": "50000000000000000",
-              "vol": "550000000000000000" }
-        ],
-        "correlations": [],
-        "settleCap": "10000000000",
-        "programCache": { "bid": { "cacheManager": manager, "bidWei": bid.to_string() } }
-    });
+    let mut config = engine_config(
+        usdc,
+        usdc_feed,
+        &[("BTC", btc_feed, "550000000000000000")],
+        &[],
+        serde_json::json!({ "bid": { "cacheManager": manager, "bidWei": bid.to_string() } }),
+    );
+    config["chainId"] = 412_346.into();
     let dir = scratch("bid");
-    let (config_path, out_path) = (dir.join("config.json"), dir.join("deployment.json"));
-    std::fs::write(&config_path, config.to_string()).unwrap();
-    let deploy = |extra: &[&str]| {
-        Command::new(env!("CARGO_BIN_EXE_pm-deploy"))
-            .args(["--rpc", &url, "--config"])
-            .arg(&config_path)
-            .arg("--out")
-            .arg(&out_path)
-            .args(["--root", ROOT])
-            .args(extra)
-            .env(
-                "PM_DEPLOY_KEY",
-                format!("0x{}", alloy_primitives::hex::encode(node.accounts[0].key)),
-            )
-            .output()
-            .unwrap()
-    };
+    let out_path = dir.join("deployment.json");
+    let deploy = |extra: &[&str]| pm_deploy(&url, &node.accounts[0].key, &dir, &config, extra);
     let paused = deploy(&[]);
     assert!(!paused.status.success());
     let stderr = String::from_utf8_lossy(&paused.stderr);
@@ -413,12 +426,21 @@ fn pm_deploy_bids_for_every_program_in_arbitrums_cache_manager() {
         "{stderr}"
     );
     send(&mut owner, manager, ICacheManager::unpauseCall {}.abi_encode());
+    let provider = ProviderBuilder::new().connect_http(url.parse().unwrap());
+    let block = || {
+        runtime
+            .block_on(provider.get_block_number().into_future())
+            .unwrap()
+    };
+    let before = block();
     let resumed = deploy(&["--resume"]);
     assert!(
         resumed.status.success(),
         "{}",
         String::from_utf8_lossy(&resumed.stderr)
     );
+    // Only the 12 bids were sent (a block each): the rest was mined by the first run.
+    assert_eq!(block() - before, 12);
 
     let deployment: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&out_path).unwrap()).unwrap();
@@ -430,16 +452,20 @@ fn pm_deploy_bids_for_every_program_in_arbitrums_cache_manager() {
     let entries = ICacheManager::getEntriesCall::abi_decode_returns(&entries).unwrap();
     assert_eq!(entries.len(), 12);
     let cache: Address = "0x0000000000000000000000000000000000000072".parse().unwrap();
-    let provider = ProviderBuilder::new().connect_http(url.parse().unwrap());
+    let arb_wasm: Address = "0x0000000000000000000000000000000000000071".parse().unwrap();
     for (p, entry) in programs.iter().zip(&entries) {
         let program: Address = p["address"].as_str().unwrap().parse().unwrap();
         let code = runtime
             .block_on(provider.get_code_at(program).into_future())
             .unwrap();
         let hash = alloy_primitives::keccak256(&code);
-        // In bid order: the program's code hash, its machine-code size, the bid (no decay).
+        // In bid order: the program's code hash, its machine-code size (4 KiB at least, as the
+        // manager counts it), the bid (no decay).
         assert_eq!(entry.code, hash);
-        assert!(entry.size >= 4_096);
+        let asm = IArbWasm::codehashAsmSizeCall { codehash: hash };
+        let asm = owner.call(arb_wasm, asm.abi_encode(), U256::ZERO).unwrap();
+        let asm = IArbWasm::codehashAsmSizeCall::abi_decode_returns(&asm).unwrap();
+        assert_eq!(entry.size, u64::from(asm.max(4_096)));
         assert_eq!(entry.bid, alloy_primitives::aliases::U192::from(bid));
         let cached = IArbWasmCache::codehashIsCachedCall { codehash: hash };
         let answer = owner.call(cache, cached.abi_encode(), U256::ZERO).unwrap();

@@ -601,6 +601,15 @@ impl Engine {
         self.view(self.vault, IVault::collateralValueCall { account })
     }
 
+    /// Underlying `index`'s settlement price for `expiry` (USD, 18 decimals; 0 until fixed).
+    pub fn expiry_price(&mut self, index: u8, expiry: u64) -> Result<I256, String> {
+        let call = IClearinghouse::expiryPriceCall {
+            underlying: index,
+            expiry,
+        };
+        self.view(self.clearinghouse, call)
+    }
+
     /// Sets underlying `index`'s feed to `price` (USD, 8 decimals), stamped now.
     pub fn set_price(&mut self, index: usize, price: i64) -> Result<(), String> {
         let feed = *self.feeds.get(index).ok_or("no such underlying")?;

@@ -58,17 +58,7 @@ fn expired_options_settle_at_one_fixed_price_and_the_cash_nets_to_zero() {
     // A keeper fixes 66,000 from the first round after expiry.
     let r = e.fix_expiry_price(keeper, 0, expiry).unwrap();
     assert!(r.status, "{r:?}");
-    let price = e.chain.call(
-        keeper,
-        e.clearinghouse,
-        IClearinghouse::expiryPriceCall {
-            underlying: 0,
-            expiry,
-        }
-        .abi_encode(),
-    );
-    let price = IClearinghouse::expiryPriceCall::abi_decode_returns(&price.output).unwrap();
-    assert_eq!(price, wad(66_000 * E18));
+    assert_eq!(e.expiry_price(0, expiry).unwrap(), wad(66_000 * E18));
 
     // The feed moves between the two settlements; a later round cannot replace the price.
     e.refresh_usdc_feed().unwrap();
@@ -193,15 +183,5 @@ fn a_replaced_aggregators_round_cannot_fix_the_settlement_price() {
     reverted_with(&r, IClearinghouse::SettlementPhaseSuperseded::SELECTOR);
     let r = e.send(keeper, e.clearinghouse, fix(phase1(2)).abi_encode());
     assert!(r.status, "{r:?}");
-    let price = e.chain.call(
-        keeper,
-        e.clearinghouse,
-        IClearinghouse::expiryPriceCall {
-            underlying: 0,
-            expiry,
-        }
-        .abi_encode(),
-    );
-    let price = IClearinghouse::expiryPriceCall::abi_decode_returns(&price.output).unwrap();
-    assert_eq!(price, wad(66_000 * E18));
+    assert_eq!(e.expiry_price(0, expiry).unwrap(), wad(66_000 * E18));
 }

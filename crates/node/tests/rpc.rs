@@ -52,6 +52,21 @@ async fn mined(provider: &impl Provider, request: TransactionRequest) -> Transac
         .unwrap()
 }
 
+/// A provider on `node` that signs with `key`.
+fn signing(node: &RunningNode, key: PrivateKeySigner) -> impl Provider + Clone {
+    ProviderBuilder::new()
+        .wallet(EthereumWallet::from(key))
+        .connect_http(node.url().parse().unwrap())
+}
+
+/// Deploys `init_code` through `provider`; the creation's receipt.
+async fn created(provider: &impl Provider, init_code: Vec<u8>) -> TransactionReceipt {
+    let request = TransactionRequest::default()
+        .with_kind(TxKind::Create)
+        .with_input(init_code);
+    mined(provider, request).await
+}
+
 fn signer(node: &RunningNode, i: usize) -> PrivateKeySigner {
     node.accounts[i].signer()
 }
@@ -128,9 +143,7 @@ async fn a_signed_transfer_is_mined_in_a_block_of_its_own_and_pays_for_its_gas()
     let node = node().await;
     let sender = signer(&node, 1);
     let from = sender.address();
-    let provider = ProviderBuilder::new()
-        .wallet(EthereumWallet::from(sender))
-        .connect_http(node.url().parse().unwrap());
+    let provider = signing(&node, sender);
     let before = provider.get_balance(from).await.unwrap();
     let to = address!("000000000000000000000000000000000000bEEF");
     let value = U256::from(123_456_789u64);
@@ -184,16 +197,8 @@ async fn a_signed_transfer_is_mined_in_a_block_of_its_own_and_pays_for_its_gas()
 async fn logs_are_found_by_address_and_topic_and_a_revert_carries_its_custom_error() {
     let node = node().await;
     let sender = signer(&node, 2);
-    let provider = ProviderBuilder::new()
-        .wallet(EthereumWallet::from(sender.clone()))
-        .connect_http(node.url().parse().unwrap());
-    let deployed = mined(
-        &provider,
-        TransactionRequest::default()
-            .with_kind(TxKind::Create)
-            .with_input(ping_or_revert_init_code()),
-    )
-    .await;
+    let provider = signing(&node, sender.clone());
+    let deployed = created(&provider, ping_or_revert_init_code()).await;
     let contract = deployed.contract_address.expect("created");
     assert_eq!(provider.get_code_at(contract).await.unwrap().len(), 0x38);
 
@@ -390,16 +395,8 @@ fn number_and_balance_init_code() -> Vec<u8> {
 async fn the_state_of_the_latest_128_blocks_is_kept_and_older_is_refused() {
     let node = node().await;
     let sender = signer(&node, 5);
-    let provider = ProviderBuilder::new()
-        .wallet(EthereumWallet::from(sender.clone()))
-        .connect_http(node.url().parse().unwrap());
-    let deployed = mined(
-        &provider,
-        TransactionRequest::default()
-            .with_kind(TxKind::Create)
-            .with_input(number_and_balance_init_code()),
-    )
-    .await;
+    let provider = signing(&node, sender.clone());
+    let deployed = created(&provider, number_and_balance_init_code()).await;
     let contract = deployed.contract_address.expect("created");
     let created_in = deployed.block_number.unwrap();
     let paid = mined(
@@ -558,9 +555,7 @@ async fn a_later_nonce_waits_for_the_gap_and_tips_are_dropped_as_on_nitro() {
 #[tokio::test(flavor = "multi_thread")]
 async fn calls_from_contracts_the_create2_factory_and_estimates_within_the_balance() {
     let node = node().await;
-    let provider = ProviderBuilder::new()
-        .wallet(EthereumWallet::from(signer(&node, 5)))
-        .connect_http(node.url().parse().unwrap());
+    let provider = signing(&node, signer(&node, 5));
     // The deterministic deployment proxy, where deploy scripts expect it.
     let factory = pm_node::ledger::CREATE2_FACTORY;
     let salt = B256::repeat_byte(7);
@@ -614,9 +609,7 @@ async fn calls_from_contracts_the_create2_factory_and_estimates_within_the_balan
         )
         .await
         .unwrap();
-    let sender = ProviderBuilder::new()
-        .wallet(EthereumWallet::from(poor_key.clone()))
-        .connect_http(node.url().parse().unwrap());
+    let sender = signing(&node, poor_key.clone());
     let sent = mined(
         &sender,
         transfer.with_from(poor_key.address()).with_gas_limit(estimate),
@@ -637,18 +630,11 @@ async fn filters_report_what_is_new_and_a_snapshot_takes_the_chain_back() {
     let node = node().await;
     let sender = signer(&node, 6);
     let from = sender.address();
-    let provider = ProviderBuilder::new()
-        .wallet(EthereumWallet::from(sender))
-        .connect_http(node.url().parse().unwrap());
-    let contract = mined(
-        &provider,
-        TransactionRequest::default()
-            .with_kind(TxKind::Create)
-            .with_input(ping_or_revert_init_code()),
-    )
-    .await
-    .contract_address
-    .unwrap();
+    let provider = signing(&node, sender);
+    let contract = created(&provider, ping_or_revert_init_code())
+        .await
+        .contract_address
+        .unwrap();
     let pings = Filter::new().address(contract).event("Ping()").from_block(0);
     let logs_filter = provider.new_filter(&pings).await.unwrap();
     let blocks_filter = provider.new_block_filter().await.unwrap();
@@ -717,9 +703,7 @@ async fn filters_report_what_is_new_and_a_snapshot_takes_the_chain_back() {
     // client: alloy's wallet caches the nonces it sent, which the revert took back).
     let again: bool = provider.raw_request("evm_revert".into(), (id,)).await.unwrap();
     assert!(!again);
-    let fresh = ProviderBuilder::new()
-        .wallet(EthereumWallet::from(signer(&node, 6)))
-        .connect_http(node.url().parse().unwrap());
+    let fresh = signing(&node, signer(&node, 6));
     let next = mined(
         &fresh,
         TransactionRequest::default()
@@ -755,15 +739,10 @@ async fn websocket_subscriptions_send_new_heads_and_matching_logs() {
         .connect_ws(WsConnect::new(node.ws_url()))
         .await
         .unwrap();
-    let contract = mined(
-        &provider,
-        TransactionRequest::default()
-            .with_kind(TxKind::Create)
-            .with_input(ping_or_revert_init_code()),
-    )
-    .await
-    .contract_address
-    .unwrap();
+    let contract = created(&provider, ping_or_revert_init_code())
+        .await
+        .contract_address
+        .unwrap();
     let mut heads = provider.subscribe_blocks().await.unwrap();
     let mut pings = provider
         .subscribe_logs(&Filter::new().address(contract).event("Ping()"))
