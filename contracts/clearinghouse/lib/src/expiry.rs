@@ -8,10 +8,9 @@
 //! the round before it was updated before the expiry. The round must also be of the phase the
 //! feed (a Chainlink proxy: the phase above bit 64 of a round id) was in at the expiry, the last
 //! to have opened before it: a replaced aggregator may go on posting rounds, and two phases must
-//! not both offer a "first round".
-//! Every account's positions of that
-//! underlying and expiry settle at the same price, so the cash of the longs and of the shorts
-//! nets to zero at the clearinghouse, up to its rounding (against each account).
+//! not both offer a "first round". Every account's positions of that underlying and expiry
+//! settle at the same price, so the cash of the longs and of the shorts nets to zero at the
+//! clearinghouse, up to its rounding (against each account).
 
 use alloc::vec::Vec;
 
