@@ -11,7 +11,7 @@ use revm::primitives::{Address, U256};
 
 use crate::precompiles::abi::{address_arg, address_array, db_error, selector};
 use crate::precompiles::addresses::ARB_OWNER_PUBLIC;
-use crate::precompiles::burner::{burn_out, Burner};
+use crate::precompiles::burner::{burn_out, refused_before_method, Burner};
 use crate::precompiles::owners::chain_owner;
 
 /// ArbOwnerPublic's address.
@@ -28,7 +28,7 @@ const GET_NETWORK_FEE_ACCOUNT: [u8; 4] = [0x2d, 0x91, 0x25, 0xe9];
 pub fn run<CTX: ContextTr>(ctx: &mut CTX, inputs: &CallInputs) -> Result<InterpreterResult, String> {
     let limit = inputs.gas_limit;
     let input = inputs.input.bytes(ctx);
-    if inputs.target_address != ADDRESS || input.len() < 4 || !inputs.value.get().is_zero() {
+    if refused_before_method(inputs, ADDRESS, &input, false, false) {
         return Ok(burn_out(limit));
     }
     let Ok(mut b) = Burner::open(limit, input.len() - 4) else {

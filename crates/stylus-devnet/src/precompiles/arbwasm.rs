@@ -15,7 +15,9 @@ use crate::fragments::{is_fragment, is_root, Root, MAX_FRAGMENTS};
 use crate::pack::{self, MAX_PROGRAM_BYTES};
 use crate::precompiles::abi::{address_arg, db_error, selector, word, word_arg};
 use crate::precompiles::addresses::ARB_WASM;
-use crate::precompiles::burner::{burn_out, sol_error, Burner, CODE_HASH_GAS, COPY_GAS, PARAMS_GAS};
+use crate::precompiles::burner::{
+    burn_out, refused_before_method, sol_error, Burner, CODE_HASH_GAS, COPY_GAS, PARAMS_GAS,
+};
 use crate::precompiles::data_pricer;
 use crate::precompiles::module_shape::validate;
 use crate::precompiles::owners::chain_owner;
@@ -78,11 +80,7 @@ pub fn run<CTX: ContextTr>(
     let input = inputs.input.bytes(ctx);
     let selector = selector(&input);
     let payable = matches!(selector, ACTIVATE_PROGRAM | CODEHASH_KEEPALIVE);
-    if inputs.target_address != ADDRESS
-        || input.len() < 4
-        || (payable && inputs.is_static)
-        || (!payable && !inputs.value.get().is_zero())
-    {
+    if refused_before_method(inputs, ADDRESS, &input, payable, payable) {
         return Ok(burn_out(limit));
     }
     let args = input.len() - 4;

@@ -18,7 +18,9 @@ use crate::arbos::ArbOs;
 use crate::precompiles::abi::{address_arg, address_array, db_error, selector, word, word_arg};
 use crate::precompiles::addresses::ARB_WASM_CACHE;
 use crate::precompiles::arbwasm::{PROGRAM_EXPIRED, PROGRAM_NEEDS_UPGRADE};
-use crate::precompiles::burner::{burn_out, sol_error, Burner, CODE_HASH_GAS, PARAMS_GAS};
+use crate::precompiles::burner::{
+    burn_out, refused_before_method, sol_error, Burner, CODE_HASH_GAS, PARAMS_GAS,
+};
 use crate::precompiles::owners::{chain_owner, CACHE_MANAGERS};
 use crate::precompiles::program_info;
 
@@ -50,11 +52,7 @@ pub fn run<CTX: ContextTr>(
     let input = inputs.input.bytes(ctx);
     let selector = selector(&input);
     let writes = matches!(selector, CACHE_PROGRAM | EVICT_CODEHASH);
-    if inputs.target_address != ADDRESS
-        || input.len() < 4
-        || (writes && inputs.is_static)
-        || !inputs.value.get().is_zero()
-    {
+    if refused_before_method(inputs, ADDRESS, &input, writes, false) {
         return Ok(burn_out(limit));
     }
     let Ok(mut b) = Burner::open(limit, input.len() - 4) else {

@@ -6,8 +6,8 @@
 //! (reverts, keeping only the gas burnt), a plain failure (reverts with no data, the same), or a
 //! burn-out (all the gas).
 
-use revm::interpreter::{InstructionResult, InterpreterResult};
-use revm::primitives::U256;
+use revm::interpreter::{CallInputs, InstructionResult, InterpreterResult};
+use revm::primitives::{Address, U256};
 
 use crate::precompiles::abi::{result, word};
 
@@ -118,6 +118,23 @@ impl Burner {
     pub fn burn_out(self) -> InterpreterResult {
         burn_out(self.limit)
     }
+}
+
+/// Whether Nitro's precompile framework refuses a call to `precompile` with `input` before its
+/// method runs (then it burns all the gas, [`burn_out`]): a delegate call (the code runs for
+/// another address), input shorter than a selector, a method that `writes` in a static call,
+/// value sent to a method that is not `payable`.
+pub fn refused_before_method(
+    inputs: &CallInputs,
+    precompile: Address,
+    input: &[u8],
+    writes: bool,
+    payable: bool,
+) -> bool {
+    inputs.target_address != precompile
+        || input.len() < 4
+        || (writes && inputs.is_static)
+        || (!payable && !inputs.value.get().is_zero())
 }
 
 /// A call of `limit` gas refused before its method runs (an unknown method, bad arguments, a
