@@ -100,6 +100,27 @@ fn the_chain_owner_adds_a_cache_manager_and_nobody_else_can() {
     let r = chain.send(stranger, arbwasmcache::ADDRESS, ask.clone(), U256::ZERO);
     assert_eq!(word(&r, 0), U256::from(1));
     assert_eq!(r.gas_used, intrinsic(&ask) + 800 + 3 + 800 + 3);
+    // Value to a method that is not payable, or no selector, burns all the gas (Nitro's
+    // framework refuses before the method), as do they to ArbOwnerPublic.
+    let r = chain.send_with_gas(
+        stranger,
+        arbwasmcache::ADDRESS,
+        ask.clone(),
+        U256::from(1),
+        100_000,
+    );
+    assert_eq!((r.status, r.gas_used), (false, 100_000));
+    let r = chain.send_with_gas(stranger, arbwasmcache::ADDRESS, vec![0x85], U256::ZERO, 100_000);
+    assert_eq!((r.status, r.gas_used), (false, 100_000));
+    let owner_ask = call("isChainOwner(address)", address_word(owner));
+    let r = chain.send_with_gas(
+        stranger,
+        arbownerpublic::ADDRESS,
+        owner_ask,
+        U256::from(1),
+        100_000,
+    );
+    assert_eq!((r.status, r.gas_used), (false, 100_000));
     let not = call("isCacheManager(address)", address_word(stranger));
     assert_eq!(
         word(&chain.call(stranger, arbwasmcache::ADDRESS, not), 0),
