@@ -331,3 +331,56 @@ fn removing_a_manager_moves_the_last_into_its_place() {
     assert!(add_manager(&mut chain, owner, c).status);
     assert_eq!(managers(&mut chain), [c]);
 }
+
+/// An EVM contract that first does `before` (bytecode), then answers the gas an
+/// `EXTCODESIZE(program)` costs, with its PUSH20, POP and one GAS: 2,607 cold, 107 warm.
+fn extcodesize_gas_after(before: &[u8], program: Address) -> Vec<u8> {
+    let mut runtime = before.to_vec();
+    runtime.push(0x5a); // GAS
+    runtime.push(0x73); // PUSH20 program
+    runtime.extend_from_slice(program.as_slice());
+    // EXTCODESIZE POP GAS SWAP1 SUB PUSH0 MSTORE PUSH1 32 PUSH0 RETURN
+    runtime.extend_from_slice(&[0x3b, 0x50, 0x5a, 0x90, 0x03, 0x5f, 0x52, 0x60, 0x20, 0x5f, 0xf3]);
+    let len = u8::try_from(runtime.len()).unwrap();
+    // CODECOPY(0, 10, len) RETURN(0, len)
+    let mut init = vec![0x60, len, 0x60, 0x0a, 0x5f, 0x39, 0x60, len, 0x5f, 0xf3];
+    init.extend(runtime);
+    init
+}
+
+/// `STATICCALL(gas, precompile, ·)` with `selector(program)` as its calldata, its result popped.
+fn static_call_about(precompile: u8, selector: &str, program: Address) -> Vec<u8> {
+    let mut code = vec![0x63]; // PUSH4 selector, shifted to the word's top: mem[0..4]
+    code.extend_from_slice(&keccak256(selector)[..4]);
+    code.extend_from_slice(&[0x60, 0xe0, 0x1b, 0x5f, 0x52]); // PUSH1 224 SHL PUSH0 MSTORE
+    code.push(0x73); // PUSH20 program, as the argument word mem[4..36]
+    code.extend_from_slice(program.as_slice());
+    code.extend_from_slice(&[0x60, 0x04, 0x52]);
+    // STATICCALL(GAS, precompile, 0, 36, 0, 32) POP
+    code.extend_from_slice(&[
+        0x60, 0x20, 0x5f, 0x60, 0x24, 0x5f, 0x60, precompile, 0x5a, 0xfa, 0x50,
+    ]);
+    code
+}
+
+#[test]
+fn reading_a_program_s_code_hash_does_not_warm_its_account() {
+    // Nitro's ArbOS reads a code hash without touching the access list: a call to the program
+    // after ArbWasm's `programVersion` still pays the cold access, as it would with nothing
+    // before it; only an EVM access before it warms the account.
+    let (mut chain, owner, program, _) = activated();
+    let mut extcodesize_gas = |before: Vec<u8>| {
+        let contract = chain
+            .create(owner, extcodesize_gas_after(&before, program), U256::ZERO)
+            .contract_address
+            .unwrap();
+        word(&chain.call(owner, contract, Vec::new()), 0)
+    };
+    assert_eq!(extcodesize_gas(Vec::new()), U256::from(2_607));
+    let version = static_call_about(0x71, "programVersion(address)", program);
+    assert_eq!(extcodesize_gas(version), U256::from(2_607));
+    let mut warmed = vec![0x73];
+    warmed.extend_from_slice(program.as_slice());
+    warmed.extend_from_slice(&[0x3b, 0x50]); // EXTCODESIZE POP
+    assert_eq!(extcodesize_gas(warmed), U256::from(107));
+}

@@ -9,6 +9,7 @@
 use revm::context_interface::{Block, ContextTr, JournalTr};
 use revm::interpreter::{CallInputs, InterpreterResult};
 use revm::primitives::{keccak256, Address, Bytes, Log, LogData, B256, U256};
+use revm::state::EvmState;
 
 use crate::arbos::ArbOs;
 use crate::fragments::{is_fragment, is_root, Root, MAX_FRAGMENTS};
@@ -18,6 +19,7 @@ use crate::precompiles::addresses::ARB_WASM;
 use crate::precompiles::burner::{
     burn_out, refused_before_method, sol_error, Burner, CODE_HASH_GAS, COPY_GAS, PARAMS_GAS,
 };
+use crate::precompiles::code_hash::code_hash;
 use crate::precompiles::data_pricer;
 use crate::precompiles::module_shape::validate;
 use crate::precompiles::owners::chain_owner;
@@ -71,7 +73,7 @@ pub const PROGRAM_INSUFFICIENT_VALUE: [u8; 4] = [0x09, 0x78, 0x1a, 0xb7];
 
 /// Runs a call to 0x71. Refused calls (delegate, static writes, unknown methods, bad arguments)
 /// use all their gas, as Nitro's; `Err` (fatal) only when the database fails.
-pub fn run<CTX: ContextTr>(
+pub fn run<CTX: ContextTr<Journal: JournalTr<State = EvmState>>>(
     ctx: &mut CTX,
     inputs: &CallInputs,
     arbos: ArbOs,
@@ -111,12 +113,7 @@ pub fn run<CTX: ContextTr>(
             if $b.burn(CODE_HASH_GAS).is_err() {
                 return Ok($b.burn_out());
             }
-            ctx.journal_mut()
-                .load_account_with_code(a)
-                .map_err(db_error)?
-                .data
-                .info
-                .code_hash
+            code_hash(ctx, a).map_err(db_error)?
         }};
     }
     match selector {

@@ -13,6 +13,7 @@
 use revm::context_interface::{Block, ContextTr, JournalTr};
 use revm::interpreter::{CallInputs, InterpreterResult};
 use revm::primitives::{keccak256, Address, Log, LogData, B256, U256};
+use revm::state::EvmState;
 
 use crate::arbos::ArbOs;
 use crate::precompiles::abi::{address_arg, address_array, db_error, selector, word, word_arg};
@@ -21,6 +22,7 @@ use crate::precompiles::arbwasm::{PROGRAM_EXPIRED, PROGRAM_NEEDS_UPGRADE};
 use crate::precompiles::burner::{
     burn_out, refused_before_method, sol_error, Burner, CODE_HASH_GAS, PARAMS_GAS,
 };
+use crate::precompiles::code_hash::code_hash;
 use crate::precompiles::owners::{chain_owner, CACHE_MANAGERS};
 use crate::precompiles::program_info;
 
@@ -43,7 +45,7 @@ const UPDATE_PROGRAM_CACHE: &str = "UpdateProgramCache(address,bytes32,bool)";
 /// Runs a call to 0x72. Refused calls (delegate, static writes, value, unknown methods, bad
 /// arguments, a caller that is neither a cache manager nor the chain owner) use all their gas, as
 /// Nitro's; `Err` (fatal) only when the database fails.
-pub fn run<CTX: ContextTr>(
+pub fn run<CTX: ContextTr<Journal: JournalTr<State = EvmState>>>(
     ctx: &mut CTX,
     inputs: &CallInputs,
     arbos: ArbOs,
@@ -109,13 +111,7 @@ pub fn run<CTX: ContextTr>(
                 if b.burn(CODE_HASH_GAS).is_err() {
                     return Ok(b.burn_out());
                 }
-                let program = Address::from_slice(&arg[12..]);
-                ctx.journal_mut()
-                    .load_account_with_code(program)
-                    .map_err(db_error)?
-                    .data
-                    .info
-                    .code_hash
+                code_hash(ctx, Address::from_slice(&arg[12..])).map_err(db_error)?
             } else {
                 B256::from_slice(arg)
             };

@@ -7,6 +7,7 @@ pub mod abi;
 pub mod address_set;
 pub mod addresses;
 pub mod burner;
+pub mod code_hash;
 pub mod data_pricer;
 pub mod module_shape;
 pub mod owners;

@@ -2,11 +2,12 @@
 //! 0x70, ArbWasm at 0x71 and ArbWasmCache at 0x72 (all warm from the start, as precompiles are). Generic over revm's context, as revm's
 //! own precompile providers are.
 
-use revm::context_interface::{Cfg, ContextTr};
+use revm::context_interface::{Cfg, ContextTr, JournalTr};
 use revm::handler::{EthPrecompiles, PrecompileProvider};
 use revm::interpreter::{CallInputs, InterpreterResult};
 use revm::primitives::hardfork::SpecId;
 use revm::primitives::AddressSet;
+use revm::state::EvmState;
 
 use crate::arbos::ArbOs;
 use crate::precompiles::{arbowner, arbownerpublic, arbwasm, arbwasmcache};
@@ -39,7 +40,7 @@ fn with_arbitrum(eth: &AddressSet) -> AddressSet {
     warm
 }
 
-impl<CTX: ContextTr> PrecompileProvider<CTX> for ArbPrecompiles {
+impl<CTX: ContextTr<Journal: JournalTr<State = EvmState>>> PrecompileProvider<CTX> for ArbPrecompiles {
     type Output = InterpreterResult;
 
     fn set_spec(&mut self, spec: <CTX::Cfg as Cfg>::Spec) -> bool {
