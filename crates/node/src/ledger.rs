@@ -5,6 +5,7 @@
 //! (`past_states`), as a full node keeps it; older state is refused.
 
 use std::collections::{BTreeMap, HashMap};
+use std::rc::Rc;
 
 use alloy_consensus::proofs::{calculate_receipt_root, calculate_transaction_root};
 use alloy_consensus::Transaction;
@@ -112,8 +113,8 @@ pub struct Ledger {
     pub filters: Filters,
     /// Where each mined block is announced to subscriptions.
     block_feed: Option<BlockFeed>,
-    /// The state after each of the latest blocks.
-    past: PastStates<DevnetSnapshot>,
+    /// The state after each of the latest blocks (consecutive empty blocks share one).
+    past: PastStates<Rc<DevnetSnapshot>>,
 }
 
 /// What a snapshot keeps of the ledger: the devnet's state and block, how many blocks were
@@ -128,9 +129,11 @@ struct LedgerState {
 
 impl Ledger {
     /// A chain under `arbos` with `accounts` funded (the first is the chain owner, who may
-    /// cache programs), base fee [`BASE_FEE`], and its genesis block mined now.
-    pub fn new(arbos: ArbOs, accounts: Vec<DevAccount>) -> Self {
+    /// cache programs), base fee [`BASE_FEE`], the L1 price `l1_price_per_unit` (wei a calldata
+    /// unit), and its genesis block mined now.
+    pub fn new(arbos: ArbOs, l1_price_per_unit: u128, accounts: Vec<DevAccount>) -> Self {
         let mut devnet = Devnet::with_arbos(arbos);
+        devnet.set_l1_price_per_unit(l1_price_per_unit);
         for a in &accounts {
             devnet.set_balance(a.address, dev_balance());
         }
@@ -156,7 +159,7 @@ impl Ledger {
             .set_code(CREATE2_FACTORY, Bytes::from_static(&CREATE2_FACTORY_CODE));
         let timestamp = ledger.clock.take(0);
         ledger.devnet.set_block(0, timestamp);
-        ledger.seal(0, timestamp, Vec::new());
+        ledger.seal(0, timestamp, Vec::new(), None);
         ledger
     }
 
@@ -241,15 +244,21 @@ impl Ledger {
         if number == self.latest_number() {
             return read(self);
         }
-        let Some(past) = self.past.get(number).cloned() else {
+        let (Some(past), Some(block)) = (self.past.get(number), self.block(number)) else {
+            let kept = self
+                .past
+                .oldest()
+                .map_or(String::new(), |oldest| format!(" (from {oldest})"));
             return Err(NodeError::Unsupported(format!(
-                "state of block {number} is not kept: the node keeps the latest {KEPT_STATES} blocks' \
-                 (from {})",
-                self.past.oldest().unwrap_or_default()
+                "state of block {number} is not kept: the node keeps the latest {KEPT_STATES} \
+                 blocks'{kept}"
             )));
         };
+        let (past, timestamp) = (DevnetSnapshot::clone(past), block.header.timestamp);
         let live = self.devnet.snapshot();
         self.devnet.restore(past);
+        // A state shared by empty blocks carries the first one's number and time.
+        self.devnet.set_block(number, timestamp);
         let answer = read(self);
         self.devnet.restore(live);
         answer
@@ -320,7 +329,7 @@ impl Ledger {
         {
             Ok(receipt) => {
                 self.clock.take(parent.timestamp);
-                self.seal(number, timestamp, vec![(tx, hash, receipt)]);
+                self.seal(number, timestamp, vec![(tx, hash, receipt)], None);
                 Ok(())
             }
             Err(e) => {
@@ -332,11 +341,17 @@ impl Ledger {
 
     /// Mines `count` empty blocks; returns the last one's number.
     pub fn mine_empty(&mut self, count: u64) -> u64 {
-        for _ in 0..count {
+        for i in 0..count {
             let parent = self.latest().header.clone();
             let timestamp = self.clock.take(parent.timestamp);
             self.devnet.set_block(parent.number + 1, timestamp);
-            self.seal(parent.number + 1, timestamp, Vec::new());
+            // Nothing runs between these blocks: from the second on, the state is the one
+            // before, shared rather than copied.
+            let state = match self.past.get(parent.number) {
+                Some(shared) if i > 0 => Some(Rc::clone(shared)),
+                _ => None,
+            };
+            self.seal(parent.number + 1, timestamp, Vec::new(), state);
         }
         self.latest_number()
     }
@@ -397,6 +412,11 @@ impl Ledger {
         self.queued = state.queued;
         self.filters.rewind(mined);
         self.past.forget_from(mined);
+        // The state gone back to is the latest block's again, kept if it had been let go.
+        let latest = self.latest_number();
+        if self.past.get(latest).is_none() {
+            self.past.record(latest, Rc::new(self.devnet.snapshot()));
+        }
         true
     }
 
@@ -424,8 +444,15 @@ impl Ledger {
         outcome(self.call(request)?)
     }
 
-    /// Seals a block of already-run transactions on top of the latest.
-    fn seal(&mut self, number: u64, timestamp: u64, run: Vec<(SignedTx, B256, Receipt)>) {
+    /// Seals a block of already-run transactions on top of the latest, keeping the state after
+    /// it: `state` when given (the state before, unchanged), else a copy of the chain's.
+    fn seal(
+        &mut self,
+        number: u64,
+        timestamp: u64,
+        run: Vec<(SignedTx, B256, Receipt)>,
+        state: Option<Rc<DevnetSnapshot>>,
+    ) {
         let base_fee = self.devnet.base_fee();
         let mut txs = Vec::with_capacity(run.len());
         let (mut cumulative, mut log_index) = (0u64, 0u64);
@@ -470,7 +497,8 @@ impl Ledger {
             let _ = feed.send(block.clone());
         }
         self.blocks.push(block);
-        self.past.record(number, self.devnet.snapshot());
+        let state = state.unwrap_or_else(|| Rc::new(self.devnet.snapshot()));
+        self.past.record(number, state);
     }
 }
 

@@ -141,8 +141,7 @@ pub async fn start(config: NodeConfig) -> std::io::Result<RunningNode> {
     let (feed, _) = broadcast::channel(FEED_CAPACITY);
     let chain_feed = feed.clone();
     let (handle, chain) = ChainHandle::spawn(move || {
-        let mut ledger = Ledger::new(arbos, for_chain);
-        ledger.devnet().set_l1_price_per_unit(l1_price);
+        let mut ledger = Ledger::new(arbos, l1_price, for_chain);
         ledger.set_block_feed(chain_feed);
         ledger
     });

@@ -494,6 +494,27 @@ async fn the_state_of_the_latest_128_blocks_is_kept_and_older_is_refused() {
         Some(-32602),
         "{unknown:?}"
     );
+
+    // Empty blocks mined at once share one kept state, each read with its own number.
+    let _: serde_json::Value = provider
+        .raw_request("anvil_mine".into(), (1_000u64,))
+        .await
+        .unwrap();
+    let middle = provider.get_block_number().await.unwrap() - 50;
+    assert_eq!(ask(middle).await, (U256::from(middle), U256::from(7)));
+    // A revert past more than 128 blocks still keeps the state it went back to.
+    let snapshot: serde_json::Value = provider.raw_request("evm_snapshot".into(), ()).await.unwrap();
+    let back_to = provider.get_block_number().await.unwrap();
+    let _: serde_json::Value = provider
+        .raw_request("anvil_mine".into(), (200u64,))
+        .await
+        .unwrap();
+    let _: bool = provider
+        .raw_request("evm_revert".into(), (snapshot,))
+        .await
+        .unwrap();
+    let _: serde_json::Value = provider.raw_request("anvil_mine".into(), (1u64,)).await.unwrap();
+    assert_eq!(ask(back_to).await, (U256::from(back_to), U256::from(7)));
     node.stop().await;
 }
 
