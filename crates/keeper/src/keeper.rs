@@ -703,7 +703,17 @@ impl Keeper {
                     continue;
                 }
                 Ok(Some(Settlement::Unprovable(why))) => {
-                    self.set_aside(key, why);
+                    // Within a heartbeat of the expiry a replaced aggregator may still post the
+                    // round that settles it: looked at again next round until then.
+                    let heartbeat = self
+                        .underlyings
+                        .get(usize::from(underlying))
+                        .map_or(0, |f| f.heartbeat);
+                    if now <= expiry.saturating_add(heartbeat) {
+                        log("debug", "expiry_round_not_yet", subject);
+                    } else {
+                        self.set_aside(key, why);
+                    }
                     continue;
                 }
                 Ok(Some(Settlement::Round { id, .. })) => id,
@@ -721,9 +731,15 @@ impl Keeper {
                 roundId: round_id,
             };
             // Simulated first: a refusal on the round's merits is not tried again; one of the
-            // moment (the sequencer, the vault) is, next round.
+            // moment (the sequencer, the vault, a feed round not readable yet: a later phase that
+            // has not posted its first round) is, next round.
             if let Err(e) = self.chain.call(clearinghouse, call.abi_encode(), U256::ZERO) {
-                let passing = ["SequencerDown", "SequencerGracePeriod", "VaultCallFailed"];
+                let passing = [
+                    "SequencerDown",
+                    "SequencerGracePeriod",
+                    "VaultCallFailed",
+                    "OracleCallFailed",
+                ];
                 if reverted(&e) && !passing.iter().any(|p| e.contains(p)) {
                     self.set_aside(key, e);
                 } else {

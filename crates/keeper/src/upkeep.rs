@@ -31,11 +31,12 @@ pub enum Settlement {
 /// round updated at or after the expiry, with the round before it updated earlier. A
 /// Chainlink id is the phase above bit 64 and the aggregator's round below, rounds 1, 2, … of a
 /// phase in order of `updatedAt`, and phases follow each other in time. So it is a binary
-/// search over the latest round's phase (`latest`: id and `updatedAt`; at most 64 reads of
+/// search over the latest round's phase (`latest`: id and `updatedAt`, 0 when that phase has
+/// not posted yet, and the search starts in the phase before; at most 64 reads of
 /// `updated_at(id)`, none: no such round), and when that phase's first round is already at or
 /// after the expiry, the same over the phase before that has posted (its last round found by
-/// doubling, then halving; phase 0 included), and so on. A round that opens its phase cannot be proved first (the round before it
-/// is in another aggregator): `Unprovable`.
+/// doubling, then halving; phase 0 included), and so on. A round that opens its phase cannot be
+/// proved first (the round before it is in another aggregator): `Unprovable`.
 ///
 /// # Errors
 /// A round cannot be read (try again later).
@@ -45,10 +46,17 @@ pub fn settlement_round(
     mut updated_at: impl FnMut(u128) -> Result<Option<u64>, String>,
 ) -> Result<Settlement, String> {
     let (id, updated) = latest;
-    if updated < expiry {
+    let mut phase = id >> 64;
+    let (mut last, mut last_updated) = (id & u128::from(u64::MAX), updated);
+    if updated == 0 {
+        // The latest phase has not posted yet: the round is in a phase before it.
+        match earlier_posted(phase, &mut updated_at)? {
+            Some((p, before, at)) if at >= expiry => (phase, last, last_updated) = (p, before, at),
+            _ => return Ok(Settlement::NotYet),
+        }
+    } else if updated < expiry {
         return Ok(Settlement::NotYet);
     }
-    let (mut phase, mut last, mut last_updated) = (id >> 64, id & u128::from(u64::MAX), updated);
     loop {
         // The first round of 1..=last updated at or after the expiry (`last` is).
         let (mut lo, mut hi, mut found) = (1u128, last, last_updated);
@@ -77,23 +85,30 @@ pub fn settlement_round(
         let opens = Settlement::Unprovable(format!(
             "the first round at or after the expiry opens phase {phase}"
         ));
-        // The phase before that has posted (one with no round 1 has not opened: skipped, as
-        // `fixExpiryPrice` skips it).
-        let mut earlier = phase;
-        let (before, at) = loop {
-            if earlier == 0 {
-                return Ok(opens);
-            }
-            earlier -= 1;
-            if let Some(found) = last_round(earlier, &mut updated_at)? {
-                break found;
-            }
-        };
-        if at < expiry {
-            return Ok(opens);
+        match earlier_posted(phase, &mut updated_at)? {
+            Some((p, before, at)) if at >= expiry => (phase, last, last_updated) = (p, before, at),
+            _ => return Ok(opens),
         }
-        (phase, last, last_updated) = (earlier, before, at);
     }
+}
+
+/// The nearest phase before `phase` that has posted (one with no round 1 has not opened:
+/// skipped, as `fixExpiryPrice` skips it; phase 0 included), its last round and that round's
+/// `updatedAt`; `None` if none has.
+///
+/// # Errors
+/// A round cannot be read.
+fn earlier_posted(
+    mut phase: u128,
+    updated_at: &mut impl FnMut(u128) -> Result<Option<u64>, String>,
+) -> Result<Option<(u128, u128, u64)>, String> {
+    while phase > 0 {
+        phase -= 1;
+        if let Some((last, at)) = last_round(phase, updated_at)? {
+            return Ok(Some((phase, last, at)));
+        }
+    }
+    Ok(None)
 }
 
 /// The last round of `phase` and its `updatedAt` (`None`: the phase has no round 1): doubling
@@ -298,6 +313,30 @@ mod tests {
                 updated_at: 700
             })
         );
+    }
+
+    #[test]
+    fn a_latest_phase_that_has_not_posted_leaves_the_search_to_the_phase_before() {
+        // Phase 1: rounds 1..=10 at 100, …, 1,000; phase 2 is the proxy's latest but has not
+        // posted (its latest round answers zeros).
+        let mut reads = 0;
+        assert_eq!(
+            settlement_round((2 << 64, 0), 650, two_phases_but_2_empty(&mut reads)),
+            Ok(round(7, 700))
+        );
+        // Phase 1 has nothing at or after 1,050 yet.
+        assert_eq!(
+            settlement_round((2 << 64, 0), 1_050, two_phases_but_2_empty(&mut reads)),
+            Ok(Settlement::NotYet)
+        );
+    }
+
+    fn two_phases_but_2_empty(reads: &mut u32) -> impl FnMut(u128) -> Result<Option<u64>, String> + '_ {
+        |id| {
+            *reads += 1;
+            let n = (id & u128::from(u64::MAX)) as u64;
+            Ok((id >> 64 == 1 && (1..=10).contains(&n)).then_some(n * 100))
+        }
     }
 
     #[test]
