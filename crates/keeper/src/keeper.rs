@@ -631,11 +631,12 @@ impl Keeper {
     }
 
     /// The settlement round of `expiry` in `underlying`'s feed (`upkeep::settlement_round`),
-    /// checked as `fixExpiryPrice` will: within one heartbeat of the expiry.
+    /// checked as `fixExpiryPrice` will: within one heartbeat of the expiry. One not provable is
+    /// not yet while `now` is within that heartbeat (a replaced aggregator may still post it).
     ///
     /// # Errors
     /// The feed cannot be read now.
-    fn settlement(&mut self, underlying: u8, expiry: u64) -> Result<Settlement, String> {
+    fn settlement(&mut self, underlying: u8, expiry: u64, now: u64) -> Result<Settlement, String> {
         let feed = self
             .underlyings
             .get(usize::from(underlying))
@@ -659,6 +660,9 @@ impl Keeper {
                     feed.heartbeat
                 ))
             }
+            // Within a heartbeat of the expiry a replaced aggregator may still post the round
+            // that settles it: looked at again next round until then.
+            Settlement::Unprovable(_) if now <= expiry.saturating_add(feed.heartbeat) => Settlement::NotYet,
             other => other,
         })
     }
@@ -689,7 +693,7 @@ impl Keeper {
             );
             let round = match known.and_then(|price| {
                 if price.is_zero() {
-                    self.settlement(underlying, expiry).map(Some)
+                    self.settlement(underlying, expiry, now).map(Some)
                 } else {
                     Ok(None)
                 }
@@ -703,17 +707,7 @@ impl Keeper {
                     continue;
                 }
                 Ok(Some(Settlement::Unprovable(why))) => {
-                    // Within a heartbeat of the expiry a replaced aggregator may still post the
-                    // round that settles it: looked at again next round until then.
-                    let heartbeat = self
-                        .underlyings
-                        .get(usize::from(underlying))
-                        .map_or(0, |f| f.heartbeat);
-                    if now <= expiry.saturating_add(heartbeat) {
-                        log("debug", "expiry_round_not_yet", subject);
-                    } else {
-                        self.set_aside(key, why);
-                    }
+                    self.set_aside(key, why);
                     continue;
                 }
                 Ok(Some(Settlement::Round { id, .. })) => id,
