@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 committed=test/results/sizes.json
 measured=target/stylus/sizes.json
 programs=()
-while read -r name _ _ wasm; do
+while read -r name _ _ wasm _; do
   [ -f "$wasm" ] || { echo "size: $wasm is missing; run script/build-wasm.sh" >&2; exit 1; }
   programs+=("$name=$wasm")
 done < <(script/programs.sh)

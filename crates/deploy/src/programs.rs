@@ -15,10 +15,10 @@ pub struct Program {
 }
 
 impl Program {
-    /// The release wasm `script/build-wasm.sh` writes for it, under `root`.
+    /// The wasm it deploys, which `script/build-wasm.sh` writes under `root` (its release
+    /// build, through `wasm-opt -Oz` for the `wasm` profile).
     pub fn wasm_path(&self, root: &Path) -> std::path::PathBuf {
-        root.join("target/wasm32-unknown-unknown")
-            .join(&self.profile)
+        root.join("target/stylus/wasm")
             .join(format!("{}.wasm", self.crate_name.replace('-', "_")))
     }
 

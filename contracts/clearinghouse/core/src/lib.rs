@@ -110,7 +110,7 @@ impl ClearinghouseCore {
     /// - `liquidatable`: equity below maintenance margin
     ///
     /// Errors: those of `accountMargin`, `LengthMismatch`, `InvalidInstrument`,
-    /// `InstrumentNotTradable`, `InvalidTradePrice`, `InvalidSize`.
+    /// `InstrumentNotTradable`, `InvalidTradePrice`, `InvalidSize`, `TooManyPositions`.
     pub fn simulate(
         &self,
         account: Address,

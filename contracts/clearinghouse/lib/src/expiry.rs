@@ -25,7 +25,7 @@ use crate::errors::{
     SettlementPhaseSuperseded,
 };
 use crate::events::{ExpiryPriceFixed, ExpirySettled};
-use crate::instrument::{cash_for, expiry_value, spec_of, unpack, PERP};
+use crate::instrument::{cash_for, expiry_value, spec_of, PERP};
 use crate::storage::Clearinghouse;
 use crate::underlyings::unknown;
 use crate::units::{TokenUnits, UsdWad};
@@ -201,18 +201,16 @@ impl Clearinghouse {
         let this = self.vm().contract_address();
         let mut cash = TokenUnits(0);
         let mut settled = 0u32;
-        let mut i = 0usize;
-        while i < self.positions.getter(account).len() {
-            let (id, size) = unpack(self.positions.getter(account).get(i).unwrap_or_default());
+        let mut held = self.held(account);
+        for (id, size) in held.positions.clone() {
             let Some(value) = self.fixed_value(id, now)? else {
-                i = i.saturating_add(1);
                 continue;
             };
             // The account sells its position back at its expiry value.
             let amount =
                 cash_for(size.checked_neg().ok_or_else(overflow)?, value, decimals).ok_or_else(overflow)?;
             cash = cash.checked_add(amount)?;
-            self.store(account, Some(i), id, 0)?;
+            held.set(id, 0)?;
             settled = settled.saturating_add(1);
             self.vm().log(ExpirySettled {
                 account,
@@ -221,6 +219,7 @@ impl Clearinghouse {
                 value,
             });
         }
+        self.save(&held);
         self.settle_cash(account, this, cash)?;
         Ok(settled)
     }

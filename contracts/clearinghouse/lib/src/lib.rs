@@ -62,6 +62,7 @@ mod markets;
 pub mod oracle_rules;
 pub mod param_words;
 mod parameters;
+pub mod position_words;
 mod positions;
 mod prices;
 pub mod ramps;

@@ -208,7 +208,7 @@ impl Clearinghouse {
         Ok(())
     }
 
-    /// Moves `fraction` of each position of `book` (the account's, in storage order) from
+    /// Moves `fraction` of each position of `book` (the account's) from
     /// `account` to `liquidator`: [`slice`] of each size. No event per position (the `Liquidated`
     /// event's fraction determines them). Errors: `TooManyPositions`, `InvalidSize`.
     fn transfer_slice(
@@ -218,19 +218,15 @@ impl Clearinghouse {
         book: &[(u128, i128)],
         fraction: i128,
     ) -> Result<()> {
-        // The liquidator's book in memory, kept in step with storage (a closed position's slot
-        // takes the last one, as `store` does).
-        let mut theirs = self.book(liquidator);
-        // From the end, so that a removed position's slot is taken by one already moved.
-        for (i, &(id, size)) in book.iter().enumerate().rev() {
+        let mut mine = self.held(account);
+        let mut theirs = self.held(liquidator);
+        for &(id, size) in book {
             let part = slice(size, fraction).ok_or_else(overflow)?;
             if part == 0 {
                 continue;
             }
-            let kept = size.checked_sub(part).ok_or_else(overflow)?;
-            self.store(account, Some(i), id, kept)?;
-            let at = theirs.iter().position(|(other, _)| *other == id);
-            let old = at.and_then(|j| theirs.get(j)).map_or(0, |p| p.1);
+            mine.set(id, size.checked_sub(part).ok_or_else(overflow)?)?;
+            let old = theirs.size(id);
             let new = old
                 .checked_add(part)
                 .filter(|n| size_in_range(*n))
@@ -240,19 +236,10 @@ impl Clearinghouse {
                         size: I256::try_from(old.saturating_add(part)).unwrap_or_default(),
                     })
                 })?;
-            self.store(liquidator, at, id, new)?;
-            match at {
-                Some(j) if new == 0 => {
-                    theirs.swap_remove(j);
-                }
-                Some(j) => {
-                    if let Some(p) = theirs.get_mut(j) {
-                        p.1 = new;
-                    }
-                }
-                None => theirs.push((id, new)),
-            }
+            theirs.set(id, new)?;
         }
+        self.save(&mine);
+        self.save(&theirs);
         Ok(())
     }
 

@@ -14,7 +14,10 @@
 //! - **fraction** `f`: the least that brings the account to the target health
 //!   `E' ≥ (1 + TARGET_BUFFER) · M'` with `E' = E − D` and `M' = (1 − f) · M`:
 //!   `f = ((1 + b)·M − E) / ((1 + b − d)·M)` (plus two micro-dollars in the numerator for the
-//!   discount's rounding), at most 1 (all of it);
+//!   discount's rounding), rounded up to a whole [`FRACTION_STEP`] (0.01%), at most 1 (all of
+//!   it): a slice of a size with few significant digits keeps few, so the positions on both
+//!   sides still fit their compact cells (two to a storage word, [`crate::position_words`]),
+//!   where 18-digit slices would take a word each;
 //! - **cash**: the liquidator pays the account the slice's value `f · (E − C)` (C: collateral; a
 //!   negative value is paid to the liquidator), and the account pays the discount: the share
 //!   `FUND_SHARE` of it to the insurance fund, the rest to the liquidator;
@@ -40,6 +43,9 @@
 //! received.
 
 use pm_risk::fixed::{mul_div, Rounding, Usd, Wad, WAD};
+
+/// The step a liquidation's fraction is rounded up to: 0.01%, 18 decimals.
+pub const FRACTION_STEP: Wad = 100_000_000_000_000;
 
 /// The default largest discount rate, a fraction of the maintenance margin taken over (10%).
 pub const MAX_DISCOUNT: Wad = WAD / 10;
@@ -137,7 +143,12 @@ pub fn plan(equity: Usd, maintenance: Usd, collateral: Usd, params: &Params) -> 
     let needed = target.checked_sub(equity)?.checked_add(2)?;
     let per_unit = WAD.checked_add(target_buffer)?.checked_sub(discount_rate)?;
     let released = mul_div(maintenance, per_unit, WAD, Rounding::Down).ok()?;
-    let fraction = mul_div(needed, WAD, released, Rounding::Up).ok()?.min(WAD);
+    let least_fraction = mul_div(needed, WAD, released, Rounding::Up).ok()?;
+    let fraction = least_fraction
+        .checked_add(FRACTION_STEP - 1)?
+        .checked_div(FRACTION_STEP)?
+        .checked_mul(FRACTION_STEP)?
+        .min(WAD);
     let positions_value = equity.checked_sub(collateral)?;
     let transfer_value = mul_div(positions_value, fraction, WAD, Rounding::Down).ok()?;
     let rate_taken = mul_div(discount_rate, fraction, WAD, Rounding::Up).ok()?;
@@ -194,14 +205,14 @@ mod tests {
         // E = 95, M = 100, collateral 80 (positions worth 15): d = 5%.
         let p = plan(95 * USD, 100 * USD, 80 * USD, &D).unwrap();
         assert_eq!(p.discount_rate, WAD / 20);
-        // f = (110 − 95 + 0.000002) / (100 · 1.05) = 0.1428571619..., rounded up.
-        assert_eq!(p.fraction, 142_857_161_904_761_905);
-        // D = 0.05 · f · 100 = 0.714285... rounded up; a quarter to the fund.
-        assert_eq!(p.discount, 714_286);
-        assert_eq!(p.fund_share, 178_571);
-        assert_eq!(p.liquidator_reward(), 535_715);
-        // The slice of positions worth 15, rounded down: 2.142857.
-        assert_eq!(p.transfer_value, 2_142_857);
+        // f = (110 − 95 + 0.000002) / (100 · 1.05) = 0.1428571619..., rounded up to 0.01%.
+        assert_eq!(p.fraction, 142_900_000_000_000_000);
+        // D = 0.05 · f · 100 = 0.7145; a quarter to the fund (rounded down).
+        assert_eq!(p.discount, 714_500);
+        assert_eq!(p.fund_share, 178_625);
+        assert_eq!(p.liquidator_reward(), 535_875);
+        // The slice of positions worth 15: 2.1435.
+        assert_eq!(p.transfer_value, 2_143_500);
         assert!(target_health_holds(&p, 95 * USD, 100 * USD));
     }
 
@@ -221,9 +232,11 @@ mod tests {
             let p = plan(e, m, 0, &D).unwrap();
             assert!(p.fraction < WAD, "{equity}");
             assert!(target_health_holds(&p, e, m), "{equity}");
-            // One unit less misses the target (before rounding the discount).
+            // The fraction is whole steps, and a step and a unit (10^-6) less misses the target
+            // (before rounding the discount): it is the least step up from the least fraction.
+            assert_eq!(p.fraction % FRACTION_STEP, 0);
             let less = Plan {
-                fraction: p.fraction - 1_000_000_000_000,
+                fraction: p.fraction - FRACTION_STEP - 1_000_000_000_000,
                 ..p
             };
             let d = mul_div(

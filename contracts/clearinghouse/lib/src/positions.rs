@@ -1,5 +1,8 @@
-//! Each account's positions: one storage word per position (`instrument::pack`), at most
-//! [`MAX_ACCOUNT_POSITIONS`]. A closed position leaves the list (the last one takes its place).
+//! Each account's positions: a list of storage words ([`crate::position_words`]: two compact
+//! positions to a word, or one that does not fit a cell), at most [`MAX_ACCOUNT_POSITIONS`]
+//! positions. A change is made on [`Held`], the positions read once into memory, and written
+//! back with [`Clearinghouse::save`], which lays them out again ([`layout`]) and stores only the
+//! words that changed.
 
 use alloc::vec::Vec;
 
@@ -7,69 +10,227 @@ use alloy_primitives::{Address, U256};
 use pm_risk::MAX_POSITIONS;
 
 use crate::errors::{ClearinghouseError, Result, TooManyPositions};
-use crate::instrument::{pack, unpack};
+use crate::position_words::{cell_of, halves_of, push_positions, word_of_halves, PAIR};
 use crate::storage::Clearinghouse;
 
 /// The most positions one account holds (bounds the gas of a margin check).
 pub const MAX_ACCOUNT_POSITIONS: usize = if MAX_POSITIONS < 128 { MAX_POSITIONS } else { 128 };
 
-impl Clearinghouse {
-    /// The account's positions: (instrument id, size) each, in storage order.
-    pub(crate) fn book(&self, account: Address) -> Vec<(u128, i128)> {
-        let words = self.positions.getter(account);
-        (0..words.len())
-            .filter_map(|i| words.get(i))
-            .map(unpack)
-            .collect()
-    }
-
-    /// (index, size) of `instrument` in the account's positions; `None` and 0 when not held.
-    pub(crate) fn find(&self, account: Address, instrument: u128) -> (Option<usize>, i128) {
-        let words = self.positions.getter(account);
-        for i in 0..words.len() {
-            let (id, size) = unpack(words.get(i).unwrap_or_default());
-            if id == instrument {
-                return (Some(i), size);
+/// The words of `positions` in order: a wide word for each that does not fit a cell, and the
+/// compact ones two to a pair word in their order, a pair word placed where its first one is.
+/// Laying out the positions a list of such words decodes to gives the same words, so a change
+/// to one position rewrites its word (and, when one leaves, the word of the last).
+pub fn layout(positions: &[(u128, i128)]) -> Vec<[u128; 2]> {
+    let mut words: Vec<[u128; 2]> = Vec::with_capacity(positions.len());
+    let mut open: Option<usize> = None;
+    for &(id, size) in positions {
+        let cell = cell_of(id, size);
+        if cell == 0 {
+            words.push([id, size as u128]);
+            continue;
+        }
+        match open.take().and_then(|w| words.get_mut(w)) {
+            Some(word) => {
+                if let Some(high) = word.get_mut(1) {
+                    *high = cell;
+                }
+            }
+            None => {
+                open = Some(words.len());
+                words.push([cell | PAIR, 0]);
             }
         }
-        (None, 0)
+    }
+    words
+}
+
+/// An account's positions in memory, beside the words storage holds.
+pub(crate) struct Held {
+    account: Address,
+    stored: Vec<[u128; 2]>,
+    /// (instrument id, size) of each, in word order (a pair word's low cell first).
+    pub positions: Vec<(u128, i128)>,
+}
+
+impl Held {
+    /// The size held of `instrument` (0 when none).
+    pub fn size(&self, instrument: u128) -> i128 {
+        self.positions
+            .iter()
+            .find(|p| p.0 == instrument)
+            .map_or(0, |p| p.1)
     }
 
-    /// Writes a position at `slot` (`None`: a new one, appended); size 0 removes it.
-    /// Errors: `TooManyPositions`.
-    pub(crate) fn store(
-        &mut self,
-        account: Address,
-        slot: Option<usize>,
-        instrument: u128,
-        size: i128,
-    ) -> Result<()> {
-        let mut words = self.positions.setter(account);
-        match slot {
-            None => {
-                if words.len() >= MAX_ACCOUNT_POSITIONS {
-                    return Err(ClearinghouseError::from(TooManyPositions {
-                        max: U256::from(MAX_ACCOUNT_POSITIONS),
-                    }));
-                }
-                words.push(pack(instrument, size));
-            }
+    /// Sets the size held of `instrument`: in place, appended when new, and a closed one (size
+    /// 0) leaves the list, the last taking its place. Errors: `TooManyPositions` when a new one
+    /// would pass the limit.
+    pub fn set(&mut self, instrument: u128, size: i128) -> Result<()> {
+        let at = self.positions.iter().position(|p| p.0 == instrument);
+        match at {
             Some(i) if size == 0 => {
-                let last = words.len().saturating_sub(1);
-                if i != last {
-                    let moved = words.get(last).unwrap_or_default();
-                    if let Some(mut w) = words.setter(i) {
-                        w.set(moved);
-                    }
-                }
-                words.erase_last();
+                self.positions.swap_remove(i);
             }
             Some(i) => {
-                if let Some(mut w) = words.setter(i) {
-                    w.set(pack(instrument, size));
+                if let Some(p) = self.positions.get_mut(i) {
+                    p.1 = size;
                 }
             }
+            None if size == 0 => {}
+            None if self.positions.len() >= MAX_ACCOUNT_POSITIONS => {
+                return Err(ClearinghouseError::from(TooManyPositions {
+                    max: U256::from(MAX_ACCOUNT_POSITIONS),
+                }));
+            }
+            None => self.positions.push((instrument, size)),
         }
         Ok(())
+    }
+}
+
+impl Clearinghouse {
+    /// The account's position words as halves, [low, high] each.
+    fn position_words(&self, account: Address) -> Vec<[u128; 2]> {
+        let list = self.positions.getter(account);
+        let mut words = Vec::with_capacity(list.len());
+        for i in 0..list.len() {
+            words.push(halves_of(list.get(i).unwrap_or_default()));
+        }
+        words
+    }
+
+    /// The account's positions, read into memory.
+    pub(crate) fn held(&self, account: Address) -> Held {
+        let stored = self.position_words(account);
+        let mut positions = Vec::with_capacity(stored.len().saturating_mul(2));
+        for word in &stored {
+            push_positions(*word, &mut positions);
+        }
+        Held {
+            account,
+            stored,
+            positions,
+        }
+    }
+
+    /// The account's positions: (instrument id, size) each, in storage order.
+    pub(crate) fn book(&self, account: Address) -> Vec<(u128, i128)> {
+        self.held(account).positions
+    }
+
+    /// Writes `held` back: the words of its layout that changed, the new ones, the list's length.
+    pub(crate) fn save(&mut self, held: &Held) {
+        let words = layout(&held.positions);
+        let mut list = self.positions.setter(held.account);
+        for (i, word) in words.iter().enumerate() {
+            if held.stored.get(i) == Some(word) {
+                continue;
+            }
+            let word = word_of_halves(*word);
+            match list.setter(i) {
+                Some(mut slot) => slot.set(word),
+                None => list.push(word),
+            }
+        }
+        while list.len() > words.len() {
+            list.erase_last();
+        }
+    }
+}
+
+#[cfg(test)]
+#[allow(
+    clippy::arithmetic_side_effects,
+    clippy::unwrap_used,
+    clippy::indexing_slicing
+)]
+mod tests {
+    use super::*;
+    use crate::instrument::{id_of, Spec, CALL, PERP};
+    use std::collections::BTreeMap;
+
+    const WAD: i128 = 1_000_000_000_000_000_000;
+
+    fn decoded(words: &[[u128; 2]]) -> Vec<(u128, i128)> {
+        let mut out = Vec::new();
+        for word in words {
+            push_positions(*word, &mut out);
+        }
+        out
+    }
+
+    fn held(positions: Vec<(u128, i128)>) -> Held {
+        Held {
+            account: Address::ZERO,
+            stored: Vec::new(),
+            positions,
+        }
+    }
+
+    fn option(k: u64) -> u128 {
+        let perp = k.is_multiple_of(4);
+        id_of(&Spec {
+            underlying: (k % 5) as u8,
+            kind: if perp { PERP } else { CALL },
+            expiry: if perp { 0 } else { 1_790_000_000 + k },
+            strike: if perp { 0 } else { u128::from(k) * 100_000_000_000 },
+        })
+    }
+
+    #[test]
+    fn any_sequence_of_changes_is_laid_out_exactly_and_rewrites_at_most_two_words() {
+        // 40 instruments; sizes that fit a cell, sizes that do not (thirds), and 0.
+        let sizes = [0, WAD, -WAD / 4, WAD / 3, -7 * WAD / 3, 1, 0, 12_345 * WAD];
+        let (mut book, mut model) = (held(Vec::new()), BTreeMap::new());
+        let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+        for _ in 0..5_000 {
+            seed = seed
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            let id = option((seed >> 33) % 40);
+            let size = sizes[(seed >> 13) as usize % sizes.len()];
+            let before = layout(&book.positions);
+            let was_wide = cell_of(id, book.size(id)) == 0 && book.size(id) != 0;
+            book.set(id, size).unwrap();
+            if size == 0 {
+                model.remove(&id);
+            } else {
+                model.insert(id, size);
+            }
+            let words = layout(&book.positions);
+            // What storage holds reads back as the book, and lays out as the same words.
+            let back = decoded(&words);
+            assert_eq!(layout(&back), words);
+            assert_eq!(back.iter().copied().collect::<BTreeMap<_, _>>(), model);
+            assert_eq!(back.len(), model.len());
+            assert!(words.len() <= back.len());
+            assert!(words.iter().all(|w| *w != [PAIR, 0]));
+            // A change among compact positions rewrites its word and the last one's.
+            let wide = cell_of(id, size) == 0 && size != 0;
+            if !was_wide && !wide && book.positions.iter().all(|p| cell_of(p.0, p.1) != 0) {
+                let changed = (0..before.len().max(words.len()))
+                    .filter(|i| before.get(*i) != words.get(*i))
+                    .count();
+                assert!(changed <= 2, "{changed} words rewritten");
+            }
+            book = held(back);
+        }
+    }
+
+    #[test]
+    fn the_limit_counts_positions_not_words() {
+        let mut book = held(Vec::new());
+        for k in 0..MAX_ACCOUNT_POSITIONS as u64 {
+            book.set(option(4 * k + 1), WAD).unwrap();
+        }
+        assert_eq!(layout(&book.positions).len(), MAX_ACCOUNT_POSITIONS / 2);
+        assert!(book.set(option(3), WAD).is_err());
+        // A held one may change, to a size that does not fit a cell too.
+        book.set(option(5), WAD / 3).unwrap();
+        assert_eq!(book.size(option(5)), WAD / 3);
+        assert_eq!(layout(&book.positions).len(), MAX_ACCOUNT_POSITIONS / 2 + 1);
+        assert!(book.set(option(3), WAD).is_err());
+        book.set(option(5), 0).unwrap();
+        book.set(option(3), WAD).unwrap();
+        assert_eq!(book.positions.len(), MAX_ACCOUNT_POSITIONS);
     }
 }

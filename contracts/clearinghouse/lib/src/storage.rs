@@ -4,7 +4,8 @@
 //! rebuilt, and the parameters were packed tighter, before anything was deployed.) A margin
 //! check reads the account's position words, then for each underlying the account holds its
 //! feed slot, market slot and three parameter words, then the three account-wide parameter
-//! words and the correlation words it needs: one word per position, nothing per instrument.
+//! words and the correlation words it needs: a word per two positions (per position when one
+//! does not fit a cell), nothing per instrument.
 //!
 //! | slot | field(s) |
 //! |---|---|
@@ -18,7 +19,7 @@
 //! | 39 | `underlyings` (length; items at keccak(39), 5 words each: [`UnderlyingSlots`]) |
 //! | 40 | `markets`: market => authorised |
 //! | 41 | `approvals`: account => market => approved |
-//! | 42 | `positions`: account => position words (length; items at keccak) |
+//! | 42 | `positions`: account => position words (length; items at keccak): two compact positions or one wide each ([`crate::position_words`]) |
 //! | 43–50 | `facets`: the programs the core routes its other functions to ([`crate::Facet`] order; room for 8) |
 //! | 51–66 | `trade_bands`: per underlying, (future band, option band), two `int128` ([`crate::rules`]) |
 //! | 67 | `expiry_prices`: (underlying << 64 \| expiry) => settlement price, USD 18 decimals (0: not fixed) |

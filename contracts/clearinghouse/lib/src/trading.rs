@@ -113,7 +113,7 @@ impl Clearinghouse {
 
     /// `account_margin` after hypothetical changes (no state changes): what a front-end shows
     /// before a trade. Errors: those of `account_margin`, `LengthMismatch`, `InvalidInstrument`,
-    /// `InstrumentNotTradable`, `InvalidTradePrice`, `InvalidSize`.
+    /// `InstrumentNotTradable`, `InvalidTradePrice`, `InvalidSize`, `TooManyPositions`.
     pub fn simulate(
         &self,
         account: Address,
@@ -147,11 +147,12 @@ impl Clearinghouse {
         let mut shrinks = true;
         // Each instrument changed: (id, size before the call, size after it).
         let mut moved: Vec<(u128, i128, i128)> = Vec::with_capacity(changes.len());
+        let mut held = self.held(account);
         for &(instrument, delta, price) in changes {
-            let (slot, old) = self.find(account, instrument);
+            let old = held.size(instrument);
             let new = check_change((instrument, delta, price), old, now, listed)?;
             shrinks &= is_reduction(old, new);
-            self.store(account, slot, instrument, new)?;
+            held.set(instrument, new)?;
             cash = cash.checked_add(cash_for(delta, price, decimals).ok_or_else(overflow)?)?;
             match moved.iter_mut().find(|m| m.0 == instrument) {
                 Some(m) => m.2 = new,
@@ -166,6 +167,8 @@ impl Clearinghouse {
                 size: new,
             });
         }
+        self.save(&held);
+        let book = held.positions;
         // Only a change set that shrinks positions may be exempt; its judgement needs the
         // collateral before the cash moves.
         let collateral_before = if shrinks {
@@ -176,8 +179,7 @@ impl Clearinghouse {
         self.settle_cash(account, market, cash)?;
 
         // The changed instruments first (size 0 for a closed one), quoted; the rest after.
-        let rest: Vec<(u128, i128)> = self
-            .book(account)
+        let rest: Vec<(u128, i128)> = book
             .into_iter()
             .filter(|(id, _)| !moved.iter().any(|m| m.0 == *id))
             .collect();
@@ -240,7 +242,8 @@ impl Clearinghouse {
     }
 
     /// The account's book after `changes` (as `update` would apply them) and the cash they move,
-    /// without writing anything. Errors: those of `update`'s checks of each change.
+    /// without writing anything. Errors: those of `update`'s checks of each change, and
+    /// `TooManyPositions`.
     fn simulated_book(
         &self,
         account: Address,
@@ -249,25 +252,13 @@ impl Clearinghouse {
         let now = self.vm().block_timestamp();
         let listed = self.underlyings.len();
         let decimals: u8 = self.settlement_decimals.get().to();
-        let mut book = self.book(account);
+        let mut held = self.held(account);
         let mut cash = TokenUnits(0);
         for &(instrument, delta, price) in changes {
-            let at = book.iter().position(|(id, _)| *id == instrument);
-            let old = at.and_then(|i| book.get(i)).map_or(0, |(_, size)| *size);
-            let new = check_change((instrument, delta, price), old, now, listed)?;
-            match at {
-                Some(i) if new == 0 => {
-                    book.swap_remove(i);
-                }
-                Some(i) => {
-                    if let Some(p) = book.get_mut(i) {
-                        p.1 = new;
-                    }
-                }
-                None => book.push((instrument, new)),
-            }
+            let new = check_change((instrument, delta, price), held.size(instrument), now, listed)?;
+            held.set(instrument, new)?;
             cash = cash.checked_add(cash_for(delta, price, decimals).ok_or_else(overflow)?)?;
         }
-        Ok((book, cash))
+        Ok((held.positions, cash))
     }
 }

@@ -390,14 +390,13 @@ fn settle_expired_settles_at_the_fixed_price_and_removes_the_positions() {
             value,
         })
     };
-    // Storage order [future, perp, call, put]: the future leaves (the put takes its place and
-    // leaves too), then the call; the perp stays.
+    // In storage order [future, perp, call, put]; the perp stays.
     assert_eq!(
         chain.logs_since(logs),
         vec![
             settled(future(BTC, EXPIRY), E18, 65_000 * E18),
-            settled(put(BTC, EXPIRY, 50_000), -E18, 0),
             settled(call(BTC, EXPIRY, 58_000), 2 * E18, 7_000 * E18),
+            settled(put(BTC, EXPIRY, 50_000), -E18, 0),
         ]
     );
     assert_eq!(chain.ch().positions(ALICE), (vec![perp(BTC)], vec![E18 / 2]));

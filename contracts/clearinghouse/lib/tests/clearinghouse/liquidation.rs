@@ -6,7 +6,7 @@
 use alloy_primitives::{Address, I256, U256};
 use pm_clearinghouse::errors::*;
 use pm_clearinghouse::events::*;
-use pm_clearinghouse::liquidation_plan::{slice, FUND_SHARE, MAX_DISCOUNT, TARGET_BUFFER};
+use pm_clearinghouse::liquidation_plan::{slice, FRACTION_STEP, FUND_SHARE, MAX_DISCOUNT, TARGET_BUFFER};
 use pm_clearinghouse::INSURANCE_FUND;
 
 use crate::support::*;
@@ -118,6 +118,10 @@ fn a_liquidator_takes_the_quoted_slice_and_the_account_ends_at_the_target_health
         let taken = theirs.iter().position(|x| x == id).map(|k| their_sizes[k]);
         assert_eq!(taken, Some(part));
     }
+    // The fraction is whole 0.01% steps, so both books keep their two positions in one word.
+    assert_eq!(fraction % FRACTION_STEP, 0);
+    assert_eq!(chain.position_words(ALICE).len(), 1);
+    assert_eq!(chain.position_words(BOB).len(), 1);
     // The cash: the slice's value less the liquidator's reward from BOB, the fund's share to it;
     // rounded against ALICE (6-decimal USDC).
     assert_eq!(i(reward), i(discount) - i(fund));

@@ -360,6 +360,8 @@ fn update_position_reverts_for_a_new_position_beyond_one_hundred_and_twenty_eigh
         .update_positions(ALICE, futures.clone(), vec![E18 / 100; 128], vec![BTC_PRICE; 128])
         .unwrap();
     assert_eq!(chain.ch().positions(ALICE).0, futures);
+    // Two to a word.
+    assert_eq!(chain.position_words(ALICE).len(), 64);
     assert_eq!(MAX_ACCOUNT_POSITIONS, 128);
     assert_unchanged(
         &chain,
@@ -369,6 +371,38 @@ fn update_position_reverts_for_a_new_position_beyond_one_hundred_and_twenty_eigh
     // A held position still changes.
     update(&chain, futures[5], E18 / 100, BTC_PRICE).unwrap();
     assert_eq!(chain.ch().positions(ALICE).1[5], E18 / 50);
+}
+
+#[test]
+fn positions_sharing_a_word_never_disturb_each_other() {
+    let chain = listed_chain();
+    let (a, b) = (perp(BTC), perp(ETH));
+    trade(&chain, ALICE, a, E18, at_mark(a));
+    trade(&chain, ALICE, b, E18 / 2, at_mark(b));
+    assert_eq!(chain.position_words(ALICE).len(), 1);
+    // A third of a unit more: b's size has 18 digits, too many for a cell, and takes a word.
+    trade(&chain, ALICE, b, E18 / 3, at_mark(b));
+    assert_eq!(
+        chain.ch().positions(ALICE),
+        (vec![a, b], vec![E18, E18 / 2 + E18 / 3])
+    );
+    assert_eq!(chain.position_words(ALICE).len(), 2);
+    // Back to a round size: b returns to a cell beside a, and the second word is erased.
+    let stored = || chain.storage_snapshot().iter().filter(|s| !s.1.is_zero()).count();
+    let before = stored();
+    trade(&chain, ALICE, b, -E18 / 3, at_mark(b));
+    assert_eq!(chain.ch().positions(ALICE), (vec![a, b], vec![E18, E18 / 2]));
+    assert_eq!(chain.position_words(ALICE).len(), 1);
+    assert_eq!(stored(), before - 1);
+    // Closing one leaves the other in its cell; closing both erases the word.
+    trade(&chain, ALICE, a, -E18, at_mark(a));
+    assert_eq!(chain.ch().positions(ALICE), (vec![b], vec![E18 / 2]));
+    let snapshot = stored();
+    trade(&chain, ALICE, b, -E18 / 2, at_mark(b));
+    assert_eq!(chain.ch().positions(ALICE), (vec![], vec![]));
+    assert!(chain.position_words(ALICE).is_empty());
+    // The word and the list's length are gone from storage.
+    assert_eq!(stored(), snapshot - 2);
 }
 
 // The errors below come from the margin check or the vault, after the change is written and (but

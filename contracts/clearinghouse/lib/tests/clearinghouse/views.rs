@@ -219,14 +219,17 @@ fn positions_lists_the_book_in_storage_order_and_a_closed_one_gives_its_place_to
         trade(&chain, ALICE, id, E18 / 10, at_mark(id));
     }
     assert_eq!(chain.ch().positions(ALICE).0, vec![a, b, c, d]);
+    // Two to a word: [a, b], [c, d].
+    assert_eq!(chain.position_words(ALICE).len(), 2);
     trade(&chain, ALICE, a, -E18 / 10, at_mark(a));
     assert_eq!(chain.ch().positions(ALICE).0, vec![d, b, c]);
-    // Closing the last one just drops it.
+    // Closing the last one just drops it, and its word.
     trade(&chain, ALICE, c, -E18 / 10, at_mark(c));
     assert_eq!(
         chain.ch().positions(ALICE),
         (vec![d, b], vec![E18 / 10, E18 / 10])
     );
+    assert_eq!(chain.position_words(ALICE).len(), 1);
     // A reopened position goes to the end.
     trade(&chain, ALICE, a, -E18 / 10, at_mark(a));
     assert_eq!(

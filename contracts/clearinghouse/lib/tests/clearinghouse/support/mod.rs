@@ -7,7 +7,7 @@
 pub mod model;
 pub mod vault;
 
-use alloy_primitives::{Address, I256, U256};
+use alloy_primitives::{keccak256, Address, I256, U256};
 use pm_clearinghouse::instrument::{id_of, Spec, CALL, FUTURE, PERP, PUT};
 use pm_clearinghouse::Clearinghouse;
 use pm_risk::params::defaults;
@@ -130,6 +130,9 @@ pub trait ClearinghouseHost {
     fn advance_to(&self, timestamp: u64);
     /// Sets a feed's answer (its decimals), stamped now.
     fn set_price(&self, feed: Address, answer: i128);
+    /// `account`'s position words as stored (slot 42: the list's length at keccak(account,
+    /// 42), its words from keccak of that).
+    fn position_words(&self, account: Address) -> Vec<U256>;
 }
 
 impl ClearinghouseHost for Chain {
@@ -156,6 +159,20 @@ impl ClearinghouseHost for Chain {
                 f.updated_at = timestamp;
             });
         }
+    }
+    fn position_words(&self, account: Address) -> Vec<U256> {
+        let stored: std::collections::HashMap<U256, U256> = self
+            .storage_snapshot()
+            .into_iter()
+            .map(|(slot, value)| (slot, U256::from_be_bytes(value.0)))
+            .collect();
+        let read = |slot: U256| stored.get(&slot).copied().unwrap_or_default();
+        let list =
+            U256::from_be_bytes(keccak256([account.into_word().0, U256::from(42).to_be_bytes()].concat()).0);
+        let first = U256::from_be_bytes(keccak256(list.to_be_bytes::<32>()).0);
+        (0..read(list).to::<u64>())
+            .map(|i| read(first + U256::from(i)))
+            .collect()
     }
     fn set_price(&self, feed: Address, answer: i128) {
         let now = self.now();
