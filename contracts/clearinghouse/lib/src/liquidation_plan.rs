@@ -143,12 +143,11 @@ pub fn plan(equity: Usd, maintenance: Usd, collateral: Usd, params: &Params) -> 
     let needed = target.checked_sub(equity)?.checked_add(2)?;
     let per_unit = WAD.checked_add(target_buffer)?.checked_sub(discount_rate)?;
     let released = mul_div(maintenance, per_unit, WAD, Rounding::Down).ok()?;
-    let least_fraction = mul_div(needed, WAD, released, Rounding::Up).ok()?;
+    let least_fraction = mul_div(needed, WAD, released, Rounding::Up).ok()?.min(WAD);
     let fraction = least_fraction
         .checked_add(FRACTION_STEP - 1)?
         .checked_div(FRACTION_STEP)?
-        .checked_mul(FRACTION_STEP)?
-        .min(WAD);
+        .checked_mul(FRACTION_STEP)?;
     let positions_value = equity.checked_sub(collateral)?;
     let transfer_value = mul_div(positions_value, fraction, WAD, Rounding::Down).ok()?;
     let rate_taken = mul_div(discount_rate, fraction, WAD, Rounding::Up).ok()?;

@@ -155,6 +155,45 @@ fn a_liquidator_takes_the_quoted_slice_and_the_account_ends_at_the_target_health
 }
 
 #[test]
+fn a_book_of_compact_and_wide_positions_is_sliced_exactly_and_the_keepers_netted_position_leaves() {
+    let chain = listed_chain();
+    chain.set_collateral(ALICE, 10_000 * E18);
+    // A third of an ETH perp has 18 significant digits: a wide word beside the compact ones.
+    trade(&chain, ALICE, perp(ETH), E18 + E18 / 3, 3_000 * E18);
+    trade(&chain, ALICE, perp(BTC), E18, 60_000 * E18);
+    trade(
+        &chain,
+        ALICE,
+        future(BTC, NOW + 30 * DAY),
+        E18 / 10,
+        at_mark(future(BTC, NOW + 30 * DAY)),
+    );
+    assert_eq!(chain.position_words(ALICE).len(), 2);
+    chain.set_price(BTC_FEED, 54_000 * 100_000_000);
+    let book = chain.ch().positions(ALICE);
+    let fraction = i(quote(&chain, ALICE).1);
+    // BOB is short exactly the BTC perp slice he will take: it nets to zero and leaves his book.
+    let btc_slice = slice(E18, fraction).unwrap();
+    trade(&chain, BOB, perp(BTC), -btc_slice, 54_000 * E18);
+    chain.as_(BOB).ch().liquidate(ALICE).unwrap();
+    let (ids, sizes) = chain.ch().positions(ALICE);
+    let (theirs, their_sizes) = chain.ch().positions(BOB);
+    for (id, size) in book.0.iter().zip(&book.1) {
+        let part = slice(*size, fraction).unwrap();
+        let kept = ids.iter().position(|x| x == id).map(|k| sizes[k]);
+        assert_eq!(kept, Some(size - part), "{id}");
+        let taken = theirs.iter().position(|x| x == id).map(|k| their_sizes[k]);
+        assert_eq!(taken, if *id == perp(BTC) { None } else { Some(part) }, "{id}");
+    }
+    // Every position is where the words say: ALICE's two compact ones share a word, her wide
+    // one has its own; BOB's two (the slices of round sizes stay round, the third's is wide).
+    assert_eq!(ids.len(), 3);
+    assert_eq!(chain.position_words(ALICE).len(), 2);
+    assert_eq!(theirs.len(), 2);
+    assert_eq!(chain.position_words(BOB).len(), 2);
+}
+
+#[test]
 fn the_liquidator_must_meet_initial_margin_after() {
     let chain = underwater_chain();
     chain.set_collateral(CAROL, 100 * E18);
