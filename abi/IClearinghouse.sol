@@ -210,7 +210,7 @@ interface IClearinghouse {
     ///      front-end shows before a trade (for an account holding an expired position whose price is
     ///      fixed: after `settleExpired`, which the trade waits for).
     /// @dev Errors: those of `accountMargin`, `LengthMismatch`, `InvalidInstrument`,
-    ///      `InstrumentNotTradable`, `InvalidTradePrice`, `InvalidSize`.
+    ///      `InstrumentNotTradable`, `InvalidTradePrice`, `InvalidSize`, `TooManyPositions`.
     /// @return equity USD, 18 decimals
     /// @return initialMargin USD, 18 decimals
     /// @return maintenanceMargin USD, 18 decimals
