@@ -1,21 +1,18 @@
-//! Instrument ids, the packed position word, and the cash a trade or an expiry moves. Pure.
+//! Instrument ids, and the cash a trade or an expiry moves. Pure.
 //!
 //! An instrument id *is* the instrument (no registry, so a margin check reads nothing per
 //! instrument): a `uint128` with, from the top, `underlying` (8 bits), `kind` (8 bits: 0 perp,
 //! 1 future, 2 call, 3 put), `expiry` (40 bits, unix seconds; 0 for a perp) and `strike` (72 bits,
 //! USD with 8 decimals; 0 for perps and futures).
 //!
-//! A position is one storage word: the signed size (units, 18 decimals) in the high 128 bits and
-//! the instrument id in the low 128 bits.
+//! How positions are stored: [`crate::position_words`].
 
-use alloy_primitives::U256;
 use pm_common::scaling::pow10;
 use pm_risk::fixed::{mul_div, Rounding};
 use pm_risk::units::{MAX_EXPIRY_SECONDS, MAX_PRICE, MAX_SIZE, MIN_PRICE};
 use pm_risk::Instrument;
 
 use crate::units::TokenUnits;
-use crate::words::{halves, word_of};
 
 /// Perpetual future.
 pub const PERP: u8 = 0;
@@ -105,17 +102,6 @@ pub fn risk_instrument(spec: &Spec) -> Instrument {
     }
 }
 
-/// The position word of `size` units of instrument `id`.
-pub fn pack(id: u128, size: i128) -> U256 {
-    word_of(size, id as i128)
-}
-
-/// (instrument id, size) of a position word.
-pub fn unpack(word: U256) -> (u128, i128) {
-    let (size, id) = halves(word);
-    (id as u128, size)
-}
-
 /// Whether a size may be held: |size| ≤ the risk crate's largest size.
 pub fn size_in_range(size: i128) -> bool {
     size.checked_abs().is_some_and(|a| a <= MAX_SIZE)
@@ -166,13 +152,6 @@ mod tests {
         };
         assert_eq!(spec_of(id_of(&spec)), spec);
         assert_eq!(strike_wad(&spec), 65_000 * E18);
-    }
-
-    #[test]
-    fn position_words_round_trip_negative_sizes() {
-        for size in [1, -1, i128::MAX, -(MAX_SIZE), 0] {
-            assert_eq!(unpack(pack(u128::MAX, size)), (u128::MAX, size));
-        }
     }
 
     #[test]

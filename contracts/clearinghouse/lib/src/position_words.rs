@@ -1,8 +1,8 @@
 //! The words of an account's position list. Pure.
 //!
 //! A word holds one position or two:
-//! - a *wide* word: one position as [`crate::instrument::pack`] lays it out, the signed size in
-//!   the high 128 bits and the instrument id in the low 128 bits (whose top bit is 0: a listed
+//! - a *wide* word ([`wide`]): one position, the signed size (units, 18 decimals) in the high
+//!   128 bits and the instrument id in the low 128 bits (whose top bit is 0: a listed
 //!   underlying's index is below 16);
 //! - a *pair* word: bit 127 set ([`PAIR`]), a compact cell in bits 0–125 and another in bits
 //!   128–253; a zero cell is empty, and a pair word is never stored with both empty.
@@ -117,12 +117,18 @@ pub fn word_of_halves(halves: [u128; 2]) -> U256 {
     word_of(halves[1] as i128, halves[0] as i128)
 }
 
+/// The halves, [low, high], of the wide word of `size` units of instrument `id`.
+pub fn wide(id: u128, size: i128) -> [u128; 2] {
+    [id, size as u128]
+}
+
 /// Appends the positions of the word of `halves` to `out`, (instrument id, size) each: a wide
 /// word's, or a pair word's nonempty cells, low first.
 #[inline(never)]
 pub fn push_positions(halves: [u128; 2], out: &mut Vec<(u128, i128)>) {
     let [low, high] = halves;
     if low & PAIR == 0 {
+        // A wide word: [`wide`]'s halves.
         out.push((low, high as i128));
         return;
     }
@@ -137,7 +143,8 @@ pub fn push_positions(halves: [u128; 2], out: &mut Vec<(u128, i128)>) {
 #[allow(clippy::arithmetic_side_effects)]
 mod tests {
     use super::*;
-    use crate::instrument::{pack, CALL, FUTURE, PERP, PUT};
+    use crate::instrument::{CALL, FUTURE, PERP, PUT};
+    use pm_risk::units::MAX_SIZE;
 
     fn positions_of(word: U256) -> Vec<(u128, i128)> {
         let mut out = Vec::new();
@@ -197,10 +204,11 @@ mod tests {
         let b = (id(1, PERP, 0, 0), WAD / 3);
         let c = (id(2, PUT, 1_790_000_000, 100_000_000), 7 * WAD);
         assert_eq!(cell_of(b.0, b.1), 0);
-        // A wide word, of either sign: the tag is the id's top bit, always 0.
-        for size in [b.1, -b.1] {
-            assert_eq!(halves_of(pack(b.0, size))[0] & PAIR, 0);
-            assert_eq!(positions_of(pack(b.0, size)), vec![(b.0, size)]);
+        // A wide word, of any size and sign: the tag is the id's top bit, always 0.
+        for size in [b.1, -b.1, 1, -1, i128::MAX, -MAX_SIZE] {
+            let word = word_of_halves(wide(b.0, size));
+            assert_eq!(halves_of(word)[0] & PAIR, 0);
+            assert_eq!(positions_of(word), vec![(b.0, size)]);
         }
         let [ca, cc] = [cell_of(a.0, a.1), cell_of(c.0, c.1)];
         assert_eq!(positions_of(pair_word([ca, 0])), vec![a]);

@@ -10,7 +10,7 @@ use alloy_primitives::{Address, U256};
 use pm_risk::MAX_POSITIONS;
 
 use crate::errors::{ClearinghouseError, Result, TooManyPositions};
-use crate::position_words::{cell_of, halves_of, push_positions, word_of_halves, PAIR};
+use crate::position_words::{cell_of, halves_of, push_positions, wide, word_of_halves, PAIR};
 use crate::storage::Clearinghouse;
 
 /// The most positions one account holds (bounds the gas of a margin check).
@@ -41,7 +41,7 @@ pub fn layout(positions: &[(u128, i128)]) -> Vec<[u128; 2]> {
     }
     for &(id, size) in positions {
         if cell_of(id, size) == 0 {
-            words.push([id, size as u128]);
+            words.push(wide(id, size));
         }
     }
     words
