@@ -73,6 +73,9 @@ interface IClearinghouse {
     /// fund paid `coveredByFund` of it, and `socialised` was written off against every
     /// settlement-token balance and recorded as bad debt (settlement-token units).
     event BadDebt(address indexed account, uint256 coveredByFund, uint256 socialised);
+    /// The risk admin's parameters in force (the scalars, each listed underlying's feed and
+    /// parameters) were published as the code of `table`, which every margin check now reads.
+    event ParamTablePublished(address table);
 
     // Errors
     /// The caller is not the owner.
@@ -190,6 +193,10 @@ interface IClearinghouse {
     /// The liquidation would not have raised the account's maintenance health (equity − maintenance
     /// margin): `healthBefore` and `healthAfter`, USD with 18 decimals.
     error LiquidationDidNotImprove(address account, int256 healthBefore, int256 healthAfter);
+    /// The parameter table (the risk admin's parameters as the code of a data contract, read by
+    /// every margin check) could not be deployed, or the one recorded is not a whole table of the
+    /// listed underlyings.
+    error ParamTableUnavailable(address table);
 
     // Functions
     /// @notice The account's margin figures. USD amounts have 18 decimals.
@@ -360,9 +367,17 @@ interface IClearinghouse {
     /// @return scanRanges the scan range, a fraction of the price
     function riskByUnderlying(address account) external view returns (uint8[] memory underlyings, int256[] memory deltas, int256[] memory gammas, int256[] memory vegas, int256[] memory worstLosses, int256[] memory worstMoves, uint8[] memory worstVolStates, int256[] memory scanRanges);
 
+    /// @notice The data contract whose code is the parameter table every margin check reads: the
+    ///      risk admin's parameters in force, published at each change (`INVALID`, then 32-byte
+    ///      words: the account-wide scalars' three, then per listed underlying its feed word and its
+    ///      three parameter words; `pm_clearinghouse::param_table`).
+    /// @return table its address.
+    function paramTable() external view returns (address table);
+
     /// @notice The packed risk request of the account's book (`pm_risk::wire`), exactly as a margin
     ///      check sends it to the risk program: replay it off-chain with `pm-risk`.
-    /// @dev Errors: `VaultCallFailed`, and the price and vol errors of the book's underlyings.
+    /// @dev Errors: `VaultCallFailed`, `ParamTableUnavailable`, and the price and vol errors of the
+    ///      book's underlyings.
     /// @return request the packed bytes.
     function riskRequest(address account) external view returns (bytes memory request);
 

@@ -290,6 +290,26 @@ impl Writer {
         Writer { out }
     }
 
+    /// [`Self::header`] with the grid levels and the scalars already in wire form (`params`:
+    /// the grid levels' byte, then the nine scalars' 16 bytes each, as `header` writes them).
+    pub fn header_wire(now: u64, collateral: Usd, params: &[u8], underlyings: u8) -> Self {
+        let mut out = Vec::with_capacity(512);
+        out.push(VERSION);
+        out.extend_from_slice(&now.to_be_bytes());
+        out.extend_from_slice(&collateral.to_be_bytes());
+        out.extend_from_slice(params);
+        out.push(underlyings);
+        Writer { out }
+    }
+
+    /// [`Self::underlying`] with the oracle add-on and the nine parameters already in wire form
+    /// (`params`: 16 bytes each, as `underlying` writes them).
+    pub fn underlying_wire(&mut self, price: Wad, vol: Wad, params: &[u8]) {
+        self.i128(price);
+        self.i128(vol);
+        self.out.extend_from_slice(params);
+    }
+
     fn i128(&mut self, v: i128) {
         self.out.extend_from_slice(&v.to_be_bytes());
     }

@@ -24,6 +24,8 @@ struct Registry {
     contracts: HashMap<Address, Box<dyn FakeContract>>,
     return_data: Vec<u8>,
     calls: Vec<CallRecord>,
+    /// Contracts created so far (the creator's nonce, from 1 as EIP-161's).
+    creations: u64,
 }
 
 /// A TestVM-backed host. Cheap to clone: clones share the same state.
@@ -221,10 +223,22 @@ unsafe impl UnsafeDeploymentAccess for Chain {
         contract: *mut u8,
         revert_data_len: *mut usize,
     ) {
-        // SAFETY: forwarded unchanged; the caller upholds TestVM's contract.
+        let _ = endowment;
+        // SAFETY: the caller passes `code_len` readable bytes at `code`, 20 writable bytes at
+        // `contract` and a writable `revert_data_len` (the `create1` hostio's contract).
+        let init = unsafe { std::slice::from_raw_parts(code, code_len) }.to_vec();
+        let created = crate::deploy::run_init_code(&init).map(|runtime| {
+            let mut registry = self.registry.borrow_mut();
+            registry.creations += 1;
+            let address = self.vm.contract_address().create(registry.creations);
+            self.vm.set_code(address, runtime);
+            address
+        });
+        self.registry.borrow_mut().return_data.clear();
         unsafe {
-            self.vm
-                .create1(code, code_len, endowment, contract, revert_data_len)
+            std::slice::from_raw_parts_mut(contract, 20)
+                .copy_from_slice(created.unwrap_or_default().as_slice());
+            *revert_data_len = 0;
         }
     }
     unsafe fn create2(

@@ -15,12 +15,13 @@
 //! here (there is no transaction): a test proves that an error came before any write by
 //! comparing snapshots ([`Chain::assert_reverts_unchanged`]).
 //!
-//! Files: [`host`] (the chain and its host traits), [`calls`] (fake contracts, what they are
+//! Files: [`host`] (the chain and its host traits), [`deploy`] (contract creation), [`calls`] (fake contracts, what they are
 //! told, what is recorded), [`tokens`], [`feeds`], [`inspect`] (logs, storage, calls),
 //! [`assertions`] (reverts and events).
 
 pub mod assertions;
 pub mod calls;
+pub mod deploy;
 pub mod feeds;
 pub mod host;
 pub mod inspect;

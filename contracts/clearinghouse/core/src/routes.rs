@@ -5,7 +5,7 @@
 use pm_clearinghouse::Facet;
 
 /// Every function of the facets and the facet that runs it.
-pub const ROUTES: [(&str, Facet); 44] = [
+pub const ROUTES: [(&str, Facet); 45] = [
     (
         "initialize(address,address,address,address,address,address,address,address,address,uint8)",
         Facet::Admin,
@@ -31,6 +31,7 @@ pub const ROUTES: [(&str, Facet); 44] = [
     ("instrumentId(uint8,uint8,uint64,uint128)", Facet::Views),
     ("positions(address)", Facet::Views),
     ("riskByUnderlying(address)", Facet::Views),
+    ("paramTable()", Facet::Views),
     ("riskRequest(address)", Facet::Views),
     ("insuranceFund()", Facet::Views),
     ("ramp(uint8)", Facet::Views),

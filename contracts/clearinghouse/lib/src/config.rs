@@ -42,7 +42,7 @@ impl Clearinghouse {
     /// decimals (at most 18), with the default account-wide risk parameters. Once only.
     /// Errors: `NotThroughCore` (called at the admin facet's own address), `AlreadyInitialized`,
     /// `ZeroAddress`, `NotAContract`, `InvalidRiskParameters`
-    /// (decimals above 18, the code being the decimals).
+    /// (decimals above 18, the code being the decimals), `ParamTableUnavailable`.
     // One argument per piece of wiring, as the ABI's `initialize` takes them.
     #[allow(clippy::too_many_arguments)]
     pub fn initialize(
@@ -96,7 +96,7 @@ impl Clearinghouse {
         self.settlement_decimals.set(U8::from(settlement_decimals));
         let p = defaults::risk(&[]);
         self.set_live_words(SCALARS, &scalar_words(p.grid_levels, &scalars_of(&p))?);
-        Ok(())
+        self.publish_params()
     }
 
     /// The owner.

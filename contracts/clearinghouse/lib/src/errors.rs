@@ -96,6 +96,7 @@ every_error!(
     VolAgeWithinGap,
     UnknownRamp,
     StaleVolatility,
+    ParamTableUnavailable,
     OracleCallFailed,
     InvalidPrice,
     IncompleteRound,

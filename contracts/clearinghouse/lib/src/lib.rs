@@ -26,7 +26,9 @@
 //!
 //! Files: [`storage`] (layout), [`errors`] and [`events`], [`units`] (the amounts that cross
 //! program boundaries), [`instrument`] and [`words`] (pure encodings); `config` (roles and wiring),
-//! `markets`, `underlyings`, `bands` (trade bands), `parameters`, [`ramps`], [`oracle_rules`] (pure) and
+//! `markets`, `underlyings`, `bands` (trade bands), `parameters`, [`param_words`] and
+//! [`param_table`] (pure: the parameters' storage words and the table the margin checks read),
+//! `param_publishing`, [`ramps`], [`oracle_rules`] (pure) and
 //! `risk_oracle`, `prices`, `request` and `risk` (the risk program's
 //! request and answer), `figures`, `positions`, [`rules`] (pure), `trading`, [`settle_budget`] (pure), `settlement`, `expiry`, `withdrawal`,
 //! `views`, `facet` (delegation).
@@ -60,6 +62,8 @@ mod liquidation_params;
 pub mod liquidation_plan;
 mod markets;
 pub mod oracle_rules;
+mod param_publishing;
+pub mod param_table;
 pub mod param_words;
 mod parameters;
 pub mod position_words;

@@ -54,10 +54,12 @@ impl Clearinghouse {
     /// extreme fraction, max down move, w_up, w_down, break factor, mm factor, im ratio, vol
     /// floor; 18 decimals). The risk program must accept them; they ramp in over the ramp
     /// duration ([`crate::ramps`]). The correlations are the risk oracle's
-    /// (`post_risk_update`). Errors: `NotRiskAdmin`, `InvalidRiskParameters`.
+    /// (`post_risk_update`). Errors: `NotRiskAdmin`, `InvalidRiskParameters`,
+    /// `ParamTableUnavailable`.
     pub fn set_risk_params(&mut self, grid_levels: u8, scalars: [i128; 9]) -> Result<()> {
         self.only_risk_admin()?;
         self.start_ramp(SCALARS, &scalar_words(grid_levels, &scalars)?, false)?;
+        self.publish_params()?;
         self.vm().log(RiskParamsSet {
             gridLevels: grid_levels,
             scalars,

@@ -13,24 +13,33 @@ use stylus_sdk::prelude::*;
 
 use crate::errors::{overflow, ClearinghouseError, Result};
 use crate::interfaces::IVault;
+use crate::param_table::FeedSpec;
 use crate::storage::Clearinghouse;
 use crate::underlyings::unknown;
 
 impl Clearinghouse {
-    /// The checked price of underlying `index`, USD with 18 decimals (rounded down).
-    /// Errors: `UnknownUnderlying`, `OracleCallFailed`, `IncompleteRound`, `InvalidPrice`,
+    /// The checked price of underlying `index` on its published feed ([`crate::param_table`]),
+    /// USD with 18 decimals (rounded down). Errors: `UnknownUnderlying`, `ParamTableUnavailable`,
+    /// `OracleCallFailed`, `IncompleteRound`, `InvalidPrice`,
     /// `StalePrice`, `ArithmeticOverflow`.
     pub(crate) fn underlying_price(&self, index: usize) -> Result<i128> {
-        let u = self.underlyings.getter(index).ok_or_else(|| unknown(index))?;
-        let feed = u.feed.get();
-        let round = latest_round(self.vm(), feed)?;
+        if index >= self.underlyings.len() {
+            return Err(unknown(index));
+        }
+        self.price_of(&self.published_table()?.feed(index))
+    }
+
+    /// The checked price of `feed`'s underlying, USD with 18 decimals (rounded down). Errors:
+    /// as [`Self::underlying_price`] but `UnknownUnderlying`.
+    pub(crate) fn price_of(&self, feed: &FeedSpec) -> Result<i128> {
+        let round = latest_round(self.vm(), feed.feed)?;
         let answer = checked_answer::<ClearinghouseError>(
-            feed,
+            feed.feed,
             &round,
-            u.heartbeat.get().to(),
+            feed.heartbeat,
             self.vm().block_timestamp(),
         )?;
-        let wad = to_wad(answer, u.feed_decimals.get().to()).ok_or_else(overflow)?;
+        let wad = to_wad(answer, feed.decimals).ok_or_else(overflow)?;
         i128::try_from(wad).map_err(|_| overflow())
     }
 

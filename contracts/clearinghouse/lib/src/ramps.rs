@@ -164,8 +164,9 @@ impl Clearinghouse {
         core::array::from_fn(|w| self.oracle_word(first.saturating_add(w)))
     }
 
-    /// Moves every ramp under way along to now (anyone may call it; keepers do, at least hourly).
-    /// How many ramps were under way. Errors: `NotThroughCore`.
+    /// Moves every ramp under way along to now (anyone may call it; keepers do, at least hourly)
+    /// and, when one was, publishes the parameter table. How many ramps were under way. Errors:
+    /// `NotThroughCore`, `ParamTableUnavailable`.
     pub fn advance_ramps(&mut self) -> Result<u8> {
         self.through_core()?;
         let listed = self.underlyings.len();
@@ -174,6 +175,9 @@ impl Clearinghouse {
             if self.advance_ramp(group) {
                 moved = moved.saturating_add(1);
             }
+        }
+        if moved > 0 {
+            self.publish_params()?;
         }
         Ok(moved)
     }

@@ -7,13 +7,13 @@ use alloc::vec::Vec;
 
 use alloy_primitives::U256;
 use pm_risk::fixed::{Usd, WAD};
-use pm_risk::wire::{params_from, Writer};
-use pm_risk::{Market, Position, Underlying, MAX_UNDERLYINGS};
+use pm_risk::wire::Writer;
+use pm_risk::{Position, MAX_UNDERLYINGS};
 use stylus_sdk::prelude::*;
 
 use crate::errors::{ClearinghouseError, Result, StaleVolatility};
 use crate::instrument::{risk_instrument, spec_of};
-use crate::param_words::param_values;
+use crate::param_table::ParamTable;
 use crate::storage::Clearinghouse;
 use crate::underlyings::unknown;
 use crate::words::halves;
@@ -41,10 +41,11 @@ fn at_reference(data: MarketData, k: usize) -> bool {
 
 impl Clearinghouse {
     /// The packed request for `positions` (instrument id, size) with `collateral` at block time,
-    /// quoting the first `quotes` positions. Errors: `UnknownUnderlying`, `StaleVolatility`, and the price errors of the underlyings'
-    /// feeds.
+    /// with the parameters and feeds of `table`, quoting the first `quotes` positions. Errors:
+    /// `UnknownUnderlying`, `StaleVolatility`, and the price errors of the underlyings' feeds.
     pub(crate) fn build_request(
         &self,
+        table: &ParamTable,
         collateral: Usd,
         positions: &[(u128, i128)],
         data: MarketData,
@@ -61,20 +62,15 @@ impl Clearinghouse {
             .filter(|k| used.get(*k).copied().unwrap_or(false))
             .collect();
 
-        let mut underlyings = Vec::with_capacity(order.len());
+        let n = order.len();
+        let mut w = Writer::header_wire(now, collateral, table.scalars_wire(), n as u8);
         for &k in &order {
-            let u = self.underlyings.getter(k).ok_or_else(|| unknown(k))?;
-            let p = param_values(&core::array::from_fn(|w| u.params.get(w).unwrap_or_default()));
-            let param = |i: usize| p.get(i).copied().unwrap_or(0);
-            let market = match data {
-                MarketData::Validation => Market {
-                    price: WAD,
-                    vol: WAD / 2,
-                    oracle_addon: param(0),
-                },
+            let (price, vol) = match data {
+                MarketData::Validation => (WAD, WAD / 2),
                 MarketData::Live | MarketData::Reference(_) => {
-                    let (vol, posted) = halves(u.market.get());
-                    let max_age = u.vol_max_age.get().to::<u64>();
+                    let feed = table.feed(k);
+                    let (vol, posted) = halves(self.market_word(k));
+                    let max_age = u64::from(feed.vol_max_age);
                     let posted = u64::try_from(posted).unwrap_or(0);
                     if vol == 0 || now.saturating_sub(posted) > max_age {
                         return Err(ClearinghouseError::from(StaleVolatility {
@@ -90,26 +86,15 @@ impl Clearinghouse {
                     } else {
                         0
                     };
-                    Market {
-                        price: if reference > 0 {
-                            reference
-                        } else {
-                            self.underlying_price(k)?
-                        },
-                        vol,
-                        oracle_addon: param(0),
-                    }
+                    let price = if reference > 0 {
+                        reference
+                    } else {
+                        self.price_of(&feed)?
+                    };
+                    (price, vol)
                 }
             };
-            let params = params_from(core::array::from_fn(|i| param(i.saturating_add(1))));
-            underlyings.push(Underlying { market, params });
-        }
-
-        let (grid_levels, scalars) = self.scalars();
-        let n = order.len();
-        let mut w = Writer::header(now, collateral, grid_levels, &scalars, n as u8);
-        for u in &underlyings {
-            w.underlying(u);
+            w.underlying_wire(price, vol, table.params_wire(k));
         }
         for (x, &a) in order.iter().enumerate() {
             for &b in order.iter().skip(x.saturating_add(1)) {

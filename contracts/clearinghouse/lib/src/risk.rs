@@ -34,8 +34,8 @@ impl Clearinghouse {
     }
 
     /// The risk program's answer for `positions` (instrument id, size) with `collateral`, at the
-    /// live market data, quoting the first `quotes` positions. Errors: `RiskCheckFailed`, and
-    /// those of `build_request`.
+    /// live market data and the published parameters, quoting the first `quotes` positions.
+    /// Errors: `RiskCheckFailed`, `ParamTableUnavailable`, and those of `build_request`.
     pub(crate) fn risk_answer(
         &self,
         collateral: UsdWad,
@@ -53,15 +53,16 @@ impl Clearinghouse {
         quotes: u16,
         data: MarketData,
     ) -> Result<Answer> {
-        let request = self.build_request(collateral.to_usd_floor()?, positions, data, quotes)?;
+        let table = self.published_table()?;
+        let request = self.build_request(&table, collateral.to_usd_floor()?, positions, data, quotes)?;
         self.run_risk(&request, quotes)
             .map_err(|code| ClearinghouseError::from(RiskCheckFailed { code }))
     }
 
-    /// Checks the stored parameters with the risk program (the code that will margin with them).
-    /// Errors: `InvalidRiskParameters`.
+    /// Checks the stored parameters with the risk program (the code that will margin with them),
+    /// before they are published. Errors: `InvalidRiskParameters`.
     pub(crate) fn validate_parameters(&self) -> Result<()> {
-        let request = self.build_request(0, &[], MarketData::Validation, 0)?;
+        let request = self.build_request(&self.stored_table(), 0, &[], MarketData::Validation, 0)?;
         self.run_risk(&request, 0)
             .map(|_| ())
             .map_err(|code| ClearinghouseError::from(InvalidRiskParameters { code }))

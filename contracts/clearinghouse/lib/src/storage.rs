@@ -2,10 +2,10 @@
 //! reaches by delegatecall all run over the core's storage). Append-only from here: new fields
 //! go at the end, never between. (It starts with `ownership` at slots 0–1 since the house was
 //! rebuilt, and the parameters were packed tighter, before anything was deployed.) A margin
-//! check reads the account's position words, then for each underlying the account holds its
-//! feed slot, market slot and three parameter words, then the three account-wide parameter
-//! words and the correlation words it needs: a word per two positions (per position when one
-//! does not fit a cell), nothing per instrument.
+//! check reads the account's position words (a word per two positions, per position when one
+//! does not fit a cell, nothing per instrument), the parameter table's address and code (the
+//! scalars and every listed underlying's feed and parameters: [`crate::param_table`]), then for
+//! each underlying the account holds its market slot (vol), and the correlation words it needs.
 //!
 //! | slot | field(s) |
 //! |---|---|
@@ -29,7 +29,7 @@
 //! | 71–86 | `reference_prices`: per underlying, (reference price, updated at), two `int128` ([`crate::reference_rule`]) |
 //! | 87–88 | `liquidation_params`: (largest discount, buffer), (fund share, least reward), two `int128` each (0: the defaults) |
 //! | 89 | `settle_meters`: market => what its `settle` used and when (unix seconds), two 128-bit halves ([`crate::settle_budget`]) |
-//! | 90–211 | `oracle`: words 0–1 the risk oracle's bounds, (vol step, correlation step) and (least gap between updates, ramp duration), two `int128` each (0: the defaults, [`crate::oracle_rules`]); word 2 when it last posted (unix seconds); from word 3, 7 words per parameter group (each underlying 0–15, then the account-wide scalars) for its ramp: its progress (`pm_common::ramp::Progress`: seconds applied, last advanced, duration; whole when applied = duration, 0 when none was started), the three words it started from, the three it ends at ([`crate::ramps`]) |
+//! | 90–212 | `oracle`: words 0–1 the risk oracle's bounds, (vol step, correlation step) and (least gap between updates, ramp duration), two `int128` each (0: the defaults, [`crate::oracle_rules`]); word 2 when it last posted (unix seconds); from word 3, 7 words per parameter group (each underlying 0–15, then the account-wide scalars) for its ramp: its progress (`pm_common::ramp::Progress`: seconds applied, last advanced, duration; whole when applied = duration, 0 when none was started), the three words it started from, the three it ends at ([`crate::ramps`]); its last word (212) the address of the data contract whose code is the parameter table the margin checks read ([`crate::param_table`]) |
 
 use alloc::vec::Vec;
 
@@ -84,10 +84,12 @@ pub const RAMP_GROUPS: usize = MAX_UNDERLYINGS + 1;
 pub const RAMP_WORDS: usize = 1 + 2 * PARAM_WORDS;
 /// The `oracle` words before the ramps': the two bound words and the last update's time.
 pub const ORACLE_HEADER: usize = 3;
-/// The `oracle` words: the header and every group's ramp. (One flat array rather than nested
-/// storage types: every program builds the whole layout at entry, and nesting cost the fullest
-/// facets 100 to 170 bytes.)
-pub const ORACLE_WORDS: usize = ORACLE_HEADER + RAMP_GROUPS * RAMP_WORDS;
+/// The `oracle` word of the published parameter table's address, after the ramps'.
+pub const TABLE_WORD: usize = ORACLE_HEADER + RAMP_GROUPS * RAMP_WORDS;
+/// The `oracle` words: the header, every group's ramp and the table's address. (One flat array
+/// rather than nested storage types or another field: every program builds the whole layout at
+/// entry, and nesting cost the fullest facets 100 to 170 bytes, a field 200.)
+pub const ORACLE_WORDS: usize = TABLE_WORD + 1;
 
 /// One listed underlying: word 0 its feed (29 bytes), word 1 its implied vol (`int128`, high half)
 /// and when it was posted (low 64 bits), words 2–4 the oracle add-on and the nine parameters of

@@ -25,6 +25,13 @@ pub(crate) fn unknown(index: usize) -> ClearinghouseError {
 /// The underlying view: (feed, heartbeat, volMaxAge, vol, volPostedAt).
 pub type UnderlyingTuple = (Address, u32, u32, i128, u64);
 
+/// The storage slot of `underlyings` (its length; its items from keccak256 of it).
+const UNDERLYINGS_SLOT: u64 = 39;
+/// Storage words of an item ([`crate::storage::UnderlyingSlots`]).
+const UNDERLYING_WORDS: usize = 5;
+/// The item's word with its market (implied vol, when it was posted).
+const MARKET_WORD: usize = 1;
+
 impl Clearinghouse {
     /// Lists underlying `index` (the next free index) or changes a listed one: a Chainlink USD
     /// `feed` with its `heartbeat` and the longest age `vol_max_age` of a posted vol (seconds,
@@ -35,7 +42,8 @@ impl Clearinghouse {
     /// parameters ramp in ([`crate::ramps`]). Errors: `NotRiskAdmin`, `UnknownUnderlying`,
     /// `TooManyUnderlyings`, `InvalidHeartbeat`, `VolAgeWithinGap` (a vol age not above the risk
     /// oracle's least gap), `NotAContract`, `OracleCallFailed`, the feed's
-    /// price errors, `InvalidRiskParameters`.
+    /// price errors, `InvalidRiskParameters`, `ParamTableUnavailable` (the parameter table's
+    /// deployment failed).
     pub fn set_underlying(
         &mut self,
         index: u8,
@@ -84,7 +92,7 @@ impl Clearinghouse {
         u.vol_max_age.set(U32::from(vol_max_age));
         u.feed_decimals.set(U8::from(decimals));
         // The feed must answer now (the validation below prices every underlying at 1).
-        let live = self.underlying_price(index)?;
+        let live = self.price_of(&self.stored_feed(index))?;
         // A new underlying takes its parameters at once (nobody holds it); a listed one ramps.
         self.start_ramp(index, &words, index == count)?;
         // Listing (or re-setting) an underlying anchors its reference price at the live one: no
@@ -93,6 +101,7 @@ impl Clearinghouse {
         if let Some(mut slot) = self.reference_prices.setter(index) {
             slot.set(word_of(live, now));
         }
+        self.publish_params()?;
         self.vm().log(UnderlyingSet {
             index: U256::from(index),
             feed,
@@ -116,6 +125,18 @@ impl Clearinghouse {
             vol,
             u64::try_from(posted).unwrap_or(0),
         ))
+    }
+
+    /// Listed underlying `k`'s market word (its implied vol, `int128`, high half; when it was
+    /// posted, low 64 bits), read alone: the `underlyings` getter builds every field of an item,
+    /// 1.3 KB of wasm in each program that margins an account.
+    pub(crate) fn market_word(&self, k: usize) -> U256 {
+        let items = self
+            .vm()
+            .native_keccak256(&U256::from(UNDERLYINGS_SLOT).to_be_bytes::<32>());
+        let index = k.saturating_mul(UNDERLYING_WORDS).saturating_add(MARKET_WORD);
+        let slot = U256::from_be_bytes(items.0).wrapping_add(U256::from(index));
+        U256::from_be_bytes(self.vm().storage_load_bytes32(slot).0)
     }
 
     /// How many underlyings are listed.

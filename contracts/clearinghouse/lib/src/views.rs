@@ -85,10 +85,12 @@ impl Clearinghouse {
 
     /// The packed risk request of the account's book (`pm_risk::wire`), exactly as the margin
     /// check sends it to the risk program: replay it off-chain with `pm-risk`.
-    /// Errors: `VaultCallFailed`, and the price and vol errors of the book's underlyings.
+    /// Errors: `VaultCallFailed`, `ParamTableUnavailable`, and the price and vol errors of the
+    /// book's underlyings.
     pub fn risk_request(&self, account: Address) -> Result<Bytes> {
         let (collateral, book) = self.at_risk(self.collateral_value(account)?, &self.book(account))?;
         Ok(Bytes::from(self.build_request(
+            &self.published_table()?,
             collateral.to_usd_floor()?,
             &book,
             MarketData::Live,

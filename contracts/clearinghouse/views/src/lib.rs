@@ -167,12 +167,24 @@ impl ClearinghouseViews {
         self.clearinghouse.risk_by_underlying(account)
     }
 
+    /// The data contract whose code is the parameter table every margin check reads: the
+    /// risk admin's parameters in force, published at each change: `INVALID`, then the grid
+    /// levels and the nine account-wide scalars, then per listed underlying its feed word and its
+    /// oracle add-on and nine parameters, as the risk request carries them
+    /// (`pm_clearinghouse::param_table`).
+    ///
+    /// Returns `table`: its address.
+    pub fn param_table(&self) -> Address {
+        self.clearinghouse.param_table()
+    }
+
     /// The packed risk request of the account's book (`pm_risk::wire`), exactly as a margin
     /// check sends it to the risk program: replay it off-chain with `pm-risk`.
     ///
     /// Returns `request`: the packed bytes.
     ///
-    /// Errors: `VaultCallFailed`, and the price and vol errors of the book's underlyings.
+    /// Errors: `VaultCallFailed`, `ParamTableUnavailable`, and the price and vol errors of the
+    /// book's underlyings.
     pub fn risk_request(&self, account: Address) -> Result<Bytes, ClearinghouseError> {
         self.clearinghouse.risk_request(account)
     }

@@ -54,3 +54,6 @@ event LiquidationParamsSet(int128 maxDiscount, int128 targetBuffer, int128 fundS
 /// fund paid `coveredByFund` of it, and `socialised` was written off against every
 /// settlement-token balance and recorded as bad debt (settlement-token units).
 event BadDebt(address indexed account, uint256 coveredByFund, uint256 socialised);
+/// The risk admin's parameters in force (the scalars, each listed underlying's feed and
+/// parameters) were published as the code of `table`, which every margin check now reads.
+event ParamTablePublished(address table);

@@ -7,6 +7,7 @@ mod expiry;
 mod liquidation;
 mod markets;
 mod ownership;
+mod param_table;
 mod parameters;
 mod reference;
 mod risk_oracle;

@@ -29,9 +29,16 @@ fn initialize(chain: &Chain, decimals: u8) -> Result<()> {
 fn initialize_sets_owner_wiring_and_decimals_and_emits_ownership_transferred() {
     let chain = bare_chain();
     initialize(&chain, 6).unwrap();
-    chain.assert_last_event(OwnershipTransferred {
-        previousOwner: Address::ZERO,
-        newOwner: OWNER,
+    assert_eq!(
+        chain.logs()[0],
+        event(&OwnershipTransferred {
+            previousOwner: Address::ZERO,
+            newOwner: OWNER,
+        })
+    );
+    // The default scalars' parameter table, the clearinghouse's first creation.
+    chain.assert_last_event(ParamTablePublished {
+        table: CLEARINGHOUSE.create(1),
     });
     let ch = chain.ch();
     assert_eq!(ch.owner(), OWNER);
@@ -237,7 +244,11 @@ fn set_admin_facet_records_the_admin_program_before_initialisation() {
     assert_eq!(chain.ch().facet(Facet::Settlement), SETTLEMENT_FACET);
     assert_eq!(chain.ch().facet(Facet::Liquidation), LIQUIDATION_FACET);
     // No event: the constructor's own step.
-    assert_eq!(chain.logs().len(), 1, "only initialize's OwnershipTransferred");
+    assert_eq!(
+        chain.logs().len(),
+        2,
+        "only initialize's OwnershipTransferred and ParamTablePublished"
+    );
 }
 
 #[test]
