@@ -329,6 +329,11 @@ impl Writer {
         self.i128(rho);
     }
 
+    /// [`Self::correlation`] already in wire form (16 bytes).
+    pub fn correlation_wire(&mut self, rho: &[u8]) {
+        self.out.extend_from_slice(rho);
+    }
+
     /// The number of positions that follow.
     pub fn position_count(&mut self, m: u16) {
         self.out.extend_from_slice(&m.to_be_bytes());

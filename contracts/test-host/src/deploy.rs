@@ -3,6 +3,9 @@
 //! anything else fails the creation, as a revert would. The engine creates nothing but data
 //! contracts; the devnet (`crates/stylus-devnet`) runs every init code on the real EVM.
 
+/// The most memory an init code may use here (a contract's code is at most 24,576 bytes).
+const MAX_MEMORY: usize = 1 << 20;
+
 /// The code that `init` returns, or `None` when it fails or uses another opcode.
 pub fn run_init_code(init: &[u8]) -> Option<Vec<u8>> {
     let mut stack: Vec<usize> = Vec::new();
@@ -28,18 +31,30 @@ pub fn run_init_code(init: &[u8]) -> Option<Vec<u8>> {
             }
             0x39 => {
                 let (dest, offset, size) = (stack.pop()?, stack.pop()?, stack.pop()?);
-                if memory.len() < dest + size {
-                    memory.resize(dest + size, 0);
+                let end = dest.checked_add(size).filter(|end| *end <= MAX_MEMORY)?;
+                if memory.len() < end {
+                    memory.resize(end, 0);
                 }
                 for i in 0..size {
-                    memory[dest + i] = init.get(offset + i).copied().unwrap_or(0);
+                    memory[dest + i] = offset
+                        .checked_add(i)
+                        .and_then(|at| init.get(at))
+                        .copied()
+                        .unwrap_or(0);
                 }
             }
             0xF3 => {
                 let (offset, size) = (stack.pop()?, stack.pop()?);
+                if size > MAX_MEMORY {
+                    return None;
+                }
                 let mut out = vec![0u8; size];
                 for (i, b) in out.iter_mut().enumerate() {
-                    *b = memory.get(offset + i).copied().unwrap_or(0);
+                    *b = offset
+                        .checked_add(i)
+                        .and_then(|at| memory.get(at))
+                        .copied()
+                        .unwrap_or(0);
                 }
                 return Some(out);
             }

@@ -88,7 +88,7 @@ pub use crate::errors::ClearinghouseError;
 pub use crate::facet::Facet;
 pub use crate::figures::{Figures, MarginTuple};
 pub use crate::liquidation::{LiquidationQuote, INSURANCE_FUND};
-pub use crate::parameters::pair_index;
+pub use crate::param_table::pair_index;
 pub use crate::positions::MAX_ACCOUNT_POSITIONS;
 pub use crate::ramps::RampTuple;
 pub use crate::risk::NO_ANSWER;

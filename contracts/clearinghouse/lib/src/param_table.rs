@@ -1,36 +1,71 @@
-//! The parameter table: the risk parameters a margin check reads, as the code of a data contract
-//! (one `account_code` read, 3,300 gas, instead of a cold storage load of 2,100 per word). Pure:
-//! its layout and the init code that deploys it.
+//! The parameter table: everything a margin check reads that is not the account's (its
+//! positions) or the market's live prices (the feeds), as the code of a data contract: one
+//! `account_code` read (3,300 gas) instead of a cold storage load (2,100) per word. Pure: its
+//! layout and the init code that deploys it.
 //!
-//! Only the risk admin's parameters are in it, the ones that change rarely (a listing, a new
-//! feed, a parameter change and each step of its ramp). The risk oracle's vols and correlations,
-//! posted often, stay in storage. Storage keeps every value too: it is what the writes read and
-//! what the table is built from (`param_publishing`).
+//! It holds the risk program's address, the risk admin's parameters and the risk oracle's risk
+//! surface (each vol and when it was posted, the correlations). Storage keeps every value too:
+//! it is what the writes read and what the table is built from; every write of one publishes a
+//! new table (`param_publishing`).
 //!
-//! The parameters are stored as the risk request carries them (`pm_risk::wire`: `int128`,
-//! big-endian), so a margin check copies them into its request. The code is [`GUARD`] (a call to
-//! the contract stops at once), then the grid levels (1 byte) and the nine account-wide scalars
-//! (16 bytes each, wire order), then per listed underlying (index order) its feed word
-//! ([`FeedSpec`], 32 bytes) and its oracle add-on and nine parameters (16 bytes each, wire order).
+//! The parameters and correlations are stored as the risk request carries them
+//! (`pm_risk::wire`: `int128`, big-endian), so a margin check copies them into its request. The
+//! code, in order:
+//!
+//! | bytes | what |
+//! |---|---|
+//! | 1 | [`GUARD`]: a call to the contract stops at once |
+//! | 20 | the risk program |
+//! | 1 + 9 · 16 | the grid levels, the nine account-wide scalars (wire order) |
+//! | 1 | `n`, the listed underlyings |
+//! | n · 224 | per underlying (index order): its feed word ([`FeedSpec`]), its market word (vol, `int128`, high half; when posted, low 64 bits), its oracle add-on and nine parameters (wire order) |
+//! | n(n−1)/2 · 16 | the correlations above the diagonal, pair (i < j) at j(j−1)/2 + i |
 
 use alloc::vec::Vec;
 
 use alloy_primitives::{Address, U256};
 use pm_risk::wire::{SCALARS, UNDERLYING_PARAMS};
+use pm_risk::MAX_UNDERLYINGS;
 
 /// The first byte of the table's code, `INVALID` (0xFE): calling the data contract reverts.
 pub const GUARD: u8 = 0xFE;
+/// Where the risk program's address starts.
+const PROGRAM_AT: usize = 1;
+/// Where the grid levels and the scalars start.
+const SCALARS_AT: usize = PROGRAM_AT + 20;
 /// Bytes of the account-wide part: the grid levels and the scalars.
 pub const SCALARS_BYTES: usize = 1 + 16 * SCALARS;
+/// Where the count of listed underlyings is.
+const LISTED_AT: usize = SCALARS_AT + SCALARS_BYTES;
+/// Where the first underlying's row starts.
+const ROWS_AT: usize = LISTED_AT + 1;
 /// Bytes of an underlying's oracle add-on and parameters, as the request carries them.
 pub const PARAMS_BYTES: usize = 16 * (1 + UNDERLYING_PARAMS);
-/// Bytes of a listed underlying's row: its feed word, then its oracle add-on and parameters.
-pub const ROW_BYTES: usize = 32 + PARAMS_BYTES;
+/// Bytes of a listed underlying's row: its feed word, its market word, then its oracle add-on
+/// and parameters.
+pub const ROW_BYTES: usize = 64 + PARAMS_BYTES;
+
+/// Correlation pairs above the diagonal of `listed` underlyings.
+pub const fn pairs(listed: usize) -> usize {
+    listed.saturating_mul(listed.saturating_sub(1)) / 2
+}
+
+/// The index of correlation pair (i, j), i ≠ j: j(j−1)/2 + i with i < j.
+pub fn pair_index(i: usize, j: usize) -> usize {
+    let (lo, hi) = if i < j { (i, j) } else { (j, i) };
+    pairs(hi).saturating_add(lo)
+}
 
 /// Bytes of the table's code with `listed` underlyings.
-pub fn table_bytes(listed: usize) -> usize {
-    listed.saturating_mul(ROW_BYTES).saturating_add(1 + SCALARS_BYTES)
+pub const fn table_bytes(listed: usize) -> usize {
+    listed
+        .saturating_mul(ROW_BYTES)
+        .saturating_add(pairs(listed).saturating_mul(16))
+        .saturating_add(ROWS_AT)
 }
+
+// The init code's PUSH2 carries the code's length: the largest table must fit it.
+const _: () = assert!(table_bytes(MAX_UNDERLYINGS) <= u16::MAX as usize);
 
 /// A listed underlying's Chainlink feed: its address, heartbeat and the longest age of a posted
 /// vol (seconds), and its answers' decimals. Its word: bytes 12–31 the feed, 8–11 the heartbeat,
@@ -72,6 +107,18 @@ impl FeedSpec {
     }
 }
 
+/// One listed underlying's part of the table.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Row {
+    /// Its feed.
+    pub feed: FeedSpec,
+    /// Its market word: the implied vol (`int128`, 18 decimals) in the high half, when it was
+    /// posted (unix seconds) in the low half; zero when none was.
+    pub market: U256,
+    /// Its oracle add-on and nine parameters, wire order, 18 decimals.
+    pub params: [i128; 1 + UNDERLYING_PARAMS],
+}
+
 /// A parameter table, as the margin checks read it: its contract's code.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ParamTable {
@@ -98,27 +145,36 @@ fn values_of<const N: usize>(bytes: &[u8]) -> [i128; N] {
 }
 
 impl ParamTable {
-    /// The table of the grid levels and the nine account-wide scalars (wire order), and each
-    /// listed underlying's (feed, oracle add-on and nine parameters in wire order), in index
-    /// order. 18 decimals.
+    /// The table of `risk_program`, the grid levels and the nine account-wide scalars (wire
+    /// order), each listed underlying's row (index order) and the `correlations` above the
+    /// diagonal in pair order ([`pair_index`]; one per pair of `rows`, else the table does not
+    /// read back: [`Self::from_code`]). 18 decimals.
     pub fn new(
+        risk_program: Address,
         grid_levels: u8,
         scalars: &[i128; SCALARS],
-        rows: impl Iterator<Item = (FeedSpec, [i128; 1 + UNDERLYING_PARAMS])>,
+        rows: &[Row],
+        correlations: &[i128],
     ) -> Self {
-        let mut code = vec![GUARD, grid_levels];
+        let mut code = vec![GUARD];
+        code.extend_from_slice(risk_program.as_slice());
+        code.push(grid_levels);
         put_values(&mut code, scalars);
-        for (feed, params) in rows {
-            code.extend_from_slice(&feed.word().to_be_bytes::<32>());
-            put_values(&mut code, &params);
+        code.push(rows.len() as u8);
+        for row in rows {
+            code.extend_from_slice(&row.feed.word().to_be_bytes::<32>());
+            code.extend_from_slice(&row.market.to_be_bytes::<32>());
+            put_values(&mut code, &row.params);
         }
+        put_values(&mut code, correlations);
         ParamTable { code }
     }
 
-    /// The table of a data contract's `code`, or `None` when the code is not a table of
-    /// `listed` underlyings (a stale or missing table).
-    pub fn from_code(code: Vec<u8>, listed: usize) -> Option<Self> {
-        let whole = code.first() == Some(&GUARD) && code.len() == table_bytes(listed);
+    /// The table of a data contract's `code`, or `None` when the code is not a whole table.
+    pub fn from_code(code: Vec<u8>) -> Option<Self> {
+        let listed = usize::from(*code.get(LISTED_AT)?);
+        let whole =
+            code.first() == Some(&GUARD) && listed <= MAX_UNDERLYINGS && code.len() == table_bytes(listed);
         whole.then_some(ParamTable { code })
     }
 
@@ -132,26 +188,56 @@ impl ParamTable {
         self.code.get(at..at.saturating_add(n)).unwrap_or_default()
     }
 
+    /// The 32-byte word at `at` (zero past the end).
+    fn word(&self, at: usize) -> U256 {
+        let mut w = [0u8; 32];
+        if let Some(s) = self.code.get(at..at.saturating_add(32)) {
+            w.copy_from_slice(s);
+        }
+        U256::from_be_bytes(w)
+    }
+
+    /// The risk program every margin check calls.
+    pub fn risk_program(&self) -> Address {
+        Address::from_slice(self.bytes(PROGRAM_AT, 20).get(..20).unwrap_or(&[0u8; 20]))
+    }
+
     /// The grid levels and the nine scalars as the request's header carries them.
     pub fn scalars_wire(&self) -> &[u8] {
-        self.bytes(1, SCALARS_BYTES)
+        self.bytes(SCALARS_AT, SCALARS_BYTES)
+    }
+
+    /// How many underlyings are listed.
+    pub fn listed(&self) -> usize {
+        usize::from(self.code.get(LISTED_AT).copied().unwrap_or(0))
     }
 
     /// The first byte of listed underlying `k`'s row.
     fn row(k: usize) -> usize {
-        k.saturating_mul(ROW_BYTES).saturating_add(1 + SCALARS_BYTES)
+        k.saturating_mul(ROW_BYTES).saturating_add(ROWS_AT)
     }
 
     /// Listed underlying `k`'s feed.
     pub fn feed(&self, k: usize) -> FeedSpec {
-        let mut w = [0u8; 32];
-        w.copy_from_slice(self.bytes(Self::row(k), 32).get(..32).unwrap_or(&[0u8; 32]));
-        FeedSpec::of(U256::from_be_bytes(w))
+        FeedSpec::of(self.word(Self::row(k)))
+    }
+
+    /// Listed underlying `k`'s market word ([`Row::market`]).
+    pub fn market(&self, k: usize) -> U256 {
+        self.word(Self::row(k).saturating_add(32))
     }
 
     /// Listed underlying `k`'s oracle add-on and nine parameters as the request carries them.
     pub fn params_wire(&self, k: usize) -> &[u8] {
-        self.bytes(Self::row(k).saturating_add(32), PARAMS_BYTES)
+        self.bytes(Self::row(k).saturating_add(64), PARAMS_BYTES)
+    }
+
+    /// The correlation of listed underlyings `i` ≠ `j` as the request carries it.
+    pub fn correlation_wire(&self, i: usize, j: usize) -> &[u8] {
+        let at = pair_index(i, j)
+            .saturating_mul(16)
+            .saturating_add(Self::row(self.listed()));
+        self.bytes(at, 16)
     }
 
     /// The grid levels and the nine scalars (wire order, 18 decimals).
@@ -163,9 +249,19 @@ impl ParamTable {
         )
     }
 
-    /// Listed underlying `k`'s oracle add-on and nine parameters (wire order, 18 decimals).
-    pub fn params(&self, k: usize) -> [i128; 1 + UNDERLYING_PARAMS] {
-        values_of(self.params_wire(k))
+    /// Listed underlying `k`'s row.
+    pub fn row_of(&self, k: usize) -> Row {
+        Row {
+            feed: self.feed(k),
+            market: self.market(k),
+            params: values_of(self.params_wire(k)),
+        }
+    }
+
+    /// The correlation of listed underlyings `i` ≠ `j` (18 decimals).
+    pub fn correlation(&self, i: usize, j: usize) -> i128 {
+        let [rho] = values_of(self.correlation_wire(i, j));
+        rho
     }
 
     /// The init code of a data contract whose code is this table: it copies the code, which
@@ -203,6 +299,20 @@ mod tests {
         core::array::from_fn(|i| (seed - 5) * 1_000_000_007 * i as i128 + i128::MIN / (seed + 2))
     }
 
+    fn row(k: u8) -> Row {
+        Row {
+            feed: feed(k),
+            market: U256::from_limbs([u64::from(k), 1, u64::MAX, 1 << 62]),
+            params: values(i128::from(k)),
+        }
+    }
+
+    fn correlations(n: usize) -> Vec<i128> {
+        (0..pairs(n)).map(|p| p as i128 * 1_000_003 - 77).collect()
+    }
+
+    const PROGRAM: Address = Address::repeat_byte(0xAB);
+
     #[test]
     fn a_feed_word_round_trips_and_keeps_its_fields_apart() {
         for k in [0u8, 7, 15] {
@@ -226,18 +336,33 @@ mod tests {
     }
 
     #[test]
-    fn the_table_reads_back_every_row_and_the_scalars() {
-        let rows: Vec<_> = (0..16u8).map(|k| (feed(k), values(i128::from(k)))).collect();
-        let table = ParamTable::new(9, &values(99), rows.iter().copied());
-        assert_eq!(table.code().len(), table_bytes(16));
-        assert_eq!(table.scalars(), (9, values(99)));
-        for (k, (f, p)) in rows.iter().enumerate() {
-            assert_eq!(table.feed(k), *f);
-            assert_eq!(table.params(k), *p);
+    fn the_table_reads_back_every_row_pair_and_scalar() {
+        for n in [0usize, 1, 2, 4, 16] {
+            let rows: Vec<Row> = (0..n as u8).map(row).collect();
+            let rhos = correlations(n);
+            let table = ParamTable::new(PROGRAM, 9, &values(99), &rows, &rhos);
+            assert_eq!(table.code().len(), table_bytes(n));
+            assert_eq!(table.risk_program(), PROGRAM);
+            assert_eq!(table.scalars(), (9, values(99)));
+            assert_eq!(table.listed(), n);
+            for (k, r) in rows.iter().enumerate() {
+                assert_eq!(table.row_of(k), *r);
+            }
+            for j in 0..n {
+                for i in 0..j {
+                    assert_eq!(table.correlation(i, j), rhos[pair_index(i, j)]);
+                    assert_eq!(table.correlation(j, i), rhos[pair_index(i, j)]);
+                }
+            }
+            // Past the rows: nothing, never another row's bytes.
+            assert_eq!(table.feed(n + 1 + pairs(n)), FeedSpec::default());
+            assert!(table.params_wire(n + 1 + pairs(n)).is_empty());
         }
-        // Past the rows: nothing, never another row's bytes.
-        assert_eq!(table.feed(16), FeedSpec::default());
-        assert!(table.params_wire(16).is_empty());
+        // Pairs in order: (0,1), (0,2), (1,2), (0,3), …
+        assert_eq!(
+            [(0, 1), (0, 2), (1, 2), (0, 3), (2, 3), (14, 15)].map(|(i, j)| pair_index(i, j)),
+            [0, 1, 2, 3, 5, 119]
+        );
     }
 
     #[test]
@@ -245,9 +370,9 @@ mod tests {
         use pm_risk::wire::{params_from, params_of, Writer};
         use pm_risk::{Market, Underlying};
         let scalars: [i128; SCALARS] = values(3);
-        let params: [i128; 1 + UNDERLYING_PARAMS] = values(4);
-        let table = ParamTable::new(7, &scalars, core::iter::once((feed(0), params)));
-        let [addon, rest @ ..] = params;
+        let r = row(4);
+        let table = ParamTable::new(PROGRAM, 7, &scalars, &[row(0), r], &[-42]);
+        let [addon, rest @ ..] = r.params;
         let u = Underlying {
             market: Market {
                 price: 3_000,
@@ -259,14 +384,17 @@ mod tests {
         assert_eq!(params_of(&u.params), rest);
         let mut typed = Writer::header(11, -12, 7, &scalars, 1);
         typed.underlying(&u);
+        typed.correlation(-42);
         let mut wire = Writer::header_wire(11, -12, table.scalars_wire(), 1);
-        wire.underlying_wire(3_000, -5, table.params_wire(0));
+        wire.underlying_wire(3_000, -5, table.params_wire(1));
+        wire.correlation_wire(table.correlation_wire(1, 0));
         assert_eq!(wire.finish(), typed.finish());
     }
 
     #[test]
     fn the_init_code_returns_the_guarded_table_and_only_a_whole_table_reads_back() {
-        let table = ParamTable::new(7, &values(1), (0..3u8).map(|k| (feed(k), values(i128::from(k)))));
+        let rows: Vec<Row> = (0..3u8).map(row).collect();
+        let table = ParamTable::new(PROGRAM, 7, &values(1), &rows, &correlations(3));
         let init = table.init_code();
         // What the init code returns: its tail from byte 12, as long as PUSH2 says.
         let n = usize::from(u16::from_be_bytes([init[1], init[2]]));
@@ -275,15 +403,21 @@ mod tests {
         assert_eq!(code.len(), n);
         assert_eq!(code[0], GUARD);
         assert_eq!(code, table.code());
-        assert_eq!(ParamTable::from_code(code.to_vec(), 3), Some(table.clone()));
-        // A table of another length, a missing contract and unguarded code are refused.
-        assert_eq!(ParamTable::from_code(code.to_vec(), 2), None);
-        assert_eq!(ParamTable::from_code(code.to_vec(), 4), None);
-        assert_eq!(ParamTable::from_code(vec![], 0), None);
+        assert_eq!(ParamTable::from_code(code.to_vec()), Some(table.clone()));
+        // Cut short, grown, unguarded, claiming another count, or no code: refused.
+        assert_eq!(ParamTable::from_code(code[..n - 1].to_vec()), None);
+        assert_eq!(ParamTable::from_code([code, &[0]].concat()), None);
         let mut unguarded = code.to_vec();
         unguarded[0] = 0;
-        assert_eq!(ParamTable::from_code(unguarded, 3), None);
-        assert_eq!(table_bytes(0), 1 + 1 + 9 * 16);
-        assert_eq!(table_bytes(16), 146 + 16 * (32 + 160));
+        assert_eq!(ParamTable::from_code(unguarded), None);
+        let mut recount = code.to_vec();
+        recount[LISTED_AT] = 2;
+        assert_eq!(ParamTable::from_code(recount), None);
+        assert_eq!(ParamTable::from_code(vec![]), None);
+        // A table of the wrong number of correlations does not read back either.
+        let short = ParamTable::new(PROGRAM, 7, &values(1), &rows, &correlations(2));
+        assert_eq!(ParamTable::from_code(short.code().to_vec()), None);
+        assert_eq!(table_bytes(0), 1 + 20 + 1 + 9 * 16 + 1);
+        assert_eq!(table_bytes(4), 167 + 4 * 224 + 6 * 16);
     }
 }

@@ -9,18 +9,13 @@ use stylus_sdk::prelude::*;
 
 use crate::errors::{ClearinghouseError, InvalidRiskParameters, Result};
 use crate::events::RiskParamsSet;
+use crate::param_table::pair_index;
 use crate::param_words::{
     correlation_in, param_values, param_words, with_correlation, ParamValues, ParamWords,
     CORRELATIONS_PER_WORD,
 };
 use crate::ramps::SCALARS;
 use crate::storage::Clearinghouse;
-
-/// The storage index of correlation pair (i, j), i ≠ j: j(j−1)/2 + i with i < j.
-pub fn pair_index(i: usize, j: usize) -> usize {
-    let (lo, hi) = if i < j { (i, j) } else { (j, i) };
-    (hi.saturating_mul(hi.saturating_sub(1)) / 2).saturating_add(lo)
-}
 
 /// The scalars group's ten values: the vol floor, the grid levels, then the other eight
 /// account-wide scalars (wire order).

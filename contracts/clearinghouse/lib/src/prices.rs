@@ -23,10 +23,11 @@ impl Clearinghouse {
     /// `OracleCallFailed`, `IncompleteRound`, `InvalidPrice`,
     /// `StalePrice`, `ArithmeticOverflow`.
     pub(crate) fn underlying_price(&self, index: usize) -> Result<i128> {
-        if index >= self.underlyings.len() {
+        let table = self.published_table()?;
+        if index >= table.listed() {
             return Err(unknown(index));
         }
-        self.price_of(&self.published_table()?.feed(index))
+        self.price_of(&table.feed(index))
     }
 
     /// The checked price of `feed`'s underlying, USD with 18 decimals (rounded down). Errors:

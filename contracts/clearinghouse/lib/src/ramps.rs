@@ -4,7 +4,8 @@
 //!
 //! Each parameter group ramps on its own: an underlying's parameter words (group = its index)
 //! and the account-wide scalars' (group [`SCALARS`]), value by value ([`crate::param_words`]).
-//! A change stores where the group starts and ends; the words the margin checks read move
+//! A change stores where the group starts and ends; the live words (what the parameter table
+//! publishes for the margin checks, [`crate::param_table`]) move
 //! towards the target whenever anyone calls `advance_ramps` (keepers do), and at the start of
 //! the group's next change, each time by the time since the last advance but at most an hour's
 //! worth ([`pm_common::ramp`]): a ramp nobody advances takes longer, it never jumps. The grid levels (the grid's resolution, not a
@@ -56,7 +57,7 @@ fn unknown_ramp(group: usize) -> ClearinghouseError {
 }
 
 impl Clearinghouse {
-    /// The words of `group` the margin checks read now.
+    /// The live words of `group` (what the parameter table publishes).
     fn live_words(&self, group: usize) -> Words {
         if group == SCALARS {
             return core::array::from_fn(|w| self.params.get(w).unwrap_or_default());
@@ -67,7 +68,7 @@ impl Clearinghouse {
         }
     }
 
-    /// Writes the words of `group` the margin checks read.
+    /// Writes the live words of `group` (published by the caller, [`crate::param_table`]).
     pub(crate) fn set_live_words(&mut self, group: usize, words: &Words) {
         for (w, word) in words.iter().enumerate() {
             if group == SCALARS {
@@ -165,8 +166,9 @@ impl Clearinghouse {
     }
 
     /// Moves every ramp under way along to now (anyone may call it; keepers do, at least hourly)
-    /// and, when one was, publishes the parameter table. How many ramps were under way. Errors:
-    /// `NotThroughCore`, `ParamTableUnavailable`.
+    /// and publishes the parameter table when it no longer holds what is stored (a ramp moved,
+    /// or none was published). How many ramps were under way. Errors: `NotThroughCore`,
+    /// `ParamTableUnavailable`.
     pub fn advance_ramps(&mut self) -> Result<u8> {
         self.through_core()?;
         let listed = self.underlyings.len();
@@ -176,9 +178,7 @@ impl Clearinghouse {
                 moved = moved.saturating_add(1);
             }
         }
-        if moved > 0 {
-            self.publish_params()?;
-        }
+        self.publish_if_stale()?;
         Ok(moved)
     }
 

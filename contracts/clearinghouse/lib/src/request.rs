@@ -1,6 +1,6 @@
-//! Builds the risk program's packed request (`pm_risk::wire`) from storage: the account's
-//! positions, the market data and parameters of the underlyings it holds, and the correlations
-//! between them. Underlyings the account does not hold are left out (they would cost gas and
+//! Builds the risk program's packed request (`pm_risk::wire`): the account's positions, and from
+//! the parameter table ([`crate::param_table`]) and the feeds the market data and parameters of
+//! the underlyings it holds and the correlations between them. Underlyings the account does not hold are left out (they would cost gas and
 //! change nothing).
 
 use alloc::vec::Vec;
@@ -41,8 +41,9 @@ fn at_reference(data: MarketData, k: usize) -> bool {
 
 impl Clearinghouse {
     /// The packed request for `positions` (instrument id, size) with `collateral` at block time,
-    /// with the parameters and feeds of `table`, quoting the first `quotes` positions. Errors:
-    /// `UnknownUnderlying`, `StaleVolatility`, and the price errors of the underlyings' feeds.
+    /// with the parameters, feeds, vols and correlations of `table`, quoting the first `quotes`
+    /// positions. Errors: `UnknownUnderlying` (an underlying the table does not list),
+    /// `StaleVolatility`, and the price errors of the underlyings' feeds.
     pub(crate) fn build_request(
         &self,
         table: &ParamTable,
@@ -52,10 +53,14 @@ impl Clearinghouse {
         quotes: u16,
     ) -> Result<Vec<u8>> {
         let now = self.vm().block_timestamp();
-        let listed = self.underlyings.len();
+        let listed = table.listed();
         let mut used = [data == MarketData::Validation; MAX_UNDERLYINGS];
         for (id, _) in positions {
             let k = usize::from(spec_of(*id).underlying);
+            // Every position's underlying is listed, and every listing publishes a table.
+            if k >= listed {
+                return Err(unknown(k));
+            }
             *used.get_mut(k).ok_or_else(|| unknown(k))? = true;
         }
         let order: Vec<usize> = (0..listed)
@@ -69,7 +74,7 @@ impl Clearinghouse {
                 MarketData::Validation => (WAD, WAD / 2),
                 MarketData::Live | MarketData::Reference(_) => {
                     let feed = table.feed(k);
-                    let (vol, posted) = halves(self.market_word(k));
+                    let (vol, posted) = halves(table.market(k));
                     let max_age = u64::from(feed.vol_max_age);
                     let posted = u64::try_from(posted).unwrap_or(0);
                     if vol == 0 || now.saturating_sub(posted) > max_age {
@@ -98,7 +103,7 @@ impl Clearinghouse {
         }
         for (x, &a) in order.iter().enumerate() {
             for &b in order.iter().skip(x.saturating_add(1)) {
-                w.correlation(self.correlation(a, b));
+                w.correlation_wire(table.correlation_wire(a, b));
             }
         }
         let mut compact = [0u8; MAX_UNDERLYINGS];

@@ -25,10 +25,9 @@ fn risk_code(e: CallError) -> u8 {
 }
 
 impl Clearinghouse {
-    /// Sends a packed request quoting `quotes` positions to the risk program; its answer, or the
-    /// error code.
-    fn run_risk(&self, request: &[u8], quotes: u16) -> core::result::Result<Answer, u8> {
-        let program: Address = self.risk_program.get();
+    /// Sends a packed request quoting `quotes` positions to the risk program `program`; its
+    /// answer, or the error code.
+    fn run_risk(&self, program: Address, request: &[u8], quotes: u16) -> core::result::Result<Answer, u8> {
         let ret = static_call(self.vm(), Call::new(), program, request).map_err(risk_code)?;
         Answer::decode(&ret, usize::from(quotes)).map_err(|_| NO_ANSWER)
     }
@@ -55,15 +54,16 @@ impl Clearinghouse {
     ) -> Result<Answer> {
         let table = self.published_table()?;
         let request = self.build_request(&table, collateral.to_usd_floor()?, positions, data, quotes)?;
-        self.run_risk(&request, quotes)
+        self.run_risk(table.risk_program(), &request, quotes)
             .map_err(|code| ClearinghouseError::from(RiskCheckFailed { code }))
     }
 
     /// Checks the stored parameters with the risk program (the code that will margin with them),
     /// before they are published. Errors: `InvalidRiskParameters`.
     pub(crate) fn validate_parameters(&self) -> Result<()> {
-        let request = self.build_request(&self.stored_table(), 0, &[], MarketData::Validation, 0)?;
-        self.run_risk(&request, 0)
+        let table = self.stored_table();
+        let request = self.build_request(&table, 0, &[], MarketData::Validation, 0)?;
+        self.run_risk(table.risk_program(), &request, 0)
             .map(|_| ())
             .map_err(|code| ClearinghouseError::from(InvalidRiskParameters { code }))
     }

@@ -17,7 +17,7 @@ use crate::errors::{
 };
 use crate::events::{OracleBoundsSet, RiskUpdatePosted};
 use crate::oracle_rules::{correlation_step_allowed, too_soon, vol_step_allowed, Bounds};
-use crate::parameters::pair_index;
+use crate::param_table::pair_index;
 use crate::storage::Clearinghouse;
 use crate::words::{halves, word_of};
 
@@ -38,7 +38,9 @@ impl Clearinghouse {
     /// Errors: `NotRiskOracle`, `LengthMismatch`, `RiskUpdateTooSoon`, `InvalidVolatility`,
     /// `VolatilityStepTooLarge`, `CorrelationStepTooLarge`, `InvalidRiskParameters` (e.g. a
     /// matrix that is not positive semi-definite: code 15). The pairs are checked in order, each
-    /// first for |ρ| ≤ 1 (code 14, before its step), all before any is written.
+    /// first for |ρ| ≤ 1 (code 14, before its step), all before any is written. The update ends by
+    /// publishing the parameter table ([`crate::param_table`]; `ParamTableUnavailable` when that
+    /// fails).
     pub fn post_risk_update(&mut self, vols: Vec<i128>, correlations: Vec<i128>) -> Result<()> {
         self.only_risk_oracle()?;
         let n = self.underlyings.len();
@@ -117,6 +119,7 @@ impl Clearinghouse {
         self.set_oracle_word(UPDATED_AT, U256::from(now));
         // Written first because the check reads storage; a failure reverts the transaction.
         self.validate_parameters()?;
+        self.publish_params()?;
         self.vm().log(RiskUpdatePosted { vols, correlations });
         Ok(())
     }

@@ -3,9 +3,9 @@
 //! go at the end, never between. (It starts with `ownership` at slots 0–1 since the house was
 //! rebuilt, and the parameters were packed tighter, before anything was deployed.) A margin
 //! check reads the account's position words (a word per two positions, per position when one
-//! does not fit a cell, nothing per instrument), the parameter table's address and code (the
-//! scalars and every listed underlying's feed and parameters: [`crate::param_table`]), then for
-//! each underlying the account holds its market slot (vol), and the correlation words it needs.
+//! does not fit a cell, nothing per instrument), the vault's address, and the parameter table's
+//! address and code (the risk program, the scalars, every listed underlying's feed, vol and
+//! parameters, the correlations: [`crate::param_table`]).
 //!
 //! | slot | field(s) |
 //! |---|---|

@@ -25,13 +25,6 @@ pub(crate) fn unknown(index: usize) -> ClearinghouseError {
 /// The underlying view: (feed, heartbeat, volMaxAge, vol, volPostedAt).
 pub type UnderlyingTuple = (Address, u32, u32, i128, u64);
 
-/// The storage slot of `underlyings` (its length; its items from keccak256 of it).
-const UNDERLYINGS_SLOT: u64 = 39;
-/// Storage words of an item ([`crate::storage::UnderlyingSlots`]).
-const UNDERLYING_WORDS: usize = 5;
-/// The item's word with its market (implied vol, when it was posted).
-const MARKET_WORD: usize = 1;
-
 impl Clearinghouse {
     /// Lists underlying `index` (the next free index) or changes a listed one: a Chainlink USD
     /// `feed` with its `heartbeat` and the longest age `vol_max_age` of a posted vol (seconds,
@@ -125,18 +118,6 @@ impl Clearinghouse {
             vol,
             u64::try_from(posted).unwrap_or(0),
         ))
-    }
-
-    /// Listed underlying `k`'s market word (its implied vol, `int128`, high half; when it was
-    /// posted, low 64 bits), read alone: the `underlyings` getter builds every field of an item,
-    /// 1.3 KB of wasm in each program that margins an account.
-    pub(crate) fn market_word(&self, k: usize) -> U256 {
-        let items = self
-            .vm()
-            .native_keccak256(&U256::from(UNDERLYINGS_SLOT).to_be_bytes::<32>());
-        let index = k.saturating_mul(UNDERLYING_WORDS).saturating_add(MARKET_WORD);
-        let slot = U256::from_be_bytes(items.0).wrapping_add(U256::from(index));
-        U256::from_be_bytes(self.vm().storage_load_bytes32(slot).0)
     }
 
     /// How many underlyings are listed.

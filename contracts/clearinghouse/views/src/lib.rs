@@ -167,10 +167,11 @@ impl ClearinghouseViews {
         self.clearinghouse.risk_by_underlying(account)
     }
 
-    /// The data contract whose code is the parameter table every margin check reads: the
-    /// risk admin's parameters in force, published at each change: `INVALID`, then the grid
-    /// levels and the nine account-wide scalars, then per listed underlying its feed word and its
-    /// oracle add-on and nine parameters, as the risk request carries them
+    /// The data contract whose code is the parameter table every margin check reads, published
+    /// at each change of what it holds: `INVALID`, the risk program, the grid levels and the nine
+    /// account-wide scalars, the count of listed underlyings, per underlying its feed word, its
+    /// vol word and its oracle add-on and nine parameters, then the correlations above the
+    /// diagonal; the parameters and correlations as the risk request carries them
     /// (`pm_clearinghouse::param_table`).
     ///
     /// Returns `table`: its address.

@@ -1,6 +1,6 @@
-//! The parameter table: every write of the risk admin's parameters publishes the stored
-//! parameters, the margin checks read the published table, and a table that is not a whole one
-//! of the listed underlyings is refused.
+//! The parameter table: every write of what it holds (the risk admin's parameters and feeds,
+//! the risk oracle's vols and correlations) publishes what is stored, the margin checks read the
+//! published table, and code that is not a whole table is refused.
 
 use alloy_primitives::{keccak256, Address, B256, U256};
 use pm_clearinghouse::errors::*;
@@ -35,19 +35,38 @@ fn stored_param_word(chain: &Chain, k: usize, w: usize) -> U256 {
 fn published(chain: &Chain) -> ParamTable {
     let ch = chain.ch();
     let code = stylus_sdk::prelude::AccountAccess::code(chain, ch.param_table());
-    ParamTable::from_code(code, usize::from(ch.underlying_count())).expect("a whole table")
+    ParamTable::from_code(code).expect("a whole table")
 }
 
-/// Asserts that the published table holds exactly the stored parameters: the scalars (as the
-/// `riskParams` view reads them from storage), each listed underlying's feed (as the
-/// `underlying` view reports it, decimals 8) and its parameter words.
+/// Asserts that the published table holds exactly what is stored: the risk program (as the
+/// `config` view reads it), the scalars and correlations (as `riskParams` reads them from
+/// storage, the pairs row by row), each listed underlying's feed, vol and when it was posted (as
+/// `underlying` reports them, decimals 8) and its parameter words.
 fn assert_table_is_storage(chain: &Chain) {
     let table = published(chain);
     let ch = chain.ch();
-    let (levels, scalars, _) = ch.risk_params();
+    assert_eq!(table.risk_program(), ch.config().3, "the risk program");
+    let (levels, scalars, correlations) = ch.risk_params();
     assert_eq!(table.scalars(), (levels, scalars), "the scalars");
-    for k in 0..usize::from(ch.underlying_count()) {
-        let (feed, heartbeat, vol_max_age, _, _) = ch.underlying(k as u8).unwrap();
+    let n = usize::from(ch.underlying_count());
+    assert_eq!(table.listed(), n);
+    let mut pairs = correlations.iter();
+    for i in 0..n {
+        for j in i + 1..n {
+            assert_eq!(
+                Some(&table.correlation(i, j)),
+                pairs.next(),
+                "correlation {i}, {j}"
+            );
+        }
+    }
+    for k in 0..n {
+        let (feed, heartbeat, vol_max_age, vol, posted) = ch.underlying(k as u8).unwrap();
+        assert_eq!(
+            table.market(k),
+            pm_clearinghouse::words::word_of(vol, i128::from(posted)),
+            "underlying {k}'s vol"
+        );
         assert_eq!(
             table.feed(k),
             FeedSpec {
@@ -59,7 +78,7 @@ fn assert_table_is_storage(chain: &Chain) {
             "underlying {k}'s feed"
         );
         let stored = param_values(&core::array::from_fn(|w| stored_param_word(chain, k, w)));
-        assert_eq!(table.params(k), stored, "underlying {k}'s parameters");
+        assert_eq!(table.row_of(k).params, stored, "underlying {k}'s parameters");
     }
 }
 
@@ -98,8 +117,12 @@ fn every_parameter_write_publishes_a_table_of_the_stored_parameters() {
     assert_ne!(
         published(&chain).scalars(),
         before.scalars(),
-        "a quarter of the way"
+        "an eighth of the way"
     );
+    // Advanced again in the same block, the ramp does not move: no new table.
+    let table = chain.ch().param_table();
+    assert_eq!(chain.ch().advance_ramps().unwrap(), 1);
+    assert_eq!(chain.ch().param_table(), table);
 
     // A new feed and heartbeat take effect at once, the parameters ramp.
     let mut btc = defaults::BTC;
@@ -114,12 +137,20 @@ fn every_parameter_write_publishes_a_table_of_the_stored_parameters() {
     ramp_in(&chain);
     assert_new_table(&chain);
 
-    // The risk oracle's updates (vols, correlations) are storage only: no new table.
-    let table = chain.ch().param_table();
+    // The risk oracle's updates (vols, correlations) publish one too.
     chain.advance_to(chain.now() + 3_600);
-    post_update(&chain, &[BTC_VOL, ETH_VOL], &[BTC_ETH_CORRELATION]);
-    assert_eq!(chain.ch().param_table(), table);
-    // Nor does an advance with no ramp under way publish one.
+    post_update(
+        &chain,
+        &[BTC_VOL * 4 / 5, ETH_VOL],
+        &[BTC_ETH_CORRELATION - E18 / 10],
+    );
+    assert_new_table(&chain);
+    assert_eq!(
+        published(&chain).correlation(0, 1),
+        BTC_ETH_CORRELATION - E18 / 10
+    );
+    // An advance with no ramp under way publishes none.
+    let table = chain.ch().param_table();
     assert_eq!(chain.ch().advance_ramps().unwrap(), 0);
     assert_eq!(chain.ch().param_table(), table);
 }
@@ -128,19 +159,27 @@ fn every_parameter_write_publishes_a_table_of_the_stored_parameters() {
 fn a_margin_check_reads_the_published_table_not_the_stored_words() {
     let chain = listed_chain();
     trade(&chain, ALICE, perp(BTC), E18, 60_000 * E18);
+    trade(&chain, ALICE, perp(ETH), -E18, 3_000 * E18);
     let margin = chain.ch().account_margin(ALICE).unwrap();
     let request = chain.ch().risk_request(ALICE).unwrap();
     // The stored words alone change (no write of the clearinghouse does this without
-    // publishing): the checks do not see it.
+    // publishing): BTC's vol and first parameter word, the scalars' first word, the
+    // correlations' first word. The checks do not see it.
     let first = U256::from_be_bytes(keccak256(U256::from(39).to_be_bytes::<32>()).0);
-    chain.vm.set_storage(first + U256::from(2), B256::ZERO);
-    chain.vm.set_storage(U256::from(6), B256::ZERO);
+    for slot in [
+        first + U256::from(1),
+        first + U256::from(2),
+        U256::from(6),
+        U256::from(9),
+    ] {
+        chain.vm.set_storage(slot, B256::ZERO);
+    }
     assert_eq!(chain.ch().account_margin(ALICE).unwrap(), margin);
     assert_eq!(chain.ch().risk_request(ALICE).unwrap(), request);
 }
 
 #[test]
-fn a_table_that_is_not_a_whole_one_of_the_listed_underlyings_is_refused() {
+fn code_that_is_no_whole_table_is_refused_and_so_is_a_table_without_the_books_underlying() {
     let chain = initialized_chain();
     list(&chain, BTC, BTC_FEED, &defaults::BTC);
     let one_row = chain.ch().param_table();
@@ -149,24 +188,52 @@ fn a_table_that_is_not_a_whole_one_of_the_listed_underlyings_is_refused() {
     chain.as_(OWNER).ch().set_market(MARKET, true).unwrap();
     chain.as_(ALICE).ch().approve_market(MARKET, true);
     chain.set_collateral(ALICE, COLLATERAL);
-    trade(&chain, ALICE, perp(BTC), E18, 60_000 * E18);
+    trade(&chain, ALICE, perp(ETH), E18, 3_000 * E18);
     let record = |table: Address| chain.vm.set_storage(U256::from(TABLE_SLOT), table.into_word());
-    // A stale table (one row while two are listed), code that is no table, no code at all.
-    for table in [one_row, VAULT, Address::repeat_byte(0x77)] {
+    // Code that is no table, no code at all.
+    for table in [VAULT, Address::repeat_byte(0x77)] {
         record(table);
         chain.assert_reverts_unchanged(
             || chain.ch().account_margin(ALICE),
             ParamTableUnavailable { table },
         );
     }
+    // A whole table, but one from before ETH was listed (never recorded: every listing
+    // publishes): the book's underlying is unknown to it.
+    record(one_row);
+    chain.assert_reverts_unchanged(
+        || chain.ch().account_margin(ALICE),
+        UnknownUnderlying {
+            index: U256::from(ETH),
+        },
+    );
     // A trade too (last: the test host does not roll back what a failed call wrote).
+    record(Address::repeat_byte(0x77));
     assert_reverts(
         chain
             .as_(MARKET)
             .ch()
-            .update_position(ALICE, perp(BTC), -E18, 60_000 * E18),
+            .update_position(ALICE, perp(ETH), -E18, 3_000 * E18),
         ParamTableUnavailable {
             table: Address::repeat_byte(0x77),
         },
     );
+}
+
+#[test]
+fn where_no_table_is_recorded_checks_refuse_and_anyone_advancing_the_ramps_publishes_one() {
+    let chain = listed_chain();
+    ramp_in(&chain);
+    trade(&chain, ALICE, perp(BTC), E18, 60_000 * E18);
+    let margin = chain.ch().account_margin(ALICE).unwrap();
+    // A clearinghouse whose table word is empty (as one deployed before tables would be).
+    chain.vm.set_storage(U256::from(TABLE_SLOT), B256::ZERO);
+    chain.assert_reverts_unchanged(
+        || chain.ch().account_margin(ALICE),
+        ParamTableUnavailable { table: Address::ZERO },
+    );
+    // No ramp is under way, yet the advance publishes the stored parameters.
+    assert_eq!(chain.as_(CAROL).ch().advance_ramps().unwrap(), 0);
+    assert_table_is_storage(&chain);
+    assert_eq!(chain.ch().account_margin(ALICE).unwrap(), margin);
 }
