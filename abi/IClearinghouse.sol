@@ -73,8 +73,8 @@ interface IClearinghouse {
     /// fund paid `coveredByFund` of it, and `socialised` was written off against every
     /// settlement-token balance and recorded as bad debt (settlement-token units).
     event BadDebt(address indexed account, uint256 coveredByFund, uint256 socialised);
-    /// What the margin checks read besides the book and the feeds (the risk program, the risk
-    /// parameters in force, each listed underlying's feed, vol and parameters, the correlations) was
+    /// What the margin checks read besides the book and the feeds (the risk program and the vault,
+    /// the risk parameters in force, each listed underlying's feed, vol and parameters, the correlations) was
     /// published as the code of `table`, which every margin check now reads.
     event ParamTablePublished(address table);
 
@@ -194,8 +194,8 @@ interface IClearinghouse {
     /// The liquidation would not have raised the account's maintenance health (equity − maintenance
     /// margin): `healthBefore` and `healthAfter`, USD with 18 decimals.
     error LiquidationDidNotImprove(address account, int256 healthBefore, int256 healthAfter);
-    /// The parameter table (the risk parameters, the risk oracle's vols and correlations and the
-    /// risk program's address as the code of a data contract, read by every margin check) could not
+    /// The parameter table (the risk parameters, the risk oracle's vols and correlations, the risk
+    /// program's and the vault's addresses as the code of a data contract, read by every margin check) could not
     /// be deployed, or the code recorded is not a whole table.
     error ParamTableUnavailable(address table);
 
@@ -369,7 +369,7 @@ interface IClearinghouse {
     function riskByUnderlying(address account) external view returns (uint8[] memory underlyings, int256[] memory deltas, int256[] memory gammas, int256[] memory vegas, int256[] memory worstLosses, int256[] memory worstMoves, uint8[] memory worstVolStates, int256[] memory scanRanges);
 
     /// @notice The data contract whose code is the parameter table every margin check reads, published
-    ///      at each change of what it holds: `INVALID`, the risk program, the grid levels and the nine
+    ///      at each change of what it holds: `INVALID`, the risk program, the vault, the grid levels and the nine
     ///      account-wide scalars, the count of listed underlyings, per underlying its feed word, its
     ///      vol word and its oracle add-on and nine parameters, then the correlations above the
     ///      diagonal; the parameters and correlations as the risk request carries them

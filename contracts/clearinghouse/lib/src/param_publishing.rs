@@ -56,7 +56,7 @@ impl Clearinghouse {
             }
         }
         ParamTable::new(
-            self.risk_program.get(),
+            [self.risk_program.get(), self.vault.get()],
             grid_levels,
             &scalars,
             &rows,
@@ -100,7 +100,7 @@ impl Clearinghouse {
     }
 
     /// The published table, as the margin checks read it (`account_code`: 700 + 2,600 gas and
-    /// the copy's ink, 1,159 bytes at 4 underlyings). Errors: `ParamTableUnavailable` when the
+    /// the copy's ink, 1,179 bytes at 4 underlyings). Errors: `ParamTableUnavailable` when the
     /// recorded code is not a whole table (never on a clearinghouse `initialize`d with tables:
     /// it publishes the first; `advanceRamps` publishes one where none is).
     pub(crate) fn published_table(&self) -> Result<ParamTable> {

@@ -3,8 +3,8 @@
 //! `account_code` read (3,300 gas) instead of a cold storage load (2,100) per word. Pure: its
 //! layout and the init code that deploys it.
 //!
-//! It holds the risk program's address, the risk admin's parameters and the risk oracle's risk
-//! surface (each vol and when it was posted, the correlations). Storage keeps every value too:
+//! It holds the risk program's and the vault's addresses (set once, by `initialize`), the risk
+//! admin's parameters and the risk oracle's risk surface (each vol and when it was posted, the correlations). Storage keeps every value too:
 //! it is what the writes read and what the table is built from; every write of one publishes a
 //! new table (`param_publishing`).
 //!
@@ -16,6 +16,7 @@
 //! |---|---|
 //! | 1 | [`GUARD`]: a call to the contract stops at once |
 //! | 20 | the risk program |
+//! | 20 | the vault |
 //! | 1 + 9 · 16 | the grid levels, the nine account-wide scalars (wire order) |
 //! | 1 | `n`, the listed underlyings |
 //! | n · 224 | per underlying (index order): its feed word ([`FeedSpec`]), its market word (vol, `int128`, high half; when posted, low 64 bits), its oracle add-on and nine parameters (wire order) |
@@ -31,8 +32,10 @@ use pm_risk::MAX_UNDERLYINGS;
 pub const GUARD: u8 = 0xFE;
 /// Where the risk program's address starts.
 const PROGRAM_AT: usize = 1;
+/// Where the vault's address starts.
+const VAULT_AT: usize = PROGRAM_AT + 20;
 /// Where the grid levels and the scalars start.
-const SCALARS_AT: usize = PROGRAM_AT + 20;
+const SCALARS_AT: usize = VAULT_AT + 20;
 /// Bytes of the account-wide part: the grid levels and the scalars.
 pub const SCALARS_BYTES: usize = 1 + 16 * SCALARS;
 /// Where the count of listed underlyings is.
@@ -145,12 +148,12 @@ fn values_of<const N: usize>(bytes: &[u8]) -> [i128; N] {
 }
 
 impl ParamTable {
-    /// The table of `risk_program`, the grid levels and the nine account-wide scalars (wire
-    /// order), each listed underlying's row (index order) and the `correlations` above the
+    /// The table of `risk_program`, `vault`, the grid levels and the nine account-wide scalars
+    /// (wire order), each listed underlying's row (index order) and the `correlations` above the
     /// diagonal in pair order ([`pair_index`]; one per pair of `rows`, else the table does not
     /// read back: [`Self::from_code`]). 18 decimals.
     pub fn new(
-        risk_program: Address,
+        [risk_program, vault]: [Address; 2],
         grid_levels: u8,
         scalars: &[i128; SCALARS],
         rows: &[Row],
@@ -158,6 +161,7 @@ impl ParamTable {
     ) -> Self {
         let mut code = vec![GUARD];
         code.extend_from_slice(risk_program.as_slice());
+        code.extend_from_slice(vault.as_slice());
         code.push(grid_levels);
         put_values(&mut code, scalars);
         code.push(rows.len() as u8);
@@ -197,9 +201,19 @@ impl ParamTable {
         U256::from_be_bytes(w)
     }
 
+    /// The address whose 20 bytes start at `at`.
+    fn address(&self, at: usize) -> Address {
+        Address::from_slice(self.bytes(at, 20).get(..20).unwrap_or(&[0u8; 20]))
+    }
+
     /// The risk program every margin check calls.
     pub fn risk_program(&self) -> Address {
-        Address::from_slice(self.bytes(PROGRAM_AT, 20).get(..20).unwrap_or(&[0u8; 20]))
+        self.address(PROGRAM_AT)
+    }
+
+    /// The vault every margin check asks for the account's collateral value.
+    pub fn vault(&self) -> Address {
+        self.address(VAULT_AT)
     }
 
     /// The grid levels and the nine scalars as the request's header carries them.
@@ -311,7 +325,7 @@ mod tests {
         (0..pairs(n)).map(|p| p as i128 * 1_000_003 - 77).collect()
     }
 
-    const PROGRAM: Address = Address::repeat_byte(0xAB);
+    const PROGRAM: [Address; 2] = [Address::repeat_byte(0xAB), Address::repeat_byte(0xAA)];
 
     #[test]
     fn a_feed_word_round_trips_and_keeps_its_fields_apart() {
@@ -342,7 +356,7 @@ mod tests {
             let rhos = correlations(n);
             let table = ParamTable::new(PROGRAM, 9, &values(99), &rows, &rhos);
             assert_eq!(table.code().len(), table_bytes(n));
-            assert_eq!(table.risk_program(), PROGRAM);
+            assert_eq!([table.risk_program(), table.vault()], PROGRAM);
             assert_eq!(table.scalars(), (9, values(99)));
             assert_eq!(table.listed(), n);
             for (k, r) in rows.iter().enumerate() {
@@ -417,7 +431,7 @@ mod tests {
         // A table of the wrong number of correlations does not read back either.
         let short = ParamTable::new(PROGRAM, 7, &values(1), &rows, &correlations(2));
         assert_eq!(ParamTable::from_code(short.code().to_vec()), None);
-        assert_eq!(table_bytes(0), 1 + 20 + 1 + 9 * 16 + 1);
-        assert_eq!(table_bytes(4), 167 + 4 * 224 + 6 * 16);
+        assert_eq!(table_bytes(0), 1 + 20 + 20 + 1 + 9 * 16 + 1);
+        assert_eq!(table_bytes(4), 187 + 4 * 224 + 6 * 16);
     }
 }

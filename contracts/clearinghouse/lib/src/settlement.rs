@@ -68,14 +68,21 @@ impl Clearinghouse {
     /// A view of the vault. Errors: `VaultCallFailed` (with the revert data, or the answer that
     /// does not decode).
     pub(crate) fn vault_view<C: SolCall>(&self, call: C) -> Result<C::Return> {
-        let ret = static_call(self.vm(), Call::new(), self.vault.get(), &call.abi_encode())
-            .map_err(vault_failed)?;
+        self.view_of(self.vault.get(), call)
+    }
+
+    /// [`Self::vault_view`] of the vault at `vault`.
+    fn view_of<C: SolCall>(&self, vault: Address, call: C) -> Result<C::Return> {
+        let ret = static_call(self.vm(), Call::new(), vault, &call.abi_encode()).map_err(vault_failed)?;
         C::abi_decode_returns_validate(&ret).map_err(|_| vault_failed(CallError::Revert(ret)))
     }
 
-    /// The vault's collateral value of `account`. Errors: `VaultCallFailed`.
+    /// The vault's collateral value of `account`, asked of the vault the parameter table names
+    /// (the margin checks read the table anyway: one storage word less). Errors:
+    /// `ParamTableUnavailable`, `VaultCallFailed`.
     pub(crate) fn collateral_value(&self, account: Address) -> Result<UsdWad> {
-        self.vault_view(IVault::collateralValueCall { account })
+        let vault = self.published_table()?.vault();
+        self.view_of(vault, IVault::collateralValueCall { account })
             .map(UsdWad)
     }
 

@@ -168,7 +168,7 @@ impl ClearinghouseViews {
     }
 
     /// The data contract whose code is the parameter table every margin check reads, published
-    /// at each change of what it holds: `INVALID`, the risk program, the grid levels and the nine
+    /// at each change of what it holds: `INVALID`, the risk program, the vault, the grid levels and the nine
     /// account-wide scalars, the count of listed underlyings, per underlying its feed word, its
     /// vol word and its oracle add-on and nine parameters, then the correlations above the
     /// diagonal; the parameters and correlations as the risk request carries them

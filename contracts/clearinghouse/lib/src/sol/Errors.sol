@@ -77,7 +77,7 @@ error InvalidLiquidator(address liquidator);
 /// The liquidation would not have raised the account's maintenance health (equity − maintenance
 /// margin): `healthBefore` and `healthAfter`, USD with 18 decimals.
 error LiquidationDidNotImprove(address account, int256 healthBefore, int256 healthAfter);
-/// The parameter table (the risk parameters, the risk oracle's vols and correlations and the
-/// risk program's address as the code of a data contract, read by every margin check) could not
+/// The parameter table (the risk parameters, the risk oracle's vols and correlations, the risk
+/// program's and the vault's addresses as the code of a data contract, read by every margin check) could not
 /// be deployed, or the code recorded is not a whole table.
 error ParamTableUnavailable(address table);

@@ -54,7 +54,7 @@ event LiquidationParamsSet(int128 maxDiscount, int128 targetBuffer, int128 fundS
 /// fund paid `coveredByFund` of it, and `socialised` was written off against every
 /// settlement-token balance and recorded as bad debt (settlement-token units).
 event BadDebt(address indexed account, uint256 coveredByFund, uint256 socialised);
-/// What the margin checks read besides the book and the feeds (the risk program, the risk
-/// parameters in force, each listed underlying's feed, vol and parameters, the correlations) was
+/// What the margin checks read besides the book and the feeds (the risk program and the vault,
+/// the risk parameters in force, each listed underlying's feed, vol and parameters, the correlations) was
 /// published as the code of `table`, which every margin check now reads.
 event ParamTablePublished(address table);

@@ -12,6 +12,9 @@ use pm_risk::wire::{params_of, scalars_of};
 
 use crate::support::*;
 
+/// A BTC feed answering with 18 decimals.
+const BTC_FEED_18: Address = Address::repeat_byte(0x2B);
+
 /// The storage slot of the recorded table ([`pm_clearinghouse::storage`]).
 const TABLE_SLOT: u64 = 212;
 
@@ -38,14 +41,15 @@ fn published(chain: &Chain) -> ParamTable {
     ParamTable::from_code(code).expect("a whole table")
 }
 
-/// Asserts that the published table holds exactly what is stored: the risk program (as the
-/// `config` view reads it), the scalars and correlations (as `riskParams` reads them from
+/// Asserts that the published table holds exactly what is stored: the risk program and the
+/// vault (as the `config` view reads them), the scalars and correlations (as `riskParams` reads them from
 /// storage, the pairs row by row), each listed underlying's feed, vol and when it was posted (as
-/// `underlying` reports them, decimals 8) and its parameter words.
+/// `underlying` reports them, the decimals its feed answers) and its parameter words.
 fn assert_table_is_storage(chain: &Chain) {
     let table = published(chain);
     let ch = chain.ch();
     assert_eq!(table.risk_program(), ch.config().3, "the risk program");
+    assert_eq!(table.vault(), ch.config().2, "the vault");
     let (levels, scalars, correlations) = ch.risk_params();
     assert_eq!(table.scalars(), (levels, scalars), "the scalars");
     let n = usize::from(ch.underlying_count());
@@ -73,7 +77,7 @@ fn assert_table_is_storage(chain: &Chain) {
                 feed,
                 heartbeat,
                 vol_max_age,
-                decimals: 8
+                decimals: chain.feed_mut(feed, |f| f.decimals),
             },
             "underlying {k}'s feed"
         );
@@ -124,16 +128,18 @@ fn every_parameter_write_publishes_a_table_of_the_stored_parameters() {
     assert_eq!(chain.ch().advance_ramps().unwrap(), 1);
     assert_eq!(chain.ch().param_table(), table);
 
-    // A new feed and heartbeat take effect at once, the parameters ramp.
+    // A new feed (of 18 decimals) and heartbeat take effect at once, the parameters ramp.
+    chain.add_feed(BTC_FEED_18, 18, 60_000 * E18);
     let mut btc = defaults::BTC;
     btc.liquidity *= 2;
     chain
         .as_(RISK_ADMIN)
         .ch()
-        .set_underlying(BTC, ETH_FEED, 7_200, VOL_MAX_AGE, 0, params_of(&btc))
+        .set_underlying(BTC, BTC_FEED_18, 7_200, VOL_MAX_AGE, 0, params_of(&btc))
         .unwrap();
     assert_new_table(&chain);
-    assert_eq!(published(&chain).feed(0).feed, ETH_FEED);
+    assert_eq!(published(&chain).feed(0).feed, BTC_FEED_18);
+    assert_eq!(published(&chain).feed(0).decimals, 18);
     ramp_in(&chain);
     assert_new_table(&chain);
 
@@ -176,6 +182,18 @@ fn a_margin_check_reads_the_published_table_not_the_stored_words() {
     }
     assert_eq!(chain.ch().account_margin(ALICE).unwrap(), margin);
     assert_eq!(chain.ch().risk_request(ALICE).unwrap(), request);
+    // The control: once published (an advance finds the table stale), the same words do change
+    // the check (BTC has no vol now).
+    chain.ch().advance_ramps().unwrap();
+    assert_reverts(
+        chain.ch().account_margin(ALICE),
+        StaleVolatility {
+            underlying: U256::from(BTC),
+            updatedAt: U256::ZERO,
+            maxAge: U256::from(VOL_MAX_AGE),
+            timestamp: U256::from(chain.now()),
+        },
+    );
 }
 
 #[test]
