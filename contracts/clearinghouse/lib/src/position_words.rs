@@ -54,14 +54,33 @@ fn decimal_field(mut value: u128, bits: u32) -> Option<u128> {
     (value >> bits == 0).then_some((value << EXP_BITS) | exp)
 }
 
-/// The value of a field from [`decimal_field`], exact: a stored field is one it made, so the
-/// value is a size or a strike and the products (by shifts, 64-bit operations) cannot overflow.
-fn decimal_value(field: u128) -> u128 {
-    let mut value = field >> EXP_BITS;
-    for _ in 0..(field & 31) {
-        value = (value << 3).wrapping_add(value << 1);
+/// 10^`e` for `e` ≤ 19 (below 2^64), by squaring in 64-bit products (wasm's own `i64.mul`; the
+/// squares past the last bit wrap unused).
+fn pow10_u64(mut e: u32) -> u64 {
+    let (mut p, mut square) = (1u64, 10u64);
+    while e > 0 {
+        if e & 1 == 1 {
+            p = p.wrapping_mul(square);
+        }
+        square = square.wrapping_mul(square);
+        e >>= 1;
     }
-    value
+    p
+}
+
+/// The value of a field from [`decimal_field`], exact: a stored field is one it made, so the
+/// value is a size or a strike and the products cannot overflow. One 128-bit product (two when
+/// the exponent is above 19) by a power of ten made in 64 bits: a 128-bit product per digit
+/// cost 27 gas a field.
+fn decimal_value(field: u128) -> u128 {
+    let e = (field & 31) as u32;
+    let low = e.min(19);
+    let value = (field >> EXP_BITS).wrapping_mul(u128::from(pow10_u64(low)));
+    if e > low {
+        value.wrapping_mul(u128::from(pow10_u64(e.saturating_sub(low))))
+    } else {
+        value
+    }
 }
 
 fn bits(cell: u128, at: u32, width: u32) -> u128 {
@@ -182,6 +201,36 @@ mod tests {
             assert!(cell != 0 && cell >> 126 == 0);
             assert_eq!(position_of_cell(cell), (instrument, size));
         }
+    }
+
+    #[test]
+    fn powers_of_ten_up_to_nineteen() {
+        for e in 0..=19u32 {
+            assert_eq!(u128::from(pow10_u64(e)), 10u128.pow(e));
+        }
+    }
+
+    #[test]
+    fn every_exponent_a_field_can_hold_comes_back_exactly() {
+        // Each exponent 0 to 31 (below 20 one product, above it two), the largest mantissas.
+        for e in 0..=31u32 {
+            for m in [1u128, 7, (1 << 24) - 1, (1 << 53) - 1] {
+                let Some(value) = 10u128.checked_pow(e).and_then(|p| p.checked_mul(m)) else {
+                    continue;
+                };
+                // Trailing zeros of m move into the exponent: compare values, not fields.
+                let field = decimal_field(value, 53).unwrap();
+                assert_eq!(decimal_value(field), value, "{m}·10^{e}");
+            }
+        }
+        // 3·10^38 (near u128::MAX): the exponent stops at 31, the mantissa keeps 3·10^7.
+        let big = 3 * 10u128.pow(38);
+        assert_eq!(
+            decimal_field(big, 53),
+            Some(((3 * 10u128.pow(7)) << EXP_BITS) | 31)
+        );
+        assert_eq!(decimal_value(decimal_field(big, 53).unwrap()), big);
+        assert_eq!(decimal_value(decimal_field(0, 53).unwrap()), 0);
     }
 
     #[test]
