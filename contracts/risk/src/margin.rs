@@ -242,33 +242,41 @@ fn build_grid(u: &Underlying, params: &RiskParams<'_>) -> Result<(Wad, Grid)> {
     let range = vol_range.max(p.scan_floor);
     let mut grid = Grid::EMPTY;
     let half = i128::from(params.grid_levels / 2);
-    let push = |grid: &mut Grid, price_move: Wad, vol: VolState, extreme: bool| -> Result<()> {
+    // One scenario per vol state of `vols` at `price_move`: its log move and price computed once.
+    let push = |grid: &mut Grid, price_move: Wad, vols: &[VolState], extreme: bool| -> Result<()> {
         let price_move = price_move.max(neg(params.max_down_move)?);
         let factor = add(WAD, price_move)?;
-        let i = grid.count;
-        *at_mut(&mut grid.scenarios, i)? = Scenario {
-            price_move,
-            vol,
-            extreme,
-        };
         let ln_move = ln(factor)?;
-        *at_mut(&mut grid.ln_moves, i)? = ln_move;
-        *at_mut(&mut grid.ln_moves_q56, i)? = q56_of(ln_move).unwrap_or(NO_Q56);
-        *at_mut(&mut grid.prices, i)? = wmul(u.market.price, factor, Rounding::Down)?;
-        grid.count = add(i as i128, 1)? as usize;
+        let ln_move_q56 = q56_of(ln_move).unwrap_or(NO_Q56);
+        let price = wmul(u.market.price, factor, Rounding::Down)?;
+        for &vol in vols {
+            let i = grid.count;
+            *at_mut(&mut grid.scenarios, i)? = Scenario {
+                price_move,
+                vol,
+                extreme,
+            };
+            *at_mut(&mut grid.ln_moves, i)? = ln_move;
+            *at_mut(&mut grid.ln_moves_q56, i)? = ln_move_q56;
+            *at_mut(&mut grid.prices, i)? = price;
+            grid.count = add(i as i128, 1)? as usize;
+        }
         Ok(())
     };
     let mut level = neg(half)?;
     while level <= half {
         let price_move = mul_div(range, level, half, Rounding::Down)?;
-        for vol in [VolState::Base, VolState::Up, VolState::Down] {
-            push(&mut grid, price_move, vol, false)?;
-        }
+        push(
+            &mut grid,
+            price_move,
+            &[VolState::Base, VolState::Up, VolState::Down],
+            false,
+        )?;
         level = add(level, 1)?;
     }
     let extreme = wmul(range, params.extreme_multiple, Rounding::Up)?;
-    push(&mut grid, neg(extreme)?, VolState::Base, true)?;
-    push(&mut grid, extreme, VolState::Base, true)?;
+    push(&mut grid, neg(extreme)?, &[VolState::Base], true)?;
+    push(&mut grid, extreme, &[VolState::Base], true)?;
     Ok((range, grid))
 }
 
@@ -1038,11 +1046,16 @@ fn quadratic_root(d: &[Usd], params: &RiskParams<'_>, broken: bool) -> Result<Us
         return Ok(0);
     }
     let m = i128::try_from(m).map_err(|_| RiskError::Overflow)?;
+    // Each D/M once (not once per pair).
+    let mut scaled = [0 as Wad; MAX_UNDERLYINGS];
+    for k in 0..n {
+        *at_mut(&mut scaled, k)? = wdiv(at(d, k)?, m, Rounding::Down)?;
+    }
     let mut q: Wad = 0;
     for k in 0..n {
-        let dk = wdiv(at(d, k)?, m, Rounding::Down)?;
+        let dk = at(&scaled, k)?;
         for l in 0..n {
-            let dl = wdiv(at(d, l)?, m, Rounding::Down)?;
+            let dl = at(&scaled, l)?;
             let mut rho = entry(params.correlation, n, k, l)?;
             if broken && k != l && (rho > 0) != ((dk > 0) == (dl > 0)) && rho != 0 && dk != 0 && dl != 0 {
                 rho = wmul(rho, sub(WAD, params.break_factor)?, Rounding::Down)?;
