@@ -51,6 +51,9 @@ interface IVault {
     /// A liquidated account's settlement-token debt that nothing was left to pay was written off:
     /// every settlement-token balance now bears its share (`lossIndex`: 18 decimals, 1 before any loss).
     event DebtSocialised(address indexed account, uint256 amount, uint256 lossIndex);
+    /// A new collateral table was published: what a valuation reads of the listing and the sequencer
+    /// feed, as the code of the data contract `table` (`collateralTable`).
+    event CollateralTablePublished(address table);
 
     // Errors
     /// The caller is not the owner.
@@ -126,6 +129,8 @@ interface IVault {
     error CollateralRemaining(address account, address token);
     /// A liquidated account's collateral cannot be sold to the account itself.
     error SelfSeizure(address account);
+    /// The recorded collateral table's code is not a whole table (`collateralTable`).
+    error CollateralTableUnavailable(address table);
 
     // Functions
     /// @notice Deposits `amount` of `token` for the caller. A deposit of the settlement token pays the
@@ -161,7 +166,8 @@ interface IVault {
     ///      each rounded down, minus settlement-token debt, rounded up.
     /// @dev Errors: `SequencerDown`, `SequencerGracePeriod` (while a sequencer-uptime feed is set and
     ///      reports an outage, for every account: every margin check asks for this value), the price
-    ///      errors of any token the account holds or owes, `ArithmeticOverflow`.
+    ///      errors of any token the account holds or owes, `CollateralTableUnavailable`,
+    ///      `ArithmeticOverflow`.
     /// @return value USD with 18 decimals (negative when debt exceeds collateral).
     function collateralValue(address account) external view returns (int256 value);
 
@@ -226,13 +232,13 @@ interface IVault {
     ///      `advanceHaircut`); a new token's applies at once.
     /// @dev Errors: `NotThroughCore`, `NotRiskAdmin`, `NotAContract`, `InvalidHaircut`,
     ///      `InvalidHeartbeat`, `TooManyCollaterals`, `TokenCallFailed`, `OracleCallFailed`,
-    ///      `UnsupportedDecimals`, and the price errors of the feed.
+    ///      `UnsupportedDecimals`, `CollateralTableUnavailable`, and the price errors of the feed.
     function setCollateral(address token, address oracle, uint16 haircutBps, uint256 depositCap, uint32 heartbeat) external;
 
     /// @notice Moves `token`'s haircut along its ramp: by the time since the last call, at most an hour's
     ///      worth (a ramp nobody advances takes longer; it never jumps). Anyone may call it (keepers
     ///      do, at least hourly: time beyond an hour between two calls is not made up).
-    /// @dev Errors: `NotThroughCore`, `CollateralNotListed`.
+    /// @dev Errors: `NotThroughCore`, `CollateralNotListed`, `CollateralTableUnavailable`.
     /// @return haircutBps the haircut in force after.
     function advanceHaircut(address token) external returns (uint16 haircutBps);
 
@@ -246,12 +252,20 @@ interface IVault {
 
     /// @notice Sets the Chainlink L2 sequencer-uptime feed (zero disables the check) and the grace period
     ///      in seconds (at most 1 day) after a restart during which prices are not trusted.
-    /// @dev Errors: `NotThroughCore`, `NotRiskAdmin`, `NotAContract`, `InvalidGracePeriod`.
+    /// @dev Errors: `NotThroughCore`, `NotRiskAdmin`, `NotAContract`, `InvalidGracePeriod`,
+    ///      `CollateralTableUnavailable`.
     function setSequencerFeed(address feed, uint32 gracePeriod) external;
 
     /// @notice Every listed collateral token, in listing order.
     /// @return tokens the tokens.
     function collateralTokens() external view returns (address[] memory tokens);
+
+    /// @notice The data contract whose code is the collateral table a valuation reads: the sequencer
+    ///      feed and its grace period, each listed token with its feed, heartbeat, haircut and
+    ///      decimals (layout: `pm_vault::collateral_table`). Every `setCollateral`, `setSequencerFeed`
+    ///      and `advanceHaircut` that moves a haircut publishes a new one (`CollateralTablePublished`).
+    /// @return table its address (zero before the first listing or sequencer feed).
+    function collateralTable() external view returns (address table);
 
     /// @notice A token's collateral parameters; all zero for a token that is not listed.
     /// @return oracle its Chainlink USD feed

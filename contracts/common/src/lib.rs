@@ -1,6 +1,6 @@
 //! `pm-common`: what every Stylus program of the engine shares, written once so the vault and
 //! the clearinghouse cannot drift apart: the errors and events they both declare ([`errors`],
-//! [`events`]), the outside interfaces ([`interfaces`]), Chainlink feeds and the round check
+//! [`events`]), data contracts ([`data_contract`]), the outside interfaces ([`interfaces`]), Chainlink feeds and the round check
 //! ([`feeds`]), decimal scaling ([`scaling`]), two-step ownership ([`ownership`]), role and
 //! address checks ([`guards`]), ERC-20 reads ([`tokens`]), the ramp of a parameter change
 //! ([`ramp`]) and routing by selector to facets
@@ -21,6 +21,7 @@
 #[macro_use]
 extern crate alloc;
 
+pub mod data_contract;
 pub mod errors;
 pub mod events;
 pub mod feeds;

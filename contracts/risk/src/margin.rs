@@ -1026,7 +1026,8 @@ impl CurvaturePerUnit for UnitCurvature {
 /// by at most |d1|·1e-9 + 5e-16 < 1e-8 of itself. Errors: `Overflow`, `DivisionByZero`.
 fn gamma_term(h: Wad, x: Wad, pdf: Wad, s: Wad, up: bool) -> Result<Wad> {
     let r = if up { Rounding::Up } else { Rounding::Down };
-    let widen = add(pdf / 10_000_000, 4)?;
+    // pdf ≥ 0: floor is the truncated quotient (by a 64-bit divisor's digits, not an `i128` `/`).
+    let widen = add(mul_div(pdf, 1, 10_000_000, Rounding::Down)?, 4)?;
     let pdf = if up {
         add(pdf, widen)?
     } else {

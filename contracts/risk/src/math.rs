@@ -186,8 +186,9 @@ pub fn ln(x: Wad) -> Result<Wad> {
     let ln_m = if negative { neg(ln_m)? } else { ln_m };
     // n ≤ 128: n·ln 2 with 36 decimals < 2^127.
     let total = add(sub(mul_i(n, LN2_36)?, LN_1E18_36)?, ln_m)?;
-    // Round half up to a Wad: floor((total + WAD/2) / WAD).
-    Ok(add(total, WAD / 2)?.div_euclid(WAD))
+    // Round half up to a Wad: floor((total + WAD/2) / WAD), by the 64-bit divisor's digits (an
+    // `i128` division is two calls of a software routine in wasm).
+    mul_div(add(total, WAD / 2)?, 1, WAD, Rounding::Down)
 }
 
 /// Checked `a·b`. Errors: `Overflow`.
@@ -203,14 +204,28 @@ pub fn sqrt(x: Wad, rounding: Rounding) -> Result<Wad> {
     if x == 0 {
         return Ok(0);
     }
-    // isqrt(x · 1e18) on the 256-bit product, by Newton from an overestimate.
+    // isqrt(x · 1e18) on the 256-bit product, by Newton from an overestimate within 2^-31 of
+    // the root: the root of its top 63 or 64 bits (an even shift), by Newton in 64-bit words,
+    // plus one, shifted back. So one or two 256-bit divisions and a last one that confirms,
+    // where a start at a power of two took six or seven.
     let (hi, lo) = widening_mul(x.unsigned_abs(), WAD.unsigned_abs());
     let bits = if hi == 0 {
         128u32.saturating_sub(lo.leading_zeros())
     } else {
         256u32.saturating_sub(hi.leading_zeros())
     };
-    let mut y: u128 = 1u128.checked_shl(bits.div_ceil(2)).unwrap_or(u128::MAX);
+    let shift = bits.saturating_sub(63) & !1;
+    let top = if shift >= 128 {
+        hi >> shift.saturating_sub(128)
+    } else if shift == 0 {
+        lo
+    } else {
+        (hi << 128u32.saturating_sub(shift)) | (lo >> shift)
+    };
+    // x·1e18 < 2^187, so the shift is at most 124 and the start below 2^95.
+    let mut y = u128::from(isqrt_u64_above(top as u64))
+        .checked_shl(shift / 2)
+        .unwrap_or(u128::MAX);
     loop {
         let (q, _) = div_rem_wide(hi, lo, y).ok_or(RiskError::Overflow)?;
         let next = (y >> 1).saturating_add(q >> 1).saturating_add(y & q & 1);
@@ -226,6 +241,21 @@ pub fn sqrt(x: Wad, rounding: Rounding) -> Result<Wad> {
         }
     }
     i128::try_from(y).map_err(|_| RiskError::Overflow)
+}
+
+/// ⌊√t⌋ + 1, above √t: Newton in 64-bit words (wasm's own `i64.div_u`) from a power of two
+/// above the root, which decreases to the floor.
+fn isqrt_u64_above(t: u64) -> u64 {
+    let mut y: u64 = 1 << 64u32.saturating_sub(t.leading_zeros()).div_ceil(2);
+    loop {
+        // y ≥ ⌊√t⌋ ≥ 1 (for t ≥ 1; t = 0 stops at once), so t/y ≤ √t < 2^32 and the sum
+        // does not overflow.
+        let next = y.saturating_add(t.checked_div(y).unwrap_or(0)) >> 1;
+        if next >= y || next == 0 {
+            return y.saturating_add(1);
+        }
+        y = next;
+    }
 }
 
 /// Beyond this |x| the density is below half an ulp.

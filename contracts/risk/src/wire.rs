@@ -259,6 +259,18 @@ pub fn decode(data: &[u8]) -> Result<Request> {
     })
 }
 
+/// The most bytes a position takes: underlying and kind, size, entry, strike, expiry.
+const POSITION_BYTES: usize = 2 + 3 * 16 + 8;
+
+/// Copies `bytes` into `buf` from `at`; where it ends (nothing copied past the end of `buf`).
+fn put(buf: &mut [u8], at: usize, bytes: &[u8]) -> usize {
+    let end = at.saturating_add(bytes.len());
+    if let Some(dst) = buf.get_mut(at..end) {
+        dst.copy_from_slice(bytes);
+    }
+    end
+}
+
 /// Writes a request piece by piece, in wire order: [`Writer::header`], one
 /// [`Writer::underlying`] per underlying, [`Writer::correlation`] for each entry above the
 /// diagonal (row by row), [`Writer::position_count`], then one [`Writer::position`] per position.
@@ -334,14 +346,16 @@ impl Writer {
         self.out.extend_from_slice(rho);
     }
 
-    /// The number of positions that follow.
+    /// The number of positions that follow (and room for them, at most an option's bytes each,
+    /// so that writing them moves nothing).
     pub fn position_count(&mut self, m: u16) {
         self.out.extend_from_slice(&m.to_be_bytes());
+        self.out.reserve(usize::from(m).saturating_mul(POSITION_BYTES));
     }
 
-    /// One position.
+    /// One position, its bytes gathered first and appended at once (an append per field cost
+    /// about 4 gas each in a Stylus program).
     pub fn position(&mut self, p: &Position) {
-        self.out.push(p.underlying);
         let (kind, strike, expiry) = match p.instrument {
             Instrument::Perp => (0u8, None, None),
             Instrument::Future { expiry } => (1, None, Some(expiry)),
@@ -349,15 +363,17 @@ impl Writer {
             Instrument::Put { strike, expiry } => (3, Some(strike), Some(expiry)),
             Instrument::Spot => (4, None, None),
         };
-        self.out.push(kind);
-        self.i128(p.size);
-        self.i128(p.entry);
+        let mut bytes = [0u8; POSITION_BYTES];
+        let mut at = put(&mut bytes, 0, &[p.underlying, kind]);
+        at = put(&mut bytes, at, &p.size.to_be_bytes());
+        at = put(&mut bytes, at, &p.entry.to_be_bytes());
         if let Some(k) = strike {
-            self.i128(k);
+            at = put(&mut bytes, at, &k.to_be_bytes());
         }
         if let Some(e) = expiry {
-            self.out.extend_from_slice(&e.to_be_bytes());
+            at = put(&mut bytes, at, &e.to_be_bytes());
         }
+        self.out.extend_from_slice(bytes.get(..at).unwrap_or_default());
     }
 
     /// The number of leading positions the answer quotes; write nothing when none (after the

@@ -4,6 +4,7 @@
 
 use pm_risk::fixed::{Rounding, Wad, WAD};
 use pm_risk::math::*;
+use pm_risk::wide::{div_rem_wide, widening_mul};
 use pm_risk::RiskError;
 
 fn to_f(x: Wad) -> f64 {
@@ -107,6 +108,56 @@ fn sqrt_is_floor_or_ceiling_of_exact_root() {
     assert_eq!(sqrt(4 * WAD, Rounding::Up).unwrap(), 2 * WAD);
     assert_eq!(sqrt(2 * WAD, Rounding::Up).unwrap(), 1_414_213_562_373_095_049);
     assert!(sqrt(-1, Rounding::Down).is_err());
+}
+
+/// Asserts that `sqrt(x)` is ⌊√(x·1e18)⌋ rounding down and ⌈√(x·1e18)⌉ rounding up, exactly
+/// (compared in 256 bits).
+fn assert_exact_root(x: i128) {
+    let n = widening_mul(x as u128, WAD as u128);
+    let square = |y: i128| widening_mul(y as u128, y as u128);
+    let down = sqrt(x, Rounding::Down).unwrap();
+    let up = sqrt(x, Rounding::Up).unwrap();
+    assert!(square(down) <= n && square(down + 1) > n, "floor of {x}");
+    assert!(
+        square(up) >= n && (up == 0 || square(up - 1) < n),
+        "ceiling of {x}"
+    );
+}
+
+#[test]
+fn sqrt_is_the_exact_floor_and_ceiling_at_every_magnitude() {
+    // Every bit length, with mantissas of several shapes.
+    for e in 0..127u32 {
+        for m in [1u128, 3, 5, 0x5555, 0xDEAD_BEEF, u64::MAX as u128] {
+            let x = (m << e) & (i128::MAX as u128);
+            assert_exact_root(x as i128);
+            assert_exact_root((x >> 1) as i128);
+        }
+    }
+    // Around exact squares: x·1e18 = y² and its neighbours.
+    for y in [
+        1i128,
+        2,
+        999,
+        10i128.pow(9),
+        10i128.pow(18) + 7,
+        3 * 10i128.pow(26),
+        10i128.pow(37),
+    ] {
+        let (hi, lo) = widening_mul(y as u128, y as u128);
+        if let Some((x, _)) = div_rem_wide(hi, lo, WAD as u128) {
+            if let Ok(x) = i128::try_from(x) {
+                for d in [-1i128, 0, 1] {
+                    assert_exact_root((x + d).max(0));
+                }
+            }
+        }
+    }
+    for years in 1..=400i128 {
+        // Tenors from a day to five years, as the setups take them.
+        assert_exact_root(years * WAD / 80);
+    }
+    assert_exact_root(i128::MAX);
 }
 
 fn phi_ref(x: f64) -> f64 {

@@ -61,8 +61,10 @@ pub fn spec_of(id: u128) -> Spec {
 
 /// The strike in 18-decimal fixed point.
 pub fn strike_wad(spec: &Spec) -> i128 {
-    // At most 2^72 · 1e10 < 2^106: no overflow.
-    (spec.strike as i128).saturating_mul(STRIKE_UNIT)
+    // At most 2^72 · 1e10 < 2^106: a plain product cannot overflow (a checked one was a
+    // `__muloti4` call, 7 gas). A strike field wider than an id's 72 bits (never from an id)
+    // counts as 2^72 − 1, above the largest price.
+    (spec.strike.min(MASK_72) as i128).wrapping_mul(STRIKE_UNIT)
 }
 
 /// Whether `spec` is well formed on one of `listed` underlyings: a perp has no expiry and no

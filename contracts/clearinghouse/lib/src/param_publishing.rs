@@ -7,8 +7,9 @@
 
 use alloc::vec::Vec;
 
-use alloy_primitives::{Address, U256};
-use stylus_sdk::{deploy::RawDeploy, prelude::*};
+use alloy_primitives::Address;
+use pm_common::data_contract;
+use stylus_sdk::prelude::*;
 
 use crate::errors::{ClearinghouseError, ParamTableUnavailable, Result};
 use crate::events::ParamTablePublished;
@@ -72,12 +73,8 @@ impl Clearinghouse {
 
     /// Deploys `table` and records it for the margin checks. Errors: as [`Self::publish_params`].
     fn deploy_table(&mut self, table: &ParamTable) -> Result<()> {
-        let init = table.init_code();
-        // SAFETY: the init code copies its own tail to memory and returns it; it calls nothing,
-        // so nothing can reenter while this call's storage borrows are live.
-        #[allow(unsafe_code)]
-        let table = unsafe { RawDeploy::new().deploy(self.vm(), &init, U256::ZERO) }
-            .map_err(|_| unavailable(Address::ZERO))?;
+        let table =
+            data_contract::deploy(self.vm(), table.code()).ok_or_else(|| unavailable(Address::ZERO))?;
         self.set_oracle_word(TABLE_WORD, table.into_word().into());
         self.vm().log(ParamTablePublished { table });
         Ok(())

@@ -28,8 +28,7 @@ use alloy_primitives::{Address, U256};
 use pm_risk::wire::{SCALARS, UNDERLYING_PARAMS};
 use pm_risk::MAX_UNDERLYINGS;
 
-/// The first byte of the table's code, `INVALID` (0xFE): calling the data contract reverts.
-pub const GUARD: u8 = 0xFE;
+pub use pm_common::data_contract::GUARD;
 /// Where the risk program's address starts.
 const PROGRAM_AT: usize = 1;
 /// Where the vault's address starts.
@@ -67,8 +66,8 @@ pub const fn table_bytes(listed: usize) -> usize {
         .saturating_add(ROWS_AT)
 }
 
-// The init code's PUSH2 carries the code's length: the largest table must fit it.
-const _: () = assert!(table_bytes(MAX_UNDERLYINGS) <= u16::MAX as usize);
+// A data contract's init code carries the code's length in a PUSH2: the largest table fits it.
+const _: () = assert!(table_bytes(MAX_UNDERLYINGS) <= pm_common::data_contract::MAX_DATA_BYTES);
 
 /// A listed underlying's Chainlink feed: its address, heartbeat and the longest age of a posted
 /// vol (seconds), and its answers' decimals. Its word: bytes 12–31 the feed, 8–11 the heartbeat,
@@ -277,18 +276,6 @@ impl ParamTable {
         let [rho] = values_of(self.correlation_wire(i, j));
         rho
     }
-
-    /// The init code of a data contract whose code is this table: it copies the code, which
-    /// follows it, to memory and returns it (`PUSH2 n; DUP1; PUSH1 12; PUSH1 0; CODECOPY;
-    /// PUSH1 0; RETURN`, then the code).
-    pub fn init_code(&self) -> Vec<u8> {
-        let n = (self.code.len() as u16).to_be_bytes();
-        let mut init = vec![
-            0x61, n[0], n[1], 0x80, 0x60, 12, 0x60, 0x00, 0x39, 0x60, 0x00, 0xF3,
-        ];
-        init.extend_from_slice(&self.code);
-        init
-    }
 }
 
 #[cfg(test)]
@@ -406,17 +393,12 @@ mod tests {
     }
 
     #[test]
-    fn the_init_code_returns_the_guarded_table_and_only_a_whole_table_reads_back() {
+    fn the_table_is_guarded_and_only_a_whole_table_reads_back() {
         let rows: Vec<Row> = (0..3u8).map(row).collect();
         let table = ParamTable::new(PROGRAM, 7, &values(1), &rows, &correlations(3));
-        let init = table.init_code();
-        // What the init code returns: its tail from byte 12, as long as PUSH2 says.
-        let n = usize::from(u16::from_be_bytes([init[1], init[2]]));
-        assert_eq!(init[5], 12);
-        let code = &init[12..];
-        assert_eq!(code.len(), n);
+        let code = table.code();
+        let n = code.len();
         assert_eq!(code[0], GUARD);
-        assert_eq!(code, table.code());
         assert_eq!(ParamTable::from_code(code.to_vec()), Some(table.clone()));
         // Cut short, grown, unguarded, claiming another count, or no code: refused.
         assert_eq!(ParamTable::from_code(code[..n - 1].to_vec()), None);

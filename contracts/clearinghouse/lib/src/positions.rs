@@ -3,6 +3,10 @@
 //! positions. A change is made on [`Held`], the positions read once into memory, and written
 //! back with [`Clearinghouse::save`], which lays them out again ([`layout`]) and stores only the
 //! words that changed.
+//!
+//! The list keeps no length: its last word carries [`LAST`], and a read stops there (or at a
+//! zero word, which only an empty list starts with), so a margin check reads a word per two
+//! positions and nothing more (a length word cost a cold load, 2,100 gas, a check).
 
 use alloc::vec::Vec;
 
@@ -10,7 +14,7 @@ use alloy_primitives::{Address, U256};
 use pm_risk::MAX_POSITIONS;
 
 use crate::errors::{ClearinghouseError, Result, TooManyPositions};
-use crate::position_words::{cell_of, halves_of, push_positions, wide, word_of_halves, PAIR};
+use crate::position_words::{cell_of, halves_of, push_positions, wide, word_of_halves, LAST, PAIR};
 use crate::storage::Clearinghouse;
 
 /// The most positions one account holds (bounds the gas of a margin check).
@@ -112,12 +116,20 @@ impl Held {
 }
 
 impl Clearinghouse {
-    /// The account's position words as halves, [low, high] each.
+    /// The account's position words as stored (the last marked [`LAST`]), as halves, [low,
+    /// high] each: up to the marked one, or none when the first is zero.
     fn position_words(&self, account: Address) -> Vec<[u128; 2]> {
         let list = self.positions.getter(account);
-        let mut words = Vec::with_capacity(list.len());
-        for i in 0..list.len() {
-            words.push(halves_of(list.get(i).unwrap_or_default()));
+        let mut words = Vec::new();
+        for i in 0..MAX_ACCOUNT_POSITIONS {
+            let word = halves_of(list.get(i).unwrap_or_default());
+            if word == [0, 0] {
+                break;
+            }
+            words.push(word);
+            if word[0] & LAST != 0 {
+                break;
+            }
         }
         words
     }
@@ -133,7 +145,7 @@ impl Clearinghouse {
             } else {
                 &mut wide
             };
-            push_positions(*word, kind);
+            push_positions([word[0] & !LAST, word[1]], kind);
         }
         let compact = positions.len();
         positions.append(&mut wide);
@@ -150,22 +162,22 @@ impl Clearinghouse {
         self.held(account).positions
     }
 
-    /// Writes `held` back: the words of its layout that changed, the new ones, the list's length.
+    /// Writes `held` back: the words of its layout (the last marked [`LAST`]) that changed,
+    /// and zeros where the list was longer.
     pub(crate) fn save(&mut self, held: &Held) {
-        let words = layout(&held.positions);
+        let mut words = layout(&held.positions);
+        if let Some(last) = words.last_mut() {
+            last[0] |= LAST;
+        }
         let mut list = self.positions.setter(held.account);
-        for (i, word) in words.iter().enumerate() {
-            if held.stored.get(i) == Some(word) {
+        for i in 0..words.len().max(held.stored.len()) {
+            let word = words.get(i).copied().unwrap_or([0, 0]);
+            if held.stored.get(i).copied().unwrap_or([0, 0]) == word {
                 continue;
             }
-            let word = word_of_halves(*word);
-            match list.setter(i) {
-                Some(mut slot) => slot.set(word),
-                None => list.push(word),
+            if let Some(mut slot) = list.setter(i) {
+                slot.set(word_of_halves(word));
             }
-        }
-        while list.len() > words.len() {
-            list.erase_last();
         }
     }
 }

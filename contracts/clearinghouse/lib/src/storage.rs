@@ -19,7 +19,7 @@
 //! | 39 | `underlyings` (length; items at keccak(39), 5 words each: [`UnderlyingSlots`]) |
 //! | 40 | `markets`: market => authorised |
 //! | 41 | `approvals`: account => market => approved |
-//! | 42 | `positions`: account => position words (length; items at keccak): two compact positions or one wide each ([`crate::position_words`]) |
+//! | 42 | `positions`: account => position words (from the account's slot, keccak(account . 42), one after another; no length: the last is marked, [`crate::positions`]): two compact positions or one wide each ([`crate::position_words`]) |
 //! | 43–50 | `facets`: the programs the core routes its other functions to ([`crate::Facet`] order; room for 8) |
 //! | 51–66 | `trade_bands`: per underlying, (future band, option band), two `int128` ([`crate::rules`]) |
 //! | 67 | `expiry_prices`: (underlying << 64 \| expiry) => settlement price, USD 18 decimals (0: not fixed) |
@@ -37,6 +37,7 @@ use pm_common::ownership::Ownership;
 use pm_risk::MAX_UNDERLYINGS;
 
 use crate::param_words::PARAM_WORDS;
+use crate::positions::MAX_ACCOUNT_POSITIONS;
 use stylus_sdk::{
     alloy_primitives::{Address, U256},
     prelude::*,
@@ -65,7 +66,7 @@ pub struct Clearinghouse {
     pub(crate) underlyings: StorageVec<UnderlyingSlots>,
     pub(crate) markets: StorageMap<Address, StorageBool>,
     pub(crate) approvals: StorageMap<Address, StorageMap<Address, StorageBool>>,
-    pub(crate) positions: StorageMap<Address, StorageVec<StorageU256>>,
+    pub(crate) positions: StorageMap<Address, StorageArray<StorageU256, MAX_ACCOUNT_POSITIONS>>,
     pub(crate) facets: StorageArray<StorageAddress, FACETS>,
     pub(crate) trade_bands: StorageArray<StorageU256, MAX_UNDERLYINGS>,
     pub(crate) expiry_prices: StorageMap<U256, StorageU256>,

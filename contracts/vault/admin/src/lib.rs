@@ -121,7 +121,7 @@ impl VaultAdmin {
     ///
     /// Errors: `NotThroughCore`, `NotRiskAdmin`, `NotAContract`, `InvalidHaircut`,
     /// `InvalidHeartbeat`, `TooManyCollaterals`, `TokenCallFailed`, `OracleCallFailed`,
-    /// `UnsupportedDecimals`, and the price errors of the feed.
+    /// `UnsupportedDecimals`, `CollateralTableUnavailable`, and the price errors of the feed.
     pub fn set_collateral(
         &mut self,
         token: Address,
@@ -141,7 +141,7 @@ impl VaultAdmin {
     ///
     /// Returns `haircutBps`: the haircut in force after.
     ///
-    /// Errors: `NotThroughCore`, `CollateralNotListed`.
+    /// Errors: `NotThroughCore`, `CollateralNotListed`, `CollateralTableUnavailable`.
     pub fn advance_haircut(&mut self, token: Address) -> Result<u16, VaultError> {
         self.vault.through_core()?;
         self.vault.advance_haircut(token)
@@ -162,7 +162,8 @@ impl VaultAdmin {
     /// Sets the Chainlink L2 sequencer-uptime feed (zero disables the check) and the grace period
     /// in seconds (at most 1 day) after a restart during which prices are not trusted.
     ///
-    /// Errors: `NotThroughCore`, `NotRiskAdmin`, `NotAContract`, `InvalidGracePeriod`.
+    /// Errors: `NotThroughCore`, `NotRiskAdmin`, `NotAContract`, `InvalidGracePeriod`,
+    /// `CollateralTableUnavailable`.
     pub fn set_sequencer_feed(&mut self, feed: Address, grace_period: u32) -> Result<(), VaultError> {
         self.vault.through_core()?;
         self.vault.set_sequencer_feed(feed, grace_period)
@@ -173,6 +174,16 @@ impl VaultAdmin {
     /// Returns `tokens`: the tokens.
     pub fn collateral_tokens(&self) -> Vec<Address> {
         self.vault.collateral_tokens()
+    }
+
+    /// The data contract whose code is the collateral table a valuation reads: the sequencer
+    /// feed and its grace period, each listed token with its feed, heartbeat, haircut and
+    /// decimals (layout: `pm_vault::collateral_table`). Every `setCollateral`, `setSequencerFeed`
+    /// and `advanceHaircut` that moves a haircut publishes a new one (`CollateralTablePublished`).
+    ///
+    /// Returns `table`: its address (zero before the first listing or sequencer feed).
+    pub fn collateral_table(&self) -> Address {
+        self.vault.collateral_table()
     }
 
     /// A token's collateral parameters; all zero for a token that is not listed.

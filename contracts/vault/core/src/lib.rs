@@ -108,7 +108,8 @@ impl VaultCore {
     ///
     /// Errors: `SequencerDown`, `SequencerGracePeriod` (while a sequencer-uptime feed is set and
     /// reports an outage, for every account: every margin check asks for this value), the price
-    /// errors of any token the account holds or owes, `ArithmeticOverflow`.
+    /// errors of any token the account holds or owes, `CollateralTableUnavailable`,
+    /// `ArithmeticOverflow`.
     pub fn collateral_value(&self, account: Address) -> Result<I256, VaultError> {
         self.vault.collateral_value(account)
     }

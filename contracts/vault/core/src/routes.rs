@@ -5,7 +5,7 @@
 use pm_vault::Facet;
 
 /// Every function of the facets and the facet that runs it.
-pub const ROUTES: [(&str, Facet); 20] = [
+pub const ROUTES: [(&str, Facet); 21] = [
     ("owner()", Facet::Admin),
     ("pendingOwner()", Facet::Admin),
     ("config()", Facet::Admin),
@@ -23,6 +23,7 @@ pub const ROUTES: [(&str, Facet); 20] = [
     ("haircutRamp(address)", Facet::Admin),
     ("setSequencerFeed(address,uint32)", Facet::Admin),
     ("collateralTokens()", Facet::Admin),
+    ("collateralTable()", Facet::Admin),
     ("collateralConfig(address)", Facet::Admin),
     ("setClearinghouse(address,address)", Facet::Admin),
     ("adminFacet()", Facet::Admin),

@@ -5,7 +5,7 @@ use alloc::vec::Vec;
 use alloy_primitives::{Address, I256, U16, U256, U32, U8};
 use stylus_sdk::prelude::*;
 
-use pm_common::feeds::{check_heartbeat, feed_decimals};
+use pm_common::feeds::{check_heartbeat, ensure_sequencer_up, feed_decimals};
 use pm_common::guards::ensure_contract;
 use pm_common::scaling::{BPS, MAX_DECIMALS};
 use pm_common::tokens::token_decimals;
@@ -96,6 +96,7 @@ impl Vault {
         if !listed {
             self.collateral_tokens.push(token);
         }
+        self.publish_collateral_table()?;
         self.vm().log(CollateralConfigured {
             token,
             oracle,
@@ -119,6 +120,7 @@ impl Vault {
         }
         self.sequencer_feed.set(feed);
         self.sequencer_grace.set(U32::from(grace_period));
+        self.publish_collateral_table()?;
         self.vm().log(SequencerFeedSet {
             feed,
             gracePeriod: grace_period,
@@ -140,7 +142,9 @@ impl Vault {
     /// The account's collateral value in USD (18 decimals): the haircut values of its balances,
     /// each rounded down, minus its settlement-token debt at the oracle price, rounded up. The
     /// settlement token carries no haircut: it is the unit PnL is paid in, owed and owned alike.
+    /// The listing and the sequencer feed come from the published collateral table.
     pub(crate) fn account_collateral_value(&self, account: Address) -> Result<I256> {
+        let table = self.published_collateral_table()?;
         let balances = self.balances.getter(account);
         let settlement = self.settlement_token.get();
         let debt = self.debts.get(account);
@@ -148,8 +152,9 @@ impl Vault {
         let mut owed_value = U256::ZERO;
         // Every valuation is gated, even of an account that holds nothing: a margin check
         // always asks for one, so none runs on prices an outage left stale.
-        self.ensure_sequencer_up()?;
-        for token in self.listed_tokens() {
+        let (sequencer, grace) = table.sequencer();
+        ensure_sequencer_up::<_, VaultError>(self.vm(), sequencer, grace)?;
+        for (token, pricing) in (0..table.listed()).filter_map(|i| table.token(i)) {
             let amount = if token == settlement {
                 self.settlement_balance(account)?
             } else {
@@ -159,7 +164,6 @@ impl Vault {
             if amount.is_zero() && owed.is_zero() {
                 continue;
             }
-            let pricing = self.pricing(token)?;
             let answer = self.oracle_answer(&pricing)?;
             let (td, od) = (pricing.token_decimals, pricing.oracle_decimals);
             if !owed.is_zero() {

@@ -52,6 +52,7 @@ pub enum VaultError {
     MarginCheckFailed(MarginCheckFailed),
     NotThroughCore(NotThroughCore),
     UnknownSelector(UnknownSelector),
+    CollateralTableUnavailable(CollateralTableUnavailable),
     ArithmeticOverflow(ArithmeticOverflow),
 }
 

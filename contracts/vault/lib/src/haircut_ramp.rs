@@ -81,13 +81,20 @@ impl Vault {
         haircut
     }
 
-    /// Moves `token`'s haircut to where its ramp is now (anyone may call it). The haircut in
-    /// force after. Errors: `CollateralNotListed`.
+    /// Moves `token`'s haircut to where its ramp is now (anyone may call it) and, when it moved,
+    /// publishes the collateral table. The haircut in force after.
+    /// Errors: `CollateralNotListed`, `CollateralTableUnavailable`.
     pub fn advance_haircut(&mut self, token: Address) -> Result<u16> {
-        if self.collaterals.getter(token).oracle.get().is_zero() {
+        let entry = self.collaterals.getter(token);
+        if entry.oracle.get().is_zero() {
             return Err(VaultError::CollateralNotListed(CollateralNotListed { token }));
         }
-        Ok(self.advance_haircut_ramp(token))
+        let before: u16 = entry.haircut_bps.get().saturating_to();
+        let after = self.advance_haircut_ramp(token);
+        if after != before {
+            self.publish_collateral_table()?;
+        }
+        Ok(after)
     }
 
     /// `token`'s haircut ramp ([`HaircutRamp`]).

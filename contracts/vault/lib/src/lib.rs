@@ -40,6 +40,7 @@
 #[macro_use]
 extern crate alloc;
 
+pub mod collateral_table;
 pub mod errors;
 pub mod events;
 pub mod facet;
@@ -52,6 +53,7 @@ pub mod valuation;
 mod access;
 mod account;
 mod collateral;
+mod collateral_publishing;
 mod pricing;
 pub mod seizure;
 mod settlement;
@@ -65,6 +67,7 @@ use stylus_sdk::prelude::*;
 
 use crate::errors::VaultError;
 pub use crate::facet::Facet;
+pub use crate::pricing::Pricing;
 pub use crate::storage::Vault;
 
 // SAFETY: `Vault` is the whole storage of every program built on it (each nests it as its only

@@ -9,13 +9,19 @@ use stylus_sdk::prelude::*;
 use crate::errors::{overflow, CollateralNotListed, Result, VaultError};
 use crate::storage::Vault;
 
-/// A collateral token's pricing parameters, read from its packed slot.
-pub(crate) struct Pricing {
-    pub(crate) oracle: Address,
-    pub(crate) heartbeat: u32,
-    pub(crate) haircut_bps: u16,
-    pub(crate) token_decimals: u8,
-    pub(crate) oracle_decimals: u8,
+/// A collateral token's pricing parameters, read from its packed slot (or the collateral table).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Pricing {
+    /// Its Chainlink USD feed.
+    pub oracle: Address,
+    /// The feed's heartbeat, seconds.
+    pub heartbeat: u32,
+    /// The haircut in force, basis points.
+    pub haircut_bps: u16,
+    /// The token's decimals.
+    pub token_decimals: u8,
+    /// The feed's decimals.
+    pub oracle_decimals: u8,
 }
 
 impl Vault {

@@ -17,6 +17,7 @@
 //! | 11 | `admin_facet`: the program the core delegates the admin functions to (set once) |
 //! | 12 | `liquidation_facet`: the program it delegates `seizeCollateral` and `socialiseDebt` to (set once) |
 //! | 13 | `total_debt`: the sum of `debts` |
+//! | 14 | `collateral_table`: the data contract whose code is the collateral table a valuation reads (zero until the first listing or sequencer feed; [`crate::collateral_table`]) |
 //!
 //! `balances` of the settlement token hold scaled amounts (the balance times 10^18 over the
 //! loss index, [`crate::loss_index`]); every other token's are token units.
@@ -53,6 +54,7 @@ pub struct Vault {
     pub(crate) admin_facet: StorageAddress,
     pub(crate) liquidation_facet: StorageAddress,
     pub(crate) total_debt: StorageU256,
+    pub(crate) collateral_table: StorageAddress,
 }
 
 /// One listed collateral token. Slot 0 packs what a valuation reads (28 bytes); a listed token

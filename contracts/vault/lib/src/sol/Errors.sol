@@ -35,3 +35,5 @@ error MarginCheckFailed(address clearinghouse);
 error CollateralRemaining(address account, address token);
 /// A liquidated account's collateral cannot be sold to the account itself.
 error SelfSeizure(address account);
+/// The recorded collateral table's code is not a whole table (`collateralTable`).
+error CollateralTableUnavailable(address table);

@@ -32,3 +32,6 @@ event CollateralSeized(
 /// A liquidated account's settlement-token debt that nothing was left to pay was written off:
 /// every settlement-token balance now bears its share (`lossIndex`: 18 decimals, 1 before any loss).
 event DebtSocialised(address indexed account, uint256 amount, uint256 lossIndex);
+/// A new collateral table was published: what a valuation reads of the listing and the sequencer
+/// feed, as the code of the data contract `table` (`collateralTable`).
+event CollateralTablePublished(address table);

@@ -14,12 +14,7 @@ const E18: i128 = 1_000_000_000_000_000_000;
 /// `listed_chain` with ALICE holding 1 WETH ($3,000 at a 10% haircut: $2,700).
 fn weth_holder() -> Chain {
     let chain = crate::listed_chain();
-    chain.mint(WETH, ALICE, 10u128.pow(18));
-    chain
-        .as_(ALICE)
-        .vault()
-        .deposit(WETH, U256::from(10u128.pow(18)))
-        .unwrap();
+    crate::deposit_weth(&chain, 10u128.pow(18));
     chain
 }
 
@@ -69,11 +64,19 @@ fn a_raised_haircut_lowers_the_collateral_value_over_a_day_not_at_once() {
     assert_eq!(chain.vault().haircut_ramp(WETH), (1_000, 5_000, 0, HAIRCUT_RAMP));
     // A quarter of the way (six hourly advances): 20%.
     assert_eq!(advance_hourly(&chain, 0, 6), 2_000);
-    chain.assert_last_event(HaircutAdvanced {
-        token: WETH,
-        haircutBps: 2_000,
-        applied: HAIRCUT_RAMP / 4,
-        duration: HAIRCUT_RAMP,
+    // The advance, then the collateral table it publishes.
+    let logs = chain.logs();
+    assert_eq!(
+        logs[logs.len() - 2],
+        event(&HaircutAdvanced {
+            token: WETH,
+            haircutBps: 2_000,
+            applied: HAIRCUT_RAMP / 4,
+            duration: HAIRCUT_RAMP,
+        })
+    );
+    chain.assert_last_event(CollateralTablePublished {
+        table: chain.vault().collateral_table(),
     });
     assert_eq!(value(&chain), usd(2_400));
     // Whole after a day, and the ramp is over.

@@ -167,12 +167,28 @@ impl ClearinghouseHost for Chain {
             .map(|(slot, value)| (slot, U256::from_be_bytes(value.0)))
             .collect();
         let read = |slot: U256| stored.get(&slot).copied().unwrap_or_default();
-        let list =
+        // From the account's slot on, up to the word marked last; every slot after it is zero.
+        let first =
             U256::from_be_bytes(keccak256([account.into_word().0, U256::from(42).to_be_bytes()].concat()).0);
-        let first = U256::from_be_bytes(keccak256(list.to_be_bytes::<32>()).0);
-        (0..read(list).to::<u64>())
-            .map(|i| read(first + U256::from(i)))
-            .collect()
+        let last = U256::from(pm_clearinghouse::position_words::LAST);
+        let mut words = Vec::new();
+        for i in 0..128u64 {
+            let word = read(first + U256::from(i));
+            if word.is_zero() {
+                break;
+            }
+            words.push(word);
+            if word & last != U256::ZERO {
+                break;
+            }
+        }
+        for i in words.len() as u64..128 {
+            assert!(
+                read(first + U256::from(i)).is_zero(),
+                "a position word after the last"
+            );
+        }
+        words
     }
     fn set_price(&self, feed: Address, answer: i128) {
         let now = self.now();
