@@ -243,8 +243,9 @@ pub fn sqrt(x: Wad, rounding: Rounding) -> Result<Wad> {
     i128::try_from(y).map_err(|_| RiskError::Overflow)
 }
 
-/// ⌊√t⌋ + 1, above √t: Newton in 64-bit words (wasm's own `i64.div_u`) from a power of two
-/// above the root, which decreases to the floor.
+/// ⌊√t⌋ + 1, above √t (2 for t = 0, which `sqrt` never asks: x·1e18 ≥ 1e18 keeps its top
+/// bits nonzero): Newton in 64-bit words (wasm's own `i64.div_u`) from a power of two above the
+/// root, which decreases to the floor.
 fn isqrt_u64_above(t: u64) -> u64 {
     let mut y: u64 = 1 << 64u32.saturating_sub(t.leading_zeros()).div_ceil(2);
     loop {

@@ -30,6 +30,8 @@ pub const PAIR: u128 = 1 << 127;
 /// which no word has otherwise (a pair word's low cell ends at bit 125; a wide word's low half is
 /// an instrument id, whose top four bits are 0: a listed underlying's index is below 16).
 pub const LAST: u128 = 1 << 126;
+// An id's underlying takes its top 8 bits: below 16, its top four are 0, bit 126 among them.
+const _: () = assert!(pm_risk::MAX_UNDERLYINGS <= 16);
 
 const SIZE_BITS: u32 = 53;
 const STRIKE_BITS: u32 = 24;
