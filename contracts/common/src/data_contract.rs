@@ -29,6 +29,16 @@ pub fn init_code(code: &[u8]) -> Option<Vec<u8>> {
     Some(init)
 }
 
+/// The `N` bytes of `code` from `at`, as a table reads a field; zeros when they run past the end
+/// (never in a whole table).
+pub fn bytes_at<const N: usize>(code: &[u8], at: usize) -> [u8; N] {
+    let mut out = [0u8; N];
+    if let Some(s) = code.get(at..at.saturating_add(N)) {
+        out.copy_from_slice(s);
+    }
+    out
+}
+
 /// Deploys a data contract whose code is `code` (a `CREATE` from the calling program): its
 /// address, or `None` when `code` is too long or the creation fails.
 pub fn deploy<H: Host>(vm: &H, code: &[u8]) -> Option<Address> {
@@ -54,6 +64,14 @@ mod tests {
         // CODECOPY from byte 12, the prelude's length.
         assert_eq!((init[5], init[8]), (12, 0x39));
         assert_eq!(&init[12..], &code);
+    }
+
+    #[test]
+    fn a_field_reads_its_bytes_and_zeros_past_the_end() {
+        let code = [GUARD, 1, 2, 3];
+        assert_eq!(bytes_at::<2>(&code, 1), [1, 2]);
+        assert_eq!(bytes_at::<2>(&code, 3), [0, 0]);
+        assert_eq!(bytes_at::<1>(&code, usize::MAX), [0]);
     }
 
     #[test]

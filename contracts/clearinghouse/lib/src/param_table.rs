@@ -28,6 +28,7 @@ use alloy_primitives::{Address, U256};
 use pm_risk::wire::{SCALARS, UNDERLYING_PARAMS};
 use pm_risk::MAX_UNDERLYINGS;
 
+use pm_common::data_contract::bytes_at;
 pub use pm_common::data_contract::GUARD;
 /// Where the risk program's address starts.
 const PROGRAM_AT: usize = 1;
@@ -193,16 +194,12 @@ impl ParamTable {
 
     /// The 32-byte word at `at` (zero past the end).
     fn word(&self, at: usize) -> U256 {
-        let mut w = [0u8; 32];
-        if let Some(s) = self.code.get(at..at.saturating_add(32)) {
-            w.copy_from_slice(s);
-        }
-        U256::from_be_bytes(w)
+        U256::from_be_bytes(bytes_at::<32>(&self.code, at))
     }
 
     /// The address whose 20 bytes start at `at`.
     fn address(&self, at: usize) -> Address {
-        Address::from_slice(self.bytes(at, 20).get(..20).unwrap_or(&[0u8; 20]))
+        Address::from(bytes_at::<20>(&self.code, at))
     }
 
     /// The risk program every margin check calls.

@@ -19,7 +19,7 @@
 use alloc::vec::Vec;
 
 use alloy_primitives::Address;
-use pm_common::data_contract::{GUARD, MAX_DATA_BYTES};
+use pm_common::data_contract::{bytes_at, GUARD, MAX_DATA_BYTES};
 
 use crate::collateral::MAX_COLLATERALS;
 use crate::pricing::Pricing;
@@ -89,13 +89,9 @@ impl CollateralTable {
         &self.code
     }
 
-    /// `N` bytes from `at` (zeros past the end, never reached in a whole table).
+    /// `N` bytes from `at` ([`bytes_at`]).
     fn bytes<const N: usize>(&self, at: usize) -> [u8; N] {
-        let mut out = [0u8; N];
-        if let Some(s) = self.code.get(at..at.saturating_add(N)) {
-            out.copy_from_slice(s);
-        }
-        out
+        bytes_at(&self.code, at)
     }
 
     /// The sequencer-uptime feed (zero: none) and its grace period, seconds.
